@@ -1,0 +1,254 @@
+package org.esegen.config;
+
+import org.esegen.EsegenException;
+import org.esegen.fixed.FixedFormat;
+
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * The one configuration record that flows from the command line to every builder. Immutable and
+ * validated at construction: a bad value fails with the field, the value and the legal range.
+ * Derived values are methods. Every field has a flat camelCase name (see {@link #FIELDS}) used by
+ * {@code --set name=value}, by presets and by the resolved {@code config.json} written into every
+ * output folder.
+ *
+ * @param channels  independent utterances run in lockstep, sharing one weight stream
+ * @param clockMhz  target clock frequency in MHz
+ * @param pe        processing-element parameters
+ * @param formats   number formats
+ * @param lut       sigmoid/tanh lookup tables
+ * @param memory    DDR / AXI interface
+ */
+public record AcceleratorConfig(int channels, int clockMhz, Pe pe, Formats formats, Lut lut, Memory memory) {
+
+    /**
+     * @param pesPerChannel  processing elements per channel (N); cell k and projection row j live on
+     *                       PE k mod N and j mod N
+     * @param actQueueDepth  activation queue depth per PE (ESE found 8 best)
+     * @param accBits        accumulator width (saturating)
+     */
+    public record Pe(int pesPerChannel, int actQueueDepth, int accBits) {
+    }
+
+    /**
+     * @param weightBits   stored weight width (signed); its binary point is chosen per matrix by the
+     *                     compiler and recorded in the image
+     * @param indexBits    relative row index width: counts zeros since the previous entry
+     * @param actBits      activation width (signed), used for x, y, biases, gates, c, m
+     * @param actFracBits  fractional bits of activations
+     * @param ptrBits      column pointer width (entries of one PE's stream for one matrix)
+     */
+    public record Formats(int weightBits, int indexBits, int actBits, int actFracBits, int ptrBits) {
+    }
+
+    /**
+     * @param lutEntries     entries of each of the sigmoid and tanh tables (power of two)
+     * @param lutInputRange  tables cover inputs in [-range, range) (power of two); outside, clamp
+     */
+    public record Lut(int lutEntries, int lutInputRange) {
+    }
+
+    /**
+     * @param axiDataBits       AXI4 data width in bits (DDR word)
+     * @param axiAddrBits       AXI4 address width in bits
+     * @param axiMaxBurstBeats  longest AXI4 INCR burst issued, in beats
+     * @param axiMaxOutstanding read bursts in flight at once
+     */
+    public record Memory(int axiDataBits, int axiAddrBits, int axiMaxBurstBeats, int axiMaxOutstanding) {
+    }
+
+    /** A config field: flat name, unit, legal range and what it does in hardware. */
+    public record Field(String name, String unit, int min, int max, boolean powerOfTwo, String effect) {
+        String range() {
+            return (powerOfTwo ? "a power of two in " : "") + min + ".." + max;
+        }
+    }
+
+    /** Every field in the order of {@link #toFieldMap()}, with its static legal range. */
+    public static final List<Field> FIELDS = List.of(
+            new Field("channels", "channels", 1, 64, false,
+                    "replicates the PE array; channels share one weight stream"),
+            new Field("clockMhz", "MHz", 10, 800, false, "clock constraint; latency = cycles / clock"),
+            new Field("pesPerChannel", "PEs", 1, 256, false,
+                    "PEs per channel; one MAC (DSP48E2) each, sets cycles per frame"),
+            new Field("actQueueDepth", "entries", 1, 64, false,
+                    "activation FIFO per PE; absorbs per-column imbalance"),
+            new Field("accBits", "bits", 8, 48, false,
+                    "saturating accumulator width; must be >= weightBits + actBits"),
+            new Field("weightBits", "bits", 2, 16, false, "stored weight width; DSP multiplier input"),
+            new Field("indexBits", "bits", 1, 8, false,
+                    "relative row index; a gap longer than 2^indexBits-1 costs a padding entry"),
+            new Field("actBits", "bits", 4, 24, false, "activation width (x, y, bias, gates, c, m)"),
+            new Field("actFracBits", "bits", 1, 22, false,
+                    "fractional bits of activations; must be <= actBits - 2 so that 1.0 fits"),
+            new Field("ptrBits", "bits", 8, 32, false, "column pointer width; bounds entries per PE per matrix"),
+            new Field("lutEntries", "entries", 16, 65536, true, "sigmoid and tanh ROM depth"),
+            new Field("lutInputRange", "1", 1, 64, true, "tables cover [-range, range); inputs outside clamp"),
+            new Field("axiDataBits", "bits", 32, 1024, true, "DDR AXI4 data width"),
+            new Field("axiAddrBits", "bits", 32, 64, false, "DDR AXI4 address width"),
+            new Field("axiMaxBurstBeats", "beats", 1, 256, true, "longest AXI4 read/write burst"),
+            new Field("axiMaxOutstanding", "bursts", 1, 32, false, "AXI4 read bursts in flight"));
+
+    public AcceleratorConfig {
+        Map<String, Integer> values = new LinkedHashMap<>();
+        values.put("channels", channels);
+        values.put("clockMhz", clockMhz);
+        values.put("pesPerChannel", pe.pesPerChannel());
+        values.put("actQueueDepth", pe.actQueueDepth());
+        values.put("accBits", pe.accBits());
+        values.put("weightBits", formats.weightBits());
+        values.put("indexBits", formats.indexBits());
+        values.put("actBits", formats.actBits());
+        values.put("actFracBits", formats.actFracBits());
+        values.put("ptrBits", formats.ptrBits());
+        values.put("lutEntries", lut.lutEntries());
+        values.put("lutInputRange", lut.lutInputRange());
+        values.put("axiDataBits", memory.axiDataBits());
+        values.put("axiAddrBits", memory.axiAddrBits());
+        values.put("axiMaxBurstBeats", memory.axiMaxBurstBeats());
+        values.put("axiMaxOutstanding", memory.axiMaxOutstanding());
+        for (Field f : FIELDS) {
+            int v = values.get(f.name());
+            if (v < f.min() || v > f.max() || (f.powerOfTwo() && Integer.bitCount(v) != 1)) {
+                throw new EsegenException("config field '" + f.name() + "' = " + v + " is invalid: allowed is "
+                        + f.range() + " (" + f.unit() + ")");
+            }
+        }
+        requireRelation(formats.actFracBits() <= formats.actBits() - 2, "actFracBits", formats.actFracBits(),
+                "at most actBits - 2 = " + (formats.actBits() - 2) + " so that 1.0 (a gate value) fits");
+        requireRelation(pe.accBits() >= formats.weightBits() + formats.actBits(), "accBits", pe.accBits(),
+                "at least weightBits + actBits = " + (formats.weightBits() + formats.actBits())
+                        + " so that one product fits");
+        long lutSpan = 2L * lut.lutInputRange() << formats.actFracBits();
+        requireRelation(lutSpan >= lut.lutEntries(), "lutEntries", lut.lutEntries(),
+                "at most 2 * lutInputRange * 2^actFracBits = " + lutSpan
+                        + " (one table step must be at least one activation LSB)");
+        requireRelation(((long) lut.lutInputRange() << formats.actFracBits()) <= activationFormatMaxRaw(formats),
+                "lutInputRange", lut.lutInputRange(),
+                "below the activation range 2^(actBits-actFracBits-1) = "
+                        + (1L << (formats.actBits() - formats.actFracBits() - 1)));
+        requireRelation(memory.axiDataBits() >= formats.actBits(), "axiDataBits", memory.axiDataBits(),
+                "at least actBits = " + formats.actBits());
+    }
+
+    private static long activationFormatMaxRaw(Formats formats) {
+        return (1L << (formats.actBits() - 1));
+    }
+
+    private static void requireRelation(boolean ok, String field, int value, String allowed) {
+        if (!ok) {
+            throw new EsegenException("config field '" + field + "' = " + value + " is invalid: it must be " + allowed);
+        }
+    }
+
+    /** Flat field map in the order of {@link #FIELDS}. */
+    public Map<String, Integer> toFieldMap() {
+        Map<String, Integer> m = new LinkedHashMap<>();
+        m.put("channels", channels);
+        m.put("clockMhz", clockMhz);
+        m.put("pesPerChannel", pe.pesPerChannel());
+        m.put("actQueueDepth", pe.actQueueDepth());
+        m.put("accBits", pe.accBits());
+        m.put("weightBits", formats.weightBits());
+        m.put("indexBits", formats.indexBits());
+        m.put("actBits", formats.actBits());
+        m.put("actFracBits", formats.actFracBits());
+        m.put("ptrBits", formats.ptrBits());
+        m.put("lutEntries", lut.lutEntries());
+        m.put("lutInputRange", lut.lutInputRange());
+        m.put("axiDataBits", memory.axiDataBits());
+        m.put("axiAddrBits", memory.axiAddrBits());
+        m.put("axiMaxBurstBeats", memory.axiMaxBurstBeats());
+        m.put("axiMaxOutstanding", memory.axiMaxOutstanding());
+        return m;
+    }
+
+    /** Build from a flat field map that names every field exactly once. */
+    public static AcceleratorConfig fromFieldMap(Map<String, Integer> m) {
+        List<String> missing = new ArrayList<>();
+        for (Field f : FIELDS) {
+            if (!m.containsKey(f.name())) {
+                missing.add(f.name());
+            }
+        }
+        for (String k : m.keySet()) {
+            requireKnown(k);
+        }
+        if (!missing.isEmpty()) {
+            throw new EsegenException("config: missing fields " + missing);
+        }
+        return new AcceleratorConfig(m.get("channels"), m.get("clockMhz"),
+                new Pe(m.get("pesPerChannel"), m.get("actQueueDepth"), m.get("accBits")),
+                new Formats(m.get("weightBits"), m.get("indexBits"), m.get("actBits"), m.get("actFracBits"),
+                        m.get("ptrBits")),
+                new Lut(m.get("lutEntries"), m.get("lutInputRange")),
+                new Memory(m.get("axiDataBits"), m.get("axiAddrBits"), m.get("axiMaxBurstBeats"),
+                        m.get("axiMaxOutstanding")));
+    }
+
+    /** Throws a clear error unless {@code name} is a config field. */
+    public static void requireKnown(String name) {
+        for (Field f : FIELDS) {
+            if (f.name().equals(name)) {
+                return;
+            }
+        }
+        throw new EsegenException("config: unknown field '" + name + "'; known fields are "
+                + FIELDS.stream().map(Field::name).toList());
+    }
+
+    /** This config with the given fields changed (and validated again). */
+    public AcceleratorConfig with(Map<String, Integer> changes) {
+        Map<String, Integer> m = toFieldMap();
+        for (Map.Entry<String, Integer> e : changes.entrySet()) {
+            requireKnown(e.getKey());
+            m.put(e.getKey(), e.getValue());
+        }
+        return fromFieldMap(m);
+    }
+
+    /** This config with one field changed. */
+    public AcceleratorConfig with(String field, int value) {
+        return with(Map.of(field, value));
+    }
+
+    // ---- derived values ----
+
+    /** PEs per channel, N. */
+    public int pes() {
+        return pe.pesPerChannel();
+    }
+
+    /** Activation format (x, y, biases, peepholes, gates, c, m). */
+    public FixedFormat activationFormat() {
+        return new FixedFormat(formats.actBits(), formats.actFracBits());
+    }
+
+    /** Bits of one stored sparse entry: weight then relative index. */
+    public int entryBits() {
+        return formats.weightBits() + formats.indexBits();
+    }
+
+    /** Largest relative index, 2^indexBits - 1: the most zeros one entry can skip. */
+    public int maxRelativeIndex() {
+        return (1 << formats.indexBits()) - 1;
+    }
+
+    /** Bytes per AXI data beat. */
+    public int axiDataBytes() {
+        return memory.axiDataBits() / 8;
+    }
+
+    /** Clock period in nanoseconds. */
+    public double clockPeriodNs() {
+        return 1000.0 / clockMhz;
+    }
+
+    /** Largest column pointer value, 2^ptrBits - 1. */
+    public long maxPointer() {
+        return (1L << formats.ptrBits()) - 1;
+    }
+}

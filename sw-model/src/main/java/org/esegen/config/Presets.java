@@ -1,0 +1,74 @@
+package org.esegen.config;
+
+import org.esegen.EsegenException;
+
+import java.util.LinkedHashMap;
+import java.util.Map;
+
+/**
+ * Named configurations, each "the default plus changes", in this one place.
+ * The default is ESE's configuration (Han et al., FPGA 2017): 32 PEs per channel, 12-bit weights,
+ * 4-bit relative index, 16-bit activations, activation queue depth 8, 200 MHz, AXI 512 bits.
+ */
+public final class Presets {
+    private Presets() {
+    }
+
+    /** The default: ESE's configuration on the XCKU060 with one channel. */
+    public static final AcceleratorConfig DEFAULT = new AcceleratorConfig(1, 200,
+            new AcceleratorConfig.Pe(32, 8, 32),
+            new AcceleratorConfig.Formats(12, 4, 16, 11, 16),
+            new AcceleratorConfig.Lut(2048, 8),
+            new AcceleratorConfig.Memory(512, 33, 64, 4));
+
+    private static final Map<String, Map<String, Integer>> CHANGES = new LinkedHashMap<>();
+
+    static {
+        CHANGES.put("ese", Map.of());
+        CHANGES.put("tiny", Map.of("pesPerChannel", 4, "axiDataBits", 64, "lutEntries", 256,
+                "axiMaxBurstBeats", 16));
+    }
+
+    /** Preset names in a stable order. */
+    public static Iterable<String> names() {
+        return CHANGES.keySet();
+    }
+
+    /** The changes a preset makes to {@link #DEFAULT}. */
+    public static Map<String, Integer> changes(String name) {
+        Map<String, Integer> c = CHANGES.get(name);
+        if (c == null) {
+            throw new EsegenException("unknown preset '" + name + "'; known presets are " + CHANGES.keySet());
+        }
+        return c;
+    }
+
+    /** A preset resolved against the default. */
+    public static AcceleratorConfig get(String name) {
+        return DEFAULT.with(changes(name));
+    }
+
+    /**
+     * A preset with {@code field=value} overrides applied in order.
+     *
+     * @param overrides strings of the form {@code name=value}, value a decimal integer
+     */
+    public static AcceleratorConfig resolve(String preset, Iterable<String> overrides) {
+        Map<String, Integer> changes = new LinkedHashMap<>(changes(preset));
+        for (String o : overrides) {
+            int eq = o.indexOf('=');
+            if (eq <= 0) {
+                throw new EsegenException("--set '" + o + "': expected field=value, e.g. pesPerChannel=8");
+            }
+            String name = o.substring(0, eq).trim();
+            String text = o.substring(eq + 1).trim();
+            AcceleratorConfig.requireKnown(name);
+            try {
+                changes.put(name, Integer.parseInt(text));
+            } catch (NumberFormatException e) {
+                throw new EsegenException("--set " + name + "=" + text + ": the value must be a whole number");
+            }
+        }
+        return DEFAULT.with(changes);
+    }
+}
