@@ -1,0 +1,35 @@
+package org.esegen.cli;
+
+import org.esegen.EsegenException;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+
+/** The {@code esegen} command: one subcommand per job. */
+@Command(name = "esegen", mixinStandardHelpOptions = true, version = "esegen 0.1.0",
+        description = "Sparse-LSTM accelerator generator after ESE (FPGA 2017): prune, quantize, compile, "
+                + "run bit-exactly.",
+        subcommands = {CompileCommand.class, InferCommand.class, CommandLine.HelpCommand.class})
+public final class Main {
+
+    /** Exit code of an internal error (a bug), as opposed to bad input (2). */
+    public static final int EXIT_INTERNAL = 1;
+
+    public static void main(String[] args) {
+        System.exit(execute(args));
+    }
+
+    /** Run the CLI and return its exit code: 0 success, 2 bad input or usage, 1 internal error. */
+    public static int execute(String... args) {
+        CommandLine cl = new CommandLine(new Main());
+        cl.setExecutionExceptionHandler((e, commandLine, parseResult) -> {
+            if (e instanceof EsegenException) {
+                commandLine.getErr().println("esegen: error: " + e.getMessage());
+                return EsegenException.EXIT_CODE;
+            }
+            commandLine.getErr().println("esegen: internal error: " + e);
+            e.printStackTrace(commandLine.getErr());
+            return EXIT_INTERNAL;
+        });
+        return cl.execute(args);
+    }
+}

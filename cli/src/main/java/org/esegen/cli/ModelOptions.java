@@ -1,0 +1,72 @@
+package org.esegen.cli;
+
+import org.esegen.EsegenException;
+import org.esegen.io.Safetensors;
+import org.esegen.io.SyntheticModel;
+import org.esegen.lstm.LstmpWeights;
+import org.esegen.prune.PruningMethod;
+import picocli.CommandLine.ArgGroup;
+import picocli.CommandLine.Option;
+
+import java.nio.file.Path;
+
+/** Where the model comes from, and how it is pruned. */
+public final class ModelOptions {
+
+    static final class Source {
+        @Option(names = "--model", paramLabel = "M.safetensors",
+                description = "LSTMP weights in PyTorch nn.LSTM(proj_size=P) naming")
+        Path model;
+
+        @Option(names = "--synthetic", paramLabel = "I,H,P[,density[,seed]]",
+                description = "seeded synthetic model with trained-network statistics (density default 0.112, "
+                        + "seed default 1)")
+        String synthetic;
+    }
+
+    @ArgGroup(exclusive = true, multiplicity = "1")
+    Source source;
+
+    @Option(names = "--pruning", paramLabel = "METHOD", defaultValue = "ese",
+            description = "ese (load-balance-aware, default), cbtd (column-balanced) or global (baseline)")
+    String pruning;
+
+    @Option(names = "--density", paramLabel = "D",
+            description = "fraction of matrix weights kept, in (0, 1]; default: the synthetic spec's density, "
+                    + "or 1 (no pruning) for --model")
+    Double density;
+
+    /** The float model. */
+    public LstmpWeights load() {
+        if (source.model != null) {
+            return Safetensors.readLstmp(source.model);
+        }
+        SyntheticModel.SyntheticSpec spec = SyntheticModel.SyntheticSpec.parse(source.synthetic);
+        return SyntheticModel.generate(spec.inputSize(), spec.hiddenSize(), spec.projSize(), true, spec.seed());
+    }
+
+    /** Pruning method. */
+    public PruningMethod method() {
+        return PruningMethod.parse(pruning);
+    }
+
+    /** Target density. */
+    public double density() {
+        double d = density != null ? density
+                : source.synthetic != null ? SyntheticModel.SyntheticSpec.parse(source.synthetic).density() : 1.0;
+        if (!(d > 0 && d <= 1)) {
+            throw new EsegenException("--density " + d + " is outside (0, 1]");
+        }
+        return d;
+    }
+
+    /** Seed for synthetic input frames: the synthetic spec's seed, or 1. */
+    public long frameSeed() {
+        return source.synthetic != null ? SyntheticModel.SyntheticSpec.parse(source.synthetic).seed() : 1;
+    }
+
+    /** A short description for reports. */
+    public String describe() {
+        return source.model != null ? source.model.toString() : "synthetic " + source.synthetic;
+    }
+}

@@ -1,0 +1,118 @@
+package org.esegen.compile;
+
+import org.esegen.EsegenException;
+import org.esegen.config.AcceleratorConfig;
+import org.esegen.fixed.FixedFormat;
+import org.esegen.lstm.LstmpWeights;
+import org.esegen.prune.PruningMethod;
+
+import java.util.Map;
+
+/**
+ * A model pruned, quantized and encoded for a configuration: everything the DDR image holds but the
+ * frames. Build the image with {@link #image(long[][][])}.
+ *
+ * @param config   the accelerator configuration
+ * @param pruning  pruning method used
+ * @param density  target density given to the pruner
+ * @param pruned   the pruned float model (the float reference of what the hardware runs)
+ * @param wa       encoded W_a = [W_ih | W_hh], 4H x (I+P)
+ * @param whr      encoded W_hr, P x H
+ * @param bias     combined gate biases, 4H raw activation-format values (gate order i, f, g, o)
+ * @param peep     peepholes, 3H raw values in order i, f, o (all zero without peepholes)
+ */
+public record CompiledModel(AcceleratorConfig config, PruningMethod pruning, double density, LstmpWeights pruned,
+                            SparseMatrixEncoding wa, SparseMatrixEncoding whr, long[] bias, long[] peep) {
+
+    public int inputSize() {
+        return pruned.inputSize();
+    }
+
+    public int hiddenSize() {
+        return pruned.hiddenSize();
+    }
+
+    public int projSize() {
+        return pruned.projSize();
+    }
+
+    /** Image layout for {@code frames} frames per channel. */
+    public ImageLayout layout(int frames) {
+        return ImageLayout.of(config, inputSize(), hiddenSize(), projSize(), frames, pruned.hasPeepholes(),
+                wa.fracBits(), whr.fracBits(), wa.maxEntries(), whr.maxEntries());
+    }
+
+    /**
+     * The DDR image with the given input frames.
+     *
+     * @param framesRaw [channel][frame][I] raw activation-format inputs; channels must equal the
+     *                  config's channels and all channels the same frame count
+     */
+    public byte[] image(long[][][] framesRaw) {
+        if (framesRaw.length != config.channels()) {
+            throw new EsegenException("image: " + framesRaw.length + " channels of frames given, config has "
+                    + config.channels());
+        }
+        int frames = framesRaw[0].length;
+        ImageLayout layout = layout(frames);
+        long total = layout.totalBytes();
+        if (total > Integer.MAX_VALUE - 8) {
+            throw new EsegenException("image of " + total + " bytes exceeds the 2 GiB this tool writes; use fewer frames");
+        }
+        byte[] image = new byte[(int) total];
+        layout.writeHeader(image);
+        Map<Section, Long> at = layout.offsets();
+        writeMatrix(layout, image, at.get(Section.WA_POINTERS), at.get(Section.WA_ENTRIES), wa);
+        writeMatrix(layout, image, at.get(Section.WHR_POINTERS), at.get(Section.WHR_ENTRIES), whr);
+        int n = config.pes();
+        int cellsPerPe = layout.cellsPerPe();
+        int h = hiddenSize();
+        LaneRows act = layout.packing(Section.BIAS);
+        for (int cell = 0; cell < h; cell++) {
+            int p = cell % n;
+            int local = cell / n;
+            for (int g = 0; g < 4; g++) {
+                act.put(image, at.get(Section.BIAS), (long) g * cellsPerPe + local, p, bias[g * h + cell]);
+            }
+            for (int q = 0; q < 3; q++) {
+                act.put(image, at.get(Section.PEEPHOLES), (long) q * cellsPerPe + local, p, peep[q * h + cell]);
+            }
+        }
+        LaneRows in = layout.packing(Section.INPUT);
+        FixedFormat a = config.activationFormat();
+        for (int ch = 0; ch < framesRaw.length; ch++) {
+            if (framesRaw[ch].length != frames) {
+                throw new EsegenException("image: channel " + ch + " has " + framesRaw[ch].length
+                        + " frames, channel 0 has " + frames);
+            }
+            for (int t = 0; t < frames; t++) {
+                for (int i = 0; i < inputSize(); i++) {
+                    long v = framesRaw[ch][t][i];
+                    if (!a.holds(v)) {
+                        throw new EsegenException("image: input value " + v + " at channel " + ch + " frame " + t
+                                + " index " + i + " is outside " + a);
+                    }
+                    in.put(image, at.get(Section.INPUT), (long) ch * frames + t, i, v);
+                }
+            }
+        }
+        return image;
+    }
+
+    private static void writeMatrix(ImageLayout layout, byte[] image, long ptrBase, long entryBase,
+                                    SparseMatrixEncoding m) {
+        LaneRows ptr = layout.packing(Section.WA_POINTERS);
+        LaneRows ent = layout.packing(Section.WA_ENTRIES);
+        int weightBits = layout.weightBits();
+        long weightMask = (1L << weightBits) - 1;
+        for (int p = 0; p < layout.pes(); p++) {
+            for (int c = 0; c <= m.cols(); c++) {
+                ptr.put(image, ptrBase, c, p, m.pointers()[p][c]);
+            }
+            for (int e = 0; e < m.entries(p); e++) {
+                long entry = (m.weights()[p][e] & weightMask) | ((long) m.indices()[p][e] << weightBits);
+                ent.put(image, entryBase, e, p, entry);
+            }
+        }
+    }
+}

@@ -1,0 +1,82 @@
+package org.esegen.compile;
+
+import org.esegen.EsegenException;
+import org.esegen.config.AcceleratorConfig;
+import org.esegen.fixed.FixedFormat;
+import org.esegen.lstm.LstmpWeights;
+import org.esegen.prune.Pruner;
+import org.esegen.prune.PruningMethod;
+import org.esegen.quant.Quantizer;
+
+/**
+ * Prune, quantize, encode and schedule an LSTMP model for a configuration. Deterministic: the same
+ * inputs give the same {@link CompiledModel} and the same image bytes.
+ */
+public final class Compiler {
+    private Compiler() {
+    }
+
+    /**
+     * Compile a float model.
+     *
+     * @param config  accelerator configuration
+     * @param model   float LSTMP weights
+     * @param pruning pruning method
+     * @param density target fraction of matrix weights kept, in (0, 1]
+     */
+    public static CompiledModel compile(AcceleratorConfig config, LstmpWeights model, PruningMethod pruning,
+                                        double density) {
+        int n = config.pes();
+        int h = model.hiddenSize();
+        RowMapping gateRows = RowMapping.gates(h, n);
+        RowMapping projRows = RowMapping.interleaved(model.projSize(), n);
+
+        double[][] wa = Pruner.prune(model.combinedInputMatrix(), density, gateRows.pe(), n, pruning);
+        double[][] whr = Pruner.prune(model.wHr(), density, projRows.pe(), n, pruning);
+
+        int weightBits = config.formats().weightBits();
+        int waFrac = Quantizer.weightFracBits(wa, weightBits);
+        int whrFrac = Quantizer.weightFracBits(whr, weightBits);
+        SparseMatrixEncoding waEnc = SparseMatrixEncoding.encode("W_a", Quantizer.quantize(wa,
+                new FixedFormat(weightBits, waFrac)), gateRows, waFrac, config.formats().indexBits());
+        SparseMatrixEncoding whrEnc = SparseMatrixEncoding.encode("W_hr", Quantizer.quantize(whr,
+                new FixedFormat(weightBits, whrFrac)), projRows, whrFrac, config.formats().indexBits());
+        requirePointersFit(config, waEnc);
+        requirePointersFit(config, whrEnc);
+
+        FixedFormat act = config.activationFormat();
+        long[] bias = Quantizer.quantize(model.combinedBias(), act);
+        long[] peep = new long[3 * h];
+        if (model.hasPeepholes()) {
+            double[][] vectors = {model.wIc(), model.wFc(), model.wOc()};
+            for (int q = 0; q < 3; q++) {
+                for (int k = 0; k < h; k++) {
+                    peep[q * h + k] = act.quantize(vectors[q][k]);
+                }
+            }
+        }
+        LstmpWeights pruned = splitPruned(model, wa, whr);
+        return new CompiledModel(config, pruning, density, pruned, waEnc, whrEnc, bias, peep);
+    }
+
+    private static LstmpWeights splitPruned(LstmpWeights model, double[][] wa, double[][] whr) {
+        int i = model.inputSize();
+        int p = model.projSize();
+        double[][] wIh = new double[wa.length][i];
+        double[][] wHh = new double[wa.length][p];
+        for (int r = 0; r < wa.length; r++) {
+            System.arraycopy(wa[r], 0, wIh[r], 0, i);
+            System.arraycopy(wa[r], i, wHh[r], 0, p);
+        }
+        return new LstmpWeights(i, model.hiddenSize(), p, wIh, wHh, model.bIh(), model.bHh(), whr, model.wIc(),
+                model.wFc(), model.wOc());
+    }
+
+    private static void requirePointersFit(AcceleratorConfig config, SparseMatrixEncoding m) {
+        if (m.maxEntries() > config.maxPointer()) {
+            throw new EsegenException(m.name() + " needs " + m.maxEntries() + " entries on its busiest PE, more than"
+                    + " ptrBits = " + config.formats().ptrBits() + " can point to (at most " + config.maxPointer()
+                    + "); raise ptrBits or pesPerChannel, or lower the density");
+        }
+    }
+}

@@ -1,0 +1,61 @@
+package org.esegen.compile;
+
+import com.fasterxml.jackson.annotation.JsonProperty;
+
+/**
+ * Figures of a compiled model (DESIGN.md section 3, performance accounting).
+ *
+ * @param density                         real nonzeros / dense matrix weights (both matrices)
+ * @param compressionRatio                dense fp32 bits / (stored entries x entryBits + column pointers x ptrBits)
+ * @param paddingFraction                 padding entries / stored entries
+ * @param peLoadMaxOverMean               per-PE stored entries (both matrices): busiest / mean
+ * @param idealCyclesPerFrame             sum over both matrices of the busiest PE's stored entries
+ * @param idealCyclesPerFrameNoPadding    the same counting real nonzeros only
+ * @param idealLatencyUs                  idealCyclesPerFrame at the configured clock, microseconds
+ * @param idealLatencyUsNoPadding         idealCyclesPerFrameNoPadding at the configured clock
+ * @param nonzeros                        real nonzeros stored
+ * @param paddingEntries                  padding entries stored
+ * @param compressedBytes                 bytes of entries and pointers
+ * @param waMaxEntries                    W_a busiest PE's entries
+ * @param whrMaxEntries                   W_hr busiest PE's entries
+ */
+public record Metrics(
+        @JsonProperty("density") double density,
+        @JsonProperty("compression_ratio") double compressionRatio,
+        @JsonProperty("padding_fraction") double paddingFraction,
+        @JsonProperty("pe_load_max_over_mean") double peLoadMaxOverMean,
+        @JsonProperty("ideal_cycles_per_frame") long idealCyclesPerFrame,
+        @JsonProperty("ideal_cycles_per_frame_no_padding") long idealCyclesPerFrameNoPadding,
+        @JsonProperty("ideal_latency_us") double idealLatencyUs,
+        @JsonProperty("ideal_latency_us_no_padding") double idealLatencyUsNoPadding,
+        @JsonProperty("nonzeros") long nonzeros,
+        @JsonProperty("padding_entries") long paddingEntries,
+        @JsonProperty("compressed_bytes") long compressedBytes,
+        @JsonProperty("wa_max_entries") long waMaxEntries,
+        @JsonProperty("whr_max_entries") long whrMaxEntries) {
+
+    /** Metrics of a compiled model. */
+    public static Metrics of(CompiledModel model) {
+        SparseMatrixEncoding wa = model.wa();
+        SparseMatrixEncoding whr = model.whr();
+        int n = model.config().pes();
+        long dense = model.pruned().matrixWeights();
+        long nonzeros = wa.totalNonzeros() + whr.totalNonzeros();
+        long entries = wa.totalEntries() + whr.totalEntries();
+        long padding = wa.totalPadding() + whr.totalPadding();
+        long pointerBits = (long) n * (wa.cols() + 1 + whr.cols() + 1) * model.config().formats().ptrBits();
+        long compressedBits = entries * model.config().entryBits() + pointerBits;
+        long maxLoad = 0;
+        for (int p = 0; p < n; p++) {
+            maxLoad = Math.max(maxLoad, wa.entries(p) + whr.entries(p));
+        }
+        double meanLoad = (double) entries / n;
+        long ideal = (long) wa.maxEntries() + whr.maxEntries();
+        long idealNoPad = (long) wa.maxNonzeros() + whr.maxNonzeros();
+        double mhz = model.config().clockMhz();
+        return new Metrics((double) nonzeros / dense, 32.0 * dense / compressedBits,
+                entries == 0 ? 0 : (double) padding / entries, meanLoad == 0 ? 1 : maxLoad / meanLoad, ideal,
+                idealNoPad, ideal / mhz, idealNoPad / mhz, nonzeros, padding, (compressedBits + 7) / 8,
+                wa.maxEntries(), whr.maxEntries());
+    }
+}

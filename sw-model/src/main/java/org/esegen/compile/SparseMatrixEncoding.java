@@ -1,0 +1,150 @@
+package org.esegen.compile;
+
+import org.esegen.EsegenException;
+
+import java.util.Arrays;
+
+/**
+ * One matrix in ESE/EIE compressed sparse column form, per PE.
+ *
+ * <p>For every PE p and column c the stored entries are
+ * {@code weights[p][ptr[p][c] .. ptr[p][c+1])} with their relative indices. Walking a column, the
+ * local row of an entry is (previous local row) + index + 1, starting from -1 at each column: the
+ * index counts the zeros skipped. A gap longer than the largest index M = 2^indexBits - 1 is bridged by
+ * padding entries of weight 0 and index M, each advancing the row by M + 1. Quantized zeros are not
+ * stored. Decoding (see {@link #decode()}) returns the quantized matrix exactly.
+ *
+ * @param name       matrix name for messages ("W_a" or "W_hr")
+ * @param mapping    row ownership
+ * @param cols       columns
+ * @param fracBits   weight fractional bits of this matrix
+ * @param pointers   per PE, cols + 1 column start pointers into its entry stream
+ * @param weights    per PE, raw quantized weights of its entries (0 for padding)
+ * @param indices    per PE, relative indices of its entries
+ * @param padding    per PE, count of padding entries
+ */
+public record SparseMatrixEncoding(String name, RowMapping mapping, int cols, int fracBits,
+                                   int[][] pointers, int[][] weights, int[][] indices, int[] padding) {
+
+    /** Encode a quantized matrix for {@code mapping.pes()} PEs with {@code indexBits}-bit relative indices. */
+    public static SparseMatrixEncoding encode(String name, long[][] quantized, RowMapping mapping, int fracBits,
+                                              int indexBits) {
+        int pes = mapping.pes();
+        int cols = quantized.length == 0 ? 0 : quantized[0].length;
+        int maxIndex = (1 << indexBits) - 1;
+        int[][] global = mapping.globalRows();
+        int[][] pointers = new int[pes][cols + 1];
+        int[][] weights = new int[pes][];
+        int[][] indices = new int[pes][];
+        int[] padding = new int[pes];
+        for (int p = 0; p < pes; p++) {
+            IntList w = new IntList();
+            IntList idx = new IntList();
+            for (int c = 0; c < cols; c++) {
+                pointers[p][c] = w.size;
+                int previous = -1;
+                for (int lr = 0; lr < mapping.localRows(); lr++) {
+                    int r = global[p][lr];
+                    if (r < 0 || quantized[r][c] == 0) {
+                        continue;
+                    }
+                    int gap = lr - previous - 1;
+                    while (gap > maxIndex) {
+                        w.add(0);
+                        idx.add(maxIndex);
+                        padding[p]++;
+                        gap -= maxIndex + 1;
+                    }
+                    w.add((int) quantized[r][c]);
+                    idx.add(gap);
+                    previous = lr;
+                }
+            }
+            pointers[p][cols] = w.size;
+            weights[p] = w.toArray();
+            indices[p] = idx.toArray();
+        }
+        return new SparseMatrixEncoding(name, mapping, cols, fracBits, pointers, weights, indices, padding);
+    }
+
+    /** The quantized matrix these entries stand for. */
+    public long[][] decode() {
+        int[][] global = mapping.globalRows();
+        long[][] m = new long[mapping.rows()][cols];
+        for (int p = 0; p < mapping.pes(); p++) {
+            for (int c = 0; c < cols; c++) {
+                int row = -1;
+                for (int e = pointers[p][c]; e < pointers[p][c + 1]; e++) {
+                    row += indices[p][e] + 1;
+                    if (row >= mapping.localRows()) {
+                        throw new EsegenException(name + ": PE " + p + " column " + c + " entry " + e
+                                + " decodes to local row " + row + " beyond " + mapping.localRows());
+                    }
+                    int r = global[p][row];
+                    if (weights[p][e] != 0) {
+                        if (r < 0) {
+                            throw new EsegenException(name + ": PE " + p + " column " + c
+                                    + " has a nonzero entry on ghost row " + row);
+                        }
+                        m[r][c] = weights[p][e];
+                    }
+                }
+            }
+        }
+        return m;
+    }
+
+    /** Stored entries (padding included) of PE p. */
+    public int entries(int p) {
+        return weights[p].length;
+    }
+
+    /** Stored entries of the busiest PE: the fewest cycles this matrix can take. */
+    public int maxEntries() {
+        return Arrays.stream(weights).mapToInt(a -> a.length).max().orElse(0);
+    }
+
+    /** Real nonzeros of the busiest PE: the bound if padding cost nothing. */
+    public int maxNonzeros() {
+        int max = 0;
+        for (int p = 0; p < mapping.pes(); p++) {
+            max = Math.max(max, weights[p].length - padding[p]);
+        }
+        return max;
+    }
+
+    /** Stored entries over all PEs, padding included. */
+    public long totalEntries() {
+        long n = 0;
+        for (int[] w : weights) {
+            n += w.length;
+        }
+        return n;
+    }
+
+    /** Padding entries over all PEs. */
+    public long totalPadding() {
+        return Arrays.stream(padding).asLongStream().sum();
+    }
+
+    /** Real nonzeros over all PEs. */
+    public long totalNonzeros() {
+        return totalEntries() - totalPadding();
+    }
+
+    private static final class IntList {
+        int[] data = new int[16];
+        int size;
+
+        void add(int v) {
+            if (size == data.length) {
+                data = Arrays.copyOf(data, size * 2);
+            }
+            data[size++] = v;
+        }
+
+        int[] toArray() {
+            return Arrays.copyOf(data, size);
+        }
+    }
+}

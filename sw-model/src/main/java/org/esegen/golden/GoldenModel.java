@@ -1,0 +1,222 @@
+package org.esegen.golden;
+
+import org.esegen.EsegenException;
+import org.esegen.compile.ImageLayout;
+import org.esegen.compile.LaneRows;
+import org.esegen.compile.RowMapping;
+import org.esegen.compile.Section;
+import org.esegen.config.AcceleratorConfig;
+import org.esegen.fixed.FixedFormat;
+import org.esegen.quant.ActivationTables;
+
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * The bit-exact model of the accelerator. It runs the compiled DDR image (not the float weights),
+ * so it checks the compiler too, and does exactly what the hardware does:
+ * <ol>
+ *   <li>SpMV 1, per PE and column in order: acc[row] = sat_acc(acc[row] + w * v[col]) over the
+ *       PE's entries, v = [x_t; y_(t-1)], then z = A.rescale(acc, waFrac + F);</li>
+ *   <li>per cell: i = s(sat(z_i + b_i + p_i c)), f = s(sat(z_f + b_f + p_f c)), g = tanh(sat(z_g + b_g)),
+ *       c' = sat(f c + i g), o = s(sat(z_o + b_o + p_o c')), m = o tanh(c'), every product
+ *       A.multiply (round half up, saturate) and s, tanh the {@link ActivationTables};</li>
+ *   <li>SpMV 2 over m the same way with W_hr, giving y_t.</li>
+ * </ol>
+ * State starts at zero. sat_acc saturates at accBits; A is the activation format.
+ */
+public final class GoldenModel {
+    private final AcceleratorConfig config;
+    private final byte[] image;
+    private final ImageLayout layout;
+    private final DecodedMatrix wa;
+    private final DecodedMatrix whr;
+    private final long[] bias;
+    private final long[] peep;
+    private final long[] sigmoid;
+    private final long[] tanh;
+    private final FixedFormat act;
+    private final FixedFormat acc;
+
+    /** Decode an image for a configuration; the image header must match the config. */
+    public GoldenModel(AcceleratorConfig config, byte[] image) {
+        this.config = config;
+        this.image = image;
+        this.layout = ImageLayout.readHeader(image, "image");
+        if (!layout.equals(ImageLayout.of(config, layout.inputSize(), layout.hiddenSize(), layout.projSize(),
+                layout.frames(), layout.peepholes(), layout.waFracBits(), layout.whrFracBits(),
+                layout.waEntryRows(), layout.whrEntryRows()))) {
+            throw new EsegenException("image header " + layout + " does not match the configuration " + config);
+        }
+        this.act = config.activationFormat();
+        this.acc = new FixedFormat(config.pe().accBits(), 0);
+        this.wa = decode(Section.WA_POINTERS, Section.WA_ENTRIES, layout.waColumns(),
+                RowMapping.gates(layout.hiddenSize(), layout.pes()));
+        this.whr = decode(Section.WHR_POINTERS, Section.WHR_ENTRIES, layout.hiddenSize(),
+                RowMapping.interleaved(layout.projSize(), layout.pes()));
+        this.bias = readPerCell(Section.BIAS, 4);
+        this.peep = readPerCell(Section.PEEPHOLES, 3);
+        this.sigmoid = ActivationTables.sigmoid(config);
+        this.tanh = ActivationTables.tanh(config);
+    }
+
+    /** The image's layout. */
+    public ImageLayout layout() {
+        return layout;
+    }
+
+    /** Outputs of a run, and the traces when asked for. */
+    public record Result(long[][][] outputs, List<FrameTrace> traces, byte[] expectedImage) {
+    }
+
+    /**
+     * Run every channel over every frame of the image.
+     *
+     * @param trace keep a {@link FrameTrace} per channel and frame
+     * @return outputs [channel][frame][P], traces (empty unless asked), and the image with the
+     *         OUTPUT section filled as the accelerator must leave it
+     */
+    public Result run(boolean trace) {
+        int frames = layout.frames();
+        long[][][] outputs = new long[layout.channels()][frames][];
+        List<FrameTrace> traces = new ArrayList<>();
+        byte[] expected = image.clone();
+        LaneRows in = layout.packing(Section.INPUT);
+        LaneRows out = layout.packing(Section.OUTPUT);
+        long inBase = layout.offset(Section.INPUT);
+        long outBase = layout.offset(Section.OUTPUT);
+        int h = layout.hiddenSize();
+        int p = layout.projSize();
+        for (int ch = 0; ch < layout.channels(); ch++) {
+            long[] c = new long[h];
+            long[] y = new long[p];
+            for (int t = 0; t < frames; t++) {
+                long row = (long) ch * frames + t;
+                long[] v = new long[layout.waColumns()];
+                for (int k = 0; k < layout.inputSize(); k++) {
+                    v[k] = in.getSigned(image, inBase, row, k);
+                }
+                System.arraycopy(y, 0, v, layout.inputSize(), p);
+                FrameTrace ft = step(ch, t, v, c);
+                c = ft.c();
+                y = ft.y();
+                outputs[ch][t] = y;
+                for (int j = 0; j < p; j++) {
+                    out.put(expected, outBase, row, j, y[j]);
+                }
+                if (trace) {
+                    traces.add(ft);
+                }
+            }
+        }
+        return new Result(outputs, traces, expected);
+    }
+
+    private FrameTrace step(int channel, int frame, long[] v, long[] cPrev) {
+        int h = layout.hiddenSize();
+        int f = layout.actFracBits();
+        long[] z = spmv(wa, v, layout.waFracBits());
+        long[] gi = new long[h];
+        long[] gf = new long[h];
+        long[] gg = new long[h];
+        long[] go = new long[h];
+        long[] c = new long[h];
+        long[] m = new long[h];
+        for (int k = 0; k < h; k++) {
+            gi[k] = lookup(sigmoid, act.saturate(z[k] + bias[k] + act.multiply(peep[k], f, cPrev[k], f)));
+            gf[k] = lookup(sigmoid, act.saturate(z[h + k] + bias[h + k] + act.multiply(peep[h + k], f, cPrev[k], f)));
+            gg[k] = lookup(tanh, act.saturate(z[2 * h + k] + bias[2 * h + k]));
+            c[k] = act.saturate(act.multiply(gf[k], f, cPrev[k], f) + act.multiply(gi[k], f, gg[k], f));
+            go[k] = lookup(sigmoid, act.saturate(z[3 * h + k] + bias[3 * h + k]
+                    + act.multiply(peep[2 * h + k], f, c[k], f)));
+            m[k] = act.multiply(go[k], f, lookup(tanh, c[k]), f);
+        }
+        long[] y = spmv(whr, m, layout.whrFracBits());
+        return new FrameTrace(channel, frame, z, gi, gf, gg, go, c, m, y);
+    }
+
+    private long lookup(long[] table, long raw) {
+        return table[ActivationTables.index(config, raw)];
+    }
+
+    private long[] spmv(DecodedMatrix matrix, long[] vector, int weightFracBits) {
+        long[] result = new long[matrix.mapping.rows()];
+        int[][] global = matrix.mapping.globalRows();
+        for (int pe = 0; pe < layout.pes(); pe++) {
+            long[] accumulators = new long[matrix.mapping.localRows()];
+            for (int col = 0; col < matrix.cols; col++) {
+                int row = -1;
+                long a = vector[col];
+                for (int e = matrix.pointers[pe][col]; e < matrix.pointers[pe][col + 1]; e++) {
+                    row += matrix.indices[pe][e] + 1;
+                    accumulators[row] = acc.saturate(accumulators[row] + matrix.weights[pe][e] * a);
+                }
+            }
+            for (int lr = 0; lr < accumulators.length; lr++) {
+                if (global[pe][lr] >= 0) {
+                    result[global[pe][lr]] = act.rescale(accumulators[lr], weightFracBits + layout.actFracBits());
+                }
+            }
+        }
+        return result;
+    }
+
+    private record DecodedMatrix(RowMapping mapping, int cols, int[][] pointers, long[][] weights, int[][] indices) {
+    }
+
+    private DecodedMatrix decode(Section ptrSection, Section entrySection, int cols, RowMapping mapping) {
+        LaneRows ptr = layout.packing(ptrSection);
+        LaneRows ent = layout.packing(entrySection);
+        long ptrBase = layout.offset(ptrSection);
+        long entBase = layout.offset(entrySection);
+        long rows = layout.rows(entrySection);
+        int n = layout.pes();
+        int wb = layout.weightBits();
+        int[][] pointers = new int[n][cols + 1];
+        long[][] weights = new long[n][];
+        int[][] indices = new int[n][];
+        for (int pe = 0; pe < n; pe++) {
+            for (int c = 0; c <= cols; c++) {
+                pointers[pe][c] = (int) ptr.getUnsigned(image, ptrBase, c, pe);
+                if ((c > 0 && pointers[pe][c] < pointers[pe][c - 1]) || pointers[pe][c] > rows) {
+                    throw new EsegenException("image: " + entrySection + " pointer of PE " + pe + " column " + c
+                            + " = " + pointers[pe][c] + " is out of order or beyond " + rows + " entries");
+                }
+            }
+            int count = pointers[pe][cols];
+            weights[pe] = new long[count];
+            indices[pe] = new int[count];
+            for (int e = 0; e < count; e++) {
+                long raw = ent.getUnsigned(image, entBase, e, pe);
+                weights[pe][e] = FixedFormat.signExtend(raw, wb);
+                indices[pe][e] = (int) (raw >>> wb);
+            }
+            for (int c = 0; c < cols; c++) {
+                int row = -1;
+                for (int e = pointers[pe][c]; e < pointers[pe][c + 1]; e++) {
+                    row += indices[pe][e] + 1;
+                }
+                if (row >= mapping.localRows()) {
+                    throw new EsegenException("image: " + entrySection + " PE " + pe + " column " + c
+                            + " walks to local row " + row + ", beyond the " + mapping.localRows() + " rows of a slice");
+                }
+            }
+        }
+        return new DecodedMatrix(mapping, cols, pointers, weights, indices);
+    }
+
+    private long[] readPerCell(Section section, int groups) {
+        LaneRows lanes = layout.packing(section);
+        long base = layout.offset(section);
+        int h = layout.hiddenSize();
+        int n = layout.pes();
+        int cellsPerPe = layout.cellsPerPe();
+        long[] values = new long[groups * h];
+        for (int k = 0; k < h; k++) {
+            for (int g = 0; g < groups; g++) {
+                values[g * h + k] = lanes.getSigned(image, base, (long) g * cellsPerPe + k / n, k % n);
+            }
+        }
+        return values;
+    }
+}

@@ -1,0 +1,58 @@
+package org.esegen.config;
+
+import org.esegen.EsegenException;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
+
+import java.util.List;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+class AcceleratorConfigTest {
+
+    @Test
+    void esePresetIsThePapersConfiguration() {
+        AcceleratorConfig ese = Presets.get("ese");
+        assertEquals(32, ese.pes());
+        assertEquals(12, ese.formats().weightBits());
+        assertEquals(4, ese.formats().indexBits());
+        assertEquals(16, ese.formats().actBits());
+        assertEquals(200, ese.clockMhz());
+        assertEquals(512, ese.memory().axiDataBits());
+        assertEquals(8, ese.pe().actQueueDepth());
+        assertEquals(16, ese.entryBits());
+    }
+
+    @Test
+    void overridesApplyAndRoundTripThroughTheFieldMap() {
+        AcceleratorConfig c = Presets.resolve("tiny", List.of("pesPerChannel=7", "weightBits=6"));
+        assertEquals(7, c.pes());
+        assertEquals(6, c.formats().weightBits());
+        assertEquals(c, AcceleratorConfig.fromFieldMap(c.toFieldMap()));
+        assertEquals(AcceleratorConfig.FIELDS.size(), c.toFieldMap().size());
+    }
+
+    @ParameterizedTest
+    @CsvSource(delimiter = ';', value = {
+            "pesPerChannel=0; 'pesPerChannel' = 0",
+            "weightBits=17; 'weightBits' = 17",
+            "lutEntries=1000; power of two",
+            "actFracBits=15; at most actBits - 2",
+            "accBits=20; at least weightBits + actBits",
+            "nonsense=3; unknown field 'nonsense'",
+            "channels=x; whole number",
+            "channels; expected field=value"})
+    void invalidValuesNameTheFieldAndTheRange(String override, String expectedText) {
+        EsegenException e = assertThrows(EsegenException.class, () -> Presets.resolve("ese", List.of(override)));
+        assertTrue(e.getMessage().contains(expectedText), e.getMessage());
+    }
+
+    @Test
+    void unknownPresetListsTheKnownOnes() {
+        EsegenException e = assertThrows(EsegenException.class, () -> Presets.get("huge"));
+        assertTrue(e.getMessage().contains("tiny") && e.getMessage().contains("ese"), e.getMessage());
+    }
+}
