@@ -26,6 +26,7 @@ public final class Compiler {
      */
     public static CompiledModel compile(AcceleratorConfig config, LstmpWeights model, PruningMethod pruning,
                                         double density) {
+        config.requireFits(model.inputSize(), model.hiddenSize(), model.projSize(), "model");
         int n = config.pes();
         int h = model.hiddenSize();
         RowMapping gateRows = RowMapping.gates(h, n);

@@ -17,12 +17,22 @@ import java.util.Map;
  *
  * @param channels  independent utterances run in lockstep, sharing one weight stream
  * @param clockMhz  target clock frequency in MHz
+ * @param dims      largest model the generated hardware holds (buffer sizes)
  * @param pe        processing-element parameters
  * @param formats   number formats
  * @param lut       sigmoid/tanh lookup tables
  * @param memory    DDR / AXI interface
  */
-public record AcceleratorConfig(int channels, int clockMhz, Pe pe, Formats formats, Lut lut, Memory memory) {
+public record AcceleratorConfig(int channels, int clockMhz, Dims dims, Pe pe, Formats formats, Lut lut,
+                                Memory memory) {
+
+    /**
+     * @param maxInputSize   largest input size I the vector buffers hold
+     * @param maxHiddenSize  largest cell count H the cell-state, accumulator and m buffers hold
+     * @param maxProjSize    largest projection size P the vector buffers hold
+     */
+    public record Dims(int maxInputSize, int maxHiddenSize, int maxProjSize) {
+    }
 
     /**
      * @param pesPerChannel  processing elements per channel (N); cell k and projection row j live on
@@ -72,6 +82,10 @@ public record AcceleratorConfig(int channels, int clockMhz, Pe pe, Formats forma
             new Field("channels", "channels", 1, 64, false,
                     "replicates the PE array; channels share one weight stream"),
             new Field("clockMhz", "MHz", 10, 800, false, "clock constraint; latency = cycles / clock"),
+            new Field("maxInputSize", "values", 1, 65536, false, "input part of the vector buffer per channel"),
+            new Field("maxHiddenSize", "cells", 1, 65536, false,
+                    "cell-state, m and accumulator buffers (4 ceil(H/N) words per PE)"),
+            new Field("maxProjSize", "values", 1, 65536, false, "recurrent part of the vector buffer per channel"),
             new Field("pesPerChannel", "PEs", 1, 256, false,
                     "PEs per channel; one MAC (DSP48E2) each, sets cycles per frame"),
             new Field("actQueueDepth", "entries", 1, 64, false,
@@ -96,6 +110,9 @@ public record AcceleratorConfig(int channels, int clockMhz, Pe pe, Formats forma
         Map<String, Integer> values = new LinkedHashMap<>();
         values.put("channels", channels);
         values.put("clockMhz", clockMhz);
+        values.put("maxInputSize", dims.maxInputSize());
+        values.put("maxHiddenSize", dims.maxHiddenSize());
+        values.put("maxProjSize", dims.maxProjSize());
         values.put("pesPerChannel", pe.pesPerChannel());
         values.put("actQueueDepth", pe.actQueueDepth());
         values.put("accBits", pe.accBits());
@@ -149,6 +166,9 @@ public record AcceleratorConfig(int channels, int clockMhz, Pe pe, Formats forma
         Map<String, Integer> m = new LinkedHashMap<>();
         m.put("channels", channels);
         m.put("clockMhz", clockMhz);
+        m.put("maxInputSize", dims.maxInputSize());
+        m.put("maxHiddenSize", dims.maxHiddenSize());
+        m.put("maxProjSize", dims.maxProjSize());
         m.put("pesPerChannel", pe.pesPerChannel());
         m.put("actQueueDepth", pe.actQueueDepth());
         m.put("accBits", pe.accBits());
@@ -181,6 +201,7 @@ public record AcceleratorConfig(int channels, int clockMhz, Pe pe, Formats forma
             throw new EsegenException("config: missing fields " + missing);
         }
         return new AcceleratorConfig(m.get("channels"), m.get("clockMhz"),
+                new Dims(m.get("maxInputSize"), m.get("maxHiddenSize"), m.get("maxProjSize")),
                 new Pe(m.get("pesPerChannel"), m.get("actQueueDepth"), m.get("accBits")),
                 new Formats(m.get("weightBits"), m.get("indexBits"), m.get("actBits"), m.get("actFracBits"),
                         m.get("ptrBits")),
@@ -245,6 +266,39 @@ public record AcceleratorConfig(int channels, int clockMhz, Pe pe, Formats forma
     /** Clock period in nanoseconds. */
     public double clockPeriodNs() {
         return 1000.0 / clockMhz;
+    }
+
+    /** Cells per PE the hardware holds, ceil(maxHiddenSize / N). */
+    public int maxCellsPerPe() {
+        return (dims.maxHiddenSize() + pes() - 1) / pes();
+    }
+
+    /** Projection rows per PE the hardware holds, ceil(maxProjSize / N). */
+    public int maxProjRowsPerPe() {
+        return (dims.maxProjSize() + pes() - 1) / pes();
+    }
+
+    /** Accumulator words per PE: enough for W_a's 4 ceil(H/N) rows and W_hr's ceil(P/N) rows. */
+    public int accumulatorsPerPe() {
+        return Math.max(4 * maxCellsPerPe(), maxProjRowsPerPe());
+    }
+
+    /**
+     * Checks that a model of these dims fits the generated buffers.
+     *
+     * @param source what the dims come from, for the message
+     */
+    public void requireFits(int inputSize, int hiddenSize, int projSize, String source) {
+        int[] given = {inputSize, hiddenSize, projSize};
+        int[] max = {dims.maxInputSize(), dims.maxHiddenSize(), dims.maxProjSize()};
+        String[] names = {"maxInputSize", "maxHiddenSize", "maxProjSize"};
+        String[] dimNames = {"input size I", "hidden size H", "projection size P"};
+        for (int k = 0; k < 3; k++) {
+            if (given[k] > max[k]) {
+                throw new EsegenException(source + ": " + dimNames[k] + " = " + given[k] + " does not fit the config's "
+                        + names[k] + " = " + max[k] + "; raise it with --set " + names[k] + "=" + given[k]);
+            }
+        }
     }
 
     /** Largest column pointer value, 2^ptrBits - 1. */

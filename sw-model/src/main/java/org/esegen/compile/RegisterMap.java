@@ -1,0 +1,113 @@
+package org.esegen.compile;
+
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * The accelerator's AXI4-Lite control registers: defined here once, exported in {@code params.json}
+ * and read by hdl-gen (the register block) and the testbench (register programming).
+ * All registers are 32 bits; 64-bit values are LO/HI pairs. Offsets are bytes.
+ */
+public final class RegisterMap {
+    private RegisterMap() {
+    }
+
+    /** Access kinds. */
+    public enum Access { RW, RO, W1C }
+
+    /**
+     * One register.
+     *
+     * @param name        upper-case name
+     * @param offset      byte offset
+     * @param access      RW, RO or W1C (write one to clear)
+     * @param description what it holds, in which unit
+     */
+    public record Register(String name, int offset, Access access, String description) {
+    }
+
+    /** Address bits of the AXI4-Lite port. */
+    public static final int ADDRESS_BITS = 12;
+    /** Value of the read-only ID register: "ESEG". */
+    public static final int ID_VALUE = ImageLayout.MAGIC;
+
+    public static final Register CONTROL = new Register("CONTROL", 0x00, Access.RW,
+            "bit 0 start: write 1 to start a run (reads back 0); bit 1 interrupt enable");
+    public static final Register STATUS = new Register("STATUS", 0x04, Access.RO,
+            "bit 0 busy; bit 1 done: the last frame's outputs are written (cleared by start)");
+    public static final Register INTERRUPT_STATUS = new Register("INTERRUPT_STATUS", 0x08, Access.W1C,
+            "bit 0 done interrupt pending; write 1 to clear; the interrupt line is this bit AND enable");
+    public static final Register ID = new Register("ID", 0x0C, Access.RO, "0x47455345 ('ESEG')");
+    public static final Register INPUT_SIZE = new Register("INPUT_SIZE", 0x10, Access.RW, "I");
+    public static final Register HIDDEN_SIZE = new Register("HIDDEN_SIZE", 0x14, Access.RW, "H");
+    public static final Register PROJ_SIZE = new Register("PROJ_SIZE", 0x18, Access.RW, "P");
+    public static final Register FRAME_COUNT = new Register("FRAME_COUNT", 0x1C, Access.RW, "T, frames per channel");
+    public static final Register WA_FRAC_BITS = new Register("WA_FRAC_BITS", 0x20, Access.RW,
+            "weight fractional bits of W_a (right shift of its accumulators)");
+    public static final Register WHR_FRAC_BITS = new Register("WHR_FRAC_BITS", 0x24, Access.RW,
+            "weight fractional bits of W_hr");
+    public static final Register WA_ENTRY_ROWS = new Register("WA_ENTRY_ROWS", 0x28, Access.RW,
+            "rows of section WA_ENTRIES (entries of the busiest PE)");
+    public static final Register WHR_ENTRY_ROWS = new Register("WHR_ENTRY_ROWS", 0x2C, Access.RW,
+            "rows of section WHR_ENTRIES");
+    public static final Register CELLS_PER_PE = new Register("CELLS_PER_PE", 0x30, Access.RW, "ceil(H / N)");
+    public static final Register PROJ_ROWS_PER_PE = new Register("PROJ_ROWS_PER_PE", 0x34, Access.RW, "ceil(P / N)");
+    public static final Register WA_POINTERS_BASE = new Register("WA_POINTERS_BASE", 0x40, Access.RW,
+            "byte address of section WA_POINTERS (LO; HI at +4)");
+    public static final Register WA_ENTRIES_BASE = new Register("WA_ENTRIES_BASE", 0x48, Access.RW,
+            "byte address of section WA_ENTRIES");
+    public static final Register WHR_POINTERS_BASE = new Register("WHR_POINTERS_BASE", 0x50, Access.RW,
+            "byte address of section WHR_POINTERS");
+    public static final Register WHR_ENTRIES_BASE = new Register("WHR_ENTRIES_BASE", 0x58, Access.RW,
+            "byte address of section WHR_ENTRIES");
+    public static final Register BIAS_BASE = new Register("BIAS_BASE", 0x60, Access.RW,
+            "byte address of section BIAS");
+    public static final Register PEEPHOLES_BASE = new Register("PEEPHOLES_BASE", 0x68, Access.RW,
+            "byte address of section PEEPHOLES");
+    public static final Register INPUT_BASE = new Register("INPUT_BASE", 0x70, Access.RW,
+            "byte address of section INPUT");
+    public static final Register OUTPUT_BASE = new Register("OUTPUT_BASE", 0x78, Access.RW,
+            "byte address of section OUTPUT");
+    public static final Register CYCLES = new Register("CYCLES", 0x100, Access.RO,
+            "clock cycles from start to done (LO; HI at +4)");
+    public static final Register DDR_STALL_CYCLES = new Register("DDR_STALL_CYCLES", 0x108, Access.RO,
+            "cycles a PE array waited for weight or pointer data from DDR");
+    public static final Register QUEUE_STALL_CYCLES = new Register("QUEUE_STALL_CYCLES", 0x110, Access.RO,
+            "cycles the column broadcast waited for a full activation queue");
+    public static final Register MAC_CYCLES = new Register("MAC_CYCLES", 0x118, Access.RO,
+            "sum over PEs of cycles that performed a stored entry (padding included), channel 0");
+    public static final Register ELEMENTWISE_CYCLES = new Register("ELEMENTWISE_CYCLES", 0x120, Access.RO,
+            "cycles spent in the element-wise step");
+
+    /** Every register in offset order. */
+    public static final List<Register> ALL = List.of(CONTROL, STATUS, INTERRUPT_STATUS, ID, INPUT_SIZE, HIDDEN_SIZE,
+            PROJ_SIZE, FRAME_COUNT, WA_FRAC_BITS, WHR_FRAC_BITS, WA_ENTRY_ROWS, WHR_ENTRY_ROWS, CELLS_PER_PE,
+            PROJ_ROWS_PER_PE, WA_POINTERS_BASE, WA_ENTRIES_BASE,
+            WHR_POINTERS_BASE, WHR_ENTRIES_BASE, BIAS_BASE, PEEPHOLES_BASE, INPUT_BASE, OUTPUT_BASE, CYCLES,
+            DDR_STALL_CYCLES, QUEUE_STALL_CYCLES, MAC_CYCLES, ELEMENTWISE_CYCLES);
+
+    /** The values to write before start, for an image laid out as {@code layout} at DDR address 0. */
+    public static Map<Register, Long> programming(ImageLayout layout) {
+        Map<Register, Long> w = new LinkedHashMap<>();
+        w.put(INPUT_SIZE, (long) layout.inputSize());
+        w.put(HIDDEN_SIZE, (long) layout.hiddenSize());
+        w.put(PROJ_SIZE, (long) layout.projSize());
+        w.put(FRAME_COUNT, (long) layout.frames());
+        w.put(WA_FRAC_BITS, (long) layout.waFracBits());
+        w.put(WHR_FRAC_BITS, (long) layout.whrFracBits());
+        w.put(WA_ENTRY_ROWS, (long) layout.waEntryRows());
+        w.put(WHR_ENTRY_ROWS, (long) layout.whrEntryRows());
+        w.put(CELLS_PER_PE, (long) layout.cellsPerPe());
+        w.put(PROJ_ROWS_PER_PE, (long) layout.projRowsPerPe());
+        w.put(WA_POINTERS_BASE, layout.offset(Section.WA_POINTERS));
+        w.put(WA_ENTRIES_BASE, layout.offset(Section.WA_ENTRIES));
+        w.put(WHR_POINTERS_BASE, layout.offset(Section.WHR_POINTERS));
+        w.put(WHR_ENTRIES_BASE, layout.offset(Section.WHR_ENTRIES));
+        w.put(BIAS_BASE, layout.offset(Section.BIAS));
+        w.put(PEEPHOLES_BASE, layout.offset(Section.PEEPHOLES));
+        w.put(INPUT_BASE, layout.offset(Section.INPUT));
+        w.put(OUTPUT_BASE, layout.offset(Section.OUTPUT));
+        return w;
+    }
+}

@@ -1,0 +1,145 @@
+package org.esegen.golden;
+
+import org.esegen.compile.CompiledModel;
+import org.esegen.compile.Compiler;
+import org.esegen.config.AcceleratorConfig;
+import org.esegen.config.Presets;
+import org.esegen.fixed.FixedFormat;
+import org.esegen.lstm.LstmpWeights;
+import org.esegen.prune.PruningMethod;
+import org.esegen.quant.ActivationTables;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.Arguments;
+import org.junit.jupiter.params.provider.MethodSource;
+
+import java.util.List;
+import java.util.SplittableRandom;
+import java.util.stream.Stream;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+/**
+ * The golden model, which walks the DDR image per PE, against a direct dense fixed-point evaluation
+ * of the quantized matrices held by the compiler (no image, no per-PE walk).
+ */
+class GoldenModelTest {
+
+    static Stream<Arguments> cases() {
+        Stream.Builder<Arguments> b = Stream.builder();
+        int id = 0;
+        for (int pes : new int[]{1, 2, 3, 4, 5, 8}) {
+            for (PruningMethod m : PruningMethod.values()) {
+                b.add(Arguments.of(id++, pes, m));
+            }
+        }
+        return b.build();
+    }
+
+    @ParameterizedTest(name = "case {0}: pes={1} pruning={2}")
+    @MethodSource("cases")
+    void goldenModelMatchesDenseFixedPointEvaluation(int id, int pes, PruningMethod method) {
+        long seed = 7000L + id;
+        System.out.println("GoldenModelTest case " + id + " seed=" + seed);
+        SplittableRandom rnd = new SplittableRandom(seed);
+        int in = 1 + rnd.nextInt(12);
+        int hidden = 1 + rnd.nextInt(20);
+        int proj = 1 + rnd.nextInt(12);
+        AcceleratorConfig cfg = Presets.resolve("tiny", List.of("pesPerChannel=" + pes, "channels=2",
+                "indexBits=" + (1 + rnd.nextInt(4)), "weightBits=" + (4 + rnd.nextInt(10)), "accBits=30"));
+        LstmpWeights model = randomModel(rnd, in, hidden, proj, id % 2 == 0, id % 3 == 0 ? 3.0 : 1.0);
+        CompiledModel compiled = Compiler.compile(cfg, model, method, 0.05 + rnd.nextDouble() * 0.95);
+        FixedFormat act = cfg.activationFormat();
+        int frames = 6;
+        long[][][] x = new long[2][frames][in];
+        for (long[][] ch : x) {
+            for (long[] frame : ch) {
+                for (int k = 0; k < in; k++) {
+                    frame[k] = act.quantize(rnd.nextGaussian() * (id % 3 == 0 ? 20 : 1.5));
+                }
+            }
+        }
+        GoldenModel.Result result = new GoldenModel(cfg, compiled.image(x)).run(true);
+        for (int ch = 0; ch < 2; ch++) {
+            long[][] expected = denseReference(cfg, compiled, x[ch]);
+            for (int t = 0; t < frames; t++) {
+                assertArrayEquals(expected[t], result.outputs()[ch][t], "channel " + ch + " frame " + t);
+            }
+        }
+        assertEquals(2 * frames, result.traces().size());
+    }
+
+    static long[][] denseReference(AcceleratorConfig cfg, CompiledModel compiled, long[][] x) {
+        FixedFormat act = cfg.activationFormat();
+        FixedFormat acc = new FixedFormat(cfg.pe().accBits(), 0);
+        int f = act.fracBits();
+        long[][] wa = compiled.wa().decode();
+        long[][] whr = compiled.whr().decode();
+        int h = compiled.hiddenSize();
+        int p = compiled.projSize();
+        long[] sig = ActivationTables.sigmoid(cfg);
+        long[] tanh = ActivationTables.tanh(cfg);
+        long[] b = compiled.bias();
+        long[] pp = compiled.peep();
+        long[] c = new long[h];
+        long[] y = new long[p];
+        long[][] out = new long[x.length][];
+        for (int t = 0; t < x.length; t++) {
+            long[] v = new long[compiled.inputSize() + p];
+            System.arraycopy(x[t], 0, v, 0, x[t].length);
+            System.arraycopy(y, 0, v, x[t].length, p);
+            long[] z = new long[4 * h];
+            for (int r = 0; r < 4 * h; r++) {
+                long a = 0;
+                for (int col = 0; col < v.length; col++) {
+                    a = acc.saturate(a + wa[r][col] * v[col]);
+                }
+                z[r] = act.rescale(a, compiled.wa().fracBits() + f);
+            }
+            long[] m = new long[h];
+            for (int k = 0; k < h; k++) {
+                long gi = sig[ActivationTables.index(cfg, act.saturate(z[k] + b[k] + act.multiply(pp[k], f, c[k], f)))];
+                long gf = sig[ActivationTables.index(cfg,
+                        act.saturate(z[h + k] + b[h + k] + act.multiply(pp[h + k], f, c[k], f)))];
+                long gg = tanh[ActivationTables.index(cfg, act.saturate(z[2 * h + k] + b[2 * h + k]))];
+                c[k] = act.saturate(act.multiply(gf, f, c[k], f) + act.multiply(gi, f, gg, f));
+                long go = sig[ActivationTables.index(cfg,
+                        act.saturate(z[3 * h + k] + b[3 * h + k] + act.multiply(pp[2 * h + k], f, c[k], f)))];
+                m[k] = act.multiply(go, f, tanh[ActivationTables.index(cfg, c[k])], f);
+            }
+            y = new long[p];
+            for (int j = 0; j < p; j++) {
+                long a = 0;
+                for (int k = 0; k < h; k++) {
+                    a = acc.saturate(a + whr[j][k] * m[k]);
+                }
+                y[j] = act.rescale(a, compiled.whr().fracBits() + f);
+            }
+            out[t] = y;
+        }
+        return out;
+    }
+
+    static LstmpWeights randomModel(SplittableRandom rnd, int in, int hidden, int proj, boolean peepholes,
+                                    double scale) {
+        double[][] wIh = gaussian(rnd, 4 * hidden, in, scale / Math.sqrt(in + proj));
+        double[][] wHh = gaussian(rnd, 4 * hidden, proj, scale / Math.sqrt(in + proj));
+        double[][] wHr = gaussian(rnd, proj, hidden, scale / Math.sqrt(hidden));
+        double[] bIh = gaussian(rnd, 1, 4 * hidden, 0.5)[0];
+        double[] bHh = gaussian(rnd, 1, 4 * hidden, 0.5)[0];
+        double[][] peep = gaussian(rnd, 3, hidden, 0.3);
+        return new LstmpWeights(in, hidden, proj, wIh, wHh, bIh, bHh, wHr, peepholes ? peep[0] : null,
+                peepholes ? peep[1] : null, peepholes ? peep[2] : null);
+    }
+
+    static double[][] gaussian(SplittableRandom rnd, int rows, int cols, double std) {
+        double[][] m = new double[rows][cols];
+        for (double[] row : m) {
+            for (int c = 0; c < cols; c++) {
+                row[c] = rnd.nextGaussian() * std;
+            }
+        }
+        return m;
+    }
+
+}
