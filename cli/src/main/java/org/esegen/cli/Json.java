@@ -24,6 +24,12 @@ public final class Json {
         }
     }
 
+    /** A record or bean as an ordered map of its JSON properties. */
+    @SuppressWarnings("unchecked")
+    public static java.util.Map<String, Object> toMap(Object value) {
+        return MAPPER.convertValue(value, java.util.LinkedHashMap.class);
+    }
+
     /** JSON on one line. */
     public static String line(Object value) {
         try {

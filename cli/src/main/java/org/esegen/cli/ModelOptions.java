@@ -3,6 +3,7 @@ package org.esegen.cli;
 import org.esegen.EsegenException;
 import org.esegen.io.Safetensors;
 import org.esegen.io.SyntheticModel;
+import org.esegen.io.SyntheticSpec;
 import org.esegen.lstm.LstmpWeights;
 import org.esegen.prune.PruningMethod;
 import picocli.CommandLine.ArgGroup;
@@ -41,7 +42,7 @@ public final class ModelOptions {
         if (source.model != null) {
             return Safetensors.readLstmp(source.model);
         }
-        SyntheticModel.SyntheticSpec spec = SyntheticModel.SyntheticSpec.parse(source.synthetic);
+        SyntheticSpec spec = SyntheticSpec.parse(source.synthetic);
         return SyntheticModel.generate(spec.inputSize(), spec.hiddenSize(), spec.projSize(), true, spec.seed());
     }
 
@@ -53,7 +54,7 @@ public final class ModelOptions {
     /** Target density. */
     public double density() {
         double d = density != null ? density
-                : source.synthetic != null ? SyntheticModel.SyntheticSpec.parse(source.synthetic).density() : 1.0;
+                : source.synthetic != null ? SyntheticSpec.parse(source.synthetic).density() : 1.0;
         if (!(d > 0 && d <= 1)) {
             throw new EsegenException("--density " + d + " is outside (0, 1]");
         }
@@ -62,7 +63,7 @@ public final class ModelOptions {
 
     /** Seed for synthetic input frames: the synthetic spec's seed, or 1. */
     public long frameSeed() {
-        return source.synthetic != null ? SyntheticModel.SyntheticSpec.parse(source.synthetic).seed() : 1;
+        return source.synthetic != null ? SyntheticSpec.parse(source.synthetic).seed() : 1;
     }
 
     /** A short description for reports. */

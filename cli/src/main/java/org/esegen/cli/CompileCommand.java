@@ -1,0 +1,145 @@
+package org.esegen.cli;
+
+import org.esegen.compile.CompiledModel;
+import org.esegen.compile.Compiler;
+import org.esegen.compile.Metrics;
+import org.esegen.config.AcceleratorConfig;
+import org.esegen.golden.Accuracy;
+import org.esegen.golden.Evaluation;
+import org.esegen.io.OutputFolder;
+import org.esegen.lstm.LstmpWeights;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+
+import java.nio.file.Path;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.concurrent.Callable;
+
+/** {@code esegen compile}: prune, quantize, encode and schedule a model; write the DDR image and a report. */
+@Command(name = "compile", mixinStandardHelpOptions = true,
+        description = "Prune, quantize, encode and schedule an LSTMP model; write the DDR image (image.bin), its "
+                + "layout, the resolved config and a report.")
+public final class CompileCommand implements Callable<Integer> {
+    @Mixin
+    ConfigOptions config;
+
+    @Mixin
+    ModelOptions model;
+
+    @Option(names = "--frames", paramLabel = "X.npy",
+            description = "input frames (T x I) placed in every channel's input area; default: synthetic frames")
+    Path frames;
+
+    @Option(names = "--num-frames", paramLabel = "T", defaultValue = "10",
+            description = "synthetic frames per channel when --frames is not given (default ${DEFAULT-VALUE})")
+    int numFrames;
+
+    @Option(names = "--out", paramLabel = "DIR", required = true, description = "output folder (replaced)")
+    Path out;
+
+    @Option(names = "--json", description = "print one JSON object with the figures")
+    boolean json;
+
+    @Override
+    public Integer call() {
+        long start = System.nanoTime();
+        AcceleratorConfig cfg = config.resolve();
+        LstmpWeights weights = model.load();
+        Run run = Run.compile(cfg, weights, model, frames, numFrames);
+        Map<String, Object> report = run.report();
+        try (OutputFolder folder = OutputFolder.create(out)) {
+            folder.write("image.bin", run.image());
+            folder.write("config.json", Json.pretty(cfg.toFieldMap()));
+            folder.write("layout.json", Json.pretty(run.layoutDescription()));
+            folder.write("report.json", Json.pretty(report));
+            folder.commit();
+        }
+        double seconds = (System.nanoTime() - start) / 1e9;
+        if (json) {
+            Map<String, Object> line = new LinkedHashMap<>(report);
+            line.put("out", out.toAbsolutePath().toString());
+            line.put("wall_seconds", seconds);
+            System.out.println(Json.line(line));
+        } else {
+            System.out.print(run.summary());
+            System.out.printf("wrote %s in %.2f s%n", out, seconds);
+        }
+        return 0;
+    }
+
+    /** Everything one compile produces, shared by the commands that compile. */
+    record Run(AcceleratorConfig config, CompiledModel compiled, Metrics metrics, byte[] image, int frames,
+               Evaluation evaluation, String source) {
+
+        static Run compile(AcceleratorConfig cfg, LstmpWeights weights, ModelOptions model, Path framesFile,
+                           int numFrames) {
+            CompiledModel compiled = Compiler.compile(cfg, weights, model.method(), model.density());
+            FrameSet inputs = FrameSet.load(cfg, weights.inputSize(), framesFile, numFrames, model.frameSeed());
+            byte[] image = compiled.image(inputs.raw());
+            Evaluation evaluation = inputs.evaluate(compiled, image, weights);
+            return new Run(cfg, compiled, Metrics.of(compiled), image, inputs.frames(), evaluation,
+                    model.describe());
+        }
+
+        Map<String, Object> layoutDescription() {
+            Map<String, Object> d = new LinkedHashMap<>();
+            d.put("layout", compiled.layout(frames));
+            d.put("sections", compiled.layout(frames).describeSections());
+            return d;
+        }
+
+        Map<String, Object> report() {
+            Map<String, Object> r = new LinkedHashMap<>();
+            r.put("model", source);
+            r.put("input_size", compiled.inputSize());
+            r.put("hidden_size", compiled.hiddenSize());
+            r.put("proj_size", compiled.projSize());
+            r.put("peepholes", compiled.pruned().hasPeepholes());
+            r.put("pruning", compiled.pruning().cliName());
+            r.put("target_density", compiled.density());
+            r.put("pes_per_channel", config.pes());
+            r.put("channels", config.channels());
+            r.put("clock_mhz", config.clockMhz());
+            r.put("wa_frac_bits", compiled.wa().fracBits());
+            r.put("whr_frac_bits", compiled.whr().fracBits());
+            r.put("image_bytes", image.length);
+            r.put("frames", frames);
+            Map<String, Object> m = Json.toMap(metrics);
+            r.putAll(m);
+            r.put("snr_db", vsPruned().snrDb());
+            r.put("max_abs_error", vsPruned().maxAbsError());
+            r.put("snr_db_vs_dense", vsDense().snrDb());
+            r.put("max_abs_error_vs_dense", vsDense().maxAbsError());
+            return r;
+        }
+
+        Accuracy vsPruned() {
+            return evaluation.vsPruned();
+        }
+
+        Accuracy vsDense() {
+            return evaluation.vsDense();
+        }
+
+        String summary() {
+            StringBuilder s = new StringBuilder();
+            s.append(String.format("model       %s: I=%d H=%d P=%d%s%n", source, compiled.inputSize(),
+                    compiled.hiddenSize(), compiled.projSize(), compiled.pruned().hasPeepholes() ? " (peepholes)" : ""));
+            s.append(String.format("pruning     %s to density %.4f (target %.4f), %d nonzeros, %d padding entries%n",
+                    compiled.pruning().cliName(), metrics.density(), compiled.density(), metrics.nonzeros(),
+                    metrics.paddingEntries()));
+            s.append(String.format("storage     compression %.2fx vs dense fp32, padding %.2f %%, %d bytes%n",
+                    metrics.compressionRatio(), 100 * metrics.paddingFraction(), metrics.compressedBytes()));
+            s.append(String.format("schedule    %d PEs, load max/mean %.4f, ideal %d cycles/frame = %.2f us at %d MHz"
+                            + " (%d cycles = %.2f us without padding)%n", config.pes(), metrics.peLoadMaxOverMean(),
+                    metrics.idealCyclesPerFrame(), metrics.idealLatencyUs(), config.clockMhz(),
+                    metrics.idealCyclesPerFrameNoPadding(), metrics.idealLatencyUsNoPadding()));
+            s.append(String.format("accuracy    golden model over %d frames: SNR %.2f dB (max err %.3g) vs float "
+                            + "pruned; %.2f dB vs float dense%n", frames, vsPruned().snrDb(), vsPruned().maxAbsError(),
+                    vsDense().snrDb()));
+            return s.toString();
+        }
+    }
+}

@@ -1,0 +1,52 @@
+package org.esegen.cli;
+
+import org.esegen.compile.CompiledModel;
+import org.esegen.config.AcceleratorConfig;
+import org.esegen.fixed.FixedFormat;
+import org.esegen.golden.Evaluation;
+import org.esegen.io.Npy;
+import org.esegen.io.SyntheticModel;
+import org.esegen.lstm.LstmpWeights;
+import org.esegen.quant.Quantizer;
+
+import java.nio.file.Path;
+
+/**
+ * Input frames for every channel: one .npy file for all channels, or seeded synthetic frames
+ * (channel ch uses seed + ch, so channels run different utterances).
+ *
+ * @param real [channel][frame][I] real inputs
+ * @param raw  the same quantized to the activation format
+ */
+record FrameSet(double[][][] real, long[][][] raw) {
+
+    static FrameSet load(AcceleratorConfig cfg, int inputSize, Path file, int numFrames, long seed) {
+        double[][][] real = new double[cfg.channels()][][];
+        if (file != null) {
+            double[][] frames = Npy.read(file);
+            Quantizer.requireFrameWidth(frames, inputSize, file.toString());
+            java.util.Arrays.fill(real, frames);
+        } else {
+            if (numFrames < 1) {
+                throw new org.esegen.EsegenException("--num-frames " + numFrames + " must be at least 1");
+            }
+            for (int ch = 0; ch < real.length; ch++) {
+                real[ch] = SyntheticModel.frames(numFrames, inputSize, seed + ch);
+            }
+        }
+        FixedFormat act = cfg.activationFormat();
+        long[][][] raw = new long[real.length][][];
+        for (int ch = 0; ch < real.length; ch++) {
+            raw[ch] = Quantizer.quantize(real[ch], act);
+        }
+        return new FrameSet(real, raw);
+    }
+
+    int frames() {
+        return real[0].length;
+    }
+
+    Evaluation evaluate(CompiledModel compiled, byte[] image, LstmpWeights dense) {
+        return Evaluation.run(compiled, image, dense, real, false);
+    }
+}

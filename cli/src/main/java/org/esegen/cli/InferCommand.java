@@ -1,0 +1,70 @@
+package org.esegen.cli;
+
+import org.esegen.EsegenException;
+import org.esegen.compile.CompiledModel;
+import org.esegen.compile.Compiler;
+import org.esegen.config.AcceleratorConfig;
+import org.esegen.golden.Evaluation;
+import org.esegen.io.Npy;
+import org.esegen.lstm.FloatReference;
+import org.esegen.lstm.LstmpWeights;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+
+import java.nio.file.Path;
+import java.util.concurrent.Callable;
+
+/** {@code esegen infer}: run frames through the float reference or the compiled fixed-point golden model. */
+@Command(name = "infer", mixinStandardHelpOptions = true,
+        description = "Run input frames (T x I .npy) through the model: --mode float runs the double-precision "
+                + "reference of the (pruned) model, --mode fixed compiles it and runs the bit-exact golden model. "
+                + "Writes T x P outputs as .npy (float32).")
+public final class InferCommand implements Callable<Integer> {
+    enum Mode { FLOAT, FIXED }
+
+    @Mixin
+    ConfigOptions config;
+
+    @Mixin
+    ModelOptions model;
+
+    @Option(names = "--frames", paramLabel = "X.npy", required = true, description = "input frames, T x I")
+    Path frames;
+
+    @Option(names = "--mode", paramLabel = "float|fixed", required = true,
+            description = "float (double-precision reference) or fixed (compile, then golden model)")
+    String mode;
+
+    @Option(names = "--out", paramLabel = "Y.npy", required = true, description = "output frames, T x P")
+    Path out;
+
+    @Override
+    public Integer call() {
+        Mode m = switch (mode.toLowerCase()) {
+            case "float" -> Mode.FLOAT;
+            case "fixed" -> Mode.FIXED;
+            default -> throw new EsegenException("--mode " + mode + ": allowed are float and fixed");
+        };
+        long start = System.nanoTime();
+        AcceleratorConfig cfg = config.resolve();
+        LstmpWeights weights = model.load();
+        FrameSet inputs = FrameSet.load(cfg, weights.inputSize(), frames, 0, 0);
+        CompiledModel compiled = Compiler.compile(cfg, weights, model.method(), model.density());
+        double[][] outputs;
+        String detail;
+        if (m == Mode.FLOAT) {
+            outputs = FloatReference.run(compiled.pruned(), inputs.real()[0]);
+            detail = "float reference";
+        } else {
+            Evaluation e = inputs.evaluate(compiled, compiled.image(inputs.raw()), weights);
+            outputs = e.outputs()[0];
+            detail = String.format("golden model, SNR %.2f dB vs float pruned, %.2f dB vs float dense",
+                    e.vsPruned().snrDb(), e.vsDense().snrDb());
+        }
+        Npy.write(out, outputs, "<f4");
+        System.out.printf("infer %s: %d frames -> %s (%s) in %.2f s%n", mode, outputs.length, out, detail,
+                (System.nanoTime() - start) / 1e9);
+        return 0;
+    }
+}
