@@ -9,7 +9,6 @@ import java.nio.charset.StandardCharsets;
 /** JSON output: pretty and deterministic for files, one line for {@code --json} on stdout. */
 public final class Json {
     private static final ObjectMapper MAPPER = new ObjectMapper()
-            .enable(SerializationFeature.ORDER_MAP_ENTRIES_BY_KEYS)
             .enable(SerializationFeature.INDENT_OUTPUT);
 
     private Json() {

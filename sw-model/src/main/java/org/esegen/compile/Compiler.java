@@ -79,5 +79,10 @@ public final class Compiler {
                     + " ptrBits = " + config.formats().ptrBits() + " can point to (at most " + config.maxPointer()
                     + "); raise ptrBits or pesPerChannel, or lower the density");
         }
+        if (m.pointerSkew() >= config.pe().entryFifoDepth()) {
+            throw new EsegenException(m.name() + ": PEs drift up to " + m.pointerSkew() + " entries apart in the shared"
+                    + " entry stream, which needs entryFifoDepth > " + m.pointerSkew() + " (config has "
+                    + config.pe().entryFifoDepth() + "); raise entryFifoDepth or use --pruning cbtd");
+        }
     }
 }

@@ -18,6 +18,7 @@ import com.fasterxml.jackson.annotation.JsonProperty;
  * @param compressedBytes                 bytes of entries and pointers
  * @param waMaxEntries                    W_a busiest PE's entries
  * @param whrMaxEntries                   W_hr busiest PE's entries
+ * @param maxPointerSkew                  largest pointer skew of both matrices (entry FIFO depth needed)
  */
 public record Metrics(
         @JsonProperty("density") double density,
@@ -32,7 +33,8 @@ public record Metrics(
         @JsonProperty("padding_entries") long paddingEntries,
         @JsonProperty("compressed_bytes") long compressedBytes,
         @JsonProperty("wa_max_entries") long waMaxEntries,
-        @JsonProperty("whr_max_entries") long whrMaxEntries) {
+        @JsonProperty("whr_max_entries") long whrMaxEntries,
+        @JsonProperty("max_pointer_skew") long maxPointerSkew) {
 
     /** Metrics of a compiled model. */
     public static Metrics of(CompiledModel model) {
@@ -56,6 +58,6 @@ public record Metrics(
         return new Metrics((double) nonzeros / dense, 32.0 * dense / compressedBits,
                 entries == 0 ? 0 : (double) padding / entries, meanLoad == 0 ? 1 : maxLoad / meanLoad, ideal,
                 idealNoPad, ideal / mhz, idealNoPad / mhz, nonzeros, padding, (compressedBits + 7) / 8,
-                wa.maxEntries(), whr.maxEntries());
+                wa.maxEntries(), whr.maxEntries(), Math.max(wa.pointerSkew(), whr.pointerSkew()));
     }
 }

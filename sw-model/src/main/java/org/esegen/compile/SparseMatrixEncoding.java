@@ -113,6 +113,26 @@ public record SparseMatrixEncoding(String name, RowMapping mapping, int cols, in
         return max;
     }
 
+    /**
+     * Largest lead of one PE over another in the shared entry stream at any column boundary:
+     * max over c of (max_p ptr[p][c] - min_p ptr[p][c]). The entry FIFO of every PE must be deeper
+     * than this, or a PE far ahead fills its FIFO while a PE behind waits for rows that cannot be
+     * delivered.
+     */
+    public int pointerSkew() {
+        int skew = 0;
+        for (int c = 0; c <= cols; c++) {
+            int min = Integer.MAX_VALUE;
+            int max = 0;
+            for (int[] ptr : pointers) {
+                min = Math.min(min, ptr[c]);
+                max = Math.max(max, ptr[c]);
+            }
+            skew = Math.max(skew, max - min);
+        }
+        return skew;
+    }
+
     /** Stored entries over all PEs, padding included. */
     public long totalEntries() {
         long n = 0;

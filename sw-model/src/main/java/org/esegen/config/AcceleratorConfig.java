@@ -39,8 +39,10 @@ public record AcceleratorConfig(int channels, int clockMhz, Dims dims, Pe pe, Fo
      *                       PE k mod N and j mod N
      * @param actQueueDepth  activation queue depth per PE (ESE found 8 best)
      * @param accBits        accumulator width (saturating)
+     * @param entryFifoDepth entry FIFO per PE; must exceed the model's pointer skew (see
+     *                       {@code SparseMatrixEncoding.pointerSkew}), checked by the compiler
      */
-    public record Pe(int pesPerChannel, int actQueueDepth, int accBits) {
+    public record Pe(int pesPerChannel, int actQueueDepth, int accBits, int entryFifoDepth) {
     }
 
     /**
@@ -90,6 +92,8 @@ public record AcceleratorConfig(int channels, int clockMhz, Dims dims, Pe pe, Fo
                     "PEs per channel; one MAC (DSP48E2) each, sets cycles per frame"),
             new Field("actQueueDepth", "entries", 1, 64, false,
                     "activation FIFO per PE; absorbs per-column imbalance"),
+            new Field("entryFifoDepth", "entries", 4, 65536, true,
+                    "weight-entry FIFO per PE; absorbs how far PEs drift apart within a matrix"),
             new Field("accBits", "bits", 8, 48, false,
                     "saturating accumulator width; must be >= weightBits + actBits"),
             new Field("weightBits", "bits", 2, 16, false, "stored weight width; DSP multiplier input"),
@@ -115,6 +119,7 @@ public record AcceleratorConfig(int channels, int clockMhz, Dims dims, Pe pe, Fo
         values.put("maxProjSize", dims.maxProjSize());
         values.put("pesPerChannel", pe.pesPerChannel());
         values.put("actQueueDepth", pe.actQueueDepth());
+        values.put("entryFifoDepth", pe.entryFifoDepth());
         values.put("accBits", pe.accBits());
         values.put("weightBits", formats.weightBits());
         values.put("indexBits", formats.indexBits());
@@ -171,6 +176,7 @@ public record AcceleratorConfig(int channels, int clockMhz, Dims dims, Pe pe, Fo
         m.put("maxProjSize", dims.maxProjSize());
         m.put("pesPerChannel", pe.pesPerChannel());
         m.put("actQueueDepth", pe.actQueueDepth());
+        m.put("entryFifoDepth", pe.entryFifoDepth());
         m.put("accBits", pe.accBits());
         m.put("weightBits", formats.weightBits());
         m.put("indexBits", formats.indexBits());
@@ -202,7 +208,7 @@ public record AcceleratorConfig(int channels, int clockMhz, Dims dims, Pe pe, Fo
         }
         return new AcceleratorConfig(m.get("channels"), m.get("clockMhz"),
                 new Dims(m.get("maxInputSize"), m.get("maxHiddenSize"), m.get("maxProjSize")),
-                new Pe(m.get("pesPerChannel"), m.get("actQueueDepth"), m.get("accBits")),
+                new Pe(m.get("pesPerChannel"), m.get("actQueueDepth"), m.get("accBits"), m.get("entryFifoDepth")),
                 new Formats(m.get("weightBits"), m.get("indexBits"), m.get("actBits"), m.get("actFracBits"),
                         m.get("ptrBits")),
                 new Lut(m.get("lutEntries"), m.get("lutInputRange")),

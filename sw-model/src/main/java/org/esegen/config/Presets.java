@@ -17,7 +17,7 @@ public final class Presets {
     /** The default: ESE's configuration on the XCKU060 with one channel. */
     public static final AcceleratorConfig DEFAULT = new AcceleratorConfig(1, 200,
             new AcceleratorConfig.Dims(256, 1024, 512),
-            new AcceleratorConfig.Pe(32, 8, 32),
+            new AcceleratorConfig.Pe(32, 8, 32, 512),
             new AcceleratorConfig.Formats(12, 4, 16, 11, 16),
             new AcceleratorConfig.Lut(2048, 8),
             new AcceleratorConfig.Memory(512, 33, 64, 4));
@@ -27,7 +27,7 @@ public final class Presets {
     static {
         CHANGES.put("ese", Map.of());
         CHANGES.put("tiny", Map.of("pesPerChannel", 4, "axiDataBits", 64, "lutEntries", 256,
-                "axiMaxBurstBeats", 16, "maxInputSize", 64, "maxHiddenSize", 64, "maxProjSize", 64));
+                "axiMaxBurstBeats", 16, "maxInputSize", 64, "maxHiddenSize", 64, "maxProjSize", 64, "entryFifoDepth", 64));
     }
 
     /** Preset names in a stable order. */
