@@ -1,0 +1,394 @@
+package org.esegen.hdl.spinal;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.function.Supplier;
+
+import scala.Function0;
+import scala.Option;
+import scala.jdk.javaapi.CollectionConverters;
+import scala.math.BigInt;
+import scala.runtime.BoxedUnit;
+import spinal.core.BitCount;
+import spinal.core.BitVector;
+import spinal.core.Bits;
+import spinal.core.Bool;
+import spinal.core.Component;
+import spinal.core.Data;
+import spinal.core.DataPimper;
+import spinal.core.HardType;
+import spinal.core.Mem;
+import spinal.core.S$;
+import spinal.core.SInt;
+import spinal.core.U$;
+import spinal.core.UInt;
+import spinal.core.when$;
+import spinal.idslplugin.Location;
+import spinal.lib.Stream;
+import spinal.lib.Stream$;
+import spinal.lib.StreamFifo;
+import spinal.lib.StreamFifoInterface;
+import spinal.lib.master$;
+import spinal.lib.slave$;
+
+/**
+ * Static helpers that let a {@link JavaComponent} constructor describe hardware without the
+ * SpinalHDL Scala compiler plugin. Use them with {@code import static org.esegen.hdl.spinal.Hdl.*}.
+ *
+ * <p>Every helper that creates, names or drives a signal acts on the component whose constructor
+ * is running ({@code Component.current()}); calling one outside a component constructor, or
+ * outside {@link VerilogEmitter#emit}, fails inside SpinalHDL.
+ *
+ * <p>Names given here are the names in the Verilog, unless two signals of one module share a name
+ * (SpinalHDL then appends {@code _1}, {@code _2}, ...). Unnamed intermediate signals come out as
+ * {@code _zz_N}.
+ */
+public final class Hdl {
+    private static final String LAYER_PACKAGE = Hdl.class.getPackageName();
+    private static final StackWalker STACK = StackWalker.getInstance();
+
+    private Hdl() {
+    }
+
+    /**
+     * The source position of the builder line calling into this layer (first stack frame outside
+     * this package), in the form SpinalHDL's plugin would have captured. SpinalHDL uses it only
+     * in error messages, because {@link VerilogEmitter} turns off naming {@code when} conditions
+     * after source lines.
+     */
+    public static Location loc() {
+        return STACK.walk(frames -> frames
+                .filter(frame -> !frame.getClassName().startsWith(LAYER_PACKAGE + "."))
+                .findFirst()
+                .map(frame -> new Location(sourceName(frame), frame.getLineNumber(), 0))
+                .orElseGet(() -> new Location("unknown", 0, 0)));
+    }
+
+    private static String sourceName(StackWalker.StackFrame frame) {
+        String file = frame.getFileName();
+        return file == null ? frame.getClassName() : file.replace(".java", "");
+    }
+
+    // ---- names and hierarchy ----
+
+    /** Names {@code signal} (a signal, bundle, memory or child component) in the current component. */
+    public static <T> T named(String name, T signal) {
+        return Component.current().valCallback(signal, name);
+    }
+
+    /**
+     * Finishes a child component constructed in the current component's constructor and names
+     * its instance. Every {@code new SomeComponent(...)} inside a component must be wrapped in
+     * this call: it restores the parent's scope. Without it the parent's later statements land in
+     * the child, and generation fails with HIERARCHY VIOLATION at the parent's next assignment.
+     */
+    public static <T extends Component> T child(String instanceName, T component) {
+        component.postInitCallback();
+        return named(instanceName, component);
+    }
+
+    // ---- signal types and constants ----
+
+    /** A new, unnamed combinational Bool. */
+    public static Bool bool() {
+        return new Bool();
+    }
+
+    /** A new, unnamed combinational UInt of {@code width} bits. */
+    public static UInt uint(int width) {
+        return (UInt) new UInt().setWidth(width);
+    }
+
+    /** A new, unnamed combinational SInt of {@code width} bits. */
+    public static SInt sint(int width) {
+        return (SInt) new SInt().setWidth(width);
+    }
+
+    /** A new, unnamed combinational Bits of {@code width} bits. */
+    public static Bits bits(int width) {
+        return (Bits) new Bits().setWidth(width);
+    }
+
+    /** The type of a signal, as SpinalHDL's memories and streams take it: {@code hardType(() -> sint(16))}. */
+    public static <T extends Data> HardType<T> hardType(Supplier<T> factory) {
+        return new HardType<>(factory::get);
+    }
+
+    /** A Bool constant. */
+    public static Bool boolConst(boolean value) {
+        return value ? spinal.core.package$.MODULE$.True(loc()) : spinal.core.package$.MODULE$.False(loc());
+    }
+
+    /** An unsigned constant of {@code width} bits; generation fails if it does not fit. */
+    public static UInt uintConst(long value, int width) {
+        return U$.MODULE$.apply(value, new BitCount(width));
+    }
+
+    /** A signed constant of {@code width} bits; generation fails if it does not fit. */
+    public static SInt sintConst(long value, int width) {
+        return S$.MODULE$.apply(value, new BitCount(width));
+    }
+
+    // ---- ports ----
+
+    /** An input port named {@code name}. */
+    public static Bool inBool(String name) {
+        return named(name, (Bool) bool().asInput());
+    }
+
+    /** An output port named {@code name}. */
+    public static Bool outBool(String name) {
+        return named(name, (Bool) bool().asOutput());
+    }
+
+    /** An input port named {@code name}. */
+    public static UInt inUInt(String name, int width) {
+        return named(name, (UInt) uint(width).asInput());
+    }
+
+    /** An output port named {@code name}. */
+    public static UInt outUInt(String name, int width) {
+        return named(name, (UInt) uint(width).asOutput());
+    }
+
+    /** An input port named {@code name}. */
+    public static SInt inSInt(String name, int width) {
+        return named(name, (SInt) sint(width).asInput());
+    }
+
+    /** An output port named {@code name}. */
+    public static SInt outSInt(String name, int width) {
+        return named(name, (SInt) sint(width).asOutput());
+    }
+
+    /** An input port named {@code name}. */
+    public static Bits inBits(String name, int width) {
+        return named(name, (Bits) bits(width).asInput());
+    }
+
+    /** An output port named {@code name}. */
+    public static Bits outBits(String name, int width) {
+        return named(name, (Bits) bits(width).asOutput());
+    }
+
+    /**
+     * A stream port this component consumes: ports {@code name_valid}, {@code name_payload} in and
+     * {@code name_ready} out.
+     */
+    public static <T extends Data> Stream<T> slaveStream(String name, HardType<T> payloadType) {
+        return named(name, slave$.MODULE$.apply(Stream$.MODULE$.apply(payloadType)));
+    }
+
+    /**
+     * A stream port this component produces: ports {@code name_valid}, {@code name_payload} out and
+     * {@code name_ready} in.
+     */
+    public static <T extends Data> Stream<T> masterStream(String name, HardType<T> payloadType) {
+        return named(name, master$.MODULE$.apply(Stream$.MODULE$.apply(payloadType)));
+    }
+
+    // ---- statements ----
+
+    /** {@code target := source}: drives {@code target}, under the enclosing {@code when} branches. */
+    public static void assign(Data target, Data source) {
+        new DataPimper<>(target).$colon$eq(source, loc());
+    }
+
+    /** Starts a {@code when} chain: {@code body} describes what happens while {@code condition} is true. */
+    public static When when(Bool condition, Runnable body) {
+        return new When(when$.MODULE$.apply(condition, block(body), loc()));
+    }
+
+    static Function0<BoxedUnit> block(Runnable body) {
+        return () -> {
+            body.run();
+            return BoxedUnit.UNIT;
+        };
+    }
+
+    // ---- registers ----
+
+    /** A register without reset, of the type and width of {@code type} (a fresh unnamed signal). */
+    public static <T extends Data> T reg(String name, T type) {
+        return named(name, asReg(type));
+    }
+
+    /** A register that the synchronous reset sets to {@code resetValue}. */
+    public static <T extends Data> T regInit(String name, T type, T resetValue) {
+        T register = asReg(type);
+        new DataPimper<>(register).init(resetValue);
+        return named(name, register);
+    }
+
+    /** A register without reset that loads {@code source} every cycle (one cycle of delay). */
+    public static <T extends Data> T regNext(String name, T source) {
+        T register = reg(name, typeOf(source));
+        assign(register, source);
+        return register;
+    }
+
+    /** A register that loads {@code source} every cycle and that the reset sets to {@code resetValue}. */
+    public static <T extends Data> T regNext(String name, T source, T resetValue) {
+        T register = regInit(name, typeOf(source), resetValue);
+        assign(register, source);
+        return register;
+    }
+
+    @SuppressWarnings("unchecked")
+    private static <T extends Data> T asReg(T type) {
+        return (T) type.setAsReg();
+    }
+
+    private static <T extends Data> T typeOf(T signal) {
+        return spinal.core.cloneOf$.MODULE$.apply(signal);
+    }
+
+    // ---- arithmetic and comparison ----
+
+    /** {@code a + b}, as wide as the wider operand; the carry out is dropped. */
+    public static SInt add(SInt a, SInt b) {
+        return a.$plus(b);
+    }
+
+    /** {@code a + b}, as wide as the wider operand; the carry out is dropped. */
+    public static UInt add(UInt a, UInt b) {
+        return a.$plus(b);
+    }
+
+    /** {@code a - b}, as wide as the wider operand; the borrow is dropped. */
+    public static SInt sub(SInt a, SInt b) {
+        return a.$minus(b);
+    }
+
+    /** {@code a - b}, as wide as the wider operand; the borrow is dropped. */
+    public static UInt sub(UInt a, UInt b) {
+        return a.$minus(b);
+    }
+
+    /** The full product {@code a * b}, width(a) + width(b) bits. */
+    public static SInt mul(SInt a, SInt b) {
+        return a.$times(b);
+    }
+
+    /** The full product {@code a * b}, width(a) + width(b) bits. */
+    public static UInt mul(UInt a, UInt b) {
+        return a.$times(b);
+    }
+
+    /** {@code a << n}, widened by n bits so nothing is lost. */
+    public static SInt shiftLeft(SInt a, int n) {
+        return a.$less$less(n);
+    }
+
+    /** {@code a << n}, widened by n bits so nothing is lost. */
+    public static UInt shiftLeft(UInt a, int n) {
+        return a.$less$less(n);
+    }
+
+    /**
+     * Arithmetic {@code a >> n} (floor of a / 2^n), narrowed by n bits, 0 &lt; n &lt; width(a).
+     * Emitted as the bit slice {@code a[w-1:n]}, which lints clean where SpinalHDL's own
+     * {@code >>} does not.
+     */
+    public static SInt shiftRight(SInt a, int n) {
+        return a.apply(n, new BitCount(a.getWidth() - n));
+    }
+
+    /** Logical {@code a >> n}, narrowed by n bits, 0 &lt; n &lt; width(a); emitted as {@code a[w-1:n]}. */
+    public static UInt shiftRight(UInt a, int n) {
+        return a.apply(n, new BitCount(a.getWidth() - n));
+    }
+
+    /** Signed {@code a < b}. */
+    public static Bool lessThan(SInt a, SInt b) {
+        return a.$less(b);
+    }
+
+    /** Unsigned {@code a < b}. */
+    public static Bool lessThan(UInt a, UInt b) {
+        return a.$less(b);
+    }
+
+    /** Signed {@code a > b}. */
+    public static Bool greaterThan(SInt a, SInt b) {
+        return a.$greater(b);
+    }
+
+    /** Unsigned {@code a > b}. */
+    public static Bool greaterThan(UInt a, UInt b) {
+        return a.$greater(b);
+    }
+
+    /** {@code a == b} (operands of one type; SpinalHDL checks widths). */
+    public static Bool equal(Data a, Data b) {
+        return new DataPimper<>(a).$eq$eq$eq(b);
+    }
+
+    /** {@code select ? whenTrue : whenFalse}. */
+    public static <T extends Data> T mux(Bool select, T whenTrue, T whenFalse) {
+        return select.mux(whenTrue, whenFalse);
+    }
+
+    /** {@code a && b}. */
+    public static Bool and(Bool a, Bool b) {
+        return a.$amp$amp(b);
+    }
+
+    /** {@code a || b}. */
+    public static Bool or(Bool a, Bool b) {
+        return a.$bar$bar(b);
+    }
+
+    /** {@code !a}. */
+    public static Bool not(Bool a) {
+        return a.unary_$bang();
+    }
+
+    // ---- memories and library blocks ----
+
+    /**
+     * A read-only memory of {@code contents.length} words of {@code wordType}, word i initialised
+     * to {@code contents[i]} (negative values as two's complement). The contents are inlined in
+     * the Verilog as an {@code initial} block.
+     */
+    public static <T extends BitVector> Mem<T> rom(String name, HardType<T> wordType, long[] contents) {
+        List<BigInt> words = new ArrayList<>(contents.length);
+        for (long word : contents) {
+            words.add(BigInt.apply(word));
+        }
+        Mem<T> memory = new Mem<>(wordType, contents.length);
+        memory.initBigInt(CollectionConverters.asScala(words), true);
+        return named(name, memory);
+    }
+
+    /**
+     * A synchronous read port: the word at {@code address} appears one cycle after the address is
+     * sampled (the form synthesizers map to block RAM).
+     */
+    public static <T extends Data> T readSync(Mem<T> memory, UInt address) {
+        return memory.readSync(address, memory.readSync$default$2(), memory.readSync$default$3(),
+                memory.readSync$default$4());
+    }
+
+    /** The ports of a stream FIFO instance, as seen from the parent. */
+    public record FifoPorts<T extends Data>(Stream<T> push, Stream<T> pop, UInt occupancy) {
+    }
+
+    /**
+     * A child {@code StreamFifo} instance named {@code instanceName} holding {@code depth} words of
+     * {@code payloadType}, with SpinalHDL's default two-cycle latency from push to pop and its
+     * memory read synchronously (block or distributed RAM).
+     */
+    @SuppressWarnings("unchecked")
+    public static <T extends Data> FifoPorts<T> streamFifo(String instanceName, HardType<T> payloadType, int depth) {
+        StreamFifo<T> fifo = child(instanceName,
+                new StreamFifo<>(payloadType, depth, false, false, true, false, false, Option::empty));
+        StreamFifoInterface<T> io = (StreamFifoInterface<T>) fifo.io();
+        return new FifoPorts<>(io.push(), io.pop(), io.pushOccupancy());
+    }
+
+    /** {@code sink << source}: valid and payload flow to {@code sink}, ready flows back. */
+    public static <T extends Data> void connect(Stream<T> sink, Stream<T> source) {
+        sink.connectFrom(source);
+    }
+}

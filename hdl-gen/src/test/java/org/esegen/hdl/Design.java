@@ -1,0 +1,46 @@
+package org.esegen.hdl;
+
+import java.nio.file.Path;
+import java.util.List;
+import java.util.function.Supplier;
+
+import org.esegen.hdl.spinal.VerilogEmitter;
+import org.esegen.hdl.units.LookupRom;
+import org.esegen.hdl.units.SaturatingMac;
+import org.esegen.hdl.units.UnitsDemoTop;
+import spinal.core.Component;
+
+/** The designs the tests emit: each builder once, in the sizes the accelerator uses. */
+enum Design {
+    LOOKUP_ROM("TanhRom", () -> new LookupRom("TanhRom", Design.tanhTable(12, 6), 12, 6)),
+    SATURATING_MAC("SaturatingMac", () -> new SaturatingMac(12, 16, 32)),
+    UNITS_DEMO_TOP("UnitsDemoTop", () -> new UnitsDemoTop(Design.tanhTable(12, 4), 12, 4, 16, 32)),
+    LAYER_EXERCISE("LayerExercise", LayerExercise::new);
+
+    final String topName;
+    private final Supplier<Component> top;
+
+    Design(String topName, Supplier<Component> top) {
+        this.topName = topName;
+        this.top = top;
+    }
+
+    List<Path> emit(Path targetDir) {
+        return VerilogEmitter.emit(targetDir, topName, top);
+    }
+
+    /**
+     * round(max * tanh(x)) over x in [-4, 4) for 2^indexBits points, in valueBits signed bits;
+     * word 0 is forced to the most negative value so the table spans the full signed range.
+     */
+    static long[] tanhTable(int valueBits, int indexBits) {
+        long max = (1L << (valueBits - 1)) - 1;
+        long[] table = new long[1 << indexBits];
+        for (int i = 0; i < table.length; i++) {
+            double x = -4.0 + 8.0 * i / table.length;
+            table[i] = Math.round(max * Math.tanh(x));
+        }
+        table[0] = -max - 1;
+        return table;
+    }
+}
