@@ -7,7 +7,6 @@ import org.esegen.compile.RowMapping;
 import org.esegen.compile.Section;
 import org.esegen.config.AcceleratorConfig;
 import org.esegen.fixed.FixedFormat;
-import org.esegen.quant.ActivationTables;
 
 import java.util.ArrayList;
 import java.util.List;
@@ -18,9 +17,7 @@ import java.util.List;
  * <ol>
  *   <li>SpMV 1, per PE and column in order: acc[row] = sat_acc(acc[row] + w * v[col]) over the
  *       PE's entries, v = [x_t; y_(t-1)], then z = A.rescale(acc, waFrac + F);</li>
- *   <li>per cell: i = s(sat(z_i + b_i + p_i c)), f = s(sat(z_f + b_f + p_f c)), g = tanh(sat(z_g + b_g)),
- *       c' = sat(f c + i g), o = s(sat(z_o + b_o + p_o c')), m = o tanh(c'), every product
- *       A.multiply (round half up, saturate) and s, tanh the {@link ActivationTables};</li>
+ *   <li>per cell: the {@link ElementwiseTwin};</li>
  *   <li>SpMV 2 over m the same way with W_hr, giving y_t.</li>
  * </ol>
  * State starts at zero. sat_acc saturates at accBits; A is the activation format.
@@ -33,8 +30,7 @@ public final class GoldenModel {
     private final DecodedMatrix whr;
     private final long[] bias;
     private final long[] peep;
-    private final long[] sigmoid;
-    private final long[] tanh;
+    private final ElementwiseTwin elementwise;
     private final FixedFormat act;
     private final FixedFormat acc;
 
@@ -56,8 +52,7 @@ public final class GoldenModel {
                 RowMapping.interleaved(layout.projSize(), layout.pes()));
         this.bias = readPerCell(Section.BIAS, 4);
         this.peep = readPerCell(Section.PEEPHOLES, 3);
-        this.sigmoid = ActivationTables.sigmoid(config);
-        this.tanh = ActivationTables.tanh(config);
+        this.elementwise = new ElementwiseTwin(config);
     }
 
     /** The image's layout. */
@@ -114,7 +109,6 @@ public final class GoldenModel {
 
     private FrameTrace step(int channel, int frame, long[] v, long[] cPrev) {
         int h = layout.hiddenSize();
-        int f = layout.actFracBits();
         long[] z = spmv(wa, v, layout.waFracBits());
         long[] gi = new long[h];
         long[] gf = new long[h];
@@ -123,20 +117,19 @@ public final class GoldenModel {
         long[] c = new long[h];
         long[] m = new long[h];
         for (int k = 0; k < h; k++) {
-            gi[k] = lookup(sigmoid, act.saturate(z[k] + bias[k] + act.multiply(peep[k], f, cPrev[k], f)));
-            gf[k] = lookup(sigmoid, act.saturate(z[h + k] + bias[h + k] + act.multiply(peep[h + k], f, cPrev[k], f)));
-            gg[k] = lookup(tanh, act.saturate(z[2 * h + k] + bias[2 * h + k]));
-            c[k] = act.saturate(act.multiply(gf[k], f, cPrev[k], f) + act.multiply(gi[k], f, gg[k], f));
-            go[k] = lookup(sigmoid, act.saturate(z[3 * h + k] + bias[3 * h + k]
-                    + act.multiply(peep[2 * h + k], f, c[k], f)));
-            m[k] = act.multiply(go[k], f, lookup(tanh, c[k]), f);
+            ElementwiseTwin.Cell cell = elementwise.cell(
+                    new long[]{z[k], z[h + k], z[2 * h + k], z[3 * h + k]},
+                    new long[]{bias[k], bias[h + k], bias[2 * h + k], bias[3 * h + k]},
+                    new long[]{peep[k], peep[h + k], peep[2 * h + k]}, cPrev[k]);
+            gi[k] = cell.i();
+            gf[k] = cell.f();
+            gg[k] = cell.g();
+            go[k] = cell.o();
+            c[k] = cell.c();
+            m[k] = cell.m();
         }
         long[] y = spmv(whr, m, layout.whrFracBits());
         return new FrameTrace(channel, frame, z, gi, gf, gg, go, c, m, y);
-    }
-
-    private long lookup(long[] table, long raw) {
-        return table[ActivationTables.index(config, raw)];
     }
 
     private long[] spmv(DecodedMatrix matrix, long[] vector, int weightFracBits) {
