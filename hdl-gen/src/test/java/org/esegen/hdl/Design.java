@@ -4,8 +4,11 @@ import java.nio.file.Path;
 import java.util.List;
 import java.util.function.Supplier;
 
+import org.esegen.compile.LaneRows;
 import org.esegen.hdl.spinal.VerilogEmitter;
 import org.esegen.hdl.units.LookupRom;
+import org.esegen.hdl.units.RowPacker;
+import org.esegen.hdl.units.RowUnpacker;
 import org.esegen.hdl.units.SaturatingMac;
 import org.esegen.hdl.units.UnitsDemoTop;
 import spinal.core.Component;
@@ -15,7 +18,10 @@ enum Design {
     LOOKUP_ROM("TanhRom", () -> new LookupRom("TanhRom", Design.tanhTable(12, 6), 12, 6)),
     SATURATING_MAC("SaturatingMac", () -> new SaturatingMac(12, 16, 32)),
     UNITS_DEMO_TOP("UnitsDemoTop", () -> new UnitsDemoTop(Design.tanhTable(12, 4), 12, 4, 16, 32)),
-    LAYER_EXERCISE("LayerExercise", LayerExercise::new);
+    LAYER_EXERCISE("LayerExercise", LayerExercise::new),
+    ROW_UNPACKER("InputRowUnpacker",
+            () -> new RowUnpacker("InputRowUnpacker", new LaneRows(64, 12, 64), true)),
+    ROW_PACKER("OutputRowPacker", () -> new RowPacker("OutputRowPacker", new LaneRows(64, 12, 64), true));
 
     final String topName;
     private final Supplier<Component> top;

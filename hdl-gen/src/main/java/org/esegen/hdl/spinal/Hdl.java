@@ -22,6 +22,7 @@ import spinal.core.S$;
 import spinal.core.SInt;
 import spinal.core.U$;
 import spinal.core.UInt;
+import spinal.core.Vec;
 import spinal.core.when$;
 import spinal.idslplugin.Location;
 import spinal.lib.Stream;
@@ -390,5 +391,128 @@ public final class Hdl {
     /** {@code sink << source}: valid and payload flow to {@code sink}, ready flows back. */
     public static <T extends Data> void connect(Stream<T> sink, Stream<T> source) {
         sink.connectFrom(source);
+    }
+
+    // ---- bit fields, lanes, selection and random-access memories ----
+
+    /** Bits an unsigned counter needs to hold every value 0 .. {@code maxValue} (at least 1). */
+    public static int widthFor(long maxValue) {
+        return Math.max(1, 64 - Long.numberOfLeadingZeros(maxValue));
+    }
+
+    /** Bits {@code [offset, offset + width)} of {@code value} (a static slice). */
+    public static Bits slice(Bits value, int offset, int width) {
+        return value.apply(offset, new BitCount(width));
+    }
+
+    /** Bits {@code [offset, offset + width)} of {@code value} (a static slice), unsigned. */
+    public static UInt slice(UInt value, int offset, int width) {
+        return value.apply(offset, new BitCount(width));
+    }
+
+    /**
+     * The concatenation of {@code parts}, {@code parts.get(0)} in the least significant bits
+     * (the order lanes have in a row).
+     */
+    public static Bits concatLowFirst(List<? extends Data> parts) {
+        Bits result = parts.get(0).asBits();
+        for (int i = 1; i < parts.size(); i++) {
+            result = parts.get(i).asBits().$hash$hash(result);
+        }
+        return result;
+    }
+
+    /** The raw bits of {@code value}. */
+    public static Bits asBits(Data value) {
+        return value.asBits();
+    }
+
+    /** {@code value}'s bits read as unsigned. */
+    public static UInt asUInt(Bits value) {
+        return value.asUInt();
+    }
+
+    /** {@code value}'s bits read as two's complement. */
+    public static SInt asSInt(Bits value) {
+        return value.asSInt();
+    }
+
+    /** {@code value} as a signed number one bit wider (zero extended, then signed). */
+    public static SInt intoSInt(UInt value) {
+        return value.intoSInt();
+    }
+
+    /** A Bits constant of {@code width} bits; generation fails if it does not fit. */
+    public static Bits bitsConst(long value, int width) {
+        return uintConst(value, width).asBits();
+    }
+
+    /**
+     * {@code options.get(index)}: a multiplexer, emitted as a case statement. The options share
+     * one type and width; an index past the last option reads an undefined value.
+     */
+    @SuppressWarnings("unchecked")
+    public static <T extends Data> T select(UInt index, List<T> options) {
+        T first = options.get(0);
+        Vec<T> vector = new Vec<>(new HardType<>(() -> typeOf(first)),
+                scala.collection.immutable.Vector$.MODULE$.from(CollectionConverters.asScala(options)));
+        return vector.apply(index);
+    }
+
+    /** True when every one of {@code bits} is (a reduction AND; true for an empty list). */
+    public static Bool allOf(List<Bool> bits) {
+        if (bits.isEmpty()) {
+            return boolConst(true);
+        }
+        Bool result = bits.get(0);
+        for (Bool bit : bits.subList(1, bits.size())) {
+            result = and(result, bit);
+        }
+        return result;
+    }
+
+    /** True when any one of {@code bits} is (a reduction OR; false for an empty list). */
+    public static Bool anyOf(List<Bool> bits) {
+        if (bits.isEmpty()) {
+            return boolConst(false);
+        }
+        Bool result = bits.get(0);
+        for (Bool bit : bits.subList(1, bits.size())) {
+            result = or(result, bit);
+        }
+        return result;
+    }
+
+    /** Arithmetic {@code a >> amount} by a run-time amount (sign bits shift in); width unchanged. */
+    public static SInt shiftRight(SInt a, UInt amount) {
+        return (SInt) a.$greater$greater(amount).resize(a.getWidth());
+    }
+
+    /** {@code a << amount} by a run-time amount, widened by 2^width(amount) - 1 bits so nothing is lost. */
+    public static UInt shiftLeft(UInt a, UInt amount) {
+        return a.$less$less(amount);
+    }
+
+    /**
+     * A random-access memory of {@code depth} words of {@code wordType} with no initial contents,
+     * for {@link #write} and {@link #readSync} ports. Synthesizers map it to block or distributed
+     * RAM.
+     */
+    public static <T extends Data> Mem<T> ram(String name, HardType<T> wordType, int depth) {
+        return named(name, new Mem<>(wordType, depth));
+    }
+
+    /** A write port: at the rising edge, when {@code enable}, word {@code address} becomes {@code data}. */
+    public static <T extends Data> void write(Mem<T> memory, UInt address, T data, Bool enable) {
+        memory.write(address, data, enable, memory.write$default$4());
+    }
+
+    /**
+     * A synchronous read port with a read enable: when {@code enable} is high at a rising edge, the
+     * word at {@code address} appears after it and stays until the next enabled read. A read of a
+     * word written at the same edge returns its old contents.
+     */
+    public static <T extends Data> T readSync(Mem<T> memory, UInt address, Bool enable) {
+        return memory.readSync(address, enable, memory.readSync$default$3(), memory.readSync$default$4());
     }
 }
