@@ -50,13 +50,14 @@ public final class InferCommand implements Callable<Integer> {
         AcceleratorConfig cfg = config.resolve();
         LstmpWeights weights = model.load();
         FrameSet inputs = FrameSet.load(cfg, weights.inputSize(), frames, 0, 0);
-        CompiledModel compiled = Compiler.compile(cfg, weights, model.method(), model.density());
         double[][] outputs;
         String detail;
         if (m == Mode.FLOAT) {
-            outputs = FloatReference.run(compiled.pruned(), inputs.real()[0]);
+            outputs = FloatReference.run(Compiler.prune(cfg, weights, model.method(), model.density()),
+                    inputs.real()[0]);
             detail = "float reference";
         } else {
+            CompiledModel compiled = Compiler.compile(cfg, weights, model.method(), model.density());
             Evaluation e = inputs.evaluate(compiled, compiled.image(inputs.raw()), weights);
             outputs = e.outputs()[0];
             detail = String.format("golden model, SNR %.2f dB vs float pruned, %.2f dB vs float dense",
