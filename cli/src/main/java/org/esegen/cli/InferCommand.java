@@ -5,6 +5,8 @@ import org.esegen.compile.CompiledModel;
 import org.esegen.compile.Compiler;
 import org.esegen.config.AcceleratorConfig;
 import org.esegen.golden.Evaluation;
+import org.esegen.golden.FrameTrace;
+import org.esegen.io.OutputFolder;
 import org.esegen.io.Npy;
 import org.esegen.lstm.FloatReference;
 import org.esegen.lstm.LstmpWeights;
@@ -39,6 +41,11 @@ public final class InferCommand implements Callable<Integer> {
     @Option(names = "--out", paramLabel = "Y.npy", required = true, description = "output frames, T x P")
     Path out;
 
+    @Option(names = "--trace", paramLabel = "DIR",
+            description = "with --mode fixed: write every golden-model stage as T x n raw-integer .npy files "
+                    + "(z, i, f, g, o, c, m, y) into DIR")
+    Path trace;
+
     @Override
     public Integer call() {
         Mode m = switch (mode.toLowerCase()) {
@@ -50,15 +57,23 @@ public final class InferCommand implements Callable<Integer> {
         AcceleratorConfig cfg = config.resolve();
         LstmpWeights weights = model.load();
         FrameSet inputs = FrameSet.load(cfg, weights.inputSize(), frames, 0, 0);
-        CompiledModel compiled = Compiler.compile(cfg, weights, model.method(), model.density());
         double[][] outputs;
         String detail;
+        if (m == Mode.FLOAT && trace != null) {
+            throw new EsegenException("--trace needs --mode fixed: the stages traced are the golden model's");
+        }
         if (m == Mode.FLOAT) {
-            outputs = FloatReference.run(compiled.pruned(), inputs.real()[0]);
+            outputs = FloatReference.run(Compiler.prune(cfg, weights, model.method(), model.density()),
+                    inputs.real()[0]);
             detail = "float reference";
         } else {
-            Evaluation e = inputs.evaluate(compiled, compiled.image(inputs.raw()), weights);
+            CompiledModel compiled = Compiler.compile(cfg, weights, model.method(), model.density());
+            Evaluation e = Evaluation.run(compiled, compiled.image(inputs.raw()), weights, inputs.real(),
+                    trace != null);
             outputs = e.outputs()[0];
+            if (trace != null) {
+                writeTrace(e);
+            }
             detail = String.format("golden model, SNR %.2f dB vs float pruned, %.2f dB vs float dense",
                     e.vsPruned().snrDb(), e.vsDense().snrDb());
         }
@@ -66,5 +81,17 @@ public final class InferCommand implements Callable<Integer> {
         System.out.printf("infer %s: %d frames -> %s (%s) in %.2f s%n", mode, outputs.length, out, detail,
                 (System.nanoTime() - start) / 1e9);
         return 0;
+    }
+
+    private void writeTrace(Evaluation e) {
+        try (OutputFolder folder = OutputFolder.create(trace)) {
+            for (String stage : FrameTrace.STAGES) {
+                double[][] rows = e.golden().traces().stream().filter(ft -> ft.channel() == 0)
+                        .map(ft -> java.util.Arrays.stream(ft.stage(stage)).asDoubleStream().toArray())
+                        .toArray(double[][]::new);
+                Npy.write(folder.resolve(stage + ".npy"), rows, "<f8");
+            }
+            folder.commit();
+        }
     }
 }

@@ -32,8 +32,9 @@ public final class Compiler {
         RowMapping gateRows = RowMapping.gates(h, n);
         RowMapping projRows = RowMapping.interleaved(model.projSize(), n);
 
-        double[][] wa = Pruner.prune(model.combinedInputMatrix(), density, gateRows.pe(), n, pruning);
-        double[][] whr = Pruner.prune(model.wHr(), density, projRows.pe(), n, pruning);
+        LstmpWeights pruned = prune(config, model, pruning, density);
+        double[][] wa = pruned.combinedInputMatrix();
+        double[][] whr = pruned.wHr();
 
         int weightBits = config.formats().weightBits();
         int waFrac = Quantizer.weightFracBits(wa, weightBits);
@@ -56,8 +57,21 @@ public final class Compiler {
                 }
             }
         }
-        LstmpWeights pruned = splitPruned(model, wa, whr);
         return new CompiledModel(config, pruning, density, pruned, waEnc, whrEnc, bias, peep);
+    }
+
+    /**
+     * The pruned float model alone (what the float reference runs), without the hardware checks of
+     * {@link #compile}: the PE count shapes ESE and CBTD pruning, buffer sizes play no part.
+     */
+    public static LstmpWeights prune(AcceleratorConfig config, LstmpWeights model, PruningMethod pruning,
+                                     double density) {
+        int n = config.pes();
+        double[][] wa = Pruner.prune(model.combinedInputMatrix(), density,
+                RowMapping.gates(model.hiddenSize(), n).pe(), n, pruning);
+        double[][] whr = Pruner.prune(model.wHr(), density, RowMapping.interleaved(model.projSize(), n).pe(), n,
+                pruning);
+        return splitPruned(model, wa, whr);
     }
 
     private static LstmpWeights splitPruned(LstmpWeights model, double[][] wa, double[][] whr) {

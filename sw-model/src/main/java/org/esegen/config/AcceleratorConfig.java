@@ -111,27 +111,7 @@ public record AcceleratorConfig(int channels, int clockMhz, Dims dims, Pe pe, Fo
             new Field("axiMaxOutstanding", "bursts", 1, 32, false, "AXI4 read bursts in flight"));
 
     public AcceleratorConfig {
-        Map<String, Integer> values = new LinkedHashMap<>();
-        values.put("channels", channels);
-        values.put("clockMhz", clockMhz);
-        values.put("maxInputSize", dims.maxInputSize());
-        values.put("maxHiddenSize", dims.maxHiddenSize());
-        values.put("maxProjSize", dims.maxProjSize());
-        values.put("pesPerChannel", pe.pesPerChannel());
-        values.put("actQueueDepth", pe.actQueueDepth());
-        values.put("entryFifoDepth", pe.entryFifoDepth());
-        values.put("accBits", pe.accBits());
-        values.put("weightBits", formats.weightBits());
-        values.put("indexBits", formats.indexBits());
-        values.put("actBits", formats.actBits());
-        values.put("actFracBits", formats.actFracBits());
-        values.put("ptrBits", formats.ptrBits());
-        values.put("lutEntries", lut.lutEntries());
-        values.put("lutInputRange", lut.lutInputRange());
-        values.put("axiDataBits", memory.axiDataBits());
-        values.put("axiAddrBits", memory.axiAddrBits());
-        values.put("axiMaxBurstBeats", memory.axiMaxBurstBeats());
-        values.put("axiMaxOutstanding", memory.axiMaxOutstanding());
+        Map<String, Integer> values = fieldMap(channels, clockMhz, dims, pe, formats, lut, memory);
         for (Field f : FIELDS) {
             int v = values.get(f.name());
             if (v < f.min() || v > f.max() || (f.powerOfTwo() && Integer.bitCount(v) != 1)) {
@@ -168,6 +148,11 @@ public record AcceleratorConfig(int channels, int clockMhz, Dims dims, Pe pe, Fo
 
     /** Flat field map in the order of {@link #FIELDS}. */
     public Map<String, Integer> toFieldMap() {
+        return fieldMap(channels, clockMhz, dims, pe, formats, lut, memory);
+    }
+
+    private static Map<String, Integer> fieldMap(int channels, int clockMhz, Dims dims, Pe pe, Formats formats, Lut lut,
+                                                 Memory memory) {
         Map<String, Integer> m = new LinkedHashMap<>();
         m.put("channels", channels);
         m.put("clockMhz", clockMhz);

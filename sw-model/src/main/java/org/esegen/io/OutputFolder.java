@@ -11,6 +11,7 @@ import java.nio.file.Path;
 import java.nio.file.SimpleFileVisitor;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.attribute.BasicFileAttributes;
+import java.nio.file.attribute.PosixFilePermissions;
 
 /**
  * An output folder written all-or-nothing: files go into a hidden temporary sibling, which replaces
@@ -67,6 +68,9 @@ public final class OutputFolder implements AutoCloseable {
     /** Replace the target with the finished folder. */
     public void commit() {
         try {
+            if (Files.getFileStore(staging).supportsFileAttributeView("posix")) {
+                Files.setPosixFilePermissions(staging, PosixFilePermissions.fromString("rwxr-xr-x"));
+            }
             if (Files.exists(target)) {
                 deleteTree(target);
             }

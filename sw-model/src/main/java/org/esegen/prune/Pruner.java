@@ -1,6 +1,7 @@
 package org.esegen.prune;
 
 import org.esegen.EsegenException;
+import org.esegen.compile.RowMapping;
 
 import java.util.Arrays;
 import java.util.Objects;
@@ -87,20 +88,17 @@ public final class Pruner {
         return keep;
     }
 
-    /** ESE's mapping of a matrix's rows: row r belongs to PE r mod pes. */
+    /** ESE's mapping of a matrix's rows: row r belongs to PE r mod pes ({@link RowMapping#interleaved}). */
     public static int[] interleavedRowToPe(int rows, int pes) {
         checkPositive("row count", rows);
         checkPositive("PE count", pes);
-        int[] rowToPe = new int[rows];
-        for (int r = 0; r < rows; r++) {
-            rowToPe[r] = r % pes;
-        }
-        return rowToPe;
+        return RowMapping.interleaved(rows, pes).pe();
     }
 
     /**
      * ESE's mapping of the 4H x (I + P) gate matrix (gate order i, f, g, o): row g * H + k belongs to
-     * PE k mod pes, so all four gate rows of cell k are on the PE that owns the cell.
+     * PE k mod pes, so all four gate rows of cell k are on the PE that owns the cell
+     * ({@link RowMapping#gates}).
      *
      * @param hidden H, the number of cells
      * @return 4 * hidden entries
@@ -108,13 +106,7 @@ public final class Pruner {
     public static int[] gateRowToPe(int hidden, int pes) {
         checkPositive("hidden size", hidden);
         checkPositive("PE count", pes);
-        int[] rowToPe = new int[4 * hidden];
-        for (int gate = 0; gate < 4; gate++) {
-            for (int cell = 0; cell < hidden; cell++) {
-                rowToPe[gate * hidden + cell] = cell % pes;
-            }
-        }
-        return rowToPe;
+        return RowMapping.gates(hidden, pes).pe();
     }
 
     /**

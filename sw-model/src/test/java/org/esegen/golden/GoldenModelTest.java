@@ -8,12 +8,14 @@ import org.esegen.fixed.FixedFormat;
 import org.esegen.lstm.LstmpWeights;
 import org.esegen.prune.PruningMethod;
 import org.esegen.quant.ActivationTables;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
 
 import java.util.List;
 import java.util.SplittableRandom;
+import java.util.stream.IntStream;
 import java.util.stream.Stream;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
@@ -36,9 +38,26 @@ class GoldenModelTest {
         return b.build();
     }
 
+    static Stream<Arguments> longCases() {
+        return IntStream.range(0, 400).mapToObj(id -> Arguments.of(1000 + id, 1 + id % 16,
+                PruningMethod.values()[id % 3]));
+    }
+
     @ParameterizedTest(name = "case {0}: pes={1} pruning={2}")
     @MethodSource("cases")
     void goldenModelMatchesDenseFixedPointEvaluation(int id, int pes, PruningMethod method) {
+        check(id, pes, method);
+    }
+
+    /** The long tier: 400 more random configurations (scripts/test.sh -Plong). */
+    @Tag("long")
+    @ParameterizedTest(name = "case {0}: pes={1} pruning={2}")
+    @MethodSource("longCases")
+    void goldenModelMatchesDenseFixedPointEvaluationLong(int id, int pes, PruningMethod method) {
+        check(id, pes, method);
+    }
+
+    private static void check(int id, int pes, PruningMethod method) {
         long seed = 7000L + id;
         System.out.println("GoldenModelTest case " + id + " seed=" + seed);
         SplittableRandom rnd = new SplittableRandom(seed);
@@ -46,7 +65,7 @@ class GoldenModelTest {
         int hidden = 1 + rnd.nextInt(20);
         int proj = 1 + rnd.nextInt(12);
         AcceleratorConfig cfg = Presets.resolve("tiny", List.of("pesPerChannel=" + pes, "channels=2",
-                "indexBits=" + (1 + rnd.nextInt(4)), "weightBits=" + (4 + rnd.nextInt(10)), "accBits=30"));
+                "indexBits=" + (1 + rnd.nextInt(4)), "weightBits=" + (4 + rnd.nextInt(10)), "accBits=30", "entryFifoDepth=4096"));
         LstmpWeights model = randomModel(rnd, in, hidden, proj, id % 2 == 0, id % 3 == 0 ? 3.0 : 1.0);
         CompiledModel compiled = Compiler.compile(cfg, model, method, 0.05 + rnd.nextDouble() * 0.95);
         FixedFormat act = cfg.activationFormat();

@@ -1,0 +1,47 @@
+package org.esegen.cli;
+
+import org.esegen.io.Npy;
+import org.esegen.io.OutputFolder;
+import org.esegen.io.Safetensors;
+import org.esegen.io.SyntheticModel;
+import org.esegen.io.SyntheticSpec;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+import java.nio.file.Path;
+import java.util.concurrent.Callable;
+
+/** {@code esegen synthetic}: write a seeded synthetic model and input frames as real files. */
+@Command(name = "synthetic", mixinStandardHelpOptions = true,
+        description = "Write a seeded synthetic LSTMP model (model.safetensors, PyTorch naming, F32, with peepholes) "
+                + "and input frames (frames.npy, T x I float32) with trained-network statistics. The density in "
+                + "the spec is not applied here; it is the default --density of commands given --synthetic.")
+public final class SyntheticCommand implements Callable<Integer> {
+    @Option(names = "--spec", paramLabel = "I,H,P[,density[,seed]]", required = true, description = "dims and seed")
+    String spec;
+
+    @Option(names = "--frames", paramLabel = "T", defaultValue = "100", description = "frames (default ${DEFAULT-VALUE})")
+    int frames;
+
+    @Option(names = "--no-peepholes", description = "omit the peephole vectors")
+    boolean noPeepholes;
+
+    @Option(names = "--out", paramLabel = "DIR", required = true, description = "output folder (replaced)")
+    Path out;
+
+    @Override
+    public Integer call() {
+        SyntheticSpec s = SyntheticSpec.parse(spec);
+        if (frames < 1) {
+            throw new org.esegen.EsegenException("--frames " + frames + " must be at least 1");
+        }
+        try (OutputFolder folder = OutputFolder.create(out)) {
+            Safetensors.writeLstmp(SyntheticModel.generate(s.inputSize(), s.hiddenSize(), s.projSize(), !noPeepholes,
+                    s.seed()), folder.resolve("model.safetensors"), Safetensors.Dtype.F32);
+            Npy.write(folder.resolve("frames.npy"), SyntheticModel.frames(frames, s.inputSize(), s.seed()), "<f4");
+            folder.commit();
+        }
+        System.out.println("wrote " + out.resolve("model.safetensors") + " and " + out.resolve("frames.npy"));
+        return 0;
+    }
+}

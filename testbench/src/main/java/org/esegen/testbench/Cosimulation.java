@@ -1,0 +1,132 @@
+package org.esegen.testbench;
+
+import com.fasterxml.jackson.annotation.JsonProperty;
+import org.esegen.EsegenException;
+import org.esegen.compile.CompiledModel;
+import org.esegen.compile.ImageLayout;
+import org.esegen.compile.RegisterMap;
+import org.esegen.golden.GoldenModel;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * One co-simulation: the generated Verilog under Verilator, driven by the C++ harness with the
+ * compiled image in its DDR model, compared bit for bit with the golden model.
+ * The harness only moves data; this class programs the registers (from {@link RegisterMap}),
+ * reads the counters back and compares.
+ */
+public final class Cosimulation {
+    /** Verilog top module name of the accelerator. */
+    public static final String TOP = "EseAccelerator";
+    /** Bit of STATUS that says done. */
+    public static final long STATUS_DONE = 2;
+
+    private Cosimulation() {
+    }
+
+    /** The board's DDR model, the ADM-PCIE-KU3 DDR3 bank by default. */
+    public record MemoryModel(int readLatency, double readBeatsPerCycle, int maxOutstanding) {
+        /** One DDR3 bank of the Alpha Data ADM-PCIE-KU3 (harness defaults). */
+        public static final MemoryModel KU3_DDR3 = new MemoryModel(40, 0.8, 8);
+    }
+
+    /**
+     * Figures of a run.
+     *
+     * @param bitExact             every output bit equals the golden model's
+     * @param mismatch             the first difference, or null
+     * @param frames               frames per channel
+     * @param cycles               cycles from start to done
+     * @param cyclesPerFrame       cycles / frames
+     * @param idealCyclesPerFrame  the compiler's stall-free bound (padding included)
+     * @param peUtilization        useful MACs (real nonzeros, one channel) / (PEs x cycles)
+     * @param ddrStallCycles       DDR_STALL_CYCLES
+     * @param queueStallCycles     QUEUE_STALL_CYCLES
+     * @param elementwiseCycles    ELEMENTWISE_CYCLES
+     * @param buildSeconds         Verilator build time (0 when reused from the cache)
+     * @param simSeconds           simulation wall time
+     * @param runDirectory         where the run's files are
+     */
+    public record Result(@JsonProperty("bit_exact") boolean bitExact, @JsonProperty("mismatch") String mismatch,
+                         @JsonProperty("frames") int frames, @JsonProperty("cycles") long cycles,
+                         @JsonProperty("cycles_per_frame") double cyclesPerFrame,
+                         @JsonProperty("ideal_cycles_per_frame") long idealCyclesPerFrame,
+                         @JsonProperty("pe_utilization") double peUtilization,
+                         @JsonProperty("ddr_stall_cycles") long ddrStallCycles,
+                         @JsonProperty("queue_stall_cycles") long queueStallCycles,
+                         @JsonProperty("elementwise_cycles") long elementwiseCycles,
+                         @JsonProperty("build_seconds") double buildSeconds,
+                         @JsonProperty("sim_seconds") double simSeconds,
+                         @JsonProperty("run_directory") String runDirectory) {
+    }
+
+    /**
+     * Build (or reuse) the simulator for the Verilog and run one image through it.
+     *
+     * @param verilog   generated Verilog files of {@link #TOP}
+     * @param compiled  the compiled model the image came from
+     * @param image     DDR image
+     * @param cacheRoot Verilator build cache
+     * @param runDir    folder for this run's files
+     * @param memory    DDR model
+     * @param trace     write an FST waveform
+     */
+    public static Result run(List<Path> verilog, CompiledModel compiled, byte[] image, Path cacheRoot, Path runDir,
+                             MemoryModel memory, boolean trace) throws IOException, InterruptedException {
+        GoldenModel.Result golden = new GoldenModel(compiled.config(), image).run(true);
+        ImageLayout layout = ImageLayout.readHeader(image, "image");
+        VerilatorBuild.Result build = VerilatorBuild.of(verilog, TOP, compiled.config().memory().axiDataBits(),
+                compiled.config().memory().axiAddrBits(), cacheRoot).withFlags("-MAKEFLAGS", "OPT_FAST=-O2").build();
+        Files.createDirectories(runDir);
+        Path imageFile = runDir.resolve("image.bin");
+        Files.write(imageFile, image);
+        long maxCycles = 1000L + 50L * layout.frames() * (compiled.layout(layout.frames()).totalBytes()
+                + (long) layout.hiddenSize() * 64 + (long) layout.projSize() * 64);
+        RegisterScript script = new RegisterScript().comment("program the accelerator for " + layout.frames()
+                + " frames");
+        for (Map.Entry<RegisterMap.Register, Long> w : RegisterMap.programming(layout).entrySet()) {
+            script.write(w.getKey().offset(), w.getValue() & 0xffffffffL);
+            if (w.getKey().name().endsWith("_BASE")) {
+                script.write(w.getKey().offset() + 4, w.getValue() >>> 32);
+            }
+        }
+        script.write(RegisterMap.CONTROL.offset(), 3)
+                .waitFor(RegisterMap.STATUS.offset(), STATUS_DONE, STATUS_DONE, maxCycles);
+        for (RegisterMap.Register r : List.of(RegisterMap.CYCLES, RegisterMap.DDR_STALL_CYCLES,
+                RegisterMap.QUEUE_STALL_CYCLES, RegisterMap.MAC_CYCLES, RegisterMap.ELEMENTWISE_CYCLES)) {
+            script.read(r.offset(), r.name() + "_LO").read(r.offset() + 4, r.name() + "_HI");
+        }
+        HarnessRun run = HarnessRun.of(build, runDir).script(script).image(imageFile)
+                .dump("memory", 0, image.length).timeoutCycles(maxCycles + 10_000)
+                .readLatency(memory.readLatency()).readBeatsPerCycle(memory.readBeatsPerCycle())
+                .maxOutstanding(memory.maxOutstanding()).wallClockTimeout(Duration.ofMinutes(60));
+        if (trace) {
+            run.trace(runDir.resolve("waves.fst"));
+        }
+        HarnessRun.Result r = run.run();
+        if (!r.ok()) {
+            throw new EsegenException("co-simulation failed: harness exit " + r.exitCode() + " (" + r.exit().meaning()
+                    + "); see " + r.stderrLog() + "\n" + r.stderr());
+        }
+        byte[] actual = Files.readAllBytes(r.dumps().get("memory"));
+        OutputComparison cmp = OutputComparison.compare(layout, golden.expectedImage(), actual, golden.traces());
+        long cycles = counter(r, RegisterMap.CYCLES);
+        long ideal = compiled.wa().maxEntries() + compiled.whr().maxEntries();
+        long useful = (compiled.wa().totalNonzeros() + compiled.whr().totalNonzeros()) * layout.frames();
+        return new Result(cmp.bitExact(), cmp.mismatch(), layout.frames(), cycles,
+                (double) cycles / layout.frames(), ideal,
+                cycles == 0 ? 0 : (double) useful / ((double) compiled.config().pes() * cycles),
+                counter(r, RegisterMap.DDR_STALL_CYCLES), counter(r, RegisterMap.QUEUE_STALL_CYCLES),
+                counter(r, RegisterMap.ELEMENTWISE_CYCLES), build.reused() ? 0 : build.buildSeconds(), r.runSeconds(),
+                runDir.toString());
+    }
+
+    private static long counter(HarnessRun.Result r, RegisterMap.Register reg) {
+        return (r.register(reg.name() + "_HI") << 32) | r.register(reg.name() + "_LO");
+    }
+}
