@@ -6,6 +6,8 @@ import java.util.function.Supplier;
 
 import org.esegen.compile.LaneRows;
 import org.esegen.hdl.spinal.VerilogEmitter;
+import org.esegen.hdl.units.ColumnBroadcaster;
+import org.esegen.hdl.units.EntryDistributor;
 import org.esegen.hdl.units.LookupRom;
 import org.esegen.hdl.units.RowPacker;
 import org.esegen.hdl.units.RowUnpacker;
@@ -21,7 +23,9 @@ enum Design {
     LAYER_EXERCISE("LayerExercise", LayerExercise::new),
     ROW_UNPACKER("InputRowUnpacker",
             () -> new RowUnpacker("InputRowUnpacker", new LaneRows(64, 12, 64), true)),
-    ROW_PACKER("OutputRowPacker", () -> new RowPacker("OutputRowPacker", new LaneRows(64, 12, 64), true));
+    ROW_PACKER("OutputRowPacker", () -> new RowPacker("OutputRowPacker", new LaneRows(64, 12, 64), true)),
+    ENTRY_DISTRIBUTOR("EntryDistributor", () -> new EntryDistributor(4, 16, 16)),
+    COLUMN_BROADCASTER("ColumnBroadcaster", () -> new ColumnBroadcaster(4, 2, 16, 16, 128, 2));
 
     final String topName;
     private final Supplier<Component> top;

@@ -27,7 +27,7 @@ final class StreamBench {
     private record Source(String name, List<Port> fields, List<BigInteger[]> items, int validPercent) {
     }
 
-    private record Sink(String name, List<Port> fields, int readyPercent) {
+    private record Sink(String name, List<Port> fields, int readyPercent, boolean timed) {
     }
 
     private final String module;
@@ -37,6 +37,7 @@ final class StreamBench {
     private final Map<String, String> inputValues = new LinkedHashMap<>();
     private final List<String> stimulus = new ArrayList<>();
     private final List<Port> outputs = new ArrayList<>();
+    private final List<String> raw = new ArrayList<>();
 
     private boolean clocked = true;
 
@@ -59,9 +60,28 @@ final class StreamBench {
         return this;
     }
 
-    /** A sink reading {@code name_valid} and {@code fields}, driving {@code name_ready} high with {@code readyPercent} chance. */
+    /**
+     * A sink reading {@code name_valid} and {@code fields}, driving {@code name_ready} high with
+     * {@code readyPercent} chance. Sinks may share fields (a value common to several streams).
+     */
     StreamBench sink(String name, List<Port> fields, int readyPercent) {
-        sinks.add(new Sink(name, fields, readyPercent));
+        sinks.add(new Sink(name, fields, readyPercent, false));
+        return this;
+    }
+
+    /** A sink as {@link #sink}, whose lines end with one more field: the cycle the item was taken. */
+    StreamBench timedSink(String name, List<Port> fields, int readyPercent) {
+        sinks.add(new Sink(name, fields, readyPercent, true));
+        return this;
+    }
+
+    /**
+     * Verilog placed in the bench module as is: declarations and {@code always} blocks modelling
+     * what the unit talks to (they may drive regs declared by {@link #input}; registers must use
+     * non-blocking assignments).
+     */
+    StreamBench raw(String verilog) {
+        raw.add(verilog);
         return this;
     }
 
@@ -79,9 +99,10 @@ final class StreamBench {
     }
 
     /**
-     * Verilog statements run once after reset, before the sources start (for example a start
-     * pulse: {@code "start = 1; @(posedge clk); #1 start = 0;"}); inputs declared with
-     * {@link #input} are regs the statements may change.
+     * Verilog statements run once after reset, alongside the sources and sinks (for example a
+     * start pulse: {@code "@(negedge clk) start = 1; @(negedge clk) start = 0;"}); inputs declared
+     * with {@link #input} are regs the statements may change, at falling edges only. The run does
+     * not end before the statements have.
      */
     StreamBench stimulus(String statements) {
         stimulus.add(statements);
@@ -140,6 +161,7 @@ final class StreamBench {
                     .append(assigns).append("        ").append(s).append("_valid = 1;\n      end\n");
             done.append(" && ").append(s).append("_next == ").append(source.items().size());
         }
+        java.util.Set<String> sinkFields = new java.util.HashSet<>();
         for (Sink sink : sinks) {
             String s = sink.name();
             decl.append("  wire ").append(s).append("_valid;\n  reg ").append(s).append("_ready = 0;\n  reg ")
@@ -150,10 +172,16 @@ final class StreamBench {
             StringBuilder format = new StringBuilder(s);
             StringBuilder args = new StringBuilder();
             for (Port field : sink.fields()) {
-                decl.append("  wire ").append(range(field.width())).append(field.name()).append(";\n");
-                conn.append("    .").append(field.name()).append('(').append(field.name()).append("),\n");
+                if (sinkFields.add(field.name())) {
+                    decl.append("  wire ").append(range(field.width())).append(field.name()).append(";\n");
+                    conn.append("    .").append(field.name()).append('(').append(field.name()).append("),\n");
+                }
                 format.append(" %h");
                 args.append(", ").append(field.name());
+            }
+            if (sink.timed()) {
+                format.append(" %h");
+                args.append(", cycle");
             }
             sample.append("      if (").append(s).append("_fire) begin $display(\"")
                     .append(format).append('"').append(args).append("); quiet = 0; end\n");
@@ -168,32 +196,39 @@ final class StreamBench {
                   integer seed = %d;
                   integer cycle = 0;
                   integer quiet = 0;
+                  reg stimulus_done = 0;
+                %s
                 %s
                   %s dut (
                 %s);
                   always #5 clk = ~clk;
                   initial begin
+                    wait (!reset);
+                    %s
+                    stimulus_done = 1;
+                  end
+                  initial begin
                 %s
                     repeat (3) @(posedge clk);
                     #1 reset = 1'b0;
-                    %s
                     forever begin
                       @(posedge clk);
                       cycle = cycle + 1;
                       quiet = quiet + 1;
                 %s%s
-                      if ((%s) && quiet > %d) $finish;
+                      if (stimulus_done && (%s) && quiet > %d) $finish;
                       if (cycle > %d) begin $display("timeout"); $finish; end
                       @(negedge clk);
                 %s
                     end
                   end
                 endmodule
-                """.formatted(seed, decl, module,
+                """.formatted(seed, decl, String.join("\n", raw), module,
                 (clocked ? conn + "    .clk(clk),\n    .reset(reset)" : conn.substring(0, conn.length() - 2)),
+                String.join("\n    ", stimulus),
                 inputs.keySet().stream().map(n -> "    " + n + " = " + inputValues.get(n) + ";")
                         .collect(Collectors.joining("\n")),
-                String.join("\n    ", stimulus), fire, sample, done, quietCycles, maxCycles, drive);
+                fire, sample, done, quietCycles, maxCycles, drive);
     }
 
     private static String range(int width) {
