@@ -9,6 +9,7 @@ import org.esegen.hdl.spinal.VerilogEmitter;
 import org.esegen.hdl.units.ColumnBroadcaster;
 import org.esegen.hdl.units.EntryDistributor;
 import org.esegen.hdl.units.LookupRom;
+import org.esegen.hdl.units.ProjectionGather;
 import org.esegen.hdl.units.RowPacker;
 import org.esegen.hdl.units.RowUnpacker;
 import org.esegen.hdl.units.SaturatingMac;
@@ -25,7 +26,8 @@ enum Design {
             () -> new RowUnpacker("InputRowUnpacker", new LaneRows(64, 12, 64), true)),
     ROW_PACKER("OutputRowPacker", () -> new RowPacker("OutputRowPacker", new LaneRows(64, 12, 64), true)),
     ENTRY_DISTRIBUTOR("EntryDistributor", () -> new EntryDistributor(4, 16, 16)),
-    COLUMN_BROADCASTER("ColumnBroadcaster", () -> new ColumnBroadcaster(4, 2, 16, 16, 128, 2));
+    COLUMN_BROADCASTER("ColumnBroadcaster", () -> new ColumnBroadcaster(4, 2, 16, 16, 128, 2)),
+    PROJECTION_GATHER("ProjectionGather", () -> new ProjectionGather(4, 2, 32, 16, 18, 3, 1));
 
     final String topName;
     private final Supplier<Component> top;

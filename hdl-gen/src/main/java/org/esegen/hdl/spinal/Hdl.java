@@ -488,9 +488,9 @@ public final class Hdl {
         return (SInt) a.$greater$greater(amount).resize(a.getWidth());
     }
 
-    /** {@code a << amount} by a run-time amount, widened by 2^width(amount) - 1 bits so nothing is lost. */
-    public static UInt shiftLeft(UInt a, UInt amount) {
-        return a.$less$less(amount);
+    /** {@code a << amount} by a run-time amount, as wide as {@code a}: bits shifted past the top are lost. */
+    public static UInt shiftLeftKeepWidth(UInt a, UInt amount) {
+        return a.$bar$less$less(amount);
     }
 
     /**

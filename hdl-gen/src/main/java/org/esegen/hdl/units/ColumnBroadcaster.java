@@ -73,8 +73,9 @@ import spinal.lib.Stream;
  * channel ch, meaningful while the column streams are valid. Back to back columns leave one per
  * cycle while every PE accepts.
  *
- * <p>Stall flags: {@code pointer_wait}, busy and ready for a pointer row that is not offered (DDR
- * is behind); {@code queue_wait}, a column is waiting for a PE's column queue.
+ * <p>Stall flags: {@code pointer_wait}, busy, ready for a pointer row that is not offered and no
+ * column on its way to the PEs (the PE array is left with what its column queues hold: DDR is
+ * behind); {@code queue_wait}, a column is waiting for a PE's column queue.
  *
  * <p>Ports: {@code start}, {@code columns} (UInt columnBits) in; {@code busy} out; stream
  * {@code pointers} (slave, Bits pes * ptrBits); the value read port; the column streams; the stall
@@ -156,7 +157,7 @@ public final class ColumnBroadcaster extends JavaComponent {
         Bool take = named("take", and(pointers.valid(), wantRow));
         Bool issue = named("issue", and(take, not(needFirst)));
         assign(pointers.ready(), wantRow);
-        assign(pointerWait, and(wantRow, not(pointers.valid())));
+        assign(pointerWait, and(and(wantRow, not(pointers.valid())), equal(inFlight, uintConst(0, inFlightBits))));
 
         List<UInt> counts = new ArrayList<>();
         for (int p = 0; p < pes; p++) {

@@ -1,0 +1,247 @@
+package org.esegen.hdl.units;
+
+import static org.esegen.hdl.spinal.Hdl.add;
+import static org.esegen.hdl.spinal.Hdl.anyOf;
+import static org.esegen.hdl.spinal.Hdl.and;
+import static org.esegen.hdl.spinal.Hdl.asBits;
+import static org.esegen.hdl.spinal.Hdl.assign;
+import static org.esegen.hdl.spinal.Hdl.bits;
+import static org.esegen.hdl.spinal.Hdl.bitsConst;
+import static org.esegen.hdl.spinal.Hdl.bool;
+import static org.esegen.hdl.spinal.Hdl.boolConst;
+import static org.esegen.hdl.spinal.Hdl.concatLowFirst;
+import static org.esegen.hdl.spinal.Hdl.equal;
+import static org.esegen.hdl.spinal.Hdl.greaterThan;
+import static org.esegen.hdl.spinal.Hdl.inBool;
+import static org.esegen.hdl.spinal.Hdl.inSInt;
+import static org.esegen.hdl.spinal.Hdl.inUInt;
+import static org.esegen.hdl.spinal.Hdl.lessThan;
+import static org.esegen.hdl.spinal.Hdl.mux;
+import static org.esegen.hdl.spinal.Hdl.named;
+import static org.esegen.hdl.spinal.Hdl.not;
+import static org.esegen.hdl.spinal.Hdl.outBits;
+import static org.esegen.hdl.spinal.Hdl.outBool;
+import static org.esegen.hdl.spinal.Hdl.outSInt;
+import static org.esegen.hdl.spinal.Hdl.outUInt;
+import static org.esegen.hdl.spinal.Hdl.reg;
+import static org.esegen.hdl.spinal.Hdl.regInit;
+import static org.esegen.hdl.spinal.Hdl.regNext;
+import static org.esegen.hdl.spinal.Hdl.select;
+import static org.esegen.hdl.spinal.Hdl.shiftLeft;
+import static org.esegen.hdl.spinal.Hdl.shiftLeftKeepWidth;
+import static org.esegen.hdl.spinal.Hdl.shiftRight;
+import static org.esegen.hdl.spinal.Hdl.sint;
+import static org.esegen.hdl.spinal.Hdl.sintConst;
+import static org.esegen.hdl.spinal.Hdl.sub;
+import static org.esegen.hdl.spinal.Hdl.uint;
+import static org.esegen.hdl.spinal.Hdl.uintConst;
+import static org.esegen.hdl.spinal.Hdl.when;
+import static org.esegen.hdl.spinal.Hdl.widthFor;
+
+import java.util.ArrayList;
+import java.util.List;
+
+import org.esegen.EsegenException;
+import org.esegen.hdl.spinal.JavaComponent;
+import spinal.core.Bits;
+import spinal.core.Bool;
+import spinal.core.SInt;
+import spinal.core.UInt;
+
+/**
+ * The y gather after SpMV 2: y_j (j &lt; P) is accumulator row j / N of PE j mod N, rescaled to
+ * the activation format exactly as {@code GoldenModel} does, {@code A.rescale(acc, WHR_FRAC_BITS
+ * + F)}: add 2^(s-1) (s = {@code frac_shift} &gt; 0), arithmetic shift right by s, saturate to
+ * actBits; s = 0 keeps the value (saturated); s &ge; accBits gives 0.
+ *
+ * <p>{@code start} (a pulse, ignored while busy) samples {@code proj_size} P and
+ * {@code frac_shift}, clears the row registers and then reads the accumulators in order j = 0 ..
+ * P-1, one per cycle, all PEs at row j / N, taking PE j mod N's value. Each y_j leaves on
+ * {@code y_valid}/{@code y_index}/{@code y_value_<ch>} (for the vector buffers) and is stored in
+ * lane j of {@code row_<ch>}, the OUTPUT row of channel ch (lanes P and up stay zero, the padding
+ * the image format wants). {@code busy} stays high until the last y is out; the rows hold until
+ * the next start.
+ *
+ * <p>Timing: {@code acc_read_row} is a register; the unit expects the PEs' values of the row it
+ * shows in cycle t on {@code acc_read_value_<p>_<ch>} in cycle t + readLatency (PeSequencer: 1).
+ * y_j leaves readLatency + 2 cycles after its row was shown (one register after the PE
+ * multiplexer, one after the rescale).
+ *
+ * <p>Ports: {@code start}, {@code proj_size} (UInt), {@code frac_shift} (UInt 6) in; {@code busy}
+ * out; {@code acc_read_row} out (UInt rowBits); {@code acc_read_value_<p>_<ch>} in (SInt accBits);
+ * {@code y_valid}, {@code y_index} (UInt), {@code y_value_<ch>} (SInt actBits) out;
+ * {@code row_<ch>} out (Bits maxProjSize * actBits, lane j at bits [j actBits, (j+1) actBits)).
+ */
+public final class ProjectionGather extends JavaComponent {
+    /** Width of {@code frac_shift}. */
+    public static final int SHIFT_BITS = 6;
+
+    public final Bool start;
+    public final UInt projSize;
+    public final UInt fracShift;
+    public final Bool busy;
+    public final UInt accReadRow;
+    /** {@code accReadValues.get(p).get(ch)}: the accumulator of PE p, channel ch. */
+    public final List<List<SInt>> accReadValues;
+    public final Bool yValid;
+    public final UInt yIndex;
+    public final List<SInt> yValues;
+    public final List<Bits> rows;
+
+    /**
+     * @param pes           PEs N, 1..256
+     * @param channels      channels, 1..64
+     * @param accBits       accumulator width, 8..62
+     * @param actBits       activation width, 2..32
+     * @param maxProjSize   largest P
+     * @param rowBits       width of the PEs' accumulator row address (at least widthFor(ceil(maxProjSize / N) - 1))
+     * @param readLatency   cycles from {@code acc_read_row} to the values, 1..8
+     * @throws EsegenException if a parameter is out of range
+     */
+    public ProjectionGather(int pes, int channels, int accBits, int actBits, int maxProjSize, int rowBits,
+                            int readLatency) {
+        super(validated(pes, channels, accBits, actBits, maxProjSize, rowBits, readLatency));
+        int projBits = widthFor(maxProjSize);
+        int indexBits = widthFor(maxProjSize - 1);
+        int peBits = widthFor(pes - 1);
+
+        start = inBool("start");
+        projSize = inUInt("proj_size", projBits);
+        fracShift = inUInt("frac_shift", SHIFT_BITS);
+        busy = outBool("busy");
+        accReadRow = outUInt("acc_read_row", rowBits);
+        List<List<SInt>> accValues = new ArrayList<>();
+        for (int p = 0; p < pes; p++) {
+            List<SInt> lanes = new ArrayList<>();
+            for (int ch = 0; ch < channels; ch++) {
+                lanes.add(inSInt("acc_read_value_" + p + "_" + ch, accBits));
+            }
+            accValues.add(List.copyOf(lanes));
+        }
+        accReadValues = List.copyOf(accValues);
+        yValid = outBool("y_valid");
+        yIndex = outUInt("y_index", indexBits);
+        List<SInt> ys = new ArrayList<>();
+        List<Bits> rowPorts = new ArrayList<>();
+        for (int ch = 0; ch < channels; ch++) {
+            ys.add(outSInt("y_value_" + ch, actBits));
+        }
+        for (int ch = 0; ch < channels; ch++) {
+            rowPorts.add(outBits("row_" + ch, maxProjSize * actBits));
+        }
+        yValues = List.copyOf(ys);
+        rows = List.copyOf(rowPorts);
+
+        // ---- issue: one row read per cycle, j = 0 .. P-1 ----
+        UInt size = reg("size", uint(projBits));
+        UInt shift = reg("shift", uint(SHIFT_BITS));
+        Bool issuing = regInit("issuing", bool(), boolConst(false));
+        UInt index = regInit("index", uint(indexBits), uintConst(0, indexBits));
+        UInt pe = regInit("pe", uint(peBits), uintConst(0, peBits));
+        UInt row = regInit("row", uint(rowBits), uintConst(0, rowBits));
+        assign(accReadRow, row);
+        Bool lastPe = named("last_pe", equal(pe, uintConst(pes - 1, peBits)));
+        Bool lastIndex = named("last_index", equal(index.resize(projBits), sub(size, uintConst(1, projBits))));
+        when(issuing, () -> {
+            assign(index, add(index, uintConst(1, indexBits)));
+            assign(pe, mux(lastPe, uintConst(0, peBits), add(pe, uintConst(1, peBits))));
+            when(lastPe, () -> assign(row, add(row, uintConst(1, rowBits))));
+            when(lastIndex, () -> assign(issuing, boolConst(false)));
+        });
+
+        // ---- the PE values arrive readLatency cycles later: pick PE j mod N ----
+        Bool validAtValues = issuing;
+        UInt peAtValues = pe;
+        UInt indexAtValues = index;
+        List<Bool> inFlight = new ArrayList<>(List.of(issuing));
+        for (int stage = 0; stage < readLatency; stage++) {
+            validAtValues = regNext("read_valid_" + stage, validAtValues, boolConst(false));
+            inFlight.add(validAtValues);
+            peAtValues = regNext("read_pe_" + stage, peAtValues);
+            indexAtValues = regNext("read_index_" + stage, indexAtValues);
+        }
+        Bool pickedValid = regNext("picked_valid", validAtValues, boolConst(false));
+        UInt pickedIndex = regNext("picked_index", indexAtValues);
+        List<SInt> picked = new ArrayList<>();
+        for (int ch = 0; ch < channels; ch++) {
+            int channel = ch;
+            picked.add(regNext("picked_" + ch, select(peAtValues,
+                    accReadValues.stream().map(lanes -> lanes.get(channel)).toList())));
+        }
+
+        // ---- rescale, then out and into the rows ----
+        Bool outValid = regNext("out_valid", pickedValid, boolConst(false));
+        UInt outIndex = regNext("out_index", pickedIndex);
+        assign(yValid, outValid);
+        assign(yIndex, outIndex);
+        for (int ch = 0; ch < channels; ch++) {
+            SInt y = regNext("y_" + ch, rescale("rescaled_" + ch, picked.get(ch), shift, actBits));
+            assign(yValues.get(ch), y);
+            List<Bits> lanes = new ArrayList<>();
+            for (int j = 0; j < maxProjSize; j++) {
+                Bits lane = regInit("row_" + ch + "_lane_" + j, bits(actBits), bitsConst(0, actBits));
+                when(and(outValid, equal(outIndex, uintConst(j, indexBits))), () -> assign(lane, asBits(y)));
+                when(start, () -> assign(lane, bitsConst(0, actBits)));
+                lanes.add(lane);
+            }
+            assign(rows.get(ch), concatLowFirst(lanes));
+        }
+
+        inFlight.add(pickedValid);
+        inFlight.add(outValid);
+        Bool idle = named("idle", not(anyOf(inFlight)));
+        when(and(start, idle), () -> {
+            assign(size, projSize);
+            assign(shift, fracShift);
+            assign(index, uintConst(0, indexBits));
+            assign(pe, uintConst(0, peBits));
+            assign(row, uintConst(0, rowBits));
+            assign(issuing, not(equal(projSize, uintConst(0, projBits))));
+        });
+        assign(busy, not(idle));
+    }
+
+    /**
+     * sat_outBits((value + 2^(s-1)) &gt;&gt; s) for s &gt; 0, sat_outBits(value) for s = 0, and 0 for
+     * s &ge; width(value): {@code FixedFormat.rescale} by a run-time shift.
+     */
+    private static SInt rescale(String name, SInt value, UInt shift, int outBits) {
+        // (value + 2^(s-1)) >> s computed as (2 value + 2^s) >> (s + 1), which needs no case for s = 0
+        int width = value.getWidth();
+        int wide = width + 2;
+        int amountBits = widthFor(width);
+        Bool tooFar = named(name + "_too_far", not(lessThan(shift, uintConst(width, SHIFT_BITS))));
+        UInt amount = named(name + "_amount", shift.resize(amountBits));
+        UInt bias = named(name + "_bias", shiftLeftKeepWidth(uintConst(1, wide), amount));
+        SInt sum = named(name + "_sum", add(shiftLeft(value, 1).resize(wide), bias.asSInt()));
+        SInt shifted = named(name + "_shifted", shiftRight(sum, add(amount, uintConst(1, amountBits))));
+        long max = (1L << (outBits - 1)) - 1;
+        long min = -(1L << (outBits - 1));
+        SInt result = named(name, sint(outBits));
+        when(tooFar, () -> assign(result, sintConst(0, outBits)))
+                .elseWhen(greaterThan(shifted, sintConst(max, wide)), () -> assign(result, sintConst(max, outBits)))
+                .elseWhen(lessThan(shifted, sintConst(min, wide)), () -> assign(result, sintConst(min, outBits)))
+                .otherwise(() -> assign(result, shifted.resize(outBits)));
+        return result;
+    }
+
+    private static String validated(int pes, int channels, int accBits, int actBits, int maxProjSize, int rowBits,
+                                    int readLatency) {
+        if (pes < 1 || pes > 256 || channels < 1 || channels > 64) {
+            throw new EsegenException("ProjectionGather: pes " + pes + " / channels " + channels
+                    + " outside 1..256 / 1..64");
+        }
+        if (accBits < 8 || accBits > 62 || actBits < 2 || actBits > 32 || actBits > accBits) {
+            throw new EsegenException("ProjectionGather: accBits " + accBits + " / actBits " + actBits
+                    + " outside 8..62 / 2..min(32, accBits)");
+        }
+        if (maxProjSize < 1 || rowBits < widthFor((maxProjSize + pes - 1) / pes - 1)) {
+            throw new EsegenException("ProjectionGather: maxProjSize " + maxProjSize + " / rowBits " + rowBits
+                    + ": rowBits must hold ceil(maxProjSize / pes) - 1");
+        }
+        if (readLatency < 1 || readLatency > 8) {
+            throw new EsegenException("ProjectionGather: readLatency " + readLatency + " is outside 1..8");
+        }
+        return "ProjectionGather";
+    }
+}

@@ -1,0 +1,177 @@
+package org.esegen.hdl;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+import java.math.BigInteger;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Random;
+
+import org.esegen.fixed.FixedFormat;
+import org.esegen.hdl.spinal.Hdl;
+import org.esegen.hdl.spinal.VerilogEmitter;
+import org.esegen.hdl.units.ProjectionGather;
+import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
+
+/**
+ * ProjectionGather under Icarus against {@link FixedFormat#rescale}: PEs are modelled as tables
+ * answering {@code acc_read_row} after the read latency; every y_j and every row lane must be what
+ * the golden model computes, lanes past P zero, over runs of several sizes and shifts (saturating,
+ * rounding, shifted out entirely).
+ */
+class ProjectionGatherTest {
+    private static final long SEED = 20_260_104L;
+    private static final int PES = 3;
+    private static final int CHANNELS = 2;
+    private static final int ACC_BITS = 24;
+    private static final int ACT_BITS = 12;
+    private static final int MAX_PROJ = 10;
+    /** (P, shift) of the runs, in order. */
+    private static final int[][] RUNS = {{10, 5}, {7, 0}, {4, 24}, {9, 12}, {1, 63}, {10, 1}};
+
+    @TempDir
+    Path dir;
+
+    @ParameterizedTest(name = "read latency {0}")
+    @CsvSource({"1", "2"})
+    void yIsTheRescaledAccumulatorOfPeJModNRowJDivN(int latency) throws Exception {
+        int localRows = (MAX_PROJ + PES - 1) / PES;
+        int rowBits = Hdl.widthFor(localRows - 1);
+        long[][][] acc = new long[PES][localRows][CHANNELS];
+        Random random = new Random(SEED);
+        long accMax = (1L << (ACC_BITS - 1)) - 1;
+        for (long[][] pe : acc) {
+            for (long[] row : pe) {
+                for (int ch = 0; ch < CHANNELS; ch++) {
+                    int kind = random.nextInt(6);
+                    row[ch] = kind == 0 ? accMax : kind == 1 ? -accMax - 1 : kind == 2 ? random.nextInt(1 << 12) - 2048
+                            : kind == 3 ? random.nextInt(1 << 20) - (1 << 19) : random.nextLong() % (accMax + 1);
+                }
+            }
+        }
+        Path verilog = VerilogEmitter.emit(dir, "ProjectionGather", () -> new ProjectionGather(PES, CHANNELS,
+                ACC_BITS, ACT_BITS, MAX_PROJ, rowBits, latency)).get(0);
+
+        List<String> printed = Tools.simulate(dir, bench(acc, rowBits, latency), List.of(verilog));
+
+        FixedFormat act = new FixedFormat(ACT_BITS, 0);
+        List<String> expected = new ArrayList<>();
+        for (int[] run : RUNS) {
+            long[][] rows = new long[CHANNELS][MAX_PROJ];
+            for (int j = 0; j < run[0]; j++) {
+                StringBuilder line = new StringBuilder("y " + j);
+                for (int ch = 0; ch < CHANNELS; ch++) {
+                    rows[ch][j] = act.rescale(acc[j % PES][j / PES][ch], run[1]);
+                    line.append(' ').append(rows[ch][j]);
+                }
+                expected.add(line.toString());
+            }
+            for (int ch = 0; ch < CHANNELS; ch++) {
+                StringBuilder line = new StringBuilder("row " + ch);
+                for (long lane : rows[ch]) {
+                    line.append(' ').append(lane);
+                }
+                expected.add(line.toString());
+            }
+        }
+        assertEquals(expected, decode(printed));
+    }
+
+    private static String bench(long[][][] acc, int rowBits, int latency) {
+        StringBuilder tables = new StringBuilder();
+        StringBuilder ports = new StringBuilder();
+        StringBuilder reads = new StringBuilder();
+        for (int p = 0; p < PES; p++) {
+            for (int ch = 0; ch < CHANNELS; ch++) {
+                String name = p + "_" + ch;
+                tables.append("  reg signed [%d:0] table_%s [0:%d];\n".formatted(ACC_BITS - 1, name, acc[p].length - 1));
+                tables.append("  reg signed [%d:0] acc_read_value_%s;\n".formatted(ACC_BITS - 1, name));
+                tables.append("  reg signed [%d:0] pipe_%s [0:%d];\n".formatted(ACC_BITS - 1, name, latency - 1));
+                for (int r = 0; r < acc[p].length; r++) {
+                    tables.append("  initial table_%s[%d] = %d'sd%d;\n".formatted(name, r, ACC_BITS, acc[p][r][ch])
+                            .replace("'sd-", "'sd0 - " + ACC_BITS + "'sd"));
+                }
+                ports.append("    .acc_read_value_%s(acc_read_value_%s),\n".formatted(name, name));
+                if (latency == 1) {
+                    reads.append("      acc_read_value_%s <= table_%s[acc_read_row];\n".formatted(name, name));
+                } else {
+                    reads.append("      pipe_%s[0] <= table_%s[acc_read_row];\n".formatted(name, name));
+                    for (int k = 1; k < latency - 1; k++) {
+                        reads.append("      pipe_%s[%d] <= pipe_%s[%d];\n".formatted(name, k, name, k - 1));
+                    }
+                    reads.append("      acc_read_value_%s <= pipe_%s[%d];\n".formatted(name, name, latency - 2));
+                }
+            }
+        }
+        StringBuilder runs = new StringBuilder();
+        for (int[] run : RUNS) {
+            runs.append("""
+                        @(negedge clk) start = 1; proj_size = %d; frac_shift = %d;
+                        @(negedge clk) start = 0;
+                        @(negedge clk) wait (!busy);
+                        $display("row 0 %%h", row_0);
+                        $display("row 1 %%h", row_1);
+                        repeat (3) @(negedge clk);
+                    """.formatted(run[0], run[1]));
+        }
+        int projBits = Hdl.widthFor(MAX_PROJ);
+        return """
+                `timescale 1ns/1ps
+                module tb;
+                  reg clk = 1'b0;
+                  reg reset = 1'b1;
+                  reg start = 0;
+                  reg [%1$d:0] proj_size = 0;
+                  reg [5:0] frac_shift = 0;
+                  wire busy;
+                  wire [%2$d:0] acc_read_row;
+                  wire y_valid;
+                  wire [%3$d:0] y_index;
+                  wire signed [%4$d:0] y_value_0, y_value_1;
+                  wire [%5$d:0] row_0, row_1;
+                %6$s
+                  // the PEs: a read of acc_read_row answers after the read latency
+                  always @(posedge clk) begin
+                %7$s
+                  end
+                  always @(posedge clk) if (y_valid) $display("y %%0d %%0d %%0d", y_index, y_value_0, y_value_1);
+                  ProjectionGather dut (
+                    .start(start), .proj_size(proj_size), .frac_shift(frac_shift), .busy(busy),
+                    .acc_read_row(acc_read_row),
+                %8$s    .y_valid(y_valid), .y_index(y_index), .y_value_0(y_value_0), .y_value_1(y_value_1),
+                    .row_0(row_0), .row_1(row_1), .clk(clk), .reset(reset));
+                  always #5 clk = ~clk;
+                  initial begin
+                    repeat (3) @(posedge clk);
+                    #1 reset = 1'b0;
+                %9$s
+                    $finish;
+                  end
+                endmodule
+                """.formatted(projBits - 1, rowBits - 1, Hdl.widthFor(MAX_PROJ - 1) - 1, ACT_BITS - 1,
+                MAX_PROJ * ACT_BITS - 1, tables, reads, ports, runs);
+    }
+
+    /** y lines as printed; row lines turned into their signed lanes. */
+    private static List<String> decode(List<String> printed) {
+        List<String> lines = new ArrayList<>();
+        for (String line : printed) {
+            String[] parts = line.trim().split("\\s+");
+            if (parts[0].equals("y")) {
+                lines.add(line.trim());
+            } else if (parts[0].equals("row")) {
+                BigInteger row = new BigInteger(parts[2], 16);
+                StringBuilder decoded = new StringBuilder("row " + parts[1]);
+                for (int j = 0; j < MAX_PROJ; j++) {
+                    decoded.append(' ').append(FixedFormat.signExtend(
+                            row.shiftRight(j * ACT_BITS).longValue() & ((1L << ACT_BITS) - 1), ACT_BITS));
+                }
+                lines.add(decoded.toString());
+            }
+        }
+        return lines;
+    }
+}
