@@ -8,7 +8,9 @@ import org.esegen.compile.LaneRows;
 import org.esegen.hdl.spinal.VerilogEmitter;
 import org.esegen.hdl.units.ColumnBroadcaster;
 import org.esegen.hdl.units.EntryDistributor;
+import org.esegen.hdl.units.InputLoader;
 import org.esegen.hdl.units.LookupRom;
+import org.esegen.hdl.units.ParamLoader;
 import org.esegen.hdl.units.ProjectionGather;
 import org.esegen.hdl.units.RowPacker;
 import org.esegen.hdl.units.RowUnpacker;
@@ -27,7 +29,9 @@ enum Design {
     ROW_PACKER("OutputRowPacker", () -> new RowPacker("OutputRowPacker", new LaneRows(64, 12, 64), true)),
     ENTRY_DISTRIBUTOR("EntryDistributor", () -> new EntryDistributor(4, 16, 16)),
     COLUMN_BROADCASTER("ColumnBroadcaster", () -> new ColumnBroadcaster(4, 2, 16, 16, 128, 2)),
-    PROJECTION_GATHER("ProjectionGather", () -> new ProjectionGather(4, 2, 32, 16, 18, 3, 1));
+    PROJECTION_GATHER("ProjectionGather", () -> new ProjectionGather(4, 2, 32, 16, 18, 3, 1)),
+    PARAM_LOADER("ParamLoader", () -> new ParamLoader(4, 16, 16)),
+    INPUT_LOADER("InputLoader", () -> new InputLoader(2, 16, 64));
 
     final String topName;
     private final Supplier<Component> top;
