@@ -5,6 +5,7 @@ import java.util.List;
 import java.util.function.Supplier;
 
 import org.esegen.compile.LaneRows;
+import org.esegen.config.Presets;
 import org.esegen.hdl.spinal.VerilogEmitter;
 import org.esegen.hdl.units.ColumnBroadcaster;
 import org.esegen.hdl.units.EntryDistributor;
@@ -15,6 +16,7 @@ import org.esegen.hdl.units.ProjectionGather;
 import org.esegen.hdl.units.RowPacker;
 import org.esegen.hdl.units.RowUnpacker;
 import org.esegen.hdl.units.SaturatingMac;
+import org.esegen.hdl.units.Sequencer;
 import org.esegen.hdl.units.UnitsDemoTop;
 import spinal.core.Component;
 
@@ -31,7 +33,8 @@ enum Design {
     COLUMN_BROADCASTER("ColumnBroadcaster", () -> new ColumnBroadcaster(4, 2, 16, 16, 128, 2)),
     PROJECTION_GATHER("ProjectionGather", () -> new ProjectionGather(4, 2, 32, 16, 18, 3, 1)),
     PARAM_LOADER("ParamLoader", () -> new ParamLoader(4, 16, 16)),
-    INPUT_LOADER("InputLoader", () -> new InputLoader(2, 16, 64));
+    INPUT_LOADER("InputLoader", () -> new InputLoader(2, 16, 64)),
+    SEQUENCER("Sequencer", () -> new Sequencer(Presets.get("tiny").with("channels", 2)));
 
     final String topName;
     private final Supplier<Component> top;

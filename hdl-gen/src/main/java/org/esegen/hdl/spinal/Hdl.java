@@ -442,6 +442,18 @@ public final class Hdl {
         return value.intoSInt();
     }
 
+    /**
+     * {@code value} narrowed to {@code width} bits, saturating: the largest {@code width}-bit value
+     * when any higher bit is set (every bit of {@code value} is read).
+     */
+    public static UInt clampToWidth(UInt value, int width) {
+        if (value.getWidth() <= width) {
+            return value.resize(width);
+        }
+        Bool high = value.apply(width, new BitCount(value.getWidth() - width)).orR();
+        return mux(high, uintConst((1L << width) - 1, width), value.resize(width));
+    }
+
     /** A Bits constant of {@code width} bits; generation fails if it does not fit. */
     public static Bits bitsConst(long value, int width) {
         return uintConst(value, width).asBits();
