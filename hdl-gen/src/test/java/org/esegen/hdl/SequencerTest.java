@@ -68,7 +68,7 @@ class SequencerTest {
                 .output("output_words", Hdl.widthFor(maxWords(CONFIG.dims().maxProjSize())))
                 .input("params_busy", 1, 0).input("ew_busy", 1, 0).input("input_busy", 1, 0)
                 .input("spmv_busy", 1, 0).input("gather_busy", 1, 0).input("output_busy", 1, 0)
-                .input("writer_idle", 1, 1)
+                .input("memory_idle", 1, 1)
                 .raw(jobModels());
         for (int k = 0; k < Sequencer.CLIENTS; k++) {
             bench.sink("read_cmd_" + k, List.of(new Port("read_cmd_" + k + "_address", addrBits),
@@ -190,7 +190,7 @@ class SequencerTest {
                     if (write_cmd_valid && write_cmd_ready) writer_count <= 1 + ($random(seed) & 7);
                     else if (writer_count != 0) writer_count <= writer_count - 1;
                   end
-                  always @(*) writer_idle = writer_count == 0;
+                  always @(*) memory_idle = writer_count == 0;
                   always @(posedge clk) begin
                     if (params_start) $display("job params");
                     if (ew_reset) $display("job ew_reset");

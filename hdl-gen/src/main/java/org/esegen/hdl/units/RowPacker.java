@@ -16,7 +16,6 @@ import static org.esegen.hdl.spinal.Hdl.regInit;
 import static org.esegen.hdl.spinal.Hdl.select;
 import static org.esegen.hdl.spinal.Hdl.slaveStream;
 import static org.esegen.hdl.spinal.Hdl.slice;
-import static org.esegen.hdl.spinal.Hdl.sub;
 import static org.esegen.hdl.spinal.Hdl.uint;
 import static org.esegen.hdl.spinal.Hdl.uintConst;
 import static org.esegen.hdl.spinal.Hdl.when;
@@ -81,10 +80,9 @@ public final class RowPacker extends JavaComponent {
         }
         int indexBits = widthFor(maxWords - 1);
         UInt wordIndex = regInit("word_index", uint(indexBits), uintConst(0, indexBits));
-        UInt lastIndex = named("last_index", variableWords
-                ? sub(rowWords, uintConst(1, rowWords.getWidth())).resize(indexBits)
-                : uintConst(maxWords - 1, indexBits));
-        Bool lastWord = named("last_word", equal(wordIndex, lastIndex));
+        Bool lastWord = named("last_word", variableWords
+                ? equal(add(wordIndex.resize(rowWords.getWidth()), uintConst(1, rowWords.getWidth())), rowWords)
+                : equal(wordIndex, uintConst(maxWords - 1, indexBits)));
         List<Bits> slices = new ArrayList<>();
         for (int i = 0; i < maxWords; i++) {
             slices.add(slice(padded, i * wordBits, wordBits));

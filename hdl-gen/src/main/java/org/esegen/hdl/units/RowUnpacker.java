@@ -17,7 +17,6 @@ import static org.esegen.hdl.spinal.Hdl.reg;
 import static org.esegen.hdl.spinal.Hdl.regInit;
 import static org.esegen.hdl.spinal.Hdl.slaveStream;
 import static org.esegen.hdl.spinal.Hdl.slice;
-import static org.esegen.hdl.spinal.Hdl.sub;
 import static org.esegen.hdl.spinal.Hdl.uint;
 import static org.esegen.hdl.spinal.Hdl.uintConst;
 import static org.esegen.hdl.spinal.Hdl.when;
@@ -83,10 +82,9 @@ public final class RowUnpacker extends JavaComponent {
         }
         int indexBits = widthFor(maxWords - 1);
         UInt wordIndex = regInit("word_index", uint(indexBits), uintConst(0, indexBits));
-        UInt lastIndex = named("last_index", variableWords
-                ? sub(rowWords, uintConst(1, rowWords.getWidth())).resize(indexBits)
-                : uintConst(maxWords - 1, indexBits));
-        Bool lastWord = named("last_word", equal(wordIndex, lastIndex));
+        Bool lastWord = named("last_word", variableWords
+                ? equal(add(wordIndex.resize(rowWords.getWidth()), uintConst(1, rowWords.getWidth())), rowWords)
+                : equal(wordIndex, uintConst(maxWords - 1, indexBits)));
         Bool accepted = named("accepted", and(words.valid(), words.ready()));
 
         List<Bits> row = new ArrayList<>();
@@ -94,7 +92,8 @@ public final class RowUnpacker extends JavaComponent {
             Bits held = reg("word_" + i, bits(wordBits));
             UInt position = uintConst(i, indexBits);
             when(and(accepted, equal(wordIndex, position)), () -> assign(held, words.payload()));
-            row.add(variableWords ? mux(equal(lastIndex, position), words.payload(), held) : held);
+            row.add(variableWords ? mux(equal(rowWords, uintConst(i + 1, rowWords.getWidth())), words.payload(), held)
+                    : held);
         }
         row.add(words.payload());
 

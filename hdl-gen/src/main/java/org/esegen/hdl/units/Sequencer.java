@@ -58,7 +58,8 @@ import spinal.core.UInt;
  *       previous frame's output is sent ({@code output_busy} low and its write commands issued);
  *       {@code gather_start}, wait; {@code output_start}, which does not wait: the frame's output
  *       rows go out while the next frame computes;</li>
- *   <li>wait until the output is sent, every command issued and {@code writer_idle}; then
+ *   <li>wait until the output is sent, every command issued and {@code memory_idle} (every DDR
+ *       read delivered, every write acknowledged); then
  *       {@code done} (until the next start) and {@code done_pulse} for one cycle.</li>
  * </ol>
  * {@code spmv_first_frame} is high during frame 0 (the recurrent input y_(-1) is zero). A job
@@ -86,7 +87,7 @@ import spinal.core.UInt;
  * {@code frame_count}, {@code wa_entry_rows}, {@code whr_entry_rows}, {@code cells_per_pe} (UInt
  * 32, read as their lower-case RegisterMap names; values beyond what the hardware holds are
  * clamped to the largest it holds) and the section bases {@code wa_pointers_base} ..
- * {@code output_base} (UInt axiAddrBits); the jobs' busy inputs and {@code writer_idle}. Out:
+ * {@code output_base} (UInt axiAddrBits); the jobs' busy inputs and {@code memory_idle}. Out:
  * {@code busy}, {@code done}, {@code done_pulse}; command ports {@code read_cmd_<k>_valid},
  * {@code _address} (UInt axiAddrBits), {@code _beats} (UInt {@value #BEATS_BITS}) with
  * {@code read_cmd_<k>_ready} in, the same for {@code write_cmd}; the job pulses and levels named
@@ -163,7 +164,7 @@ public final class Sequencer extends JavaComponent {
     public final Bool gatherBusy;
     public final Bool outputStart;
     public final Bool outputBusy;
-    public final Bool writerIdle;
+    public final Bool memoryIdle;
     public final Bool inSpmv;
     public final Bool inElementwise;
 
@@ -270,7 +271,7 @@ public final class Sequencer extends JavaComponent {
         gatherBusy = inBool("gather_busy");
         outputStart = outBool("output_start");
         outputBusy = inBool("output_busy");
-        writerIdle = inBool("writer_idle");
+        memoryIdle = inBool("memory_idle");
         inSpmv = outBool("in_spmv");
         inElementwise = outBool("in_elementwise");
 
@@ -348,7 +349,7 @@ public final class Sequencer extends JavaComponent {
             assign(state, mux(lastFrame, uintConst(FINISH, STATE_BITS), uintConst(INPUT_START, STATE_BITS)));
         });
         Bool finished = named("finished", and(is(state, FINISH),
-                not(or(or(outputBusy, writesPending), or(commandsPending, not(writerIdle))))));
+                not(or(or(outputBusy, writesPending), or(commandsPending, not(memoryIdle))))));
         when(finished, () -> {
             goTo(state, IDLE);
             assign(doneReg, boolConst(true));
