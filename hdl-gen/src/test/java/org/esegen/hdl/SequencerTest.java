@@ -117,10 +117,15 @@ class SequencerTest {
         int p = layout.projSize();
         jobs.add("job params");
         jobs.add("job ew_reset");
+        if (layout.frames() > 0) {
+            jobs.add("job input");
+        }
         for (int t = 0; t < layout.frames(); t++) {
             int first = t == 0 ? 1 : 0;
-            jobs.add("job input");
             jobs.add("job spmv 0 " + (i + p) + " " + layout.waEntryRows() + " " + first);
+            if (t + 1 < layout.frames()) {
+                jobs.add("job input");
+            }
             jobs.add("job ew");
             jobs.add("job spmv 1 " + h + " " + layout.whrEntryRows() + " " + first);
             jobs.add("job gather");
@@ -201,6 +206,8 @@ class SequencerTest {
                     if (gather_start) $display("job gather");
                     if (output_start) $display("job output");
                     if (done_pulse) $display("job done");
+                    // the vector buffers: SpMV 1 reads what the input load writes; the gather shares its port
+                    if ((gather_start || (spmv_start && !spmv_projection)) && input_busy) $display("job clash");
                   end
                 """);
         return models.toString();

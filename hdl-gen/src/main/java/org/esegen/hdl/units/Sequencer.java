@@ -51,13 +51,17 @@ import spinal.core.UInt;
  * <ol>
  *   <li>{@code params_start} and {@code ew_reset} (zero every cell state c), wait until neither
  *       {@code params_busy} nor {@code ew_busy};</li>
- *   <li>for each frame t &lt; FRAME_COUNT: {@code input_start}, wait; {@code spmv_start} with
- *       {@code spmv_projection} low (W_a: {@code spmv_columns} = I + P, {@code spmv_rows} =
- *       WA_ENTRY_ROWS), wait; {@code ew_start}, wait; {@code spmv_start} with
- *       {@code spmv_projection} high (W_hr: H columns, WHR_ENTRY_ROWS rows), wait; wait until the
- *       previous frame's output is sent ({@code output_busy} low and its write commands issued);
- *       {@code gather_start}, wait; {@code output_start}, which does not wait: the frame's output
- *       rows go out while the next frame computes;</li>
+ *   <li>{@code input_start} for frame 0, wait;</li>
+ *   <li>for each frame t &lt; FRAME_COUNT: {@code spmv_start} with {@code spmv_projection} low
+ *       (W_a: {@code spmv_columns} = I + P, {@code spmv_rows} = WA_ENTRY_ROWS), wait;
+ *       {@code ew_start}, together with {@code input_start} for frame t+1 if there is one (SpMV 1
+ *       is done with the input part of the vector buffers, and the element-wise step and SpMV 2
+ *       do not touch them), wait; {@code spmv_start} with {@code spmv_projection} high (W_hr: H
+ *       columns, WHR_ENTRY_ROWS rows), wait; wait until the input load is done (the gather
+ *       shares the vector buffers' write port) and the previous frame's output is sent
+ *       ({@code output_busy} low and its write commands issued); {@code gather_start}, wait;
+ *       {@code output_start}, which does not wait: the frame's output rows go out while the next
+ *       frame computes;</li>
  *   <li>wait until the output is sent, every command issued and {@code memory_idle} (every DDR
  *       read delivered, every write acknowledged); then
  *       {@code done} (until the next start) and {@code done_pulse} for one cycle.</li>
@@ -341,12 +345,12 @@ public final class Sequencer extends JavaComponent {
         waitFor(state, EW_WAIT, ewBusy, SPMV2_START);
         step(state, SPMV2_START, SPMV2_WAIT);
         waitFor(state, SPMV2_WAIT, spmvBusy, OUTPUT_DRAIN);
-        waitFor(state, OUTPUT_DRAIN, or(outputBusy, writesPending), GATHER_START);
+        waitFor(state, OUTPUT_DRAIN, or(or(outputBusy, writesPending), inputBusy), GATHER_START);
         step(state, GATHER_START, GATHER_WAIT);
         waitFor(state, GATHER_WAIT, gatherBusy, OUTPUT_START);
         when(is(state, OUTPUT_START), () -> {
             assign(frame, add(frame, uintConst(1, REGISTER_BITS)));
-            assign(state, mux(lastFrame, uintConst(FINISH, STATE_BITS), uintConst(INPUT_START, STATE_BITS)));
+            assign(state, mux(lastFrame, uintConst(FINISH, STATE_BITS), uintConst(SPMV1_START, STATE_BITS)));
         });
         Bool finished = named("finished", and(is(state, FINISH),
                 not(or(or(outputBusy, writesPending), or(commandsPending, not(memoryIdle))))));
@@ -361,7 +365,7 @@ public final class Sequencer extends JavaComponent {
         assign(donePulse, regNext("done_pulse_q", finished, boolConst(false)));
         assign(paramsStart, is(state, PARAMS_START));
         assign(ewReset, is(state, PARAMS_START));
-        assign(inputStart, is(state, INPUT_START));
+        assign(inputStart, or(is(state, INPUT_START), and(is(state, EW_START), not(lastFrame))));
         assign(spmvStart, or(is(state, SPMV1_START), is(state, SPMV2_START)));
         Bool projection = named("projection", or(is(state, SPMV2_START), is(state, SPMV2_WAIT)));
         assign(spmvProjection, projection);
