@@ -28,6 +28,7 @@ import spinal.lib.Stream;
 import spinal.lib.Stream$;
 import spinal.lib.StreamFifo;
 import spinal.lib.StreamFifoInterface;
+import spinal.lib.UIntToOh$;
 import spinal.lib.master$;
 import spinal.lib.slave$;
 
@@ -299,6 +300,25 @@ public final class Hdl {
         return a.apply(n, new BitCount(a.getWidth() - n));
     }
 
+    /**
+     * Bits [offset, offset + width) of {@code a}, as the same type: a fixed slice, readable and
+     * assignable.
+     */
+    @SuppressWarnings("unchecked")
+    public static <T extends BitVector> T slice(T a, int offset, int width) {
+        return (T) a.apply(offset, new BitCount(width));
+    }
+
+    /** Bit {@code index} of {@code a}, chosen at run time (a multiplexer). */
+    public static Bool bitAt(Bits a, UInt index) {
+        return a.apply(index);
+    }
+
+    /** {@code width} bits, all 0 but bit {@code index} (all 0 when index &ge; width): a decoder. */
+    public static Bits oneHot(UInt index, int width) {
+        return UIntToOh$.MODULE$.apply(index, width);
+    }
+
     /** Signed {@code a < b}. */
     public static Bool lessThan(SInt a, SInt b) {
         return a.$less(b);
@@ -339,6 +359,11 @@ public final class Hdl {
         return a.$bar$bar(b);
     }
 
+    /** Bitwise {@code a | b} of two operands of one width. */
+    public static Bits or(Bits a, Bits b) {
+        return a.$bar(b);
+    }
+
     /** {@code !a}. */
     public static Bool not(Bool a) {
         return a.unary_$bang();
@@ -362,12 +387,29 @@ public final class Hdl {
     }
 
     /**
+     * A read-write memory of {@code words} words of {@code wordType}, without initial contents;
+     * give it ports with {@link #write} and {@link #readSync}.
+     */
+    public static <T extends Data> Mem<T> ram(String name, HardType<T> wordType, int words) {
+        return named(name, new Mem<>(wordType, words));
+    }
+
+    /**
      * A synchronous read port: the word at {@code address} appears one cycle after the address is
      * sampled (the form synthesizers map to block RAM).
      */
     public static <T extends Data> T readSync(Mem<T> memory, UInt address) {
         return memory.readSync(address, memory.readSync$default$2(), memory.readSync$default$3(),
                 memory.readSync$default$4());
+    }
+
+    /**
+     * A synchronous write port: at the rising edge, when {@code enable} is high, the word at
+     * {@code address} becomes {@code data}. A read of the same address at the same edge returns
+     * either word (SpinalHDL's read-under-write "don't care"): a builder must not depend on it.
+     */
+    public static <T extends Data> void write(Mem<T> memory, UInt address, T data, Bool enable) {
+        memory.write(address, data, enable, null);
     }
 
     /** The ports of a stream FIFO instance, as seen from the parent. */
