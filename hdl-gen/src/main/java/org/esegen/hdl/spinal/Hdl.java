@@ -299,6 +299,19 @@ public final class Hdl {
         return a.apply(n, new BitCount(a.getWidth() - n));
     }
 
+    /**
+     * Arithmetic {@code a >> n} for a run-time amount {@code n} (floor of a / 2^n), as wide as
+     * {@code a}; amounts of width(a) or more give the sign in every bit.
+     */
+    public static SInt shiftRight(SInt a, UInt n) {
+        return a.$greater$greater(n);
+    }
+
+    /** The bits of {@code high} above those of {@code low}: width(low) + 1 bits. */
+    public static UInt concat(Bool high, UInt low) {
+        return high.asUInt().$at$at(low);
+    }
+
     /** Signed {@code a < b}. */
     public static Bool lessThan(SInt a, SInt b) {
         return a.$less(b);
@@ -368,6 +381,19 @@ public final class Hdl {
     public static <T extends Data> T readSync(Mem<T> memory, UInt address) {
         return memory.readSync(address, memory.readSync$default$2(), memory.readSync$default$3(),
                 memory.readSync$default$4());
+    }
+
+    /**
+     * A read-write memory of {@code depth} words of {@code wordType} with no initial contents
+     * (block or distributed RAM); write it with {@link #write}, read it with {@link #readSync}.
+     */
+    public static <T extends Data> Mem<T> ram(String name, HardType<T> wordType, int depth) {
+        return named(name, new Mem<>(wordType, depth));
+    }
+
+    /** A synchronous write port: at the rising edge, word {@code address} takes {@code data} if {@code enable}. */
+    public static <T extends Data> void write(Mem<T> memory, UInt address, T data, Bool enable) {
+        memory.write(address, data, enable, memory.write$default$4());
     }
 
     /** The ports of a stream FIFO instance, as seen from the parent. */
