@@ -319,6 +319,19 @@ public final class Hdl {
         return UIntToOh$.MODULE$.apply(index, width);
     }
 
+    /**
+     * Arithmetic {@code a >> n} for a run-time amount {@code n} (floor of a / 2^n), as wide as
+     * {@code a}; amounts of width(a) or more give the sign in every bit.
+     */
+    public static SInt shiftRight(SInt a, UInt n) {
+        return a.$greater$greater(n);
+    }
+
+    /** The bits of {@code high} above those of {@code low}: width(low) + 1 bits. */
+    public static UInt concat(Bool high, UInt low) {
+        return high.asUInt().$at$at(low);
+    }
+
     /** Signed {@code a < b}. */
     public static Bool lessThan(SInt a, SInt b) {
         return a.$less(b);
@@ -409,7 +422,7 @@ public final class Hdl {
      * either word (SpinalHDL's read-under-write "don't care"): a builder must not depend on it.
      */
     public static <T extends Data> void write(Mem<T> memory, UInt address, T data, Bool enable) {
-        memory.write(address, data, enable, null);
+        memory.write(address, data, enable, memory.write$default$4());
     }
 
     /** The ports of a stream FIFO instance, as seen from the parent. */
