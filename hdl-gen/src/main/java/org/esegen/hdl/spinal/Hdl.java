@@ -9,6 +9,7 @@ import scala.Option;
 import scala.jdk.javaapi.CollectionConverters;
 import scala.math.BigInt;
 import scala.runtime.BoxedUnit;
+import spinal.core.BaseType;
 import spinal.core.BitCount;
 import spinal.core.BitVector;
 import spinal.core.Bits;
@@ -244,6 +245,55 @@ public final class Hdl {
         return spinal.core.cloneOf$.MODULE$.apply(signal);
     }
 
+    // ---- exposing and ignoring ports ----
+
+    /**
+     * Gives every port of {@code child} whose name starts with {@code prefix} an identically named
+     * port, of the same width and direction, on the component being constructed, and connects the
+     * two 1:1. This lets a top present a child's bus (for example {@code m_axi_}) under exactly the
+     * child's port names. Call it after {@link #child}.
+     */
+    public static void exposePorts(Component child, String prefix) {
+        for (BaseType port : CollectionConverters.asJava(child.getAllIo())) {
+            if (!port.getName().startsWith(prefix)) {
+                continue;
+            }
+            BaseType outer = typeOf(port);
+            if (port.isInput()) {
+                assign(port, named(port.getName(), (BaseType) outer.asInput()));
+            } else {
+                assign(named(port.getName(), (BaseType) outer.asOutput()), port);
+            }
+        }
+    }
+
+    /**
+     * Declares that the current component deliberately does not read {@code signal} (an input it
+     * must have by protocol, such as an AXI response ID, or the low bits of an aligned address):
+     * {@code signal} drives a wire named {@code unused_<name>} that generation keeps. Verilator
+     * {@code -Wall} skips signals whose name contains {@code unused} (its default
+     * {@code --unused-regexp}), so no waiver is needed; synthesis removes the wire. SpinalHDL does
+     * not report the wire, nor {@code signal} when the wire is all it drives, as pruned.
+     */
+    public static void unused(String name, BaseType signal) {
+        BaseType wire = named("unused_" + name, typeOf(signal));
+        assign(wire, signal);
+        wire.dontSimplifyIt();
+        wire.allowPruning();
+        signal.allowPruning();
+    }
+
+    // ---- bit fields ----
+
+    /**
+     * Bits [lo, lo + width) of {@code vector}, of its type. Usable as a value and as the target of
+     * {@link #assign} (then only those bits are driven).
+     */
+    @SuppressWarnings("unchecked")
+    public static <T extends BitVector> T slice(T vector, int lo, int width) {
+        return (T) vector.apply(lo, new BitCount(width));
+    }
+
     // ---- arithmetic and comparison ----
 
     /** {@code a + b}, as wide as the wider operand; the carry out is dropped. */
@@ -432,13 +482,15 @@ public final class Hdl {
     /**
      * A child {@code StreamFifo} instance named {@code instanceName} holding {@code depth} words of
      * {@code payloadType}, with SpinalHDL's default two-cycle latency from push to pop and its
-     * memory read synchronously (block or distributed RAM).
+     * memory read synchronously (block or distributed RAM). Outputs the parent leaves unread
+     * (occupancy, availability) are removed without a SpinalHDL warning.
      */
     @SuppressWarnings("unchecked")
     public static <T extends Data> FifoPorts<T> streamFifo(String instanceName, HardType<T> payloadType, int depth) {
         StreamFifo<T> fifo = child(instanceName,
                 new StreamFifo<>(payloadType, depth, false, false, true, false, false, Option::empty));
         StreamFifoInterface<T> io = (StreamFifoInterface<T>) fifo.io();
+        fifo.io().allowPruning();
         return new FifoPorts<>(io.push(), io.pop(), io.pushOccupancy());
     }
 
