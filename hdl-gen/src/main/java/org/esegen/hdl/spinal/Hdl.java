@@ -350,15 +350,6 @@ public final class Hdl {
         return a.apply(n, new BitCount(a.getWidth() - n));
     }
 
-    /**
-     * Bits [offset, offset + width) of {@code a}, as the same type: a fixed slice, readable and
-     * assignable.
-     */
-    @SuppressWarnings("unchecked")
-    public static <T extends BitVector> T slice(T a, int offset, int width) {
-        return (T) a.apply(offset, new BitCount(width));
-    }
-
     /** Bit {@code index} of {@code a}, chosen at run time (a multiplexer). */
     public static Bool bitAt(Bits a, UInt index) {
         return a.apply(index);
