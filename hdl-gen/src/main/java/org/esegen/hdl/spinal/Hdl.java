@@ -498,16 +498,6 @@ public final class Hdl {
         return Math.max(1, 64 - Long.numberOfLeadingZeros(maxValue));
     }
 
-    /** Bits {@code [offset, offset + width)} of {@code value} (a static slice). */
-    public static Bits slice(Bits value, int offset, int width) {
-        return value.apply(offset, new BitCount(width));
-    }
-
-    /** Bits {@code [offset, offset + width)} of {@code value} (a static slice), unsigned. */
-    public static UInt slice(UInt value, int offset, int width) {
-        return value.apply(offset, new BitCount(width));
-    }
-
     /**
      * The concatenation of {@code parts}, {@code parts.get(0)} in the least significant bits
      * (the order lanes have in a row).
@@ -559,11 +549,16 @@ public final class Hdl {
 
     /**
      * {@code options.get(index)}: a multiplexer, emitted as a case statement. The options share
-     * one type and width; an index past the last option reads an undefined value.
+     * one type and width; {@code index} is log2Up(options) bits wide (1 bit for a single option,
+     * which it then does not read); an index past the last option reads an undefined value.
      */
     @SuppressWarnings("unchecked")
     public static <T extends Data> T select(UInt index, List<T> options) {
         T first = options.get(0);
+        if (options.size() == 1) {
+            unused("select_index", index);
+            return first;
+        }
         Vec<T> vector = new Vec<>(new HardType<>(() -> typeOf(first)),
                 scala.collection.immutable.Vector$.MODULE$.from(CollectionConverters.asScala(options)));
         return vector.apply(index);
@@ -593,28 +588,9 @@ public final class Hdl {
         return result;
     }
 
-    /** Arithmetic {@code a >> amount} by a run-time amount (sign bits shift in); width unchanged. */
-    public static SInt shiftRight(SInt a, UInt amount) {
-        return (SInt) a.$greater$greater(amount).resize(a.getWidth());
-    }
-
     /** {@code a << amount} by a run-time amount, as wide as {@code a}: bits shifted past the top are lost. */
     public static UInt shiftLeftKeepWidth(UInt a, UInt amount) {
         return a.$bar$less$less(amount);
-    }
-
-    /**
-     * A random-access memory of {@code depth} words of {@code wordType} with no initial contents,
-     * for {@link #write} and {@link #readSync} ports. Synthesizers map it to block or distributed
-     * RAM.
-     */
-    public static <T extends Data> Mem<T> ram(String name, HardType<T> wordType, int depth) {
-        return named(name, new Mem<>(wordType, depth));
-    }
-
-    /** A write port: at the rising edge, when {@code enable}, word {@code address} becomes {@code data}. */
-    public static <T extends Data> void write(Mem<T> memory, UInt address, T data, Bool enable) {
-        memory.write(address, data, enable, memory.write$default$4());
     }
 
     /**
