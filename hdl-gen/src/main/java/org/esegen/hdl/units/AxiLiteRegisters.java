@@ -205,8 +205,9 @@ public final class AxiLiteRegisters extends JavaComponent {
                 case WORD -> {
                     UInt value = regInit(name + "_reg", uint(DATA_BITS), uintConst(0, DATA_BITS));
                     writes.into(value, 0, DATA_BITS, offset);
-                    assign(outUInt(name, DATA_BITS), value);
-                    ports.put(register, value);
+                    UInt port = outUInt(name, DATA_BITS);
+                    assign(port, value);
+                    ports.put(register, port);
                     put(readWords, offset, value);
                 }
                 case ADDRESS -> {
