@@ -1,0 +1,404 @@
+package org.esegen.hdl;
+
+import static org.esegen.hdl.spinal.Hdl.add;
+import static org.esegen.hdl.spinal.Hdl.allOf;
+import static org.esegen.hdl.spinal.Hdl.and;
+import static org.esegen.hdl.spinal.Hdl.anyOf;
+import static org.esegen.hdl.spinal.Hdl.asBits;
+import static org.esegen.hdl.spinal.Hdl.assign;
+import static org.esegen.hdl.spinal.Hdl.bool;
+import static org.esegen.hdl.spinal.Hdl.boolConst;
+import static org.esegen.hdl.spinal.Hdl.child;
+import static org.esegen.hdl.spinal.Hdl.clampToWidth;
+import static org.esegen.hdl.spinal.Hdl.concatLowFirst;
+import static org.esegen.hdl.spinal.Hdl.connect;
+import static org.esegen.hdl.spinal.Hdl.equal;
+import static org.esegen.hdl.spinal.Hdl.exposePorts;
+import static org.esegen.hdl.spinal.Hdl.hardType;
+import static org.esegen.hdl.spinal.Hdl.lessThan;
+import static org.esegen.hdl.spinal.Hdl.mul;
+import static org.esegen.hdl.spinal.Hdl.mux;
+import static org.esegen.hdl.spinal.Hdl.named;
+import static org.esegen.hdl.spinal.Hdl.not;
+import static org.esegen.hdl.spinal.Hdl.or;
+import static org.esegen.hdl.spinal.Hdl.outBool;
+import static org.esegen.hdl.spinal.Hdl.ram;
+import static org.esegen.hdl.spinal.Hdl.readSync;
+import static org.esegen.hdl.spinal.Hdl.regInit;
+import static org.esegen.hdl.spinal.Hdl.regNext;
+import static org.esegen.hdl.spinal.Hdl.select;
+import static org.esegen.hdl.spinal.Hdl.sint;
+import static org.esegen.hdl.spinal.Hdl.sintConst;
+import static org.esegen.hdl.spinal.Hdl.slice;
+import static org.esegen.hdl.spinal.Hdl.sub;
+import static org.esegen.hdl.spinal.Hdl.uint;
+import static org.esegen.hdl.spinal.Hdl.uintConst;
+import static org.esegen.hdl.spinal.Hdl.unused;
+import static org.esegen.hdl.spinal.Hdl.when;
+import static org.esegen.hdl.spinal.Hdl.widthFor;
+import static org.esegen.hdl.spinal.Hdl.write;
+
+import java.util.ArrayList;
+import java.util.List;
+
+import org.esegen.EsegenException;
+import org.esegen.compile.LaneRows;
+import org.esegen.compile.RegisterMap;
+import org.esegen.config.AcceleratorConfig;
+import org.esegen.hdl.spinal.JavaComponent;
+import org.esegen.hdl.units.AxiLiteRegisters;
+import org.esegen.hdl.units.ColumnBroadcaster;
+import org.esegen.hdl.units.DdrReader;
+import org.esegen.hdl.units.DdrWriter;
+import org.esegen.hdl.units.Elementwise;
+import org.esegen.hdl.units.EntryDistributor;
+import org.esegen.hdl.units.InputLoader;
+import org.esegen.hdl.units.ParamLoader;
+import org.esegen.hdl.units.PeSequencer;
+import org.esegen.hdl.units.ProjectionGather;
+import org.esegen.hdl.units.RowPacker;
+import org.esegen.hdl.units.RowUnpacker;
+import org.esegen.hdl.units.Sequencer;
+import spinal.core.Bits;
+import spinal.core.Bool;
+import spinal.core.Mem;
+import spinal.core.SInt;
+import spinal.core.UInt;
+
+/**
+ * The sparse-LSTM accelerator of one {@link AcceleratorConfig}: N PEs per channel, C channels,
+ * an AXI4 master to DDR holding the compiled image, an AXI4-Lite slave with the
+ * {@link RegisterMap} registers. It runs ARCHITECTURE.md's data flow; the {@link Sequencer}
+ * drives the phases of a run.
+ *
+ * <h2>Ports</h2>
+ * Exactly: {@code clk}, {@code reset} (synchronous, active high), {@code interrupt}; the AXI4
+ * master {@code m_axi_arvalid arready araddr arid[3:0] arlen[7:0] arsize[2:0] arburst[1:0]
+ * rvalid rready rdata rid rresp rlast awvalid awready awaddr awid awlen awsize awburst wvalid
+ * wready wdata wstrb wlast bvalid bready bid bresp} (data axiDataBits, addresses axiAddrBits);
+ * the AXI4-Lite slave {@code s_axil_awvalid awready awaddr[11:0] wvalid wready wdata[31:0]
+ * wstrb[3:0] bvalid bready bresp arvalid arready araddr[11:0] rvalid rready rdata[31:0] rresp}.
+ * {@link #PORTS} lists the names in order.
+ *
+ * <h2>Data path</h2>
+ * DDR read client 0 carries pointer rows into the {@link ColumnBroadcaster}, client 1 entry rows
+ * into the {@link EntryDistributor}, client 2 the BIAS and PEEPHOLES rows (into the
+ * {@link Elementwise} RAMs through the {@link ParamLoader}) and then the INPUT rows (into the
+ * vector buffers through the {@link InputLoader}); each through a {@link RowUnpacker}. The
+ * vector buffer of channel ch holds maxInputSize + maxProjSize activations: x_t at 0 .. I-1,
+ * y_(t-1) at I .. I+P-1. Column c's value in SpMV 1 is vector[ch][c] (0 for c &ge; I in frame
+ * 0), in SpMV 2 m of cell c, read from element-wise unit c mod N at local cell c / N; the value
+ * path has latency 2 (RAM read, then a register after the source multiplexer). Each PE p is a
+ * {@link PeSequencer} with its element-wise unit, which reads its accumulators during the
+ * element-wise step; after SpMV 2 the {@link ProjectionGather} reads them, writes y into the
+ * vector buffers and into the OUTPUT rows, which a {@link RowPacker} cuts into words for the
+ * {@link DdrWriter}.
+ *
+ * <h2>Counters</h2>
+ * All count from the start of a run (CYCLES while busy): DDR_STALL_CYCLES counts SpMV cycles in
+ * which some PE waits for an entry while no entry row is offered and DDR owes entry words, or
+ * the column broadcast waits for a pointer row DDR owes with no column on its way to the PEs;
+ * QUEUE_STALL_CYCLES SpMV cycles in which a column waits for a full column queue;
+ * MAC_CYCLES the sum over PEs of cycles in which the PE took an entry (padding included);
+ * ELEMENTWISE_CYCLES cycles of the element-wise step.
+ */
+public final class EseAccelerator extends JavaComponent {
+    /** Verilog module name of the top. */
+    public static final String NAME = "EseAccelerator";
+    /** The names of the top's ports (the same for every config; widths follow the config). */
+    public static final List<String> PORTS = List.of("clk", "reset", "interrupt",
+            "m_axi_arvalid", "m_axi_arready", "m_axi_araddr", "m_axi_arid", "m_axi_arlen", "m_axi_arsize",
+            "m_axi_arburst", "m_axi_rvalid", "m_axi_rready", "m_axi_rdata", "m_axi_rid", "m_axi_rresp",
+            "m_axi_rlast", "m_axi_awvalid", "m_axi_awready", "m_axi_awaddr", "m_axi_awid", "m_axi_awlen",
+            "m_axi_awsize", "m_axi_awburst", "m_axi_wvalid", "m_axi_wready", "m_axi_wdata", "m_axi_wstrb",
+            "m_axi_wlast", "m_axi_bvalid", "m_axi_bready", "m_axi_bid", "m_axi_bresp",
+            "s_axil_awvalid", "s_axil_awready", "s_axil_awaddr", "s_axil_wvalid", "s_axil_wready",
+            "s_axil_wdata", "s_axil_wstrb", "s_axil_bvalid", "s_axil_bready", "s_axil_bresp",
+            "s_axil_arvalid", "s_axil_arready", "s_axil_araddr", "s_axil_rvalid", "s_axil_rready",
+            "s_axil_rdata", "s_axil_rresp");
+    /** Cycles from a value read of the column broadcast to its value. */
+    static final int VALUE_LATENCY = 2;
+    /** Cycles from a PE's {@code read_row} to its values. */
+    static final int ACC_READ_LATENCY = 1;
+    private static final int COUNTER_BITS = 64;
+
+    /**
+     * @param config the configuration
+     * @throws EsegenException if the configuration is outside what this top supports (a matrix of
+     *                         more columns than a PE counts)
+     */
+    public EseAccelerator(AcceleratorConfig config) {
+        super(validated(config));
+        int pes = config.pes();
+        int channels = config.channels();
+        int wordBits = config.memory().axiDataBits();
+        int addrBits = config.memory().axiAddrBits();
+        int actBits = config.formats().actBits();
+        int ptrBits = config.formats().ptrBits();
+        int entryBits = config.entryBits();
+        int maxInput = config.dims().maxInputSize();
+        int maxProj = config.dims().maxProjSize();
+        int maxCells = config.maxCellsPerPe();
+        int maxColumns = Sequencer.maxColumns(config);
+        int paramWords = new LaneRows(pes, actBits, wordBits).wordsPerRow();
+
+        // ---- control: registers and sequencer ----
+        AxiLiteRegisters regs = child("regs", new AxiLiteRegisters(addrBits));
+        exposePorts(regs, "s_axil_");
+        assign(outBool("interrupt"), regs.interrupt);
+        Sequencer seq = child("sequencer", new Sequencer(config));
+        assign(seq.start, regs.start);
+        assign(regs.busy, seq.busy);
+        assign(regs.done, seq.done);
+        assign(regs.donePulse, seq.donePulse);
+        assign(seq.inputSize, regs.port(RegisterMap.INPUT_SIZE));
+        assign(seq.hiddenSize, regs.port(RegisterMap.HIDDEN_SIZE));
+        assign(seq.projSize, regs.port(RegisterMap.PROJ_SIZE));
+        assign(seq.frameCount, regs.port(RegisterMap.FRAME_COUNT));
+        assign(seq.waEntryRows, regs.port(RegisterMap.WA_ENTRY_ROWS));
+        assign(seq.whrEntryRows, regs.port(RegisterMap.WHR_ENTRY_ROWS));
+        assign(seq.cellsPerPe, regs.port(RegisterMap.CELLS_PER_PE));
+        assign(seq.waPointersBase, regs.port(RegisterMap.WA_POINTERS_BASE));
+        assign(seq.waEntriesBase, regs.port(RegisterMap.WA_ENTRIES_BASE));
+        assign(seq.whrPointersBase, regs.port(RegisterMap.WHR_POINTERS_BASE));
+        assign(seq.whrEntriesBase, regs.port(RegisterMap.WHR_ENTRIES_BASE));
+        assign(seq.biasBase, regs.port(RegisterMap.BIAS_BASE));
+        assign(seq.peepholesBase, regs.port(RegisterMap.PEEPHOLES_BASE));
+        assign(seq.inputBase, regs.port(RegisterMap.INPUT_BASE));
+        assign(seq.outputBase, regs.port(RegisterMap.OUTPUT_BASE));
+        unused("proj_rows_per_pe", regs.port(RegisterMap.PROJ_ROWS_PER_PE));
+        UInt inputSize = named("input_size", clampToWidth(regs.port(RegisterMap.INPUT_SIZE), widthFor(maxInput)));
+        UInt projSize = named("proj_size", clampToWidth(regs.port(RegisterMap.PROJ_SIZE), widthFor(maxProj)));
+        UInt cellsPerPe = named("cells_per_pe", clampToWidth(regs.port(RegisterMap.CELLS_PER_PE), widthFor(maxCells)));
+
+        // ---- DDR ----
+        int maxBurst = config.memory().axiMaxBurstBeats();
+        DdrReader reader = child("reader", new DdrReader(wordBits, addrBits, Sequencer.CLIENTS, maxBurst,
+                config.memory().axiMaxOutstanding(), clientFifoBeats(config)));
+        exposePorts(reader, "m_axi_");
+        DdrWriter writer = child("writer", new DdrWriter(wordBits, addrBits, maxBurst,
+                config.memory().axiMaxOutstanding()));
+        exposePorts(writer, "m_axi_");
+        for (int k = 0; k < Sequencer.CLIENTS; k++) {
+            Sequencer.CommandPort from = seq.readCommands.get(k);
+            DdrReader.Command to = reader.commands.get(k);
+            assign(to.valid(), from.valid);
+            assign(to.address(), from.address);
+            assign(to.beats(), from.beats);
+            assign(from.ready, to.ready());
+        }
+        assign(writer.cmdValid, seq.writeCommand.valid);
+        assign(writer.cmdAddress, seq.writeCommand.address);
+        assign(writer.cmdBeats, seq.writeCommand.beats);
+        assign(seq.writeCommand.ready, writer.cmdReady);
+        assign(seq.memoryIdle, and(reader.idle, writer.idle));
+        unused("reader_error", reader.error);
+        unused("writer_error", writer.error);
+        unused("input_starved", reader.starved.get(2));
+
+        RowUnpacker pointerRows = child("pointer_rows", new RowUnpacker("PointerRowUnpacker",
+                new LaneRows(pes, ptrBits, wordBits), false));
+        RowUnpacker entryRows = child("entry_rows", new RowUnpacker("EntryRowUnpacker",
+                new LaneRows(pes, entryBits, wordBits), false));
+        int paramLanes = Math.max(pes, maxInput);
+        RowUnpacker paramRows = child("param_rows", new RowUnpacker("ParamRowUnpacker",
+                new LaneRows(paramLanes, actBits, wordBits), true));
+        connect(pointerRows.words, reader.data.get(0));
+        connect(entryRows.words, reader.data.get(1));
+        connect(paramRows.words, reader.data.get(2));
+
+        // ---- client 2 rows: 7 cpp parameter rows, then input rows ----
+        ParamLoader params = child("params", new ParamLoader(pes, actBits, maxCells));
+        InputLoader inputs = child("inputs", new InputLoader(channels, actBits, maxInput));
+        int paramRowBits = cellsPerPe.getWidth() + 3;
+        UInt paramRowsLeft = regInit("param_rows_left", uint(paramRowBits), uintConst(0, paramRowBits));
+        Bool paramPhase = named("param_phase", not(equal(paramRowsLeft, uintConst(0, paramRowBits))));
+        assign(paramRows.rowWords, mux(paramPhase, uintConst(paramWords, paramRows.rowWords.getWidth()),
+                seq.inputWords.resize(paramRows.rowWords.getWidth())));
+        assign(params.rows.valid(), and(paramRows.rows.valid(), paramPhase));
+        assign(params.rows.payload(), slice(paramRows.rows.payload(), 0, pes * actBits));
+        assign(inputs.rows.valid(), and(paramRows.rows.valid(), not(paramPhase)));
+        assign(inputs.rows.payload(), slice(paramRows.rows.payload(), 0, maxInput * actBits));
+        assign(paramRows.rows.ready(), mux(paramPhase, params.rows.ready(), inputs.rows.ready()));
+        when(and(and(paramRows.rows.valid(), paramRows.rows.ready()), paramPhase),
+                () -> assign(paramRowsLeft, sub(paramRowsLeft, uintConst(1, paramRowBits))));
+        when(seq.paramsStart, () -> assign(paramRowsLeft,
+                mul(cellsPerPe, uintConst(7, 3))));
+        assign(params.start, seq.paramsStart);
+        assign(params.cellsPerPe, cellsPerPe.resize(params.cellsPerPe.getWidth()));
+        assign(seq.paramsBusy, params.busy);
+        assign(inputs.start, seq.inputStart);
+        assign(inputs.inputSize, inputSize);
+        assign(seq.inputBusy, inputs.busy);
+
+        // ---- the PEs and their element-wise units ----
+        List<PeSequencer> peUnits = new ArrayList<>();
+        List<Elementwise> ewUnits = new ArrayList<>();
+        Elementwise.Arithmetic arithmetic = Elementwise.Arithmetic.of(config);
+        for (int p = 0; p < pes; p++) {
+            peUnits.add(child("pe_" + p, new PeSequencer(channels, config.formats().weightBits(),
+                    config.formats().indexBits(), actBits, config.pe().accBits(), config.accumulatorsPerPe(), ptrBits,
+                    config.pe().actQueueDepth(), config.pe().entryFifoDepth())));
+            ewUnits.add(child("ew_" + p, new Elementwise(channels, maxCells, config.pe().accBits(),
+                    ProjectionGather.SHIFT_BITS, ACC_READ_LATENCY, arithmetic)));
+        }
+        ProjectionGather gather = child("gather", new ProjectionGather(pes, channels, config.pe().accBits(), actBits,
+                maxProj, peUnits.get(0).readRow.getWidth(), ACC_READ_LATENCY));
+        UInt waShift = named("wa_shift", clampToWidth(regs.port(RegisterMap.WA_FRAC_BITS), ProjectionGather.SHIFT_BITS));
+        UInt whrShift = named("whr_shift",
+                clampToWidth(regs.port(RegisterMap.WHR_FRAC_BITS), ProjectionGather.SHIFT_BITS));
+
+        // ---- SpMV: pointer rows to column broadcast, entry rows to the PEs ----
+        ColumnBroadcaster broadcaster = child("broadcaster", new ColumnBroadcaster(pes, channels, ptrBits, actBits,
+                maxColumns, VALUE_LATENCY));
+        EntryDistributor distributor = child("distributor", new EntryDistributor(pes, entryBits, ptrBits));
+        connect(broadcaster.pointers, pointerRows.rows);
+        connect(distributor.rows, entryRows.rows);
+        assign(broadcaster.start, seq.spmvStart);
+        assign(broadcaster.columns, seq.spmvColumns);
+        assign(distributor.start, seq.spmvStart);
+        assign(distributor.rowCount, seq.spmvRows);
+        List<Bool> pesDone = new ArrayList<>();
+        for (int p = 0; p < pes; p++) {
+            PeSequencer pe = peUnits.get(p);
+            Elementwise ew = ewUnits.get(p);
+            List<Bits> column = new ArrayList<>();
+            column.add(asBits(broadcaster.columnStreams.get(p).payload()));
+            broadcaster.columnValues.forEach(value -> column.add(asBits(value)));
+            assign(pe.column.valid(), broadcaster.columnStreams.get(p).valid());
+            assign(pe.column.payload(), concatLowFirst(column));
+            assign(broadcaster.columnStreams.get(p).ready(), pe.column.ready());
+            connect(pe.entry, distributor.entries.get(p));
+            assign(pe.start, seq.spmvStart);
+            assign(pe.columnCount, seq.spmvColumns.resize(pe.columnCount.getWidth()));
+            pesDone.add(pe.done);
+
+            assign(pe.readRow, mux(gather.busy, gather.accReadRow, ew.accReadRow.resize(pe.readRow.getWidth())));
+            for (int ch = 0; ch < channels; ch++) {
+                assign(ew.accReadValue.get(ch), pe.readValues.get(ch));
+                assign(gather.accReadValues.get(p).get(ch), pe.readValues.get(ch));
+            }
+            assign(ew.biasWriteValid, params.biasWriteValid);
+            assign(ew.biasWriteAddr, params.biasWriteAddr.resize(ew.biasWriteAddr.getWidth()));
+            assign(ew.biasWriteData, params.writeData.get(p));
+            assign(ew.peepWriteValid, params.peepWriteValid);
+            assign(ew.peepWriteAddr, params.peepWriteAddr.resize(ew.peepWriteAddr.getWidth()));
+            assign(ew.peepWriteData, params.writeData.get(p));
+            assign(ew.resetState, seq.ewReset);
+            assign(ew.start, seq.ewStart);
+            assign(ew.cells, cellsPerPe.resize(ew.cells.getWidth()));
+            assign(ew.fracShift, waShift.resize(ew.fracShift.getWidth()));
+            assign(ew.mReadAddr, clampToWidth(broadcaster.valueCell, ew.mReadAddr.getWidth()));
+        }
+        assign(seq.spmvBusy, or(or(broadcaster.busy, distributor.busy), not(allOf(pesDone))));
+        assign(seq.ewBusy, anyOf(ewUnits.stream().map(ew -> not(ew.ready)).toList()));
+        ewUnits.forEach(ew -> unused(ew.getName() + "_done", ew.done));
+
+        // ---- vector buffers and the column value source ----
+        int vectorWords = maxInput + maxProj;
+        int vectorBits = widthFor(vectorWords - 1);
+        int columnBits = broadcaster.valueColumn.getWidth();
+        UInt yAddress = named("y_address", add(inputSize.resize(vectorBits), gather.yIndex.resize(vectorBits)));
+        UInt peAtRead = regNext("value_pe_q", broadcaster.valuePe);
+        Bool zeroAtRead = regNext("value_zero_q", and(seq.spmvFirstFrame,
+                not(lessThan(broadcaster.valueColumn, inputSize.resize(columnBits)))));
+        for (int ch = 0; ch < channels; ch++) {
+            Mem<SInt> vector = ram("vector_" + ch, hardType(() -> sint(actBits)), vectorWords);
+            UInt channelIndex = uintConst(ch, inputs.writeChannel.getWidth());
+            Bool inputWrite = and(inputs.writeValid, equal(inputs.writeChannel, channelIndex));
+            write(vector, mux(gather.yValid, yAddress, inputs.writeIndex.resize(vectorBits)),
+                    mux(gather.yValid, gather.yValues.get(ch), inputs.writeValue), or(gather.yValid, inputWrite));
+            SInt fromVector = readSync(vector, broadcaster.valueColumn.resize(vectorBits), broadcaster.valueRead);
+            int channel = ch;
+            SInt fromM = select(peAtRead, ewUnits.stream().map(ew -> ew.mReadValue.get(channel)).toList());
+            SInt value = mux(seq.spmvProjection, fromM, mux(zeroAtRead, sintConst(0, actBits), fromVector));
+            assign(broadcaster.values.get(ch), regNext("column_value_" + ch, value));
+        }
+
+        // ---- y gather and the OUTPUT rows ----
+        assign(gather.start, seq.gatherStart);
+        assign(gather.projSize, projSize);
+        assign(gather.fracShift, whrShift);
+        assign(seq.gatherBusy, gather.busy);
+        RowPacker outputRows = child("output_rows", new RowPacker("OutputRowPacker",
+                new LaneRows(maxProj, actBits, wordBits), true));
+        int channelBits = widthFor(channels - 1);
+        Bool sending = regInit("sending", bool(), boolConst(false));
+        UInt sendChannel = regInit("send_channel", uint(channelBits), uintConst(0, channelBits));
+        assign(outputRows.rows.valid(), sending);
+        assign(outputRows.rows.payload(), select(sendChannel, gather.rows));
+        assign(outputRows.rowWords, seq.outputWords.resize(outputRows.rowWords.getWidth()));
+        connect(writer.data, outputRows.words);
+        when(and(sending, outputRows.rows.ready()), () -> {
+            assign(sendChannel, add(sendChannel, uintConst(1, channelBits)));
+            when(equal(sendChannel, uintConst(channels - 1, channelBits)), () -> assign(sending, boolConst(false)));
+        });
+        when(seq.outputStart, () -> {
+            assign(sending, boolConst(true));
+            assign(sendChannel, uintConst(0, channelBits));
+        });
+        assign(seq.outputBusy, sending);
+
+        // ---- counters ----
+        Bool launch = named("launch", and(regs.start, not(seq.busy)));
+        Bool entryStall = named("entry_stall", and(and(anyOf(peUnits.stream().map(pe -> pe.stallEmptyEntry).toList()),
+                distributor.starved), reader.starved.get(1)));
+        Bool pointerStall = named("pointer_stall", and(broadcaster.pointerWait, reader.starved.get(0)));
+        count(regs, RegisterMap.CYCLES, launch, seq.busy);
+        count(regs, RegisterMap.DDR_STALL_CYCLES, launch, and(seq.inSpmv, or(entryStall, pointerStall)));
+        count(regs, RegisterMap.QUEUE_STALL_CYCLES, launch, and(seq.inSpmv, broadcaster.queueWait));
+        count(regs, RegisterMap.ELEMENTWISE_CYCLES, launch, seq.inElementwise);
+        List<UInt> macSteps = new ArrayList<>();
+        for (int p = 0; p < pes; p++) {
+            UInt macCycles = peUnits.get(p).macCycles;
+            Bool stepped = named("mac_step_" + p, not(equal(macCycles, regNext("mac_cycles_q_" + p, macCycles))));
+            macSteps.add(mux(stepped, uintConst(1, 1), uintConst(0, 1)));
+        }
+        UInt macTotal = regInit("mac_total", uint(COUNTER_BITS), uintConst(0, COUNTER_BITS));
+        UInt macSum = named("mac_sum", sumTree(macSteps));
+        when(seq.busy, () -> assign(macTotal, add(macTotal, macSum.resize(COUNTER_BITS))));
+        when(launch, () -> assign(macTotal, uintConst(0, COUNTER_BITS)));
+        assign(regs.port(RegisterMap.MAC_CYCLES), macTotal);
+    }
+
+    /** A 64-bit counter of cycles with {@code event} high, cleared at {@code launch}, into {@code register}. */
+    private static void count(AxiLiteRegisters regs, RegisterMap.Register register, Bool launch, Bool event) {
+        UInt counter = regInit(register.name().toLowerCase() + "_count", uint(COUNTER_BITS),
+                uintConst(0, COUNTER_BITS));
+        when(event, () -> assign(counter, add(counter, uintConst(1, COUNTER_BITS))));
+        when(launch, () -> assign(counter, uintConst(0, COUNTER_BITS)));
+        assign(regs.port(register), counter);
+    }
+
+    /** The sum of {@code terms}, added as a balanced tree, wide enough never to overflow. */
+    private static UInt sumTree(List<UInt> terms) {
+        List<UInt> level = terms;
+        while (level.size() > 1) {
+            List<UInt> next = new ArrayList<>();
+            for (int k = 0; k + 1 < level.size(); k += 2) {
+                int width = Math.max(level.get(k).getWidth(), level.get(k + 1).getWidth()) + 1;
+                next.add(add(level.get(k).resize(width), level.get(k + 1).resize(width)));
+            }
+            if (level.size() % 2 == 1) {
+                next.add(level.get(level.size() - 1));
+            }
+            level = next;
+        }
+        return level.get(0);
+    }
+
+    /** Words of each DDR read client's buffer: two bursts and 64 words of memory latency. */
+    static int clientFifoBeats(AcceleratorConfig config) {
+        return 2 * config.memory().axiMaxBurstBeats() + 64;
+    }
+
+    private static String validated(AcceleratorConfig config) {
+        int maxColumns = Sequencer.maxColumns(config);
+        if (maxColumns >= 1 << PeSequencer.COLUMN_COUNT_BITS) {
+            throw new EsegenException("EseAccelerator: a matrix of up to " + maxColumns
+                    + " columns (max(maxInputSize + maxProjSize, maxHiddenSize)) exceeds the PE column counter of "
+                    + PeSequencer.COLUMN_COUNT_BITS + " bits; lower the dims below " + (1 << PeSequencer.COLUMN_COUNT_BITS));
+        }
+        return NAME;
+    }
+}
