@@ -25,8 +25,8 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * The generated top of the tiny preset: its port list is exactly the contract, it lints clean
- * under Verilator -Wall with the listed waivers, generation is byte-for-byte repeatable and
- * params.json says what the hardware is.
+ * under Verilator -Wall with the listed waivers (so does the ESE preset's), generation is
+ * byte-for-byte repeatable and params.json says what the hardware is.
  */
 class EseAcceleratorTest {
     private static final AcceleratorConfig TINY = Presets.get("tiny");
@@ -104,6 +104,16 @@ class EseAcceleratorTest {
                 "-Wno-DECLFILENAME", "--top-module", EseAccelerator.NAME, Tools.verilatorWaivers().toString()));
         tiny.verilog().forEach(file -> command.add(file.toString()));
         Tools.runOk(shared, command.toArray(String[]::new));
+    }
+
+    @Test
+    void eseTopLintsCleanWithTheListedWaivers() throws Exception {
+        Tools.assumeOnPath("verilator");
+        Generator.Result ese = Generator.generate(Presets.get("ese"), dir.resolve("ese"));
+        List<String> command = new java.util.ArrayList<>(List.of("verilator", "--lint-only", "-Wall",
+                "-Wno-DECLFILENAME", "--top-module", EseAccelerator.NAME, Tools.verilatorWaivers().toString()));
+        ese.verilog().forEach(file -> command.add(file.toString()));
+        Tools.runOk(dir, command.toArray(String[]::new));
     }
 
     @Test

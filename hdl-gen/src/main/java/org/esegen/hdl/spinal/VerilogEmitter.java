@@ -35,9 +35,16 @@ import spinal.core.Verilog$;
  * in), no source line numbers in names; ROM contents are inlined as {@code initial} blocks (no
  * {@code .bin} files). Every module has one clock {@code clk} (rising edge) and a synchronous,
  * active-high {@code reset}. Logic that drives nothing is removed, down to child outputs the
- * parent leaves unconnected, so the Verilog lints clean.
+ * parent leaves unconnected, so the Verilog lints clean. Signals may be up to
+ * {@value #BIT_VECTOR_WIDTH_MAX} bits wide.
  */
 public final class VerilogEmitter {
+
+    /**
+     * Widest signal allowed (SpinalHDL's default is 4096 bits): a section row of the ESE
+     * configuration, 512 activations of 16 bits, is 8192.
+     */
+    public static final int BIT_VECTOR_WIDTH_MAX = 1 << 18;
 
     private VerilogEmitter() {
     }
@@ -89,17 +96,18 @@ public final class VerilogEmitter {
     private static SpinalConfig spinalConfig(Path targetDir) {
         ClockDomainConfig clocking = new ClockDomainConfig(RISING$.MODULE$, SYNC$.MODULE$, HIGH$.MODULE$,
                 HIGH$.MODULE$, HIGH$.MODULE$);
-        return spinalConfig(Map.of(
-                "mode", Verilog$.MODULE$,
-                "targetDirectory", targetDir.toString(),
-                "defaultConfigForClockDomains", clocking,
-                "oneFilePerComponent", false,
-                "inlineRom", true,
-                "headerWithDate", false,
-                "headerWithRepoHash", false,
-                "nameWhenByFile", false,
-                "genLineComments", false,
-                "removePruned", true));
+        return spinalConfig(Map.ofEntries(
+                Map.entry("mode", Verilog$.MODULE$),
+                Map.entry("targetDirectory", targetDir.toString()),
+                Map.entry("defaultConfigForClockDomains", clocking),
+                Map.entry("oneFilePerComponent", false),
+                Map.entry("inlineRom", true),
+                Map.entry("headerWithDate", false),
+                Map.entry("headerWithRepoHash", false),
+                Map.entry("nameWhenByFile", false),
+                Map.entry("genLineComments", false),
+                Map.entry("removePruned", true),
+                Map.entry("bitVectorWidthMax", BIT_VECTOR_WIDTH_MAX)));
     }
 
     /**
