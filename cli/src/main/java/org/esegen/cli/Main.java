@@ -9,6 +9,7 @@ import picocli.CommandLine.Command;
         description = "Sparse-LSTM accelerator generator after ESE (FPGA 2017): prune, quantize, compile, "
                 + "run bit-exactly.",
         subcommands = {CompileCommand.class, InferCommand.class, SyntheticCommand.class, PresetsCommand.class,
+                SweepCommand.class, SweepMergeCommand.class,
                 CommandLine.HelpCommand.class})
 public final class Main {
 
