@@ -8,7 +8,8 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.TreeSet;
+import java.util.LinkedHashSet;
+import java.util.Set;
 
 /**
  * The axes of a sweep and the deterministic order of its points.
@@ -56,17 +57,25 @@ public record Grid(List<Integer> pes, List<Integer> weightBits, List<Integer> ac
         }
     }
 
+    /** Sorts every axis (so the order values are given in does not change the grid) and checks none is empty. */
     public Grid {
-        pes = List.copyOf(pes);
-        weightBits = List.copyOf(weightBits);
-        actBits = List.copyOf(actBits);
-        indexBits = List.copyOf(indexBits);
-        channels = List.copyOf(channels);
-        pruning = List.copyOf(pruning);
+        pes = sorted(pes, "--pes");
+        weightBits = sorted(weightBits, "--weight-bits");
+        actBits = sorted(actBits, "--act-bits");
+        indexBits = sorted(indexBits, "--index-bits");
+        channels = sorted(channels, "--channels");
+        pruning = sorted(pruning, "--pruning");
+    }
+
+    private static <T extends Comparable<T>> List<T> sorted(List<T> values, String option) {
+        if (values.isEmpty()) {
+            throw new EsegenException(option + ": the list is empty; give at least one value");
+        }
+        return values.stream().sorted().toList();
     }
 
     /**
-     * Parse a comma-separated list of whole numbers for an axis, sorted ascending.
+     * Parse a comma-separated list of whole numbers for an axis.
      *
      * @param text the option's value, or null when the option was not given
      * @param base the value to use when {@code text} is null
@@ -76,7 +85,7 @@ public record Grid(List<Integer> pes, List<Integer> weightBits, List<Integer> ac
         if (text == null) {
             return List.of(base);
         }
-        TreeSet<Integer> values = new TreeSet<>();
+        Set<Integer> values = new LinkedHashSet<>();
         for (String item : splitList(axis.option, text)) {
             int v;
             try {
@@ -93,12 +102,12 @@ public record Grid(List<Integer> pes, List<Integer> weightBits, List<Integer> ac
     }
 
     /**
-     * Parse a comma-separated list of pruning methods, in the order of {@link PruningMethod}.
+     * Parse a comma-separated list of pruning methods.
      *
      * @throws EsegenException on an empty list, an unknown method or a repeated one
      */
     public static List<PruningMethod> parsePruning(String text) {
-        TreeSet<PruningMethod> methods = new TreeSet<>();
+        Set<PruningMethod> methods = new LinkedHashSet<>();
         for (String item : splitList("--pruning", text)) {
             PruningMethod m = PruningMethod.parse(item);
             if (!methods.add(m)) {

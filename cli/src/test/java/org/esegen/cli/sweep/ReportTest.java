@@ -1,0 +1,77 @@
+package org.esegen.cli.sweep;
+
+import org.esegen.config.Presets;
+import org.esegen.prune.PruningMethod;
+import org.junit.jupiter.api.Test;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.function.ToDoubleFunction;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/**
+ * The report's charts with and without resource figures. The resource figures here are test
+ * inputs made up for the charts (the Yosys stage is not wired yet); they are never written by a sweep.
+ */
+class ReportTest {
+
+    /** A finished point with the given latency, SNR and (made-up) LUT and DSP counts. */
+    private static PointResult point(int index, int pes, int w, double latency, double snr, Long lut, Long dsp) {
+        Point p = new Point(index, "p" + index, PruningMethod.ESE,
+                Presets.get("ese").with(Map.of("pesPerChannel", pes, "weightBits", w)));
+        PointResult ok = PointResult.ok(p, new PointResult.CompileFigures(2, 1000, 9000, Math.round(latency * 200),
+                0.11, 14, 0.1, snr, 0.01, 1), List.of("compile+golden"), Map.of(), 0.5);
+        return new PointResult(ok.index(), ok.id(), ok.pes(), ok.weightBits(), ok.actBits(), ok.indexBits(),
+                ok.channels(), ok.pruning(), ok.clockMhz(), ok.frames(), ok.status(), ok.error(), ok.stagesRun(),
+                ok.stagesSkipped(), null, null, null, null, null, null, ok.idealCyclesPerFrame(), ok.idealLatencyUs(),
+                ok.idealGopsSparse(), ok.idealGopsDenseEquiv(), ok.idealPeUtilization(), ok.snrDb(), ok.maxAbsError(),
+                ok.snrDbVsDense(), ok.density(), ok.compressionRatio(), ok.paddingFraction(), lut, lut, dsp,
+                lut == null ? null : 10.0, lut == null ? null : 100.0 * lut / Report.KU060_LUT,
+                lut == null ? null : 50.0 * lut / Report.KU060_FF, dsp == null ? null : 100.0 * dsp / Report.KU060_DSP,
+                lut == null ? null : 1.0, lut == null ? null : 7, lut == null ? null : lut < Report.KU060_LUT, 0.5);
+    }
+
+    @Test
+    void paretoFrontKeepsOnlyUnbeatenPoints() {
+        List<PointResult> pts = List.of(point(0, 4, 8, 100, 40, 1000L, 4L), point(1, 8, 8, 50, 40, 2000L, 8L),
+                point(2, 8, 12, 60, 40, 2500L, 8L), point(3, 16, 8, 25, 40, 4000L, 16L),
+                point(4, 16, 12, 25, 40, 3000L, 16L));
+        ToDoubleFunction<PointResult> cost = r -> r.lut() + r.dsp();
+        List<PointResult> front = Charts.paretoFront(pts, cost, PointResult::idealLatencyUs);
+        assertEquals(List.of(0, 1, 4), front.stream().map(PointResult::index).toList());
+    }
+
+    @Test
+    void withResourcesEveryChartIsDrawn() {
+        List<PointResult> pts = new ArrayList<>();
+        int i = 0;
+        for (int pes : new int[]{4, 8, 16}) {
+            for (int w : new int[]{8, 12}) {
+                pts.add(point(i++, pes, w, 400.0 / pes, w == 8 ? 25 : 41, 2_000L * pes * w / 8, (long) pes));
+            }
+        }
+        String html = Report.html(Map.of("preset", "ese"), 6, Shard.ALL, pts, 30);
+        assertEquals(4, html.split("<svg", -1).length - 1, html);
+        assertFalse(html.contains("class=\"notice\""));
+        assertTrue(html.contains("Pareto front"));
+        assertTrue(html.contains("6 points fit, 0 do not, 0 unknown"));
+        assertTrue(html.contains("Beyond w8") || html.contains("Every step pays"));
+        assertEquals(html, Report.html(Map.of("preset", "ese"), 6, Shard.ALL, pts, 30), "deterministic");
+    }
+
+    @Test
+    void withoutResourcesTheResourceChartsSayWhy() {
+        List<PointResult> pts = List.of(point(0, 4, 8, 100, 25, null, null), point(1, 8, 8, 50, 25, null, null));
+        String html = Report.html(Map.of(), 2, Shard.ALL, pts, 30);
+        assertEquals(2, html.split("<svg", -1).length - 1);
+        assertEquals(2, html.split("class=\"notice\"", -1).length - 1);
+        assertTrue(html.contains("No point reaches the accuracy floor of 30.0 dB"));
+        assertTrue(html.contains("0 points fit, 0 do not, 2 unknown"));
+        assertNull(pts.get(0).latencyUs());
+    }
+}
