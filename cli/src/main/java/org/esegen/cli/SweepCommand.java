@@ -1,5 +1,6 @@
 package org.esegen.cli;
 
+import org.esegen.EsegenException;
 import org.esegen.cli.sweep.Grid;
 import org.esegen.cli.sweep.ModelSource;
 import org.esegen.cli.sweep.Shard;
@@ -82,8 +83,11 @@ public final class SweepCommand implements Callable<Integer> {
             description = "the report's accuracy floor for the Pareto front, dB (default ${DEFAULT-VALUE})")
     double snrFloor;
 
-    @Option(names = "--out", paramLabel = "DIR", required = true, description = "sweep folder")
+    @Option(names = "--out", paramLabel = "DIR", description = "sweep folder (required unless --list)")
     Path out;
+
+    @Option(names = "--list", description = "check the spec and print the slice's point ids, one a line; run nothing")
+    boolean list;
 
     @Override
     public Integer call() {
@@ -97,8 +101,15 @@ public final class SweepCommand implements Callable<Integer> {
                 Grid.parsePruning(pruning));
         SweepSpec spec = new SweepSpec(ModelSource.of(source.model, source.synthetic, density), config.preset,
                 config.overrides, grid, frames, !noSynth);
-        Sweep.Summary s = Sweep.run(spec, new Sweep.Options(jobs, Shard.parse(shard), resume, snrFloor), out,
-                System.err);
+        Sweep.Options options = new Sweep.Options(jobs, Shard.parse(shard), resume, snrFloor);
+        if (list) {
+            Sweep.plan(spec, options.shard()).slice().forEach(p -> System.out.println(p.id()));
+            return 0;
+        }
+        if (out == null) {
+            throw new EsegenException("sweep: --out DIR is required (unless --list)");
+        }
+        Sweep.Summary s = Sweep.run(spec, options, out, System.err);
         System.out.printf("sweep %s: %d points in this slice (%d in the grid), %d ok, %d failed; %d found finished, "
                         + "%d partial redone; %d jobs; %.1f s%n", s.dir(), s.slicePoints(), s.gridPoints(), s.ok(),
                 s.failed().size(), s.resumed(), s.redone(), s.jobs(), s.seconds());

@@ -96,6 +96,19 @@ class SweepCommandTest {
     }
 
     @Test
+    void listPrintsTheSliceAndWritesNothing() {
+        java.io.ByteArrayOutputStream stdout = new java.io.ByteArrayOutputStream();
+        java.io.PrintStream old = System.out;
+        System.setOut(new java.io.PrintStream(stdout, true, java.nio.charset.StandardCharsets.UTF_8));
+        try {
+            assertEquals(0, Main.execute(args(SMALL, "--shard", "2/3", "--list")));
+        } finally {
+            System.setOut(old);
+        }
+        assertEquals(List.of(IDS.get(1)), stdout.toString(java.nio.charset.StandardCharsets.UTF_8).lines().toList());
+    }
+
+    @Test
     void aPointHasTheFiguresOfCompileForTheSameConfig() throws IOException {
         Path out = dir.resolve("compile-p3");
         assertEquals(0, Main.execute("compile", "--preset", "tiny", "--set", "pesPerChannel=4", "--set",

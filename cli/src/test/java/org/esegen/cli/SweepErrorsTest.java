@@ -56,14 +56,14 @@ class SweepErrorsTest {
 
     @ParameterizedTest
     @CsvSource(delimiter = '|', value = {
-            "--synthetic 200,20,10|does not fit the config's maxInputSize",
-            "--pes 2|Missing required option: '--out=DIR'",
+            "--synthetic 200,20,10 --out OUT|does not fit the config's maxInputSize",
+            "--synthetic 200,20,10 --list|does not fit the config's maxInputSize",
+            "--synthetic 12,20,10 --pes 2|--out DIR is required",
     })
     void badModelOrMissingOutExitsTwo(String extra, String expected) {
         List<String> args = new ArrayList<>(List.of("sweep", "--no-synth"));
-        args.addAll(List.of(extra.split(" ")));
-        if (extra.startsWith("--synthetic")) {
-            args.addAll(List.of("--out", dir.resolve("out").toString()));
+        for (String a : extra.split(" ")) {
+            args.add(a.equals("OUT") ? dir.resolve("out").toString() : a);
         }
         CliErrorsTest.Outcome o = CliErrorsTest.run(args.toArray(String[]::new));
         assertEquals(2, o.code(), o.err());

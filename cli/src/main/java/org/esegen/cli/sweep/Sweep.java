@@ -65,6 +65,28 @@ public final class Sweep {
     }
 
     /**
+     * A checked sweep, ready to run.
+     *
+     * @param grid    every point, validated
+     * @param slice   the shard's points
+     * @param weights the float model, which fits every point's buffers
+     */
+    public record Plan(List<Point> grid, List<Point> slice, LstmpWeights weights) {
+    }
+
+    /**
+     * Validate every point's configuration, load the model and check that it fits.
+     *
+     * @throws EsegenException on an illegal configuration or a model that does not fit
+     */
+    public static Plan plan(SweepSpec spec, Shard shard) {
+        List<Point> grid = spec.points();
+        LstmpWeights weights = spec.model().load();
+        spec.base().requireFits(weights.inputSize(), weights.hiddenSize(), weights.projSize(), spec.model().describe());
+        return new Plan(grid, shard.select(grid), weights);
+    }
+
+    /**
      * Run the sweep.
      *
      * @param err where the progress line and notices go
@@ -72,10 +94,10 @@ public final class Sweep {
      */
     public static Summary run(SweepSpec spec, Options options, Path out, PrintStream err) {
         long start = System.nanoTime();
-        List<Point> grid = spec.points();
-        LstmpWeights weights = spec.model().load();
-        spec.base().requireFits(weights.inputSize(), weights.hiddenSize(), weights.projSize(), spec.model().describe());
-        List<Point> slice = options.shard().select(grid);
+        Plan plan = plan(spec, options.shard());
+        List<Point> grid = plan.grid();
+        LstmpWeights weights = plan.weights();
+        List<Point> slice = plan.slice();
         try (SweepFolder folder = SweepFolder.open(out, specFile(spec, options.shard(), grid), options.resume())) {
             Map<Integer, PointResult> results = new TreeMap<>();
             List<Point> todo = new ArrayList<>();

@@ -46,8 +46,8 @@ class ReportTest {
         assertEquals(List.of(0, 1, 4), front.stream().map(PointResult::index).toList());
     }
 
-    @Test
-    void withResourcesEveryChartIsDrawn() {
+    /** Six points of 4, 8, 16 PEs and 8, 12 weight bits with made-up resource figures. */
+    static List<PointResult> sample() {
         List<PointResult> pts = new ArrayList<>();
         int i = 0;
         for (int pes : new int[]{4, 8, 16}) {
@@ -55,6 +55,12 @@ class ReportTest {
                 pts.add(point(i++, pes, w, 400.0 / pes, w == 8 ? 25 : 41, 2_000L * pes * w / 8, (long) pes));
             }
         }
+        return pts;
+    }
+
+    @Test
+    void withResourcesEveryChartIsDrawn() {
+        List<PointResult> pts = sample();
         String html = Report.html(Map.of("preset", "ese"), 6, Shard.ALL, pts, 30);
         assertEquals(4, html.split("<svg", -1).length - 1, html);
         assertFalse(html.contains("class=\"notice\""));
