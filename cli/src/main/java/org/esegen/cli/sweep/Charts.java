@@ -45,10 +45,13 @@ final class Charts {
     private static final Color[] PALETTE = {new Color(0x1f77b4), new Color(0xd62728), new Color(0x2ca02c),
             new Color(0xff7f0e), new Color(0x9467bd), new Color(0x8c564b), new Color(0xe377c2), new Color(0x17becf),
             new Color(0x7f7f7f), new Color(0xbcbd22)};
-    /** Marker per series, so that series with equal values (lines on top of each other) stay visible. */
-    private static final Shape[] SHAPES = {new Ellipse2D.Double(-4, -4, 8, 8), new Rectangle2D.Double(-3, -3, 6, 6),
-            new Polygon(new int[]{0, 5, -5}, new int[]{-5, 4, 4}, 3), new Polygon(new int[]{0, 5, 0, -5},
-            new int[]{-5, 0, 5, 0}, 4), new Ellipse2D.Double(-2.5, -2.5, 5, 5)};
+    /**
+     * Marker per series, each smaller than the one before and drawn after it, so that series with
+     * equal values (lines on top of each other, e.g. latency at different weight widths) stay visible.
+     */
+    private static final Shape[] SHAPES = {new Ellipse2D.Double(-5, -5, 10, 10),
+            new Polygon(new int[]{0, 4, -4}, new int[]{-4, 4, 4}, 3), new Rectangle2D.Double(-3, -3, 6, 6),
+            new Polygon(new int[]{0, 2, 0, -2}, new int[]{-2, 0, 2, 0}, 4), new Ellipse2D.Double(-1.5, -1.5, 3, 3)};
     private static final Font TITLE = new Font(Font.SANS_SERIF, Font.BOLD, 15);
     private static final Font LABEL = new Font(Font.SANS_SERIF, Font.PLAIN, 12);
 
