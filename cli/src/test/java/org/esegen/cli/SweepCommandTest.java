@@ -3,15 +3,21 @@ package org.esegen.cli;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import org.esegen.io.Safetensors;
+import org.esegen.io.SyntheticModel;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
+import java.io.ByteArrayOutputStream;
 import java.io.IOException;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.FileTime;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
@@ -97,15 +103,15 @@ class SweepCommandTest {
 
     @Test
     void listPrintsTheSliceAndWritesNothing() {
-        java.io.ByteArrayOutputStream stdout = new java.io.ByteArrayOutputStream();
-        java.io.PrintStream old = System.out;
-        System.setOut(new java.io.PrintStream(stdout, true, java.nio.charset.StandardCharsets.UTF_8));
+        ByteArrayOutputStream stdout = new ByteArrayOutputStream();
+        PrintStream old = System.out;
+        System.setOut(new PrintStream(stdout, true, StandardCharsets.UTF_8));
         try {
             assertEquals(0, Main.execute(args(SMALL, "--shard", "2/3", "--list")));
         } finally {
             System.setOut(old);
         }
-        assertEquals(List.of(IDS.get(1)), stdout.toString(java.nio.charset.StandardCharsets.UTF_8).lines().toList());
+        assertEquals(List.of(IDS.get(1)), stdout.toString(StandardCharsets.UTF_8).lines().toList());
     }
 
     @Test
@@ -119,8 +125,30 @@ class SweepCommandTest {
             assertEquals(compile.get(f), point.get(f), f);
         }
         assertEquals(compile.get("ideal_latency_us").asDouble(), point.get("ideal_latency_us").asDouble(), 1e-12);
-        assertTrue(java.util.Arrays.equals(Files.readAllBytes(out.resolve("image.bin")),
+        assertTrue(Arrays.equals(Files.readAllBytes(out.resolve("image.bin")),
                 Files.readAllBytes(full.resolve("points").resolve(IDS.get(3)).resolve("image.bin"))));
+    }
+
+    @Test
+    void aModelFileIsIdentifiedByItsHash() throws IOException {
+        Path model = dir.resolve("m.safetensors");
+        Safetensors.writeLstmp(SyntheticModel.generate(10, 16, 8, true, 9), model, Safetensors.Dtype.F32);
+        Path out = dir.resolve("from-file");
+        CliErrorsTest.Outcome o = CliErrorsTest.run("sweep", "--model", model.toString(), "--density", "0.5",
+                "--pes", "2", "--pruning", "cbtd,global", "--frames", "2", "--no-synth", "--out", out.toString());
+        assertEquals(0, o.code(), o.err());
+        JsonNode spec = MAPPER.readTree(out.resolve("sweep.json").toFile()).get("spec");
+        assertEquals(64, spec.get("model").get("sha256").asText().length());
+        assertEquals(0.5, spec.get("model").get("density").asDouble());
+        JsonNode results = MAPPER.readTree(out.resolve("results.json").toFile());
+        assertEquals("p0000-pes2-w12-a16-i4-c1-global", results.get(0).get("id").asText());
+        assertEquals("p0001-pes2-w12-a16-i4-c1-cbtd", results.get(1).get("id").asText());
+        assertEquals(0.5, results.get(1).get("density").asDouble(), 0.01);
+        Safetensors.writeLstmp(SyntheticModel.generate(10, 16, 8, true, 10), model, Safetensors.Dtype.F32);
+        o = CliErrorsTest.run("sweep", "--model", model.toString(), "--density", "0.5", "--pes", "2", "--pruning",
+                "cbtd,global", "--frames", "2", "--no-synth", "--resume", "--out", out.toString());
+        assertEquals(2, o.code(), "a changed model file is a different sweep");
+        assertTrue(o.err().contains("different sweep"), o.err());
     }
 
     @Test

@@ -5,6 +5,7 @@ import org.jfree.chart.axis.LogAxis;
 import org.jfree.chart.axis.NumberAxis;
 import org.jfree.chart.axis.NumberTickUnit;
 import org.jfree.chart.axis.ValueAxis;
+import org.jfree.chart.block.BlockBorder;
 import org.jfree.chart.plot.SeriesRenderingOrder;
 import org.jfree.chart.plot.XYPlot;
 import org.jfree.chart.renderer.xy.XYLineAndShapeRenderer;
@@ -31,6 +32,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
+import java.util.function.Consumer;
 import java.util.function.Function;
 import java.util.function.ToDoubleFunction;
 import java.util.stream.Collectors;
@@ -234,7 +236,7 @@ final class Charts {
     }
 
     private static Chart draw(String title, ValueAxis x, ValueAxis y, XYSeriesCollection data, boolean lines,
-                              java.util.function.Consumer<XYLineAndShapeRenderer> style) {
+                              Consumer<XYLineAndShapeRenderer> style) {
         XYLineAndShapeRenderer renderer = new XYLineAndShapeRenderer(lines, true);
         for (int s = 0; s < data.getSeriesCount(); s++) {
             renderer.setSeriesPaint(s, PALETTE[s % PALETTE.length]);
@@ -257,7 +259,7 @@ final class Charts {
         LegendTitle legend = chart.getLegend();
         legend.setPosition(RectangleEdge.BOTTOM);
         legend.setItemFont(LABEL);
-        legend.setFrame(org.jfree.chart.block.BlockBorder.NONE);
+        legend.setFrame(BlockBorder.NONE);
         SVGGraphics2D g = new SVGGraphics2D(WIDTH, HEIGHT);
         String id = "chart-" + Integer.toHexString(title.hashCode());
         g.setDefsKeyPrefix(id + "-");

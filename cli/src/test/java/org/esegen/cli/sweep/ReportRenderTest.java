@@ -6,6 +6,7 @@ import org.junit.jupiter.api.io.TempDir;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Map;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -24,7 +25,7 @@ class ReportRenderTest {
         Assumptions.assumeTrue(new ProcessBuilder("sh", "-c", "command -v chromium").start().waitFor() == 0,
                 "chromium is not installed (scripts/check-report.sh installs it)");
         Path html = dir.resolve("report.html");
-        Files.writeString(html, Report.html(java.util.Map.of("preset", "ese"), 6, Shard.ALL,
+        Files.writeString(html, Report.html(Map.of("preset", "ese"), 6, Shard.ALL,
                 ReportTest.sample(), 30));
         Path script = Path.of(System.getProperty("user.dir")).getParent().resolve("scripts/check-report.sh");
         Process p = new ProcessBuilder("bash", script.toString(), html.toString(), dir.resolve("shot.png").toString())
