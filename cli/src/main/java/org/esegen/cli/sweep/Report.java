@@ -63,7 +63,7 @@ final class Report {
         h.append("<h1>esegen sweep</h1>\n");
         h.append(specSection(spec, gridPoints, shard, results));
         h.append(stageSection(results));
-        h.append(findings(ok, snrFloor, measured));
+        h.append(findings(results, ok, snrFloor, measured));
         h.append("<h2>Charts</h2>\n<div class=\"charts\">\n");
         String latencyKind = measured ? "co-simulated" : "ideal (compiler bound, no co-simulation)";
         h.append(figure(Charts.latencyVsPes(ok, measured),
@@ -127,8 +127,14 @@ final class Report {
         return s.append("</table>\n").toString();
     }
 
-    private static String findings(List<PointResult> ok, double snrFloor, boolean measured) {
+    private static String findings(List<PointResult> results, List<PointResult> ok, double snrFloor,
+                                   boolean measured) {
         List<String> items = new ArrayList<>();
+        List<PointResult> failed = results.stream().filter(r -> !r.succeeded()).toList();
+        if (!failed.isEmpty()) {
+            items.add(failed.size() + " points failed (pink rows below; hover for the error): "
+                    + failed.stream().map(r -> r.id() + ": " + r.error()).collect(Collectors.joining("; ")));
+        }
         String lat = measured ? "co-simulated latency" : "ideal latency";
         ok.stream().filter(r -> r.bestLatencyUs() != null).min(Comparator.comparingDouble(PointResult::bestLatencyUs))
                 .ifPresent(r -> items.add("Fastest point: " + r.id() + ", " + fmt(r.bestLatencyUs(), 2) + " us "

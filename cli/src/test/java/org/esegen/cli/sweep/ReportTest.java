@@ -72,8 +72,12 @@ class ReportTest {
 
     @Test
     void withoutResourcesTheResourceChartsSayWhy() {
-        List<PointResult> pts = List.of(point(0, 4, 8, 100, 25, null, null), point(1, 8, 8, 50, 25, null, null));
-        String html = Report.html(Map.of(), 2, Shard.ALL, pts, 30);
+        List<PointResult> pts = List.of(point(0, 4, 8, 100, 25, null, null), point(1, 8, 8, 50, 25, null, null),
+                PointResult.failed(new Point(2, "p2", PruningMethod.ESE, Presets.get("ese")), "W_a: too <deep>",
+                        List.of(), Map.of(), 2, 0.1));
+        String html = Report.html(Map.of(), 3, Shard.ALL, pts, 30);
+        assertTrue(html.contains("1 points failed (pink rows below; hover for the error): p2: W_a: too &lt;deep&gt;"));
+        assertTrue(html.contains("<tr class=\"failed\" title=\"W_a: too &lt;deep&gt;\">"));
         assertEquals(2, html.split("<svg", -1).length - 1);
         assertEquals(2, html.split("class=\"notice\"", -1).length - 1);
         assertTrue(html.contains("No point reaches the accuracy floor of 30.0 dB"));
