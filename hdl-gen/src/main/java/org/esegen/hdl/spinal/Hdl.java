@@ -9,6 +9,7 @@ import scala.Option;
 import scala.jdk.javaapi.CollectionConverters;
 import scala.math.BigInt;
 import scala.runtime.BoxedUnit;
+import spinal.core.BaseType;
 import spinal.core.BitCount;
 import spinal.core.BitVector;
 import spinal.core.Bits;
@@ -28,6 +29,7 @@ import spinal.lib.Stream;
 import spinal.lib.Stream$;
 import spinal.lib.StreamFifo;
 import spinal.lib.StreamFifoInterface;
+import spinal.lib.UIntToOh$;
 import spinal.lib.master$;
 import spinal.lib.slave$;
 
@@ -243,6 +245,55 @@ public final class Hdl {
         return spinal.core.cloneOf$.MODULE$.apply(signal);
     }
 
+    // ---- exposing and ignoring ports ----
+
+    /**
+     * Gives every port of {@code child} whose name starts with {@code prefix} an identically named
+     * port, of the same width and direction, on the component being constructed, and connects the
+     * two 1:1. This lets a top present a child's bus (for example {@code m_axi_}) under exactly the
+     * child's port names. Call it after {@link #child}.
+     */
+    public static void exposePorts(Component child, String prefix) {
+        for (BaseType port : CollectionConverters.asJava(child.getAllIo())) {
+            if (!port.getName().startsWith(prefix)) {
+                continue;
+            }
+            BaseType outer = typeOf(port);
+            if (port.isInput()) {
+                assign(port, named(port.getName(), (BaseType) outer.asInput()));
+            } else {
+                assign(named(port.getName(), (BaseType) outer.asOutput()), port);
+            }
+        }
+    }
+
+    /**
+     * Declares that the current component deliberately does not read {@code signal} (an input it
+     * must have by protocol, such as an AXI response ID, or the low bits of an aligned address):
+     * {@code signal} drives a wire named {@code unused_<name>} that generation keeps. Verilator
+     * {@code -Wall} skips signals whose name contains {@code unused} (its default
+     * {@code --unused-regexp}), so no waiver is needed; synthesis removes the wire. SpinalHDL does
+     * not report the wire, nor {@code signal} when the wire is all it drives, as pruned.
+     */
+    public static void unused(String name, BaseType signal) {
+        BaseType wire = named("unused_" + name, typeOf(signal));
+        assign(wire, signal);
+        wire.dontSimplifyIt();
+        wire.allowPruning();
+        signal.allowPruning();
+    }
+
+    // ---- bit fields ----
+
+    /**
+     * Bits [lo, lo + width) of {@code vector}, of its type. Usable as a value and as the target of
+     * {@link #assign} (then only those bits are driven).
+     */
+    @SuppressWarnings("unchecked")
+    public static <T extends BitVector> T slice(T vector, int lo, int width) {
+        return (T) vector.apply(lo, new BitCount(width));
+    }
+
     // ---- arithmetic and comparison ----
 
     /** {@code a + b}, as wide as the wider operand; the carry out is dropped. */
@@ -299,6 +350,29 @@ public final class Hdl {
         return a.apply(n, new BitCount(a.getWidth() - n));
     }
 
+    /** Bit {@code index} of {@code a}, chosen at run time (a multiplexer). */
+    public static Bool bitAt(Bits a, UInt index) {
+        return a.apply(index);
+    }
+
+    /** {@code width} bits, all 0 but bit {@code index} (all 0 when index &ge; width): a decoder. */
+    public static Bits oneHot(UInt index, int width) {
+        return UIntToOh$.MODULE$.apply(index, width);
+    }
+
+    /**
+     * Arithmetic {@code a >> n} for a run-time amount {@code n} (floor of a / 2^n), as wide as
+     * {@code a}; amounts of width(a) or more give the sign in every bit.
+     */
+    public static SInt shiftRight(SInt a, UInt n) {
+        return a.$greater$greater(n);
+    }
+
+    /** The bits of {@code high} above those of {@code low}: width(low) + 1 bits. */
+    public static UInt concat(Bool high, UInt low) {
+        return high.asUInt().$at$at(low);
+    }
+
     /** Signed {@code a < b}. */
     public static Bool lessThan(SInt a, SInt b) {
         return a.$less(b);
@@ -339,6 +413,11 @@ public final class Hdl {
         return a.$bar$bar(b);
     }
 
+    /** Bitwise {@code a | b} of two operands of one width. */
+    public static Bits or(Bits a, Bits b) {
+        return a.$bar(b);
+    }
+
     /** {@code !a}. */
     public static Bool not(Bool a) {
         return a.unary_$bang();
@@ -362,12 +441,29 @@ public final class Hdl {
     }
 
     /**
+     * A read-write memory of {@code words} words of {@code wordType}, without initial contents;
+     * give it ports with {@link #write} and {@link #readSync}.
+     */
+    public static <T extends Data> Mem<T> ram(String name, HardType<T> wordType, int words) {
+        return named(name, new Mem<>(wordType, words));
+    }
+
+    /**
      * A synchronous read port: the word at {@code address} appears one cycle after the address is
      * sampled (the form synthesizers map to block RAM).
      */
     public static <T extends Data> T readSync(Mem<T> memory, UInt address) {
         return memory.readSync(address, memory.readSync$default$2(), memory.readSync$default$3(),
                 memory.readSync$default$4());
+    }
+
+    /**
+     * A synchronous write port: at the rising edge, when {@code enable} is high, the word at
+     * {@code address} becomes {@code data}. A read of the same address at the same edge returns
+     * either word (SpinalHDL's read-under-write "don't care"): a builder must not depend on it.
+     */
+    public static <T extends Data> void write(Mem<T> memory, UInt address, T data, Bool enable) {
+        memory.write(address, data, enable, memory.write$default$4());
     }
 
     /** The ports of a stream FIFO instance, as seen from the parent. */
@@ -377,13 +473,15 @@ public final class Hdl {
     /**
      * A child {@code StreamFifo} instance named {@code instanceName} holding {@code depth} words of
      * {@code payloadType}, with SpinalHDL's default two-cycle latency from push to pop and its
-     * memory read synchronously (block or distributed RAM).
+     * memory read synchronously (block or distributed RAM). Outputs the parent leaves unread
+     * (occupancy, availability) are removed without a SpinalHDL warning.
      */
     @SuppressWarnings("unchecked")
     public static <T extends Data> FifoPorts<T> streamFifo(String instanceName, HardType<T> payloadType, int depth) {
         StreamFifo<T> fifo = child(instanceName,
                 new StreamFifo<>(payloadType, depth, false, false, true, false, false, Option::empty));
         StreamFifoInterface<T> io = (StreamFifoInterface<T>) fifo.io();
+        fifo.io().allowPruning();
         return new FifoPorts<>(io.push(), io.pop(), io.pushOccupancy());
     }
 

@@ -1,0 +1,549 @@
+package org.esegen.hdl.units;
+
+import static org.esegen.hdl.spinal.Hdl.add;
+import static org.esegen.hdl.spinal.Hdl.and;
+import static org.esegen.hdl.spinal.Hdl.assign;
+import static org.esegen.hdl.spinal.Hdl.bool;
+import static org.esegen.hdl.spinal.Hdl.boolConst;
+import static org.esegen.hdl.spinal.Hdl.child;
+import static org.esegen.hdl.spinal.Hdl.concat;
+import static org.esegen.hdl.spinal.Hdl.equal;
+import static org.esegen.hdl.spinal.Hdl.greaterThan;
+import static org.esegen.hdl.spinal.Hdl.hardType;
+import static org.esegen.hdl.spinal.Hdl.inBool;
+import static org.esegen.hdl.spinal.Hdl.inSInt;
+import static org.esegen.hdl.spinal.Hdl.inUInt;
+import static org.esegen.hdl.spinal.Hdl.lessThan;
+import static org.esegen.hdl.spinal.Hdl.mul;
+import static org.esegen.hdl.spinal.Hdl.mux;
+import static org.esegen.hdl.spinal.Hdl.named;
+import static org.esegen.hdl.spinal.Hdl.not;
+import static org.esegen.hdl.spinal.Hdl.or;
+import static org.esegen.hdl.spinal.Hdl.outBool;
+import static org.esegen.hdl.spinal.Hdl.outSInt;
+import static org.esegen.hdl.spinal.Hdl.outUInt;
+import static org.esegen.hdl.spinal.Hdl.ram;
+import static org.esegen.hdl.spinal.Hdl.readSync;
+import static org.esegen.hdl.spinal.Hdl.reg;
+import static org.esegen.hdl.spinal.Hdl.regInit;
+import static org.esegen.hdl.spinal.Hdl.regNext;
+import static org.esegen.hdl.spinal.Hdl.shiftLeft;
+import static org.esegen.hdl.spinal.Hdl.shiftRight;
+import static org.esegen.hdl.spinal.Hdl.sint;
+import static org.esegen.hdl.spinal.Hdl.sintConst;
+import static org.esegen.hdl.spinal.Hdl.uint;
+import static org.esegen.hdl.spinal.Hdl.uintConst;
+import static org.esegen.hdl.spinal.Hdl.when;
+import static org.esegen.hdl.spinal.Hdl.write;
+
+import java.util.ArrayList;
+import java.util.List;
+
+import org.esegen.EsegenException;
+import org.esegen.config.AcceleratorConfig;
+import org.esegen.hdl.spinal.JavaComponent;
+import org.esegen.quant.ActivationTables;
+import spinal.core.Bool;
+import spinal.core.Mem;
+import spinal.core.SInt;
+import spinal.core.UInt;
+
+/**
+ * The element-wise unit of one PE: for each of its local cells it turns the four gate
+ * accumulators of every channel into the new cell state c and the cell output m, exactly as
+ * {@code org.esegen.golden.ElementwiseTwin#cell} (A = actBits, F = actFracBits):
+ * <pre>
+ * z_x = A.rescale(acc[x*cells + l], fracShift + F)      x = i, f, g, o
+ * i  = s(sat(z_i + b_i + p_i*c))      f = s(sat(z_f + b_f + p_f*c))      g = tanh(sat(z_g + b_g))
+ * c' = sat(f*c + i*g)                 o = s(sat(z_o + b_o + p_o*c'))     m = o*tanh(c')
+ * </pre>
+ * Every product is {@code FixedFormat.multiply} (exact product, add 2^(F-1), arithmetic shift
+ * right by F, saturate to A bits); each sum is exact before its one saturation; s and tanh read a
+ * ROM holding {@code ActivationTables.sigmoid} then {@code ActivationTables.tanh} at address
+ * {tanh?, index}, index = clamp((x + R 2^F) &gt;&gt; s, 0, E-1). The index is taken of the exact
+ * sum: saturating first cannot change it, because the offset R 2^F is at most 2^(A-1) (so the
+ * largest activation already reads entry E-1 and the smallest entry 0).
+ *
+ * <h2>Storage</h2>
+ * Shared by the channels: the bias RAM (4 cellsPerPeMax words, word g*cells + l holds b of gate g
+ * = i, f, g, o of local cell l) and the peephole RAM (3 cellsPerPeMax words, word x*cells + l, x =
+ * i, f, o), both written only through their write ports, and the sequencing logic. Per channel:
+ * the cell state RAM c and the output RAM m (max(2, cellsPerPeMax) words each), a lookup ROM (a {@link
+ * LookupRom} of 2E words, block RAM for large E), one multiplier (a DSP48E2 up to 18-bit
+ * activations), one three-input adder. The c RAM holds garbage after power-up until
+ * {@code reset_state}.
+ *
+ * <h2>Timing</h2>
+ * One cell starts every {@value #CYCLES_PER_CELL} cycles ({@link #CYCLES_PER_CELL} cycles per
+ * cell); a cell occupies L + 18 cycles of the schedule (ages -1 .. L + 16 below, L =
+ * accReadLatency), so ceil((L + 18) / 9) cells are in flight at once. A run of {@code cells} cells started in
+ * cycle T (the cycle {@code start} is high) raises {@code done} for exactly cycle
+ * T + 9*cells + L + 10, the cycle {@code ready} returns; from then on {@code m_read_value_<ch>}
+ * and the next run see every c and m written. {@code reset_state} sampled in cycle T zeroes the
+ * c RAM of every channel and raises {@code ready} in cycle T + max(2, cellsPerPeMax) + 1. A run
+ * of 0 cells writes nothing and raises {@code done} within 10 cycles. {@code cells} above
+ * cellsPerPeMax is not supported.
+ * {@code start} and {@code reset_state} are ignored while {@code ready} is low; if both are high
+ * in one cycle, only {@code reset_state} takes effect. Bias and peephole writes must happen while
+ * no run is in progress.
+ *
+ * <h2>Accumulator read port</h2>
+ * {@code acc_read_row} is a register; the unit expects the accumulator of the row it shows in
+ * cycle t on {@code acc_read_value_<ch>} in cycle t + accReadLatency, and reads each of the
+ * 4 cells rows of a run exactly once, in the order g, f, i, o of each cell, in four consecutive
+ * cycles per cell. Between runs the row is left at its last value.
+ *
+ * <h2>Ports</h2>
+ * <ul>
+ *   <li>{@code bias_write_valid} in Bool, {@code bias_write_addr} in UInt log2Up(4 cpp),
+ *       {@code bias_write_data} in SInt actBits: writes bias word addr at the rising edge.</li>
+ *   <li>{@code peep_write_valid}, {@code peep_write_addr} (UInt log2Up(3 cpp)),
+ *       {@code peep_write_data} (SInt actBits): the same for the peephole RAM.</li>
+ *   <li>{@code reset_state} in Bool (pulse), {@code start} in Bool (pulse), {@code cells} in UInt
+ *       log2Up(cpp + 1) (local cells of this run, CELLS_PER_PE, 0..cpp) and {@code frac_shift} in
+ *       UInt fracShiftBits (WA_FRAC_BITS: z = acc &gt;&gt; fracShift rounded half up, saturated),
+ *       both sampled with {@code start}.</li>
+ *   <li>{@code ready} out Bool (level: idle), {@code done} out Bool (one-cycle pulse at the end
+ *       of a run).</li>
+ *   <li>{@code acc_read_row} out UInt log2Up(4 cpp); {@code acc_read_value_<ch>} in SInt accBits,
+ *       one per channel ch = 0 .. channels-1.</li>
+ *   <li>{@code m_read_addr} in UInt log2Up(cpp) (at least 1 bit); {@code m_read_value_<ch>} out
+ *       SInt actBits: m of local cell addr, one cycle after the address is sampled (a block or
+ *       distributed RAM read port, independent of the run).</li>
+ * </ul>
+ * cpp = cellsPerPeMax.
+ *
+ * <h2>Schedule</h2>
+ * The cells form a modulo schedule of period {@value #CYCLES_PER_CELL}: in every period the same
+ * phase does the same step, each for the cell of its age (cell n at phase p of period k has age
+ * 9 (k - n) + p - 1). A cell's steps, by age a (L = accReadLatency, t = a - L - 2):
+ * <pre>
+ * a 0..3  acc_read_row shows rows g, f, i, o        a L..L+3    their accumulators arrive
+ * a L     c RAM read; c registered at a L+1        a L+1..L+4  z_g, z_f, z_i, z_o registered
+ * t 0   sum = z_g + b_g; mult p_f * c               t 1   tanh lookup of sum (g); mult p_i * c
+ * t 2   g from ROM; sum = z_f + b_f + p_f*c         t 3   sigmoid lookup (f); sum = z_i + b_i + p_i*c
+ * t 4   sigmoid lookup (i); mult f * c, f from ROM  t 5   mult i * g, i from ROM
+ * t 6   sum = f*c                                   t 7   sum = f*c + i*g
+ * t 8   c' = sat(sum) to c RAM; tanh lookup (c'); mult p_o * c'
+ * t 9   tanh(c') from ROM                           t 10  sum = z_o + b_o + p_o*c'
+ * t 11  sigmoid lookup (o)                          t 12  mult o * tanh(c'), o from ROM
+ * t 14  m = rounded product to m RAM
+ * (a lookup addresses the ROM with the sum of the cycle before and reads out one cycle later; a
+ * product issued at t is read, rounded and saturated, at t + 2)
+ * </pre>
+ * The multiplier (t 0, 1, 4, 5, 8, 12), the adder (t 0, 2, 3, 6, 7, 10), the ROM, the bias and
+ * peephole read ports and every register are each used at distinct phases, so consecutive cells
+ * never collide. Cells before the first and after the last of a run pass through the schedule
+ * too, but only reads happen for them: the c and m writes carry a valid bit.
+ */
+public final class Elementwise extends JavaComponent {
+    /** Cycles between the starts of two consecutive cells: the period of the schedule. */
+    public static final int CYCLES_PER_CELL = 9;
+
+    /**
+     * The activation format and the lookup tables, as {@code org.esegen.quant.ActivationTables}
+     * defines them.
+     *
+     * @param actBits           activation width A (x, b, p, gates, c, m), 4..24
+     * @param actFracBits       fractional bits F, 1..A-2
+     * @param sigmoid           sigmoid table, E words (E a power of two, 2..2^19)
+     * @param tanh              tanh table, E words
+     * @param lutInputOffsetRaw R 2^F, added to a raw input before the index shift; 1..2^(A-1)
+     * @param lutStepShift      s, the index shift; E 2^s must equal 2 R 2^F
+     */
+    public record Arithmetic(int actBits, int actFracBits, long[] sigmoid, long[] tanh, long lutInputOffsetRaw,
+                             int lutStepShift) {
+
+        /** The arithmetic of {@code config}'s activation format and tables. */
+        public static Arithmetic of(AcceleratorConfig config) {
+            return new Arithmetic(config.formats().actBits(), config.formats().actFracBits(),
+                    ActivationTables.sigmoid(config), ActivationTables.tanh(config),
+                    ActivationTables.inputOffsetRaw(config), ActivationTables.stepShift(config));
+        }
+    }
+
+    public final Bool biasWriteValid;
+    public final UInt biasWriteAddr;
+    public final SInt biasWriteData;
+    public final Bool peepWriteValid;
+    public final UInt peepWriteAddr;
+    public final SInt peepWriteData;
+    public final Bool resetState;
+    public final Bool start;
+    public final UInt cells;
+    public final UInt fracShift;
+    public final Bool ready;
+    public final Bool done;
+    public final UInt accReadRow;
+    /** {@code acc_read_value_<ch>}, by channel. */
+    public final List<SInt> accReadValue;
+    public final UInt mReadAddr;
+    /** {@code m_read_value_<ch>}, by channel. */
+    public final List<SInt> mReadValue;
+
+    private final UInt phase;
+    private final Bool running;
+    /**
+     * slotCell[d] is the cell that entered the schedule d periods ago (slot 0 counts up to cells,
+     * the others are state RAM addresses); slotValid[d] says it is one of the run's cells.
+     */
+    private final List<UInt> slotCell = new ArrayList<>();
+    private final List<Bool> slotValid = new ArrayList<>();
+
+    /**
+     * @param channels       channels served in lockstep, 1..64
+     * @param cellsPerPeMax  cells per PE the RAMs hold (cpp), 1..65536
+     * @param accBits        accumulator width, actBits..62
+     * @param fracShiftBits  width of {@code frac_shift}, 1..6
+     * @param accReadLatency cycles from {@code acc_read_row} to {@code acc_read_value_<ch>}, 0..32
+     * @param arithmetic     activation format and tables
+     * @throws EsegenException if a parameter is out of range or the tables do not fit the format
+     */
+    public Elementwise(int channels, int cellsPerPeMax, int accBits, int fracShiftBits, int accReadLatency,
+                       Arithmetic arithmetic) {
+        super(validated(channels, cellsPerPeMax, accBits, fracShiftBits, accReadLatency, arithmetic));
+        final int actBits = arithmetic.actBits();
+        final int latency = accReadLatency;
+        final int cellBits = bitsFor(cellsPerPeMax + 1);
+        final int stateDepth = Math.max(2, cellsPerPeMax);
+        final int stateAddrBits = bitsFor(stateDepth);
+        final int rowBits = bitsFor(4 * cellsPerPeMax);
+        final int peepBits = bitsFor(3 * cellsPerPeMax);
+        // ages t0 + k are the steps at t = k of the schedule in the class comment; the last one,
+        // the m write, is at t = 14
+        final int t0 = latency + 2;
+        final int lastAge = t0 + 14;
+        final int slots = (lastAge + 1) / CYCLES_PER_CELL + 1;
+
+        biasWriteValid = inBool("bias_write_valid");
+        biasWriteAddr = inUInt("bias_write_addr", rowBits);
+        biasWriteData = inSInt("bias_write_data", actBits);
+        peepWriteValid = inBool("peep_write_valid");
+        peepWriteAddr = inUInt("peep_write_addr", peepBits);
+        peepWriteData = inSInt("peep_write_data", actBits);
+        resetState = inBool("reset_state");
+        start = inBool("start");
+        cells = inUInt("cells", cellBits);
+        fracShift = inUInt("frac_shift", fracShiftBits);
+        ready = outBool("ready");
+        done = outBool("done");
+        accReadRow = outUInt("acc_read_row", rowBits);
+        List<SInt> accValues = new ArrayList<>();
+        for (int ch = 0; ch < channels; ch++) {
+            accValues.add(inSInt("acc_read_value_" + ch, accBits));
+        }
+        accReadValue = List.copyOf(accValues);
+        mReadAddr = inUInt("m_read_addr", stateAddrBits);
+        List<SInt> mValues = new ArrayList<>();
+        for (int ch = 0; ch < channels; ch++) {
+            mValues.add(outSInt("m_read_value_" + ch, actBits));
+        }
+        mReadValue = List.copyOf(mValues);
+
+        // ---- control: idle, clearing the cell state, or running the schedule ----
+        running = regInit("running", bool(), boolConst(false));
+        Bool clearing = regInit("clearing", bool(), boolConst(false));
+        UInt clearAddr = reg("clear_addr", uint(stateAddrBits));
+        Bool idle = named("idle", not(or(running, clearing)));
+        Bool clearNow = named("clear_now", and(resetState, idle));
+        Bool startNow = named("start_now", and(and(start, idle), not(resetState)));
+        assign(ready, idle);
+
+        when(clearNow, () -> {
+            assign(clearing, boolConst(true));
+            assign(clearAddr, uintConst(0, stateAddrBits));
+        });
+        when(clearing, () -> {
+            assign(clearAddr, add(clearAddr, uintConst(1, stateAddrBits)));
+            when(equal(clearAddr, uintConst(stateDepth - 1, stateAddrBits)),
+                    () -> assign(clearing, boolConst(false)));
+        });
+
+        UInt cellsQ = reg("cells_q", uint(cellBits));
+        UInt shiftQ = reg("frac_shift_q", uint(fracShiftBits));
+        UInt offset1 = reg("gate_offset_1", uint(rowBits));
+        UInt offset2 = reg("gate_offset_2", uint(rowBits));
+        UInt offset3 = reg("gate_offset_3", uint(rowBits));
+        UInt offset0 = uintConst(0, rowBits);
+        phase = reg("phase", uint(bitsFor(CYCLES_PER_CELL)));
+        for (int d = 0; d < slots; d++) {
+            slotCell.add(reg("slot_cell_" + d, uint(d == 0 ? cellBits : stateAddrBits)));
+            slotValid.add(regInit("slot_valid_" + d, bool(), boolConst(false)));
+        }
+
+        when(startNow, () -> {
+            UInt wide = cells.resize(rowBits);
+            UInt twice = shiftLeft(cells, 1).resize(rowBits);
+            assign(running, boolConst(true));
+            assign(cellsQ, cells);
+            assign(shiftQ, fracShift);
+            assign(offset1, wide);
+            assign(offset2, twice);
+            assign(offset3, add(wide, twice));
+            assign(phase, uintConst(0, phase.getWidth()));
+            assign(slotCell.get(0), uintConst(0, cellBits));
+            assign(slotValid.get(0), not(equal(cells, uintConst(0, cellBits))));
+            for (int d = 1; d < slots; d++) {
+                assign(slotValid.get(d), boolConst(false));
+            }
+        });
+
+        Bool earlierSlotsIdle = not(slotValid.get(0));
+        for (int d = 1; d < slots - 1; d++) {
+            earlierSlotsIdle = and(earlierSlotsIdle, not(slotValid.get(d)));
+        }
+        Bool finish = named("finish", and(at(lastAge), earlierSlotsIdle));
+        Bool endOfPeriod = equal(phase, uintConst(CYCLES_PER_CELL - 1, phase.getWidth()));
+        when(running, () -> {
+            assign(phase, mux(endOfPeriod, uintConst(0, phase.getWidth()), add(phase, uintConst(1, phase.getWidth()))));
+            when(endOfPeriod, () -> {
+                UInt nextCell = add(slotCell.get(0), uintConst(1, cellBits));
+                assign(slotCell.get(0), nextCell);
+                assign(slotValid.get(0), and(slotValid.get(0), lessThan(nextCell, cellsQ)));
+                for (int d = 1; d < slots; d++) {
+                    assign(slotCell.get(d), slotCell.get(d - 1).resize(stateAddrBits));
+                    assign(slotValid.get(d), slotValid.get(d - 1));
+                }
+            });
+            when(finish, () -> assign(running, boolConst(false)));
+        });
+        assign(done, regNext("done_q", finish, boolConst(false)));
+
+        // ---- addresses: accumulator rows, bias and peephole words, cell state ----
+        UInt accRow = reg("acc_row", uint(rowBits));
+        assign(accReadRow, accRow);
+        loadRow(accRow, -1, offset2);
+        loadRow(accRow, 0, offset1);
+        loadRow(accRow, 1, offset0);
+        loadRow(accRow, 2, offset3);
+
+        // the bias and peephole words appear exactly when the adder or the multiplier takes them
+        // at t (address register loaded at t - 2, RAM output register at t - 1)
+        UInt biasAddr = reg("bias_addr", uint(rowBits));
+        loadRow(biasAddr, t0 - 2, offset2);
+        loadRow(biasAddr, t0, offset1);
+        loadRow(biasAddr, t0 + 1, offset0);
+        loadRow(biasAddr, t0 + 8, offset3);
+
+        UInt peepAddr = reg("peep_addr", uint(peepBits));
+        loadRow(peepAddr, t0 - 2, offset1);
+        loadRow(peepAddr, t0 - 1, offset0);
+        loadRow(peepAddr, t0 + 6, offset2);
+
+        UInt stateReadAddr = reg("state_read_addr", uint(stateAddrBits));
+        when(at(latency - 1), () -> assign(stateReadAddr, cellAt(latency - 1).resize(stateAddrBits)));
+
+        // every RAM gets its read port before its write port: SpinalHDL then names the read port's
+        // unused placeholder wire _zz_<ram>_port, the name the Verilator waivers expect
+        Mem<SInt> biasRam = ram("bias_ram", hardType(() -> sint(actBits)), 4 * cellsPerPeMax);
+        SInt bias = named("bias", readSync(biasRam, biasAddr));
+        write(biasRam, biasWriteAddr, biasWriteData, biasWriteValid);
+        Mem<SInt> peepRam = ram("peep_ram", hardType(() -> sint(actBits)), 3 * cellsPerPeMax);
+        SInt peep = named("peep", readSync(peepRam, peepAddr));
+        write(peepRam, peepWriteAddr, peepWriteData, peepWriteValid);
+
+        int cAge = t0 + 8;
+        UInt cWriteAddr = named("c_write_addr",
+                mux(clearing, clearAddr, cellAt(cAge).resize(stateAddrBits)));
+        Bool cWrite = named("c_write", or(clearing, and(at(cAge), validAt(cAge))));
+        UInt mWriteAddr = named("m_write_addr", cellAt(lastAge).resize(stateAddrBits));
+        Bool mWrite = named("m_write", and(at(lastAge), validAt(lastAge)));
+        Bool tanhLookup = named("tanh_lookup", or(at(t0 + 1), at(t0 + 8)));
+
+        long[] tables = new long[2 * arithmetic.sigmoid().length];
+        System.arraycopy(arithmetic.sigmoid(), 0, tables, 0, arithmetic.sigmoid().length);
+        System.arraycopy(arithmetic.tanh(), 0, tables, arithmetic.sigmoid().length, arithmetic.tanh().length);
+
+        // ---- the datapath of each channel ----
+        for (int ch = 0; ch < channels; ch++) {
+            String n = "_" + ch;
+
+            // z = sat(round(acc >> frac_shift)), computed as ((2 acc >> shift) + 1) >> 1
+            SInt shifted = regNext("acc_shifted" + n, shiftRight(shiftLeft(accReadValue.get(ch), 1), shiftQ));
+            SInt z = named("z" + n, saturate(shiftKeepingWidth(add(shifted.resize(accBits + 2),
+                    sintConst(1, accBits + 2)), 1), actBits));
+            SInt zG = loadAt("z_g" + n, latency + 1, z);
+            SInt zF = loadAt("z_f" + n, latency + 2, z);
+            SInt zI = loadAt("z_i" + n, latency + 3, z);
+            SInt zO = loadAt("z_o" + n, latency + 4, z);
+
+            Mem<SInt> stateRam = ram("c_ram" + n, hardType(() -> sint(actBits)), stateDepth);
+            SInt cOld = loadAt("c_old" + n, latency + 1, readSync(stateRam, stateReadAddr));
+
+            LookupRom rom = child("activation_rom" + n,
+                    new LookupRom("ActivationRom", tables, actBits, lutIndexBits(arithmetic) + 1));
+            SInt looked = rom.value;
+            SInt gateG = loadAt("gate_g" + n, t0 + 2, looked);
+            SInt tanhC = loadAt("tanh_c" + n, t0 + 9, looked);
+
+            // the multiplier: operands at t, product register at t + 1, rounded product read at t + 2
+            int sumBits = actBits + 2;
+            SInt sum = reg("sum" + n, sint(sumBits));
+            SInt cNext = named("c_next" + n, saturate(sum, actBits));
+            SInt mulA = reg("mul_a" + n, sint(actBits));
+            SInt mulB = reg("mul_b" + n, sint(actBits));
+            loadOperands(mulA, mulB, t0, peep, cOld);
+            loadOperands(mulA, mulB, t0 + 1, peep, cOld);
+            loadOperands(mulA, mulB, t0 + 4, looked, cOld);
+            loadOperands(mulA, mulB, t0 + 5, looked, gateG);
+            loadOperands(mulA, mulB, t0 + 8, peep, cNext);
+            loadOperands(mulA, mulB, t0 + 12, looked, tanhC);
+            int productBits = 2 * actBits + 1;
+            SInt product = regNext("product" + n, add(mul(mulA, mulB).resize(productBits),
+                    sintConst(1L << (arithmetic.actFracBits() - 1), productBits)));
+            SInt rounded = named("product_rounded" + n,
+                    saturate(shiftKeepingWidth(product, arithmetic.actFracBits()), actBits));
+
+            // the adder: sum = x + y + w, exact; read in the next cycle
+            SInt x = named("sum_x" + n, sint(sumBits));
+            SInt y = named("sum_y" + n, sint(actBits));
+            SInt w = named("sum_w" + n, sint(actBits));
+            assign(x, sintConst(0, sumBits));
+            assign(y, sintConst(0, actBits));
+            assign(w, sintConst(0, actBits));
+            when(at(t0), () -> {
+                assign(x, zG.resize(sumBits));
+                assign(y, bias);
+            });
+            when(at(t0 + 2), () -> {
+                assign(x, zF.resize(sumBits));
+                assign(y, bias);
+                assign(w, rounded);
+            });
+            when(at(t0 + 3), () -> {
+                assign(x, zI.resize(sumBits));
+                assign(y, bias);
+                assign(w, rounded);
+            });
+            when(at(t0 + 6), () -> assign(w, rounded));
+            when(at(t0 + 7), () -> {
+                assign(x, sum);
+                assign(w, rounded);
+            });
+            when(at(t0 + 10), () -> {
+                assign(x, zO.resize(sumBits));
+                assign(y, bias);
+                assign(w, rounded);
+            });
+            assign(sum, add(add(x, y.resize(sumBits)), w.resize(sumBits)));
+
+            assign(rom.index, concat(tanhLookup, lutIndex(sum, arithmetic)));
+
+            write(stateRam, cWriteAddr, mux(clearing, sintConst(0, actBits), cNext), cWrite);
+            Mem<SInt> outputRam = ram("m_ram" + n, hardType(() -> sint(actBits)), stateDepth);
+            assign(mReadValue.get(ch), readSync(outputRam, mReadAddr));
+            write(outputRam, mWriteAddr, rounded, mWrite);
+        }
+    }
+
+    /** True in the cycles where a cell of age {@code age} is in the schedule (valid or not). */
+    private Bool at(int age) {
+        int step = age + 1;
+        return and(running, equal(phase, uintConst(step % CYCLES_PER_CELL, phase.getWidth())));
+    }
+
+    /** The cell whose age is {@code age} in the cycles {@link #at} selects. */
+    private UInt cellAt(int age) {
+        return slotCell.get((age + 1) / CYCLES_PER_CELL);
+    }
+
+    /** Whether the cell {@link #cellAt} names is one of the run's cells. */
+    private Bool validAt(int age) {
+        return slotValid.get((age + 1) / CYCLES_PER_CELL);
+    }
+
+    /** At age {@code age}, loads {@code address} with row cell + offset (truncated to its width). */
+    private void loadRow(UInt address, int age, UInt offset) {
+        UInt row = add(cellAt(age).resize(offset.getWidth()), offset);
+        when(at(age), () -> assign(address, row.resize(address.getWidth())));
+    }
+
+    /** A register named {@code name} that loads {@code source} at age {@code age} and holds otherwise. */
+    private SInt loadAt(String name, int age, SInt source) {
+        SInt register = reg(name, sint(source.getWidth()));
+        when(at(age), () -> assign(register, source));
+        return register;
+    }
+
+    private void loadOperands(SInt mulA, SInt mulB, int age, SInt a, SInt b) {
+        when(at(age), () -> {
+            assign(mulA, a);
+            assign(mulB, b);
+        });
+    }
+
+    /** {@code value} clamped to the signed range of {@code bits} bits (bits &lt;= its width). */
+    private static SInt saturate(SInt value, int bits) {
+        int width = value.getWidth();
+        if (width == bits) {
+            return value;
+        }
+        long max = (1L << (bits - 1)) - 1;
+        long min = -(1L << (bits - 1));
+        return mux(greaterThan(value, sintConst(max, width)), sintConst(max, bits),
+                mux(lessThan(value, sintConst(min, width)), sintConst(min, bits), value.resize(bits)));
+    }
+
+    /** The table index of {@code value}: clamp((value + R 2^F) &gt;&gt; s, 0, E-1). */
+    private static UInt lutIndex(SInt value, Arithmetic arithmetic) {
+        int indexBits = lutIndexBits(arithmetic);
+        int entries = arithmetic.sigmoid().length;
+        int width = value.getWidth() + 1;
+        SInt biased = add(value.resize(width), sintConst(arithmetic.lutInputOffsetRaw(), width));
+        SInt scaled = shiftKeepingWidth(biased, arithmetic.lutStepShift());
+        return mux(lessThan(scaled, sintConst(0, width)), uintConst(0, indexBits),
+                mux(greaterThan(scaled, sintConst(entries - 1, width)), uintConst(entries - 1, indexBits),
+                        scaled.resize(indexBits).asUInt()));
+    }
+
+    /**
+     * Arithmetic {@code value >> n}, as wide as {@code value}: every bit of {@code value} stays
+     * used, so the Verilog lints clean where a narrowing slice of an intermediate would not.
+     */
+    private static SInt shiftKeepingWidth(SInt value, int n) {
+        return n == 0 ? value : shiftRight(value, uintConst(n, bitsFor(n + 1)));
+    }
+
+    private static int lutIndexBits(Arithmetic arithmetic) {
+        return Integer.numberOfTrailingZeros(arithmetic.sigmoid().length);
+    }
+
+    /** Bits of an address into {@code words} words (at least 1). */
+    private static int bitsFor(int words) {
+        return Math.max(1, 32 - Integer.numberOfLeadingZeros(words - 1));
+    }
+
+    private static String validated(int channels, int cellsPerPeMax, int accBits, int fracShiftBits,
+                                    int accReadLatency, Arithmetic a) {
+        String name = "Elementwise";
+        check(channels >= 1 && channels <= 64, name + ": channels " + channels + " is outside 1..64");
+        check(cellsPerPeMax >= 1 && cellsPerPeMax <= 65536,
+                name + ": cellsPerPeMax " + cellsPerPeMax + " is outside 1..65536");
+        check(a.actBits() >= 4 && a.actBits() <= 24, name + ": actBits " + a.actBits() + " is outside 4..24");
+        check(a.actFracBits() >= 1 && a.actFracBits() <= a.actBits() - 2,
+                name + ": actFracBits " + a.actFracBits() + " is outside 1.." + (a.actBits() - 2));
+        check(accBits >= a.actBits() && accBits <= 62,
+                name + ": accBits " + accBits + " is outside " + a.actBits() + "..62");
+        check(fracShiftBits >= 1 && fracShiftBits <= 6, name + ": fracShiftBits " + fracShiftBits + " is outside 1..6");
+        check(accReadLatency >= 0 && accReadLatency <= 32,
+                name + ": accReadLatency " + accReadLatency + " is outside 0..32");
+        int entries = a.sigmoid().length;
+        check(Integer.bitCount(entries) == 1 && entries >= 2 && entries <= 1 << 19,
+                name + ": the tables have " + entries + " entries; need a power of two in 2..2^19");
+        check(a.tanh().length == entries,
+                name + ": the tanh table has " + a.tanh().length + " entries, the sigmoid table " + entries);
+        check(a.lutInputOffsetRaw() >= 1 && a.lutInputOffsetRaw() <= 1L << (a.actBits() - 1),
+                name + ": lutInputOffsetRaw " + a.lutInputOffsetRaw() + " is outside 1..2^(actBits-1)");
+        check(a.lutStepShift() >= 0 && a.lutStepShift() < a.actBits()
+                        && (long) entries << a.lutStepShift() == 2 * a.lutInputOffsetRaw(),
+                name + ": E 2^lutStepShift = " + entries + " * 2^" + a.lutStepShift()
+                        + " must equal 2 lutInputOffsetRaw = " + 2 * a.lutInputOffsetRaw());
+        return name;
+    }
+
+    private static void check(boolean ok, String message) {
+        if (!ok) {
+            throw new EsegenException(message);
+        }
+    }
+}

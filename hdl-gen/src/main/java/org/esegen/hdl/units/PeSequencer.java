@@ -1,0 +1,232 @@
+package org.esegen.hdl.units;
+
+import static org.esegen.hdl.spinal.Hdl.add;
+import static org.esegen.hdl.spinal.Hdl.and;
+import static org.esegen.hdl.spinal.Hdl.assign;
+import static org.esegen.hdl.spinal.Hdl.bits;
+import static org.esegen.hdl.spinal.Hdl.bool;
+import static org.esegen.hdl.spinal.Hdl.child;
+import static org.esegen.hdl.spinal.Hdl.connect;
+import static org.esegen.hdl.spinal.Hdl.equal;
+import static org.esegen.hdl.spinal.Hdl.hardType;
+import static org.esegen.hdl.spinal.Hdl.inBool;
+import static org.esegen.hdl.spinal.Hdl.inUInt;
+import static org.esegen.hdl.spinal.Hdl.named;
+import static org.esegen.hdl.spinal.Hdl.not;
+import static org.esegen.hdl.spinal.Hdl.or;
+import static org.esegen.hdl.spinal.Hdl.outBool;
+import static org.esegen.hdl.spinal.Hdl.outSInt;
+import static org.esegen.hdl.spinal.Hdl.outUInt;
+import static org.esegen.hdl.spinal.Hdl.reg;
+import static org.esegen.hdl.spinal.Hdl.regInit;
+import static org.esegen.hdl.spinal.Hdl.sint;
+import static org.esegen.hdl.spinal.Hdl.slaveStream;
+import static org.esegen.hdl.spinal.Hdl.slice;
+import static org.esegen.hdl.spinal.Hdl.streamFifo;
+import static org.esegen.hdl.spinal.Hdl.sub;
+import static org.esegen.hdl.spinal.Hdl.uint;
+import static org.esegen.hdl.spinal.Hdl.uintConst;
+import static org.esegen.hdl.spinal.Hdl.when;
+
+import java.util.List;
+
+import org.esegen.EsegenException;
+import org.esegen.hdl.spinal.Hdl.FifoPorts;
+import org.esegen.hdl.spinal.JavaComponent;
+import spinal.core.Bits;
+import spinal.core.Bool;
+import spinal.core.SInt;
+import spinal.core.UInt;
+import spinal.lib.Stream;
+
+/**
+ * The control of one PE, shared by its {@code channels} {@link AccumulatorLane}s (children
+ * {@code lane_0}, {@code lane_1}, ...): it walks one sparse matrix column by column and issues one
+ * MAC per stored entry to every lane, as {@code GoldenModel.spmv} does for one PE.
+ *
+ * <p><b>Inputs.</b> Columns arrive on stream {@code column} into the activation queue
+ * ({@code column_queue}, a StreamFifo of actQueueDepth words), entries on stream {@code entry}
+ * into the entry FIFO ({@code entry_fifo}, entryFifoDepth words). Payload packing:
+ * <ul>
+ *   <li>{@code column_payload}, ptrBits + channels * actBits bits: the column's entry count
+ *       (UInt) in bits [0, ptrBits), the activation of channel ch (SInt, two's complement) in bits
+ *       [ptrBits + ch * actBits, ptrBits + (ch + 1) * actBits);</li>
+ *   <li>{@code entry_payload}, weightBits + indexBits bits: the weight (SInt) in bits
+ *       [0, weightBits), the relative index (UInt) in bits [weightBits, weightBits + indexBits),
+ *       as the entry lanes of the DDR image.</li>
+ * </ul>
+ *
+ * <p><b>Per matrix.</b> {@code start} (a one-cycle pulse) clears every lane's accumulators, latches
+ * {@code column_count}, resets the consumed-column counter and leaves drain mode; no entry or
+ * column is taken in the start cycle. Then for each of the column_count columns the PE pops the
+ * column, pops its {@code count} entries and, for each, decodes the local row (row = previous row +
+ * index + 1, previous row = -1 at the start of each column, modulo 2^log2Up(accWords)) and issues
+ * acc[row] = sat(acc[row] + weight * activation of the column) on every lane. Padding entries
+ * (weight 0) are issued like any other. Once all column_count columns are consumed the PE is in
+ * drain mode: it pops and discards every entry (the filler lanes of the shared entry rows) until
+ * the next {@code start}. Entries of the next matrix must therefore not be pushed before its start.
+ *
+ * <p><b>Throughput.</b> One entry per cycle whenever the entry FIFO has one, also across column
+ * boundaries (the next column is popped in the cycle the current column's last entry is taken). A
+ * column with count 0 costs one cycle (its pop) and no entry. Push to pop through either FIFO
+ * takes two cycles. Each FIFO passes one word per cycle when its depth is 1 or at least 3; a depth
+ * of 2 passes only two words every three cycles (a word is counted from its push until it leaves
+ * the FIFO's output register).
+ *
+ * <p><b>Outputs.</b>
+ * <ul>
+ *   <li>{@code done}: all column_count columns consumed, no MAC in flight in the lanes and the
+ *       entry FIFO empty (so the drain of the matrix's filler is finished once every entry row has
+ *       been pushed). Valid from the cycle after start; high after reset. The accumulators are
+ *       complete and readable when done is high.</li>
+ *   <li>{@code read_row} in, {@code read_value_<ch>} out (SInt accBits): the lanes' read port,
+ *       latency 1 (row sampled at edge t, value valid after it until edge t+1), 0 for rows the
+ *       matrix did not touch; use only while done is high.</li>
+ *   <li>{@code mac_cycles} (UInt 32): cycles since reset in which an entry of a column was taken
+ *       (padding included, drain not counted); wraps at 2^32.</li>
+ *   <li>{@code stall_empty_entry}: high in each cycle a column with entries left is current but
+ *       the entry FIFO has no entry to give.</li>
+ * </ul>
+ *
+ * <p><b>Latency.</b> An entry popped in cycle t is in the accumulators after the edge ending cycle
+ * t+2 (the lanes' MAC latency); done rises in cycle t+3 after the last entry is popped in cycle t
+ * (if the entry FIFO is empty by then).
+ */
+public final class PeSequencer extends JavaComponent {
+    /** Width of {@code column_count}: a matrix has at most 2^16 - 1 columns. */
+    public static final int COLUMN_COUNT_BITS = 16;
+
+    public final Stream<Bits> column;
+    public final Stream<Bits> entry;
+    public final Bool start;
+    public final UInt columnCount;
+    public final Bool done;
+    public final UInt readRow;
+    public final List<SInt> readValues;
+    public final UInt macCycles;
+    public final Bool stallEmptyEntry;
+
+    /**
+     * @param channels       C, accumulator lanes sharing this control, 1..64
+     * @param weightBits     signed weight width (see {@link AccumulatorLane})
+     * @param indexBits      relative index width, 1..16
+     * @param actBits        signed activation width (see {@link AccumulatorLane})
+     * @param accBits        signed accumulator width (see {@link AccumulatorLane})
+     * @param accWords       accumulator words per lane (local rows), 2..65536
+     * @param ptrBits        width of a column's entry count, 1..32
+     * @param actQueueDepth  activation queue depth, 1..4096
+     * @param entryFifoDepth entry FIFO depth, 2..65536
+     * @throws EsegenException if a parameter is out of range
+     */
+    public PeSequencer(int channels, int weightBits, int indexBits, int actBits, int accBits, int accWords,
+                       int ptrBits, int actQueueDepth, int entryFifoDepth) {
+        super(validated(channels, indexBits, ptrBits, actQueueDepth, entryFifoDepth));
+        int rowBits = AccumulatorLane.rowBits(accWords);
+        int columnBits = ptrBits + channels * actBits;
+        int entryBits = weightBits + indexBits;
+
+        column = slaveStream("column", hardType(() -> bits(columnBits)));
+        entry = slaveStream("entry", hardType(() -> bits(entryBits)));
+        start = inBool("start");
+        columnCount = inUInt("column_count", COLUMN_COUNT_BITS);
+        done = outBool("done");
+        readRow = inUInt("read_row", rowBits);
+        SInt[] values = new SInt[channels];
+        for (int ch = 0; ch < channels; ch++) {
+            values[ch] = outSInt("read_value_" + ch, accBits);
+        }
+        readValues = List.of(values);
+        macCycles = outUInt("mac_cycles", 32);
+        stallEmptyEntry = outBool("stall_empty_entry");
+
+        FifoPorts<Bits> queue = streamFifo("column_queue", hardType(() -> bits(columnBits)), actQueueDepth);
+        connect(queue.push(), column);
+        FifoPorts<Bits> entries = streamFifo("entry_fifo", hardType(() -> bits(entryBits)), entryFifoDepth);
+        connect(entries.push(), entry);
+        Bits columnWord = queue.pop().payload();
+        Bits entryWord = entries.pop().payload();
+        UInt count = named("count", slice(columnWord, 0, ptrBits).asUInt());
+        SInt weight = named("weight", slice(entryWord, 0, weightBits).asSInt());
+        UInt index = named("index", slice(entryWord, weightBits, indexBits).asUInt());
+
+        UInt columnsTotal = regInit("columns_total", uint(COLUMN_COUNT_BITS), uintConst(0, COLUMN_COUNT_BITS));
+        UInt columnsTaken = regInit("columns_taken", uint(COLUMN_COUNT_BITS), uintConst(0, COLUMN_COUNT_BITS));
+        UInt remaining = regInit("remaining", uint(ptrBits), uintConst(0, ptrBits));
+        UInt rowBase = reg("row_base", uint(rowBits));
+        SInt[] activations = new SInt[channels];
+        for (int ch = 0; ch < channels; ch++) {
+            activations[ch] = reg("activation_" + ch, sint(actBits));
+        }
+        UInt macCount = regInit("mac_count", uint(32), uintConst(0, 32));
+
+        Bool columnActive = named("column_active", not(equal(remaining, uintConst(0, ptrBits))));
+        Bool allTaken = named("all_taken", equal(columnsTaken, columnsTotal));
+        Bool drain = named("drain", and(allTaken, not(columnActive)));
+        Bool macFire = named("mac_fire", and(and(entries.pop().valid(), columnActive), not(start)));
+        Bool lastEntry = named("last_entry", equal(remaining, uintConst(1, ptrBits)));
+        Bool columnReady = named("column_ready", and(and(not(start), not(allTaken)),
+                or(not(columnActive), and(lastEntry, macFire))));
+        Bool columnFire = named("column_fire", and(columnReady, queue.pop().valid()));
+        assign(queue.pop().ready(), columnReady);
+        assign(entries.pop().ready(), and(not(start), or(columnActive, drain)));
+
+        // row = previous row + index + 1; row_base holds previous row + 1 (0 at a column's start)
+        UInt row = named("row", add(rowBase, index.resize(rowBits)));
+
+        when(start, () -> {
+            assign(columnsTotal, columnCount);
+            assign(columnsTaken, uintConst(0, COLUMN_COUNT_BITS));
+            assign(remaining, uintConst(0, ptrBits));
+        }).elseWhen(columnFire, () -> {
+            assign(columnsTaken, add(columnsTaken, uintConst(1, COLUMN_COUNT_BITS)));
+            assign(remaining, count);
+            assign(rowBase, uintConst(0, rowBits));
+            for (int ch = 0; ch < channels; ch++) {
+                assign(activations[ch], slice(columnWord, ptrBits + ch * actBits, actBits).asSInt());
+            }
+        }).elseWhen(macFire, () -> {
+            assign(remaining, sub(remaining, uintConst(1, ptrBits)));
+            assign(rowBase, add(row, uintConst(1, rowBits)));
+        });
+        when(macFire, () -> assign(macCount, add(macCount, uintConst(1, 32))));
+
+        AccumulatorLane[] lanes = new AccumulatorLane[channels];
+        for (int ch = 0; ch < channels; ch++) {
+            lanes[ch] = child("lane_" + ch, new AccumulatorLane(weightBits, actBits, accBits, accWords));
+            assign(lanes[ch].clear, start);
+            assign(lanes[ch].macValid, macFire);
+            assign(lanes[ch].macRow, row);
+            assign(lanes[ch].macWeight, weight);
+            assign(lanes[ch].macAct, activations[ch]);
+            assign(lanes[ch].readRow, readRow);
+            assign(values[ch], lanes[ch].readValue);
+        }
+        Bool anyBusy = lanes[0].busy;
+        for (int ch = 1; ch < channels; ch++) {
+            anyBusy = or(anyBusy, lanes[ch].busy);
+        }
+        Bool lanesBusy = named("lanes_busy", bool());
+        assign(lanesBusy, anyBusy);
+        Bool entryFifoEmpty = named("entry_fifo_empty",
+                equal(entries.occupancy(), uintConst(0, entries.occupancy().getWidth())));
+        assign(done, and(and(drain, not(lanesBusy)), entryFifoEmpty));
+        assign(macCycles, macCount);
+        assign(stallEmptyEntry, and(columnActive, not(entries.pop().valid())));
+    }
+
+    private static String validated(int channels, int indexBits, int ptrBits, int actQueueDepth, int entryFifoDepth) {
+        String name = "PeSequencer";
+        check(name, "channels", channels, 1, 64);
+        check(name, "indexBits", indexBits, 1, 16);
+        check(name, "ptrBits", ptrBits, 1, 32);
+        check(name, "actQueueDepth", actQueueDepth, 1, 4096);
+        check(name, "entryFifoDepth", entryFifoDepth, 2, 65536);
+        return name;
+    }
+
+    private static void check(String name, String field, int value, int min, int max) {
+        if (value < min || value > max) {
+            throw new EsegenException(name + ": " + field + " " + value + " is outside " + min + ".." + max);
+        }
+    }
+}

@@ -1,0 +1,404 @@
+package org.esegen.hdl;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Random;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import java.util.stream.Collectors;
+import java.util.stream.IntStream;
+
+import org.esegen.config.AcceleratorConfig;
+import org.esegen.config.Presets;
+import org.esegen.fixed.FixedFormat;
+import org.esegen.golden.ElementwiseTwin;
+import org.esegen.hdl.spinal.VerilogEmitter;
+import org.esegen.hdl.units.Elementwise;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
+
+/**
+ * Emits {@link Elementwise}, lints it with Verilator and simulates it under Icarus: a generated
+ * testbench loads random biases and peepholes, plays the PE's accumulator read port with the
+ * configured latency from random accumulator contents (typical values and values that saturate),
+ * and for each cell count clears the cell state (or presets it near the saturation limits) and
+ * runs several frames with c carried over and random frac shifts, then dumps every c and m; each
+ * must equal {@link ElementwiseTwin} bit for bit, and {@code done} and {@code ready} must come
+ * exactly when the Javadoc says. Tiny and ESE presets (16-bit activations, F = 11, 256 and 2048
+ * table entries) and an 8-bit one (F = 4, 64 entries), with 1 and 2 channels.
+ */
+class ElementwiseTest {
+    private static final int FRAC_SHIFT_BITS = 5;
+    private static final int FRAMES = 3;
+    private static final int[] CELL_COUNTS = {1, 3, 4, 7};
+
+    @TempDir
+    Path dir;
+
+    @ParameterizedTest(name = "{0}: {1} channel(s), accReadLatency {2}, cpp {3}, seed {4}")
+    @CsvSource({
+            "tiny,  1, 1, 7, 101",
+            "tiny,  2, 2, 8, 102",
+            "ese,   1, 3, 8, 103",
+            "ese,   2, 0, 7, 104",
+            "8-bit, 1, 2, 7, 105",
+            "8-bit, 2, 1, 8, 106",
+            "tiny,  1, 4, 1, 107"})
+    void everyCellAndOutputMatchesTheGoldenTwin(String preset, int channels, int latency, int cellsPerPeMax, long seed)
+            throws Exception {
+        System.out.println("ElementwiseTest " + preset + " channels " + channels + " latency " + latency
+                + " cpp " + cellsPerPeMax + " seed " + seed);
+        AcceleratorConfig config = config(preset);
+        int accBits = config.pe().accBits();
+        Elementwise.Arithmetic arithmetic = Elementwise.Arithmetic.of(config);
+        Path verilog = VerilogEmitter.emit(dir, "Elementwise",
+                () -> new Elementwise(channels, cellsPerPeMax, accBits, FRAC_SHIFT_BITS, latency, arithmetic)).get(0);
+
+        Tools.assumeOnPath("verilator");
+        Tools.runOk(dir, "verilator", "--lint-only", "-Wall", "-Wno-DECLFILENAME",
+                Tools.verilatorWaivers().toString(), verilog.toString());
+
+        Scenario scenario = new Scenario(config, channels, accBits, latency, cellsPerPeMax, new Random(seed));
+        List<String> printed = Tools.simulate(dir, scenario.bench(dir), List.of(verilog));
+        List<String> expected = scenario.expected();
+        List<String> actual = printed.stream()
+                .filter(line -> line.startsWith("c ") || line.startsWith("m ") || line.startsWith("cycles ")
+                        || line.startsWith("clear ") || line.startsWith("error"))
+                .toList();
+        for (int i = 0; i < Math.min(expected.size(), actual.size()); i++) {
+            assertEquals(expected.get(i), actual.get(i), "line " + i + " of the dump (frame, channel, cell, value)");
+        }
+        assertEquals(expected.size(), actual.size(), "lines in the dump");
+    }
+
+    @Test
+    void eseSizedUnitMapsItsMultiplierToOneDsp48e2AndItsTablesToBlockRam() throws Exception {
+        Tools.assumeOnPath("yosys");
+        Elementwise.Arithmetic arithmetic = Elementwise.Arithmetic.of(Presets.get("ese"));
+        Path verilog = VerilogEmitter.emit(dir, "Elementwise",
+                () -> new Elementwise(1, 32, 32, FRAC_SHIFT_BITS, 2, arithmetic)).get(0);
+
+        Tools.runOk(dir, "yosys", "-q", "-p", "read_verilog " + verilog
+                + "; synth_xilinx -family xcu -top Elementwise; tee -q -o stat.txt stat");
+        String stat = Files.readString(dir.resolve("stat.txt"));
+        String total = stat.substring(stat.indexOf("=== design hierarchy ==="));
+
+        assertEquals(1, cellCount(total, "DSP48E2"), total);
+        assertTrue(cellCount(total, "RAMB36E2") + cellCount(total, "RAMB18E2") >= 1, total);
+    }
+
+    private static int cellCount(String stat, String cell) {
+        Matcher count = Pattern.compile("(?m)^\\s+" + cell + "\\s+(\\d+)\\s*$").matcher(stat);
+        return count.find() ? Integer.parseInt(count.group(1)) : 0;
+    }
+
+    private static AcceleratorConfig config(String preset) {
+        return switch (preset) {
+            case "tiny" -> Presets.get("tiny");
+            case "ese" -> Presets.get("ese");
+            case "8-bit" -> Presets.DEFAULT.with(Map.of("actBits", 8, "actFracBits", 4, "lutEntries", 64,
+                    "lutInputRange", 4, "weightBits", 8, "accBits", 20));
+            default -> throw new IllegalArgumentException(preset);
+        };
+    }
+
+    /** One run of the unit: the values the bench plays and what it must print. */
+    private static final class Scenario {
+        private final AcceleratorConfig config;
+        private final FixedFormat act;
+        private final int channels;
+        private final int accBits;
+        private final int latency;
+        private final int cellsPerPeMax;
+        private final Random random;
+        private final long[] bias;
+        private final long[] peep;
+        /** Frames in bench order: cell count, frac shift, accumulators [channel][row]. */
+        private final List<Frame> frames = new ArrayList<>();
+
+        /**
+         * One frame. Before it, {@code reset_state} when {@code resetStateFirst}; else, when
+         * {@code presetC} is not null, the bench writes it into the c RAMs (through the hierarchy)
+         * to reach cell states, and saturations, that a few frames from zero never reach.
+         */
+        private record Frame(int cells, int fracShift, long[][] acc, boolean resetStateFirst, long[][] presetC) {
+        }
+
+        Scenario(AcceleratorConfig config, int channels, int accBits, int latency, int cellsPerPeMax, Random random) {
+            this.config = config;
+            this.act = config.activationFormat();
+            this.channels = channels;
+            this.accBits = accBits;
+            this.latency = latency;
+            this.cellsPerPeMax = cellsPerPeMax;
+            this.random = random;
+            this.bias = IntStream.range(0, 4 * cellsPerPeMax).mapToLong(i -> activation()).toArray();
+            this.peep = IntStream.range(0, 3 * cellsPerPeMax).mapToLong(i -> activation()).toArray();
+            for (int group = 0; group < CELL_COUNTS.length; group++) {
+                int count = Math.min(CELL_COUNTS[group], cellsPerPeMax);
+                boolean preset = group % 2 == 1;
+                for (int f = 0; f < FRAMES; f++) {
+                    int fracShift = f == 0 ? 0 : random.nextInt(31);
+                    long[][] acc = new long[channels][4 * count];
+                    for (long[] channel : acc) {
+                        for (int r = 0; r < channel.length; r++) {
+                            channel[r] = accumulator(fracShift);
+                        }
+                    }
+                    long[][] presetC = null;
+                    if (preset && f == 0) {
+                        presetC = new long[channels][count];
+                        for (long[] channel : presetC) {
+                            for (int l = 0; l < count; l++) {
+                                channel[l] = random.nextBoolean() ? activation() : nearExtreme();
+                            }
+                        }
+                    }
+                    frames.add(new Frame(count, fracShift, acc, !preset && f == 0, presetC));
+                }
+            }
+            frames.add(new Frame(0, 0, new long[channels][0], false, null));
+        }
+
+        /** An activation-format value: the extremes, anything, or a typical value in (-4, 4). */
+        private long activation() {
+            int kind = random.nextInt(20);
+            if (kind < 3) {
+                return kind == 0 ? act.minRaw() : act.maxRaw();
+            }
+            if (kind < 8) {
+                return act.minRaw() + (long) (random.nextDouble() * (act.maxRaw() - act.minRaw() + 1));
+            }
+            long range = 4L << act.fracBits();
+            return -range + (long) (random.nextDouble() * 2 * range);
+        }
+
+        /** A value within 1.0 of the largest or the smallest activation. */
+        private long nearExtreme() {
+            long distance = (long) (random.nextDouble() * (1L << act.fracBits()));
+            return random.nextBoolean() ? act.maxRaw() - distance : act.minRaw() + distance;
+        }
+
+        /** An accumulator: the extremes, anything, or one that rescales to a typical value. */
+        private long accumulator(int fracShift) {
+            long min = -(1L << (accBits - 1));
+            long max = (1L << (accBits - 1)) - 1;
+            int kind = random.nextInt(20);
+            if (kind < 3) {
+                return kind == 0 ? min : max;
+            }
+            if (kind < 7) {
+                return min + (long) (random.nextDouble() * ((double) max - min + 1));
+            }
+            long range = Math.min(max, 6L << (act.fracBits() + fracShift));
+            return -range + (long) (random.nextDouble() * 2 * range);
+        }
+
+        /** The lines the bench must print: per frame, c then m of every cell and channel, then the cycle count. */
+        List<String> expected() {
+            ElementwiseTwin twin = new ElementwiseTwin(config);
+            List<String> lines = new ArrayList<>();
+            long[][] c = new long[channels][cellsPerPeMax];
+            for (int k = 0; k < frames.size(); k++) {
+                Frame frame = frames.get(k);
+                if (frame.resetStateFirst) {
+                    c = new long[channels][cellsPerPeMax];
+                    lines.add("clear " + (Math.max(2, cellsPerPeMax) + 1));
+                }
+                for (int ch = 0; frame.presetC != null && ch < channels; ch++) {
+                    System.arraycopy(frame.presetC[ch], 0, c[ch], 0, frame.cells);
+                }
+                int n = frame.cells;
+                long[][] m = new long[channels][n];
+                for (int ch = 0; ch < channels; ch++) {
+                    for (int l = 0; l < n; l++) {
+                        long[] z = new long[4];
+                        long[] b = new long[4];
+                        for (int g = 0; g < 4; g++) {
+                            z[g] = act.rescale(frame.acc[ch][g * n + l], frame.fracShift + act.fracBits());
+                            b[g] = bias[g * n + l];
+                        }
+                        long[] p = {peep[l], peep[n + l], peep[2 * n + l]};
+                        ElementwiseTwin.Cell cell = twin.cell(z, b, p, c[ch][l]);
+                        c[ch][l] = cell.c();
+                        m[ch][l] = cell.m();
+                    }
+                }
+                for (int ch = 0; ch < channels; ch++) {
+                    for (int l = 0; l < n; l++) {
+                        lines.add("c " + k + " " + ch + " " + l + " " + c[ch][l]);
+                    }
+                }
+                for (int ch = 0; ch < channels; ch++) {
+                    for (int l = 0; l < n; l++) {
+                        lines.add("m " + k + " " + ch + " " + l + " " + m[ch][l]);
+                    }
+                }
+                // a run of no cells writes nothing and ends when the schedule's last phase comes round
+                int cycles = n == 0 ? (latency + 17) % Elementwise.CYCLES_PER_CELL + 2
+                        : Elementwise.CYCLES_PER_CELL * n + latency + 10;
+                lines.add("cycles " + k + " " + cycles);
+            }
+            return lines;
+        }
+
+        /** The testbench; writes the accumulator image it reads next to it. */
+        String bench(Path dir) throws Exception {
+            int rows = 4 * cellsPerPeMax;
+            int rowBits = bits(rows);
+            int actMsb = act.totalBits() - 1;
+            List<String> image = new ArrayList<>();
+            for (Frame frame : frames) {
+                for (int ch = 0; ch < channels; ch++) {
+                    for (int r = 0; r < rows; r++) {
+                        long value = r < frame.acc[ch].length ? frame.acc[ch][r] : 0;
+                        image.add(Long.toHexString(value & ((1L << accBits) - 1)));
+                    }
+                }
+            }
+            Files.write(dir.resolve("acc.hex"), image);
+
+            StringBuilder ports = new StringBuilder();
+            StringBuilder decls = new StringBuilder();
+            StringBuilder dumps = new StringBuilder();
+            for (int ch = 0; ch < channels; ch++) {
+                decls.append("  wire signed [%d:0] acc_read_value_%d = acc_mem[acc_base + %d + row_now];\n"
+                        .formatted(accBits - 1, ch, ch * rows));
+                decls.append("  wire signed [%d:0] m_read_value_%d;\n".formatted(actMsb, ch));
+                ports.append(", .acc_read_value_%1$d(acc_read_value_%1$d), .m_read_value_%1$d(m_read_value_%1$d)"
+                        .formatted(ch));
+                dumps.append("""
+                            for (l = 0; l < n; l = l + 1)
+                              $display("c %%0d %1$d %%0d %%0d", k, l, $signed(dut.c_ram_%1$d[l]));
+                        """.formatted(ch));
+            }
+            for (int ch = 0; ch < channels; ch++) {
+                dumps.append("""
+                            for (l = 0; l < n; l = l + 1) begin
+                              m_read_addr = l;
+                              @(posedge clk); #1;
+                              $display("m %%0d %1$d %%0d %%0d", k, l, m_read_value_%1$d);
+                            end
+                        """.formatted(ch));
+            }
+            String rowPipe = latency == 0
+                    ? "  wire [%d:0] row_now = acc_read_row;\n".formatted(rowBits - 1)
+                    : """
+                      reg [%1$d:0] row_pipe [0:%2$d];
+                      integer p;
+                      always @(posedge clk) begin
+                        row_pipe[0] <= acc_read_row;
+                        for (p = 1; p <= %2$d; p = p + 1) row_pipe[p] <= row_pipe[p - 1];
+                      end
+                      wire [%1$d:0] row_now = row_pipe[%2$d];
+                    """.formatted(rowBits - 1, latency - 1);
+            String loads = IntStream.range(0, bias.length)
+                    .mapToObj(i -> "    write_bias(" + i + ", " + bias[i] + ");").collect(Collectors.joining("\n"))
+                    + "\n" + IntStream.range(0, peep.length)
+                    .mapToObj(i -> "    write_peep(" + i + ", " + peep[i] + ");").collect(Collectors.joining("\n"));
+            String runs = IntStream.range(0, frames.size()).mapToObj(k -> {
+                Frame frame = frames.get(k);
+                StringBuilder before = new StringBuilder(frame.resetStateFirst ? "    clear_state;\n" : "");
+                for (int ch = 0; frame.presetC != null && ch < channels; ch++) {
+                    for (int l = 0; l < frame.cells; l++) {
+                        before.append("    dut.c_ram_%d[%d] = %d;\n".formatted(ch, l, frame.presetC[ch][l]));
+                    }
+                }
+                return before + "    run_frame(" + k + ", " + frame.cells + ", " + frame.fracShift + ");";
+            }).collect(Collectors.joining("\n"));
+            return """
+                    `timescale 1ns/1ps
+                    module tb;
+                      reg clk = 1'b0;
+                      reg reset = 1'b1;
+                      reg bias_write_valid = 1'b0;
+                      reg [%1$d:0] bias_write_addr = 0;
+                      reg signed [%2$d:0] bias_write_data = 0;
+                      reg peep_write_valid = 1'b0;
+                      reg [%3$d:0] peep_write_addr = 0;
+                      reg signed [%2$d:0] peep_write_data = 0;
+                      reg reset_state = 1'b0;
+                      reg start = 1'b0;
+                      reg [%4$d:0] cells = 0;
+                      reg [%5$d:0] frac_shift = 0;
+                      reg [%6$d:0] m_read_addr = 0;
+                      wire ready, done;
+                      wire [%1$d:0] acc_read_row;
+                      reg [%7$d:0] acc_mem [0:%8$d];
+                      integer acc_base = 0;
+                      integer k, l, n, cycles;
+                    %9$s%10$s
+                      Elementwise dut (.clk(clk), .reset(reset), .bias_write_valid(bias_write_valid),
+                        .bias_write_addr(bias_write_addr), .bias_write_data(bias_write_data),
+                        .peep_write_valid(peep_write_valid), .peep_write_addr(peep_write_addr),
+                        .peep_write_data(peep_write_data), .reset_state(reset_state), .start(start),
+                        .cells(cells), .frac_shift(frac_shift), .ready(ready), .done(done),
+                        .acc_read_row(acc_read_row), .m_read_addr(m_read_addr)%11$s);
+                      always #5 clk = ~clk;
+                      task write_bias(input integer a, input integer d);
+                        begin
+                          bias_write_valid = 1'b1; bias_write_addr = a; bias_write_data = d;
+                          @(posedge clk); #1;
+                          bias_write_valid = 1'b0;
+                        end
+                      endtask
+                      task write_peep(input integer a, input integer d);
+                        begin
+                          peep_write_valid = 1'b1; peep_write_addr = a; peep_write_data = d;
+                          @(posedge clk); #1;
+                          peep_write_valid = 1'b0;
+                        end
+                      endtask
+                      task clear_state;
+                        begin
+                          reset_state = 1'b1;
+                          @(posedge clk); #1;
+                          reset_state = 1'b0;
+                          cycles = 1;
+                          while (!ready) begin @(posedge clk); #1; cycles = cycles + 1; end
+                          $display("clear %%0d", cycles);
+                        end
+                      endtask
+                      task run_frame(input integer frame, input integer cell_count, input integer shift);
+                        begin
+                          k = frame; n = cell_count;
+                          acc_base = frame * %12$d;
+                          cells = cell_count; frac_shift = shift; start = 1'b1;
+                          @(posedge clk); #1;
+                          start = 1'b0; cells = 0; frac_shift = 0;
+                          cycles = 1;
+                          while (!done) begin
+                            if (ready) begin $display("error: ready during a run"); $finish; end
+                            @(posedge clk); #1; cycles = cycles + 1;
+                          end
+                          if (!ready) begin $display("error: not ready at done"); $finish; end
+                    %13$s      $display("cycles %%0d %%0d", k, cycles);
+                        end
+                      endtask
+                      initial begin
+                        $readmemh("acc.hex", acc_mem);
+                        repeat (2) @(posedge clk);
+                        #1 reset = 1'b0;
+                    %14$s
+                    %15$s
+                        $finish;
+                      end
+                    endmodule
+                    """.formatted(rowBits - 1, actMsb, bits(3 * cellsPerPeMax) - 1, bits(cellsPerPeMax + 1) - 1,
+                    FRAC_SHIFT_BITS - 1, bits(Math.max(2, cellsPerPeMax)) - 1, accBits - 1, image.size() - 1,
+                    rowPipe, decls, ports, channels * rows, dumps, loads, runs);
+        }
+
+        private static int bits(int words) {
+            return Math.max(1, 32 - Integer.numberOfLeadingZeros(words - 1));
+        }
+    }
+}
