@@ -43,7 +43,7 @@ import java.util.Locale;
  */
 public final class VivadoProject {
     /** The default and the board's part. */
-    public static final String DEFAULT_PART = Device.XCKU060.part();
+    public static final String DEFAULT_PART = Device.XCKU060_PART;
 
     private static final String RESOURCES = "/org/esegen/synth/";
     private static final String OOC_XDC = "constraints/esegen_ooc.xdc";
