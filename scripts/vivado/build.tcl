@@ -167,6 +167,13 @@ if {$esegen(host) eq "xdma"} {
     ] [get_ips esegen_host_upsizer]
 }
 
+# The wrapper (rtl/KU3Top.v) and this script must agree on the IP module names.
+set created [lsort [get_ips]]
+if {$created ne [lsort $esegen(ip_modules)]} {
+    puts stderr "esegen: build.tcl created IP {$created} but KU3Top.v instantiates {[lsort $esegen(ip_modules)]}"
+    exit 1
+}
+
 generate_target all [get_ips]
 synth_ip [get_ips]
 

@@ -453,11 +453,6 @@ public final class Ku3Top {
         return host;
     }
 
-    /** The wrapper's ports, in declaration order. */
-    public List<VerilogPort> ports() {
-        return List.copyOf(topPorts);
-    }
-
     /** Modules of Xilinx IP the wrapper instantiates; {@code build.tcl} creates each with {@code create_ip}. */
     public List<String> ipModules() {
         return instances.stream().map(i -> i.module)

@@ -2,9 +2,6 @@ package org.esegen.synth;
 
 import org.esegen.EsegenException;
 
-import java.io.IOException;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.regex.Matcher;
@@ -73,15 +70,6 @@ public final class VerilogPorts {
             ports.add(new VerilogPort(port.group(3), direction, width));
         }
         return ports;
-    }
-
-    /** The ports of {@code module} in the file {@code verilog}. */
-    public static List<VerilogPort> of(Path verilog, String module) {
-        try {
-            return of(Files.readString(verilog), module);
-        } catch (IOException e) {
-            throw new EsegenException("cannot read " + verilog + ": " + e.getMessage(), e);
-        }
     }
 
     private static int width(String range, String port, String module) {

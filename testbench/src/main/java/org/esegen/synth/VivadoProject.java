@@ -161,7 +161,9 @@ public final class VivadoProject {
                     .append("set esegen(board_top_file) {").append(WRAPPER_FILE).append("}\n")
                     .append("set esegen(board_xdc)  [list {").append(BOARD_XDC).append('}')
                     .append(wrapper.host() == HostBridge.XDMA ? " {" + BOARD_PCIE_XDC + "}" : "")
-                    .append(" {").append(WRAPPER_XDC).append("}]\n");
+                    .append(" {").append(WRAPPER_XDC).append("}]\n")
+                    .append("# The IP modules ").append(WRAPPER_FILE).append(" instantiates; build.tcl checks it created exactly these.\n")
+                    .append("set esegen(ip_modules) [list ").append(String.join(" ", wrapper.ipModules())).append("]\n");
         }
         return s.toString();
     }

@@ -39,6 +39,11 @@ import java.util.regex.Pattern;
  * net by net and names the flip-flop capturing its end, which gives the start and end. LUTs are
  * renamed {@code $ltp_lut$N} before ltp so the path's LUT levels can be counted.
  *
+ * <p>The path may start or end at a top-level port: out of context a port counts as a register
+ * just outside the block, the same assumption the generated out-of-context XDC makes (zero
+ * input and output delay on the clock). {@link LogicPath#registerToRegister()} says which it is.
+ * The I/O buffers {@code synth_xilinx} would insert are left out ({@code -noiopad -noclkbuf}).
+ *
  * <p>The counts are estimates: Yosys maps adders to CARRY4 rather than CARRY8, packs differently
  * and does not retime; the depth counts cells, not delay. The script, its log and the raw outputs
  * are kept in the work folder.

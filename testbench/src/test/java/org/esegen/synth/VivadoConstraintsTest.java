@@ -97,7 +97,7 @@ class VivadoConstraintsTest {
         Path folder = StandIn.vivadoFolder(dir, "ooc", StandIn.config("tiny", "clockMhz=250"), Board.NONE, HostBridge.XDMA);
         Names names = names(List.of(folder.resolve("constraints/esegen_ooc.xdc")));
 
-        List<VerilogPort> ports = VerilogPorts.of(folder.resolve("rtl/EseAccelerator.v"), "EseAccelerator");
+        List<VerilogPort> ports = VerilogPorts.of(Files.readString(folder.resolve("rtl/EseAccelerator.v")), "EseAccelerator");
         assertPortsExist(names.ports(), ports, "EseAccelerator");
         assertEquals(Map.of("clk", "clk"), names.createdClocks());
         String xdc = Files.readString(folder.resolve("constraints/esegen_ooc.xdc")).replaceAll("#[^\\n]*", "");

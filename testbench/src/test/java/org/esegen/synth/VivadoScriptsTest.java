@@ -205,6 +205,19 @@ class VivadoScriptsTest {
     }
 
     @Test
+    void boardBuildStopsWhenTheWrapperAndTheScriptDisagreeOnTheIp() throws Exception {
+        Path folder = StandIn.vivadoFolder(dir, "ku3-drift", StandIn.ku3Config(), Board.ADM_PCIE_KU3, HostBridge.XDMA);
+        Files.writeString(folder.resolve("settings.tcl"), "set esegen(ip_modules) [list ddr3_bank0 esegen_renamed]\n",
+                java.nio.file.StandardOpenOption.APPEND);
+
+        Run run = run(folder, "build.tcl", Map.of());
+
+        assertEquals(1, run.exitCode(), run.output());
+        assertTrue(run.output().contains("KU3Top.v instantiates {ddr3_bank0 esegen_renamed}"), run.output());
+        assertTrue(run.calls("synth_ip").isEmpty());
+    }
+
+    @Test
     void boardBuildWithNegativeSlackWritesNoBitstream() throws Exception {
         Run run = run(xdma, "build.tcl", Map.of("ESEGEN_STUB_WNS", "-1.5"));
 
