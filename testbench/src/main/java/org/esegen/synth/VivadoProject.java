@@ -247,18 +247,21 @@ public final class VivadoProject {
                     .append("  --top-module KU3Top rtl/KU3Top.v lint/ip_stubs.v` plus the files in `rtl/filelist.f`);\n");
         }
         r.append("- resources and logic depth are estimated by Yosys (`esegen synth`).\n\n")
-                .append("Only a Vivado run can confirm:\n\n")
-                .append("- timing closure at ").append(config.clockMhz()).append(" MHz, real utilization and logic levels on this part;\n")
-                .append("- that the Vivado commands and options the scripts use behave as the stubs assume (e.g. the\n")
-                .append("  properties read for `results.json`, `report_design_analysis` options);\n");
+                .append("Only a Vivado run can confirm:\n\n");
+        List<String> vivadoOnly = new ArrayList<>(List.of(
+                "timing closure at " + config.clockMhz() + " MHz, real utilization and logic levels on this part",
+                "that the Vivado commands and options the scripts use behave as the stubs assume (e.g. the\n"
+                        + "  properties read for `results.json`, `report_design_analysis` options)"));
         if (wrapper != null) {
-            r.append("- every `create_ip` CONFIG property in `build.tcl` (names and values differ between IP versions;\n")
-                    .append("  an unknown property fails `set_property`), and the IP port names `KU3Top.v` connects (an unknown\n")
-                    .append("  port fails `synth_design`);\n")
-                    .append("- the memory-controller settings against the SODIMMs actually fitted, DDR3 calibration, the PCIe\n")
-                    .append("  block and GT quad placement, pin assignments and I/O standards, and DRC on the placed design;\n")
-                    .append("- the bitstream on the board.\n");
+            vivadoOnly.addAll(List.of(
+                    "every `create_ip` CONFIG property in `build.tcl` (names and values differ between IP versions;\n"
+                            + "  an unknown property fails `set_property`), and the IP port names `KU3Top.v` connects (an unknown\n"
+                            + "  port fails `synth_design`)",
+                    "the memory-controller settings against the SODIMMs actually fitted, DDR3 calibration, the PCIe\n"
+                            + "  block and GT quad placement, pin assignments and I/O standards, and DRC on the placed design",
+                    "the bitstream on the board"));
         }
+        r.append("- ").append(String.join(";\n- ", vivadoOnly)).append(".\n");
         r.append('\n');
         return r.toString();
     }
