@@ -89,6 +89,21 @@ public final class SweepCommand implements Callable<Integer> {
     @Option(names = "--list", description = "check the spec and print the slice's point ids, one a line; run nothing")
     boolean list;
 
+    private final DesignGenerator generator;
+
+    /** Without a design generator: the generate, cosim and Yosys stages are recorded as not run. */
+    public SweepCommand() {
+        this(null);
+    }
+
+    /**
+     * @param generator writes a point's Verilog for the generate and Yosys stages ({@code
+     *                  org.esegen.hdl.Generator::generate} once it lands; tests give a stand-in)
+     */
+    public SweepCommand(DesignGenerator generator) {
+        this.generator = generator;
+    }
+
     @Override
     public Integer call() {
         AcceleratorConfig base = config.resolve();
@@ -109,11 +124,11 @@ public final class SweepCommand implements Callable<Integer> {
         if (out == null) {
             throw new EsegenException("sweep: --out DIR is required (unless --list)");
         }
-        Sweep.Summary s = Sweep.run(spec, options, out, System.err);
+        Sweep.Summary s = Sweep.run(spec, options, out, generator, System.err);
         System.out.printf("sweep %s: %d points in this slice (%d in the grid), %d ok, %d failed; %d found finished, "
                         + "%d partial redone; %d jobs; %.1f s%n", s.dir(), s.slicePoints(), s.gridPoints(), s.ok(),
                 s.failed().size(), s.resumed(), s.redone(), s.jobs(), s.seconds());
-        System.out.println(stages(!noSynth));
+        System.out.println(stages(s.stagesSkipped()));
         s.failed().forEach((id, error) -> System.out.printf("failed %s: %s%n", id, error));
         System.out.printf("wrote %s, %s and %s%n", s.dir().resolve("results.csv"), s.dir().resolve("results.json"),
                 s.dir().resolve("report.html"));
@@ -121,16 +136,11 @@ public final class SweepCommand implements Callable<Integer> {
     }
 
     /** One line: which stages ran, and why the others did not. */
-    static String stages(boolean synth) {
+    static String stages(Map<String, String> skipped) {
         StringBuilder s = new StringBuilder("stages:");
         for (Stage st : Stage.values()) {
-            s.append(' ').append(st.label()).append(' ');
-            if (st == Stage.SYNTH && !synth) {
-                s.append("(off: --no-synth)");
-            } else {
-                s.append(st.wired() ? "(wired)" : "(" + st.notWired() + ")");
-            }
-            s.append(';');
+            String why = skipped.get(st.label());
+            s.append(' ').append(st.label()).append(why == null ? " (ran)" : " (" + why + ")").append(';');
         }
         return s.substring(0, s.length() - 1);
     }

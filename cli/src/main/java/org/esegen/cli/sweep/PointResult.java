@@ -25,7 +25,7 @@ import java.util.Map;
  * @param pruning             pruning method
  * @param clockMhz            clock the latencies are computed at
  * @param frames              input frames per channel
- * @param status              {@code ok}, or {@code failed} when a stage threw or co-simulation was not bit-exact
+ * @param status              {@code ok}, or {@code failed} when a stage threw
  * @param error               the failure, or null
  * @param stagesRun           stages that ran, in order
  * @param stagesSkipped       stage to the reason it did not run
@@ -132,14 +132,37 @@ public record PointResult(
     }
 
     /**
+     * Figures of the Yosys stage.
+     *
+     * @param lut        CLB LUTs (logic and memory)
+     * @param ff         flip-flops
+     * @param dsp        DSP48E2
+     * @param bram36     RAMB36E2 + RAMB18E2 / 2
+     * @param lutPct     percent of the KU060's LUTs
+     * @param ffPct      percent of its flip-flops
+     * @param dspPct     percent of its DSP48E2
+     * @param bramPct    percent of its BRAM36
+     * @param logicDepth LUT levels on the deepest path (0 when the design has no logic)
+     */
+    public record SynthFigures(long lut, long ff, long dsp, double bram36, double lutPct, double ffPct, double dspPct,
+                               double bramPct, int logicDepth) {
+        /** Every resource within the device. */
+        boolean fits() {
+            return lutPct <= 100 && ffPct <= 100 && dspPct <= 100 && bramPct <= 100;
+        }
+    }
+
+    /**
      * A point whose stages ran. Figures of stages that did not run are null.
      *
      * @param compile       figures of the compile and golden-model stage
+     * @param synth         figures of the Yosys stage, or null when it did not run
      * @param stagesRun     stages that ran
      * @param stagesSkipped stages that did not, with the reason
      */
-    public static PointResult ok(Point p, CompileFigures compile, List<String> stagesRun,
+    public static PointResult ok(Point p, CompileFigures compile, SynthFigures synth, List<String> stagesRun,
                                  Map<String, String> stagesSkipped, double wallSeconds) {
+        boolean y = synth != null;
         int channels = p.config().channels();
         int pes = p.config().pes();
         double idealLatency = compile.idealCyclesPerFrame() / (double) p.config().clockMhz();
@@ -153,7 +176,9 @@ public record PointResult(
                         : compile.nonzeros() / ((double) pes * compile.idealCyclesPerFrame()),
                 compile.snrDb(), compile.maxAbsError(), compile.snrDbVsDense(), compile.density(),
                 compile.compressionRatio(), compile.paddingFraction(),
-                null, null, null, null, null, null, null, null, null, null, wallSeconds);
+                y ? synth.lut() : null, y ? synth.ff() : null, y ? synth.dsp() : null, y ? synth.bram36() : null,
+                y ? synth.lutPct() : null, y ? synth.ffPct() : null, y ? synth.dspPct() : null,
+                y ? synth.bramPct() : null, y ? synth.logicDepth() : null, y ? synth.fits() : null, wallSeconds);
     }
 
     /**

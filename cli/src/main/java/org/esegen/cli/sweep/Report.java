@@ -1,6 +1,7 @@
 package org.esegen.cli.sweep;
 
 import org.esegen.io.AtomicFiles;
+import org.esegen.synth.Device;
 
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
@@ -26,13 +27,10 @@ import java.util.stream.Collectors;
  * Deterministic: the same results give the same bytes.
  */
 final class Report {
-    /** XCKU060 capacity (DESIGN.md section 6). */
-    static final long KU060_LUT = 331_680;
-    static final long KU060_FF = 663_360;
-    static final long KU060_DSP = 2_760;
-    static final long KU060_BRAM36 = 1_080;
     /** SNR gain per extra weight bit below which more bits are said to stop paying, dB. */
     static final double SNR_GAIN_PER_BIT_PAYS = 1.0;
+
+    private static final Device KU060 = Device.XCKU060;
 
     private Report() {
     }
@@ -231,7 +229,7 @@ final class Report {
         long unknown = ok.size() - fits - over;
         StringBuilder s = new StringBuilder("<h2>Which points fit a KU060</h2>\n<p>XCKU060 capacity: ")
                 .append(String.format(Locale.ROOT, "%,d LUT, %,d FF, %,d DSP48E2, %,d BRAM36",
-                        KU060_LUT, KU060_FF, KU060_DSP, KU060_BRAM36))
+                        KU060.luts(), KU060.ffs(), KU060.dsps(), KU060.bram36()))
                 .append(". Fit means every Yosys estimate is within the device (estimates: Vivado decides).</p>\n<p>")
                 .append(fits).append(" points fit, ").append(over).append(" do not, ").append(unknown)
                 .append(" unknown (no Yosys estimate).");

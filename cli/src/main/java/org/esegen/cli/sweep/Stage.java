@@ -1,38 +1,34 @@
 package org.esegen.cli.sweep;
 
 /**
- * The stages a sweep point runs, in order. A stage whose code is not in this build is recorded in
- * every point's {@code stages_skipped} with {@link #notWired()} as the reason, and its figures stay
- * null; no figure is ever estimated in its place.
+ * The stages a sweep point runs, in order. A stage that cannot run is recorded in the point's
+ * {@code stages_skipped} with the reason, and its figures stay null; no figure is ever estimated
+ * in its place.
  */
 public enum Stage {
     /** Prune, quantize, encode, build the image, run the golden model against the float references. */
-    COMPILE("compile+golden", null),
-    /** Generate the Verilog and co-simulate it under Verilator; gives bit_exact and measured cycles. */
-    COSIM("generate+cosim", "not wired: org.esegen.hdl.Generator (issue 3, generate) is not on main yet"),
-    /** Yosys estimate: LUT/FF/DSP/BRAM, percent of the KU060, logic depth. */
-    SYNTH("yosys", "not wired: org.esegen.synth.YosysEstimate (issue 5) is not on main yet");
+    COMPILE("compile+golden"),
+    /** Write the point's Verilog (a {@link org.esegen.cli.DesignGenerator}) into {@code rtl/}. */
+    GENERATE("generate"),
+    /** Co-simulate the Verilog under Verilator; gives bit_exact and measured cycles. */
+    COSIM("cosim"),
+    /** Yosys estimate of the generated Verilog: LUT/FF/DSP/BRAM, percent of the KU060, logic depth. */
+    SYNTH("yosys");
+
+    /** Why generate (and so every stage that needs Verilog) cannot run in this build. */
+    static final String NO_GENERATOR = "not wired: org.esegen.hdl.Generator (issue 3) is not on main yet";
+    /** Why co-simulation does not run even with a generator. */
+    static final String COSIM_NOT_WIRED = "not wired: the sweep calls org.esegen.testbench.Cosimulation once "
+            + "org.esegen.hdl.Generator (issue 3) gives it an accelerator to run";
 
     private final String label;
-    private final String notWired;
 
-    Stage(String label, String notWired) {
+    Stage(String label) {
         this.label = label;
-        this.notWired = notWired;
     }
 
     /** Name in results and messages. */
     public String label() {
         return label;
-    }
-
-    /** Whether this build has the stage's code. */
-    public boolean wired() {
-        return notWired == null;
-    }
-
-    /** Why the stage cannot run in this build, or null when it can. */
-    public String notWired() {
-        return notWired;
     }
 }

@@ -1,6 +1,7 @@
 package org.esegen.cli.sweep;
 
 import org.esegen.EsegenException;
+import org.esegen.cli.DesignGenerator;
 import org.esegen.lstm.LstmpWeights;
 
 import java.io.PrintStream;
@@ -58,10 +59,11 @@ public final class Sweep {
      * @param resumed     points found finished and skipped
      * @param redone      partial points deleted and run again
      * @param jobs        points run in parallel
+     * @param stagesSkipped stages the points did not run, with the reason
      * @param seconds     wall time
      */
     public record Summary(Path dir, int gridPoints, int slicePoints, int ok, Map<String, String> failed, int resumed,
-                          int redone, int jobs, double seconds) {
+                          int redone, int jobs, Map<String, String> stagesSkipped, double seconds) {
     }
 
     /**
@@ -89,10 +91,12 @@ public final class Sweep {
     /**
      * Run the sweep.
      *
-     * @param err where the progress line and notices go
+     * @param generator writes a point's Verilog for the generate and Yosys stages; null when this build
+     *                  has none (those stages are then recorded as not run)
+     * @param err       where the progress line and notices go
      * @throws EsegenException on a bad spec or folder, before any point runs
      */
-    public static Summary run(SweepSpec spec, Options options, Path out, PrintStream err) {
+    public static Summary run(SweepSpec spec, Options options, Path out, DesignGenerator generator, PrintStream err) {
         long start = System.nanoTime();
         Plan plan = plan(spec, options.shard());
         List<Point> grid = plan.grid();
@@ -131,7 +135,7 @@ public final class Sweep {
             });
             Runtime.getRuntime().addShutdownHook(onInterrupt);
             try {
-                runPoints(new PointRunner(spec, weights), folder, todo, jobs, results, progress);
+                runPoints(new PointRunner(spec, weights, generator), folder, todo, jobs, results, progress);
             } finally {
                 progress.close();
                 removeHook(onInterrupt);
@@ -141,7 +145,8 @@ public final class Sweep {
             Map<String, String> failed = new LinkedHashMap<>();
             results.values().stream().filter(r -> !r.succeeded()).forEach(r -> failed.put(r.id(), r.error()));
             return new Summary(folder.dir(), grid.size(), slice.size(), results.size() - failed.size(), failed,
-                    resumed, redone, jobs, (System.nanoTime() - start) / 1e9);
+                    resumed, redone, jobs, PointRunner.skippedStages(spec, generator != null),
+                    (System.nanoTime() - start) / 1e9);
         }
     }
 

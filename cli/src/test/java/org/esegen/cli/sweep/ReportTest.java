@@ -2,6 +2,7 @@ package org.esegen.cli.sweep;
 
 import org.esegen.config.Presets;
 import org.esegen.prune.PruningMethod;
+import org.esegen.synth.Device;
 import org.junit.jupiter.api.Test;
 
 import java.util.ArrayList;
@@ -24,16 +25,12 @@ class ReportTest {
     private static PointResult point(int index, int pes, int w, double latency, double snr, Long lut, Long dsp) {
         Point p = new Point(index, "p" + index, PruningMethod.ESE,
                 Presets.get("ese").with(Map.of("pesPerChannel", pes, "weightBits", w)));
-        PointResult ok = PointResult.ok(p, new PointResult.CompileFigures(2, 1000, 9000, Math.round(latency * 200),
-                0.11, 14, 0.1, snr, 0.01, 1), List.of("compile+golden"), Map.of(), 0.5);
-        return new PointResult(ok.index(), ok.id(), ok.pes(), ok.weightBits(), ok.actBits(), ok.indexBits(),
-                ok.channels(), ok.pruning(), ok.clockMhz(), ok.frames(), ok.status(), ok.error(), ok.stagesRun(),
-                ok.stagesSkipped(), null, null, null, null, null, null, ok.idealCyclesPerFrame(), ok.idealLatencyUs(),
-                ok.idealGopsSparse(), ok.idealGopsDenseEquiv(), ok.idealPeUtilization(), ok.snrDb(), ok.maxAbsError(),
-                ok.snrDbVsDense(), ok.density(), ok.compressionRatio(), ok.paddingFraction(), lut, lut, dsp,
-                lut == null ? null : 10.0, lut == null ? null : 100.0 * lut / Report.KU060_LUT,
-                lut == null ? null : 50.0 * lut / Report.KU060_FF, dsp == null ? null : 100.0 * dsp / Report.KU060_DSP,
-                lut == null ? null : 1.0, lut == null ? null : 7, lut == null ? null : lut < Report.KU060_LUT, 0.5);
+        Device d = Device.XCKU060;
+        PointResult.SynthFigures synth = lut == null ? null : new PointResult.SynthFigures(lut, lut, dsp, 10,
+                100.0 * lut / d.luts(), 100.0 * lut / d.ffs(), 100.0 * dsp / d.dsps(), 1, 7);
+        return PointResult.ok(p, new PointResult.CompileFigures(2, 1000, 9000, Math.round(latency * 200), 0.11, 14,
+                0.1, snr, 0.01, 1), synth, lut == null ? List.of("compile+golden")
+                : List.of("compile+golden", "generate", "yosys"), Map.of(), 0.5);
     }
 
     @Test
