@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Install esegen's external tools when missing: JDK 17 + Maven to build, and Verilator, g++, make,
-# zlib, Yosys and Icarus Verilog for co-simulation and estimates (Debian packages).
+# zlib, Yosys and Icarus Verilog for co-simulation and estimates, and tclsh for testing the Vivado
+# scripts without Vivado (Debian packages).
 # As root on Debian it installs them with apt-get; otherwise it prints exactly what to install and
 # exits 1. Quiet when everything is present. Usage: scripts/bootstrap.sh
 set -euo pipefail
@@ -16,6 +17,7 @@ need g++ g++
 need make make
 need yosys yosys
 need iverilog iverilog
+need tclsh tcl
 if ! { [ -e /usr/include/zlib.h ] || [ -e /usr/local/include/zlib.h ]; }; then
   missing_packages+=(zlib1g-dev)
 fi

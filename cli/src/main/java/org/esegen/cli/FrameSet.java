@@ -18,9 +18,16 @@ import java.nio.file.Path;
  * @param real [channel][frame][I] real inputs
  * @param raw  the same quantized to the activation format
  */
-record FrameSet(double[][][] real, long[][][] raw) {
+public record FrameSet(double[][][] real, long[][][] raw) {
 
-    static FrameSet load(AcceleratorConfig cfg, int inputSize, Path file, int numFrames, long seed) {
+    /**
+     * Frames for every channel of {@code cfg}.
+     *
+     * @param file      one .npy file for all channels, or null for synthetic frames
+     * @param numFrames synthetic frames per channel (when {@code file} is null)
+     * @param seed      seed of channel 0's synthetic frames
+     */
+    public static FrameSet load(AcceleratorConfig cfg, int inputSize, Path file, int numFrames, long seed) {
         double[][][] real = new double[cfg.channels()][][];
         if (file != null) {
             double[][] frames = Npy.read(file);
@@ -42,11 +49,13 @@ record FrameSet(double[][][] real, long[][][] raw) {
         return new FrameSet(real, raw);
     }
 
-    int frames() {
+    /** Frames per channel. */
+    public int frames() {
         return real[0].length;
     }
 
-    Evaluation evaluate(CompiledModel compiled, byte[] image, LstmpWeights dense) {
+    /** Golden model on the image and float references on the same frames. */
+    public Evaluation evaluate(CompiledModel compiled, byte[] image, LstmpWeights dense) {
         return Evaluation.run(compiled, image, dense, real, false);
     }
 }

@@ -9,6 +9,7 @@ import picocli.CommandLine.Command;
         description = "Sparse-LSTM accelerator generator after ESE (FPGA 2017): prune, quantize, compile, "
                 + "run bit-exactly.",
         subcommands = {CompileCommand.class, InferCommand.class, SyntheticCommand.class, PresetsCommand.class,
+                SweepCommand.class, SweepMergeCommand.class,
                 CommandLine.HelpCommand.class})
 public final class Main {
 
@@ -21,7 +22,16 @@ public final class Main {
 
     /** Run the CLI and return its exit code: 0 success, 2 bad input or usage, 1 internal error. */
     public static int execute(String... args) {
-        CommandLine cl = new CommandLine(new Main());
+        return commandLine(new Main()).execute(args);
+    }
+
+    /**
+     * A command line for {@code command} with esegen's error handling: an {@link EsegenException}
+     * prints its message and exits {@value EsegenException#EXIT_CODE}, anything else is an internal
+     * error ({@value #EXIT_INTERNAL}).
+     */
+    static CommandLine commandLine(Object command) {
+        CommandLine cl = new CommandLine(command);
         cl.setExecutionExceptionHandler((e, commandLine, parseResult) -> {
             if (e instanceof EsegenException) {
                 commandLine.getErr().println("esegen: error: " + e.getMessage());
@@ -31,6 +41,6 @@ public final class Main {
             e.printStackTrace(commandLine.getErr());
             return EXIT_INTERNAL;
         });
-        return cl.execute(args);
+        return cl;
     }
 }

@@ -19,11 +19,11 @@ import java.util.concurrent.ThreadLocalRandom;
  * the temporary file is then renamed onto the target in one atomic step. On any failure the
  * temporary file is removed and the target is left as it was.
  */
-final class AtomicFiles {
+public final class AtomicFiles {
 
     /** Produces the bytes of a file on the stream it is given. */
     @FunctionalInterface
-    interface Body {
+    public interface Body {
         void writeTo(OutputStream out) throws IOException;
     }
 
@@ -38,7 +38,7 @@ final class AtomicFiles {
      * @throws EsegenException naming the target when its directory is missing or an I/O step fails;
      *                         an EsegenException thrown by {@code body} passes through unchanged
      */
-    static void write(Path target, Body body) {
+    public static void write(Path target, Body body) {
         Path absolute = target.toAbsolutePath();
         Path directory = absolute.getParent();
         if (directory == null || !Files.isDirectory(directory)) {
@@ -60,6 +60,11 @@ final class AtomicFiles {
         } finally {
             deleteQuietly(temporary);
         }
+    }
+
+    /** Writes {@code target} atomically with {@code bytes}; see {@link #write(Path, Body)}. */
+    public static void write(Path target, byte[] bytes) {
+        write(target, out -> out.write(bytes));
     }
 
     private static void deleteQuietly(Path temporary) {

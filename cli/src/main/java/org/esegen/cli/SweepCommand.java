@@ -1,0 +1,147 @@
+package org.esegen.cli;
+
+import org.esegen.EsegenException;
+import org.esegen.cli.sweep.Grid;
+import org.esegen.cli.sweep.ModelSource;
+import org.esegen.cli.sweep.Shard;
+import org.esegen.cli.sweep.Stage;
+import org.esegen.cli.sweep.Sweep;
+import org.esegen.cli.sweep.SweepSpec;
+import org.esegen.config.AcceleratorConfig;
+import picocli.CommandLine.ArgGroup;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+
+import java.nio.file.Path;
+import java.util.Map;
+import java.util.concurrent.Callable;
+
+/** {@code esegen sweep}: run a grid of configurations and collect their figures and a report. */
+@Command(name = "sweep", mixinStandardHelpOptions = true,
+        description = {"Run every combination of the listed PE counts, widths, channel counts and pruning methods "
+                + "on one model: each point compiles and runs the golden model, then (when wired) generates and "
+                + "co-simulates the Verilog and runs the Yosys estimate. One folder per point under DIR/points; "
+                + "DIR/results.csv and DIR/results.json grow as points finish; DIR/report.html at the end.",
+                "Safe to interrupt (Ctrl-C or kill -9): finished points are kept, and --resume skips them and "
+                        + "redoes the partial ones. --shard k/n runs a deterministic slice; merge slices with "
+                        + "sweep-merge (scripts/slurm-sweep.sh does both on a Slurm cluster).",
+                "Exit 0 when every point of the slice succeeded, 1 when some point failed (the rest still run), "
+                        + "2 on a bad spec or folder."})
+public final class SweepCommand implements Callable<Integer> {
+    @Mixin
+    ConfigOptions config;
+
+    @ArgGroup(exclusive = true, multiplicity = "1")
+    ModelOptions.Source source;
+
+    @Option(names = "--density", paramLabel = "D",
+            description = "fraction of matrix weights kept, in (0, 1]; default: the synthetic spec's density, "
+                    + "or 1 for --model")
+    Double density;
+
+    @Option(names = "--pes", paramLabel = "N,...", description = "PEs per channel (default: the preset's)")
+    String pes;
+
+    @Option(names = "--weight-bits", paramLabel = "B,...", description = "weight widths (default: the preset's)")
+    String weightBits;
+
+    @Option(names = "--act-bits", paramLabel = "B,...",
+            description = "activation widths (default: the preset's); each keeps the preset's integer bits, "
+                    + "so actFracBits = B - (actBits - actFracBits) of the preset")
+    String actBits;
+
+    @Option(names = "--index-bits", paramLabel = "B,...", description = "relative index widths (default: the preset's)")
+    String indexBits;
+
+    @Option(names = "--channels", paramLabel = "C,...", description = "channel counts (default: the preset's)")
+    String channels;
+
+    @Option(names = "--pruning", paramLabel = "M,...", defaultValue = "ese",
+            description = "pruning methods: ese, cbtd, global (default ${DEFAULT-VALUE})")
+    String pruning;
+
+    @Option(names = "--frames", paramLabel = "T", defaultValue = "10",
+            description = "synthetic input frames per channel (default ${DEFAULT-VALUE})")
+    int frames;
+
+    @Option(names = "--no-synth", description = "skip the Yosys estimate")
+    boolean noSynth;
+
+    @Option(names = "--jobs", paramLabel = "J", defaultValue = "0",
+            description = "points run in parallel; default: as many as the cores and heap allow (more is capped)")
+    int jobs;
+
+    @Option(names = "--shard", paramLabel = "k/n", defaultValue = "1/1",
+            description = "run slice k of n: the points whose grid index i has i mod n = k - 1")
+    String shard;
+
+    @Option(names = "--resume", description = "continue the sweep in --out: skip finished points, redo partial ones")
+    boolean resume;
+
+    @Option(names = "--snr-floor", paramLabel = "DB", defaultValue = "30",
+            description = "the report's accuracy floor for the Pareto front, dB (default ${DEFAULT-VALUE})")
+    double snrFloor;
+
+    @Option(names = "--out", paramLabel = "DIR", description = "sweep folder (required unless --list)")
+    Path out;
+
+    @Option(names = "--list", description = "check the spec and print the slice's point ids, one a line; run nothing")
+    boolean list;
+
+    private final DesignGenerator generator;
+
+    /** Without a design generator: the generate, cosim and Yosys stages are recorded as not run. */
+    public SweepCommand() {
+        this(null);
+    }
+
+    /**
+     * @param generator writes a point's Verilog for the generate and Yosys stages ({@code
+     *                  org.esegen.hdl.Generator::generate} once it lands; tests give a stand-in)
+     */
+    public SweepCommand(DesignGenerator generator) {
+        this.generator = generator;
+    }
+
+    @Override
+    public Integer call() {
+        AcceleratorConfig base = config.resolve();
+        Map<String, Integer> f = base.toFieldMap();
+        Grid grid = new Grid(Grid.parseNumbers(Grid.Axis.PES, pes, f.get(Grid.Axis.PES.field())),
+                Grid.parseNumbers(Grid.Axis.WEIGHT_BITS, weightBits, f.get(Grid.Axis.WEIGHT_BITS.field())),
+                Grid.parseNumbers(Grid.Axis.ACT_BITS, actBits, f.get(Grid.Axis.ACT_BITS.field())),
+                Grid.parseNumbers(Grid.Axis.INDEX_BITS, indexBits, f.get(Grid.Axis.INDEX_BITS.field())),
+                Grid.parseNumbers(Grid.Axis.CHANNELS, channels, f.get(Grid.Axis.CHANNELS.field())),
+                Grid.parsePruning(pruning));
+        SweepSpec spec = new SweepSpec(ModelSource.of(source.model, source.synthetic, density), config.preset,
+                config.overrides, grid, frames, !noSynth);
+        Sweep.Options options = new Sweep.Options(jobs, Shard.parse(shard), resume, snrFloor);
+        if (list) {
+            Sweep.plan(spec, options.shard()).slice().forEach(p -> System.out.println(p.id()));
+            return 0;
+        }
+        if (out == null) {
+            throw new EsegenException("sweep: --out DIR is required (unless --list)");
+        }
+        Sweep.Summary s = Sweep.run(spec, options, out, generator, System.err);
+        System.out.printf("sweep %s: %d points in this slice (%d in the grid), %d ok, %d failed; %d found finished, "
+                        + "%d partial redone; %d jobs; %.1f s%n", s.dir(), s.slicePoints(), s.gridPoints(), s.ok(),
+                s.failed().size(), s.resumed(), s.redone(), s.jobs(), s.seconds());
+        System.out.println(stages(s.stagesSkipped()));
+        s.failed().forEach((id, error) -> System.out.printf("failed %s: %s%n", id, error));
+        System.out.printf("wrote %s, %s and %s%n", s.dir().resolve("results.csv"), s.dir().resolve("results.json"),
+                s.dir().resolve("report.html"));
+        return s.failed().isEmpty() ? 0 : Main.EXIT_INTERNAL;
+    }
+
+    /** One line: which stages ran, and why the others did not. */
+    static String stages(Map<String, String> skipped) {
+        StringBuilder s = new StringBuilder("stages:");
+        for (Stage st : Stage.values()) {
+            String why = skipped.get(st.label());
+            s.append(' ').append(st.label()).append(why == null ? " (ran)" : " (" + why + ")").append(';');
+        }
+        return s.substring(0, s.length() - 1);
+    }
+}

@@ -1,0 +1,15 @@
+package org.esegen.cli.sweep;
+
+import org.esegen.config.AcceleratorConfig;
+import org.esegen.prune.PruningMethod;
+
+/**
+ * One point of a sweep grid.
+ *
+ * @param index   position in grid order (stable for a given spec; shards keep it)
+ * @param id      folder name and key in the results, see {@link Grid}
+ * @param pruning pruning method
+ * @param config  the point's resolved, validated configuration
+ */
+public record Point(int index, String id, PruningMethod pruning, AcceleratorConfig config) {
+}

@@ -1,0 +1,84 @@
+package org.esegen.cli.sweep;
+
+import org.esegen.config.Presets;
+import org.esegen.prune.PruningMethod;
+import org.esegen.synth.Device;
+import org.junit.jupiter.api.Test;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.function.ToDoubleFunction;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/**
+ * The report's charts with and without resource figures. The resource figures here are test
+ * inputs made up for the charts (the Yosys stage is not wired yet); they are never written by a sweep.
+ */
+class ReportTest {
+
+    /** A finished point with the given latency, SNR and (made-up) LUT and DSP counts. */
+    private static PointResult point(int index, int pes, int w, double latency, double snr, Long lut, Long dsp) {
+        Point p = new Point(index, "p" + index, PruningMethod.ESE,
+                Presets.get("ese").with(Map.of("pesPerChannel", pes, "weightBits", w)));
+        Device d = Device.XCKU060;
+        PointResult.SynthFigures synth = lut == null ? null : new PointResult.SynthFigures(lut, lut, dsp, 10,
+                100.0 * lut / d.luts(), 100.0 * lut / d.ffs(), 100.0 * dsp / d.dsps(), 1, 7);
+        return PointResult.ok(p, new PointResult.CompileFigures(2, 1000, 9000, Math.round(latency * 200), 0.11, 14,
+                0.1, snr, 0.01, 1), synth, lut == null ? List.of("compile+golden")
+                : List.of("compile+golden", "generate", "yosys"), Map.of(), 0.5);
+    }
+
+    @Test
+    void paretoFrontKeepsOnlyUnbeatenPoints() {
+        List<PointResult> pts = List.of(point(0, 4, 8, 100, 40, 1000L, 4L), point(1, 8, 8, 50, 40, 2000L, 8L),
+                point(2, 8, 12, 60, 40, 2500L, 8L), point(3, 16, 8, 25, 40, 4000L, 16L),
+                point(4, 16, 12, 25, 40, 3000L, 16L));
+        ToDoubleFunction<PointResult> cost = r -> r.lut() + r.dsp();
+        List<PointResult> front = Charts.paretoFront(pts, cost, PointResult::idealLatencyUs);
+        assertEquals(List.of(0, 1, 4), front.stream().map(PointResult::index).toList());
+    }
+
+    /** Six points of 4, 8, 16 PEs and 8, 12 weight bits with made-up resource figures. */
+    static List<PointResult> sample() {
+        List<PointResult> pts = new ArrayList<>();
+        int i = 0;
+        for (int pes : new int[]{4, 8, 16}) {
+            for (int w : new int[]{8, 12}) {
+                pts.add(point(i++, pes, w, 400.0 / pes, w == 8 ? 25 : 41, 2_000L * pes * w / 8, (long) pes));
+            }
+        }
+        return pts;
+    }
+
+    @Test
+    void withResourcesEveryChartIsDrawn() {
+        List<PointResult> pts = sample();
+        String html = Report.html(Map.of("preset", "ese"), 6, Shard.ALL, pts, 30);
+        assertEquals(4, html.split("<svg", -1).length - 1, html);
+        assertFalse(html.contains("class=\"notice\""));
+        assertTrue(html.contains("Pareto front"));
+        assertTrue(html.contains("6 points fit, 0 do not, 0 unknown"));
+        assertTrue(html.contains("Beyond w8") || html.contains("Every step pays"));
+        assertEquals(html, Report.html(Map.of("preset", "ese"), 6, Shard.ALL, pts, 30), "deterministic");
+    }
+
+    @Test
+    void withoutResourcesTheResourceChartsSayWhy() {
+        List<PointResult> pts = List.of(point(0, 4, 8, 100, 25, null, null), point(1, 8, 8, 50, 25, null, null),
+                PointResult.failed(new Point(2, "p2", PruningMethod.ESE, Presets.get("ese")), "W_a: too <deep>",
+                        List.of(), Map.of(), 2, 0.1));
+        String html = Report.html(Map.of(), 3, Shard.ALL, pts, 30);
+        assertTrue(html.contains("1 points failed (pink rows below; hover for the error): p2: W_a: too &lt;deep&gt;"));
+        assertTrue(html.contains("<tr class=\"failed\" title=\"W_a: too &lt;deep&gt;\">"));
+        assertEquals(2, html.split("<svg", -1).length - 1);
+        assertEquals(2, html.split("class=\"notice\"", -1).length - 1);
+        assertTrue(html.contains("No point reaches the accuracy floor of 30.0 dB"));
+        assertTrue(html.contains("0 points fit, 0 do not, 2 unknown"));
+        assertNull(pts.get(0).latencyUs());
+    }
+}

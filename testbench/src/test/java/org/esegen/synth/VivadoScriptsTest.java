@@ -1,0 +1,228 @@
+package org.esegen.synth;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.IOException;
+import java.net.URISyntaxException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * synth_ooc.tcl and build.tcl run under tclsh with stub Vivado commands (src/test/resources/synth/
+ * vivado_stubs.tcl) that record their calls: the files read exist, part and top are right, the IP
+ * created are the wrapper's, and the exit status follows the slack and DRC the stubs report.
+ */
+class VivadoScriptsTest {
+    @TempDir
+    static Path dir;
+    static Path ooc;
+    static Path xdma;
+    static Path jtag;
+
+    @BeforeAll
+    static void writeFolders() throws IOException {
+        ooc = StandIn.vivadoFolder(dir, "ooc", StandIn.config("tiny"), Board.NONE, HostBridge.XDMA);
+        xdma = StandIn.vivadoFolder(dir, "ku3-xdma", StandIn.ku3Config(), Board.ADM_PCIE_KU3, HostBridge.XDMA);
+        jtag = StandIn.vivadoFolder(dir, "ku3-jtag", StandIn.ku3Config(), Board.ADM_PCIE_KU3, HostBridge.JTAG);
+    }
+
+    /** One stubbed run: exit code, output, and the calls in order (command, then arguments). */
+    record Run(int exitCode, String output, List<List<String>> calls) {
+        List<List<String>> calls(String command) {
+            return calls.stream().filter(c -> c.get(0).equals(command)).toList();
+        }
+
+        List<Path> filesRead() {
+            return calls("READ").stream().map(c -> Path.of(c.get(1))).toList();
+        }
+
+        String option(List<String> call, String name) {
+            int i = call.indexOf(name);
+            return i < 0 ? null : call.get(i + 1);
+        }
+    }
+
+    static Run run(Path folder, String script, Map<String, String> stubEnvironment, String... tclargs) throws Exception {
+        Tools.assumeOnPath("tclsh");
+        Path log = Files.createTempFile(dir, "stub-", ".log");
+        Map<String, String> environment = new HashMap<>(stubEnvironment);
+        environment.put("ESEGEN_STUB_LOG", log.toString());
+        List<String> command = new ArrayList<>(List.of("tclsh", stubs().toString(), folder.resolve(script).toString()));
+        command.addAll(List.of(tclargs));
+        Tools.Result result = Tools.run(dir, environment, command);
+        List<List<String>> calls = Files.readAllLines(log).stream().map(l -> List.of(l.split("\t", -1))).toList();
+        System.out.printf("%s %s %s: exit %d%n%s", folder.getFileName(), script, stubEnvironment, result.exitCode(),
+                result.output());
+        return new Run(result.exitCode(), result.output(), calls);
+    }
+
+    static Path stubs() throws URISyntaxException {
+        return Path.of(VivadoScriptsTest.class.getResource("/synth/vivado_stubs.tcl").toURI());
+    }
+
+    static JsonNode json(Path file) throws IOException {
+        return new ObjectMapper().readTree(file.toFile());
+    }
+
+    static void assertReadsOnlyExistingFilesOfTheFolder(Run run, Path folder) {
+        assertFalse(run.filesRead().isEmpty(), "the script reads its sources");
+        for (Path file : run.filesRead()) {
+            assertTrue(Files.isRegularFile(file), file + " exists");
+            assertTrue(file.startsWith(folder.toAbsolutePath().normalize()), file + " lies in the folder: self-contained");
+        }
+    }
+
+    @Test
+    void outOfContextSynthesisReadsTheRtlAndClockAndSynthesizesTheTopForTheKu060() throws Exception {
+        Run run = run(ooc, "synth_ooc.tcl", Map.of("ESEGEN_STUB_WNS", "0.250"));
+
+        assertEquals(0, run.exitCode(), run.output());
+        assertReadsOnlyExistingFilesOfTheFolder(run, ooc);
+        assertEquals(Set.of(ooc.resolve("rtl/EseAccelerator.v").toAbsolutePath().normalize(),
+                        ooc.resolve("constraints/esegen_ooc.xdc").toAbsolutePath().normalize()),
+                new HashSet<>(run.filesRead()));
+        List<String> synth = run.calls("synth_design").get(0);
+        assertEquals("out_of_context", run.option(synth, "-mode"));
+        assertEquals("xcku060-ffva1156-2-e", run.option(synth, "-part"));
+        assertEquals("EseAccelerator", run.option(synth, "-top"));
+        assertTrue(run.calls("place_design").isEmpty(), "synthesis only unless impl=1");
+        for (String report : List.of("utilization.rpt", "timing_summary.rpt", "logic_levels.rpt", "drc.rpt")) {
+            assertTrue(Files.isRegularFile(ooc.resolve("reports/ooc").resolve(report)), report);
+        }
+        assertTrue(run.calls("report_design_analysis").get(0).contains("-logic_level_distribution"));
+        JsonNode results = json(ooc.resolve("reports/ooc/results.json"));
+        assertTrue(results.get("passed").asBoolean(), results.toString());
+        assertEquals(0.25, results.get("wns_ns").asDouble());
+        assertEquals("EseAccelerator", results.get("top").asText());
+        assertEquals(200, results.get("clock_mhz").asInt());
+        assertEquals(9, results.at("/paths/deepest_of_1000_worst/logic_levels").asInt());
+        assertEquals(3, results.at("/cells/dsp").asInt());
+    }
+
+    @Test
+    void negativeSetupSlackFailsTheRunWithTheReason() throws Exception {
+        Run run = run(ooc, "synth_ooc.tcl", Map.of("ESEGEN_STUB_WNS", "-0.125"));
+
+        assertEquals(1, run.exitCode(), run.output());
+        assertTrue(run.output().contains("setup slack -0.125 ns is negative"), run.output());
+        JsonNode results = json(ooc.resolve("reports/ooc/results.json"));
+        assertFalse(results.get("passed").asBoolean());
+        assertEquals(-0.125, results.get("wns_ns").asDouble());
+    }
+
+    @Test
+    void negativeHoldSlackOrNoTimedPathFailsToo() throws Exception {
+        assertEquals(1, run(ooc, "synth_ooc.tcl", Map.of("ESEGEN_STUB_WHS", "-0.01")).exitCode());
+        Run untimed = run(ooc, "synth_ooc.tcl", Map.of("ESEGEN_STUB_WNS", ""));
+        assertEquals(1, untimed.exitCode());
+        assertTrue(untimed.output().contains("no timed path"), untimed.output());
+    }
+
+    @Test
+    void drcErrorsFailExceptUnplacedIoChecksOutOfContext() throws Exception {
+        Run error = run(ooc, "synth_ooc.tcl", Map.of("ESEGEN_STUB_DRC", "RPBF-3:Warning,DPIP-1:Error"));
+        assertEquals(1, error.exitCode(), error.output());
+        assertTrue(error.output().contains("DPIP-1#1"), error.output());
+
+        Run io = run(ooc, "synth_ooc.tcl", Map.of("ESEGEN_STUB_DRC", "UCIO-1:Error,NSTD-1:Error"));
+        assertEquals(0, io.exitCode(), io.output());
+    }
+
+    @Test
+    void partOverrideAndImplementationOnTheCommandLine() throws Exception {
+        Run run = run(ooc, "synth_ooc.tcl", Map.of(), "part=xcku060-ffva1156-1-c", "impl=1");
+
+        assertEquals(0, run.exitCode(), run.output());
+        assertEquals("xcku060-ffva1156-1-c", run.option(run.calls("synth_design").get(0), "-part"));
+        for (String step : List.of("opt_design", "place_design", "route_design")) {
+            assertEquals(1, run.calls(step).size(), step);
+        }
+        assertTrue(Files.isRegularFile(ooc.resolve("reports/ooc_routed/results.json")));
+        assertEquals("xcku060-ffva1156-1-c", json(ooc.resolve("reports/ooc_routed/results.json")).get("part").asText());
+    }
+
+    @Test
+    void badCommandLineArgumentsExitWithTwo() throws Exception {
+        Run unknown = run(ooc, "synth_ooc.tcl", Map.of(), "speed=fast");
+        assertEquals(2, unknown.exitCode());
+        assertTrue(unknown.output().contains("unknown key 'speed'"), unknown.output());
+        assertTrue(unknown.calls("synth_design").isEmpty());
+        assertEquals(2, run(ooc, "synth_ooc.tcl", Map.of(), "part").exitCode());
+    }
+
+    @Test
+    void boardBuildWithXdmaCreatesTheWrappersIpAndWritesABitstream() throws Exception {
+        assertBoardBuild(xdma, HostBridge.XDMA);
+    }
+
+    @Test
+    void boardBuildWithJtagCreatesTheWrappersIpAndWritesABitstream() throws Exception {
+        assertBoardBuild(jtag, HostBridge.JTAG);
+    }
+
+    private static void assertBoardBuild(Path folder, HostBridge host) throws Exception {
+        Run run = run(folder, "build.tcl", Map.of());
+
+        assertEquals(0, run.exitCode(), run.output());
+        assertReadsOnlyExistingFilesOfTheFolder(run, folder);
+        Set<Path> read = new HashSet<>(run.filesRead());
+        assertTrue(read.contains(folder.resolve("rtl/KU3Top.v").toAbsolutePath().normalize()), read.toString());
+        assertTrue(read.contains(folder.resolve("constraints/adm-pcie-ku3.xdc").toAbsolutePath().normalize()));
+        assertTrue(read.contains(folder.resolve("constraints/ku3_top.xdc").toAbsolutePath().normalize()));
+        assertEquals(host == HostBridge.XDMA,
+                read.contains(folder.resolve("constraints/adm-pcie-ku3-pcie.xdc").toAbsolutePath().normalize()));
+        assertEquals("xcku060-ffva1156-2-e", run.option(run.calls("create_project").get(0), "-part"));
+        List<String> synth = run.calls("synth_design").get(0);
+        assertEquals("KU3Top", run.option(synth, "-top"));
+        assertEquals("xcku060-ffva1156-2-e", run.option(synth, "-part"));
+
+        Set<String> created = new HashSet<>();
+        for (List<String> call : run.calls("create_ip")) {
+            created.add(run.option(call, "-module_name"));
+        }
+        Set<String> instantiated = new HashSet<>(Ku3Top.of(StandIn.ku3Config(), host).ipModules());
+        assertEquals(instantiated, created, "build.tcl creates exactly the IP KU3Top.v instantiates");
+        assertTrue(run.calls("create_ip").stream().filter(c -> "ddr3".equals(run.option(c, "-name"))).count() == 2,
+                "one DDR3 controller per bank");
+        assertEquals(1, run.calls("route_design").size());
+        assertEquals(1, run.calls("write_bitstream").size());
+        assertTrue(Files.isRegularFile(folder.resolve("KU3Top.bit")));
+        assertTrue(json(folder.resolve("reports/board/results.json")).get("passed").asBoolean());
+    }
+
+    @Test
+    void boardBuildStopsWhenTheWrapperAndTheScriptDisagreeOnTheIp() throws Exception {
+        Path folder = StandIn.vivadoFolder(dir, "ku3-drift", StandIn.ku3Config(), Board.ADM_PCIE_KU3, HostBridge.XDMA);
+        Files.writeString(folder.resolve("settings.tcl"), "set esegen(ip_modules) [list ddr3_bank0 esegen_renamed]\n",
+                java.nio.file.StandardOpenOption.APPEND);
+
+        Run run = run(folder, "build.tcl", Map.of());
+
+        assertEquals(1, run.exitCode(), run.output());
+        assertTrue(run.output().contains("KU3Top.v instantiates {ddr3_bank0 esegen_renamed}"), run.output());
+        assertTrue(run.calls("synth_ip").isEmpty());
+    }
+
+    @Test
+    void boardBuildWithNegativeSlackWritesNoBitstream() throws Exception {
+        Run run = run(xdma, "build.tcl", Map.of("ESEGEN_STUB_WNS", "-1.5"));
+
+        assertEquals(1, run.exitCode(), run.output());
+        assertTrue(run.calls("write_bitstream").isEmpty(), "no bitstream from a design that misses timing");
+        assertFalse(json(xdma.resolve("reports/board/results.json")).get("passed").asBoolean());
+    }
+}
