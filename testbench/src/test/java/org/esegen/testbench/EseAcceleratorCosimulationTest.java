@@ -5,6 +5,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
 
 import org.esegen.compile.CompiledModel;
 import org.esegen.compile.Compiler;
@@ -21,8 +23,10 @@ import org.junit.jupiter.params.provider.CsvSource;
 /**
  * The generated EseAccelerator of the tiny preset, end to end: a seeded synthetic LSTMP compiled
  * into an image, run by {@link Cosimulation} under Verilator and compared bit for bit with the
- * golden model. The shapes cover sizes that are not multiples of N, several channels and every
- * pruning method; the counters must be consistent with the run.
+ * golden model. The shapes cover sizes that are not multiples of N, several channels, every
+ * pruning method, and a configuration whose lanes straddle DDR words (12-bit activations, 11-bit
+ * entries and two-word pointer rows on a 32-bit bus, 3 PEs, shallow queues); the counters must
+ * be consistent with the run.
  */
 class EseAcceleratorCosimulationTest {
     @BeforeAll
@@ -30,11 +34,19 @@ class EseAcceleratorCosimulationTest {
         assumeTrue(VerilatorBuild.verilatorAvailable(), "verilator is not on PATH");
     }
 
-    @ParameterizedTest(name = "I={0} H={1} P={2} T={3} C={4} {5} density {6} seed {7}")
-    @CsvSource({"16, 32, 16, 3, 1, ese, 0.3, 1", "13, 30, 11, 4, 2, global, 0.25, 7", "5, 9, 3, 5, 1, cbtd, 0.6, 11"})
+    @ParameterizedTest(name = "I={0} H={1} P={2} T={3} C={4} {5} density {6} seed {7} {8}")
+    @CsvSource({"16, 32, 16, 3, 1, ese, 0.3, 1, ''", "13, 30, 11, 4, 2, global, 0.25, 7, ''",
+            "5, 9, 3, 5, 1, cbtd, 0.6, 11, ''",
+            "13, 22, 10, 4, 2, ese, 0.4, 5, actBits=12 actFracBits=8 weightBits=8 indexBits=3 ptrBits=10 "
+                    + "axiDataBits=32 accBits=24 entryFifoDepth=32 actQueueDepth=2 pesPerChannel=3"})
     void outputsAreBitExactWithTheGoldenModel(int inputSize, int hiddenSize, int projSize, int frames, int channels,
-                                              String pruning, double density, long seed) throws Exception {
-        AcceleratorConfig config = Presets.get("tiny").with("channels", channels);
+                                              String pruning, double density, long seed, String settings)
+            throws Exception {
+        List<String> overrides = new ArrayList<>(List.of("channels=" + channels));
+        if (!settings.isBlank()) {
+            overrides.addAll(List.of(settings.trim().split("\\s+")));
+        }
+        AcceleratorConfig config = Presets.resolve("tiny", overrides);
         CompiledModel compiled = Compiler.compile(config,
                 SyntheticModel.generate(inputSize, hiddenSize, projSize, true, seed), PruningMethod.parse(pruning),
                 density);
@@ -43,7 +55,8 @@ class EseAcceleratorCosimulationTest {
             inputs[ch] = Quantizer.quantize(SyntheticModel.frames(frames, inputSize, seed + 1 + ch),
                     config.activationFormat());
         }
-        String name = "I" + inputSize + "-H" + hiddenSize + "-P" + projSize + "-T" + frames + "-C" + channels;
+        String name = "I" + inputSize + "-H" + hiddenSize + "-P" + projSize + "-T" + frames + "-C" + channels
+                + (settings.isBlank() ? "" : "-" + Integer.toHexString(settings.hashCode()));
         Path run = TestDuts.RUNS.resolve("cosim-" + name);
         Generator.Result rtl = Generator.generate(config, run.resolve("rtl"));
 
