@@ -8,6 +8,7 @@ import org.esegen.cli.sweep.Stage;
 import org.esegen.cli.sweep.Sweep;
 import org.esegen.cli.sweep.SweepSpec;
 import org.esegen.config.AcceleratorConfig;
+import org.esegen.hdl.Generator;
 import picocli.CommandLine.ArgGroup;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -91,9 +92,9 @@ public final class SweepCommand implements Callable<Integer> {
 
     private final DesignGenerator generator;
 
-    /** Without a design generator: the generate, cosim and Yosys stages are recorded as not run. */
+    /** The real generator: {@link Generator#generate}. */
     public SweepCommand() {
-        this(null);
+        this(Generator::generate);
     }
 
     /**

@@ -2,6 +2,7 @@ package org.esegen.cli;
 
 import org.esegen.EsegenException;
 import org.esegen.config.AcceleratorConfig;
+import org.esegen.hdl.Generator;
 import org.esegen.synth.AcceleratorPorts;
 import org.esegen.synth.GeneratedDesign;
 import org.esegen.synth.LogicPath;
@@ -41,6 +42,11 @@ public final class SynthCommand implements Callable<Integer> {
     Path work;
 
     private final DesignGenerator generator;
+
+    /** The real generator: {@link Generator#generate}. */
+    public SynthCommand() {
+        this(Generator::generate);
+    }
 
     /** @param generator writes the accelerator's Verilog for a configuration */
     public SynthCommand(DesignGenerator generator) {

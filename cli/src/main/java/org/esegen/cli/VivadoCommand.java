@@ -2,6 +2,7 @@ package org.esegen.cli;
 
 import org.esegen.EsegenException;
 import org.esegen.config.AcceleratorConfig;
+import org.esegen.hdl.Generator;
 import org.esegen.io.OutputFolder;
 import org.esegen.synth.AcceleratorPorts;
 import org.esegen.synth.Board;
@@ -47,6 +48,11 @@ public final class VivadoCommand implements Callable<Integer> {
     Path out;
 
     private final DesignGenerator generator;
+
+    /** The real generator: {@link Generator#generate}. */
+    public VivadoCommand() {
+        this(Generator::generate);
+    }
 
     /** @param generator writes the accelerator's Verilog for a configuration */
     public VivadoCommand(DesignGenerator generator) {

@@ -81,9 +81,10 @@ public final class VerilogEmitter {
             throw new EsegenException("Verilog generation of " + topName + " failed: " + e
                     + "\nSpinalHDL log:\n" + log.toString(StandardCharsets.UTF_8), e);
         }
-        String spinalLog = log.toString(StandardCharsets.UTF_8);
-        if (spinalLog.contains("[Warning]")) {
-            System.err.print("SpinalHDL warned while generating " + topName + ":\n" + spinalLog);
+        List<String> warnings = log.toString(StandardCharsets.UTF_8).lines()
+                .filter(line -> line.contains("[Warning]") && !line.contains(PRUNED_NOTICE)).toList();
+        if (!warnings.isEmpty()) {
+            System.err.println("SpinalHDL warned while generating " + topName + ":\n" + String.join("\n", warnings));
         }
         List<Path> files = new ArrayList<>();
         for (String file : CollectionConverters.asJava(report.generatedSourcesPaths())) {
@@ -91,6 +92,9 @@ public final class VerilogEmitter {
         }
         return files;
     }
+
+    /** SpinalHDL's notice that removePruned dropped unread signals: expected, not a warning to pass on. */
+    private static final String PRUNED_NOTICE = "signals were pruned";
 
     /** SpinalHDL's default configuration with the changes described in the class comment. */
     private static SpinalConfig spinalConfig(Path targetDir) {
