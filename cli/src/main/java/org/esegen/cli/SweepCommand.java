@@ -21,8 +21,9 @@ import java.util.concurrent.Callable;
 /** {@code esegen sweep}: run a grid of configurations and collect their figures and a report. */
 @Command(name = "sweep", mixinStandardHelpOptions = true,
         description = {"Run every combination of the listed PE counts, widths, channel counts and pruning methods "
-                + "on one model: each point compiles and runs the golden model, then (when wired) generates and "
-                + "co-simulates the Verilog and runs the Yosys estimate. One folder per point under DIR/points; "
+                + "on one model: each point compiles and runs the golden model, generates the Verilog, "
+                + "co-simulates it under Verilator with the KU3 DDR3 model (a point that is not bit-exact fails) "
+                + "and runs the Yosys estimate. One folder per point under DIR/points; "
                 + "DIR/results.csv and DIR/results.json grow as points finish; DIR/report.html at the end.",
                 "Safe to interrupt (Ctrl-C or kill -9): finished points are kept, and --resume skips them and "
                         + "redoes the partial ones. --shard k/n runs a deterministic slice; merge slices with "
@@ -66,11 +67,17 @@ public final class SweepCommand implements Callable<Integer> {
             description = "synthetic input frames per channel (default ${DEFAULT-VALUE})")
     int frames;
 
+    @Option(names = "--no-cosim", description = "skip the Verilator co-simulation (bit_exact, cycles_per_frame, "
+            + "latency_us, GOPS, pe_utilization and the stall counts stay null; the report shows the compiler's ideal "
+            + "latency instead): a quick sweep of accuracy and ideal speed")
+    boolean noCosim;
+
     @Option(names = "--no-synth", description = "skip the Yosys estimate")
     boolean noSynth;
 
     @Option(names = "--jobs", paramLabel = "J", defaultValue = "0",
-            description = "points run in parallel; default: as many as the cores and heap allow (more is capped)")
+            description = "points run in parallel; default: as many as the cores, the heap and the memory for "
+                    + "Verilator and Yosys allow (more is capped)")
     int jobs;
 
     @Option(names = "--shard", paramLabel = "k/n", defaultValue = "1/1",
@@ -98,8 +105,8 @@ public final class SweepCommand implements Callable<Integer> {
     }
 
     /**
-     * @param generator writes a point's Verilog for the generate and Yosys stages ({@code
-     *                  org.esegen.hdl.Generator::generate} once it lands; tests give a stand-in)
+     * @param generator writes a point's Verilog for the generate, co-simulation and Yosys stages ({@code
+     *                  org.esegen.hdl.Generator::generate}; tests give a stand-in)
      */
     public SweepCommand(DesignGenerator generator) {
         this.generator = generator;
@@ -116,8 +123,8 @@ public final class SweepCommand implements Callable<Integer> {
                 Grid.parseNumbers(Grid.Axis.CHANNELS, channels, f.get(Grid.Axis.CHANNELS.field())),
                 Grid.parsePruning(pruning));
         SweepSpec spec = new SweepSpec(ModelSource.of(source.model, source.synthetic, density), config.preset,
-                config.overrides, grid, frames, !noSynth);
-        Sweep.Options options = new Sweep.Options(jobs, Shard.parse(shard), resume, snrFloor);
+                config.overrides, grid, frames, !noCosim, !noSynth);
+        Sweep.Options options = new Sweep.Options(jobs, Shard.parse(shard), resume, snrFloor, CosimFlow.cacheRoot());
         if (list) {
             Sweep.plan(spec, options.shard()).slice().forEach(p -> System.out.println(p.id()));
             return 0;

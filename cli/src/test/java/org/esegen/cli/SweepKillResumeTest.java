@@ -28,7 +28,7 @@ import static org.junit.jupiter.api.Assertions.fail;
 class SweepKillResumeTest {
     private static final List<String> SWEEP = List.of("sweep", "--preset", "tiny", "--synthetic", "96,384,96,0.3,2",
             "--set", "maxInputSize=96", "--set", "maxHiddenSize=384", "--set", "maxProjSize=96", "--set",
-            "entryFifoDepth=1024", "--pes", "2,4", "--weight-bits", "8,12", "--frames", "20", "--no-synth",
+            "entryFifoDepth=1024", "--pes", "2,4", "--weight-bits", "8,12", "--frames", "20", "--no-cosim", "--no-synth",
             "--jobs", "1");
     private static final String FIRST = "p0000-pes2-w8-a16-i4-c1-ese";
     private static final String SECOND = "p0001-pes2-w12-a16-i4-c1-ese";

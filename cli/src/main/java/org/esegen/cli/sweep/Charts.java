@@ -72,18 +72,70 @@ final class Charts {
         }
     }
 
-    /** Latency per frame against PEs (log 2), one series per weight width (and other varying axes). */
-    static Chart latencyVsPes(List<PointResult> ok, boolean measured) {
-        Function<PointResult, Double> latency = measured ? PointResult::latencyUs : PointResult::idealLatencyUs;
-        List<PointResult> pts = ok.stream().filter(r -> latency.apply(r) != null).toList();
+    /** Which latency a chart plots. */
+    enum Latency {
+        /** Every plotted point was co-simulated. */
+        MEASURED("co-simulated latency", "co-simulated"),
+        /** No point was co-simulated: the compiler's stall-free bound. */
+        IDEAL("ideal latency", "ideal (compiler bound; no co-simulation ran)"),
+        /** Some points were co-simulated and some were not. */
+        MIXED("latency", "co-simulated where the point was co-simulated, the ideal compiler bound elsewhere");
+
+        /** Axis label prefix. */
+        final String axis;
+        /** Words for captions and findings. */
+        final String words;
+
+        Latency(String axis, String words) {
+            this.axis = axis;
+            this.words = words;
+        }
+
+        /** What the points' {@link PointResult#bestLatencyUs} are. */
+        static Latency of(List<PointResult> pts) {
+            long measured = pts.stream().filter(r -> r.latencyUs() != null).count();
+            return measured == 0 ? IDEAL : measured == pts.size() ? MEASURED : MIXED;
+        }
+    }
+
+    /**
+     * Latency per frame against PEs (log 2), one series per weight width (and other varying axes):
+     * co-simulated where the point has it, else the ideal bound. When some point was co-simulated,
+     * the ideal bound is drawn dashed beside it (one line when it does not depend on the weight
+     * width, as it does not when quantization keeps every nonzero).
+     */
+    static Chart latencyVsPes(List<PointResult> ok) {
+        List<PointResult> pts = ok.stream().filter(r -> r.bestLatencyUs() != null).toList();
         if (pts.isEmpty()) {
             return Chart.none("no point has a latency.");
         }
+        Latency kind = Latency.of(pts);
         Set<String> extra = Report.varying(pts, Set.of("pes", "w"));
         XYSeriesCollection data = series(pts, r -> "w" + r.weightBits() + suffix(r, extra), PointResult::pes,
-                latency::apply);
-        String y = (measured ? "latency" : "ideal latency") + " per frame (us)";
-        return draw("Latency vs PEs per channel", log2Axis("PEs per channel"), zeroBased(y), data, true, null);
+                PointResult::bestLatencyUs);
+        int drawn = data.getSeriesCount();
+        if (kind != Latency.IDEAL) {
+            List<PointResult> withIdeal = pts.stream().filter(r -> r.idealLatencyUs() != null).toList();
+            boolean perWidth = withIdeal.stream().collect(Collectors.groupingBy(r -> r.pes() + suffix(r, extra),
+                    Collectors.mapping(PointResult::idealLatencyUs, Collectors.toSet()))).values().stream()
+                    .anyMatch(v -> v.size() > 1);
+            XYSeriesCollection ideal = series(withIdeal, r -> "ideal bound" + (perWidth ? " w" + r.weightBits() : "")
+                    + suffix(r, extra), PointResult::pes, PointResult::idealLatencyUs);
+            for (int k = 0; k < ideal.getSeriesCount(); k++) {
+                data.addSeries(ideal.getSeries(k));
+            }
+        }
+        int series = data.getSeriesCount();
+        return draw("Latency vs PEs per channel", log2Axis("PEs per channel"),
+                zeroBased(kind.axis + " per frame (us)"), data, true, r -> {
+                    for (int k = drawn; k < series; k++) {
+                        r.setSeriesPaint(k, series - drawn == 1 ? new Color(0x6e7781)
+                                : PALETTE[(k - drawn) % PALETTE.length]);
+                        r.setSeriesStroke(k, new BasicStroke(1.4f, BasicStroke.CAP_BUTT, BasicStroke.JOIN_MITER, 10f,
+                                new float[]{6f, 4f}, 0f));
+                        r.setSeriesShape(k, new Rectangle2D.Double(-2, -2, 4, 4));
+                    }
+                });
     }
 
     /** SNR against weight width, one series per PE count (and other varying axes). */
@@ -133,8 +185,8 @@ final class Charts {
      * Latency against LUT + DSP; points below the accuracy floor grey, the Pareto front of those at
      * or above it joined by a line.
      */
-    static Chart pareto(List<PointResult> ok, double snrFloor, boolean measured) {
-        Function<PointResult, Double> latency = measured ? PointResult::latencyUs : PointResult::idealLatencyUs;
+    static Chart pareto(List<PointResult> ok, double snrFloor) {
+        Function<PointResult, Double> latency = PointResult::bestLatencyUs;
         List<PointResult> pts = ok.stream().filter(r -> r.lut() != null && r.dsp() != null && latency.apply(r) != null)
                 .toList();
         if (pts.isEmpty()) {
@@ -158,7 +210,7 @@ final class Charts {
         data.addSeries(meets);
         data.addSeries(below);
         NumberAxis x = new NumberAxis("LUT + DSP48E2 (Yosys estimate)");
-        String y = (measured ? "latency" : "ideal latency") + " per frame (us)";
+        String y = Latency.of(pts).axis + " per frame (us)";
         return draw("Pareto front: latency vs LUT + DSP", x, zeroBased(y), data, false, r -> {
             r.setSeriesLinesVisible(0, true);
             r.setSeriesPaint(0, PALETTE[1]);

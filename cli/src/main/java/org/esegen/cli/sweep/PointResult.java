@@ -29,12 +29,15 @@ import java.util.Map;
  * @param error               the failure, or null
  * @param stagesRun           stages that ran, in order
  * @param stagesSkipped       stage to the reason it did not run
- * @param bitExact            co-simulation output equals the golden model bit for bit
+ * @param bitExact            co-simulation output equals the golden model bit for bit (a point whose
+ *                            co-simulation is not bit-exact is {@code failed}, so this is true or null)
  * @param cyclesPerFrame      co-simulated cycles per frame
  * @param latencyUs           cyclesPerFrame at the clock, microseconds
- * @param gopsSparse          2 x useful MACs per frame x channels / latency, GOP/s
- * @param gopsDenseEquiv      2 x dense matrix weights x channels / latency, GOP/s
- * @param peUtilization       useful MACs / (PEs x cycles)
+ * @param gopsSparse          2 x useful MACs (real nonzeros) per frame x channels / co-simulated latency, GOP/s
+ * @param gopsDenseEquiv      2 x dense matrix weights x channels / co-simulated latency, GOP/s
+ * @param peUtilization       co-simulated: useful MACs / (PEs x cycles)
+ * @param ddrStallCyclesPerFrame   co-simulated DDR_STALL_CYCLES / frames
+ * @param queueStallCyclesPerFrame co-simulated QUEUE_STALL_CYCLES / frames
  * @param idealCyclesPerFrame the compiler's bound: both SpMVs' busiest PE, padding included
  * @param idealLatencyUs      idealCyclesPerFrame at the clock
  * @param idealGopsSparse     gopsSparse at the ideal latency
@@ -79,6 +82,8 @@ public record PointResult(
         @JsonProperty("gops_sparse") Double gopsSparse,
         @JsonProperty("gops_dense_equiv") Double gopsDenseEquiv,
         @JsonProperty("pe_utilization") Double peUtilization,
+        @JsonProperty("ddr_stall_cycles_per_frame") Double ddrStallCyclesPerFrame,
+        @JsonProperty("queue_stall_cycles_per_frame") Double queueStallCyclesPerFrame,
         @JsonProperty("ideal_cycles_per_frame") Long idealCyclesPerFrame,
         @JsonProperty("ideal_latency_us") Double idealLatencyUs,
         @JsonProperty("ideal_gops_sparse") Double idealGopsSparse,
@@ -132,6 +137,18 @@ public record PointResult(
     }
 
     /**
+     * Figures of the co-simulation stage (of a bit-exact run).
+     *
+     * @param cyclesPerFrame           cycles from start to done / frames
+     * @param peUtilization            useful MACs / (PEs x cycles)
+     * @param ddrStallCyclesPerFrame   DDR_STALL_CYCLES / frames
+     * @param queueStallCyclesPerFrame QUEUE_STALL_CYCLES / frames
+     */
+    public record CosimFigures(double cyclesPerFrame, double peUtilization, double ddrStallCyclesPerFrame,
+                               double queueStallCyclesPerFrame) {
+    }
+
+    /**
      * Figures of the Yosys stage.
      *
      * @param lut        CLB LUTs (logic and memory)
@@ -156,20 +173,27 @@ public record PointResult(
      * A point whose stages ran. Figures of stages that did not run are null.
      *
      * @param compile       figures of the compile and golden-model stage
+     * @param cosim         figures of a bit-exact co-simulation, or null when it did not run
      * @param synth         figures of the Yosys stage, or null when it did not run
      * @param stagesRun     stages that ran
      * @param stagesSkipped stages that did not, with the reason
      */
-    public static PointResult ok(Point p, CompileFigures compile, SynthFigures synth, List<String> stagesRun,
-                                 Map<String, String> stagesSkipped, double wallSeconds) {
+    public static PointResult ok(Point p, CompileFigures compile, CosimFigures cosim, SynthFigures synth,
+                                 List<String> stagesRun, Map<String, String> stagesSkipped, double wallSeconds) {
         boolean y = synth != null;
+        boolean c = cosim != null;
+        Double latency = c ? cosim.cyclesPerFrame() / p.config().clockMhz() : null;
         int channels = p.config().channels();
         int pes = p.config().pes();
         double idealLatency = compile.idealCyclesPerFrame() / (double) p.config().clockMhz();
         return new PointResult(p.index(), p.id(), pes, p.config().formats().weightBits(),
                 p.config().formats().actBits(), p.config().formats().indexBits(), channels, p.pruning().cliName(),
                 p.config().clockMhz(), compile.frames(), OK, null, stagesRun, stagesSkipped,
-                null, null, null, null, null, null,
+                c ? Boolean.TRUE : null, c ? cosim.cyclesPerFrame() : null, latency,
+                c ? gops(compile.nonzeros(), channels, latency) : null,
+                c ? gops(compile.denseWeights(), channels, latency) : null,
+                c ? cosim.peUtilization() : null, c ? cosim.ddrStallCyclesPerFrame() : null,
+                c ? cosim.queueStallCyclesPerFrame() : null,
                 compile.idealCyclesPerFrame(), idealLatency, gops(compile.nonzeros(), channels, idealLatency),
                 gops(compile.denseWeights(), channels, idealLatency),
                 compile.idealCyclesPerFrame() == 0 ? null
@@ -193,7 +217,7 @@ public record PointResult(
                 p.config().formats().actBits(), p.config().formats().indexBits(), p.config().channels(),
                 p.pruning().cliName(), p.config().clockMhz(), frames, FAILED, error, stagesRun, stagesSkipped,
                 null, null, null, null, null, null, null, null, null, null, null, null, null, null, null, null, null,
-                null, null, null, null, null, null, null, null, null, null, wallSeconds);
+                null, null, null, null, null, null, null, null, null, null, null, null, wallSeconds);
     }
 
     /** GOP/s of {@code macs} multiply-accumulates per frame in every channel at {@code latencyUs}. */

@@ -13,6 +13,7 @@ import org.esegen.lstm.LstmpWeights;
 import org.esegen.synth.AcceleratorPorts;
 import org.esegen.synth.GeneratedDesign;
 import org.esegen.synth.YosysEstimate;
+import org.esegen.testbench.Cosimulation;
 
 import java.io.IOException;
 import java.io.PrintWriter;
@@ -29,24 +30,47 @@ import java.util.Map;
 /**
  * Runs one point into its folder: the stages of {@link Stage} that can run, each point's files
  * ({@code config.json}, {@code image.bin}, {@code layout.json}, {@code metrics.json}, {@code log.txt};
- * with a generator {@code rtl/}, and with Yosys {@code yosys/}), and last, written atomically,
- * {@code result.json}. A point is finished iff its
+ * with a generator {@code rtl/}; with co-simulation {@code cosim/} and {@code cosim.json}; with Yosys
+ * {@code yosys/}), and last, written atomically, {@code result.json}. A point is finished iff its
  * {@code result.json} exists; anything else in its folder without it is a partial point.
- * Thread-safe: points share only the read-only float model.
+ * Thread-safe: points share only the read-only float model and the Verilator build cache (whose
+ * builds are atomic).
  */
 final class PointRunner {
+    /** Folder of a point's co-simulation run (harness logs, image, memory dump). */
+    static final String COSIM_DIR = "cosim";
+    /** A point's co-simulation result, as {@link Cosimulation.Result}. */
+    static final String COSIM_JSON = "cosim.json";
+    /** How the error of a point whose co-simulation is not bit-exact begins; the first mismatch follows. */
+    static final String NOT_BIT_EXACT = "co-simulation is not bit-exact with the golden model: ";
+
+    /** Runs the point's Verilog on its image: {@link Cosimulation#run} with the KU3 DDR3 model; tests stand in. */
+    @FunctionalInterface
+    interface Cosimulator {
+        Cosimulation.Result run(List<Path> verilog, CompiledModel compiled, byte[] image, Path runDir)
+                throws IOException, InterruptedException;
+    }
+
     private final SweepSpec spec;
     private final LstmpWeights weights;
     private final DesignGenerator generator;
+    private final Cosimulator cosimulator;
 
     /**
-     * @param weights   the float model, loaded once for all points and never modified
-     * @param generator writes a point's Verilog, or null when this build has no generator
+     * @param weights        the float model, loaded once for all points and never modified
+     * @param generator      writes a point's Verilog, or null when this build has no generator
+     * @param verilatorCache the Verilator build cache the co-simulations share
      */
-    PointRunner(SweepSpec spec, LstmpWeights weights, DesignGenerator generator) {
+    PointRunner(SweepSpec spec, LstmpWeights weights, DesignGenerator generator, Path verilatorCache) {
+        this(spec, weights, generator, (verilog, compiled, image, runDir) -> Cosimulation.run(verilog, compiled,
+                image, verilatorCache, runDir, Cosimulation.MemoryModel.KU3_DDR3, false));
+    }
+
+    PointRunner(SweepSpec spec, LstmpWeights weights, DesignGenerator generator, Cosimulator cosimulator) {
         this.spec = spec;
         this.weights = weights;
         this.generator = generator;
+        this.cosimulator = cosimulator;
     }
 
     /**
@@ -59,9 +83,13 @@ final class PointRunner {
         if (!haveGenerator) {
             skipped.put(Stage.GENERATE.label(), Stage.NO_GENERATOR);
         }
-        skipped.put(Stage.COSIM.label(), haveGenerator ? Stage.COSIM_NOT_WIRED : Stage.NO_GENERATOR);
+        if (!spec.cosim()) {
+            skipped.put(Stage.COSIM.label(), Stage.COSIM_DISABLED);
+        } else if (!haveGenerator) {
+            skipped.put(Stage.COSIM.label(), Stage.NO_GENERATOR);
+        }
         if (!spec.synth()) {
-            skipped.put(Stage.SYNTH.label(), "disabled by --no-synth");
+            skipped.put(Stage.SYNTH.label(), Stage.SYNTH_DISABLED);
         } else if (!haveGenerator) {
             skipped.put(Stage.SYNTH.label(), Stage.NO_GENERATOR);
         }
@@ -70,8 +98,9 @@ final class PointRunner {
 
     /**
      * Run the point in {@code dir} (created; must not hold a finished point) and write its result
-     * file. A stage that throws makes the point {@code failed}; the error and its stack trace go
-     * to {@code log.txt} and the error message to the result.
+     * file. A stage that throws makes the point {@code failed}, and so does a co-simulation that is
+     * not bit-exact; the error (and any stack trace) goes to {@code log.txt} and the error message to
+     * the result.
      */
     PointResult run(Point p, Path dir) {
         long start = System.nanoTime();
@@ -83,19 +112,27 @@ final class PointRunner {
         try {
             Files.createDirectories(dir);
             log.printf("point %s: %s%n", p.id(), Json.line(p.config().toFieldMap()));
-            PointResult.CompileFigures compile = compileAndRunGolden(p, dir, log);
+            Compiled compiled = compileAndRunGolden(p, dir, log);
             ran.add(Stage.COMPILE.label());
+            PointResult.CosimFigures cosim = null;
             PointResult.SynthFigures synth = null;
             if (generator != null) {
                 GeneratedDesign design = generate(p, dir, log);
                 ran.add(Stage.GENERATE.label());
+                if (spec.cosim()) {
+                    cosim = cosimulate(design, compiled, dir, log);
+                    ran.add(Stage.COSIM.label());
+                }
                 if (spec.synth()) {
                     synth = estimate(design, dir, log);
                     ran.add(Stage.SYNTH.label());
                 }
             }
             skipped.forEach((stage, why) -> log.printf("%s: skipped (%s)%n", stage, why));
-            result = PointResult.ok(p, compile, synth, ran, skipped, seconds(start));
+            result = PointResult.ok(p, compiled.figures(), cosim, synth, ran, skipped, seconds(start));
+        } catch (NotBitExact e) {
+            log.println(e.getMessage());
+            result = PointResult.failed(p, e.getMessage(), ran, skipped, spec.frames(), seconds(start));
         } catch (RuntimeException | IOException e) {
             e.printStackTrace(log);
             String message = e instanceof EsegenException ? e.getMessage() : e.toString();
@@ -113,7 +150,18 @@ final class PointRunner {
         return result;
     }
 
-    private PointResult.CompileFigures compileAndRunGolden(Point p, Path dir, PrintWriter log) throws IOException {
+    /** What compile hands to the later stages: its figures, and the compiled model and image co-simulation runs. */
+    private record Compiled(PointResult.CompileFigures figures, CompiledModel model, byte[] image) {
+    }
+
+    /** A co-simulation that ran to the end but whose outputs differ from the golden model. */
+    private static final class NotBitExact extends Exception {
+        NotBitExact(String message) {
+            super(message);
+        }
+    }
+
+    private Compiled compileAndRunGolden(Point p, Path dir, PrintWriter log) throws IOException {
         long start = System.nanoTime();
         CompiledModel compiled = Compiler.compile(p.config(), weights, p.pruning(), spec.model().density());
         FrameSet inputs = FrameSet.load(p.config(), weights.inputSize(), null, spec.frames(),
@@ -135,9 +183,41 @@ final class PointRunner {
         Files.write(dir.resolve("metrics.json"), Json.pretty(metrics));
         log.printf("%s: %.2f s, ideal %d cycles/frame, SNR %.2f dB vs float pruned%n", Stage.COMPILE.label(),
                 seconds(start), m.idealCyclesPerFrame(), evaluation.vsPruned().snrDb());
-        return new PointResult.CompileFigures(inputs.frames(), m.nonzeros(), compiled.pruned().matrixWeights(),
-                m.idealCyclesPerFrame(), m.density(), m.compressionRatio(), m.paddingFraction(),
-                evaluation.vsPruned().snrDb(), evaluation.vsPruned().maxAbsError(), evaluation.vsDense().snrDb());
+        return new Compiled(new PointResult.CompileFigures(inputs.frames(), m.nonzeros(),
+                compiled.pruned().matrixWeights(), m.idealCyclesPerFrame(), m.density(), m.compressionRatio(),
+                m.paddingFraction(), evaluation.vsPruned().snrDb(), evaluation.vsPruned().maxAbsError(),
+                evaluation.vsDense().snrDb()), compiled, image);
+    }
+
+    /**
+     * Co-simulate the point's Verilog on the image compile wrote; the run's files go to {@code cosim/},
+     * its result to {@code cosim.json}.
+     *
+     * @throws NotBitExact when the outputs differ from the golden model's
+     */
+    private PointResult.CosimFigures cosimulate(GeneratedDesign design, Compiled compiled, Path dir, PrintWriter log)
+            throws IOException, NotBitExact {
+        long start = System.nanoTime();
+        Cosimulation.Result r;
+        try {
+            r = cosimulator.run(design.sources(), compiled.model(), compiled.image(), dir.resolve(COSIM_DIR));
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new EsegenException("co-simulation interrupted", e);
+        }
+        Files.write(dir.resolve(COSIM_JSON), Json.pretty(r));
+        log.printf("%s: %.2f s (Verilator build %.1f s, 0 = cached; simulation %.2f s), %s, %d frames, %.1f "
+                        + "cycles/frame (ideal %d), PE utilization %.3f, DDR stall cycles %d, queue stall cycles %d%n",
+                Stage.COSIM.label(), seconds(start), r.buildSeconds(), r.simSeconds(),
+                r.bitExact() ? "bit-exact" : "MISMATCH", r.frames(), r.cyclesPerFrame(), r.idealCyclesPerFrame(),
+                r.peUtilization(), r.ddrStallCycles(), r.queueStallCycles());
+        if (!r.bitExact()) {
+            throw new NotBitExact(NOT_BIT_EXACT + r.mismatch()
+                    + " (the point's " + COSIM_JSON + " and " + COSIM_DIR + "/ hold the run)");
+        }
+        double frames = Math.max(1, r.frames());
+        return new PointResult.CosimFigures(r.cyclesPerFrame(), r.peUtilization(), r.ddrStallCycles() / frames,
+                r.queueStallCycles() / frames);
     }
 
     private GeneratedDesign generate(Point p, Path dir, PrintWriter log) throws IOException {

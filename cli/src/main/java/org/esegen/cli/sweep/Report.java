@@ -54,26 +54,27 @@ final class Report {
                        double snrFloor) {
         List<PointResult> results = all.stream().sorted(Comparator.comparingInt(PointResult::index)).toList();
         List<PointResult> ok = results.stream().filter(PointResult::succeeded).toList();
-        boolean measured = ok.stream().anyMatch(r -> r.latencyUs() != null);
+        Charts.Latency latency = Charts.Latency.of(ok);
         StringBuilder h = new StringBuilder();
         h.append("<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\">\n<title>esegen sweep</title>\n")
                 .append("<style>").append(CSS).append("</style></head>\n<body>\n");
         h.append("<h1>esegen sweep</h1>\n");
         h.append(specSection(spec, gridPoints, shard, results));
         h.append(stageSection(results));
-        h.append(findings(results, ok, snrFloor, measured));
+        h.append(findings(results, ok, snrFloor, latency));
         h.append("<h2>Charts</h2>\n<div class=\"charts\">\n");
-        String latencyKind = measured ? "co-simulated" : "ideal (compiler bound, no co-simulation)";
-        h.append(figure(Charts.latencyVsPes(ok, measured),
+        String latencyKind = latency.words;
+        h.append(figure(Charts.latencyVsPes(ok),
                 "Latency per frame against PEs per channel, one line per weight width; latency is " + latencyKind
-                        + ".", "latency"));
+                        + (latency == Charts.Latency.IDEAL ? "." : "; dashed: the compiler's ideal bound (busiest "
+                        + "PE, padding included, no stalls)."), "latency"));
         h.append(figure(Charts.snrVsWeightBits(ok),
                 "SNR of the golden model against the float reference of the pruned model, against weight width, "
                         + "one line per PE count.", "SNR"));
         h.append(figure(Charts.resourcesVsPes(ok),
                 "Yosys estimate as percent of the KU060 against PEs per channel (100 % = the whole device).",
                 "resource"));
-        h.append(figure(Charts.pareto(ok, snrFloor, measured),
+        h.append(figure(Charts.pareto(ok, snrFloor),
                 "Latency (" + latencyKind + ") against LUT + DSP48E2. Accuracy floor: SNR >= "
                         + fmt(snrFloor, 1) + " dB against the pruned float model; points below it are grey. "
                         + "The line joins the Pareto-optimal points above the floor (no other point is both "
@@ -126,14 +127,18 @@ final class Report {
     }
 
     private static String findings(List<PointResult> results, List<PointResult> ok, double snrFloor,
-                                   boolean measured) {
+                                   Charts.Latency latency) {
         List<String> items = new ArrayList<>();
         List<PointResult> failed = results.stream().filter(r -> !r.succeeded()).toList();
         if (!failed.isEmpty()) {
             items.add(failed.size() + " points failed (pink rows below; hover for the error): "
                     + failed.stream().map(r -> r.id() + ": " + r.error()).collect(Collectors.joining("; ")));
         }
-        String lat = measured ? "co-simulated latency" : "ideal latency";
+        String lat = latency.axis;
+        String cosim = cosimSummary(results, ok);
+        if (cosim != null) {
+            items.add(cosim);
+        }
         ok.stream().filter(r -> r.bestLatencyUs() != null).min(Comparator.comparingDouble(PointResult::bestLatencyUs))
                 .ifPresent(r -> items.add("Fastest point: " + r.id() + ", " + fmt(r.bestLatencyUs(), 2) + " us "
                         + lat + " per frame, SNR " + fmt(r.snrDb(), 1) + " dB."));
@@ -155,6 +160,46 @@ final class Report {
         }
         return "<h2>Findings</h2>\n<ul>\n" + items.stream().map(i -> "<li>" + esc(i) + "</li>\n")
                 .collect(Collectors.joining()) + "</ul>\n";
+    }
+
+    /**
+     * How many points co-simulation ran on and found bit-exact, and how far the measured cycles are
+     * from the ideal bound; null when no point was co-simulated.
+     */
+    private static String cosimSummary(List<PointResult> results, List<PointResult> ok) {
+        List<PointResult> exact = ok.stream().filter(r -> r.cyclesPerFrame() != null).toList();
+        List<PointResult> mismatched = results.stream().filter(r -> !r.succeeded() && r.error() != null
+                && r.error().startsWith(PointRunner.NOT_BIT_EXACT)).toList();
+        if (exact.isEmpty() && mismatched.isEmpty()) {
+            return null;
+        }
+        StringBuilder s = new StringBuilder("Co-simulation (Verilator, KU3 DDR3 model): ").append(exact.size())
+                .append(" points bit-exact with the golden model, ").append(mismatched.size()).append(" not");
+        if (!mismatched.isEmpty()) {
+            s.append(" (").append(mismatched.stream().map(PointResult::id).collect(Collectors.joining(", ")))
+                    .append(')');
+        }
+        s.append('.');
+        List<PointResult> withIdeal = exact.stream().filter(r -> r.idealCyclesPerFrame() != null
+                && r.idealCyclesPerFrame() > 0).toList();
+        if (!withIdeal.isEmpty()) {
+            double lo = withIdeal.stream().mapToDouble(r -> r.cyclesPerFrame() / r.idealCyclesPerFrame()).min()
+                    .orElseThrow();
+            double hi = withIdeal.stream().mapToDouble(r -> r.cyclesPerFrame() / r.idealCyclesPerFrame()).max()
+                    .orElseThrow();
+            double uLo = withIdeal.stream().mapToDouble(PointResult::peUtilization).min().orElseThrow();
+            double uHi = withIdeal.stream().mapToDouble(PointResult::peUtilization).max().orElseThrow();
+            s.append(" Measured cycles per frame are ").append(range(lo, hi, 2))
+                    .append(" x the ideal bound; PE utilization ").append(range(100 * uLo, 100 * uHi, 1)).append(" %.");
+        }
+        return s.toString();
+    }
+
+    /** "lo to hi", or one number when they print the same. */
+    private static String range(double lo, double hi, int decimals) {
+        String a = fmt(lo, decimals);
+        String b = fmt(hi, decimals);
+        return a.equals(b) ? a : a + " to " + b;
     }
 
     /** Mean SNR per weight width, the gain per extra bit, and where it falls below {@link #SNR_GAIN_PER_BIT_PAYS}. */
@@ -265,6 +310,10 @@ final class Report {
             new Column("ideal GOPS sparse", "at the ideal latency", PointResult::idealGopsSparse, 1),
             new Column("ideal GOPS dense-eq", "at the ideal latency", PointResult::idealGopsDenseEquiv, 1),
             new Column("PE util", "co-simulated: useful MACs / (PEs x cycles)", PointResult::peUtilization, 3),
+            new Column("DDR stall/frame", "co-simulated DDR stall cycles per frame",
+                    PointResult::ddrStallCyclesPerFrame, 0),
+            new Column("queue stall/frame", "co-simulated activation-queue stall cycles per frame",
+                    PointResult::queueStallCyclesPerFrame, 0),
             new Column("ideal PE util", "useful MACs / (PEs x ideal cycles)", PointResult::idealPeUtilization, 3),
             new Column("SNR dB", "golden model vs float reference of the pruned model", PointResult::snrDb, 2),
             new Column("max err", "largest |golden - float|", PointResult::maxAbsError, 5),

@@ -10,16 +10,20 @@ public enum Stage {
     COMPILE("compile+golden"),
     /** Write the point's Verilog (a {@link org.esegen.cli.DesignGenerator}) into {@code rtl/}. */
     GENERATE("generate"),
-    /** Co-simulate the Verilog under Verilator; gives bit_exact and measured cycles. */
+    /**
+     * Co-simulate the Verilog under Verilator ({@link org.esegen.testbench.Cosimulation}) on the point's
+     * image with the ADM-PCIE-KU3 DDR3 model; gives bit_exact and the measured cycles.
+     */
     COSIM("cosim"),
     /** Yosys estimate of the generated Verilog: LUT/FF/DSP/BRAM, percent of the KU060, logic depth. */
     SYNTH("yosys");
 
-    /** Why generate (and so every stage that needs Verilog) cannot run in this build. */
-    static final String NO_GENERATOR = "not wired: org.esegen.hdl.Generator (issue 3) is not on main yet";
-    /** Why co-simulation does not run even with a generator. */
-    static final String COSIM_NOT_WIRED = "not wired: the sweep calls org.esegen.testbench.Cosimulation once "
-            + "org.esegen.hdl.Generator (issue 3) gives it an accelerator to run";
+    /** Why generate (and so every stage that needs Verilog) does not run: the sweep was given no generator. */
+    static final String NO_GENERATOR = "not run: no design generator was given to the sweep";
+    /** Why co-simulation does not run under {@code --no-cosim}. */
+    static final String COSIM_DISABLED = "disabled by --no-cosim";
+    /** Why the Yosys estimate does not run under {@code --no-synth}. */
+    static final String SYNTH_DISABLED = "disabled by --no-synth";
 
     private final String label;
 

@@ -4,11 +4,15 @@ import org.esegen.EsegenException;
 import org.esegen.cli.DesignGenerator;
 import org.esegen.lstm.LstmpWeights;
 
+import java.io.IOException;
 import java.io.PrintStream;
+import java.lang.management.ManagementFactory;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.TreeMap;
 import java.util.concurrent.ExecutionException;
@@ -28,6 +32,10 @@ public final class Sweep {
     static final long BYTES_PER_WEIGHT = 64;
     /** Heap a point needs whatever its size. */
     static final long BYTES_PER_POINT = 16L << 20;
+    /** Memory outside the JVM a point's tools need whatever its size: Verilator's or Yosys' base. */
+    static final long NATIVE_BYTES_PER_POINT = 1024L << 20;
+    /** ... and per PE of the design (PEs per channel x channels), the part that grows with the Verilog. */
+    static final long NATIVE_BYTES_PER_PE = 32L << 20;
 
     private Sweep() {
     }
@@ -35,12 +43,13 @@ public final class Sweep {
     /**
      * How a sweep runs; none of it changes the figures.
      *
-     * @param jobs     points run in parallel; 0 picks the most the cores and heap allow
-     * @param shard    the slice of the grid to run
-     * @param resume   continue the sweep already in the folder
-     * @param snrFloor the report's accuracy floor for the Pareto front, dB
+     * @param jobs           points run in parallel; 0 picks the most the cores and memory allow
+     * @param shard          the slice of the grid to run
+     * @param resume         continue the sweep already in the folder
+     * @param snrFloor       the report's accuracy floor for the Pareto front, dB
+     * @param verilatorCache the Verilator build cache co-simulation uses (shared with {@code esegen cosim})
      */
-    public record Options(int jobs, Shard shard, boolean resume, double snrFloor) {
+    public record Options(int jobs, Shard shard, boolean resume, double snrFloor, Path verilatorCache) {
         public Options {
             if (jobs < 0) {
                 throw new EsegenException("--jobs " + jobs + " must be at least 1 (or 0 for automatic)");
@@ -91,8 +100,8 @@ public final class Sweep {
     /**
      * Run the sweep.
      *
-     * @param generator writes a point's Verilog for the generate and Yosys stages; null when this build
-     *                  has none (those stages are then recorded as not run)
+     * @param generator writes a point's Verilog for the generate, co-simulation and Yosys stages; null
+     *                  when there is none (those stages are then recorded as not run)
      * @param err       where the progress line and notices go
      * @throws EsegenException on a bad spec or folder, before any point runs
      */
@@ -124,7 +133,8 @@ public final class Sweep {
                         slice.size(), redone);
             }
             folder.writeResults(results.values());
-            int jobs = chooseJobs(options.jobs(), todo.size(), pointBytes(spec, weights), err);
+            int jobs = chooseJobs(options.jobs(), todo.size(), pointBytes(spec, weights),
+                    nativeBytes(spec, generator != null), availableMemory(), err);
             Progress progress = new Progress(err, slice.size(), resumed,
                     (int) results.values().stream().filter(r -> !r.succeeded()).count(), System.console() != null);
             Thread onInterrupt = new Thread(() -> {
@@ -135,7 +145,8 @@ public final class Sweep {
             });
             Runtime.getRuntime().addShutdownHook(onInterrupt);
             try {
-                runPoints(new PointRunner(spec, weights, generator), folder, todo, jobs, results, progress);
+                runPoints(new PointRunner(spec, weights, generator, options.verilatorCache()), folder, todo, jobs,
+                        results, progress);
             } finally {
                 progress.close();
                 removeHook(onInterrupt);
@@ -208,24 +219,84 @@ public final class Sweep {
     }
 
     /**
-     * Points to run in parallel: at most the available cores, the points left, and what the heap
-     * left after loading the model holds at {@code pointBytes} each; at least 1. Says on {@code err}
-     * when it runs fewer jobs than asked.
+     * Memory outside the JVM one point needs at its peak: the Verilator build of its design (Verilator
+     * and the C++ compilers it runs in parallel) or the Yosys run, whichever is larger; they do not
+     * overlap within a point. Sized for the largest design of the grid; 0 when neither stage runs.
      *
-     * @param requested {@code --jobs}, 0 for as many as allowed
+     * @param haveGenerator whether a design generator is wired in (without one neither tool runs)
      */
-    static int chooseJobs(int requested, int points, long pointBytes, PrintStream err) {
+    static long nativeBytes(SweepSpec spec, boolean haveGenerator) {
+        if (!haveGenerator || !(spec.cosim() || spec.synth())) {
+            return 0;
+        }
+        List<Integer> pes = spec.grid().pes();
+        List<Integer> channels = spec.grid().channels();
+        long maxPes = (long) pes.stream().mapToInt(Integer::intValue).max().orElse(1)
+                * channels.stream().mapToInt(Integer::intValue).max().orElse(1);
+        return NATIVE_BYTES_PER_POINT + NATIVE_BYTES_PER_PE * maxPes;
+    }
+
+    /**
+     * Physical memory available to new processes, bytes: {@code MemAvailable} of {@code /proc/meminfo},
+     * lowered to what a cgroup v2 memory limit leaves; the JVM's view of free memory where those
+     * cannot be read.
+     */
+    static long availableMemory() {
+        long available = -1;
+        try {
+            for (String line : Files.readAllLines(Path.of("/proc/meminfo"))) {
+                if (line.startsWith("MemAvailable:")) {
+                    available = Long.parseLong(line.replaceAll("\\D+", "")) << 10;
+                }
+            }
+        } catch (IOException | RuntimeException e) {
+            available = -1;
+        }
+        if (available < 0) {
+            java.lang.management.OperatingSystemMXBean os = ManagementFactory.getOperatingSystemMXBean();
+            available = os instanceof com.sun.management.OperatingSystemMXBean sun ? sun.getFreeMemorySize()
+                    : Long.MAX_VALUE;
+        }
+        try {
+            Path cgroup = Path.of("/sys/fs/cgroup");
+            String max = Files.readString(cgroup.resolve("memory.max")).strip();
+            if (!max.equals("max")) {
+                long current = Long.parseLong(Files.readString(cgroup.resolve("memory.current")).strip());
+                available = Math.min(available, Math.max(0, Long.parseLong(max) - current));
+            }
+        } catch (IOException | RuntimeException noCgroupLimit) {
+            // no cgroup v2 limit readable: MemAvailable stands
+        }
+        return available;
+    }
+
+    /**
+     * Points to run in parallel: at most the available cores, the points left, what the heap left
+     * after loading the model holds at {@code pointBytes} each, and what the machine's available
+     * memory holds at {@code nativeBytes} each (Verilator's and Yosys' processes); at least 1. Says
+     * on {@code err} when it runs fewer jobs than asked.
+     *
+     * @param requested       {@code --jobs}, 0 for as many as allowed
+     * @param nativeBytes     memory outside the JVM one point needs (see {@link #nativeBytes}); 0 for none
+     * @param availableMemory physical memory available to new processes (see {@link #availableMemory})
+     */
+    static int chooseJobs(int requested, int points, long pointBytes, long nativeBytes, long availableMemory,
+                          PrintStream err) {
         Runtime rt = Runtime.getRuntime();
         int cores = rt.availableProcessors();
         long freeHeap = rt.maxMemory() - (rt.totalMemory() - rt.freeMemory());
-        long byMemory = Math.max(1, freeHeap * 8 / 10 / pointBytes);
-        int allowed = (int) Math.max(1, Math.min(Math.min(cores, byMemory), Math.max(1, points)));
+        long byHeap = Math.max(1, freeHeap * 8 / 10 / pointBytes);
+        long byNative = nativeBytes <= 0 ? Long.MAX_VALUE : Math.max(1, availableMemory * 8 / 10 / nativeBytes);
+        int allowed = (int) Math.max(1, Math.min(Math.min(Math.min(cores, byHeap), byNative), Math.max(1, points)));
         if (requested == 0) {
             return allowed;
         }
         if (requested > allowed) {
-            err.printf("sweep: --jobs %d capped to %d (%d cores, %d MiB heap free at %d MiB per point, %d points "
-                    + "to run)%n", requested, allowed, cores, freeHeap >> 20, pointBytes >> 20, points);
+            err.printf("sweep: --jobs %d capped to %d (%d cores; %d MiB heap free at %d MiB per point; %s; %d points "
+                            + "to run)%n", requested, allowed, cores, freeHeap >> 20, pointBytes >> 20,
+                    nativeBytes <= 0 ? "no Verilator or Yosys runs"
+                            : String.format(Locale.ROOT, "%d MiB memory available at %d MiB of Verilator/Yosys per "
+                            + "point", availableMemory >> 20, nativeBytes >> 20), points);
             return allowed;
         }
         return requested;

@@ -17,9 +17,11 @@ import java.util.Map;
  * @param sets   {@code --set field=value} overrides applied to the preset, in order
  * @param grid   the swept axes
  * @param frames synthetic input frames per channel
+ * @param cosim  whether points run the co-simulation ({@code --no-cosim} turns it off)
  * @param synth  whether points run the Yosys estimate ({@code --no-synth} turns it off)
  */
-public record SweepSpec(ModelSource model, String preset, List<String> sets, Grid grid, int frames, boolean synth) {
+public record SweepSpec(ModelSource model, String preset, List<String> sets, Grid grid, int frames, boolean cosim,
+                        boolean synth) {
 
     public SweepSpec {
         sets = List.copyOf(sets);
@@ -50,6 +52,7 @@ public record SweepSpec(ModelSource model, String preset, List<String> sets, Gri
         m.put("set", sets);
         m.put("axes", grid.describe());
         m.put("frames", frames);
+        m.put("cosim", cosim);
         m.put("synth", synth);
         return m;
     }

@@ -16,21 +16,28 @@ import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
- * The report's charts with and without resource figures. The resource figures here are test
- * inputs made up for the charts (the Yosys stage is not wired yet); they are never written by a sweep.
+ * The report's charts with and without resource and co-simulation figures. The figures here are
+ * test inputs made up for the charts; they are never written by a sweep.
  */
 class ReportTest {
 
     /** A finished point with the given latency, SNR and (made-up) LUT and DSP counts. */
     private static PointResult point(int index, int pes, int w, double latency, double snr, Long lut, Long dsp) {
+        return point(index, pes, w, latency, snr, lut, dsp, null);
+    }
+
+    /** ... and, unless null, a co-simulated latency. */
+    private static PointResult point(int index, int pes, int w, double latency, double snr, Long lut, Long dsp,
+                                     Double measuredLatency) {
         Point p = new Point(index, "p" + index, PruningMethod.ESE,
                 Presets.get("ese").with(Map.of("pesPerChannel", pes, "weightBits", w)));
         Device d = Device.XCKU060;
         PointResult.SynthFigures synth = lut == null ? null : new PointResult.SynthFigures(lut, lut, dsp, 10,
                 100.0 * lut / d.luts(), 100.0 * lut / d.ffs(), 100.0 * dsp / d.dsps(), 1, 7);
         return PointResult.ok(p, new PointResult.CompileFigures(2, 1000, 9000, Math.round(latency * 200), 0.11, 14,
-                0.1, snr, 0.01, 1), synth, lut == null ? List.of("compile+golden")
-                : List.of("compile+golden", "generate", "yosys"), Map.of(), 0.5);
+                0.1, snr, 0.01, 1), measuredLatency == null ? null
+                : new PointResult.CosimFigures(measuredLatency * 200, 0.7, 10, 20), synth, lut == null
+                ? List.of("compile+golden") : List.of("compile+golden", "generate", "yosys"), Map.of(), 0.5);
     }
 
     @Test
@@ -65,6 +72,32 @@ class ReportTest {
         assertTrue(html.contains("6 points fit, 0 do not, 0 unknown"));
         assertTrue(html.contains("Beyond w8") || html.contains("Every step pays"));
         assertEquals(html, Report.html(Map.of("preset", "ese"), 6, Shard.ALL, pts, 30), "deterministic");
+    }
+
+    @Test
+    void theLatencyChartsSayWhichLatencyTheyPlot() {
+        List<PointResult> measured = new ArrayList<>();
+        for (PointResult r : sample()) {
+            measured.add(point(r.index(), r.pes(), r.weightBits(), r.idealLatencyUs(), r.snrDb(), r.lut(), r.dsp(),
+                    r.idealLatencyUs() * 1.25));
+        }
+        String html = Report.html(Map.of(), 6, Shard.ALL, measured, 30);
+        assertTrue(html.contains("latency is co-simulated; dashed: the compiler's ideal bound"));
+        assertTrue(html.contains(">ideal bound</text>"), "one dashed ideal line: it does not depend on w");
+        assertTrue(html.contains("6 points bit-exact with the golden model, 0 not. Measured cycles per frame are "
+                + "1.25 x the ideal bound; PE utilization 70.0 %."), html);
+        assertTrue(html.contains("Fastest point: p4, 31.25 us co-simulated latency per frame"), html);
+
+        List<PointResult> mixed = new ArrayList<>(measured.subList(0, 3));
+        mixed.addAll(sample().subList(3, 6));
+        html = Report.html(Map.of(), 6, Shard.ALL, mixed, 30);
+        assertTrue(html.contains("latency is co-simulated where the point was co-simulated, the ideal compiler "
+                + "bound elsewhere"), html);
+
+        html = Report.html(Map.of(), 6, Shard.ALL, sample(), 30);
+        assertTrue(html.contains("latency is ideal (compiler bound; no co-simulation ran)."), html);
+        assertFalse(html.contains(">ideal bound</text>"));
+        assertFalse(html.contains("bit-exact with the golden model"));
     }
 
     @Test
