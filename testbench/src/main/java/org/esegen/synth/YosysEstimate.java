@@ -164,8 +164,19 @@ public record YosysEstimate(String top, String yosysVersion, Resources total, Li
         }
     }
 
+    /** Yosys 0.23's {@code stat -json} prints a design with submodules' hierarchy as plain text lines. */
+    private static final java.util.regex.Pattern HIERARCHY_LINE =
+            java.util.regex.Pattern.compile("^\\s+[^\"\\s{}:,]+\\s+\\d+\\s*$");
+
+    /** The JSON of {@code stat -json} without the hierarchy listing Yosys 0.23 writes into it. */
+    static String withoutHierarchyText(String statJson) {
+        return statJson.lines().filter(line -> !HIERARCHY_LINE.matcher(line).matches())
+                .collect(java.util.stream.Collectors.joining("\n"));
+    }
+
     private static YosysEstimate parse(String top, Path workDir) throws IOException {
-        JsonNode stat = new ObjectMapper().readTree(workDir.resolve("stat.json").toFile());
+        JsonNode stat = new ObjectMapper().readTree(withoutHierarchyText(
+                Files.readString(workDir.resolve("stat.json"))));
         Map<String, Map<String, Long>> cellsByModule = new LinkedHashMap<>();
         for (Iterator<Map.Entry<String, JsonNode>> it = stat.path("modules").fields(); it.hasNext(); ) {
             Map.Entry<String, JsonNode> module = it.next();
