@@ -32,8 +32,13 @@ public final class Sweep {
     static final long BYTES_PER_WEIGHT = 64;
     /** Heap a point needs whatever its size. */
     static final long BYTES_PER_POINT = 16L << 20;
-    /** Memory outside the JVM a point's tools need whatever its size: Verilator's or Yosys' base. */
-    static final long NATIVE_BYTES_PER_POINT = 1024L << 20;
+    /**
+     * Memory outside the JVM a point's tools need whatever its size (Verilator's or Yosys' base). With
+     * {@link #NATIVE_BYTES_PER_PE} fitted to peaks measured on the ESE model (153/1024/512, 16-bit
+     * weights): Yosys 1.33 GiB at 8 PEs and 2.85 GiB at 64; the Verilator build (verilator_bin and two
+     * cc1plus) 1.22 GiB at 64 PEs. The fit gives 1.5 and 3.25 GiB, about 15 % above.
+     */
+    static final long NATIVE_BYTES_PER_POINT = 1280L << 20;
     /** ... and per PE of the design (PEs per channel x channels), the part that grows with the Verilog. */
     static final long NATIVE_BYTES_PER_PE = 32L << 20;
 
@@ -237,9 +242,10 @@ public final class Sweep {
     }
 
     /**
-     * Physical memory available to new processes, bytes: {@code MemAvailable} of {@code /proc/meminfo},
-     * lowered to what a cgroup v2 memory limit leaves; the JVM's view of free memory where those
-     * cannot be read.
+     * Physical memory available to new processes, bytes: {@code MemAvailable} of {@code /proc/meminfo}
+     * (the JVM's view of free memory where that cannot be read), lowered to what a cgroup memory
+     * limit (v2 {@code memory.max}, v1 {@code memory.limit_in_bytes}) leaves, and under Slurm to the
+     * job's {@code SLURM_MEM_PER_NODE} less this JVM's heap.
      */
     static long availableMemory() {
         long available = -1;
@@ -257,17 +263,29 @@ public final class Sweep {
             available = os instanceof com.sun.management.OperatingSystemMXBean sun ? sun.getFreeMemorySize()
                     : Long.MAX_VALUE;
         }
-        try {
-            Path cgroup = Path.of("/sys/fs/cgroup");
-            String max = Files.readString(cgroup.resolve("memory.max")).strip();
-            if (!max.equals("max")) {
-                long current = Long.parseLong(Files.readString(cgroup.resolve("memory.current")).strip());
-                available = Math.min(available, Math.max(0, Long.parseLong(max) - current));
-            }
-        } catch (IOException | RuntimeException noCgroupLimit) {
-            // no cgroup v2 limit readable: MemAvailable stands
+        available = Math.min(available, cgroupRoom(Path.of("/sys/fs/cgroup"), "memory.max", "memory.current"));
+        available = Math.min(available, cgroupRoom(Path.of("/sys/fs/cgroup/memory"), "memory.limit_in_bytes",
+                "memory.usage_in_bytes"));
+        String slurm = System.getenv("SLURM_MEM_PER_NODE");
+        if (slurm != null && slurm.strip().matches("\\d+")) {
+            available = Math.min(available, Math.max(0, (Long.parseLong(slurm.strip()) << 20)
+                    - Runtime.getRuntime().totalMemory()));
         }
         return available;
+    }
+
+    /** What a cgroup memory limit leaves (limit - usage), or Long.MAX_VALUE when there is none to read. */
+    private static long cgroupRoom(Path dir, String limitFile, String usageFile) {
+        try {
+            String limit = Files.readString(dir.resolve(limitFile)).strip();
+            if (limit.equals("max")) {
+                return Long.MAX_VALUE;
+            }
+            long usage = Long.parseLong(Files.readString(dir.resolve(usageFile)).strip());
+            return Math.max(0, Long.parseLong(limit) - usage);
+        } catch (IOException | RuntimeException noLimit) {
+            return Long.MAX_VALUE;
+        }
     }
 
     /**
