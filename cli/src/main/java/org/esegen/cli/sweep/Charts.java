@@ -246,7 +246,8 @@ final class Charts {
         return why.isEmpty() ? "" : " (" + stage.label() + " stage " + why + ")";
     }
 
-    private static String suffix(PointResult r, Set<String> axes) {
+    /** The values of {@code axes} for a series label, each after a space ("" when there are none). */
+    static String suffix(PointResult r, Set<String> axes) {
         StringBuilder s = new StringBuilder();
         for (String a : axes) {
             s.append(' ').append(switch (a) {

@@ -29,6 +29,8 @@ import java.util.stream.Collectors;
 final class Report {
     /** SNR gain per extra weight bit below which more bits are said to stop paying, dB. */
     static final double SNR_GAIN_PER_BIT_PAYS = 1.0;
+    /** Fraction of the ideal speedup (the PE ratio) below which a PE step is past the knee. */
+    static final double KNEE_EFFICIENCY = 0.75;
 
     private static final Device KU060 = Device.XCKU060;
 
@@ -155,6 +157,10 @@ final class Report {
         if (speedup != null) {
             items.add(speedup);
         }
+        String knee = kneeByPes(ok, lat);
+        if (knee != null) {
+            items.add(knee);
+        }
         if (items.isEmpty()) {
             items.add("No point finished successfully.");
         }
@@ -191,6 +197,15 @@ final class Report {
             double uHi = withIdeal.stream().mapToDouble(PointResult::peUtilization).max().orElseThrow();
             s.append(" Measured cycles per frame are ").append(range(lo, hi, 2))
                     .append(" x the ideal bound; PE utilization ").append(range(100 * uLo, 100 * uHi, 1)).append(" %.");
+            PointResult stalled = withIdeal.stream().filter(r -> r.ddrStallCyclesPerFrame() != null)
+                    .max(Comparator.comparingDouble(r -> r.ddrStallCyclesPerFrame() / r.cyclesPerFrame())).orElse(null);
+            if (stalled != null) {
+                s.append(" Most DDR-bound: ").append(stalled.id()).append(", DDR stalls ")
+                        .append(fmt(100 * stalled.ddrStallCyclesPerFrame() / stalled.cyclesPerFrame(), 1))
+                        .append(" % of its cycles, activation-queue stalls ")
+                        .append(fmt(100 * stalled.queueStallCyclesPerFrame() / stalled.cyclesPerFrame(), 1))
+                        .append(" %.");
+            }
         }
         return s.toString();
     }
@@ -228,6 +243,52 @@ final class Report {
         return s.toString();
     }
 
+    /**
+     * Latency against resources per PE step, for each weight width (and each value of the other
+     * varying axes), and the knee of each: the PE count after which a step gives less than
+     * {@link #KNEE_EFFICIENCY} of the ideal speedup (the PE ratio) while LUT + DSP keep growing; null
+     * when no series has two PE counts with resources.
+     */
+    private static String kneeByPes(List<PointResult> ok, String lat) {
+        List<PointResult> pts = ok.stream().filter(r -> r.lut() != null && r.dsp() != null
+                && r.bestLatencyUs() != null).toList();
+        Set<String> axes = varying(pts, Set.of("pes"));
+        Map<String, List<PointResult>> series = new TreeMap<>(Comparator.comparing((String k) -> k.length())
+                .thenComparing(Comparator.naturalOrder()));
+        pts.forEach(r -> series.computeIfAbsent(Charts.suffix(r, axes).strip(), k -> new ArrayList<>()).add(r));
+        List<String> parts = new ArrayList<>();
+        for (Map.Entry<String, List<PointResult>> e : series.entrySet()) {
+            Map<Integer, Double> latency = meanBy(e.getValue(), PointResult::pes, PointResult::bestLatencyUs);
+            Map<Integer, Double> cost = meanBy(e.getValue(), PointResult::pes, r -> (double) (r.lut() + r.dsp()));
+            if (latency.size() < 2) {
+                continue;
+            }
+            List<Integer> pes = new ArrayList<>(latency.keySet());
+            List<String> steps = new ArrayList<>();
+            String knee = null;
+            for (int k = 1; k < pes.size(); k++) {
+                int from = pes.get(k - 1);
+                int to = pes.get(k);
+                double speedup = latency.get(from) / latency.get(to);
+                double growth = cost.get(to) / cost.get(from);
+                double efficiency = speedup / ((double) to / from);
+                steps.add(from + "->" + to + " PEs / " + fmt(speedup, 2) + " for x " + fmt(growth, 2));
+                if (knee == null && efficiency < KNEE_EFFICIENCY) {
+                    knee = "knee at " + from + " PEs (the step to " + to + " gives " + fmt(100 * efficiency, 0)
+                            + " % of the ideal " + fmt((double) to / from, 1) + "x)";
+                }
+            }
+            parts.add((e.getKey().isEmpty() ? "" : e.getKey() + ": ") + String.join(", ", steps) + "; "
+                    + (knee != null ? knee : "no knee within the grid"));
+        }
+        if (parts.isEmpty()) {
+            return null;
+        }
+        return "Latency against resources per PE step (\"/ a for x b\": " + lat + " divided by a, LUT + DSP48E2 "
+                + "of the Yosys estimate multiplied by b). " + String.join(". ", parts) + ". (Knee: the last PE count before a step "
+                + "that gives less than " + fmt(100 * KNEE_EFFICIENCY, 0) + " % of the ideal speedup.)";
+    }
+
     private static String speedupByPes(List<PointResult> ok, String lat) {
         Map<Integer, Double> mean = meanBy(ok, PointResult::pes, PointResult::bestLatencyUs);
         if (mean.size() < 2) {
@@ -240,7 +301,7 @@ final class Report {
             steps.add(pes.get(k - 1) + "->" + pes.get(k) + " PEs " + fmt(ratio, 2) + "x");
         }
         return "Speedup of mean " + lat + " as PEs grow: " + String.join(", ", steps)
-                + " (ideal: the PE ratio; less means the busiest PE's padding and imbalance grow).";
+                + " (ideal: the PE ratio; less means padding, imbalance or stalls grow).";
     }
 
     private static Map<Integer, Double> meanBy(List<PointResult> ok, Function<PointResult, Integer> key,

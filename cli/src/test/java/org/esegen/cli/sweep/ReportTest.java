@@ -85,7 +85,8 @@ class ReportTest {
         assertTrue(html.contains("latency is co-simulated; dashed: the compiler's ideal bound"));
         assertTrue(html.contains(">ideal bound</text>"), "one dashed ideal line: it does not depend on w");
         assertTrue(html.contains("6 points bit-exact with the golden model, 0 not. Measured cycles per frame are "
-                + "1.25 x the ideal bound; PE utilization 70.0 %."), html);
+                + "1.25 x the ideal bound; PE utilization 70.0 %. Most DDR-bound: p4, DDR stalls 0.2 % of its "
+                + "cycles, activation-queue stalls 0.3 %."), html);
         assertTrue(html.contains("Fastest point: p4, 31.25 us co-simulated latency per frame"), html);
 
         List<PointResult> mixed = new ArrayList<>(measured.subList(0, 3));
@@ -98,6 +99,21 @@ class ReportTest {
         assertTrue(html.contains("latency is ideal (compiler bound; no co-simulation ran)."), html);
         assertFalse(html.contains(">ideal bound</text>"));
         assertFalse(html.contains("bit-exact with the golden model"));
+    }
+
+    @Test
+    void theKneeIsWhereAPeStepStopsPaying() {
+        // sample(): latency 400 / PEs, perfect scaling
+        String html = Report.html(Map.of(), 6, Shard.ALL, sample(), 30);
+        assertTrue(html.contains("w8: 4-&gt;8 PEs / 2.00 for x 2.00, 8-&gt;16 PEs / 2.00 for x 2.00; no knee within "
+                + "the grid. w12: 4-&gt;8 PEs / 2.00 for x 2.00"), html);
+        List<PointResult> pts = List.of(point(0, 4, 8, 100, 40, 1000L, 4L), point(1, 8, 8, 55, 40, 1800L, 8L),
+                point(2, 16, 8, 45, 40, 3400L, 16L), point(3, 32, 8, 44, 40, 6600L, 32L));
+        html = Report.html(Map.of(), 4, Shard.ALL, pts, 30);
+        assertTrue(html.contains("Latency against resources per PE step (&quot;/ a for x b&quot;: ideal latency "
+                + "divided by a, LUT + DSP48E2 of the Yosys estimate multiplied by b). 4-&gt;8 PEs / 1.82 for x 1.80, 8-&gt;16 PEs / 1.22 for x 1.89, "
+                + "16-&gt;32 PEs / 1.02 for x 1.94; knee at 8 PEs (the step to 16 gives 61 % of the ideal 2.0x)."),
+                html);
     }
 
     @Test
