@@ -44,11 +44,43 @@ class SequencerTest {
 
     @Test
     void commandsFollowTheImageLayoutAndJobsTheArchitectureOrder() throws Exception {
-        List<Run> runs = List.of(
+        check(CONFIG, List.of(
                 new Run(ImageLayout.of(CONFIG, 10, 12, 6, 3, true, 9, 10, 7, 0), 0),
                 new Run(ImageLayout.of(CONFIG, 5, 8, 3, 1, false, 9, 10, 2, 4), 0x1_0000_0000L),
-                new Run(ImageLayout.of(CONFIG, 64, 64, 64, 0, false, 9, 10, 300, 200), 0x4000));
-        int addrBits = CONFIG.memory().axiAddrBits();
+                new Run(ImageLayout.of(CONFIG, 64, 64, 64, 0, false, 9, 10, 300, 200), 0x4000)));
+    }
+
+    /**
+     * Rows narrower than one DDR word: with a 256-bit bus, 16-bit activations and at most 3 inputs
+     * and 3 outputs, lanes x actBits is a 7-bit product, narrower than the word shift of 8
+     * (generation used to fail with a negative bit extraction; random regression configs 17, 20,
+     * 24, 31, 39, 41, 42 and 46 of seed 20250601).
+     */
+    @Test
+    void rowsNarrowerThanOneWordTakeOneWord() throws Exception {
+        AcceleratorConfig config = CONFIG.with(Map.of("maxInputSize", 3, "maxHiddenSize", 16, "maxProjSize", 3,
+                "axiDataBits", 256));
+        check(config, List.of(
+                new Run(ImageLayout.of(config, 3, 16, 3, 2, true, 9, 10, 7, 3), 0x2000),
+                new Run(ImageLayout.of(config, 1, 3, 1, 1, false, 9, 10, 2, 1), 0)));
+    }
+
+    /**
+     * Matrices of 2^k - 1 columns at the column width's limit: maxInputSize + maxProjSize =
+     * maxHiddenSize = 31, so columns + 1 pointer rows (32) do not fit the 5-bit column count
+     * (the W_a and W_hr pointer reads used to be of 0 words and the accelerator hung; random
+     * regression config 12 of seed 20250601).
+     */
+    @Test
+    void pointerReadsOfTwoToTheKColumnsDoNotWrap() throws Exception {
+        AcceleratorConfig config = CONFIG.with(Map.of("maxInputSize", 9, "maxHiddenSize", 31, "maxProjSize", 22));
+        check(config, List.of(
+                new Run(ImageLayout.of(config, 9, 31, 22, 2, true, 9, 10, 40, 12), 0),
+                new Run(ImageLayout.of(config, 9, 9, 22, 1, true, 9, 10, 30, 8), 0x8000)));
+    }
+
+    private void check(AcceleratorConfig config, List<Run> runs) throws Exception {
+        int addrBits = config.memory().axiAddrBits();
 
         StreamBench bench = new StreamBench("Sequencer").input("start", 1, 0);
         for (RegisterMap.Register register : RegisterMap.ALL) {
@@ -62,10 +94,10 @@ class SequencerTest {
                 "in_spmv", "in_elementwise")) {
             bench.output(output, 1);
         }
-        bench.output("spmv_columns", ColumnBroadcaster.columnBits(Sequencer.maxColumns(CONFIG)))
-                .output("spmv_rows", CONFIG.formats().ptrBits())
-                .output("input_words", Hdl.widthFor(maxWords(CONFIG.dims().maxInputSize())))
-                .output("output_words", Hdl.widthFor(maxWords(CONFIG.dims().maxProjSize())))
+        bench.output("spmv_columns", ColumnBroadcaster.columnBits(Sequencer.maxColumns(config)))
+                .output("spmv_rows", config.formats().ptrBits())
+                .output("input_words", Hdl.widthFor(maxWords(config, config.dims().maxInputSize())))
+                .output("output_words", Hdl.widthFor(maxWords(config, config.dims().maxProjSize())))
                 .input("params_busy", 1, 0).input("ew_busy", 1, 0).input("input_busy", 1, 0)
                 .input("spmv_busy", 1, 0).input("gather_busy", 1, 0).input("output_busy", 1, 0)
                 .input("memory_idle", 1, 1)
@@ -93,7 +125,7 @@ class SequencerTest {
                     """);
         }
         bench.stimulus(stimulus.toString());
-        Path verilog = VerilogEmitter.emit(dir, "Sequencer", () -> new Sequencer(CONFIG)).get(0);
+        Path verilog = VerilogEmitter.emit(dir, "Sequencer", () -> new Sequencer(config)).get(0);
 
         List<String> printed = Tools.simulate(dir, bench.write(dir, SEED, 40, 200_000), List.of(verilog));
 
@@ -165,8 +197,8 @@ class SequencerTest {
                 .map(item -> item[0].toString(16) + " " + item[1].toString(16)).toList();
     }
 
-    private static int maxWords(int lanes) {
-        return new LaneRows(lanes, CONFIG.formats().actBits(), CONFIG.memory().axiDataBits()).wordsPerRow();
+    private static int maxWords(AcceleratorConfig config, int lanes) {
+        return new LaneRows(lanes, config.formats().actBits(), config.memory().axiDataBits()).wordsPerRow();
     }
 
     /** Each job busy for 1..8 cycles after its start; the log of job starts with their parameters. */

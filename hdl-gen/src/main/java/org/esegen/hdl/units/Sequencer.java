@@ -379,10 +379,11 @@ public final class Sequencer extends JavaComponent {
         assign(inElementwise, is(state, EW_WAIT));
 
         // ---- read client 0: pointer rows, W_a then W_hr, every frame ----
+        // columns + 1 pointer rows, one bit wider: with maxColumns = 2^k - 1 the sum would wrap to 0
         issueMatrixPairs(readCommands.get(0), issuersRun, frames, waPointersBase,
-                mul(add(waColumns, uintConst(1, columnBits)), uintConst(pointerWords, widthFor(pointerWords))),
+                mul(plusOne(waColumns), uintConst(pointerWords, widthFor(pointerWords))),
                 whrPointersBase,
-                mul(add(whrColumns, uintConst(1, columnBits)), uintConst(pointerWords, widthFor(pointerWords))),
+                mul(plusOne(whrColumns), uintConst(pointerWords, widthFor(pointerWords))),
                 "pointers", launch);
         // ---- read client 1: entry rows, W_a then W_hr, every frame ----
         issueMatrixPairs(readCommands.get(1), issuersRun, frames, waEntriesBase,
@@ -460,12 +461,20 @@ public final class Sequencer extends JavaComponent {
 
     /** Words of a row of {@code lanes} lanes: ceil(lanes * actBits / wordBits), clamped to {@code width} bits. */
     private static UInt wordsOf(UInt lanes, int actBits, int wordShift, int width) {
-        UInt bits = mul(lanes, uintConst(actBits, widthFor(actBits)));
+        UInt product = mul(lanes, uintConst(actBits, widthFor(actBits)));
+        // at least wordShift + 1 bits, so that a row narrower than one word still splits into whole and partial
+        UInt bits = product.getWidth() > wordShift ? product : product.resize(wordShift + 1);
         UInt whole = shiftRight(bits, wordShift);
         Bool partial = slice(bits, 0, wordShift).orR();
         UInt words = add(whole.resize(whole.getWidth() + 1),
                 mux(partial, uintConst(1, whole.getWidth() + 1), uintConst(0, whole.getWidth() + 1)));
         return clampToWidth(words, width);
+    }
+
+    /** {@code a + 1}, one bit wider than {@code a} so that it cannot wrap. */
+    private static UInt plusOne(UInt a) {
+        int width = a.getWidth() + 1;
+        return add(a.resize(width), uintConst(1, width));
     }
 
     /**
