@@ -45,14 +45,15 @@ final class CosimFlow {
         CompiledModel compiled = Compiler.compile(cfg, weights, model.method(), model.density());
         FrameSet inputs = FrameSet.load(cfg, weights.inputSize(), null, frames, model.frameSeed());
         byte[] image = compiled.image(inputs.raw());
-        Evaluation evaluation = inputs.evaluate(compiled, image, weights);
+        Evaluation evaluation = Evaluation.run(compiled, image, weights, inputs.real(), true);
         Metrics metrics = Metrics.of(compiled);
         Cosimulation.Result cosim;
         try (OutputFolder folder = OutputFolder.create(out)) {
             folder.write("config.json", Json.pretty(cfg.toFieldMap()));
             folder.write("image.bin", image);
             Generator.Result rtl = Generator.generate(cfg, folder.resolve("rtl"));
-            cosim = Cosimulation.run(rtl.verilog(), compiled, image, cacheRoot(), folder.resolve("cosim"),
+            cosim = Cosimulation.run(rtl.verilog(), compiled, image, evaluation.golden(), cacheRoot(),
+                    folder.resolve("cosim"),
                     Cosimulation.MemoryModel.KU3_DDR3, trace);
             Map<String, Object> figures = figures(cfg, compiled, metrics, evaluation, cosim, out, start);
             folder.write("report.json", Json.pretty(figures));

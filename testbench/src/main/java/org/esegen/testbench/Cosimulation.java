@@ -78,7 +78,17 @@ public final class Cosimulation {
      */
     public static Result run(List<Path> verilog, CompiledModel compiled, byte[] image, Path cacheRoot, Path runDir,
                              MemoryModel memory, boolean trace) throws IOException, InterruptedException {
-        GoldenModel.Result golden = new GoldenModel(compiled.config(), image).run(true);
+        return run(verilog, compiled, image, new GoldenModel(compiled.config(), image).run(true), cacheRoot, runDir,
+                memory, trace);
+    }
+
+    /**
+     * As {@link #run(List, CompiledModel, byte[], Path, Path, MemoryModel, boolean)}, with the golden
+     * model's result for this image already at hand (run with traces, for the mismatch report).
+     */
+    public static Result run(List<Path> verilog, CompiledModel compiled, byte[] image, GoldenModel.Result golden,
+                             Path cacheRoot, Path runDir, MemoryModel memory, boolean trace)
+            throws IOException, InterruptedException {
         ImageLayout layout = ImageLayout.readHeader(image, "image");
         VerilatorBuild.Result build = VerilatorBuild.of(verilog, TOP, compiled.config().memory().axiDataBits(),
                 compiled.config().memory().axiAddrBits(), cacheRoot).withFlags("-MAKEFLAGS", "OPT_FAST=-O2").build();
