@@ -133,8 +133,10 @@ public final class CompileCommand implements Callable<Integer> {
             s.append(String.format("storage     compression %.2fx vs dense fp32, padding %.2f %%, %d bytes%n",
                     metrics.compressionRatio(), 100 * metrics.paddingFraction(), metrics.compressedBytes()));
             s.append(String.format("schedule    %d PEs, load max/mean %.4f, ideal %d cycles/frame = %.2f us at %d MHz"
-                            + " (%d cycles = %.2f us without padding)%n", config.pes(), metrics.peLoadMaxOverMean(),
+                            + " with padding folded (%d cycles = %.2f us at a cycle per padding entry, %d cycles ="
+                            + " %.2f us without padding)%n", config.pes(), metrics.peLoadMaxOverMean(),
                     metrics.idealCyclesPerFrame(), metrics.idealLatencyUs(), config.clockMhz(),
+                    metrics.idealCyclesPerFramePadded(), metrics.idealLatencyUsPadded(),
                     metrics.idealCyclesPerFrameNoPadding(), metrics.idealLatencyUsNoPadding()));
             s.append(String.format("accuracy    golden model over %d frames: SNR %.2f dB (max err %.3g) vs float "
                             + "pruned; %.2f dB vs float dense%n", frames, vsPruned().snrDb(), vsPruned().maxAbsError(),

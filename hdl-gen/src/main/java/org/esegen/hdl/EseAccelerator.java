@@ -42,6 +42,7 @@ import java.util.ArrayList;
 import java.util.List;
 
 import org.esegen.EsegenException;
+import org.esegen.compile.ImageLayout;
 import org.esegen.compile.LaneRows;
 import org.esegen.compile.RegisterMap;
 import org.esegen.config.AcceleratorConfig;
@@ -199,7 +200,7 @@ public final class EseAccelerator extends JavaComponent {
         RowUnpacker pointerRows = child("pointer_rows", new RowUnpacker("PointerRowUnpacker",
                 new LaneRows(pes, ptrBits, wordBits), false));
         RowUnpacker entryRows = child("entry_rows", new RowUnpacker("EntryRowUnpacker",
-                new LaneRows(pes, entryBits, wordBits), false));
+                ImageLayout.entryPacking(pes, entryBits, wordBits), false));
         int paramLanes = Math.max(pes, maxInput);
         RowUnpacker paramRows = child("param_rows", new RowUnpacker("ParamRowUnpacker",
                 new LaneRows(paramLanes, actBits, wordBits), true));
@@ -251,7 +252,8 @@ public final class EseAccelerator extends JavaComponent {
         // ---- SpMV: pointer rows to column broadcast, entry rows to the PEs ----
         ColumnBroadcaster broadcaster = child("broadcaster", new ColumnBroadcaster(pes, channels, ptrBits, actBits,
                 maxColumns, VALUE_LATENCY));
-        EntryDistributor distributor = child("distributor", new EntryDistributor(pes, entryBits, ptrBits));
+        EntryDistributor distributor = child("distributor", new EntryDistributor(pes,
+                ImageLayout.ENTRIES_PER_PE_ROW * entryBits, ptrBits));
         connect(broadcaster.pointers, pointerRows.rows);
         connect(distributor.rows, entryRows.rows);
         assign(broadcaster.start, seq.spmvStart);

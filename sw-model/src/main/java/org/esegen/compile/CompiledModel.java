@@ -39,7 +39,8 @@ public record CompiledModel(AcceleratorConfig config, PruningMethod pruning, dou
     /** Image layout for {@code frames} frames per channel. */
     public ImageLayout layout(int frames) {
         return ImageLayout.of(config, inputSize(), hiddenSize(), projSize(), frames, pruned.hasPeepholes(),
-                wa.fracBits(), whr.fracBits(), wa.maxEntries(), whr.maxEntries());
+                wa.fracBits(), whr.fracBits(), ImageLayout.entryRows(wa.maxEntries()),
+                ImageLayout.entryRows(whr.maxEntries()));
     }
 
     /**
@@ -111,7 +112,7 @@ public record CompiledModel(AcceleratorConfig config, PruningMethod pruning, dou
             }
             for (int e = 0; e < m.entries(p); e++) {
                 long entry = (m.weights()[p][e] & weightMask) | ((long) m.indices()[p][e] << weightBits);
-                ent.put(image, entryBase, e, p, entry);
+                ent.put(image, entryBase, ImageLayout.entryRow(e), ImageLayout.entryLane(p, e), entry);
             }
         }
     }

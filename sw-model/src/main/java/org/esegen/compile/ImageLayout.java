@@ -15,8 +15,12 @@ import java.util.Map;
  *
  * <p>Every section starts on a {@value #SECTION_ALIGN}-byte boundary (so no AXI burst inside a
  * section's row crosses a 4 KiB boundary when rows are word aligned), in {@link Section} order, and
- * is packed as {@link LaneRows}: sparse sections with N lanes (one per PE), frame sections with one
- * lane per vector element. Entries are {@code weight | index << weightBits}.
+ * is packed as {@link LaneRows}: pointer and parameter sections with N lanes (one per PE), frame
+ * sections with one lane per vector element, and entry sections with {@value #ENTRIES_PER_PE_ROW} N
+ * lanes: row k holds entries {@value #ENTRIES_PER_PE_ROW} k and {@value #ENTRIES_PER_PE_ROW} k + 1 of
+ * PE p in lanes 2p and 2p + 1 ({@link #entryRow}, {@link #entryLane}), so a PE receives its entries
+ * in pairs and can take a padding entry together with the next one. Entries are
+ * {@code weight | index << weightBits}; lanes past a PE's last entry are zero.
  *
  * <p>The header (section HEADER, little-endian) holds: u32 magic {@value #MAGIC} ("ESEG" read as
  * bytes), u32 version, then u32 I, H, P, frames, channels, pes, flags (bit 0: peepholes),
@@ -38,7 +42,7 @@ import java.util.Map;
  * @param actFracBits   activation fractional bits
  * @param ptrBits       column pointer width
  * @param axiDataBits   DDR word width
- * @param waEntryRows   rows of the W_a entry section (entries of the busiest PE)
+ * @param waEntryRows   rows of the W_a entry section ({@link #entryRows} of the busiest PE's entries)
  * @param whrEntryRows  rows of the W_hr entry section
  */
 public record ImageLayout(int inputSize, int hiddenSize, int projSize, int frames, int channels, int pes,
@@ -49,7 +53,9 @@ public record ImageLayout(int inputSize, int hiddenSize, int projSize, int frame
     /** "ESEG" as a little-endian u32. */
     public static final int MAGIC = 0x47455345;
     /** Layout version written in the header. */
-    public static final int VERSION = 1;
+    public static final int VERSION = 2;
+    /** Consecutive entries of one PE in one entry row. */
+    public static final int ENTRIES_PER_PE_ROW = 2;
     /** Section alignment in bytes. */
     public static final int SECTION_ALIGN = 4096;
     /** Byte offset of the section table in the header. */
@@ -80,12 +86,32 @@ public record ImageLayout(int inputSize, int hiddenSize, int projSize, int frame
         return inputSize + projSize;
     }
 
+    /** Packing of the entry sections for N PEs, entries of entryBits bits and DDR words of axiDataBits bits. */
+    public static LaneRows entryPacking(int pes, int entryBits, int axiDataBits) {
+        return new LaneRows(ENTRIES_PER_PE_ROW * pes, entryBits, axiDataBits);
+    }
+
+    /** Entry-section row holding entry {@code entry} of a PE. */
+    public static long entryRow(int entry) {
+        return entry / ENTRIES_PER_PE_ROW;
+    }
+
+    /** Entry-section lane holding entry {@code entry} of PE {@code pe}. */
+    public static int entryLane(int pe, int entry) {
+        return pe * ENTRIES_PER_PE_ROW + entry % ENTRIES_PER_PE_ROW;
+    }
+
+    /** Entry-section rows needed for a PE stream of {@code entries} entries. */
+    public static int entryRows(int entries) {
+        return (entries + ENTRIES_PER_PE_ROW - 1) / ENTRIES_PER_PE_ROW;
+    }
+
     /** Packing of a section. */
     public LaneRows packing(Section s) {
         return switch (s) {
             case HEADER -> new LaneRows(1, 8, axiDataBits);
             case WA_POINTERS, WHR_POINTERS -> new LaneRows(pes, ptrBits, axiDataBits);
-            case WA_ENTRIES, WHR_ENTRIES -> new LaneRows(pes, weightBits + indexBits, axiDataBits);
+            case WA_ENTRIES, WHR_ENTRIES -> entryPacking(pes, weightBits + indexBits, axiDataBits);
             case BIAS, PEEPHOLES -> new LaneRows(pes, actBits, axiDataBits);
             case INPUT -> new LaneRows(inputSize, actBits, axiDataBits);
             case OUTPUT -> new LaneRows(projSize, actBits, axiDataBits);

@@ -9,9 +9,13 @@ import com.fasterxml.jackson.annotation.JsonProperty;
  * @param compressionRatio                dense fp32 bits / (stored entries x entryBits + column pointers x ptrBits)
  * @param paddingFraction                 padding entries / stored entries
  * @param peLoadMaxOverMean               per-PE stored entries (both matrices): busiest / mean
- * @param idealCyclesPerFrame             sum over both matrices of the busiest PE's stored entries
+ * @param idealCyclesPerFrame             sum over both matrices of the busiest PE's cycles as the PE
+ *                                        takes them ({@link SparseMatrixEncoding#maxCycles}: padding
+ *                                        folded into the next entry, empty columns free)
+ * @param idealCyclesPerFramePadded       the same at one cycle per stored entry (padding costing a cycle)
  * @param idealCyclesPerFrameNoPadding    the same counting real nonzeros only
  * @param idealLatencyUs                  idealCyclesPerFrame at the configured clock, microseconds
+ * @param idealLatencyUsPadded            idealCyclesPerFramePadded at the configured clock
  * @param idealLatencyUsNoPadding         idealCyclesPerFrameNoPadding at the configured clock
  * @param nonzeros                        real nonzeros stored
  * @param paddingEntries                  padding entries stored
@@ -26,8 +30,10 @@ public record Metrics(
         @JsonProperty("padding_fraction") double paddingFraction,
         @JsonProperty("pe_load_max_over_mean") double peLoadMaxOverMean,
         @JsonProperty("ideal_cycles_per_frame") long idealCyclesPerFrame,
+        @JsonProperty("ideal_cycles_per_frame_padded") long idealCyclesPerFramePadded,
         @JsonProperty("ideal_cycles_per_frame_no_padding") long idealCyclesPerFrameNoPadding,
         @JsonProperty("ideal_latency_us") double idealLatencyUs,
+        @JsonProperty("ideal_latency_us_padded") double idealLatencyUsPadded,
         @JsonProperty("ideal_latency_us_no_padding") double idealLatencyUsNoPadding,
         @JsonProperty("nonzeros") long nonzeros,
         @JsonProperty("padding_entries") long paddingEntries,
@@ -52,12 +58,13 @@ public record Metrics(
             maxLoad = Math.max(maxLoad, wa.entries(p) + whr.entries(p));
         }
         double meanLoad = (double) entries / n;
-        long ideal = (long) wa.maxEntries() + whr.maxEntries();
+        long ideal = (long) wa.maxCycles() + whr.maxCycles();
+        long padded = (long) wa.maxEntries() + whr.maxEntries();
         long idealNoPad = (long) wa.maxNonzeros() + whr.maxNonzeros();
         double mhz = model.config().clockMhz();
         return new Metrics((double) nonzeros / dense, 32.0 * dense / compressedBits,
                 entries == 0 ? 0 : (double) padding / entries, meanLoad == 0 ? 1 : maxLoad / meanLoad, ideal,
-                idealNoPad, ideal / mhz, idealNoPad / mhz, nonzeros, padding, (compressedBits + 7) / 8,
+                padded, idealNoPad, ideal / mhz, padded / mhz, idealNoPad / mhz, nonzeros, padding, (compressedBits + 7) / 8,
                 wa.maxEntries(), whr.maxEntries(), Math.max(wa.pointerSkew(), whr.pointerSkew()));
     }
 }

@@ -99,9 +99,35 @@ public record SparseMatrixEncoding(String name, RowMapping mapping, int cols, in
         return weights[p].length;
     }
 
-    /** Stored entries of the busiest PE: the fewest cycles this matrix can take. */
+    /** Stored entries of the busiest PE: the cycles this matrix takes if every entry costs one. */
     public int maxEntries() {
         return Arrays.stream(weights).mapToInt(a -> a.length).max().orElse(0);
+    }
+
+    /**
+     * Cycles PE p's sequencer takes for this matrix when its inputs never run dry: per column, an
+     * entry of weight 0 (padding) that has another entry of the same column after it is taken
+     * together with that entry in one cycle; every other entry takes one cycle; a column with no
+     * entries for PE p takes none. This is the PE's timing twin (see PeSequencer in hdl-gen).
+     */
+    public int cycles(int p) {
+        int cycles = 0;
+        for (int c = 0; c < cols; c++) {
+            int end = pointers[p][c + 1];
+            for (int e = pointers[p][c]; e < end; cycles++) {
+                e += weights[p][e] == 0 && e + 1 < end ? 2 : 1;
+            }
+        }
+        return cycles;
+    }
+
+    /** {@link #cycles} of the busiest PE: the fewest cycles this matrix can take. */
+    public int maxCycles() {
+        int max = 0;
+        for (int p = 0; p < mapping.pes(); p++) {
+            max = Math.max(max, cycles(p));
+        }
+        return max;
     }
 
     /** Real nonzeros of the busiest PE: the bound if padding cost nothing. */

@@ -162,7 +162,7 @@ public final class GoldenModel {
         LaneRows ent = layout.packing(entrySection);
         long ptrBase = layout.offset(ptrSection);
         long entBase = layout.offset(entrySection);
-        long rows = layout.rows(entrySection);
+        long capacity = layout.rows(entrySection) * ImageLayout.ENTRIES_PER_PE_ROW;
         int n = layout.pes();
         int wb = layout.weightBits();
         int[][] pointers = new int[n][cols + 1];
@@ -171,16 +171,16 @@ public final class GoldenModel {
         for (int pe = 0; pe < n; pe++) {
             for (int c = 0; c <= cols; c++) {
                 pointers[pe][c] = (int) ptr.getUnsigned(image, ptrBase, c, pe);
-                if ((c > 0 && pointers[pe][c] < pointers[pe][c - 1]) || pointers[pe][c] > rows) {
+                if ((c > 0 && pointers[pe][c] < pointers[pe][c - 1]) || pointers[pe][c] > capacity) {
                     throw new EsegenException("image: " + entrySection + " pointer of PE " + pe + " column " + c
-                            + " = " + pointers[pe][c] + " is out of order or beyond " + rows + " entries");
+                            + " = " + pointers[pe][c] + " is out of order or beyond " + capacity + " entries");
                 }
             }
             int count = pointers[pe][cols];
             weights[pe] = new long[count];
             indices[pe] = new int[count];
             for (int e = 0; e < count; e++) {
-                long raw = ent.getUnsigned(image, entBase, e, pe);
+                long raw = ent.getUnsigned(image, entBase, ImageLayout.entryRow(e), ImageLayout.entryLane(pe, e));
                 weights[pe][e] = FixedFormat.signExtend(raw, wb);
                 indices[pe][e] = (int) (raw >>> wb);
             }

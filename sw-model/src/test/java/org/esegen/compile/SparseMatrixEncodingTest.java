@@ -56,6 +56,22 @@ class SparseMatrixEncodingTest {
         assertArrayEquals(m[63], e.decode()[63]);
     }
 
+    @Test
+    void paddingIsFoldedIntoTheNextEntryOfItsColumn() {
+        // one PE, index 1 bit (gap <= 1): column 0 rows 3 and 9, column 1 row 0, column 2 empty
+        long[][] m = new long[10][3];
+        m[3][0] = 7;
+        m[9][0] = -2;
+        m[0][1] = 1;
+        SparseMatrixEncoding e = SparseMatrixEncoding.encode("m", m, RowMapping.interleaved(10, 1), 0, 1);
+        // column 0: pad, 7, pad, pad, -2 -> {pad, 7}, {pad, pad}, {-2}; column 1: {1}; column 2: nothing
+        assertArrayEquals(new int[]{0, 7, 0, 0, -2, 1}, e.weights()[0]);
+        assertEquals(4, e.cycles(0));
+        assertEquals(4, e.maxCycles());
+        assertEquals(6, e.maxEntries());
+        assertEquals(3, e.maxNonzeros());
+    }
+
     private static void check(long[][] m, RowMapping mapping, int indexBits) {
         SparseMatrixEncoding e = SparseMatrixEncoding.encode("m", m, mapping, 3, indexBits);
         long[][] decoded = e.decode();
@@ -74,6 +90,12 @@ class SparseMatrixEncodingTest {
                 assertTrue(idx >= 0 && idx < (1 << indexBits));
             }
             assertEquals(e.entries(p), e.pointers()[p][e.cols()]);
+            int peNonzeros = e.entries(p) - e.padding()[p];
+            assertTrue(e.cycles(p) >= peNonzeros && e.cycles(p) <= e.entries(p),
+                    "PE " + p + ": cycles " + e.cycles(p) + " outside nonzeros " + peNonzeros + " .. entries " + e.entries(p));
+            if (e.padding()[p] == 0) {
+                assertEquals(e.entries(p), e.cycles(p), "PE " + p + " without padding: a cycle per entry");
+            }
         }
     }
 

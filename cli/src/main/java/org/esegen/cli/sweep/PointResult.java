@@ -38,7 +38,7 @@ import java.util.Map;
  * @param peUtilization       co-simulated: useful MACs / (PEs x cycles)
  * @param ddrStallCyclesPerFrame   co-simulated DDR_STALL_CYCLES / frames
  * @param queueStallCyclesPerFrame co-simulated QUEUE_STALL_CYCLES / frames
- * @param idealCyclesPerFrame the compiler's bound: both SpMVs' busiest PE, padding included
+ * @param idealCyclesPerFrame the compiler's bound: both SpMVs' busiest PE, padding folded as the PE does
  * @param idealLatencyUs      idealCyclesPerFrame at the clock
  * @param idealGopsSparse     gopsSparse at the ideal latency
  * @param idealGopsDenseEquiv gopsDenseEquiv at the ideal latency

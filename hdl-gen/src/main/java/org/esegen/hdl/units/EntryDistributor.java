@@ -32,7 +32,8 @@ import spinal.lib.Stream;
 
 /**
  * Deals the entry rows of one sparse matrix out to the PEs: row k of section WA_ENTRIES or
- * WHR_ENTRIES holds entry k of every PE (lane p, {@code entryBits} wide, for PE p), and the row is
+ * WHR_ENTRIES holds one slice per PE (slice p, {@code entryBits} wide: the PE's pair of entries
+ * 2k and 2k + 1 in the accelerator, see {@code ImageLayout.entryPacking}), and the row is
  * pushed into every PE's entry stream in the same cycle, when all of them accept. Lanes past a
  * PE's last entry are filler, which the PE discards itself (see ARCHITECTURE.md).
  *
@@ -60,7 +61,7 @@ public final class EntryDistributor extends JavaComponent {
 
     /**
      * @param pes        PEs (lanes of a row), 1..256
-     * @param entryBits  bits of one entry lane
+     * @param entryBits  bits of one PE's slice of a row
      * @param countBits  width of {@code row_count}
      * @throws EsegenException if a parameter is out of range
      */

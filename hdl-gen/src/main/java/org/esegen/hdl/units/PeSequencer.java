@@ -1,6 +1,10 @@
 package org.esegen.hdl.units;
 
 import static org.esegen.hdl.spinal.Hdl.add;
+import static org.esegen.hdl.spinal.Hdl.sintConst;
+import static org.esegen.hdl.spinal.Hdl.mux;
+import static org.esegen.hdl.spinal.Hdl.greaterThan;
+import static org.esegen.hdl.spinal.Hdl.boolConst;
 import static org.esegen.hdl.spinal.Hdl.and;
 import static org.esegen.hdl.spinal.Hdl.assign;
 import static org.esegen.hdl.spinal.Hdl.bits;
@@ -45,50 +49,57 @@ import spinal.lib.Stream;
  * MAC per stored entry to every lane, as {@code GoldenModel.spmv} does for one PE.
  *
  * <p><b>Inputs.</b> Columns arrive on stream {@code column} into the activation queue
- * ({@code column_queue}, a StreamFifo of actQueueDepth words), entries on stream {@code entry}
- * into the entry FIFO ({@code entry_fifo}, entryFifoDepth words). Payload packing:
+ * ({@code column_queue}, a StreamFifo of actQueueDepth words; a column with no entries for this PE
+ * is counted and dropped at the queue's input, so it costs no cycle), entries arrive two at a time
+ * on stream {@code entry} into the entry FIFO ({@code entry_fifo}, entryFifoDepth / 2 pairs), as
+ * the PE's two lanes of an entry row ({@code ImageLayout.entryPacking}). Payload packing:
  * <ul>
  *   <li>{@code column_payload}, ptrBits + channels * actBits bits: the column's entry count
  *       (UInt) in bits [0, ptrBits), the activation of channel ch (SInt, two's complement) in bits
  *       [ptrBits + ch * actBits, ptrBits + (ch + 1) * actBits);</li>
- *   <li>{@code entry_payload}, weightBits + indexBits bits: the weight (SInt) in bits
- *       [0, weightBits), the relative index (UInt) in bits [weightBits, weightBits + indexBits),
- *       as the entry lanes of the DDR image.</li>
+ *   <li>{@code entry_payload}, 2 (weightBits + indexBits) bits: the PE's entries 2k (low half) and
+ *       2k + 1 (high half), each the weight (SInt) in its bits [0, weightBits) and the relative
+ *       index (UInt) in bits [weightBits, weightBits + indexBits), as the entry lanes of the DDR
+ *       image.</li>
  * </ul>
  *
  * <p><b>Per matrix.</b> {@code start} (a one-cycle pulse) clears every lane's accumulators, latches
- * {@code column_count}, resets the consumed-column counter and leaves drain mode; no entry or
- * column is taken in the start cycle. Then for each of the column_count columns the PE pops the
- * column, pops its {@code count} entries and, for each, decodes the local row (row = previous row +
- * index + 1, previous row = -1 at the start of each column, modulo 2^log2Up(accWords)) and issues
- * acc[row] = sat(acc[row] + weight * activation of the column) on every lane. Padding entries
- * (weight 0) are issued like any other. Once all column_count columns are consumed the PE is in
- * drain mode: it pops and discards every entry (the filler lanes of the shared entry rows) until
- * the next {@code start}. Entries of the next matrix must therefore not be pushed before its start.
+ * {@code column_count}, resets the column counter, forgets a half-used pair and leaves drain mode; no
+ * entry or column is taken in the start cycle. Then for each column with entries the PE pops the
+ * column, takes its {@code count} entries in order and, for each, decodes the local row (row =
+ * previous row + index + 1, previous row = -1 at the start of each column, modulo
+ * 2^log2Up(accWords)) and issues acc[row] = sat(acc[row] + weight * activation of the column) on
+ * every lane. An entry of weight 0 (padding) with another entry of its column available right after
+ * it is taken together with that entry in one cycle (one MAC, the rows of both advanced); this is
+ * {@code SparseMatrixEncoding.cycles}, the PE's timing twin. Once all column_count columns are
+ * received and consumed the PE is in drain mode: it discards every entry left (the filler lanes of
+ * the shared entry rows) until the next {@code start}. Entries of the next matrix must therefore not
+ * be pushed before its start.
  *
- * <p><b>Throughput.</b> One entry per cycle whenever the entry FIFO has one, also across column
- * boundaries (the next column is popped in the cycle the current column's last entry is taken). A
- * column with count 0 costs one cycle (its pop) and no entry. Push to pop through either FIFO
- * takes two cycles. Each FIFO passes one word per cycle when its depth is 1 or at least 3; a depth
- * of 2 passes only two words every three cycles (a word is counted from its push until it leaves
- * the FIFO's output register).
+ * <p><b>Throughput.</b> One MAC per cycle whenever an entry is at hand, also across column
+ * boundaries (the next column is popped in the cycle the current column's last entry is taken);
+ * padding folded as above costs no cycle, so a PE needs more than one entry per cycle (up to one
+ * pair) to run at one real entry per cycle. Push to pop through either FIFO takes two cycles. Each
+ * FIFO passes one word per cycle when its depth is 1 or at least 3; a depth of 2 passes only two
+ * words every three cycles (a word is counted from its push until it leaves the FIFO's output
+ * register).
  *
  * <p><b>Outputs.</b>
  * <ul>
- *   <li>{@code done}: all column_count columns consumed, no MAC in flight in the lanes and the
- *       entry FIFO empty (so the drain of the matrix's filler is finished once every entry row has
+ *   <li>{@code done}: all column_count columns received and consumed, no MAC in flight in the
+ *       lanes and the entry FIFO and the half-used pair empty (so the drain of the matrix's filler is finished once every entry row has
  *       been pushed). Valid from the cycle after start; high after reset. The accumulators are
  *       complete and readable when done is high.</li>
  *   <li>{@code read_row} in, {@code read_value_<ch>} out (SInt accBits): the lanes' read port,
  *       latency 1 (row sampled at edge t, value valid after it until edge t+1), 0 for rows the
  *       matrix did not touch; use only while done is high.</li>
- *   <li>{@code mac_cycles} (UInt 32): cycles since reset in which an entry of a column was taken
- *       (padding included, drain not counted); wraps at 2^32.</li>
+ *   <li>{@code mac_cycles} (UInt 32): cycles since reset in which entries of a column were taken
+ *       (one or a folded pair; drain not counted); wraps at 2^32.</li>
  *   <li>{@code stall_empty_entry}: high in each cycle a column with entries left is current but
  *       the entry FIFO has no entry to give.</li>
  * </ul>
  *
- * <p><b>Latency.</b> An entry popped in cycle t is in the accumulators after the edge ending cycle
+ * <p><b>Latency.</b> An entry taken in cycle t is in the accumulators after the edge ending cycle
  * t+2 (the lanes' MAC latency); done rises in cycle t+3 after the last entry is popped in cycle t
  * (if the entry FIFO is empty by then).
  */
@@ -115,7 +126,7 @@ public final class PeSequencer extends JavaComponent {
      * @param accWords       accumulator words per lane (local rows), 2..65536
      * @param ptrBits        width of a column's entry count, 1..32
      * @param actQueueDepth  activation queue depth, 1..4096
-     * @param entryFifoDepth entry FIFO depth, 2..65536
+     * @param entryFifoDepth entry FIFO depth in entries, even, 4..65536 (entryFifoDepth / 2 pairs)
      * @throws EsegenException if a parameter is out of range
      */
     public PeSequencer(int channels, int weightBits, int indexBits, int actBits, int accBits, int accWords,
@@ -126,7 +137,7 @@ public final class PeSequencer extends JavaComponent {
         int entryBits = weightBits + indexBits;
 
         column = slaveStream("column", hardType(() -> bits(columnBits)));
-        entry = slaveStream("entry", hardType(() -> bits(entryBits)));
+        entry = slaveStream("entry", hardType(() -> bits(2 * entryBits)));
         start = inBool("start");
         columnCount = inUInt("column_count", COLUMN_COUNT_BITS);
         done = outBool("done");
@@ -139,18 +150,30 @@ public final class PeSequencer extends JavaComponent {
         macCycles = outUInt("mac_cycles", 32);
         stallEmptyEntry = outBool("stall_empty_entry");
 
+        UInt incomingCount = named("incoming_count", slice(column.payload(), 0, ptrBits).asUInt());
+        Bool incomingEmpty = named("incoming_empty", equal(incomingCount, uintConst(0, ptrBits)));
         FifoPorts<Bits> queue = streamFifo("column_queue", hardType(() -> bits(columnBits)), actQueueDepth);
-        connect(queue.push(), column);
-        FifoPorts<Bits> entries = streamFifo("entry_fifo", hardType(() -> bits(entryBits)), entryFifoDepth);
-        connect(entries.push(), entry);
+        assign(queue.push().payload(), column.payload());
+        assign(queue.push().valid(), and(and(column.valid(), not(start)), not(incomingEmpty)));
+        assign(column.ready(), and(not(start), or(queue.push().ready(), incomingEmpty)));
+        FifoPorts<Bits> pairs = streamFifo("entry_fifo", hardType(() -> bits(2 * entryBits)), entryFifoDepth / 2);
+        connect(pairs.push(), entry);
         Bits columnWord = queue.pop().payload();
-        Bits entryWord = entries.pop().payload();
         UInt count = named("count", slice(columnWord, 0, ptrBits).asUInt());
-        SInt weight = named("weight", slice(entryWord, 0, weightBits).asSInt());
-        UInt index = named("index", slice(entryWord, weightBits, indexBits).asUInt());
+
+        Bool leftoverValid = regInit("leftover_valid", bool(), boolConst(false));
+        Bits leftover = reg("leftover", bits(entryBits));
+        Bits pair = pairs.pop().payload();
+        Bits first = named("first", mux(leftoverValid, leftover, slice(pair, 0, entryBits)));
+        Bits second = named("second", mux(leftoverValid, slice(pair, 0, entryBits), slice(pair, entryBits, entryBits)));
+        Bool firstValid = named("first_valid", or(leftoverValid, pairs.pop().valid()));
+        SInt firstWeight = named("first_weight", slice(first, 0, weightBits).asSInt());
+        UInt firstIndex = named("first_index", slice(first, weightBits, indexBits).asUInt());
+        SInt secondWeight = named("second_weight", slice(second, 0, weightBits).asSInt());
+        UInt secondIndex = named("second_index", slice(second, weightBits, indexBits).asUInt());
 
         UInt columnsTotal = regInit("columns_total", uint(COLUMN_COUNT_BITS), uintConst(0, COLUMN_COUNT_BITS));
-        UInt columnsTaken = regInit("columns_taken", uint(COLUMN_COUNT_BITS), uintConst(0, COLUMN_COUNT_BITS));
+        UInt columnsReceived = regInit("columns_received", uint(COLUMN_COUNT_BITS), uintConst(0, COLUMN_COUNT_BITS));
         UInt remaining = regInit("remaining", uint(ptrBits), uintConst(0, ptrBits));
         UInt rowBase = reg("row_base", uint(rowBits));
         SInt[] activations = new SInt[channels];
@@ -160,34 +183,50 @@ public final class PeSequencer extends JavaComponent {
         UInt macCount = regInit("mac_count", uint(32), uintConst(0, 32));
 
         Bool columnActive = named("column_active", not(equal(remaining, uintConst(0, ptrBits))));
-        Bool allTaken = named("all_taken", equal(columnsTaken, columnsTotal));
+        Bool queueEmpty = named("queue_empty",
+                equal(queue.occupancy(), uintConst(0, queue.occupancy().getWidth())));
+        Bool allTaken = named("all_taken", and(equal(columnsReceived, columnsTotal), queueEmpty));
         Bool drain = named("drain", and(allTaken, not(columnActive)));
-        Bool macFire = named("mac_fire", and(and(entries.pop().valid(), columnActive), not(start)));
-        Bool lastEntry = named("last_entry", equal(remaining, uintConst(1, ptrBits)));
-        Bool columnReady = named("column_ready", and(and(not(start), not(allTaken)),
-                or(not(columnActive), and(lastEntry, macFire))));
+        Bool macFire = named("mac_fire", and(and(firstValid, columnActive), not(start)));
+        Bool moreInColumn = named("more_in_column", greaterThan(remaining, uintConst(1, ptrBits)));
+        Bool fold = named("fold", and(and(equal(firstWeight, sintConst(0, weightBits)), moreInColumn),
+                pairs.pop().valid()));
+        Bool lastEntry = named("last_entry", equal(remaining, mux(fold, uintConst(2, ptrBits), uintConst(1, ptrBits))));
+        Bool columnReady = named("column_ready", and(not(start), or(not(columnActive), and(lastEntry, macFire))));
         Bool columnFire = named("column_fire", and(columnReady, queue.pop().valid()));
+        Bool pairTaken = named("pair_taken", or(and(macFire, or(not(leftoverValid), fold)),
+                and(and(drain, not(start)), pairs.pop().valid())));
         assign(queue.pop().ready(), columnReady);
-        assign(entries.pop().ready(), and(not(start), or(columnActive, drain)));
+        assign(pairs.pop().ready(), pairTaken);
 
         // row = previous row + index + 1; row_base holds previous row + 1 (0 at a column's start)
-        UInt row = named("row", add(rowBase, index.resize(rowBits)));
+        UInt firstRow = named("first_row", add(rowBase, firstIndex.resize(rowBits)));
+        UInt foldedRow = named("folded_row", add(add(firstRow, secondIndex.resize(rowBits)), uintConst(1, rowBits)));
+        UInt row = named("row", mux(fold, foldedRow, firstRow));
+        SInt weight = named("weight", mux(fold, secondWeight, firstWeight));
 
         when(start, () -> {
             assign(columnsTotal, columnCount);
-            assign(columnsTaken, uintConst(0, COLUMN_COUNT_BITS));
+            assign(columnsReceived, uintConst(0, COLUMN_COUNT_BITS));
             assign(remaining, uintConst(0, ptrBits));
-        }).elseWhen(columnFire, () -> {
-            assign(columnsTaken, add(columnsTaken, uintConst(1, COLUMN_COUNT_BITS)));
-            assign(remaining, count);
-            assign(rowBase, uintConst(0, rowBits));
-            for (int ch = 0; ch < channels; ch++) {
-                assign(activations[ch], slice(columnWord, ptrBits + ch * actBits, actBits).asSInt());
-            }
-        }).elseWhen(macFire, () -> {
-            assign(remaining, sub(remaining, uintConst(1, ptrBits)));
-            assign(rowBase, add(row, uintConst(1, rowBits)));
+            assign(leftoverValid, boolConst(false));
+        }).otherwise(() -> {
+            when(and(column.valid(), column.ready()),
+                    () -> assign(columnsReceived, add(columnsReceived, uintConst(1, COLUMN_COUNT_BITS))));
+            when(columnFire, () -> {
+                assign(remaining, count);
+                assign(rowBase, uintConst(0, rowBits));
+                for (int ch = 0; ch < channels; ch++) {
+                    assign(activations[ch], slice(columnWord, ptrBits + ch * actBits, actBits).asSInt());
+                }
+            }).elseWhen(macFire, () -> {
+                assign(remaining, sub(remaining, mux(fold, uintConst(2, ptrBits), uintConst(1, ptrBits))));
+                assign(rowBase, add(row, uintConst(1, rowBits)));
+            });
+            when(macFire, () -> assign(leftoverValid, mux(leftoverValid, fold, not(fold))))
+                    .elseWhen(drain, () -> assign(leftoverValid, boolConst(false)));
         });
+        when(pairTaken, () -> assign(leftover, slice(pair, entryBits, entryBits)));
         when(macFire, () -> assign(macCount, add(macCount, uintConst(1, 32))));
 
         AccumulatorLane[] lanes = new AccumulatorLane[channels];
@@ -208,10 +247,10 @@ public final class PeSequencer extends JavaComponent {
         Bool lanesBusy = named("lanes_busy", bool());
         assign(lanesBusy, anyBusy);
         Bool entryFifoEmpty = named("entry_fifo_empty",
-                equal(entries.occupancy(), uintConst(0, entries.occupancy().getWidth())));
-        assign(done, and(and(drain, not(lanesBusy)), entryFifoEmpty));
+                equal(pairs.occupancy(), uintConst(0, pairs.occupancy().getWidth())));
+        assign(done, and(and(and(drain, not(lanesBusy)), entryFifoEmpty), not(leftoverValid)));
         assign(macCycles, macCount);
-        assign(stallEmptyEntry, and(columnActive, not(entries.pop().valid())));
+        assign(stallEmptyEntry, and(columnActive, not(firstValid)));
     }
 
     private static String validated(int channels, int indexBits, int ptrBits, int actQueueDepth, int entryFifoDepth) {
@@ -220,7 +259,10 @@ public final class PeSequencer extends JavaComponent {
         check(name, "indexBits", indexBits, 1, 16);
         check(name, "ptrBits", ptrBits, 1, 32);
         check(name, "actQueueDepth", actQueueDepth, 1, 4096);
-        check(name, "entryFifoDepth", entryFifoDepth, 2, 65536);
+        check(name, "entryFifoDepth", entryFifoDepth, 4, 65536);
+        if (entryFifoDepth % 2 != 0) {
+            throw new EsegenException(name + ": entryFifoDepth " + entryFifoDepth + " must be even (it holds pairs)");
+        }
         return name;
     }
 

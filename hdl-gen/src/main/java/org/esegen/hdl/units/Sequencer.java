@@ -33,6 +33,7 @@ import static org.esegen.hdl.spinal.Hdl.widthFor;
 import java.util.ArrayList;
 import java.util.List;
 
+import org.esegen.compile.ImageLayout;
 import org.esegen.compile.LaneRows;
 import org.esegen.config.AcceleratorConfig;
 import org.esegen.hdl.spinal.JavaComponent;
@@ -224,7 +225,7 @@ public final class Sequencer extends JavaComponent {
         int channels = config.channels();
         AcceleratorConfig.Dims dims = config.dims();
         int pointerWords = new LaneRows(config.pes(), config.formats().ptrBits(), wordBits).wordsPerRow();
-        int entryWords = new LaneRows(config.pes(), config.entryBits(), wordBits).wordsPerRow();
+        int entryWords = ImageLayout.entryPacking(config.pes(), config.entryBits(), wordBits).wordsPerRow();
         int paramWords = new LaneRows(config.pes(), actBits, wordBits).wordsPerRow();
         int maxInputWords = new LaneRows(dims.maxInputSize(), actBits, wordBits).wordsPerRow();
         int maxOutputWords = new LaneRows(dims.maxProjSize(), actBits, wordBits).wordsPerRow();
