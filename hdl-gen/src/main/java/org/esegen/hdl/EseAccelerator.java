@@ -258,6 +258,8 @@ public final class EseAccelerator extends JavaComponent {
         connect(distributor.rows, entryRows.rows);
         assign(broadcaster.start, seq.spmvStart);
         assign(broadcaster.columns, seq.spmvColumns);
+        assign(broadcaster.restartColumn, mux(seq.spmvProjection, uintConst(0, broadcaster.restartColumn.getWidth()),
+                inputSize.resize(broadcaster.restartColumn.getWidth())));
         assign(distributor.start, seq.spmvStart);
         assign(distributor.rowCount, seq.spmvRows);
         List<Bool> pesDone = new ArrayList<>();
@@ -296,24 +298,33 @@ public final class EseAccelerator extends JavaComponent {
         assign(seq.ewBusy, anyOf(ewUnits.stream().map(ew -> not(ew.ready)).toList()));
         ewUnits.forEach(ew -> unused(ew.getName() + "_done", ew.done));
 
-        // ---- vector buffers and the column value source ----
-        int vectorWords = maxInput + maxProj;
-        int vectorBits = widthFor(vectorWords - 1);
+        // ---- column values: x from the vector buffers, y_(t-1) from the PEs' y buffers, m from the element-wise units ----
+        int vectorBits = widthFor(maxInput - 1);
         int columnBits = broadcaster.valueColumn.getWidth();
-        UInt yAddress = named("y_address", add(inputSize.resize(vectorBits), gather.yIndex.resize(vectorBits)));
+        int yRows = (maxProj + pes - 1) / pes;
+        int yRowBits = widthFor(yRows - 1);
         UInt peAtRead = regNext("value_pe_q", broadcaster.valuePe);
-        Bool zeroAtRead = regNext("value_zero_q", and(seq.spmvFirstFrame,
-                not(lessThan(broadcaster.valueColumn, inputSize.resize(columnBits)))));
+        Bool isInput = lessThan(broadcaster.valueColumn, inputSize.resize(columnBits));
+        Bool inputAtRead = regNext("value_input_q", isInput);
+        Bool zeroAtRead = regNext("value_zero_q", and(seq.spmvFirstFrame, not(isInput)));
+        UInt yReadRow = clampToWidth(broadcaster.valueCell, yRowBits);
+        UInt yWriteRow = clampToWidth(gather.yRow, yRowBits);
         for (int ch = 0; ch < channels; ch++) {
-            Mem<SInt> vector = ram("vector_" + ch, hardType(() -> sint(actBits)), vectorWords);
+            Mem<SInt> vector = ram("vector_" + ch, hardType(() -> sint(actBits)), maxInput);
             UInt channelIndex = uintConst(ch, inputs.writeChannel.getWidth());
             Bool inputWrite = and(inputs.writeValid, equal(inputs.writeChannel, channelIndex));
-            write(vector, mux(gather.yValid, yAddress, inputs.writeIndex.resize(vectorBits)),
-                    mux(gather.yValid, gather.yValues.get(ch), inputs.writeValue), or(gather.yValid, inputWrite));
+            write(vector, inputs.writeIndex.resize(vectorBits), inputs.writeValue, inputWrite);
             SInt fromVector = readSync(vector, broadcaster.valueColumn.resize(vectorBits), broadcaster.valueRead);
+            List<SInt> fromY = new ArrayList<>();
+            for (int p = 0; p < pes; p++) {
+                Mem<SInt> y = ram("y_" + p + "_" + ch, hardType(() -> sint(actBits)), yRows);
+                write(y, yWriteRow, gather.yValues.get(p).get(ch), gather.yValid);
+                fromY.add(readSync(y, yReadRow, broadcaster.valueRead));
+            }
             int channel = ch;
             SInt fromM = select(peAtRead, ewUnits.stream().map(ew -> ew.mReadValue.get(channel)).toList());
-            SInt value = mux(seq.spmvProjection, fromM, mux(zeroAtRead, sintConst(0, actBits), fromVector));
+            SInt recurrent = mux(zeroAtRead, sintConst(0, actBits), select(peAtRead, fromY));
+            SInt value = mux(seq.spmvProjection, fromM, mux(inputAtRead, fromVector, recurrent));
             assign(broadcaster.values.get(ch), regNext("column_value_" + ch, value));
         }
 

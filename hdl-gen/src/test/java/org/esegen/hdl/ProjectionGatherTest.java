@@ -18,9 +18,9 @@ import org.junit.jupiter.params.provider.CsvSource;
 
 /**
  * ProjectionGather under Icarus against {@link FixedFormat#rescale}: PEs are modelled as tables
- * answering {@code acc_read_row} after the read latency; every y_j and every row lane must be what
- * the golden model computes, lanes past P zero, over runs of several sizes and shifts (saturating,
- * rounding, shifted out entirely).
+ * answering {@code acc_read_row} after the read latency; every y_j (a row of all PEs per cycle) and
+ * every row lane must be what the golden model computes, lanes past P zero, over runs of several
+ * sizes and shifts (saturating, rounding, shifted out entirely).
  */
 class ProjectionGatherTest {
     private static final long SEED = 20_260_104L;
@@ -61,11 +61,15 @@ class ProjectionGatherTest {
         List<String> expected = new ArrayList<>();
         for (int[] run : RUNS) {
             long[][] rows = new long[CHANNELS][MAX_PROJ];
-            for (int j = 0; j < run[0]; j++) {
+            int gathered = (run[0] + PES - 1) / PES * PES;
+            for (int j = 0; j < gathered; j++) {
                 StringBuilder line = new StringBuilder("y " + j);
                 for (int ch = 0; ch < CHANNELS; ch++) {
-                    rows[ch][j] = act.rescale(acc[j % PES][j / PES][ch], run[1]);
-                    line.append(' ').append(rows[ch][j]);
+                    long y = j < run[0] ? act.rescale(acc[j % PES][j / PES][ch], run[1]) : 0;
+                    if (j < run[0]) {
+                        rows[ch][j] = y;
+                    }
+                    line.append(' ').append(y);
                 }
                 expected.add(line.toString());
             }
@@ -118,6 +122,15 @@ class ProjectionGatherTest {
                     """.formatted(run[0], run[1]));
         }
         int projBits = Hdl.widthFor(MAX_PROJ);
+        StringBuilder yWires = new StringBuilder();
+        StringBuilder yDisplays = new StringBuilder();
+        StringBuilder yPorts = new StringBuilder();
+        for (int p = 0; p < PES; p++) {
+            yWires.append("  wire signed [%d:0] y_value_%d_0, y_value_%d_1;\n".formatted(ACT_BITS - 1, p, p));
+            yDisplays.append("    $display(\"y %%0d %%0d %%0d\", y_row * %d + %d, y_value_%d_0, y_value_%d_1);\n"
+                    .formatted(PES, p, p, p));
+            yPorts.append("    .y_value_%d_0(y_value_%d_0), .y_value_%d_1(y_value_%d_1),\n".formatted(p, p, p, p));
+        }
         return """
                 `timescale 1ns/1ps
                 module tb;
@@ -129,19 +142,22 @@ class ProjectionGatherTest {
                   wire busy;
                   wire [%2$d:0] acc_read_row;
                   wire y_valid;
-                  wire [%3$d:0] y_index;
-                  wire signed [%4$d:0] y_value_0, y_value_1;
+                  wire [%2$d:0] y_row;
+                %10$s
                   wire [%5$d:0] row_0, row_1;
                 %6$s
                   // the PEs: a read of acc_read_row answers after the read latency
                   always @(posedge clk) begin
                 %7$s
                   end
-                  always @(posedge clk) if (y_valid) $display("y %%0d %%0d %%0d", y_index, y_value_0, y_value_1);
+                  always @(posedge clk) if (y_valid) begin
+                %11$s
+                  end
                   ProjectionGather dut (
                     .start(start), .proj_size(proj_size), .frac_shift(frac_shift), .busy(busy),
                     .acc_read_row(acc_read_row),
-                %8$s    .y_valid(y_valid), .y_index(y_index), .y_value_0(y_value_0), .y_value_1(y_value_1),
+                %8$s    .y_valid(y_valid), .y_row(y_row),
+                %12$s
                     .row_0(row_0), .row_1(row_1), .clk(clk), .reset(reset));
                   always #5 clk = ~clk;
                   initial begin
@@ -152,7 +168,7 @@ class ProjectionGatherTest {
                   end
                 endmodule
                 """.formatted(projBits - 1, rowBits - 1, Hdl.widthFor(MAX_PROJ - 1) - 1, ACT_BITS - 1,
-                MAX_PROJ * ACT_BITS - 1, tables, reads, ports, runs);
+                MAX_PROJ * ACT_BITS - 1, tables, reads, ports, runs, yWires, yDisplays, yPorts);
     }
 
     /** y lines as printed; row lines turned into their signed lanes. */

@@ -64,7 +64,10 @@ import spinal.lib.Stream;
  * <p>Value read port: in the cycle {@code value_read} is high the unit asks for column
  * {@code value_column}; for a source distributed over the PEs the same column is also given as
  * {@code value_pe} = column mod pes and {@code value_cell} = column / pes (where the element-wise
- * units keep m: cell k in PE k mod N at local cell k / N). The values {@code value_<ch>} must be
+ * units keep m: cell k in PE k mod N at local cell k / N). With {@code restart_column} R &gt; 0
+ * (sampled with start) the distribution restarts at column R: columns c &ge; R get
+ * {@code value_pe} = (c - R) mod pes and {@code value_cell} = (c - R) / pes (where the projection
+ * outputs y_(c - R) live). The values {@code value_<ch>} must be
  * on the inputs exactly {@code valueLatency} cycles later (a synchronous RAM read has latency 1).
  * Reads are issued only when the unit can store their result, so the source is never stalled.
  *
@@ -77,13 +80,14 @@ import spinal.lib.Stream;
  * column on its way to the PEs (the PE array is left with what its column queues hold: DDR is
  * behind); {@code queue_wait}, a column is waiting for a PE's column queue.
  *
- * <p>Ports: {@code start}, {@code columns} (UInt columnBits) in; {@code busy} out; stream
+ * <p>Ports: {@code start}, {@code columns}, {@code restart_column} (UInt columnBits) in; {@code busy} out; stream
  * {@code pointers} (slave, Bits pes * ptrBits); the value read port; the column streams; the stall
  * flags.
  */
 public final class ColumnBroadcaster extends JavaComponent {
     public final Bool start;
     public final UInt columns;
+    public final UInt restartColumn;
     public final Bool busy;
     public final Stream<Bits> pointers;
     public final Bool valueRead;
@@ -116,6 +120,7 @@ public final class ColumnBroadcaster extends JavaComponent {
 
         start = inBool("start");
         columns = inUInt("columns", columnBits);
+        restartColumn = inUInt("restart_column", columnBits);
         busy = outBool("busy");
         pointers = slaveStream("pointers", hardType(() -> bits(rowBits)));
         valueRead = outBool("value_read");
@@ -148,6 +153,7 @@ public final class ColumnBroadcaster extends JavaComponent {
         UInt pe = regInit("pe", uint(peBits), uintConst(0, peBits));
         UInt cell = regInit("cell", uint(cellBits), uintConst(0, cellBits));
         Bits previous = reg("previous", bits(rowBits));
+        UInt restart = reg("restart", uint(columnBits));
         int inFlightBits = widthFor(depth);
         UInt inFlight = regInit("in_flight", uint(inFlightBits), uintConst(0, inFlightBits));
 
@@ -176,11 +182,17 @@ public final class ColumnBroadcaster extends JavaComponent {
             assign(needFirst, boolConst(false));
         });
         Bool lastPe = equal(pe, uintConst(pes - 1, peBits));
+        UInt nextColumn = named("next_column", add(column, uintConst(1, columnBits)));
         when(issue, () -> {
             assign(remaining, sub(remaining, uintConst(1, columnBits)));
-            assign(column, add(column, uintConst(1, columnBits)));
-            assign(pe, mux(lastPe, uintConst(0, peBits), add(pe, uintConst(1, peBits))));
-            when(lastPe, () -> assign(cell, add(cell, uintConst(1, cellBits))));
+            assign(column, nextColumn);
+            when(equal(nextColumn, restart), () -> {
+                assign(pe, uintConst(0, peBits));
+                assign(cell, uintConst(0, cellBits));
+            }).otherwise(() -> {
+                assign(pe, mux(lastPe, uintConst(0, peBits), add(pe, uintConst(1, peBits))));
+                when(lastPe, () -> assign(cell, add(cell, uintConst(1, cellBits))));
+            });
         });
 
         // ---- the counts wait valueLatency cycles for their values, then queue ----
@@ -222,6 +234,7 @@ public final class ColumnBroadcaster extends JavaComponent {
             assign(running, boolConst(true));
             assign(needFirst, boolConst(true));
             assign(remaining, columns);
+            assign(restart, restartColumn);
             assign(column, uintConst(0, columnBits));
             assign(pe, uintConst(0, peBits));
             assign(cell, uintConst(0, cellBits));

@@ -55,21 +55,21 @@ import spinal.core.UInt;
  * actBits; s = 0 keeps the value (saturated); s &ge; accBits gives 0.
  *
  * <p>{@code start} (a pulse, ignored while busy) samples {@code proj_size} P and
- * {@code frac_shift}, clears the row registers and then reads the accumulators in order j = 0 ..
- * P-1, one per cycle, all PEs at row j / N, taking PE j mod N's value. Each y_j leaves on
- * {@code y_valid}/{@code y_index}/{@code y_value_<ch>} (for the vector buffers) and is stored in
- * lane j of {@code row_<ch>}, the OUTPUT row of channel ch (lanes P and up stay zero, the padding
- * the image format wants). {@code busy} stays high until the last y is out; the rows hold until
- * the next start.
+ * {@code frac_shift}, then reads the accumulators row by row, r = 0 .. ceil(P / N) - 1, one row of
+ * every PE per cycle: the N values of row r are y_(rN) .. y_(rN + N - 1). Each row leaves on
+ * {@code y_valid}/{@code y_row}/{@code y_value_<p>_<ch>} (y_(rN + p) of channel ch; lanes with
+ * rN + p &ge; P are 0) and is stored in lanes rN .. rN + N - 1 of {@code row_<ch>}, the OUTPUT row
+ * of channel ch (lanes P and up are 0, the padding the image format wants). {@code busy} stays high
+ * until the last row is out; the rows hold until the next start.
  *
  * <p>Timing: {@code acc_read_row} is a register; the unit expects the PEs' values of the row it
  * shows in cycle t on {@code acc_read_value_<p>_<ch>} in cycle t + readLatency (PeSequencer: 1).
- * y_j leaves readLatency + 2 cycles after its row was shown (one register after the PE
- * multiplexer, one after the rescale).
+ * A row leaves readLatency + 2 cycles after it was shown (one register after the read, one after
+ * the rescale), so P values take ceil(P / N) + readLatency + 2 cycles.
  *
  * <p>Ports: {@code start}, {@code proj_size} (UInt), {@code frac_shift} (UInt 6) in; {@code busy}
  * out; {@code acc_read_row} out (UInt rowBits); {@code acc_read_value_<p>_<ch>} in (SInt accBits);
- * {@code y_valid}, {@code y_index} (UInt), {@code y_value_<ch>} (SInt actBits) out;
+ * {@code y_valid}, {@code y_row} (UInt rowBits), {@code y_value_<p>_<ch>} (SInt actBits) out;
  * {@code row_<ch>} out (Bits maxProjSize * actBits, lane j at bits [j actBits, (j+1) actBits)).
  */
 public final class ProjectionGather extends JavaComponent {
@@ -84,8 +84,9 @@ public final class ProjectionGather extends JavaComponent {
     /** {@code accReadValues.get(p).get(ch)}: the accumulator of PE p, channel ch. */
     public final List<List<SInt>> accReadValues;
     public final Bool yValid;
-    public final UInt yIndex;
-    public final List<SInt> yValues;
+    public final UInt yRow;
+    /** {@code yValues.get(p).get(ch)}: y_(rN + p) of channel ch for the row on {@code y_row}. */
+    public final List<List<SInt>> yValues;
     public final List<Bits> rows;
 
     /**
@@ -102,8 +103,8 @@ public final class ProjectionGather extends JavaComponent {
                             int readLatency) {
         super(validated(pes, channels, accBits, actBits, maxProjSize, rowBits, readLatency));
         int projBits = widthFor(maxProjSize);
-        int indexBits = widthFor(maxProjSize - 1);
-        int peBits = widthFor(pes - 1);
+        int maxRows = (maxProjSize + pes - 1) / pes;
+        int firstBits = widthFor((long) maxRows * pes);
 
         start = inBool("start");
         projSize = inUInt("proj_size", projBits);
@@ -111,6 +112,7 @@ public final class ProjectionGather extends JavaComponent {
         busy = outBool("busy");
         accReadRow = outUInt("acc_read_row", rowBits);
         List<List<SInt>> accValues = new ArrayList<>();
+        List<List<SInt>> ys = new ArrayList<>();
         for (int p = 0; p < pes; p++) {
             List<SInt> lanes = new ArrayList<>();
             for (int ch = 0; ch < channels; ch++) {
@@ -120,71 +122,82 @@ public final class ProjectionGather extends JavaComponent {
         }
         accReadValues = List.copyOf(accValues);
         yValid = outBool("y_valid");
-        yIndex = outUInt("y_index", indexBits);
-        List<SInt> ys = new ArrayList<>();
-        List<Bits> rowPorts = new ArrayList<>();
-        for (int ch = 0; ch < channels; ch++) {
-            ys.add(outSInt("y_value_" + ch, actBits));
+        yRow = outUInt("y_row", rowBits);
+        for (int p = 0; p < pes; p++) {
+            List<SInt> lanes = new ArrayList<>();
+            for (int ch = 0; ch < channels; ch++) {
+                lanes.add(outSInt("y_value_" + p + "_" + ch, actBits));
+            }
+            ys.add(List.copyOf(lanes));
         }
+        yValues = List.copyOf(ys);
+        List<Bits> rowPorts = new ArrayList<>();
         for (int ch = 0; ch < channels; ch++) {
             rowPorts.add(outBits("row_" + ch, maxProjSize * actBits));
         }
-        yValues = List.copyOf(ys);
         rows = List.copyOf(rowPorts);
 
-        // ---- issue: one row read per cycle, j = 0 .. P-1 ----
+        // ---- issue: one accumulator row of every PE per cycle; first = r N ----
         UInt size = reg("size", uint(projBits));
         UInt shift = reg("shift", uint(SHIFT_BITS));
         Bool issuing = regInit("issuing", bool(), boolConst(false));
-        UInt index = regInit("index", uint(indexBits), uintConst(0, indexBits));
-        UInt pe = regInit("pe", uint(peBits), uintConst(0, peBits));
         UInt row = regInit("row", uint(rowBits), uintConst(0, rowBits));
+        UInt first = regInit("first", uint(firstBits), uintConst(0, firstBits));
         assign(accReadRow, row);
-        Bool lastPe = named("last_pe", equal(pe, uintConst(pes - 1, peBits)));
-        Bool lastIndex = named("last_index", equal(index.resize(projBits), sub(size, uintConst(1, projBits))));
+        UInt nextFirst = named("next_first", add(first, uintConst(pes, firstBits)));
+        Bool lastRow = named("last_row", not(lessThan(nextFirst, size.resize(firstBits))));
         when(issuing, () -> {
-            assign(index, add(index, uintConst(1, indexBits)));
-            assign(pe, mux(lastPe, uintConst(0, peBits), add(pe, uintConst(1, peBits))));
-            when(lastPe, () -> assign(row, add(row, uintConst(1, rowBits))));
-            when(lastIndex, () -> assign(issuing, boolConst(false)));
+            assign(row, add(row, uintConst(1, rowBits)));
+            assign(first, nextFirst);
+            when(lastRow, () -> assign(issuing, boolConst(false)));
         });
 
-        // ---- the PE values arrive readLatency cycles later: pick PE j mod N ----
+        // ---- the PE values arrive readLatency cycles later ----
         Bool validAtValues = issuing;
-        UInt peAtValues = pe;
-        UInt indexAtValues = index;
+        UInt rowAtValues = row;
+        UInt firstAtValues = first;
         List<Bool> inFlight = new ArrayList<>(List.of(issuing));
         for (int stage = 0; stage < readLatency; stage++) {
             validAtValues = regNext("read_valid_" + stage, validAtValues, boolConst(false));
             inFlight.add(validAtValues);
-            peAtValues = regNext("read_pe_" + stage, peAtValues);
-            indexAtValues = regNext("read_index_" + stage, indexAtValues);
+            rowAtValues = regNext("read_row_" + stage, rowAtValues);
+            firstAtValues = regNext("read_first_" + stage, firstAtValues);
         }
         Bool pickedValid = regNext("picked_valid", validAtValues, boolConst(false));
-        UInt pickedIndex = regNext("picked_index", indexAtValues);
-        List<SInt> picked = new ArrayList<>();
-        for (int ch = 0; ch < channels; ch++) {
-            int channel = ch;
-            picked.add(regNext("picked_" + ch, select(peAtValues,
-                    accReadValues.stream().map(lanes -> lanes.get(channel)).toList())));
-        }
-
-        // ---- rescale, then out and into the rows ----
+        UInt pickedRow = regNext("picked_row", rowAtValues);
         Bool outValid = regNext("out_valid", pickedValid, boolConst(false));
-        UInt outIndex = regNext("out_index", pickedIndex);
+        UInt outRow = regNext("out_row", pickedRow);
         assign(yValid, outValid);
-        assign(yIndex, outIndex);
+        assign(yRow, outRow);
+
+        // ---- per PE: keep lanes below P, rescale, out and into the rows ----
+        List<List<Bits>> laneBits = new ArrayList<>();
         for (int ch = 0; ch < channels; ch++) {
-            SInt y = regNext("y_" + ch, rescale("rescaled_" + ch, picked.get(ch), shift, actBits));
-            assign(yValues.get(ch), y);
-            List<Bits> lanes = new ArrayList<>();
-            for (int j = 0; j < maxProjSize; j++) {
-                Bits lane = regInit("row_" + ch + "_lane_" + j, bits(actBits), bitsConst(0, actBits));
-                when(and(outValid, equal(outIndex, uintConst(j, indexBits))), () -> assign(lane, asBits(y)));
-                when(start, () -> assign(lane, bitsConst(0, actBits)));
-                lanes.add(lane);
+            laneBits.add(new ArrayList<>());
+        }
+        int rowSelectBits = widthFor(maxRows - 1);
+        for (int p = 0; p < pes; p++) {
+            Bool inRange = regNext("picked_in_range_" + p, lessThan(
+                    add(firstAtValues.resize(firstBits + 1), uintConst(p, firstBits + 1)), size.resize(firstBits + 1)));
+            for (int ch = 0; ch < channels; ch++) {
+                SInt picked = regNext("picked_" + p + "_" + ch, accReadValues.get(p).get(ch));
+                SInt rescaled = rescale("rescaled_" + p + "_" + ch, picked, shift, actBits);
+                SInt y = regNext("y_" + p + "_" + ch, mux(inRange, rescaled, sintConst(0, actBits)));
+                assign(yValues.get(p).get(ch), y);
             }
-            assign(rows.get(ch), concatLowFirst(lanes));
+        }
+        for (int ch = 0; ch < channels; ch++) {
+            for (int j = 0; j < maxProjSize; j++) {
+                int p = j % pes;
+                int r = j / pes;
+                Bits lane = regInit("row_" + ch + "_lane_" + j, bits(actBits), bitsConst(0, actBits));
+                SInt y = yValues.get(p).get(ch);
+                when(and(outValid, equal(outRow.resize(Math.max(rowSelectBits, 1)),
+                        uintConst(r, Math.max(rowSelectBits, 1)))), () -> assign(lane, asBits(y)));
+                when(start, () -> assign(lane, bitsConst(0, actBits)));
+                laneBits.get(ch).add(lane);
+            }
+            assign(rows.get(ch), concatLowFirst(laneBits.get(ch)));
         }
 
         inFlight.add(pickedValid);
@@ -193,9 +206,8 @@ public final class ProjectionGather extends JavaComponent {
         when(and(start, idle), () -> {
             assign(size, projSize);
             assign(shift, fracShift);
-            assign(index, uintConst(0, indexBits));
-            assign(pe, uintConst(0, peBits));
             assign(row, uintConst(0, rowBits));
+            assign(first, uintConst(0, firstBits));
             assign(issuing, not(equal(projSize, uintConst(0, projBits))));
         });
         assign(busy, not(idle));

@@ -58,8 +58,8 @@ import spinal.core.UInt;
  *       {@code ew_start}, together with {@code input_start} for frame t+1 if there is one (SpMV 1
  *       is done with the input part of the vector buffers, and the element-wise step and SpMV 2
  *       do not touch them), wait; {@code spmv_start} with {@code spmv_projection} high (W_hr: H
- *       columns, WHR_ENTRY_ROWS rows), wait; wait until the input load is done (the gather
- *       shares the vector buffers' write port) and the previous frame's output is sent
+ *       columns, WHR_ENTRY_ROWS rows), wait; wait until the input load is done (SpMV 1 of
+ *       the next frame reads it) and the previous frame's output is sent
  *       ({@code output_busy} low and its write commands issued); {@code gather_start}, wait;
  *       {@code output_start}, which does not wait: the frame's output rows go out while the next
  *       frame computes;</li>
