@@ -253,15 +253,13 @@ public final class EseAccelerator extends JavaComponent {
         ColumnBroadcaster broadcaster = child("broadcaster", new ColumnBroadcaster(pes, channels, ptrBits, actBits,
                 maxColumns, VALUE_LATENCY));
         EntryDistributor distributor = child("distributor", new EntryDistributor(pes,
-                ImageLayout.ENTRIES_PER_PE_ROW * entryBits, ptrBits));
+                ImageLayout.ENTRIES_PER_PE_ROW * entryBits));
         connect(broadcaster.pointers, pointerRows.rows);
         connect(distributor.rows, entryRows.rows);
         assign(broadcaster.start, seq.spmvStart);
         assign(broadcaster.columns, seq.spmvColumns);
         assign(broadcaster.restartColumn, mux(seq.spmvProjection, uintConst(0, broadcaster.restartColumn.getWidth()),
                 inputSize.resize(broadcaster.restartColumn.getWidth())));
-        assign(distributor.start, seq.spmvStart);
-        assign(distributor.rowCount, seq.spmvRows);
         List<Bool> pesDone = new ArrayList<>();
         for (int p = 0; p < pes; p++) {
             PeSequencer pe = peUnits.get(p);
@@ -275,6 +273,7 @@ public final class EseAccelerator extends JavaComponent {
             connect(pe.entry, distributor.entries.get(p));
             assign(pe.start, seq.spmvStart);
             assign(pe.columnCount, seq.spmvColumns.resize(pe.columnCount.getWidth()));
+            assign(pe.entryRows, clampToWidth(seq.spmvRows, pe.entryRows.getWidth()));
             pesDone.add(pe.done);
 
             assign(pe.readRow, mux(gather.busy, gather.accReadRow, ew.accReadRow.resize(pe.readRow.getWidth())));
@@ -294,7 +293,7 @@ public final class EseAccelerator extends JavaComponent {
             assign(ew.fracShift, waShift.resize(ew.fracShift.getWidth()));
             assign(ew.mReadAddr, clampToWidth(broadcaster.valueCell, ew.mReadAddr.getWidth()));
         }
-        assign(seq.spmvBusy, or(or(broadcaster.busy, distributor.busy), not(allOf(pesDone))));
+        assign(seq.spmvBusy, or(broadcaster.busy, not(allOf(pesDone))));
         assign(seq.ewBusy, anyOf(ewUnits.stream().map(ew -> not(ew.ready)).toList()));
         ewUnits.forEach(ew -> unused(ew.getName() + "_done", ew.done));
 

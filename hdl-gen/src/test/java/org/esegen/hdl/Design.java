@@ -29,7 +29,7 @@ enum Design {
     ROW_UNPACKER("InputRowUnpacker",
             () -> new RowUnpacker("InputRowUnpacker", new LaneRows(64, 12, 64), true)),
     ROW_PACKER("OutputRowPacker", () -> new RowPacker("OutputRowPacker", new LaneRows(64, 12, 64), true)),
-    ENTRY_DISTRIBUTOR("EntryDistributor", () -> new EntryDistributor(4, 16, 16)),
+    ENTRY_DISTRIBUTOR("EntryDistributor", () -> new EntryDistributor(4, 32)),
     COLUMN_BROADCASTER("ColumnBroadcaster", () -> new ColumnBroadcaster(4, 2, 16, 16, 128, 2)),
     PROJECTION_GATHER("ProjectionGather", () -> new ProjectionGather(4, 2, 32, 16, 18, 3, 1)),
     PARAM_LOADER("ParamLoader", () -> new ParamLoader(4, 16, 16)),

@@ -64,17 +64,19 @@ import spinal.lib.Stream;
  * </ul>
  *
  * <p><b>Per matrix.</b> {@code start} (a one-cycle pulse) clears every lane's accumulators, latches
- * {@code column_count}, resets the column counter, forgets a half-used pair and leaves drain mode; no
- * entry or column is taken in the start cycle. Then for each column with entries the PE pops the
+ * {@code column_count} and {@code entry_rows} (the matrix's entry pairs, the same for every PE:
+ * WA_ENTRY_ROWS or WHR_ENTRY_ROWS), resets the column and pair counters, forgets a half-used pair
+ * and leaves drain mode; no entry or column is taken in the start cycle. Then for each column with entries the PE pops the
  * column, takes its {@code count} entries in order and, for each, decodes the local row (row =
  * previous row + index + 1, previous row = -1 at the start of each column, modulo
  * 2^log2Up(accWords)) and issues acc[row] = sat(acc[row] + weight * activation of the column) on
  * every lane. An entry of weight 0 (padding) with another entry of its column available right after
  * it is taken together with that entry in one cycle (one MAC, the rows of both advanced); this is
  * {@code SparseMatrixEncoding.cycles}, the PE's timing twin. Once all column_count columns are
- * received and consumed the PE is in drain mode: it discards every entry left (the filler lanes of
- * the shared entry rows) until the next {@code start}. Entries of the next matrix must therefore not
- * be pushed before its start.
+ * received and consumed the PE is in drain mode: it discards the pairs left of the matrix's
+ * entry_rows (the filler lanes of the shared entry rows). Pairs past entry_rows belong to the next
+ * matrix and wait in the FIFO for the next {@code start}, so the next matrix's entries may be
+ * pushed at any time.
  *
  * <p><b>Throughput.</b> One MAC per cycle whenever an entry is at hand, also across column
  * boundaries (the next column is popped in the cycle the current column's last entry is taken);
@@ -86,8 +88,8 @@ import spinal.lib.Stream;
  *
  * <p><b>Outputs.</b>
  * <ul>
- *   <li>{@code done}: all column_count columns received and consumed, no MAC in flight in the
- *       lanes and the entry FIFO and the half-used pair empty (so the drain of the matrix's filler is finished once every entry row has
+ *   <li>{@code done}: all column_count columns received and consumed, all entry_rows pairs taken,
+ *       no MAC in flight in the lanes and no half-used pair (so the drain of the matrix's filler is finished once every entry row has
  *       been pushed). Valid from the cycle after start; high after reset. The accumulators are
  *       complete and readable when done is high.</li>
  *   <li>{@code read_row} in, {@code read_value_<ch>} out (SInt accBits): the lanes' read port,
@@ -100,8 +102,8 @@ import spinal.lib.Stream;
  * </ul>
  *
  * <p><b>Latency.</b> An entry taken in cycle t is in the accumulators after the edge ending cycle
- * t+2 (the lanes' MAC latency); done rises in cycle t+3 after the last entry is popped in cycle t
- * (if the entry FIFO is empty by then).
+ * t+2 (the lanes' MAC latency); done rises in cycle t+3 after the last entry is taken in cycle t
+ * (if the matrix's filler pairs are taken by then).
  */
 public final class PeSequencer extends JavaComponent {
     /** Width of {@code column_count}: a matrix has at most 2^16 - 1 columns. */
@@ -111,6 +113,7 @@ public final class PeSequencer extends JavaComponent {
     public final Stream<Bits> entry;
     public final Bool start;
     public final UInt columnCount;
+    public final UInt entryRows;
     public final Bool done;
     public final UInt readRow;
     public final List<SInt> readValues;
@@ -140,6 +143,7 @@ public final class PeSequencer extends JavaComponent {
         entry = slaveStream("entry", hardType(() -> bits(2 * entryBits)));
         start = inBool("start");
         columnCount = inUInt("column_count", COLUMN_COUNT_BITS);
+        entryRows = inUInt("entry_rows", ptrBits);
         done = outBool("done");
         readRow = inUInt("read_row", rowBits);
         SInt[] values = new SInt[channels];
@@ -173,6 +177,9 @@ public final class PeSequencer extends JavaComponent {
         UInt secondIndex = named("second_index", slice(second, weightBits, indexBits).asUInt());
 
         UInt columnsTotal = regInit("columns_total", uint(COLUMN_COUNT_BITS), uintConst(0, COLUMN_COUNT_BITS));
+        UInt pairsTotal = regInit("pairs_total", uint(ptrBits), uintConst(0, ptrBits));
+        UInt pairsTaken = regInit("pairs_taken", uint(ptrBits), uintConst(0, ptrBits));
+        Bool pairsLeft = named("pairs_left", not(equal(pairsTaken, pairsTotal)));
         UInt columnsReceived = regInit("columns_received", uint(COLUMN_COUNT_BITS), uintConst(0, COLUMN_COUNT_BITS));
         UInt remaining = regInit("remaining", uint(ptrBits), uintConst(0, ptrBits));
         UInt rowBase = reg("row_base", uint(rowBits));
@@ -195,7 +202,7 @@ public final class PeSequencer extends JavaComponent {
         Bool columnReady = named("column_ready", and(not(start), or(not(columnActive), and(lastEntry, macFire))));
         Bool columnFire = named("column_fire", and(columnReady, queue.pop().valid()));
         Bool pairTaken = named("pair_taken", or(and(macFire, or(not(leftoverValid), fold)),
-                and(and(drain, not(start)), pairs.pop().valid())));
+                and(and(and(drain, not(start)), pairsLeft), pairs.pop().valid())));
         assign(queue.pop().ready(), columnReady);
         assign(pairs.pop().ready(), pairTaken);
 
@@ -207,6 +214,8 @@ public final class PeSequencer extends JavaComponent {
 
         when(start, () -> {
             assign(columnsTotal, columnCount);
+            assign(pairsTotal, entryRows);
+            assign(pairsTaken, uintConst(0, ptrBits));
             assign(columnsReceived, uintConst(0, COLUMN_COUNT_BITS));
             assign(remaining, uintConst(0, ptrBits));
             assign(leftoverValid, boolConst(false));
@@ -226,7 +235,10 @@ public final class PeSequencer extends JavaComponent {
             when(macFire, () -> assign(leftoverValid, mux(leftoverValid, fold, not(fold))))
                     .elseWhen(drain, () -> assign(leftoverValid, boolConst(false)));
         });
-        when(pairTaken, () -> assign(leftover, slice(pair, entryBits, entryBits)));
+        when(pairTaken, () -> {
+            assign(leftover, slice(pair, entryBits, entryBits));
+            assign(pairsTaken, add(pairsTaken, uintConst(1, ptrBits)));
+        });
         when(macFire, () -> assign(macCount, add(macCount, uintConst(1, 32))));
 
         AccumulatorLane[] lanes = new AccumulatorLane[channels];
@@ -246,9 +258,7 @@ public final class PeSequencer extends JavaComponent {
         }
         Bool lanesBusy = named("lanes_busy", bool());
         assign(lanesBusy, anyBusy);
-        Bool entryFifoEmpty = named("entry_fifo_empty",
-                equal(pairs.occupancy(), uintConst(0, pairs.occupancy().getWidth())));
-        assign(done, and(and(and(drain, not(lanesBusy)), entryFifoEmpty), not(leftoverValid)));
+        assign(done, and(and(and(drain, not(lanesBusy)), not(pairsLeft)), not(leftoverValid)));
         assign(macCycles, macCount);
         assign(stallEmptyEntry, and(columnActive, not(firstValid)));
     }
