@@ -238,7 +238,8 @@ public final class EseAccelerator extends JavaComponent {
         Elementwise.Arithmetic arithmetic = Elementwise.Arithmetic.of(config);
         for (int p = 0; p < pes; p++) {
             peUnits.add(child("pe_" + p, new PeSequencer(channels, config.formats().weightBits(),
-                    config.formats().indexBits(), actBits, config.pe().accBits(), config.accumulatorsPerPe(), ptrBits,
+                    config.formats().indexBits(), actBits, config.pe().accBits(), 4 * maxCells,
+                    Math.max(2, config.maxProjRowsPerPe()), ptrBits,
                     config.pe().actQueueDepth(), config.pe().entryFifoDepth())));
             ewUnits.add(child("ew_" + p, new Elementwise(channels, maxCells, config.pe().accBits(),
                     ProjectionGather.SHIFT_BITS, ACC_READ_LATENCY, arithmetic)));
@@ -258,6 +259,10 @@ public final class EseAccelerator extends JavaComponent {
         connect(distributor.rows, entryRows.rows);
         assign(broadcaster.start, seq.spmvStart);
         assign(broadcaster.columns, seq.spmvColumns);
+        UInt mColumns = named("m_columns", mul(ewUnits.get(0).cellsDone, uintConst(pes, widthFor(pes))));
+        int limitBits = broadcaster.valueLimit.getWidth();
+        assign(broadcaster.valueLimit, mux(seq.spmvProjection, clampToWidth(mColumns, limitBits),
+                uintConst((1L << limitBits) - 1, limitBits)));
         assign(broadcaster.restartColumn, mux(seq.spmvProjection, uintConst(0, broadcaster.restartColumn.getWidth()),
                 inputSize.resize(broadcaster.restartColumn.getWidth())));
         List<Bool> pesDone = new ArrayList<>();
@@ -274,6 +279,8 @@ public final class EseAccelerator extends JavaComponent {
             assign(pe.start, seq.spmvStart);
             assign(pe.columnCount, seq.spmvColumns.resize(pe.columnCount.getWidth()));
             assign(pe.entryRows, clampToWidth(seq.spmvRows, pe.entryRows.getWidth()));
+            assign(pe.projection, seq.spmvProjection);
+            assign(pe.readBank, gather.busy);
             pesDone.add(pe.done);
 
             assign(pe.readRow, mux(gather.busy, gather.accReadRow, ew.accReadRow.resize(pe.readRow.getWidth())));
@@ -359,7 +366,7 @@ public final class EseAccelerator extends JavaComponent {
         count(regs, RegisterMap.CYCLES, launch, seq.busy);
         count(regs, RegisterMap.DDR_STALL_CYCLES, launch, and(seq.inSpmv, or(entryStall, pointerStall)));
         count(regs, RegisterMap.QUEUE_STALL_CYCLES, launch, and(seq.inSpmv, broadcaster.queueWait));
-        count(regs, RegisterMap.ELEMENTWISE_CYCLES, launch, seq.inElementwise);
+        count(regs, RegisterMap.ELEMENTWISE_CYCLES, launch, broadcaster.valueWait);
         List<UInt> macSteps = new ArrayList<>();
         for (int p = 0; p < pes; p++) {
             UInt macCycles = peUnits.get(p).macCycles;

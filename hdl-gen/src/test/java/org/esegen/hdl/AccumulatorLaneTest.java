@@ -23,8 +23,9 @@ import org.junit.jupiter.params.provider.CsvSource;
 
 /**
  * Lints {@link AccumulatorLane} and simulates it under Icarus against its Javadoc contract, cycle
- * by cycle: MACs on any row at every distance (back to back included), clears alone, with a MAC
- * and with MACs in flight, saturation at both ends, and reads whenever the contract allows one.
+ * by cycle: MACs on any row of either bank at every distance (back to back included), clears of
+ * either bank alone, with a MAC and with MACs in flight, saturation at both ends, and reads of
+ * either bank whenever the contract allows one (also of one bank while the other accumulates).
  */
 class AccumulatorLaneTest {
     private static final long SEED = Long.getLong("esegen.seed", System.nanoTime());
@@ -33,46 +34,55 @@ class AccumulatorLaneTest {
     Path dir;
 
     /** What the bench applies before one rising edge. */
-    private record Cycle(boolean clear, boolean mac, int row, long weight, long act, int readRow) {
+    private record Cycle(boolean clear, int clearBank, boolean mac, int macBank, int row, long weight, long act,
+                         int readBank, int readRow) {
     }
 
-    @ParameterizedTest(name = "{0}x{1} bits into {2}, {3} words")
-    @CsvSource({"12, 16, 32, 128", "4, 4, 8, 5", "8, 8, 16, 2"})
-    void matchesItsContractCycleByCycle(int weightBits, int actBits, int accBits, int words) throws Exception {
+    @ParameterizedTest(name = "{0}x{1} bits into {2}, {3} + {4} words")
+    @CsvSource({"12, 16, 32, 128, 16", "4, 4, 8, 5, 3", "8, 8, 16, 2, 2", "8, 8, 16, 3, 17"})
+    void matchesItsContractCycleByCycle(int weightBits, int actBits, int accBits, int words, int projWords)
+            throws Exception {
         System.out.println("AccumulatorLaneTest seed " + SEED + " (rerun with -Desegen.seed=" + SEED + ")");
         Path verilog = VerilogEmitter.emit(dir, "AccumulatorLane",
-                () -> new AccumulatorLane(weightBits, actBits, accBits, words)).get(0);
+                () -> new AccumulatorLane(weightBits, actBits, accBits, words, projWords)).get(0);
         Tools.assumeOnPath("verilator");
         Tools.runOk(dir, "verilator", "--lint-only", "-Wall", "-Wno-DECLFILENAME",
                 Tools.verilatorWaivers().toString(), verilog.toString());
 
-        List<Cycle> cycles = stimulus(new Random(SEED), weightBits, actBits, words);
-        List<String> printed = Tools.simulate(dir, bench(weightBits, actBits, accBits, words, cycles), List.of(verilog));
+        int[] bankWords = {words, projWords};
+        List<Cycle> cycles = stimulus(new Random(SEED), weightBits, actBits, bankWords);
+        List<String> printed = Tools.simulate(dir, bench(weightBits, actBits, accBits, Math.max(words, projWords), cycles),
+                List.of(verilog));
         List<String> got = printed.stream().filter(line -> line.startsWith("out ")).toList();
         assertEquals(cycles.size(), got.size(), "one line per cycle");
 
-        Model model = new Model(new FixedFormat(accBits, 0), words);
+        Model model = new Model(new FixedFormat(accBits, 0), bankWords);
         int reads = 0;
+        int readsBesideMacs = 0;
         for (int t = 0; t < cycles.size(); t++) {
             Cycle cycle = cycles.get(t);
-            boolean readAllowed = !model.busy() && !cycle.clear;
-            long expectedRead = model.read(cycle.readRow);
+            boolean readAllowed = !model.busy(cycle.readBank) && !(cycle.clear && cycle.clearBank == cycle.readBank);
+            boolean besideMacs = readAllowed && model.busy(1 - cycle.readBank);
+            long expectedRead = model.read(cycle.readBank, cycle.readRow);
             model.edge(cycle);
             String[] fields = got.get(t).split(" ");
             String where = "seed " + SEED + ", edge " + t + " (" + cycle + ")";
-            assertEquals(model.busy() ? "1" : "0", fields[1], "busy after " + where);
+            assertEquals(model.busy(0) || model.busy(1) ? "1" : "0", fields[1], "busy after " + where);
             if (readAllowed) {
-                assertEquals(expectedRead, Long.parseLong(fields[2]), "read_value of row " + cycle.readRow + " after " + where);
+                assertEquals(expectedRead, Long.parseLong(fields[2]), "read_value of bank " + cycle.readBank + " row "
+                        + cycle.readRow + " after " + where);
                 reads++;
+                readsBesideMacs += besideMacs ? 1 : 0;
             }
         }
         assertTrue(reads > cycles.size() / 10, "the stimulus leaves room for reads");
+        assertTrue(readsBesideMacs > 0, "some reads of one bank happen while the other accumulates");
     }
 
     @Test
     void eseLaneMapsItsMultiplyToOneDsp48e2AndItsWordsToRam() throws Exception {
         Tools.assumeOnPath("yosys");
-        Path verilog = VerilogEmitter.emit(dir, "AccumulatorLane", () -> new AccumulatorLane(12, 16, 32, 128)).get(0);
+        Path verilog = VerilogEmitter.emit(dir, "AccumulatorLane", () -> new AccumulatorLane(12, 16, 32, 128, 16)).get(0);
         Tools.runOk(dir, "yosys", "-q", "-p", "read_verilog " + verilog
                 + "; synth_xilinx -family xcu -flatten -top AccumulatorLane; tee -q -o stat.txt stat");
         String stat = Files.readString(dir.resolve("stat.txt"));
@@ -89,51 +99,54 @@ class AccumulatorLaneTest {
     }
 
     /**
-     * The contract: a MAC presented at edge t lands at edge t+2 (stage 1 between t and t+1, stage
-     * 2 between t+1 and t+2); clear invalidates all words and cancels both stages; a read after
-     * edge t returns the state at edge t.
+     * The contract: a MAC presented at edge t lands in its bank at edge t+2 (stage 1 between t and
+     * t+1, stage 2 between t+1 and t+2); clear invalidates all words of its bank and cancels that
+     * bank's MACs in both stages; a read after edge t returns the bank's state at edge t.
      */
     private static final class Model {
         private final FixedFormat acc;
-        private final long[] words;
-        private final boolean[] valid;
+        private final long[][] words;
+        private final boolean[][] valid;
         private Cycle stage1;
         private Cycle stage2;
 
-        Model(FixedFormat acc, int size) {
+        Model(FixedFormat acc, int[] sizes) {
             this.acc = acc;
-            words = new long[size];
-            valid = new boolean[size];
+            words = new long[][] {new long[sizes[0]], new long[sizes[1]]};
+            valid = new boolean[][] {new boolean[sizes[0]], new boolean[sizes[1]]};
         }
 
-        boolean busy() {
-            return stage1 != null || stage2 != null;
+        boolean busy(int bank) {
+            return (stage1 != null && stage1.macBank == bank) || (stage2 != null && stage2.macBank == bank);
         }
 
-        long read(int row) {
-            return valid[row] ? words[row] : 0;
+        long read(int bank, int row) {
+            return valid[bank][row] ? words[bank][row] : 0;
         }
 
         void edge(Cycle cycle) {
             if (cycle.clear) {
-                Arrays.fill(valid, false);
-                stage1 = null;
-                stage2 = null;
+                Arrays.fill(valid[cycle.clearBank], false);
+                stage1 = stage1 != null && stage1.macBank == cycle.clearBank ? null : stage1;
+                stage2 = stage2 != null && stage2.macBank == cycle.clearBank ? null : stage2;
             }
             if (stage2 != null) {
-                words[stage2.row] = acc.saturate(read(stage2.row) + stage2.weight * stage2.act);
-                valid[stage2.row] = true;
+                int bank = stage2.macBank;
+                words[bank][stage2.row] = acc.saturate(read(bank, stage2.row) + stage2.weight * stage2.act);
+                valid[bank][stage2.row] = true;
             }
             stage2 = stage1;
             stage1 = cycle.mac ? cycle : null;
         }
     }
 
-    private static List<Cycle> stimulus(Random random, int weightBits, int actBits, int words) {
+    private static List<Cycle> stimulus(Random random, int weightBits, int actBits, int[] bankWords) {
         long weightMax = (1L << (weightBits - 1)) - 1;
         long actMax = (1L << (actBits - 1)) - 1;
         List<Cycle> cycles = new ArrayList<>();
-        for (int burst = 0; burst < 120; burst++) {
+        for (int burst = 0; burst < 160; burst++) {
+            int bank = random.nextInt(2);
+            int words = bankWords[bank];
             int length = random.nextInt(12);
             int hotRows = 1 + random.nextInt(Math.min(words, 3));
             int[] hot = random.ints(hotRows, 0, words).toArray();
@@ -146,11 +159,15 @@ class AccumulatorLaneTest {
                 long act = extreme ? (random.nextBoolean() ? actMax : -actMax - 1)
                         : random.nextLong(-actMax - 1, actMax + 1);
                 boolean clear = random.nextInt(40) == 0;
-                cycles.add(new Cycle(clear, mac, row, weight, act, random.nextInt(words)));
+                int readBank = random.nextInt(2);
+                cycles.add(new Cycle(clear, random.nextInt(3) == 0 ? 1 - bank : bank, mac, bank, row, weight, act,
+                        readBank, random.nextInt(bankWords[readBank])));
             }
             int idle = random.nextInt(4) == 0 ? 0 : 2 + random.nextInt(words + 1);
             for (int i = 0; i < idle; i++) {
-                cycles.add(new Cycle(random.nextInt(60) == 0, false, 0, 0, 0, random.nextInt(words)));
+                int readBank = random.nextInt(2);
+                cycles.add(new Cycle(random.nextInt(60) == 0, random.nextInt(2), false, 0, 0, 0, 0, readBank,
+                        random.nextInt(bankWords[readBank])));
             }
         }
         return cycles;
@@ -159,8 +176,8 @@ class AccumulatorLaneTest {
     private static String bench(int weightBits, int actBits, int accBits, int words, List<Cycle> cycles) {
         int rowBits = AccumulatorLane.rowBits(words);
         String calls = cycles.stream()
-                .map(c -> "    step(" + bit(c.clear) + ", " + bit(c.mac) + ", " + c.row + ", " + c.weight + ", "
-                        + c.act + ", " + c.readRow + ");")
+                .map(c -> "    step(" + bit(c.clear) + ", " + c.clearBank + ", " + bit(c.mac) + ", " + c.macBank + ", "
+                        + c.row + ", " + c.weight + ", " + c.act + ", " + c.readBank + ", " + c.readRow + ");")
                 .collect(Collectors.joining("\n"));
         return """
                 `timescale 1ns/1ps
@@ -168,21 +185,26 @@ class AccumulatorLaneTest {
                   reg clk = 1'b0;
                   reg reset = 1'b1;
                   reg clear = 1'b0;
+                  reg clear_bank = 1'b0;
                   reg mac_valid = 1'b0;
+                  reg mac_bank = 1'b0;
+                  reg read_bank = 1'b0;
                   reg [%1$d:0] mac_row = 0;
                   reg signed [%2$d:0] mac_weight = 0;
                   reg signed [%3$d:0] mac_act = 0;
                   reg [%1$d:0] read_row = 0;
                   wire signed [%4$d:0] read_value;
                   wire busy;
-                  AccumulatorLane dut (.clear(clear), .mac_valid(mac_valid), .mac_row(mac_row),
+                  AccumulatorLane dut (.clear(clear), .clear_bank(clear_bank), .mac_valid(mac_valid),
+                    .mac_bank(mac_bank), .read_bank(read_bank), .mac_row(mac_row),
                     .mac_weight(mac_weight), .mac_act(mac_act), .read_row(read_row), .read_value(read_value),
                     .busy(busy), .clk(clk), .reset(reset));
                   always #5 clk = ~clk;
-                  task step(input c, input v, input [%1$d:0] r, input signed [%2$d:0] w, input signed [%3$d:0] a,
-                            input [%1$d:0] rr);
+                  task step(input c, input cb, input v, input vb, input [%1$d:0] r, input signed [%2$d:0] w,
+                            input signed [%3$d:0] a, input rb, input [%1$d:0] rr);
                     begin
-                      clear = c; mac_valid = v; mac_row = r; mac_weight = w; mac_act = a; read_row = rr;
+                      clear = c; clear_bank = cb; mac_valid = v; mac_bank = vb; mac_row = r; mac_weight = w;
+                      mac_act = a; read_bank = rb; read_row = rr;
                       @(posedge clk); #1;
                       $display("out %%0d %%0d", busy, read_value);
                     end

@@ -103,6 +103,7 @@ class DistributionTest {
                 .input("start", 1, 0)
                 .input("columns", columnBits, 0)
                 .input("restart_column", columnBits, RESTART_COLUMN)
+                .input("value_limit", columnBits + 1, (1L << (columnBits + 1)) - 1)
                 .output("busy", 1)
                 .output("value_read", 1)
                 .output("value_column", columnBits)

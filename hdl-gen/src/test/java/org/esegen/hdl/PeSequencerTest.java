@@ -47,8 +47,8 @@ class PeSequencerTest {
     record Hw(int channels, int weightBits, int indexBits, int actBits, int accBits, int accWords, int ptrBits,
               int queueDepth, int fifoDepth) {
         PeSequencer build() {
-            return new PeSequencer(channels, weightBits, indexBits, actBits, accBits, accWords, ptrBits, queueDepth,
-                    fifoDepth);
+            return new PeSequencer(channels, weightBits, indexBits, actBits, accBits, accWords, 2, ptrBits,
+                    queueDepth, fifoDepth);
         }
 
         int columnBits() {
@@ -191,7 +191,7 @@ class PeSequencerTest {
     @Test
     void eseConfigurationLintsClean() throws Exception {
         Path verilog = VerilogEmitter.emit(dir, "PeSequencer",
-                () -> new PeSequencer(1, 12, 4, 16, 32, 128, 16, 8, 512)).get(0);
+                () -> new PeSequencer(1, 12, 4, 16, 32, 128, 16, 16, 8, 512)).get(0);
         lint(verilog);
     }
 
@@ -339,6 +339,8 @@ class PeSequencerTest {
                   reg [%3$d:0] entry_payload = 0;
                   wire entry_ready;
                   reg start = 1'b0;
+                  reg projection = 1'b0;
+                  reg read_bank = 1'b0;
                   reg [15:0] column_count = 0;
                   reg [%14$d:0] entry_rows = 0;
                   wire done;
@@ -348,7 +350,7 @@ class PeSequencerTest {
                   wire stall_empty_entry;
                   PeSequencer dut (.column_valid(column_valid), .column_ready(column_ready),
                     .column_payload(column_payload), .entry_valid(entry_valid), .entry_ready(entry_ready),
-                    .entry_payload(entry_payload), .start(start), .column_count(column_count), .entry_rows(entry_rows), .done(done),
+                    .entry_payload(entry_payload), .start(start), .projection(projection), .read_bank(read_bank), .column_count(column_count), .entry_rows(entry_rows), .done(done),
                     .read_row(read_row), %6$s, .mac_cycles(mac_cycles),
                     .stall_empty_entry(stall_empty_entry), .clk(clk), .reset(reset));
                   always #5 clk = ~clk;

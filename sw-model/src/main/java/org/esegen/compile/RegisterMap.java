@@ -78,7 +78,7 @@ public final class RegisterMap {
     public static final Register MAC_CYCLES = new Register("MAC_CYCLES", 0x118, Access.RO,
             "sum over PEs of cycles that performed a stored entry (padding included), channel 0");
     public static final Register ELEMENTWISE_CYCLES = new Register("ELEMENTWISE_CYCLES", 0x120, Access.RO,
-            "cycles spent in the element-wise step");
+            "cycles in which SpMV 2 waits for an m the element-wise step has not written yet (its tail)");
 
     /** Every register in offset order. */
     public static final List<Register> ALL = List.of(CONTROL, STATUS, INTERRUPT_STATUS, ID, INPUT_SIZE, HIDDEN_SIZE,

@@ -269,9 +269,12 @@ public record AcceleratorConfig(int channels, int clockMhz, Dims dims, Pe pe, Fo
         return (dims.maxProjSize() + pes() - 1) / pes();
     }
 
-    /** Accumulator words per PE: enough for W_a's 4 ceil(H/N) rows and W_hr's ceil(P/N) rows. */
+    /**
+     * Accumulator words per PE and channel: bank 0 holds W_a's 4 ceil(H/N) rows, bank 1 W_hr's
+     * ceil(P/N) rows (at least 2), so that the element-wise step reads bank 0 while SpMV 2 runs.
+     */
     public int accumulatorsPerPe() {
-        return Math.max(4 * maxCellsPerPe(), maxProjRowsPerPe());
+        return 4 * maxCellsPerPe() + Math.max(2, maxProjRowsPerPe());
     }
 
     /**

@@ -67,7 +67,9 @@ import spinal.lib.Stream;
  * units keep m: cell k in PE k mod N at local cell k / N). With {@code restart_column} R &gt; 0
  * (sampled with start) the distribution restarts at column R: columns c &ge; R get
  * {@code value_pe} = (c - R) mod pes and {@code value_cell} = (c - R) / pes (where the projection
- * outputs y_(c - R) live). The values {@code value_<ch>} must be
+ * outputs y_(c - R) live). Column c is read only while c &lt; {@code value_limit} (UInt
+ * columnBits + 1, watched every cycle: the source's values up to there exist, e.g. the m of the
+ * cells the element-wise step has finished). The values {@code value_<ch>} must be
  * on the inputs exactly {@code valueLatency} cycles later (a synchronous RAM read has latency 1).
  * Reads are issued only when the unit can store their result, so the source is never stalled.
  *
@@ -78,7 +80,8 @@ import spinal.lib.Stream;
  *
  * <p>Stall flags: {@code pointer_wait}, busy, ready for a pointer row that is not offered and no
  * column on its way to the PEs (the PE array is left with what its column queues hold: DDR is
- * behind); {@code queue_wait}, a column is waiting for a PE's column queue.
+ * behind); {@code queue_wait}, a column is waiting for a PE's column queue; {@code value_wait},
+ * the next column's value does not exist yet (column &ge; value_limit).
  *
  * <p>Ports: {@code start}, {@code columns}, {@code restart_column} (UInt columnBits) in; {@code busy} out; stream
  * {@code pointers} (slave, Bits pes * ptrBits); the value read port; the column streams; the stall
@@ -88,6 +91,7 @@ public final class ColumnBroadcaster extends JavaComponent {
     public final Bool start;
     public final UInt columns;
     public final UInt restartColumn;
+    public final UInt valueLimit;
     public final Bool busy;
     public final Stream<Bits> pointers;
     public final Bool valueRead;
@@ -99,6 +103,7 @@ public final class ColumnBroadcaster extends JavaComponent {
     public final List<SInt> columnValues;
     public final Bool pointerWait;
     public final Bool queueWait;
+    public final Bool valueWait;
 
     /**
      * @param pes          PEs (lanes of a pointer row), 1..256
@@ -121,6 +126,7 @@ public final class ColumnBroadcaster extends JavaComponent {
         start = inBool("start");
         columns = inUInt("columns", columnBits);
         restartColumn = inUInt("restart_column", columnBits);
+        valueLimit = inUInt("value_limit", columnBits + 1);
         busy = outBool("busy");
         pointers = slaveStream("pointers", hardType(() -> bits(rowBits)));
         valueRead = outBool("value_read");
@@ -144,6 +150,7 @@ public final class ColumnBroadcaster extends JavaComponent {
         columnValues = List.copyOf(outValues);
         pointerWait = outBool("pointer_wait");
         queueWait = outBool("queue_wait");
+        valueWait = outBool("value_wait");
 
         // ---- issue: pointer rows in, one value read per column ----
         Bool running = regInit("running", bool(), boolConst(false));
@@ -159,10 +166,12 @@ public final class ColumnBroadcaster extends JavaComponent {
 
         Bool columnsLeft = named("columns_left", not(equal(remaining, uintConst(0, columnBits))));
         Bool room = named("room", lessThan(inFlight, uintConst(depth, inFlightBits)));
-        Bool wantRow = named("want_row", and(running, or(needFirst, and(columnsLeft, room))));
+        Bool valueAvailable = named("value_available", lessThan(column.resize(columnBits + 1), valueLimit));
+        Bool wantRow = named("want_row", and(running, or(needFirst, and(and(columnsLeft, room), valueAvailable))));
         Bool take = named("take", and(pointers.valid(), wantRow));
         Bool issue = named("issue", and(take, not(needFirst)));
         assign(pointers.ready(), wantRow);
+        assign(valueWait, and(and(and(running, not(needFirst)), columnsLeft), not(valueAvailable)));
         assign(pointerWait, and(and(wantRow, not(pointers.valid())), equal(inFlight, uintConst(0, inFlightBits))));
 
         List<UInt> counts = new ArrayList<>();

@@ -104,7 +104,9 @@ import spinal.core.UInt;
  *       UInt fracShiftBits (WA_FRAC_BITS: z = acc &gt;&gt; fracShift rounded half up, saturated),
  *       both sampled with {@code start}.</li>
  *   <li>{@code ready} out Bool (level: idle), {@code done} out Bool (one-cycle pulse at the end
- *       of a run).</li>
+ *       of a run), {@code cells_done} out UInt log2Up(cpp + 1): cells of the current run whose m
+ *       is written (m of local cells 0 .. cells_done - 1 is readable on the m read port from the
+ *       cycle cells_done shows it; cells are written in order); 0 from the cycle after start.</li>
  *   <li>{@code acc_read_row} out UInt log2Up(4 cpp); {@code acc_read_value_<ch>} in SInt accBits,
  *       one per channel ch = 0 .. channels-1.</li>
  *   <li>{@code m_read_addr} in UInt log2Up(cpp) (at least 1 bit); {@code m_read_value_<ch>} out
@@ -174,6 +176,7 @@ public final class Elementwise extends JavaComponent {
     public final UInt fracShift;
     public final Bool ready;
     public final Bool done;
+    public final UInt cellsDone;
     public final UInt accReadRow;
     /** {@code acc_read_value_<ch>}, by channel. */
     public final List<SInt> accReadValue;
@@ -227,6 +230,7 @@ public final class Elementwise extends JavaComponent {
         fracShift = inUInt("frac_shift", fracShiftBits);
         ready = outBool("ready");
         done = outBool("done");
+        cellsDone = outUInt("cells_done", cellBits);
         accReadRow = outUInt("acc_read_row", rowBits);
         List<SInt> accValues = new ArrayList<>();
         for (int ch = 0; ch < channels; ch++) {
@@ -348,6 +352,10 @@ public final class Elementwise extends JavaComponent {
         Bool cWrite = named("c_write", or(clearing, and(at(cAge), validAt(cAge))));
         UInt mWriteAddr = named("m_write_addr", cellAt(lastAge).resize(stateAddrBits));
         Bool mWrite = named("m_write", and(at(lastAge), validAt(lastAge)));
+        UInt mWritten = regInit("m_written", uint(cellBits), uintConst(0, cellBits));
+        when(mWrite, () -> assign(mWritten, add(mWritten, uintConst(1, cellBits))));
+        when(startNow, () -> assign(mWritten, uintConst(0, cellBits)));
+        assign(cellsDone, mWritten);
         Bool tanhLookup = named("tanh_lookup", or(at(t0 + 1), at(t0 + 8)));
 
         long[] tables = new long[2 * arithmetic.sigmoid().length];

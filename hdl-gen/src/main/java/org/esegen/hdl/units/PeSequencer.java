@@ -63,7 +63,8 @@ import spinal.lib.Stream;
  *       image.</li>
  * </ul>
  *
- * <p><b>Per matrix.</b> {@code start} (a one-cycle pulse) clears every lane's accumulators, latches
+ * <p><b>Per matrix.</b> {@code start} (a one-cycle pulse) clears every lane's accumulator bank
+ * {@code projection} (bank 0 for W_a, bank 1 for W_hr; see {@link AccumulatorLane}), latches the bank,
  * {@code column_count} and {@code entry_rows} (the matrix's entry pairs, the same for every PE:
  * WA_ENTRY_ROWS or WHR_ENTRY_ROWS), resets the column and pair counters, forgets a half-used pair
  * and leaves drain mode; no entry or column is taken in the start cycle. Then for each column with entries the PE pops the
@@ -92,9 +93,10 @@ import spinal.lib.Stream;
  *       no MAC in flight in the lanes and no half-used pair (so the drain of the matrix's filler is finished once every entry row has
  *       been pushed). Valid from the cycle after start; high after reset. The accumulators are
  *       complete and readable when done is high.</li>
- *   <li>{@code read_row} in, {@code read_value_<ch>} out (SInt accBits): the lanes' read port,
- *       latency 1 (row sampled at edge t, value valid after it until edge t+1), 0 for rows the
- *       matrix did not touch; use only while done is high.</li>
+ *   <li>{@code read_bank}, {@code read_row} in, {@code read_value_<ch>} out (SInt accBits): the
+ *       lanes' read port, latency 1 (row sampled at edge t, value valid after it until edge t+1),
+ *       0 for rows the bank's matrix did not touch; use only while no MAC of that bank is in
+ *       flight (bank 0 is free while a W_hr matrix runs).</li>
  *   <li>{@code mac_cycles} (UInt 32): cycles since reset in which entries of a column were taken
  *       (one or a folded pair; drain not counted); wraps at 2^32.</li>
  *   <li>{@code stall_empty_entry}: high in each cycle a column with entries left is current but
@@ -112,6 +114,8 @@ public final class PeSequencer extends JavaComponent {
     public final Stream<Bits> column;
     public final Stream<Bits> entry;
     public final Bool start;
+    public final Bool projection;
+    public final Bool readBank;
     public final UInt columnCount;
     public final UInt entryRows;
     public final Bool done;
@@ -126,22 +130,25 @@ public final class PeSequencer extends JavaComponent {
      * @param indexBits      relative index width, 1..16
      * @param actBits        signed activation width (see {@link AccumulatorLane})
      * @param accBits        signed accumulator width (see {@link AccumulatorLane})
-     * @param accWords       accumulator words per lane (local rows), 2..65536
+     * @param accWords       accumulator words of bank 0 (W_a local rows), 2..65536
+     * @param projWords      accumulator words of bank 1 (W_hr local rows), 2..65536
      * @param ptrBits        width of a column's entry count, 1..32
      * @param actQueueDepth  activation queue depth, 1..4096
      * @param entryFifoDepth entry FIFO depth in entries, even, 4..65536 (entryFifoDepth / 2 pairs)
      * @throws EsegenException if a parameter is out of range
      */
     public PeSequencer(int channels, int weightBits, int indexBits, int actBits, int accBits, int accWords,
-                       int ptrBits, int actQueueDepth, int entryFifoDepth) {
+                       int projWords, int ptrBits, int actQueueDepth, int entryFifoDepth) {
         super(validated(channels, indexBits, ptrBits, actQueueDepth, entryFifoDepth));
-        int rowBits = AccumulatorLane.rowBits(accWords);
+        int rowBits = AccumulatorLane.rowBits(Math.max(accWords, projWords));
         int columnBits = ptrBits + channels * actBits;
         int entryBits = weightBits + indexBits;
 
         column = slaveStream("column", hardType(() -> bits(columnBits)));
         entry = slaveStream("entry", hardType(() -> bits(2 * entryBits)));
         start = inBool("start");
+        projection = inBool("projection");
+        readBank = inBool("read_bank");
         columnCount = inUInt("column_count", COLUMN_COUNT_BITS);
         entryRows = inUInt("entry_rows", ptrBits);
         done = outBool("done");
@@ -188,6 +195,7 @@ public final class PeSequencer extends JavaComponent {
             activations[ch] = reg("activation_" + ch, sint(actBits));
         }
         UInt macCount = regInit("mac_count", uint(32), uintConst(0, 32));
+        Bool bank = regInit("bank", bool(), boolConst(false));
 
         Bool columnActive = named("column_active", not(equal(remaining, uintConst(0, ptrBits))));
         Bool queueEmpty = named("queue_empty",
@@ -215,6 +223,7 @@ public final class PeSequencer extends JavaComponent {
         when(start, () -> {
             assign(columnsTotal, columnCount);
             assign(pairsTotal, entryRows);
+            assign(bank, projection);
             assign(pairsTaken, uintConst(0, ptrBits));
             assign(columnsReceived, uintConst(0, COLUMN_COUNT_BITS));
             assign(remaining, uintConst(0, ptrBits));
@@ -243,8 +252,11 @@ public final class PeSequencer extends JavaComponent {
 
         AccumulatorLane[] lanes = new AccumulatorLane[channels];
         for (int ch = 0; ch < channels; ch++) {
-            lanes[ch] = child("lane_" + ch, new AccumulatorLane(weightBits, actBits, accBits, accWords));
+            lanes[ch] = child("lane_" + ch, new AccumulatorLane(weightBits, actBits, accBits, accWords, projWords));
             assign(lanes[ch].clear, start);
+            assign(lanes[ch].clearBank, projection);
+            assign(lanes[ch].macBank, bank);
+            assign(lanes[ch].readBank, readBank);
             assign(lanes[ch].macValid, macFire);
             assign(lanes[ch].macRow, row);
             assign(lanes[ch].macWeight, weight);

@@ -57,8 +57,9 @@ import spinal.core.UInt;
  *       (W_a: {@code spmv_columns} = I + P, {@code spmv_rows} = WA_ENTRY_ROWS), wait;
  *       {@code ew_start}, together with {@code input_start} for frame t+1 if there is one (SpMV 1
  *       is done with the input part of the vector buffers, and the element-wise step and SpMV 2
- *       do not touch them), wait; {@code spmv_start} with {@code spmv_projection} high (W_hr: H
- *       columns, WHR_ENTRY_ROWS rows), wait; wait until the input load is done (SpMV 1 of
+ *       do not touch them); in the next cycle {@code spmv_start} with {@code spmv_projection}
+ *       high (W_hr: H columns, WHR_ENTRY_ROWS rows; it accumulates in the PEs' second bank and
+ *       reads each m as soon as the element-wise step has written it); wait for both; wait until the input load is done (SpMV 1 of
  *       the next frame reads it) and the previous frame's output is sent
  *       ({@code output_busy} low and its write commands issued); {@code gather_start}, wait;
  *       {@code output_start}, which does not wait: the frame's output rows go out while the next
@@ -70,8 +71,7 @@ import spinal.core.UInt;
  * {@code spmv_first_frame} is high during frame 0 (the recurrent input y_(-1) is zero). A job
  * start is a one-cycle pulse; the sequencer looks at the job's busy input from the next cycle on,
  * so every job must raise busy in the cycle after its start (or never, if it has nothing to do).
- * {@code in_spmv} and {@code in_elementwise} are high while the sequencer waits for an SpMV or
- * the element-wise step (for the cycle counters).
+ * {@code in_spmv} is high while the sequencer waits for an SpMV (for the cycle counters).
  *
  * <h2>DDR commands</h2>
  * Read client 0 gets, for each frame, the W_a pointer rows (I + P + 1 rows) then the W_hr pointer
@@ -120,7 +120,6 @@ public final class Sequencer extends JavaComponent {
     private static final int SPMV1_START = 6;
     private static final int SPMV1_WAIT = 7;
     private static final int EW_START = 8;
-    private static final int EW_WAIT = 9;
     private static final int SPMV2_START = 10;
     private static final int SPMV2_WAIT = 11;
     private static final int OUTPUT_DRAIN = 12;
@@ -171,7 +170,6 @@ public final class Sequencer extends JavaComponent {
     public final Bool outputBusy;
     public final Bool memoryIdle;
     public final Bool inSpmv;
-    public final Bool inElementwise;
 
     /** A command port: {@code <prefix>_valid/_ready/_address/_beats}, fed from a section register. */
     public static final class CommandPort {
@@ -278,7 +276,6 @@ public final class Sequencer extends JavaComponent {
         outputBusy = inBool("output_busy");
         memoryIdle = inBool("memory_idle");
         inSpmv = outBool("in_spmv");
-        inElementwise = outBool("in_elementwise");
 
         // ---- sizes, clamped to what the hardware holds ----
         UInt i = named("i", clampToWidth(inputSize, widthFor(dims.maxInputSize())));
@@ -342,10 +339,9 @@ public final class Sequencer extends JavaComponent {
         waitFor(state, INPUT_WAIT, inputBusy, SPMV1_START);
         step(state, SPMV1_START, SPMV1_WAIT);
         waitFor(state, SPMV1_WAIT, spmvBusy, EW_START);
-        step(state, EW_START, EW_WAIT);
-        waitFor(state, EW_WAIT, ewBusy, SPMV2_START);
+        step(state, EW_START, SPMV2_START);
         step(state, SPMV2_START, SPMV2_WAIT);
-        waitFor(state, SPMV2_WAIT, spmvBusy, OUTPUT_DRAIN);
+        waitFor(state, SPMV2_WAIT, or(spmvBusy, ewBusy), OUTPUT_DRAIN);
         waitFor(state, OUTPUT_DRAIN, or(or(outputBusy, writesPending), inputBusy), GATHER_START);
         step(state, GATHER_START, GATHER_WAIT);
         waitFor(state, GATHER_WAIT, gatherBusy, OUTPUT_START);
@@ -377,7 +373,6 @@ public final class Sequencer extends JavaComponent {
         assign(gatherStart, is(state, GATHER_START));
         assign(outputStart, is(state, OUTPUT_START));
         assign(inSpmv, or(is(state, SPMV1_WAIT), is(state, SPMV2_WAIT)));
-        assign(inElementwise, is(state, EW_WAIT));
 
         // ---- read client 0: pointer rows, W_a then W_hr, every frame ----
         // columns + 1 pointer rows, one bit wider: with maxColumns = 2^k - 1 the sum would wrap to 0
