@@ -8,7 +8,7 @@ import picocli.CommandLine.Command;
 @Command(name = "esegen", mixinStandardHelpOptions = true, version = "esegen 0.1.0",
         description = "Sparse-LSTM accelerator generator after ESE (FPGA 2017): prune, quantize, compile, "
                 + "run bit-exactly.",
-        subcommands = {RunCommand.class, CompileCommand.class, GenerateCommand.class, CosimCommand.class,
+        subcommands = {RunCommand.class, BenchCommand.class, CompileCommand.class, GenerateCommand.class, CosimCommand.class,
                 InferCommand.class, SynthCommand.class, VivadoCommand.class, SweepCommand.class,
                 SweepMergeCommand.class, SyntheticCommand.class, PresetsCommand.class,
                 CommandLine.HelpCommand.class})

@@ -37,6 +37,15 @@ public final class ModelOptions {
                     + "or 1 (no pruning) for --model")
     Double density;
 
+    /** Options for a synthetic model spec (as {@code --synthetic}) pruned by {@code method} (as {@code --pruning}). */
+    static ModelOptions synthetic(String spec, String method) {
+        ModelOptions options = new ModelOptions();
+        options.source = new Source();
+        options.source.synthetic = spec;
+        options.pruning = method;
+        return options;
+    }
+
     /** The float model. */
     public LstmpWeights load() {
         if (source.model != null) {

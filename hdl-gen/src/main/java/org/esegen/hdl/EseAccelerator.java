@@ -54,6 +54,7 @@ import org.esegen.hdl.units.DdrWriter;
 import org.esegen.hdl.units.Elementwise;
 import org.esegen.hdl.units.EntryDistributor;
 import org.esegen.hdl.units.InputLoader;
+import org.esegen.hdl.units.PairSplitter;
 import org.esegen.hdl.units.ParamLoader;
 import org.esegen.hdl.units.PeSequencer;
 import org.esegen.hdl.units.ProjectionGather;
@@ -198,7 +199,7 @@ public final class EseAccelerator extends JavaComponent {
         unused("input_starved", reader.starved.get(2));
 
         RowUnpacker pointerRows = child("pointer_rows", new RowUnpacker("PointerRowUnpacker",
-                new LaneRows(pes, ptrBits, wordBits), false));
+                ImageLayout.pointerPacking(pes, ptrBits, wordBits), false));
         RowUnpacker entryRows = child("entry_rows", new RowUnpacker("EntryRowUnpacker",
                 ImageLayout.entryPacking(pes, entryBits, wordBits), false));
         int paramLanes = Math.max(pes, maxInput);
@@ -255,7 +256,13 @@ public final class EseAccelerator extends JavaComponent {
                 maxColumns, VALUE_LATENCY));
         EntryDistributor distributor = child("distributor", new EntryDistributor(pes,
                 ImageLayout.ENTRIES_PER_PE_ROW * entryBits));
-        connect(broadcaster.pointers, pointerRows.rows);
+        PairSplitter pointerSplitter = child("pointer_splitter", new PairSplitter(pes * ptrBits,
+                seq.spmvColumns.getWidth() + 1));
+        connect(pointerSplitter.pairs, pointerRows.rows);
+        connect(broadcaster.pointers, pointerSplitter.singles);
+        assign(pointerSplitter.start, seq.spmvStart);
+        assign(pointerSplitter.rows, add(seq.spmvColumns.resize(seq.spmvColumns.getWidth() + 1),
+                uintConst(1, seq.spmvColumns.getWidth() + 1)));
         connect(distributor.rows, entryRows.rows);
         assign(broadcaster.start, seq.spmvStart);
         assign(broadcaster.columns, seq.spmvColumns);

@@ -11,6 +11,7 @@ import org.esegen.hdl.units.ColumnBroadcaster;
 import org.esegen.hdl.units.EntryDistributor;
 import org.esegen.hdl.units.InputLoader;
 import org.esegen.hdl.units.LookupRom;
+import org.esegen.hdl.units.PairSplitter;
 import org.esegen.hdl.units.ParamLoader;
 import org.esegen.hdl.units.ProjectionGather;
 import org.esegen.hdl.units.RowPacker;
@@ -30,6 +31,7 @@ enum Design {
             () -> new RowUnpacker("InputRowUnpacker", new LaneRows(64, 12, 64), true)),
     ROW_PACKER("OutputRowPacker", () -> new RowPacker("OutputRowPacker", new LaneRows(64, 12, 64), true)),
     ENTRY_DISTRIBUTOR("EntryDistributor", () -> new EntryDistributor(4, 32)),
+    PAIR_SPLITTER("PairSplitter", () -> new PairSplitter(64, 11)),
     COLUMN_BROADCASTER("ColumnBroadcaster", () -> new ColumnBroadcaster(4, 2, 16, 16, 128, 2)),
     PROJECTION_GATHER("ProjectionGather", () -> new ProjectionGather(4, 2, 32, 16, 18, 3, 1)),
     PARAM_LOADER("ParamLoader", () -> new ParamLoader(4, 16, 16)),

@@ -91,7 +91,7 @@ class SequencerTest {
         }
         for (String output : List.of("busy", "done", "done_pulse", "params_start", "ew_reset", "ew_start",
                 "input_start", "spmv_start", "spmv_projection", "spmv_first_frame", "gather_start", "output_start",
-                "in_spmv", "in_elementwise")) {
+                "in_spmv")) {
             bench.output(output, 1);
         }
         bench.output("spmv_columns", ColumnBroadcaster.columnBits(Sequencer.maxColumns(config)))
@@ -238,7 +238,7 @@ class SequencerTest {
                     if (gather_start) $display("job gather");
                     if (output_start) $display("job output");
                     if (done_pulse) $display("job done");
-                    // the vector buffers: SpMV 1 reads what the input load writes; the gather shares its port
+                    // the vector buffers: SpMV 1 reads what the input load writes; the gather waits for it too
                     if ((gather_start || (spmv_start && !spmv_projection)) && input_busy) $display("job clash");
                   end
                 """);

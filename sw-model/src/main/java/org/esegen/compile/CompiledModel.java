@@ -108,7 +108,8 @@ public record CompiledModel(AcceleratorConfig config, PruningMethod pruning, dou
         long weightMask = (1L << weightBits) - 1;
         for (int p = 0; p < layout.pes(); p++) {
             for (int c = 0; c <= m.cols(); c++) {
-                ptr.put(image, ptrBase, c, p, m.pointers()[p][c]);
+                ptr.put(image, ptrBase, ImageLayout.pointerRow(c), ImageLayout.pointerLane(layout.pes(), p, c),
+                        m.pointers()[p][c]);
             }
             for (int e = 0; e < m.entries(p); e++) {
                 long entry = (m.weights()[p][e] & weightMask) | ((long) m.indices()[p][e] << weightBits);

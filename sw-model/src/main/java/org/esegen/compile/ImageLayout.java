@@ -15,11 +15,14 @@ import java.util.Map;
  *
  * <p>Every section starts on a {@value #SECTION_ALIGN}-byte boundary (so no AXI burst inside a
  * section's row crosses a 4 KiB boundary when rows are word aligned), in {@link Section} order, and
- * is packed as {@link LaneRows}: pointer and parameter sections with N lanes (one per PE), frame
- * sections with one lane per vector element, and entry sections with {@value #ENTRIES_PER_PE_ROW} N
- * lanes: row k holds entries {@value #ENTRIES_PER_PE_ROW} k and {@value #ENTRIES_PER_PE_ROW} k + 1 of
- * PE p in lanes 2p and 2p + 1 ({@link #entryRow}, {@link #entryLane}), so a PE receives its entries
- * in pairs and can take a padding entry together with the next one. Entries are
+ * is packed as {@link LaneRows}: parameter sections with N lanes (one per PE), frame sections with
+ * one lane per vector element; pointer sections with 2 N lanes, row k holding the pointers of
+ * columns 2k (lanes 0 .. N-1) and 2k + 1 (lanes N .. 2N-1) ({@link #pointerRow},
+ * {@link #pointerLane}; the high half of a last odd row is zero), so a 1024-bit word carries two
+ * columns of 32 16-bit pointers; and entry sections with {@value #ENTRIES_PER_PE_ROW} N lanes: row k
+ * holds entries {@value #ENTRIES_PER_PE_ROW} k and {@value #ENTRIES_PER_PE_ROW} k + 1 of PE p in
+ * lanes 2p and 2p + 1 ({@link #entryRow}, {@link #entryLane}), so a PE receives its entries in pairs
+ * and can take a padding entry together with the next one. Entries are
  * {@code weight | index << weightBits}; lanes past a PE's last entry are zero.
  *
  * <p>The header (section HEADER, little-endian) holds: u32 magic {@value #MAGIC} ("ESEG" read as
@@ -53,7 +56,7 @@ public record ImageLayout(int inputSize, int hiddenSize, int projSize, int frame
     /** "ESEG" as a little-endian u32. */
     public static final int MAGIC = 0x47455345;
     /** Layout version written in the header. */
-    public static final int VERSION = 2;
+    public static final int VERSION = 3;
     /** Consecutive entries of one PE in one entry row. */
     public static final int ENTRIES_PER_PE_ROW = 2;
     /** Section alignment in bytes. */
@@ -91,6 +94,26 @@ public record ImageLayout(int inputSize, int hiddenSize, int projSize, int frame
         return new LaneRows(ENTRIES_PER_PE_ROW * pes, entryBits, axiDataBits);
     }
 
+    /** Packing of the pointer sections: two columns' pointers (N lanes each) per row. */
+    public static LaneRows pointerPacking(int pes, int ptrBits, int axiDataBits) {
+        return new LaneRows(2 * pes, ptrBits, axiDataBits);
+    }
+
+    /** Pointer-section row holding the pointers of column {@code column}. */
+    public static long pointerRow(int column) {
+        return column / 2;
+    }
+
+    /** Pointer-section lane holding PE {@code pe}'s pointer of column {@code column}. */
+    public static int pointerLane(int pes, int pe, int column) {
+        return (column % 2) * pes + pe;
+    }
+
+    /** Pointer-section rows of a matrix of {@code columns} columns ({@code columns} + 1 pointers). */
+    public static long pointerRows(long columns) {
+        return (columns + 2) / 2;
+    }
+
     /** Entry-section row holding entry {@code entry} of a PE. */
     public static long entryRow(int entry) {
         return entry / ENTRIES_PER_PE_ROW;
@@ -110,7 +133,7 @@ public record ImageLayout(int inputSize, int hiddenSize, int projSize, int frame
     public LaneRows packing(Section s) {
         return switch (s) {
             case HEADER -> new LaneRows(1, 8, axiDataBits);
-            case WA_POINTERS, WHR_POINTERS -> new LaneRows(pes, ptrBits, axiDataBits);
+            case WA_POINTERS, WHR_POINTERS -> pointerPacking(pes, ptrBits, axiDataBits);
             case WA_ENTRIES, WHR_ENTRIES -> entryPacking(pes, weightBits + indexBits, axiDataBits);
             case BIAS, PEEPHOLES -> new LaneRows(pes, actBits, axiDataBits);
             case INPUT -> new LaneRows(inputSize, actBits, axiDataBits);
@@ -122,9 +145,9 @@ public record ImageLayout(int inputSize, int hiddenSize, int projSize, int frame
     public long rows(Section s) {
         return switch (s) {
             case HEADER -> 0;
-            case WA_POINTERS -> waColumns() + 1;
+            case WA_POINTERS -> pointerRows(waColumns());
             case WA_ENTRIES -> waEntryRows;
-            case WHR_POINTERS -> hiddenSize + 1;
+            case WHR_POINTERS -> pointerRows(hiddenSize);
             case WHR_ENTRIES -> whrEntryRows;
             case BIAS -> 4L * cellsPerPe();
             case PEEPHOLES -> 3L * cellsPerPe();

@@ -8,7 +8,10 @@ import java.util.Map;
 /**
  * Named configurations, each "the default plus changes", in this one place.
  * The default is ESE's configuration (Han et al., FPGA 2017): 32 PEs per channel, 12-bit weights,
- * 4-bit relative index, 16-bit activations, activation queue depth 8, 200 MHz, AXI 512 bits.
+ * 4-bit relative index, 16-bit activations, 200 MHz; unlike ESE's, the activation queue holds 64
+ * columns (ESE: 8; deeper queues let the PEs drift further apart and cut the coupling stalls) and
+ * the DDR port is 1024 bits wide, the two 512-bit DDR3 banks of the ADM-PCIE-KU3 side by side
+ * (one half of every word in each bank), so the shared weight stream gets both banks' bandwidth.
  */
 public final class Presets {
     private Presets() {
@@ -17,16 +20,16 @@ public final class Presets {
     /** The default: ESE's configuration on the XCKU060 with one channel. */
     public static final AcceleratorConfig DEFAULT = new AcceleratorConfig(1, 200,
             new AcceleratorConfig.Dims(256, 1024, 512),
-            new AcceleratorConfig.Pe(32, 8, 32, 512),
+            new AcceleratorConfig.Pe(32, 64, 32, 512),
             new AcceleratorConfig.Formats(12, 4, 16, 11, 16),
             new AcceleratorConfig.Lut(2048, 8),
-            new AcceleratorConfig.Memory(512, 33, 64, 4));
+            new AcceleratorConfig.Memory(1024, 33, 64, 4));
 
     private static final Map<String, Map<String, Integer>> CHANGES = new LinkedHashMap<>();
 
     static {
         CHANGES.put("ese", Map.of());
-        CHANGES.put("tiny", Map.of("pesPerChannel", 4, "axiDataBits", 64, "lutEntries", 256,
+        CHANGES.put("tiny", Map.of("pesPerChannel", 4, "actQueueDepth", 8, "axiDataBits", 64, "lutEntries", 256,
                 "axiMaxBurstBeats", 16, "maxInputSize", 64, "maxHiddenSize", 64, "maxProjSize", 64, "entryFifoDepth", 64));
     }
 

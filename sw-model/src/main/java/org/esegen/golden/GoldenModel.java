@@ -170,7 +170,8 @@ public final class GoldenModel {
         int[][] indices = new int[n][];
         for (int pe = 0; pe < n; pe++) {
             for (int c = 0; c <= cols; c++) {
-                pointers[pe][c] = (int) ptr.getUnsigned(image, ptrBase, c, pe);
+                pointers[pe][c] = (int) ptr.getUnsigned(image, ptrBase, ImageLayout.pointerRow(c),
+                        ImageLayout.pointerLane(n, pe, c));
                 if ((c > 0 && pointers[pe][c] < pointers[pe][c - 1]) || pointers[pe][c] > capacity) {
                     throw new EsegenException("image: " + entrySection + " pointer of PE " + pe + " column " + c
                             + " = " + pointers[pe][c] + " is out of order or beyond " + capacity + " entries");

@@ -14,15 +14,15 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 class AcceleratorConfigTest {
 
     @Test
-    void esePresetIsThePapersConfiguration() {
+    void esePresetIsThePapersConfigurationWithBothDdrBanksAndDeeperQueues() {
         AcceleratorConfig ese = Presets.get("ese");
         assertEquals(32, ese.pes());
         assertEquals(12, ese.formats().weightBits());
         assertEquals(4, ese.formats().indexBits());
         assertEquals(16, ese.formats().actBits());
         assertEquals(200, ese.clockMhz());
-        assertEquals(512, ese.memory().axiDataBits());
-        assertEquals(8, ese.pe().actQueueDepth());
+        assertEquals(1024, ese.memory().axiDataBits(), "both 512-bit KU3 DDR3 banks side by side");
+        assertEquals(64, ese.pe().actQueueDepth(), "ESE's queue holds 8; 64 cuts the PE coupling stalls");
         assertEquals(16, ese.entryBits());
     }
 

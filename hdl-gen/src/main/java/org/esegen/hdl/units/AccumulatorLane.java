@@ -149,7 +149,7 @@ public final class AccumulatorLane extends JavaComponent {
             Mem<SInt> accumulators = ram("accumulators_" + bank, hardType(() -> sint(accBits)), n);
             rams.add(accumulators);
             valid[bank] = regInit("valid_" + bank, bits(n), bits(n).getZero());
-            UInt readAddress = named("read_address_" + bank, mux(and(validQ, isBank), rowQ, readRow).resize(bits));
+            UInt readAddress = named("read_address_" + bank, mux(and(validQ, isBank), rowQ.resize(bits), readRow.resize(bits)));
             SInt stored = named("stored_" + bank, readSync(accumulators, readAddress));
             Bool storedValid = regNext("stored_valid_" + bank, bitAt(valid[bank], readAddress), boolConst(false));
             storedOrZero[bank] = named("stored_or_zero_" + bank, mux(storedValid, stored, sintConst(0, accBits)));

@@ -222,7 +222,7 @@ public final class Sequencer extends JavaComponent {
         int actBits = config.formats().actBits();
         int channels = config.channels();
         AcceleratorConfig.Dims dims = config.dims();
-        int pointerWords = new LaneRows(config.pes(), config.formats().ptrBits(), wordBits).wordsPerRow();
+        int pointerWords = ImageLayout.pointerPacking(config.pes(), config.formats().ptrBits(), wordBits).wordsPerRow();
         int entryWords = ImageLayout.entryPacking(config.pes(), config.entryBits(), wordBits).wordsPerRow();
         int paramWords = new LaneRows(config.pes(), actBits, wordBits).wordsPerRow();
         int maxInputWords = new LaneRows(dims.maxInputSize(), actBits, wordBits).wordsPerRow();
@@ -375,11 +375,11 @@ public final class Sequencer extends JavaComponent {
         assign(inSpmv, or(is(state, SPMV1_WAIT), is(state, SPMV2_WAIT)));
 
         // ---- read client 0: pointer rows, W_a then W_hr, every frame ----
-        // columns + 1 pointer rows, one bit wider: with maxColumns = 2^k - 1 the sum would wrap to 0
+        // ImageLayout.pointerRows: (columns + 2) / 2 rows, computed wide enough never to wrap
         issueMatrixPairs(readCommands.get(0), issuersRun, frames, waPointersBase,
-                mul(plusOne(waColumns), uintConst(pointerWords, widthFor(pointerWords))),
+                mul(pointerRowsOf(waColumns), uintConst(pointerWords, widthFor(pointerWords))),
                 whrPointersBase,
-                mul(plusOne(whrColumns), uintConst(pointerWords, widthFor(pointerWords))),
+                mul(pointerRowsOf(whrColumns), uintConst(pointerWords, widthFor(pointerWords))),
                 "pointers", launch);
         // ---- read client 1: entry rows, W_a then W_hr, every frame ----
         issueMatrixPairs(readCommands.get(1), issuersRun, frames, waEntriesBase,
@@ -465,6 +465,13 @@ public final class Sequencer extends JavaComponent {
         UInt words = add(whole.resize(whole.getWidth() + 1),
                 mux(partial, uintConst(1, whole.getWidth() + 1), uintConst(0, whole.getWidth() + 1)));
         return clampToWidth(words, width);
+    }
+
+    /** Pointer-section rows of a matrix of {@code columns} columns, (columns + 2) / 2 ({@code ImageLayout.pointerRows}). */
+    private static UInt pointerRowsOf(UInt columns) {
+        int width = columns.getWidth() + 1;
+        UInt half = columns.getWidth() > 1 ? slice(columns, 1, columns.getWidth() - 1) : uintConst(0, 1);
+        return add(half.resize(width), uintConst(1, width));
     }
 
     /** {@code a + 1}, one bit wider than {@code a} so that it cannot wrap. */
