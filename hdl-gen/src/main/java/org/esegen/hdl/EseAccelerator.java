@@ -101,8 +101,9 @@ import spinal.core.UInt;
  * which some PE waits for an entry while no entry row is offered and DDR owes entry words, or
  * the column broadcast waits for a pointer row DDR owes with no column on its way to the PEs;
  * QUEUE_STALL_CYCLES SpMV cycles in which a column waits for a full column queue;
- * MAC_CYCLES the sum over PEs of cycles in which the PE took an entry (padding included);
- * ELEMENTWISE_CYCLES cycles of the element-wise step.
+ * MAC_CYCLES the sum over PEs of cycles in which the PE took entries (one, or padding folded with
+ * the next; summed by a pipelined adder tree); ELEMENTWISE_CYCLES cycles in which SpMV 2 waits for
+ * an m the element-wise step has not written yet.
  */
 public final class EseAccelerator extends JavaComponent {
     /** Verilog module name of the top. */
@@ -376,13 +377,12 @@ public final class EseAccelerator extends JavaComponent {
         count(regs, RegisterMap.ELEMENTWISE_CYCLES, launch, broadcaster.valueWait);
         List<UInt> macSteps = new ArrayList<>();
         for (int p = 0; p < pes; p++) {
-            UInt macCycles = peUnits.get(p).macCycles;
-            Bool stepped = named("mac_step_" + p, not(equal(macCycles, regNext("mac_cycles_q_" + p, macCycles))));
+            Bool stepped = regNext("mac_step_q_" + p, and(peUnits.get(p).macStep, seq.busy), boolConst(false));
             macSteps.add(mux(stepped, uintConst(1, 1), uintConst(0, 1)));
         }
         UInt macTotal = regInit("mac_total", uint(COUNTER_BITS), uintConst(0, COUNTER_BITS));
-        UInt macSum = named("mac_sum", sumTree(macSteps));
-        when(seq.busy, () -> assign(macTotal, add(macTotal, macSum.resize(COUNTER_BITS))));
+        UInt macSum = named("mac_sum", pipelinedSumTree("mac_sum", macSteps));
+        assign(macTotal, add(macTotal, macSum.resize(COUNTER_BITS)));
         when(launch, () -> assign(macTotal, uintConst(0, COUNTER_BITS)));
         assign(regs.port(RegisterMap.MAC_CYCLES), macTotal);
     }
@@ -396,17 +396,22 @@ public final class EseAccelerator extends JavaComponent {
         assign(regs.port(register), counter);
     }
 
-    /** The sum of {@code terms}, added as a balanced tree, wide enough never to overflow. */
-    private static UInt sumTree(List<UInt> terms) {
+    /**
+     * The sum of {@code terms}, added as a balanced tree with a register after every level (latency
+     * ceil(log2(terms)) cycles, one adder deep per cycle), wide enough never to overflow.
+     */
+    private static UInt pipelinedSumTree(String name, List<UInt> terms) {
         List<UInt> level = terms;
-        while (level.size() > 1) {
+        for (int depth = 0; level.size() > 1; depth++) {
             List<UInt> next = new ArrayList<>();
             for (int k = 0; k + 1 < level.size(); k += 2) {
                 int width = Math.max(level.get(k).getWidth(), level.get(k + 1).getWidth()) + 1;
-                next.add(add(level.get(k).resize(width), level.get(k + 1).resize(width)));
+                next.add(regNext(name + "_" + depth + "_" + k / 2,
+                        add(level.get(k).resize(width), level.get(k + 1).resize(width)), uintConst(0, width)));
             }
             if (level.size() % 2 == 1) {
-                next.add(level.get(level.size() - 1));
+                UInt odd = level.get(level.size() - 1);
+                next.add(regNext(name + "_" + depth + "_" + level.size() / 2, odd, uintConst(0, odd.getWidth())));
             }
             level = next;
         }

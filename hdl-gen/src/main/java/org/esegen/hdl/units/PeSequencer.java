@@ -98,7 +98,8 @@ import spinal.lib.Stream;
  *       0 for rows the bank's matrix did not touch; use only while no MAC of that bank is in
  *       flight (bank 0 is free while a W_hr matrix runs).</li>
  *   <li>{@code mac_cycles} (UInt 32): cycles since reset in which entries of a column were taken
- *       (one or a folded pair; drain not counted); wraps at 2^32.</li>
+ *       (one or a folded pair; drain not counted); wraps at 2^32. {@code mac_step}: high in each
+ *       such cycle (combinational).</li>
  *   <li>{@code stall_empty_entry}: high in each cycle a column with entries left is current but
  *       the entry FIFO has no entry to give.</li>
  * </ul>
@@ -122,6 +123,7 @@ public final class PeSequencer extends JavaComponent {
     public final UInt readRow;
     public final List<SInt> readValues;
     public final UInt macCycles;
+    public final Bool macStep;
     public final Bool stallEmptyEntry;
 
     /**
@@ -159,6 +161,7 @@ public final class PeSequencer extends JavaComponent {
         }
         readValues = List.of(values);
         macCycles = outUInt("mac_cycles", 32);
+        macStep = outBool("mac_step");
         stallEmptyEntry = outBool("stall_empty_entry");
 
         UInt incomingCount = named("incoming_count", slice(column.payload(), 0, ptrBits).asUInt());
@@ -272,6 +275,7 @@ public final class PeSequencer extends JavaComponent {
         assign(lanesBusy, anyBusy);
         assign(done, and(and(and(drain, not(lanesBusy)), not(pairsLeft)), not(leftoverValid)));
         assign(macCycles, macCount);
+        assign(macStep, macFire);
         assign(stallEmptyEntry, and(columnActive, not(firstValid)));
     }
 
