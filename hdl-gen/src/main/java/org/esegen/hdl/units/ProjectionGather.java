@@ -64,8 +64,9 @@ import spinal.core.UInt;
  *
  * <p>Timing: {@code acc_read_row} is a register; the unit expects the PEs' values of the row it
  * shows in cycle t on {@code acc_read_value_<p>_<ch>} in cycle t + readLatency (PeSequencer: 1).
- * A row leaves readLatency + 2 cycles after it was shown (one register after the read, one after
- * the rescale), so P values take ceil(P / N) + readLatency + 2 cycles.
+ * A row leaves readLatency + 3 cycles after it was shown (one register after the read, one after
+ * the rounding shift, one after the saturation), so P values take ceil(P / N) + readLatency + 3
+ * cycles.
  *
  * <p>Ports: {@code start}, {@code proj_size} (UInt), {@code frac_shift} (UInt 6) in; {@code busy}
  * out; {@code acc_read_row} out (UInt rowBits); {@code acc_read_value_<p>_<ch>} in (SInt accBits);
@@ -165,8 +166,10 @@ public final class ProjectionGather extends JavaComponent {
         }
         Bool pickedValid = regNext("picked_valid", validAtValues, boolConst(false));
         UInt pickedRow = regNext("picked_row", rowAtValues);
-        Bool outValid = regNext("out_valid", pickedValid, boolConst(false));
-        UInt outRow = regNext("out_row", pickedRow);
+        Bool shiftedValid = regNext("shifted_valid", pickedValid, boolConst(false));
+        UInt shiftedRow = regNext("shifted_row", pickedRow);
+        Bool outValid = regNext("out_valid", shiftedValid, boolConst(false));
+        UInt outRow = regNext("out_row", shiftedRow);
         assign(yValid, outValid);
         assign(yRow, outRow);
 
@@ -177,8 +180,8 @@ public final class ProjectionGather extends JavaComponent {
         }
         int rowSelectBits = widthFor(maxRows - 1);
         for (int p = 0; p < pes; p++) {
-            Bool inRange = regNext("picked_in_range_" + p, lessThan(
-                    add(firstAtValues.resize(firstBits + 1), uintConst(p, firstBits + 1)), size.resize(firstBits + 1)));
+            Bool inRange = regNext("shifted_in_range_" + p, regNext("picked_in_range_" + p, lessThan(
+                    add(firstAtValues.resize(firstBits + 1), uintConst(p, firstBits + 1)), size.resize(firstBits + 1))));
             for (int ch = 0; ch < channels; ch++) {
                 SInt picked = regNext("picked_" + p + "_" + ch, accReadValues.get(p).get(ch));
                 SInt rescaled = rescale("rescaled_" + p + "_" + ch, picked, shift, actBits);
@@ -201,6 +204,7 @@ public final class ProjectionGather extends JavaComponent {
         }
 
         inFlight.add(pickedValid);
+        inFlight.add(shiftedValid);
         inFlight.add(outValid);
         Bool idle = named("idle", not(anyOf(inFlight)));
         when(and(start, idle), () -> {
@@ -215,7 +219,8 @@ public final class ProjectionGather extends JavaComponent {
 
     /**
      * sat_outBits((value + 2^(s-1)) &gt;&gt; s) for s &gt; 0, sat_outBits(value) for s = 0, and 0 for
-     * s &ge; width(value): {@code FixedFormat.rescale} by a run-time shift.
+     * s &ge; width(value): {@code FixedFormat.rescale} by a run-time shift. Latency 1: the rounded,
+     * shifted value is registered before the saturation.
      */
     private static SInt rescale(String name, SInt value, UInt shift, int outBits) {
         // (value + 2^(s-1)) >> s computed as (2 value + 2^s) >> (s + 1), which needs no case for s = 0
@@ -226,11 +231,12 @@ public final class ProjectionGather extends JavaComponent {
         UInt amount = named(name + "_amount", shift.resize(amountBits));
         UInt bias = named(name + "_bias", shiftLeftKeepWidth(uintConst(1, wide), amount));
         SInt sum = named(name + "_sum", add(shiftLeft(value, 1).resize(wide), bias.asSInt()));
-        SInt shifted = named(name + "_shifted", shiftRight(sum, add(amount, uintConst(1, amountBits))));
+        SInt shifted = regNext(name + "_shifted", shiftRight(sum, add(amount, uintConst(1, amountBits))));
+        Bool tooFarQ = regNext(name + "_too_far_q", tooFar);
         long max = (1L << (outBits - 1)) - 1;
         long min = -(1L << (outBits - 1));
         SInt result = named(name, sint(outBits));
-        when(tooFar, () -> assign(result, sintConst(0, outBits)))
+        when(tooFarQ, () -> assign(result, sintConst(0, outBits)))
                 .elseWhen(greaterThan(shifted, sintConst(max, wide)), () -> assign(result, sintConst(max, outBits)))
                 .elseWhen(lessThan(shifted, sintConst(min, wide)), () -> assign(result, sintConst(min, outBits)))
                 .otherwise(() -> assign(result, shifted.resize(outBits)));
