@@ -10,6 +10,7 @@ import static org.esegen.hdl.spinal.Hdl.bool;
 import static org.esegen.hdl.spinal.Hdl.boolConst;
 import static org.esegen.hdl.spinal.Hdl.child;
 import static org.esegen.hdl.spinal.Hdl.clampToWidth;
+import static org.esegen.hdl.spinal.Hdl.concat;
 import static org.esegen.hdl.spinal.Hdl.concatLowFirst;
 import static org.esegen.hdl.spinal.Hdl.connect;
 import static org.esegen.hdl.spinal.Hdl.equal;
@@ -314,6 +315,28 @@ public final class EseAccelerator extends JavaComponent {
 
         // ---- column values: x from the vector buffers, y_(t-1) from the PEs' y buffers, m from the element-wise units ----
         int vectorBits = widthFor(maxInput - 1);
+        // x double buffer: frame t+1's input loads into one half while SpMV 1 reads frame t's
+        Bool launch = named("launch", and(regs.start, not(seq.busy)));
+        Bool writeHalfNext = regInit("input_write_half_next", bool(), boolConst(false));
+        Bool writeHalf = regInit("input_write_half", bool(), boolConst(false));
+        Bool readHalfNext = regInit("input_read_half_next", bool(), boolConst(false));
+        Bool readHalf = regInit("input_read_half", bool(), boolConst(false));
+        when(seq.inputStart, () -> {
+            assign(writeHalf, writeHalfNext);
+            assign(writeHalfNext, not(writeHalfNext));
+        });
+        Bool spmv1Start = and(seq.spmvStart, not(seq.spmvProjection));
+        when(spmv1Start, () -> {
+            assign(readHalf, readHalfNext);
+            assign(readHalfNext, not(readHalfNext));
+        });
+        when(launch, () -> {
+            assign(writeHalfNext, boolConst(false));
+            assign(readHalfNext, boolConst(false));
+        });
+        UInt writeAddress = named("input_write_address", concat(writeHalf, inputs.writeIndex.resize(vectorBits)));
+        UInt readAddress = named("input_read_address",
+                concat(readHalf, broadcaster.valueColumn.resize(vectorBits)));
         int columnBits = broadcaster.valueColumn.getWidth();
         int yRows = (maxProj + pes - 1) / pes;
         int yRowBits = widthFor(yRows - 1);
@@ -324,11 +347,11 @@ public final class EseAccelerator extends JavaComponent {
         UInt yReadRow = clampToWidth(broadcaster.valueCell, yRowBits);
         UInt yWriteRow = clampToWidth(gather.yRow, yRowBits);
         for (int ch = 0; ch < channels; ch++) {
-            Mem<SInt> vector = ram("vector_" + ch, hardType(() -> sint(actBits)), maxInput);
+            Mem<SInt> vector = ram("vector_" + ch, hardType(() -> sint(actBits)), 2 << vectorBits);
             UInt channelIndex = uintConst(ch, inputs.writeChannel.getWidth());
             Bool inputWrite = and(inputs.writeValid, equal(inputs.writeChannel, channelIndex));
-            write(vector, inputs.writeIndex.resize(vectorBits), inputs.writeValue, inputWrite);
-            SInt fromVector = readSync(vector, broadcaster.valueColumn.resize(vectorBits), broadcaster.valueRead);
+            write(vector, writeAddress, inputs.writeValue, inputWrite);
+            SInt fromVector = readSync(vector, readAddress, broadcaster.valueRead);
             List<SInt> fromY = new ArrayList<>();
             for (int p = 0; p < pes; p++) {
                 Mem<SInt> y = ram("y_" + p + "_" + ch, hardType(() -> sint(actBits)), yRows);
@@ -367,7 +390,6 @@ public final class EseAccelerator extends JavaComponent {
         assign(seq.outputBusy, sending);
 
         // ---- counters ----
-        Bool launch = named("launch", and(regs.start, not(seq.busy)));
         Bool entryStall = named("entry_stall", and(and(anyOf(peUnits.stream().map(pe -> pe.stallEmptyEntry).toList()),
                 distributor.starved), reader.starved.get(1)));
         Bool pointerStall = named("pointer_stall", and(broadcaster.pointerWait, reader.starved.get(0)));

@@ -154,10 +154,10 @@ class SequencerTest {
         }
         for (int t = 0; t < layout.frames(); t++) {
             int first = t == 0 ? 1 : 0;
-            jobs.add("job spmv 0 " + (i + p) + " " + layout.waEntryRows() + " " + first);
             if (t + 1 < layout.frames()) {
                 jobs.add("job input");
             }
+            jobs.add("job spmv 0 " + (i + p) + " " + layout.waEntryRows() + " " + first);
             jobs.add("job ew");
             jobs.add("job spmv 1 " + h + " " + layout.whrEntryRows() + " " + first);
             jobs.add("job gather");

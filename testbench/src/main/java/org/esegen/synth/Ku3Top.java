@@ -78,7 +78,10 @@ public final class Ku3Top {
         if (config.memory().axiDataBits() != DDR_DATA_BITS) {
             throw new EsegenException("--board adm-pcie-ku3 connects the accelerator straight to the "
                     + DDR_DATA_BITS + "-bit memory controllers: axiDataBits is " + config.memory().axiDataBits()
-                    + "; use --set axiDataBits=" + DDR_DATA_BITS + " (or --board none)");
+                    + (config.memory().axiDataBits() == 2 * DDR_DATA_BITS
+                    ? " (both DDR3 banks side by side, as the co-simulation models them; the wrapper that splits"
+                    + " each word over the two controllers is not generated yet)" : "")
+                    + "; use --set axiDataBits=" + DDR_DATA_BITS + " (one bank at a time) or --board none");
         }
         if (config.memory().axiAddrBits() > XBAR_ADDRESS_BITS) {
             throw new EsegenException("--board adm-pcie-ku3 maps two 8 GB banks (" + XBAR_ADDRESS_BITS

@@ -54,10 +54,10 @@ import spinal.core.UInt;
  *       {@code params_busy} nor {@code ew_busy};</li>
  *   <li>{@code input_start} for frame 0, wait;</li>
  *   <li>for each frame t &lt; FRAME_COUNT: {@code spmv_start} with {@code spmv_projection} low
- *       (W_a: {@code spmv_columns} = I + P, {@code spmv_rows} = WA_ENTRY_ROWS), wait;
- *       {@code ew_start}, together with {@code input_start} for frame t+1 if there is one (SpMV 1
- *       is done with the input part of the vector buffers, and the element-wise step and SpMV 2
- *       do not touch them); in the next cycle {@code spmv_start} with {@code spmv_projection}
+ *       (W_a: {@code spmv_columns} = I + P, {@code spmv_rows} = WA_ENTRY_ROWS), together with
+ *       {@code input_start} for frame t+1 if there is one (the vector buffers are double
+ *       buffered: frame t+1's input loads into one half while SpMV 1 reads frame t's from the
+ *       other), wait; {@code ew_start}; in the next cycle {@code spmv_start} with {@code spmv_projection}
  *       high (W_hr: H columns, WHR_ENTRY_ROWS rows; it accumulates in the PEs' second bank and
  *       reads each m as soon as the element-wise step has written it); wait for both; wait until the input load is done (SpMV 1 of
  *       the next frame reads it) and the previous frame's output is sent
@@ -362,7 +362,7 @@ public final class Sequencer extends JavaComponent {
         assign(donePulse, regNext("done_pulse_q", finished, boolConst(false)));
         assign(paramsStart, is(state, PARAMS_START));
         assign(ewReset, is(state, PARAMS_START));
-        assign(inputStart, or(is(state, INPUT_START), and(is(state, EW_START), not(lastFrame))));
+        assign(inputStart, or(is(state, INPUT_START), and(is(state, SPMV1_START), not(lastFrame))));
         assign(spmvStart, or(is(state, SPMV1_START), is(state, SPMV2_START)));
         Bool projection = named("projection", or(is(state, SPMV2_START), is(state, SPMV2_WAIT)));
         assign(spmvProjection, projection);
