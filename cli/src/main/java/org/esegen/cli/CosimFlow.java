@@ -36,7 +36,7 @@ final class CosimFlow {
         return base.resolve("verilator");
     }
 
-    record Outcome(Map<String, Object> figures, Cosimulation.Result cosim, Metrics metrics) {
+    record Outcome(Map<String, Object> figures, Cosimulation.Result cosim, Metrics metrics, CompiledModel compiled) {
     }
 
     static Outcome run(AcceleratorConfig cfg, LstmpWeights weights, ModelOptions model, int frames, boolean trace,
@@ -58,7 +58,7 @@ final class CosimFlow {
             Map<String, Object> figures = figures(cfg, compiled, metrics, evaluation, cosim, out, start);
             folder.write("report.json", Json.pretty(figures));
             folder.commit();
-            return new Outcome(figures, cosim, metrics);
+            return new Outcome(figures, cosim, metrics, compiled);
         } catch (IOException e) {
             throw new EsegenException("co-simulation I/O failed: " + e.getMessage(), e);
         } catch (InterruptedException e) {

@@ -43,11 +43,13 @@ public final class Cosimulation {
      * @param frames               frames per channel
      * @param cycles               cycles from start to done
      * @param cyclesPerFrame       cycles / frames
-     * @param idealCyclesPerFrame  the compiler's stall-free bound (padding included)
+     * @param idealCyclesPerFrame  the compiler's stall-free bound ({@code Metrics.idealCyclesPerFrame}:
+     *                             padding folded as the PEs do)
      * @param peUtilization        useful MACs (real nonzeros, one channel) / (PEs x cycles)
      * @param ddrStallCycles       DDR_STALL_CYCLES
      * @param queueStallCycles     QUEUE_STALL_CYCLES
      * @param elementwiseCycles    ELEMENTWISE_CYCLES
+     * @param macCycles            MAC_CYCLES: over all frames and PEs, cycles in which a PE took entries
      * @param buildSeconds         Verilator build time (0 when reused from the cache)
      * @param simSeconds           simulation wall time
      * @param runDirectory         where the run's files are
@@ -60,6 +62,7 @@ public final class Cosimulation {
                          @JsonProperty("ddr_stall_cycles") long ddrStallCycles,
                          @JsonProperty("queue_stall_cycles") long queueStallCycles,
                          @JsonProperty("elementwise_cycles") long elementwiseCycles,
+                         @JsonProperty("mac_cycles") long macCycles,
                          @JsonProperty("build_seconds") double buildSeconds,
                          @JsonProperty("sim_seconds") double simSeconds,
                          @JsonProperty("run_directory") String runDirectory) {
@@ -126,13 +129,13 @@ public final class Cosimulation {
         byte[] actual = Files.readAllBytes(r.dumps().get("memory"));
         OutputComparison cmp = OutputComparison.compare(layout, golden.expectedImage(), actual, golden.traces());
         long cycles = counter(r, RegisterMap.CYCLES);
-        long ideal = compiled.wa().maxEntries() + compiled.whr().maxEntries();
+        long ideal = (long) compiled.wa().maxCycles() + compiled.whr().maxCycles();
         long useful = (compiled.wa().totalNonzeros() + compiled.whr().totalNonzeros()) * layout.frames();
         return new Result(cmp.bitExact(), cmp.mismatch(), layout.frames(), cycles,
                 (double) cycles / layout.frames(), ideal,
                 cycles == 0 ? 0 : (double) useful / ((double) compiled.config().pes() * cycles),
                 counter(r, RegisterMap.DDR_STALL_CYCLES), counter(r, RegisterMap.QUEUE_STALL_CYCLES),
-                counter(r, RegisterMap.ELEMENTWISE_CYCLES), build.reused() ? 0 : build.buildSeconds(), r.runSeconds(),
+                counter(r, RegisterMap.ELEMENTWISE_CYCLES), counter(r, RegisterMap.MAC_CYCLES), build.reused() ? 0 : build.buildSeconds(), r.runSeconds(),
                 runDir.toString());
     }
 

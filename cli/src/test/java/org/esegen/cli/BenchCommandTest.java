@@ -1,0 +1,65 @@
+package org.esegen.cli;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * {@code esegen bench --json} end to end on a small configuration (16 PEs, 64-bit port, one frame):
+ * one bit-exact row per pruning method, with the bounds in their order and ESE's figures beside.
+ * The figures of the real benchmark are the README's; this only checks that the command measures.
+ */
+class BenchCommandTest {
+    @TempDir
+    Path dir;
+
+    @Test
+    void printsOneBitExactRowPerPruningMethodWithOrderedBounds() throws Exception {
+        ByteArrayOutputStream captured = new ByteArrayOutputStream();
+        PrintStream stdout = System.out;
+        int code;
+        System.setOut(new PrintStream(captured, true, StandardCharsets.UTF_8));
+        try {
+            code = Main.execute("bench", "--preset", "tiny", "--set", "pesPerChannel=16", "--set", "maxInputSize=256",
+                    "--set", "maxHiddenSize=1024", "--set", "maxProjSize=512", "--set", "entryFifoDepth=512",
+                    "--frames", "1", "--out", dir.resolve("bench").toString(), "--json");
+        } finally {
+            System.setOut(stdout);
+        }
+        assertEquals(0, code, captured.toString(StandardCharsets.UTF_8));
+        List<JsonNode> rows = new ArrayList<>();
+        for (String line : captured.toString(StandardCharsets.UTF_8).split("\n")) {
+            if (line.startsWith("{")) {
+                rows.add(new ObjectMapper().readTree(line));
+            }
+        }
+        assertEquals(List.of("ese", "cbtd"), rows.stream().map(r -> r.get("pruning").asText()).toList());
+        for (JsonNode r : rows) {
+            String where = r.toString();
+            assertTrue(r.get("bit_exact").asBoolean(), where);
+            assertEquals(16, r.get("pes_per_channel").asInt(), where);
+            double latency = r.get("latency_us").asDouble();
+            double folded = r.get("ideal_latency_us").asDouble();
+            double padded = r.get("ideal_latency_us_padded").asDouble();
+            double noPadding = r.get("ideal_latency_us_no_padding").asDouble();
+            assertTrue(latency >= folded && padded > folded && folded >= noPadding, where);
+            assertEquals(r.get("cycles_per_frame").asDouble() / 200, latency, 1e-9, where);
+            double pe = r.get("pe_utilization").asDouble();
+            assertTrue(pe > 0 && pe <= 1, where);
+            assertTrue(r.get("padding_unfolded_cycles_per_pe_frame").asDouble() >= 0, where);
+            assertEquals(82.7, r.get("ese_measured_latency_us").asDouble(), where);
+            assertEquals(57.0, r.get("ese_ideal_latency_us").asDouble(), where);
+        }
+    }
+}
