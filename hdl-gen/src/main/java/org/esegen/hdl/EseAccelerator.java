@@ -216,7 +216,8 @@ public final class EseAccelerator extends JavaComponent {
         InputLoader inputs = child("inputs", new InputLoader(channels, actBits, maxInput));
         int paramRowBits = cellsPerPe.getWidth() + 3;
         UInt paramRowsLeft = regInit("param_rows_left", uint(paramRowBits), uintConst(0, paramRowBits));
-        Bool paramPhase = named("param_phase", not(equal(paramRowsLeft, uintConst(0, paramRowBits))));
+        // param_phase == (param_rows_left != 0), kept as a register: it gates the wide input-row path
+        Bool paramPhase = regInit("param_phase", bool(), boolConst(false));
         assign(paramRows.rowWords, mux(paramPhase, uintConst(paramWords, paramRows.rowWords.getWidth()),
                 seq.inputWords.resize(paramRows.rowWords.getWidth())));
         assign(params.rows.valid(), and(paramRows.rows.valid(), paramPhase));
@@ -224,10 +225,14 @@ public final class EseAccelerator extends JavaComponent {
         assign(inputs.rows.valid(), and(paramRows.rows.valid(), not(paramPhase)));
         assign(inputs.rows.payload(), slice(paramRows.rows.payload(), 0, maxInput * actBits));
         assign(paramRows.rows.ready(), mux(paramPhase, params.rows.ready(), inputs.rows.ready()));
-        when(and(and(paramRows.rows.valid(), paramRows.rows.ready()), paramPhase),
-                () -> assign(paramRowsLeft, sub(paramRowsLeft, uintConst(1, paramRowBits))));
-        when(seq.paramsStart, () -> assign(paramRowsLeft,
-                mul(cellsPerPe, uintConst(7, 3))));
+        when(and(and(paramRows.rows.valid(), paramRows.rows.ready()), paramPhase), () -> {
+            assign(paramRowsLeft, sub(paramRowsLeft, uintConst(1, paramRowBits)));
+            assign(paramPhase, not(equal(paramRowsLeft, uintConst(1, paramRowBits))));
+        });
+        when(seq.paramsStart, () -> {
+            assign(paramRowsLeft, mul(cellsPerPe, uintConst(7, 3)));
+            assign(paramPhase, not(equal(cellsPerPe, uintConst(0, cellsPerPe.getWidth()))));
+        });
         assign(params.start, seq.paramsStart);
         assign(params.cellsPerPe, cellsPerPe.resize(params.cellsPerPe.getWidth()));
         assign(seq.paramsBusy, params.busy);
