@@ -29,9 +29,17 @@ public final class Cosimulation {
     private Cosimulation() {
     }
 
-    /** The board's DDR model, the ADM-PCIE-KU3 DDR3 bank by default. */
+    /**
+     * The board's DDR model at the accelerator's port width: read latency in cycles, beats per
+     * cycle, bursts in flight.
+     */
     public record MemoryModel(int readLatency, double readBeatsPerCycle, int maxOutstanding) {
-        /** One DDR3 bank of the Alpha Data ADM-PCIE-KU3 (harness defaults). */
+        /**
+         * The Alpha Data ADM-PCIE-KU3's DDR3 (harness defaults: 40 cycles, 0.8 beats per cycle, 8
+         * bursts): one 512-bit bank for ports up to 512 bits; a 1024-bit port is both banks side by
+         * side, one half of every word in each, read in lockstep (the same latency and efficiency,
+         * twice the bytes per beat).
+         */
         public static final MemoryModel KU3_DDR3 = new MemoryModel(40, 0.8, 8);
     }
 
