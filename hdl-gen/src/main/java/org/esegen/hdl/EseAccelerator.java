@@ -49,6 +49,7 @@ import org.esegen.compile.RegisterMap;
 import org.esegen.config.AcceleratorConfig;
 import org.esegen.hdl.spinal.JavaComponent;
 import org.esegen.hdl.units.AxiLiteRegisters;
+import org.esegen.hdl.units.ChunkPacker;
 import org.esegen.hdl.units.ColumnBroadcaster;
 import org.esegen.hdl.units.DdrReader;
 import org.esegen.hdl.units.DdrWriter;
@@ -59,7 +60,6 @@ import org.esegen.hdl.units.PairSplitter;
 import org.esegen.hdl.units.ParamLoader;
 import org.esegen.hdl.units.PeSequencer;
 import org.esegen.hdl.units.ProjectionGather;
-import org.esegen.hdl.units.RowPacker;
 import org.esegen.hdl.units.RowUnpacker;
 import org.esegen.hdl.units.Sequencer;
 import spinal.core.Bits;
@@ -84,18 +84,20 @@ import spinal.core.UInt;
  * {@link #PORTS} lists the names in order.
  *
  * <h2>Data path</h2>
- * DDR read client 0 carries pointer rows into the {@link ColumnBroadcaster}, client 1 entry rows
- * into the {@link EntryDistributor}, client 2 the BIAS and PEEPHOLES rows (into the
- * {@link Elementwise} RAMs through the {@link ParamLoader}) and then the INPUT rows (into the
- * vector buffers through the {@link InputLoader}); each through a {@link RowUnpacker}. The
- * vector buffer of channel ch holds maxInputSize + maxProjSize activations: x_t at 0 .. I-1,
- * y_(t-1) at I .. I+P-1. Column c's value in SpMV 1 is vector[ch][c] (0 for c &ge; I in frame
- * 0), in SpMV 2 m of cell c, read from element-wise unit c mod N at local cell c / N; the value
- * path has latency 2 (RAM read, then a register after the source multiplexer). Each PE p is a
- * {@link PeSequencer} with its element-wise unit, which reads its accumulators during the
- * element-wise step; after SpMV 2 the {@link ProjectionGather} reads them, writes y into the
- * vector buffers and into the OUTPUT rows, which a {@link RowPacker} cuts into words for the
- * {@link DdrWriter}.
+ * DDR read client 0 carries two-column pointer rows through a {@link PairSplitter} into the
+ * {@link ColumnBroadcaster}, client 1 entry rows (a pair of entries per PE) into the
+ * {@link EntryDistributor}, client 2 the BIAS and PEEPHOLES rows (into the {@link Elementwise}
+ * RAMs through the {@link ParamLoader}) and then the INPUT rows (into the vector buffers through
+ * the {@link InputLoader}); each through a {@link RowUnpacker}. The vector buffer of channel ch
+ * holds x_t at 0 .. I-1 in one half and x_(t+1) loading in the other; y_(t-1) lives in per-PE y
+ * buffers (y_j in PE j mod N's at row j / N). Column c's value in SpMV 1 is x_t[c] for c &lt; I,
+ * else y_(c-I) (0 in frame 0); in SpMV 2 m of cell c, read from element-wise unit c mod N at local
+ * cell c / N once that unit has written it; the value path has latency 2 (RAM read, then a
+ * register after the source multiplexer). Each PE p is a {@link PeSequencer} with its
+ * element-wise unit, which reads accumulator bank 0 during the element-wise step while SpMV 2
+ * fills bank 1; after SpMV 2 the {@link ProjectionGather} reads bank 1 a row of every PE per
+ * cycle and writes y into the y buffers, from which the OUTPUT rows are read, N lanes at a time,
+ * into a {@link ChunkPacker} that cuts them into words for the {@link DdrWriter}.
  *
  * <h2>Counters</h2>
  * All count from the start of a run (CYCLES while busy): DDR_STALL_CYCLES counts SpMV cycles in
@@ -170,7 +172,6 @@ public final class EseAccelerator extends JavaComponent {
         assign(seq.peepholesBase, regs.port(RegisterMap.PEEPHOLES_BASE));
         assign(seq.inputBase, regs.port(RegisterMap.INPUT_BASE));
         assign(seq.outputBase, regs.port(RegisterMap.OUTPUT_BASE));
-        unused("proj_rows_per_pe", regs.port(RegisterMap.PROJ_ROWS_PER_PE));
         UInt inputSize = named("input_size", clampToWidth(regs.port(RegisterMap.INPUT_SIZE), widthFor(maxInput)));
         UInt projSize = named("proj_size", clampToWidth(regs.port(RegisterMap.PROJ_SIZE), widthFor(maxProj)));
         UInt cellsPerPe = named("cells_per_pe", clampToWidth(regs.port(RegisterMap.CELLS_PER_PE), widthFor(maxCells)));
@@ -351,6 +352,11 @@ public final class EseAccelerator extends JavaComponent {
         Bool zeroAtRead = regNext("value_zero_q", and(seq.spmvFirstFrame, not(isInput)));
         UInt yReadRow = clampToWidth(broadcaster.valueCell, yRowBits);
         UInt yWriteRow = clampToWidth(gather.yRow, yRowBits);
+        // the OUTPUT rows are read from the y buffers too, one row of every PE per read
+        int channelBits = widthFor(channels - 1);
+        UInt outRow = regInit("output_row", uint(yRowBits), uintConst(0, yRowBits));
+        Bool outRead = named("output_read", bool());
+        List<Bits> outChunks = new ArrayList<>();
         for (int ch = 0; ch < channels; ch++) {
             Mem<SInt> vector = ram("vector_" + ch, hardType(() -> sint(actBits)), 2 << vectorBits);
             UInt channelIndex = uintConst(ch, inputs.writeChannel.getWidth());
@@ -358,11 +364,14 @@ public final class EseAccelerator extends JavaComponent {
             write(vector, writeAddress, inputs.writeValue, inputWrite);
             SInt fromVector = readSync(vector, readAddress, broadcaster.valueRead);
             List<SInt> fromY = new ArrayList<>();
+            List<Bits> outLanes = new ArrayList<>();
             for (int p = 0; p < pes; p++) {
                 Mem<SInt> y = ram("y_" + p + "_" + ch, hardType(() -> sint(actBits)), yRows);
                 write(y, yWriteRow, gather.yValues.get(p).get(ch), gather.yValid);
                 fromY.add(readSync(y, yReadRow, broadcaster.valueRead));
+                outLanes.add(asBits(readSync(y, outRow, outRead)));
             }
+            outChunks.add(concatLowFirst(outLanes));
             int channel = ch;
             SInt fromM = select(peAtRead, ewUnits.stream().map(ew -> ew.mReadValue.get(channel)).toList());
             SInt recurrent = mux(zeroAtRead, sintConst(0, actBits), select(peAtRead, fromY));
@@ -375,22 +384,46 @@ public final class EseAccelerator extends JavaComponent {
         assign(gather.projSize, projSize);
         assign(gather.fracShift, whrShift);
         assign(seq.gatherBusy, gather.busy);
-        RowPacker outputRows = child("output_rows", new RowPacker("OutputRowPacker",
-                new LaneRows(maxProj, actBits, wordBits), true));
-        int channelBits = widthFor(channels - 1);
+        // ---- OUTPUT rows: channel by channel, ceil(P/N) chunks of N lanes from the y buffers ----
+        int countBits = Math.max(widthFor(yRows), seq.outputWords.getWidth());
+        ChunkPacker outputPacker = child("output_packer", new ChunkPacker(pes * actBits, wordBits, countBits));
+        connect(writer.data, outputPacker.word);
+        UInt outRows = named("output_rows", clampToWidth(regs.port(RegisterMap.PROJ_ROWS_PER_PE), countBits));
         Bool sending = regInit("sending", bool(), boolConst(false));
+        Bool rowStart = regInit("output_row_start", bool(), boolConst(false));
         UInt sendChannel = regInit("send_channel", uint(channelBits), uintConst(0, channelBits));
-        assign(outputRows.rows.valid(), sending);
-        assign(outputRows.rows.payload(), select(sendChannel, gather.rows));
-        assign(outputRows.rowWords, seq.outputWords.resize(outputRows.rowWords.getWidth()));
-        connect(writer.data, outputRows.words);
-        when(and(sending, outputRows.rows.ready()), () -> {
+        UInt rowsLeft = regInit("output_rows_left", uint(countBits), uintConst(0, countBits));
+        Bool held = regInit("output_held", bool(), boolConst(false));
+        Bool rowsRemain = named("output_rows_remain", not(equal(rowsLeft, uintConst(0, countBits))));
+        assign(outputPacker.chunk.valid(), held);
+        assign(outputPacker.chunk.payload(), select(sendChannel, outChunks));
+        assign(outRead, and(rowsRemain, or(not(held), outputPacker.chunk.ready())));
+        assign(outputPacker.start, rowStart);
+        assign(outputPacker.chunks, outRows);
+        assign(outputPacker.words, seq.outputWords.resize(countBits));
+        when(outRead, () -> {
+            assign(outRow, add(outRow, uintConst(1, yRowBits)));
+            assign(rowsLeft, sub(rowsLeft, uintConst(1, countBits)));
+            assign(held, boolConst(true));
+        }).elseWhen(outputPacker.chunk.ready(), () -> assign(held, boolConst(false)));
+        assign(rowStart, boolConst(false));
+        Bool channelDone = named("output_channel_done", and(and(and(sending, not(rowStart)), not(rowsRemain)),
+                and(not(held), not(outputPacker.busy))));
+        when(channelDone, () -> {
             assign(sendChannel, add(sendChannel, uintConst(1, channelBits)));
-            when(equal(sendChannel, uintConst(channels - 1, channelBits)), () -> assign(sending, boolConst(false)));
+            when(equal(sendChannel, uintConst(channels - 1, channelBits)), () -> assign(sending, boolConst(false)))
+                    .otherwise(() -> {
+                        assign(rowStart, boolConst(true));
+                        assign(rowsLeft, outRows);
+                        assign(outRow, uintConst(0, yRowBits));
+                    });
         });
         when(seq.outputStart, () -> {
             assign(sending, boolConst(true));
+            assign(rowStart, boolConst(true));
             assign(sendChannel, uintConst(0, channelBits));
+            assign(rowsLeft, outRows);
+            assign(outRow, uintConst(0, yRowBits));
         });
         assign(seq.outputBusy, sending);
 

@@ -7,6 +7,7 @@ import java.util.function.Supplier;
 import org.esegen.compile.LaneRows;
 import org.esegen.config.Presets;
 import org.esegen.hdl.spinal.VerilogEmitter;
+import org.esegen.hdl.units.ChunkPacker;
 import org.esegen.hdl.units.ColumnBroadcaster;
 import org.esegen.hdl.units.EntryDistributor;
 import org.esegen.hdl.units.InputLoader;
@@ -14,7 +15,6 @@ import org.esegen.hdl.units.LookupRom;
 import org.esegen.hdl.units.PairSplitter;
 import org.esegen.hdl.units.ParamLoader;
 import org.esegen.hdl.units.ProjectionGather;
-import org.esegen.hdl.units.RowPacker;
 import org.esegen.hdl.units.RowUnpacker;
 import org.esegen.hdl.units.SaturatingMac;
 import org.esegen.hdl.units.Sequencer;
@@ -29,7 +29,7 @@ enum Design {
     LAYER_EXERCISE("LayerExercise", LayerExercise::new),
     ROW_UNPACKER("InputRowUnpacker",
             () -> new RowUnpacker("InputRowUnpacker", new LaneRows(64, 12, 64), true)),
-    ROW_PACKER("OutputRowPacker", () -> new RowPacker("OutputRowPacker", new LaneRows(64, 12, 64), true)),
+    CHUNK_PACKER("ChunkPacker", () -> new ChunkPacker(64, 64, 6)),
     ENTRY_DISTRIBUTOR("EntryDistributor", () -> new EntryDistributor(4, 32)),
     PAIR_SPLITTER("PairSplitter", () -> new PairSplitter(64, 11)),
     COLUMN_BROADCASTER("ColumnBroadcaster", () -> new ColumnBroadcaster(4, 2, 16, 16, 128, 2)),

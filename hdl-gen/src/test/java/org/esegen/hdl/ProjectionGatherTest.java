@@ -2,7 +2,6 @@ package org.esegen.hdl;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
-import java.math.BigInteger;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -18,9 +17,9 @@ import org.junit.jupiter.params.provider.CsvSource;
 
 /**
  * ProjectionGather under Icarus against {@link FixedFormat#rescale}: PEs are modelled as tables
- * answering {@code acc_read_row} after the read latency; every y_j (a row of all PEs per cycle) and
- * every row lane must be what the golden model computes, lanes past P zero, over runs of several
- * sizes and shifts (saturating, rounding, shifted out entirely).
+ * answering {@code acc_read_row} after the read latency; every y_j (a row of all PEs per cycle)
+ * must be what the golden model computes, lanes past P zero, over runs of several sizes and shifts
+ * (saturating, rounding, shifted out entirely).
  */
 class ProjectionGatherTest {
     private static final long SEED = 20_260_104L;
@@ -60,23 +59,12 @@ class ProjectionGatherTest {
         FixedFormat act = new FixedFormat(ACT_BITS, 0);
         List<String> expected = new ArrayList<>();
         for (int[] run : RUNS) {
-            long[][] rows = new long[CHANNELS][MAX_PROJ];
             int gathered = (run[0] + PES - 1) / PES * PES;
             for (int j = 0; j < gathered; j++) {
                 StringBuilder line = new StringBuilder("y " + j);
                 for (int ch = 0; ch < CHANNELS; ch++) {
                     long y = j < run[0] ? act.rescale(acc[j % PES][j / PES][ch], run[1]) : 0;
-                    if (j < run[0]) {
-                        rows[ch][j] = y;
-                    }
                     line.append(' ').append(y);
-                }
-                expected.add(line.toString());
-            }
-            for (int ch = 0; ch < CHANNELS; ch++) {
-                StringBuilder line = new StringBuilder("row " + ch);
-                for (long lane : rows[ch]) {
-                    line.append(' ').append(lane);
                 }
                 expected.add(line.toString());
             }
@@ -116,8 +104,6 @@ class ProjectionGatherTest {
                         @(negedge clk) start = 1; proj_size = %d; frac_shift = %d;
                         @(negedge clk) start = 0;
                         @(negedge clk) wait (!busy);
-                        $display("row 0 %%h", row_0);
-                        $display("row 1 %%h", row_1);
                         repeat (3) @(negedge clk);
                     """.formatted(run[0], run[1]));
         }
@@ -144,7 +130,6 @@ class ProjectionGatherTest {
                   wire y_valid;
                   wire [%2$d:0] y_row;
                 %10$s
-                  wire [%5$d:0] row_0, row_1;
                 %6$s
                   // the PEs: a read of acc_read_row answers after the read latency
                   always @(posedge clk) begin
@@ -158,7 +143,7 @@ class ProjectionGatherTest {
                     .acc_read_row(acc_read_row),
                 %8$s    .y_valid(y_valid), .y_row(y_row),
                 %12$s
-                    .row_0(row_0), .row_1(row_1), .clk(clk), .reset(reset));
+                    .clk(clk), .reset(reset));
                   always #5 clk = ~clk;
                   initial begin
                     repeat (3) @(posedge clk);
@@ -171,23 +156,8 @@ class ProjectionGatherTest {
                 MAX_PROJ * ACT_BITS - 1, tables, reads, ports, runs, yWires, yDisplays, yPorts);
     }
 
-    /** y lines as printed; row lines turned into their signed lanes. */
+    /** The y lines as printed. */
     private static List<String> decode(List<String> printed) {
-        List<String> lines = new ArrayList<>();
-        for (String line : printed) {
-            String[] parts = line.trim().split("\\s+");
-            if (parts[0].equals("y")) {
-                lines.add(line.trim());
-            } else if (parts[0].equals("row")) {
-                BigInteger row = new BigInteger(parts[2], 16);
-                StringBuilder decoded = new StringBuilder("row " + parts[1]);
-                for (int j = 0; j < MAX_PROJ; j++) {
-                    decoded.append(' ').append(FixedFormat.signExtend(
-                            row.shiftRight(j * ACT_BITS).longValue() & ((1L << ACT_BITS) - 1), ACT_BITS));
-                }
-                lines.add(decoded.toString());
-            }
-        }
-        return lines;
+        return printed.stream().map(String::trim).filter(line -> line.startsWith("y ")).toList();
     }
 }

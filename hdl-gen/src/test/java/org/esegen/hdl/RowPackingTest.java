@@ -11,16 +11,15 @@ import java.util.Random;
 import org.esegen.compile.LaneRows;
 import org.esegen.hdl.StreamBench.Port;
 import org.esegen.hdl.spinal.VerilogEmitter;
-import org.esegen.hdl.units.RowPacker;
 import org.esegen.hdl.units.RowUnpacker;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 
 /**
- * RowUnpacker and RowPacker under Icarus against {@link LaneRows}: rows of random lanes are packed
- * into an image by {@code LaneRows.put}, cut into words, and must come back as rows (and the other
- * way round), under random gaps and back-pressure.
+ * RowUnpacker under Icarus against {@link LaneRows}: rows of random lanes are packed into an image
+ * by {@code LaneRows.put}, cut into words, and must come back as rows, under random gaps and
+ * back-pressure.
  */
 class RowPackingTest {
     private static final long SEED = 20_260_102L;
@@ -109,43 +108,5 @@ class RowPackingTest {
             assertEquals(section.rowBits(r, section.wordsOf(r)).and(mask(defined)).toString(16),
                     rows.get(r)[0].and(mask(defined)).toString(16), "row " + r);
         }
-    }
-
-    @ParameterizedTest(name = "{0} lanes x {1} bits in {2}-bit words, variable {3}")
-    @CsvSource({"4, 16, 64, false", "4, 24, 64, false", "64, 12, 64, false", "3, 12, 32, false",
-            "2, 16, 32, false", "64, 16, 64, true", "20, 12, 64, true", "5, 24, 32, true"})
-    void packerCutsRowsIntoTheWordsLaneRowsPacks(int lanes, int laneBits, int wordBits, boolean variable)
-            throws Exception {
-        LaneRows packing = new LaneRows(lanes, laneBits, wordBits);
-        Section section = randomSection(packing, 40, variable, new Random(SEED - lanes));
-        int rowBits = lanes * laneBits;
-        int countBits = org.esegen.hdl.spinal.Hdl.widthFor(packing.wordsPerRow());
-
-        List<Port> fields = new ArrayList<>(List.of(new Port("rows_payload", rowBits)));
-        if (variable) {
-            fields.add(new Port("row_words", countBits));
-        }
-        List<BigInteger[]> rows = new ArrayList<>();
-        List<BigInteger> expected = new ArrayList<>();
-        for (int r = 0; r < section.lanes().length; r++) {
-            rows.add(new BigInteger[] {section.rowBits(r, packing.wordsPerRow()).and(mask(rowBits)),
-                    BigInteger.valueOf(section.wordsOf(r))});
-            for (int k = 0; k < section.wordsOf(r); k++) {
-                expected.add(section.word(r, k));
-            }
-        }
-        StreamBench bench = new StreamBench("Packer")
-                .source("rows", fields, rows, 50)
-                .sink("words", List.of(new Port("words_payload", wordBits)), 60);
-        Path verilog = VerilogEmitter.emit(dir, "Packer", () -> new RowPacker("Packer", packing, variable)).get(0);
-        if (packing.wordsPerRow() == 1) {
-            bench.unclocked();
-        }
-
-        List<BigInteger[]> words = StreamBench.taken(
-                Tools.simulate(dir, bench.write(dir, SEED, 20, 20_000), List.of(verilog)), "words");
-
-        assertEquals(expected.stream().map(w -> w.toString(16)).toList(),
-                words.stream().map(w -> w[0].toString(16)).toList());
     }
 }

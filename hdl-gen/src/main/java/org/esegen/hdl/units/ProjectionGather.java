@@ -3,13 +3,10 @@ package org.esegen.hdl.units;
 import static org.esegen.hdl.spinal.Hdl.add;
 import static org.esegen.hdl.spinal.Hdl.anyOf;
 import static org.esegen.hdl.spinal.Hdl.and;
-import static org.esegen.hdl.spinal.Hdl.asBits;
 import static org.esegen.hdl.spinal.Hdl.assign;
 import static org.esegen.hdl.spinal.Hdl.bits;
-import static org.esegen.hdl.spinal.Hdl.bitsConst;
 import static org.esegen.hdl.spinal.Hdl.bool;
 import static org.esegen.hdl.spinal.Hdl.boolConst;
-import static org.esegen.hdl.spinal.Hdl.concatLowFirst;
 import static org.esegen.hdl.spinal.Hdl.equal;
 import static org.esegen.hdl.spinal.Hdl.greaterThan;
 import static org.esegen.hdl.spinal.Hdl.inBool;
@@ -19,7 +16,6 @@ import static org.esegen.hdl.spinal.Hdl.lessThan;
 import static org.esegen.hdl.spinal.Hdl.mux;
 import static org.esegen.hdl.spinal.Hdl.named;
 import static org.esegen.hdl.spinal.Hdl.not;
-import static org.esegen.hdl.spinal.Hdl.outBits;
 import static org.esegen.hdl.spinal.Hdl.outBool;
 import static org.esegen.hdl.spinal.Hdl.outSInt;
 import static org.esegen.hdl.spinal.Hdl.outUInt;
@@ -43,7 +39,6 @@ import java.util.List;
 
 import org.esegen.EsegenException;
 import org.esegen.hdl.spinal.JavaComponent;
-import spinal.core.Bits;
 import spinal.core.Bool;
 import spinal.core.SInt;
 import spinal.core.UInt;
@@ -58,9 +53,8 @@ import spinal.core.UInt;
  * {@code frac_shift}, then reads the accumulators row by row, r = 0 .. ceil(P / N) - 1, one row of
  * every PE per cycle: the N values of row r are y_(rN) .. y_(rN + N - 1). Each row leaves on
  * {@code y_valid}/{@code y_row}/{@code y_value_<p>_<ch>} (y_(rN + p) of channel ch; lanes with
- * rN + p &ge; P are 0) and is stored in lanes rN .. rN + N - 1 of {@code row_<ch>}, the OUTPUT row
- * of channel ch (lanes P and up are 0, the padding the image format wants). {@code busy} stays high
- * until the last row is out; the rows hold until the next start.
+ * rN + p &ge; P are 0, the padding the OUTPUT row format wants). {@code busy} stays high until the
+ * last row is out.
  *
  * <p>Timing: {@code acc_read_row} is a register; the unit expects the PEs' values of the row it
  * shows in cycle t on {@code acc_read_value_<p>_<ch>} in cycle t + readLatency (PeSequencer: 1).
@@ -70,8 +64,7 @@ import spinal.core.UInt;
  *
  * <p>Ports: {@code start}, {@code proj_size} (UInt), {@code frac_shift} (UInt 6) in; {@code busy}
  * out; {@code acc_read_row} out (UInt rowBits); {@code acc_read_value_<p>_<ch>} in (SInt accBits);
- * {@code y_valid}, {@code y_row} (UInt rowBits), {@code y_value_<p>_<ch>} (SInt actBits) out;
- * {@code row_<ch>} out (Bits maxProjSize * actBits, lane j at bits [j actBits, (j+1) actBits)).
+ * {@code y_valid}, {@code y_row} (UInt rowBits), {@code y_value_<p>_<ch>} (SInt actBits) out.
  */
 public final class ProjectionGather extends JavaComponent {
     /** Width of {@code frac_shift}. */
@@ -88,7 +81,6 @@ public final class ProjectionGather extends JavaComponent {
     public final UInt yRow;
     /** {@code yValues.get(p).get(ch)}: y_(rN + p) of channel ch for the row on {@code y_row}. */
     public final List<List<SInt>> yValues;
-    public final List<Bits> rows;
 
     /**
      * @param pes           PEs N, 1..256
@@ -132,11 +124,6 @@ public final class ProjectionGather extends JavaComponent {
             ys.add(List.copyOf(lanes));
         }
         yValues = List.copyOf(ys);
-        List<Bits> rowPorts = new ArrayList<>();
-        for (int ch = 0; ch < channels; ch++) {
-            rowPorts.add(outBits("row_" + ch, maxProjSize * actBits));
-        }
-        rows = List.copyOf(rowPorts);
 
         // ---- issue: one accumulator row of every PE per cycle; first = r N ----
         UInt size = reg("size", uint(projBits));
@@ -173,12 +160,7 @@ public final class ProjectionGather extends JavaComponent {
         assign(yValid, outValid);
         assign(yRow, outRow);
 
-        // ---- per PE: keep lanes below P, rescale, out and into the rows ----
-        List<List<Bits>> laneBits = new ArrayList<>();
-        for (int ch = 0; ch < channels; ch++) {
-            laneBits.add(new ArrayList<>());
-        }
-        int rowSelectBits = widthFor(maxRows - 1);
+        // ---- per PE: rescale, keep lanes below P ----
         for (int p = 0; p < pes; p++) {
             Bool inRange = regNext("shifted_in_range_" + p, regNext("picked_in_range_" + p, lessThan(
                     add(firstAtValues.resize(firstBits + 1), uintConst(p, firstBits + 1)), size.resize(firstBits + 1))));
@@ -189,20 +171,6 @@ public final class ProjectionGather extends JavaComponent {
                 assign(yValues.get(p).get(ch), y);
             }
         }
-        for (int ch = 0; ch < channels; ch++) {
-            for (int j = 0; j < maxProjSize; j++) {
-                int p = j % pes;
-                int r = j / pes;
-                Bits lane = regInit("row_" + ch + "_lane_" + j, bits(actBits), bitsConst(0, actBits));
-                SInt y = yValues.get(p).get(ch);
-                when(and(outValid, equal(outRow.resize(Math.max(rowSelectBits, 1)),
-                        uintConst(r, Math.max(rowSelectBits, 1)))), () -> assign(lane, asBits(y)));
-                when(start, () -> assign(lane, bitsConst(0, actBits)));
-                laneBits.get(ch).add(lane);
-            }
-            assign(rows.get(ch), concatLowFirst(laneBits.get(ch)));
-        }
-
         inFlight.add(pickedValid);
         inFlight.add(shiftedValid);
         inFlight.add(outValid);
