@@ -296,7 +296,9 @@ public final class EseAccelerator extends JavaComponent {
             assign(pe.entryRows, clampToWidth(seq.spmvRows, pe.entryRows.getWidth()));
             assign(pe.projection, seq.spmvProjection);
             assign(pe.readBank, gather.busy);
-            pesDone.add(pe.done);
+            // registered: the PE's done comes from its queue pointers; the broadcaster's busy covers the
+            // cycle this adds after a start
+            pesDone.add(regNext("pe_done_q_" + p, pe.done, boolConst(true)));
 
             assign(pe.readRow, mux(gather.busy, gather.accReadRow, ew.accReadRow.resize(pe.readRow.getWidth())));
             for (int ch = 0; ch < channels; ch++) {
