@@ -48,7 +48,7 @@ public final class RegisterMap {
     public static final Register WHR_FRAC_BITS = new Register("WHR_FRAC_BITS", 0x24, Access.RW,
             "weight fractional bits of W_hr");
     public static final Register WA_ENTRY_ROWS = new Register("WA_ENTRY_ROWS", 0x28, Access.RW,
-            "rows of section WA_ENTRIES (entries of the busiest PE)");
+            "rows of section WA_ENTRIES (entry pairs: half the busiest PE's entries, rounded up)");
     public static final Register WHR_ENTRY_ROWS = new Register("WHR_ENTRY_ROWS", 0x2C, Access.RW,
             "rows of section WHR_ENTRIES");
     public static final Register CELLS_PER_PE = new Register("CELLS_PER_PE", 0x30, Access.RW, "ceil(H / N)");
@@ -76,7 +76,7 @@ public final class RegisterMap {
     public static final Register QUEUE_STALL_CYCLES = new Register("QUEUE_STALL_CYCLES", 0x110, Access.RO,
             "cycles the column broadcast waited for a full activation queue");
     public static final Register MAC_CYCLES = new Register("MAC_CYCLES", 0x118, Access.RO,
-            "sum over PEs of cycles that performed a stored entry (padding included), channel 0");
+            "sum over PEs of cycles in which the PE took entries (one, or padding folded with the next)");
     public static final Register ELEMENTWISE_CYCLES = new Register("ELEMENTWISE_CYCLES", 0x120, Access.RO,
             "cycles in which SpMV 2 waits for an m the element-wise step has not written yet (its tail)");
 

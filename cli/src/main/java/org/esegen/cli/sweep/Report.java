@@ -69,7 +69,7 @@ final class Report {
         h.append(figure(Charts.latencyVsPes(ok),
                 "Latency per frame against PEs per channel, one line per weight width; latency is " + latencyKind
                         + (latency == Charts.Latency.IDEAL ? "." : "; dashed: the compiler's ideal bound (busiest "
-                        + "PE, padding included, no stalls)."), "latency"));
+                        + "PE, padding folded as the PEs do, no stalls)."), "latency"));
         h.append(figure(Charts.snrVsWeightBits(ok),
                 "SNR of the golden model against the float reference of the pruned model, against weight width, "
                         + "one line per PE count.", "SNR"));
@@ -361,7 +361,7 @@ final class Report {
             new Column("status", "ok or failed (hover for the error)", PointResult::status, 0),
             new Column("bit exact", "co-simulation equals the golden model", PointResult::bitExact, 0),
             new Column("cycles/frame", "co-simulated", PointResult::cyclesPerFrame, 1),
-            new Column("ideal cycles/frame", "compiler bound: busiest PE, padding included",
+            new Column("ideal cycles/frame", "compiler bound: busiest PE, padding folded",
                     PointResult::idealCyclesPerFrame, 0),
             new Column("latency us", "co-simulated, at the clock", PointResult::latencyUs, 2),
             new Column("ideal latency us", "compiler bound at the clock", PointResult::idealLatencyUs, 2),
