@@ -131,6 +131,7 @@ class PeSequencerTest {
         }
         matrices.add(matrix(random, hw, 17, 48, true, false));
         matrices.add(matrix(random, hw, 1, 64, true, true));
+        matrices.add(starved(matrix(random, hw, 17, 48, true, true)));
         matrices.add(matrix(random, hw, 4, 0, true, false));
 
         List<String> printed = Tools.simulate(dir, bench(hw, matrices, random.nextInt(1 << 30)), List.of(verilog));
@@ -278,6 +279,15 @@ class PeSequencerTest {
         return new Matrix(localRows, indexBits, counts, acts, weights, indices, filler,
                 stallFree ? 100 : 30 + random.nextInt(70), stallFree ? 100 : 30 + random.nextInt(70),
                 accumulators, saturations, encoding.cycles(pe), encoding.padding()[pe]);
+    }
+
+    /**
+     * The same matrix with its columns always offered and an entry pair offered in one cycle of five:
+     * 0.4 entries a cycle against a PE that takes up to one, so the PE must wait for entries.
+     */
+    private static Matrix starved(Matrix m) {
+        return new Matrix(m.localRows(), m.indexBits(), m.counts(), m.acts(), m.weights(), m.indices(), m.filler(),
+                100, 20, m.expected(), m.saturations(), m.cycles(), m.padding());
     }
 
     /** The bench: columns one per word, entries two per word (entry 2k low, 2k + 1 high), as the PE takes them. */
