@@ -103,10 +103,7 @@ public final class BenchCommand implements Callable<Integer> {
         r.put("padding_fraction", m.paddingFraction());
         r.put("padding_cycles_folded_per_frame", m.idealCyclesPerFramePadded() - m.idealCyclesPerFrame());
         r.put("padding_cycles_left_per_frame", m.idealCyclesPerFrame() - m.idealCyclesPerFrameNoPadding());
-        long twin = 0;
-        for (int p = 0; p < cfg.pes(); p++) {
-            twin += o.compiled().wa().cycles(p) + o.compiled().whr().cycles(p);
-        }
+        long twin = o.compiled().wa().totalCycles() + o.compiled().whr().totalCycles();
         r.put("mac_cycles_per_pe_frame", c.macCycles() / (frames * cfg.pes()));
         r.put("padding_unfolded_cycles_per_pe_frame", (c.macCycles() - frames * twin) / (frames * cfg.pes()));
         r.put("cycles_above_bound_per_frame", cycles - m.idealCyclesPerFrame());

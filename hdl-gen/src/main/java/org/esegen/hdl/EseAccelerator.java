@@ -325,28 +325,21 @@ public final class EseAccelerator extends JavaComponent {
         int vectorBits = widthFor(maxInput - 1);
         // x double buffer: frame t+1's input loads into one half while SpMV 1 reads frame t's
         Bool launch = named("launch", and(regs.start, not(seq.busy)));
-        Bool writeHalfNext = regInit("input_write_half_next", bool(), boolConst(false));
-        Bool writeHalf = regInit("input_write_half", bool(), boolConst(false));
-        Bool readHalfNext = regInit("input_read_half_next", bool(), boolConst(false));
-        Bool readHalf = regInit("input_read_half", bool(), boolConst(false));
-        when(seq.inputStart, () -> {
-            assign(writeHalf, writeHalfNext);
-            assign(writeHalfNext, not(writeHalfNext));
-        });
-        Bool spmv1Start = and(seq.spmvStart, not(seq.spmvProjection));
-        when(spmv1Start, () -> {
-            assign(readHalf, readHalfNext);
-            assign(readHalfNext, not(readHalfNext));
-        });
+        // each flips at its job's start; a launch (some cycles before the first) sets both so that
+        // the first input and the first SpMV 1 use half 0
+        Bool writeHalf = regInit("input_write_half", bool(), boolConst(true));
+        Bool readHalf = regInit("input_read_half", bool(), boolConst(true));
+        when(seq.inputStart, () -> assign(writeHalf, not(writeHalf)));
+        when(and(seq.spmvStart, not(seq.spmvProjection)), () -> assign(readHalf, not(readHalf)));
         when(launch, () -> {
-            assign(writeHalfNext, boolConst(false));
-            assign(readHalfNext, boolConst(false));
+            assign(writeHalf, boolConst(true));
+            assign(readHalf, boolConst(true));
         });
         UInt writeAddress = named("input_write_address", concat(writeHalf, inputs.writeIndex.resize(vectorBits)));
         UInt readAddress = named("input_read_address",
                 concat(readHalf, broadcaster.valueColumn.resize(vectorBits)));
         int columnBits = broadcaster.valueColumn.getWidth();
-        int yRows = (maxProj + pes - 1) / pes;
+        int yRows = config.maxProjRowsPerPe();
         int yRowBits = widthFor(yRows - 1);
         UInt peAtRead = regNext("value_pe_q", broadcaster.valuePe);
         Bool isInput = lessThan(broadcaster.valueColumn, inputSize.resize(columnBits));

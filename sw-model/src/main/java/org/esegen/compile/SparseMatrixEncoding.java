@@ -121,6 +121,15 @@ public record SparseMatrixEncoding(String name, RowMapping mapping, int cols, in
         return cycles;
     }
 
+    /** {@link #cycles} summed over all PEs: the MAC cycles this matrix takes when no PE is starved. */
+    public long totalCycles() {
+        long total = 0;
+        for (int p = 0; p < mapping.pes(); p++) {
+            total += cycles(p);
+        }
+        return total;
+    }
+
     /** {@link #cycles} of the busiest PE: the fewest cycles this matrix can take. */
     public int maxCycles() {
         int max = 0;

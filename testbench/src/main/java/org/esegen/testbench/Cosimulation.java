@@ -4,6 +4,7 @@ import com.fasterxml.jackson.annotation.JsonProperty;
 import org.esegen.EsegenException;
 import org.esegen.compile.CompiledModel;
 import org.esegen.compile.ImageLayout;
+import org.esegen.compile.Metrics;
 import org.esegen.compile.RegisterMap;
 import org.esegen.golden.GoldenModel;
 
@@ -137,7 +138,7 @@ public final class Cosimulation {
         byte[] actual = Files.readAllBytes(r.dumps().get("memory"));
         OutputComparison cmp = OutputComparison.compare(layout, golden.expectedImage(), actual, golden.traces());
         long cycles = counter(r, RegisterMap.CYCLES);
-        long ideal = (long) compiled.wa().maxCycles() + compiled.whr().maxCycles();
+        long ideal = Metrics.of(compiled).idealCyclesPerFrame();
         long useful = (compiled.wa().totalNonzeros() + compiled.whr().totalNonzeros()) * layout.frames();
         return new Result(cmp.bitExact(), cmp.mismatch(), layout.frames(), cycles,
                 (double) cycles / layout.frames(), ideal,

@@ -71,10 +71,7 @@ class EseAcceleratorCosimulationTest {
         assertTrue(result.cyclesPerFrame() >= result.idealCyclesPerFrame(),
                 "no run beats the busiest PE's entry count: " + result);
         assertTrue(result.elementwiseCycles() < result.cycles(), result.toString());
-        long twinCycles = 0;
-        for (int p = 0; p < config.pes(); p++) {
-            twinCycles += compiled.wa().cycles(p) + compiled.whr().cycles(p);
-        }
+        long twinCycles = compiled.wa().totalCycles() + compiled.whr().totalCycles();
         long storedEntries = compiled.wa().totalEntries() + compiled.whr().totalEntries();
         assertTrue(result.macCycles() >= frames * twinCycles && result.macCycles() <= frames * storedEntries,
                 "MAC_CYCLES " + result.macCycles() + " outside the PE timing twin's " + frames * twinCycles

@@ -209,7 +209,8 @@ public final class PeSequencer extends JavaComponent {
         Bool moreInColumn = named("more_in_column", greaterThan(remaining, uintConst(1, ptrBits)));
         Bool fold = named("fold", and(and(equal(firstWeight, sintConst(0, weightBits)), moreInColumn),
                 pairs.pop().valid()));
-        Bool lastEntry = named("last_entry", equal(remaining, mux(fold, uintConst(2, ptrBits), uintConst(1, ptrBits))));
+        UInt taken = named("taken", mux(fold, uintConst(2, ptrBits), uintConst(1, ptrBits)));
+        Bool lastEntry = named("last_entry", equal(remaining, taken));
         Bool columnReady = named("column_ready", and(not(start), or(not(columnActive), and(lastEntry, macFire))));
         Bool columnFire = named("column_fire", and(columnReady, queue.pop().valid()));
         Bool pairTaken = named("pair_taken", or(and(macFire, or(not(leftoverValid), fold)),
@@ -241,7 +242,7 @@ public final class PeSequencer extends JavaComponent {
                     assign(activations[ch], slice(columnWord, ptrBits + ch * actBits, actBits).asSInt());
                 }
             }).elseWhen(macFire, () -> {
-                assign(remaining, sub(remaining, mux(fold, uintConst(2, ptrBits), uintConst(1, ptrBits))));
+                assign(remaining, sub(remaining, taken));
                 assign(rowBase, add(row, uintConst(1, rowBits)));
             });
             when(macFire, () -> assign(leftoverValid, mux(leftoverValid, fold, not(fold))))
