@@ -23,7 +23,7 @@ import org.junit.jupiter.params.provider.CsvSource;
 
 /**
  * Lints {@link AccumulatorLane} and simulates it under Icarus against its Javadoc contract, cycle
- * by cycle: MACs on any row of either bank at every distance (back to back included), clears of
+ * by cycle and channel by channel (each channel its own activations): MACs on any row of either bank at every distance (back to back included), clears of
  * either bank alone, with a MAC and with MACs in flight, saturation at both ends, and reads of
  * either bank whenever the contract allows one (also of one bank while the other accumulates).
  */
@@ -34,43 +34,55 @@ class AccumulatorLaneTest {
     Path dir;
 
     /** What the bench applies before one rising edge. */
-    private record Cycle(boolean clear, int clearBank, boolean mac, int macBank, int row, long weight, long act,
+    private record Cycle(boolean clear, int clearBank, boolean mac, int macBank, int row, long weight, long[] acts,
                          int readBank, int readRow) {
+        @Override
+        public String toString() {
+            return "clear " + clear + " bank " + clearBank + ", mac " + mac + " bank " + macBank + " row " + row
+                    + " weight " + weight + " acts " + Arrays.toString(acts) + ", read bank " + readBank + " row "
+                    + readRow;
+        }
     }
 
-    @ParameterizedTest(name = "{0}x{1} bits into {2}, {3} + {4} words")
-    @CsvSource({"12, 16, 32, 128, 16", "4, 4, 8, 5, 3", "8, 8, 16, 2, 2", "8, 8, 16, 3, 17"})
-    void matchesItsContractCycleByCycle(int weightBits, int actBits, int accBits, int words, int projWords)
-            throws Exception {
+    @ParameterizedTest(name = "{0} channels, {1}x{2} bits into {3}, {4} + {5} words")
+    @CsvSource({"1, 12, 16, 32, 128, 16", "2, 12, 16, 32, 128, 16", "3, 4, 4, 8, 5, 3", "1, 8, 8, 16, 2, 2",
+            "4, 8, 8, 16, 3, 17"})
+    void matchesItsContractCycleByCycle(int channels, int weightBits, int actBits, int accBits, int words,
+                                        int projWords) throws Exception {
         System.out.println("AccumulatorLaneTest seed " + SEED + " (rerun with -Desegen.seed=" + SEED + ")");
         Path verilog = VerilogEmitter.emit(dir, "AccumulatorLane",
-                () -> new AccumulatorLane(weightBits, actBits, accBits, words, projWords)).get(0);
+                () -> new AccumulatorLane(channels, weightBits, actBits, accBits, words, projWords)).get(0);
         Tools.assumeOnPath("verilator");
         Tools.runOk(dir, "verilator", "--lint-only", "-Wall", "-Wno-DECLFILENAME",
                 Tools.verilatorWaivers().toString(), verilog.toString());
 
         int[] bankWords = {words, projWords};
-        List<Cycle> cycles = stimulus(new Random(SEED), weightBits, actBits, bankWords);
-        List<String> printed = Tools.simulate(dir, bench(weightBits, actBits, accBits, Math.max(words, projWords), cycles),
-                List.of(verilog));
+        List<Cycle> cycles = stimulus(new Random(SEED), channels, weightBits, actBits, bankWords);
+        List<String> printed = Tools.simulate(dir, bench(channels, weightBits, actBits, accBits,
+                Math.max(words, projWords), cycles), List.of(verilog));
         List<String> got = printed.stream().filter(line -> line.startsWith("out ")).toList();
         assertEquals(cycles.size(), got.size(), "one line per cycle");
 
-        Model model = new Model(new FixedFormat(accBits, 0), bankWords);
+        Model model = new Model(new FixedFormat(accBits, 0), channels, bankWords);
         int reads = 0;
         int readsBesideMacs = 0;
         for (int t = 0; t < cycles.size(); t++) {
             Cycle cycle = cycles.get(t);
             boolean readAllowed = !model.busy(cycle.readBank) && !(cycle.clear && cycle.clearBank == cycle.readBank);
             boolean besideMacs = readAllowed && model.busy(1 - cycle.readBank);
-            long expectedRead = model.read(cycle.readBank, cycle.readRow);
+            long[] expectedRead = new long[channels];
+            for (int ch = 0; ch < channels; ch++) {
+                expectedRead[ch] = model.read(ch, cycle.readBank, cycle.readRow);
+            }
             model.edge(cycle);
             String[] fields = got.get(t).split(" ");
             String where = "seed " + SEED + ", edge " + t + " (" + cycle + ")";
             assertEquals(model.busy(0) || model.busy(1) ? "1" : "0", fields[1], "busy after " + where);
             if (readAllowed) {
-                assertEquals(expectedRead, Long.parseLong(fields[2]), "read_value of bank " + cycle.readBank + " row "
-                        + cycle.readRow + " after " + where);
+                for (int ch = 0; ch < channels; ch++) {
+                    assertEquals(expectedRead[ch], Long.parseLong(fields[2 + ch]), "read_value_" + ch + " of bank "
+                            + cycle.readBank + " row " + cycle.readRow + " after " + where);
+                }
                 reads++;
                 readsBesideMacs += besideMacs ? 1 : 0;
             }
@@ -82,7 +94,8 @@ class AccumulatorLaneTest {
     @Test
     void eseLaneMapsItsMultiplyToOneDsp48e2AndItsWordsToRam() throws Exception {
         Tools.assumeOnPath("yosys");
-        Path verilog = VerilogEmitter.emit(dir, "AccumulatorLane", () -> new AccumulatorLane(12, 16, 32, 128, 16)).get(0);
+        Path verilog = VerilogEmitter.emit(dir, "AccumulatorLane", () -> new AccumulatorLane(1, 12, 16, 32, 128, 16))
+                .get(0);
         Tools.runOk(dir, "yosys", "-q", "-p", "read_verilog " + verilog
                 + "; synth_xilinx -family xcu -flatten -top AccumulatorLane; tee -q -o stat.txt stat");
         String stat = Files.readString(dir.resolve("stat.txt"));
@@ -105,14 +118,17 @@ class AccumulatorLaneTest {
      */
     private static final class Model {
         private final FixedFormat acc;
-        private final long[][] words;
+        private final long[][][] words;
         private final boolean[][] valid;
         private Cycle stage1;
         private Cycle stage2;
 
-        Model(FixedFormat acc, int[] sizes) {
+        Model(FixedFormat acc, int channels, int[] sizes) {
             this.acc = acc;
-            words = new long[][] {new long[sizes[0]], new long[sizes[1]]};
+            words = new long[channels][][];
+            for (int ch = 0; ch < channels; ch++) {
+                words[ch] = new long[][] {new long[sizes[0]], new long[sizes[1]]};
+            }
             valid = new boolean[][] {new boolean[sizes[0]], new boolean[sizes[1]]};
         }
 
@@ -120,8 +136,8 @@ class AccumulatorLaneTest {
             return (stage1 != null && stage1.macBank == bank) || (stage2 != null && stage2.macBank == bank);
         }
 
-        long read(int bank, int row) {
-            return valid[bank][row] ? words[bank][row] : 0;
+        long read(int channel, int bank, int row) {
+            return valid[bank][row] ? words[channel][bank][row] : 0;
         }
 
         void edge(Cycle cycle) {
@@ -132,7 +148,9 @@ class AccumulatorLaneTest {
             }
             if (stage2 != null) {
                 int bank = stage2.macBank;
-                words[bank][stage2.row] = acc.saturate(read(bank, stage2.row) + stage2.weight * stage2.act);
+                for (int ch = 0; ch < words.length; ch++) {
+                    words[ch][bank][stage2.row] = acc.saturate(read(ch, bank, stage2.row) + stage2.weight * stage2.acts[ch]);
+                }
                 valid[bank][stage2.row] = true;
             }
             stage2 = stage1;
@@ -140,7 +158,7 @@ class AccumulatorLaneTest {
         }
     }
 
-    private static List<Cycle> stimulus(Random random, int weightBits, int actBits, int[] bankWords) {
+    private static List<Cycle> stimulus(Random random, int channels, int weightBits, int actBits, int[] bankWords) {
         long weightMax = (1L << (weightBits - 1)) - 1;
         long actMax = (1L << (actBits - 1)) - 1;
         List<Cycle> cycles = new ArrayList<>();
@@ -156,28 +174,48 @@ class AccumulatorLaneTest {
                 int row = random.nextInt(4) == 0 ? random.nextInt(words) : hot[random.nextInt(hot.length)];
                 long weight = extreme ? (random.nextBoolean() ? weightMax : -weightMax - 1)
                         : random.nextLong(-weightMax - 1, weightMax + 1);
-                long act = extreme ? (random.nextBoolean() ? actMax : -actMax - 1)
-                        : random.nextLong(-actMax - 1, actMax + 1);
+                long[] acts = new long[channels];
+                for (int ch = 0; ch < channels; ch++) {
+                    acts[ch] = extreme ? (random.nextBoolean() ? actMax : -actMax - 1)
+                            : random.nextLong(-actMax - 1, actMax + 1);
+                }
                 boolean clear = random.nextInt(40) == 0;
                 int readBank = random.nextInt(2);
-                cycles.add(new Cycle(clear, random.nextInt(3) == 0 ? 1 - bank : bank, mac, bank, row, weight, act,
+                cycles.add(new Cycle(clear, random.nextInt(3) == 0 ? 1 - bank : bank, mac, bank, row, weight, acts,
                         readBank, random.nextInt(bankWords[readBank])));
             }
             int idle = random.nextInt(4) == 0 ? 0 : 2 + random.nextInt(words + 1);
             for (int i = 0; i < idle; i++) {
                 int readBank = random.nextInt(2);
-                cycles.add(new Cycle(random.nextInt(60) == 0, random.nextInt(2), false, 0, 0, 0, 0, readBank,
+                cycles.add(new Cycle(random.nextInt(60) == 0, random.nextInt(2), false, 0, 0, 0, new long[channels], readBank,
                         random.nextInt(bankWords[readBank])));
             }
         }
         return cycles;
     }
 
-    private static String bench(int weightBits, int actBits, int accBits, int words, List<Cycle> cycles) {
+    private static String bench(int channels, int weightBits, int actBits, int accBits, int words,
+                                List<Cycle> cycles) {
         int rowBits = AccumulatorLane.rowBits(words);
+        StringBuilder channelPorts = new StringBuilder();
+        StringBuilder declarations = new StringBuilder();
+        StringBuilder actArguments = new StringBuilder();
+        StringBuilder actAssignments = new StringBuilder();
+        StringBuilder display = new StringBuilder();
+        StringBuilder displayFormat = new StringBuilder();
+        for (int ch = 0; ch < channels; ch++) {
+            declarations.append("  reg signed [%d:0] mac_act_%d = 0;%n".formatted(actBits - 1, ch))
+                    .append("  wire signed [%d:0] read_value_%d;%n".formatted(accBits - 1, ch));
+            channelPorts.append(" .mac_act_%1$d(mac_act_%1$d), .read_value_%1$d(read_value_%1$d),".formatted(ch));
+            actArguments.append(", input signed [%d:0] a%d".formatted(actBits - 1, ch));
+            actAssignments.append(" mac_act_%1$d = a%1$d;".formatted(ch));
+            display.append(", read_value_").append(ch);
+            displayFormat.append(" %0d");
+        }
         String calls = cycles.stream()
                 .map(c -> "    step(" + bit(c.clear) + ", " + c.clearBank + ", " + bit(c.mac) + ", " + c.macBank + ", "
-                        + c.row + ", " + c.weight + ", " + c.act + ", " + c.readBank + ", " + c.readRow + ");")
+                        + c.row + ", " + c.weight + ", " + c.readBank + ", " + c.readRow
+                        + Arrays.stream(c.acts).mapToObj(a -> ", " + a).collect(Collectors.joining()) + ");")
                 .collect(Collectors.joining("\n"));
         return """
                 `timescale 1ns/1ps
@@ -191,32 +229,31 @@ class AccumulatorLaneTest {
                   reg read_bank = 1'b0;
                   reg [%1$d:0] mac_row = 0;
                   reg signed [%2$d:0] mac_weight = 0;
-                  reg signed [%3$d:0] mac_act = 0;
                   reg [%1$d:0] read_row = 0;
-                  wire signed [%4$d:0] read_value;
-                  wire busy;
+                %3$s  wire busy;
                   AccumulatorLane dut (.clear(clear), .clear_bank(clear_bank), .mac_valid(mac_valid),
                     .mac_bank(mac_bank), .read_bank(read_bank), .mac_row(mac_row),
-                    .mac_weight(mac_weight), .mac_act(mac_act), .read_row(read_row), .read_value(read_value),
+                    .mac_weight(mac_weight),%4$s .read_row(read_row),
                     .busy(busy), .clk(clk), .reset(reset));
                   always #5 clk = ~clk;
                   task step(input c, input cb, input v, input vb, input [%1$d:0] r, input signed [%2$d:0] w,
-                            input signed [%3$d:0] a, input rb, input [%1$d:0] rr);
+                            input rb, input [%1$d:0] rr%5$s);
                     begin
                       clear = c; clear_bank = cb; mac_valid = v; mac_bank = vb; mac_row = r; mac_weight = w;
-                      mac_act = a; read_bank = rb; read_row = rr;
+                      read_bank = rb; read_row = rr;%6$s
                       @(posedge clk); #1;
-                      $display("out %%0d %%0d", busy, read_value);
+                      $display("out %%0d%7$s", busy%8$s);
                     end
                   endtask
                   initial begin
                     repeat (2) @(posedge clk);
                     #1 reset = 1'b0;
-                %5$s
+                %9$s
                     $finish;
                   end
                 endmodule
-                """.formatted(Math.max(rowBits, 1) - 1, weightBits - 1, actBits - 1, accBits - 1, calls);
+                """.formatted(Math.max(rowBits, 1) - 1, weightBits - 1, declarations, channelPorts, actArguments,
+                actAssignments, displayFormat, display, calls);
     }
 
     private static int bit(boolean value) {

@@ -2,11 +2,13 @@ package org.esegen.hdl.units;
 
 import static org.esegen.hdl.spinal.Hdl.add;
 import static org.esegen.hdl.spinal.Hdl.and;
+import static org.esegen.hdl.spinal.Hdl.asSInt;
 import static org.esegen.hdl.spinal.Hdl.assign;
 import static org.esegen.hdl.spinal.Hdl.bitAt;
 import static org.esegen.hdl.spinal.Hdl.bool;
 import static org.esegen.hdl.spinal.Hdl.bits;
 import static org.esegen.hdl.spinal.Hdl.boolConst;
+import static org.esegen.hdl.spinal.Hdl.concatLowFirst;
 import static org.esegen.hdl.spinal.Hdl.equal;
 import static org.esegen.hdl.spinal.Hdl.hardType;
 import static org.esegen.hdl.spinal.Hdl.inBool;
@@ -44,43 +46,49 @@ import spinal.core.SInt;
 import spinal.core.UInt;
 
 /**
- * One channel's accumulators of a PE: two banks of signed accBits words (bank 0 of {@code words}
- * words for the gate matrix W_a, bank 1 of {@code projWords} words for W_hr), each with its own
- * RAM and valid bits, and a saturating multiply-accumulate that updates one word per cycle. Having
- * two banks lets the element-wise step read the gates (bank 0) while SpMV 2 accumulates (bank 1).
+ * The accumulators of one PE for its C channels: two banks of C signed accBits words per row
+ * (bank 0 of {@code words} rows for the gate matrix W_a, bank 1 of {@code projWords} rows for
+ * W_hr), each bank one RAM whose word holds the row of every channel (channel ch in bits
+ * [ch accBits, (ch + 1) accBits)) and one valid bit per row, and a saturating multiply-accumulate
+ * per channel that updates one row of every channel per cycle. The channels run in lockstep (the
+ * same weight and row, each its own activation), so the row control, the valid bits and the
+ * forwarding compare exist once; per channel there is a multiplier, an adder and the saturation.
+ * Two banks let the element-wise step read the gates (bank 0) while SpMV 2 accumulates (bank 1).
  *
  * <p>Contract, per MAC presented in a cycle ({@code mac_valid} high at a rising edge): in bank
- * {@code mac_bank}, acc[mac_row] = sat((valid[mac_row] ? acc[mac_row] : 0) + mac_weight * mac_act)
- * and the word becomes valid. sat clamps to [-2^(accBits-1), 2^(accBits-1) - 1], as
- * {@code FixedFormat(accBits, f).saturate} does; nothing wraps. MACs apply in the order presented,
- * one per cycle at most, any row in any cycle: a row may come back in the next cycle (the result
- * still in the pipeline is forwarded) or at any later distance, with no stall.
+ * {@code mac_bank}, for every channel ch, acc_ch[mac_row] = sat((valid[mac_row] ? acc_ch[mac_row] :
+ * 0) + mac_weight * mac_act_ch) and the row becomes valid. sat clamps to [-2^(accBits-1),
+ * 2^(accBits-1) - 1], as {@code FixedFormat(accBits, f).saturate} does; nothing wraps. MACs apply
+ * in the order presented, one per cycle at most, any row in any cycle: a row may come back in the
+ * next cycle (the result still in the pipeline is forwarded) or at any later distance, with no
+ * stall.
  *
- * <p>{@code clear} at a rising edge invalidates every word of bank {@code clear_bank} (they read as
+ * <p>{@code clear} at a rising edge invalidates every row of bank {@code clear_bank} (they read as
  * 0 and the next MAC of a row starts from 0) and cancels the MACs presented before that edge that
  * are still in flight; a MAC presented together with {@code clear} applies after the clear. Reset
- * invalidates every word of both banks and empties the pipeline.
+ * invalidates every row of both banks and empties the pipeline.
  *
  * <p>Latency and pipeline: a MAC presented at edge t is in the RAM after edge t+2; {@code busy} is
  * high in the two cycles between (t to t+1 and t+1 to t+2). Stage 1 registers the operands
- * ({@code weight_q}, {@code act_q}: the A/B registers of a DSP48E2) and reads the word and its
- * valid bit; stage 2 registers the product ({@code product}: the M register; with operands of up
- * to 27 x 18 bits the multiply maps to one DSP48E2), adds it to the word or to the result written
- * one cycle before (forwarding, {@code wb_value}: the only hazard, since a word written at edge t+2
- * is read by a MAC presented at edge t+2 or later), saturates in fabric (overflow is read off the
- * two top bits of the accBits + 1 bit sum, no comparator) and writes back.
+ * ({@code weight_q}, {@code act_q_<ch>}: the A/B registers of a DSP48E2) and reads the row and its
+ * valid bit; stage 2 registers the products ({@code product_<ch>}: the M register; with operands
+ * of up to 27 x 18 bits each multiply maps to one DSP48E2), adds each to its word or to the
+ * result written one cycle before (forwarding, {@code wb_value}: the only hazard, since a row
+ * written at edge t+2 is read by a MAC presented at edge t+2 or later), saturates in fabric
+ * (overflow is read off the two top bits of the accBits + 1 bit sum, no comparator) and writes
+ * back.
  *
  * <p>Read port: {@code read_row} of bank {@code read_bank} sampled at edge t gives
- * {@code read_value} (0 for an invalid word) from just after edge t until edge t+1: read latency 1.
- * A bank's RAM has one read port, shared by the MAC and the read port, so a read is correct only
- * when no MAC of the same bank is in flight in the cycle before edge t (one presented at edge t
- * itself does not disturb it) and that bank is not cleared at edge t. Each RAM has one synchronous
- * read and one write port, so it maps to block RAM or LUT RAM.
+ * {@code read_value_<ch>} (0 for an invalid row) from just after edge t until edge t+1: read
+ * latency 1. A bank's RAM has one read port, shared by the MAC and the read port, so a read is
+ * correct only when no MAC of the same bank is in flight in the cycle before edge t (one presented
+ * at edge t itself does not disturb it) and that bank is not cleared at edge t. Each RAM has one
+ * synchronous read and one write port, C accBits wide, so it maps to block RAM or LUT RAM.
  *
  * <p>Ports: {@code clear}, {@code clear_bank}, {@code mac_valid}, {@code mac_bank},
  * {@code read_bank} in Bool; {@code mac_row}, {@code read_row} in UInt
- * log2Up(max(words, projWords)); {@code mac_weight} in SInt weightBits; {@code mac_act} in SInt
- * actBits; {@code read_value} out SInt accBits; {@code busy} out Bool.
+ * log2Up(max(words, projWords)); {@code mac_weight} in SInt weightBits; {@code mac_act_<ch>} in
+ * SInt actBits; {@code read_value_<ch>} out SInt accBits; {@code busy} out Bool.
  */
 public final class AccumulatorLane extends JavaComponent {
     public final Bool clear;
@@ -89,23 +97,26 @@ public final class AccumulatorLane extends JavaComponent {
     public final Bool macBank;
     public final UInt macRow;
     public final SInt macWeight;
-    public final SInt macAct;
+    /** {@code mac_act_<ch>}, by channel. */
+    public final List<SInt> macActs;
     public final Bool readBank;
     public final UInt readRow;
-    public final SInt readValue;
+    /** {@code read_value_<ch>}, by channel. */
+    public final List<SInt> readValues;
     public final Bool busy;
 
     /**
+     * @param channels   C, channels accumulated in lockstep, 1..64
      * @param weightBits signed weight width, 2..31
      * @param actBits    signed activation width, 2..31
      * @param accBits    signed accumulator width, weightBits + actBits .. 62 (one product always
      *                   fits, only the sum saturates)
-     * @param words      bank 0 words, 2..65536
-     * @param projWords  bank 1 words, 2..65536; rows are log2Up(max(words, projWords)) bits wide
+     * @param words      bank 0 rows, 2..65536
+     * @param projWords  bank 1 rows, 2..65536; rows are log2Up(max(words, projWords)) bits wide
      * @throws EsegenException if a parameter is out of range
      */
-    public AccumulatorLane(int weightBits, int actBits, int accBits, int words, int projWords) {
-        super(validated(weightBits, actBits, accBits, words, projWords));
+    public AccumulatorLane(int channels, int weightBits, int actBits, int accBits, int words, int projWords) {
+        super(validated(channels, weightBits, actBits, accBits, words, projWords));
         int rowBits = rowBits(Math.max(words, projWords));
         int[] bankWords = {words, projWords};
 
@@ -115,65 +126,85 @@ public final class AccumulatorLane extends JavaComponent {
         macBank = inBool("mac_bank");
         macRow = inUInt("mac_row", rowBits);
         macWeight = inSInt("mac_weight", weightBits);
-        macAct = inSInt("mac_act", actBits);
+        macActs = new ArrayList<>();
+        for (int ch = 0; ch < channels; ch++) {
+            macActs.add(inSInt("mac_act_" + ch, actBits));
+        }
         readBank = inBool("read_bank");
         readRow = inUInt("read_row", rowBits);
-        readValue = outSInt("read_value", accBits);
+        readValues = new ArrayList<>();
+        for (int ch = 0; ch < channels; ch++) {
+            readValues.add(outSInt("read_value_" + ch, accBits));
+        }
         busy = outBool("busy");
 
         // stage 1: operand registers, RAM and valid-bit reads
         SInt weightQ = regNext("weight_q", macWeight);
-        SInt actQ = regNext("act_q", macAct);
         UInt rowQ = regNext("row_q", macRow);
         Bool bankQ = regNext("bank_q", macBank);
         Bool validQ = regNext("valid_q", macValid, boolConst(false));
         Bool readBankQ = regNext("read_bank_q", readBank);
 
-        // stage 2: product register, forwarding, saturating add, write back
-        SInt product = regNext("product", mul(weightQ, actQ));
+        // stage 2: forwarding, write back
         UInt rowP = regNext("row_p", rowQ);
         Bool bankP = regNext("bank_p", bankQ);
         Bool wbValid = regInit("wb_valid", bool(), boolConst(false));
         UInt wbRow = reg("wb_row", uint(rowBits));
         Bool wbBank = reg("wb_bank", bool());
-        SInt wbValue = reg("wb_value", sint(accBits));
 
-        List<Mem<SInt>> rams = new ArrayList<>();
-        SInt[] storedOrZero = new SInt[2];
+        int rowWidth = channels * accBits;
+        List<Mem<Bits>> rams = new ArrayList<>();
+        Bits[] stored = new Bits[2];
+        Bool[] storedValid = new Bool[2];
         Bool[] clearOf = new Bool[2];
         Bits[] valid = new Bits[2];
         for (int bank = 0; bank < 2; bank++) {
             int n = bankWords[bank];
             int bits = rowBits(n);
             Bool isBank = bank == 0 ? not(bankQ) : bankQ;
-            Mem<SInt> accumulators = ram("accumulators_" + bank, hardType(() -> sint(accBits)), n);
+            Mem<Bits> accumulators = ram("accumulators_" + bank, hardType(() -> bits(rowWidth)), n);
             rams.add(accumulators);
             valid[bank] = regInit("valid_" + bank, bits(n), bits(n).getZero());
             UInt readAddress = named("read_address_" + bank, mux(and(validQ, isBank), rowQ.resize(bits), readRow.resize(bits)));
-            SInt stored = named("stored_" + bank, readSync(accumulators, readAddress));
-            Bool storedValid = regNext("stored_valid_" + bank, bitAt(valid[bank], readAddress), boolConst(false));
-            storedOrZero[bank] = named("stored_or_zero_" + bank, mux(storedValid, stored, sintConst(0, accBits)));
+            stored[bank] = named("stored_" + bank, readSync(accumulators, readAddress));
+            storedValid[bank] = regNext("stored_valid_" + bank, bitAt(valid[bank], readAddress), boolConst(false));
             clearOf[bank] = named("clear_" + bank, and(clear, bank == 0 ? not(clearBank) : clearBank));
         }
         Bool validP = regNext("valid_p", and(validQ, not(mux(bankQ, clearOf[1], clearOf[0]))), boolConst(false));
         Bool forward = named("forward", and(and(wbValid, equal(wbRow, rowP)), equal(wbBank, bankP)));
-        SInt base = named("base", mux(forward, wbValue, mux(bankP, storedOrZero[1], storedOrZero[0])));
-        SInt sum = named("sum", add(base.resize(accBits + 1), product.resize(accBits + 1)));
+        Bool baseValid = named("base_valid", mux(bankP, storedValid[1], storedValid[0]));
+        Bits baseRow = named("base_row", mux(bankP, stored[1], stored[0]));
+        Bits wbValue = reg("wb_value", bits(rowWidth));
+        Bits readRowValue = named("read_row_value", mux(readBankQ, stored[1], stored[0]));
+        Bool readRowValid = named("read_row_valid", mux(readBankQ, storedValid[1], storedValid[0]));
         long max = (1L << (accBits - 1)) - 1;
         long min = -(1L << (accBits - 1));
-        // the sum fits accBits + 1 bits; it overflows accBits when its two top bits differ
-        SInt top = named("top", slice(sum, accBits - 1, 2));
-        SInt saturated = named("saturated", sint(accBits));
-        when(equal(top, sintConst(1, 2)), () -> assign(saturated, sintConst(max, accBits)))
-                .elseWhen(equal(top, sintConst(-2, 2)), () -> assign(saturated, sintConst(min, accBits)))
-                .otherwise(() -> assign(saturated, sum.resize(accBits)));
+        List<SInt> saturatedWords = new ArrayList<>();
+        for (int ch = 0; ch < channels; ch++) {
+            SInt actQ = regNext("act_q_" + ch, macActs.get(ch));
+            SInt product = regNext("product_" + ch, mul(weightQ, actQ));
+            SInt storedWord = asSInt(slice(baseRow, ch * accBits, accBits));
+            SInt storedOrZero = mux(baseValid, storedWord, sintConst(0, accBits));
+            SInt base = named("base_" + ch, mux(forward, asSInt(slice(wbValue, ch * accBits, accBits)), storedOrZero));
+            SInt sum = named("sum_" + ch, add(base.resize(accBits + 1), product.resize(accBits + 1)));
+            // the sum fits accBits + 1 bits; it overflows accBits when its two top bits differ
+            SInt top = named("top_" + ch, slice(sum, accBits - 1, 2));
+            SInt saturated = named("saturated_" + ch, sint(accBits));
+            when(equal(top, sintConst(1, 2)), () -> assign(saturated, sintConst(max, accBits)))
+                    .elseWhen(equal(top, sintConst(-2, 2)), () -> assign(saturated, sintConst(min, accBits)))
+                    .otherwise(() -> assign(saturated, sum.resize(accBits)));
+            saturatedWords.add(saturated);
+            assign(readValues.get(ch), mux(readRowValid, asSInt(slice(readRowValue, ch * accBits, accBits)),
+                    sintConst(0, accBits)));
+        }
+        Bits saturatedRow = named("saturated_row", concatLowFirst(saturatedWords));
 
         Bool writeBack = named("write_back", and(validP, not(mux(bankP, clearOf[1], clearOf[0]))));
         for (int bank = 0; bank < 2; bank++) {
             int n = bankWords[bank];
             Bool toBank = and(writeBack, bank == 0 ? not(bankP) : bankP);
-            Mem<SInt> accumulators = rams.get(bank);
-            write(accumulators, rowP.resize(rowBits(n)), saturated, toBank);
+            Mem<Bits> accumulators = rams.get(bank);
+            write(accumulators, rowP.resize(rowBits(n)), saturatedRow, toBank);
             Bits bankValid = valid[bank];
             when(toBank, () -> assign(bankValid, or(bankValid, oneHot(rowP.resize(rowBits(n)), n))));
             when(clearOf[bank], () -> assign(bankValid, bits(n).getZero()));
@@ -181,10 +212,9 @@ public final class AccumulatorLane extends JavaComponent {
         assign(wbValid, writeBack);
         assign(wbRow, rowP);
         assign(wbBank, bankP);
-        assign(wbValue, saturated);
+        assign(wbValue, saturatedRow);
 
         assign(busy, or(validQ, validP));
-        assign(readValue, mux(readBankQ, storedOrZero[1], storedOrZero[0]));
     }
 
     /** Width of a row address for {@code words} words: log2Up(words). */
@@ -192,8 +222,12 @@ public final class AccumulatorLane extends JavaComponent {
         return 32 - Integer.numberOfLeadingZeros(words - 1);
     }
 
-    private static String validated(int weightBits, int actBits, int accBits, int words, int projWords) {
+    private static String validated(int channels, int weightBits, int actBits, int accBits, int words,
+                                    int projWords) {
         String name = "AccumulatorLane";
+        if (channels < 1 || channels > 64) {
+            throw new EsegenException(name + ": channels " + channels + " is outside 1..64");
+        }
         if (weightBits < 2 || weightBits > 31) {
             throw new EsegenException(name + ": weightBits " + weightBits + " is outside 2..31");
         }

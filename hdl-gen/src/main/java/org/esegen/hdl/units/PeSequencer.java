@@ -44,9 +44,9 @@ import spinal.core.UInt;
 import spinal.lib.Stream;
 
 /**
- * The control of one PE, shared by its {@code channels} {@link AccumulatorLane}s (children
- * {@code lane_0}, {@code lane_1}, ...): it walks one sparse matrix column by column and issues one
- * MAC per stored entry to every lane, as {@code GoldenModel.spmv} does for one PE.
+ * The control of one PE, shared by its {@code channels} channels, with their accumulators (an
+ * {@link AccumulatorLane}, child {@code accumulators}): it walks one sparse matrix column by column and issues one
+ * MAC per stored entry to every channel, as {@code GoldenModel.spmv} does for one PE.
  *
  * <p><b>Inputs.</b> Columns arrive on stream {@code column} into the activation queue
  * ({@code column_queue}, a StreamFifo of actQueueDepth words; a column with no entries for this PE
@@ -63,7 +63,7 @@ import spinal.lib.Stream;
  *       image.</li>
  * </ul>
  *
- * <p><b>Per matrix.</b> {@code start} (a one-cycle pulse) clears every lane's accumulator bank
+ * <p><b>Per matrix.</b> {@code start} (a one-cycle pulse) clears the accumulator bank
  * {@code projection} (bank 0 for W_a, bank 1 for W_hr; see {@link AccumulatorLane}), latches the bank,
  * {@code column_count} and {@code entry_rows} (the matrix's entry pairs, the same for every PE:
  * WA_ENTRY_ROWS or WHR_ENTRY_ROWS), resets the column and pair counters, forgets a half-used pair
@@ -71,7 +71,7 @@ import spinal.lib.Stream;
  * column, takes its {@code count} entries in order and, for each, decodes the local row (row =
  * previous row + index + 1, previous row = -1 at the start of each column, modulo
  * 2^log2Up(accWords)) and issues acc[row] = sat(acc[row] + weight * activation of the column) on
- * every lane. An entry of weight 0 (padding) with another entry of its column available right after
+ * every channel. An entry of weight 0 (padding) with another entry of its column available right after
  * it is taken together with that entry in one cycle (one MAC, the rows of both advanced); this is
  * {@code SparseMatrixEncoding.cycles}, the PE's timing twin. Once all column_count columns are
  * received and consumed the PE is in drain mode: it discards the pairs left of the matrix's
@@ -90,11 +90,11 @@ import spinal.lib.Stream;
  * <p><b>Outputs.</b>
  * <ul>
  *   <li>{@code done}: all column_count columns received and consumed, all entry_rows pairs taken,
- *       no MAC in flight in the lanes and no half-used pair (so the drain of the matrix's filler is finished once every entry row has
+ *       no MAC in flight in the accumulators and no half-used pair (so the drain of the matrix's filler is finished once every entry row has
  *       been pushed). Valid from the cycle after start; high after reset. The accumulators are
  *       complete and readable when done is high.</li>
  *   <li>{@code read_bank}, {@code read_row} in, {@code read_value_<ch>} out (SInt accBits): the
- *       lanes' read port, latency 1 (row sampled at edge t, value valid after it until edge t+1),
+ *       accumulators' read port, latency 1 (row sampled at edge t, value valid after it until edge t+1),
  *       0 for rows the bank's matrix did not touch; use only while no MAC of that bank is in
  *       flight (bank 0 is free while a W_hr matrix runs).</li>
  *   <li>{@code mac_cycles} (UInt 32): cycles since reset in which entries of a column were taken
@@ -105,7 +105,7 @@ import spinal.lib.Stream;
  * </ul>
  *
  * <p><b>Latency.</b> An entry taken in cycle t is in the accumulators after the edge ending cycle
- * t+2 (the lanes' MAC latency); done rises in cycle t+3 after the last entry is taken in cycle t
+ * t+2 (the accumulators' MAC latency); done rises in cycle t+3 after the last entry is taken in cycle t
  * (if the matrix's filler pairs are taken by then).
  */
 public final class PeSequencer extends JavaComponent {
@@ -127,7 +127,7 @@ public final class PeSequencer extends JavaComponent {
     public final Bool stallEmptyEntry;
 
     /**
-     * @param channels       C, accumulator lanes sharing this control, 1..64
+     * @param channels       C, channels sharing this control, 1..64
      * @param weightBits     signed weight width (see {@link AccumulatorLane})
      * @param indexBits      relative index width, 1..16
      * @param actBits        signed activation width (see {@link AccumulatorLane})
@@ -254,27 +254,23 @@ public final class PeSequencer extends JavaComponent {
         });
         when(macFire, () -> assign(macCount, add(macCount, uintConst(1, 32))));
 
-        AccumulatorLane[] lanes = new AccumulatorLane[channels];
+        AccumulatorLane accumulators = child("accumulators", new AccumulatorLane(channels, weightBits, actBits, accBits,
+                accWords, projWords));
+        assign(accumulators.clear, start);
+        assign(accumulators.clearBank, projection);
+        assign(accumulators.macBank, bank);
+        assign(accumulators.readBank, readBank);
+        assign(accumulators.macValid, macFire);
+        assign(accumulators.macRow, row);
+        assign(accumulators.macWeight, weight);
+        assign(accumulators.readRow, readRow);
         for (int ch = 0; ch < channels; ch++) {
-            lanes[ch] = child("lane_" + ch, new AccumulatorLane(weightBits, actBits, accBits, accWords, projWords));
-            assign(lanes[ch].clear, start);
-            assign(lanes[ch].clearBank, projection);
-            assign(lanes[ch].macBank, bank);
-            assign(lanes[ch].readBank, readBank);
-            assign(lanes[ch].macValid, macFire);
-            assign(lanes[ch].macRow, row);
-            assign(lanes[ch].macWeight, weight);
-            assign(lanes[ch].macAct, activations[ch]);
-            assign(lanes[ch].readRow, readRow);
-            assign(values[ch], lanes[ch].readValue);
+            assign(accumulators.macActs.get(ch), activations[ch]);
+            assign(values[ch], accumulators.readValues.get(ch));
         }
-        Bool anyBusy = lanes[0].busy;
-        for (int ch = 1; ch < channels; ch++) {
-            anyBusy = or(anyBusy, lanes[ch].busy);
-        }
-        Bool lanesBusy = named("lanes_busy", bool());
-        assign(lanesBusy, anyBusy);
-        assign(done, and(and(and(drain, not(lanesBusy)), not(pairsLeft)), not(leftoverValid)));
+        Bool accumulatorsBusy = named("accumulators_busy", bool());
+        assign(accumulatorsBusy, accumulators.busy);
+        assign(done, and(and(and(drain, not(accumulatorsBusy)), not(pairsLeft)), not(leftoverValid)));
         assign(macCycles, macCount);
         assign(macStep, macFire);
         assign(stallEmptyEntry, and(columnActive, not(firstValid)));
