@@ -28,6 +28,8 @@ import static org.esegen.hdl.spinal.Hdl.readSync;
 import static org.esegen.hdl.spinal.Hdl.regInit;
 import static org.esegen.hdl.spinal.Hdl.regNext;
 import static org.esegen.hdl.spinal.Hdl.select;
+import static org.esegen.hdl.spinal.Hdl.shiftRight;
+import static org.esegen.hdl.spinal.Hdl.shiftLeft;
 import static org.esegen.hdl.spinal.Hdl.sint;
 import static org.esegen.hdl.spinal.Hdl.sintConst;
 import static org.esegen.hdl.spinal.Hdl.slice;
@@ -91,11 +93,11 @@ import spinal.core.UInt;
  * the {@link InputLoader}); each through a {@link RowUnpacker}. The vector buffer of channel ch
  * holds x_t at 0 .. I-1 in one half and x_(t+1) loading in the other; y_(t-1) lives in per-PE y
  * buffers (y_j in PE j mod N's at row j / N). Column c's value in SpMV 1 is x_t[c] for c &lt; I,
- * else y_(c-I) (0 in frame 0); in SpMV 2 m of cell c, read from element-wise unit c mod N at local
- * cell c / N once that unit has written it; the value path has latency 2 (RAM read, then a
- * register after the source multiplexer). Each PE p is a {@link PeSequencer} with its
- * element-wise unit, which reads accumulator bank 0 during the element-wise step while SpMV 2
- * fills bank 1; after SpMV 2 the {@link ProjectionGather} reads bank 1 a row of every PE per
+ * else y_(c-I) (0 in frame 0); in SpMV 2 m of cell c, read from element-wise unit (c mod N) / G at
+ * slot (c / N) G + c mod G once that unit has written it (G = config.elementwiseGroup()); the value
+ * path has latency 2 (RAM read, then a register after the source multiplexer). Each PE p is a
+ * {@link PeSequencer}; PEs p = uG .. uG + G - 1 share {@link Elementwise} unit u, which reads their
+ * accumulator bank 0 during the element-wise step while SpMV 2 fills bank 1; after SpMV 2 the {@link ProjectionGather} reads bank 1 a row of every PE per
  * cycle and writes y into the y buffers, from which the OUTPUT rows are read, N lanes at a time,
  * into a {@link ChunkPacker} that cuts them into words for the {@link DdrWriter}.
  *
@@ -245,12 +247,16 @@ public final class EseAccelerator extends JavaComponent {
         List<PeSequencer> peUnits = new ArrayList<>();
         List<Elementwise> ewUnits = new ArrayList<>();
         Elementwise.Arithmetic arithmetic = Elementwise.Arithmetic.of(config);
+        int group = config.elementwiseGroup();
+        int groupBits = Integer.numberOfTrailingZeros(group);
         for (int p = 0; p < pes; p++) {
             peUnits.add(child("pe_" + p, new PeSequencer(channels, config.formats().weightBits(),
                     config.formats().indexBits(), actBits, config.pe().accBits(), 4 * maxCells,
                     Math.max(2, config.maxProjRowsPerPe()), ptrBits,
                     config.pe().actQueueDepth(), config.pe().entryFifoDepth())));
-            ewUnits.add(child("ew_" + p, new Elementwise(channels, maxCells, config.pe().accBits(),
+        }
+        for (int u = 0; u < config.elementwiseUnits(); u++) {
+            ewUnits.add(child("ew_" + u, new Elementwise(channels, group, maxCells, config.pe().accBits(),
                     ProjectionGather.SHIFT_BITS, ACC_READ_LATENCY, arithmetic)));
         }
         ProjectionGather gather = child("gather", new ProjectionGather(pes, channels, config.pe().accBits(), actBits,
@@ -274,7 +280,12 @@ public final class EseAccelerator extends JavaComponent {
         connect(distributor.rows, entryRows.rows);
         assign(broadcaster.start, seq.spmvStart);
         assign(broadcaster.columns, seq.spmvColumns);
-        UInt mColumns = named("m_columns", mul(ewUnits.get(0).cellsDone, uintConst(pes, widthFor(pes))));
+        // slots s of every unit are done: whole local cells s / G of every PE, and of unit 0 (the first
+        // G columns of the next local cell) s mod G more
+        UInt slotsDone = ewUnits.get(0).cellsDone;
+        UInt mColumns = named("m_columns", groupBits == 0 ? mul(slotsDone, uintConst(pes, widthFor(pes)))
+                : add(mul(shiftRight(slotsDone, groupBits), uintConst(pes, widthFor(pes))),
+                        slotsDone.resize(groupBits).resize(slotsDone.getWidth() + widthFor(pes))));
         int limitBits = broadcaster.valueLimit.getWidth();
         assign(broadcaster.valueLimit, mux(seq.spmvProjection, clampToWidth(mColumns, limitBits),
                 uintConst((1L << limitBits) - 1, limitBits)));
@@ -283,7 +294,7 @@ public final class EseAccelerator extends JavaComponent {
         List<Bool> pesDone = new ArrayList<>();
         for (int p = 0; p < pes; p++) {
             PeSequencer pe = peUnits.get(p);
-            Elementwise ew = ewUnits.get(p);
+            Elementwise ew = ewUnits.get(p / group);
             List<Bits> column = new ArrayList<>();
             column.add(asBits(broadcaster.columnStreams.get(p).payload()));
             broadcaster.columnValues.forEach(value -> column.add(asBits(value)));
@@ -302,20 +313,35 @@ public final class EseAccelerator extends JavaComponent {
 
             assign(pe.readRow, mux(gather.busy, gather.accReadRow, ew.accReadRow.resize(pe.readRow.getWidth())));
             for (int ch = 0; ch < channels; ch++) {
-                assign(ew.accReadValue.get(ch), pe.readValues.get(ch));
+                assign(ew.accReadValue.get(p % group).get(ch), pe.readValues.get(ch));
                 assign(gather.accReadValues.get(p).get(ch), pe.readValues.get(ch));
             }
+            assign(ew.biasWriteData.get(p % group), params.writeData.get(p));
+            assign(ew.peepWriteData.get(p % group), params.writeData.get(p));
+        }
+        for (int p = pes; p < ewUnits.size() * group; p++) {
+            // slots of PEs past N: zero accumulators and parameters; their c and m are never read
+            Elementwise ew = ewUnits.get(p / group);
+            for (int ch = 0; ch < channels; ch++) {
+                assign(ew.accReadValue.get(p % group).get(ch), sintConst(0, config.pe().accBits()));
+            }
+            assign(ew.biasWriteData.get(p % group), sintConst(0, actBits));
+            assign(ew.peepWriteData.get(p % group), sintConst(0, actBits));
+        }
+        int slotBits = ewUnits.get(0).mReadAddr.getWidth();
+        UInt mReadSlot = named("m_read_slot", groupBits == 0 ? clampToWidth(broadcaster.valueCell, slotBits)
+                : clampToWidth(add(shiftLeft(broadcaster.valueCell.resize(slotBits), groupBits),
+                        broadcaster.valuePe.resize(groupBits).resize(slotBits)), slotBits));
+        for (Elementwise ew : ewUnits) {
             assign(ew.biasWriteValid, params.biasWriteValid);
             assign(ew.biasWriteAddr, params.biasWriteAddr.resize(ew.biasWriteAddr.getWidth()));
-            assign(ew.biasWriteData, params.writeData.get(p));
             assign(ew.peepWriteValid, params.peepWriteValid);
             assign(ew.peepWriteAddr, params.peepWriteAddr.resize(ew.peepWriteAddr.getWidth()));
-            assign(ew.peepWriteData, params.writeData.get(p));
             assign(ew.resetState, seq.ewReset);
             assign(ew.start, seq.ewStart);
             assign(ew.cells, cellsPerPe.resize(ew.cells.getWidth()));
             assign(ew.fracShift, waShift.resize(ew.fracShift.getWidth()));
-            assign(ew.mReadAddr, clampToWidth(broadcaster.valueCell, ew.mReadAddr.getWidth()));
+            assign(ew.mReadAddr, mReadSlot);
         }
         assign(seq.spmvBusy, or(broadcaster.busy, not(allOf(pesDone))));
         assign(seq.ewBusy, anyOf(ewUnits.stream().map(ew -> not(ew.ready)).toList()));
@@ -342,6 +368,7 @@ public final class EseAccelerator extends JavaComponent {
         int yRows = config.maxProjRowsPerPe();
         int yRowBits = widthFor(yRows - 1);
         UInt peAtRead = regNext("value_pe_q", broadcaster.valuePe);
+        UInt unitAtRead = named("value_unit_q", shiftRight(peAtRead, groupBits));
         Bool isInput = lessThan(broadcaster.valueColumn, inputSize.resize(columnBits));
         Bool inputAtRead = regNext("value_input_q", isInput);
         Bool zeroAtRead = regNext("value_zero_q", and(seq.spmvFirstFrame, not(isInput)));
@@ -368,7 +395,8 @@ public final class EseAccelerator extends JavaComponent {
             }
             outChunks.add(concatLowFirst(outLanes));
             int channel = ch;
-            SInt fromM = select(peAtRead, ewUnits.stream().map(ew -> ew.mReadValue.get(channel)).toList());
+            SInt fromM = ewUnits.size() == 1 ? ewUnits.get(0).mReadValue.get(channel)
+                    : select(unitAtRead, ewUnits.stream().map(ew -> ew.mReadValue.get(channel)).toList());
             SInt recurrent = mux(zeroAtRead, sintConst(0, actBits), select(peAtRead, fromY));
             SInt value = mux(seq.spmvProjection, fromM, mux(inputAtRead, fromVector, recurrent));
             assign(broadcaster.values.get(ch), regNext("column_value_" + ch, value));

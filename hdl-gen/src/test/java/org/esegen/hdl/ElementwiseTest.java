@@ -33,7 +33,8 @@ import org.junit.jupiter.params.provider.CsvSource;
  * runs several frames with c carried over and random frac shifts, then dumps every c and m; each
  * must equal {@link ElementwiseTwin} bit for bit, and {@code done} and {@code ready} must come
  * exactly when the Javadoc says. Tiny and ESE presets (16-bit activations, F = 11, 256 and 2048
- * table entries) and an 8-bit one (F = 4, 64 entries), with 1 and 2 channels.
+ * table entries) and an 8-bit one (F = 4, 64 entries), with 1 and 2 channels and 1, 2 and 4 PEs
+ * sharing the unit (each PE its own accumulators, biases and peepholes).
  */
 class ElementwiseTest {
     private static final int FRAC_SHIFT_BITS = 5;
@@ -43,30 +44,35 @@ class ElementwiseTest {
     @TempDir
     Path dir;
 
-    @ParameterizedTest(name = "{0}: {1} channel(s), accReadLatency {2}, cpp {3}, seed {4}")
+    @ParameterizedTest(name = "{0}: {1} channel(s), {2} PE(s), accReadLatency {3}, cpp {4}, seed {5}")
     @CsvSource({
-            "tiny,  1, 1, 7, 101",
-            "tiny,  2, 2, 8, 102",
-            "ese,   1, 3, 8, 103",
-            "ese,   2, 0, 7, 104",
-            "8-bit, 1, 2, 7, 105",
-            "8-bit, 2, 1, 8, 106",
-            "tiny,  1, 4, 1, 107"})
-    void everyCellAndOutputMatchesTheGoldenTwin(String preset, int channels, int latency, int cellsPerPeMax, long seed)
-            throws Exception {
-        System.out.println("ElementwiseTest " + preset + " channels " + channels + " latency " + latency
-                + " cpp " + cellsPerPeMax + " seed " + seed);
+            "tiny,  1, 1, 1, 7, 101",
+            "tiny,  2, 1, 2, 8, 102",
+            "ese,   1, 1, 3, 8, 103",
+            "ese,   2, 1, 0, 7, 104",
+            "8-bit, 1, 1, 2, 7, 105",
+            "8-bit, 2, 1, 1, 8, 106",
+            "tiny,  1, 1, 4, 1, 107",
+            "tiny,  1, 2, 1, 4, 108",
+            "ese,   2, 4, 1, 3, 109",
+            "8-bit, 1, 4, 0, 2, 110",
+            "tiny,  2, 2, 3, 1, 111"})
+    void everyCellAndOutputMatchesTheGoldenTwin(String preset, int channels, int pes, int latency, int cellsPerPeMax,
+                                                long seed) throws Exception {
+        System.out.println("ElementwiseTest " + preset + " channels " + channels + " pes " + pes + " latency "
+                + latency + " cpp " + cellsPerPeMax + " seed " + seed);
         AcceleratorConfig config = config(preset);
         int accBits = config.pe().accBits();
         Elementwise.Arithmetic arithmetic = Elementwise.Arithmetic.of(config);
         Path verilog = VerilogEmitter.emit(dir, "Elementwise",
-                () -> new Elementwise(channels, cellsPerPeMax, accBits, FRAC_SHIFT_BITS, latency, arithmetic)).get(0);
+                () -> new Elementwise(channels, pes, cellsPerPeMax, accBits, FRAC_SHIFT_BITS, latency, arithmetic))
+                .get(0);
 
         Tools.assumeOnPath("verilator");
         Tools.runOk(dir, "verilator", "--lint-only", "-Wall", "-Wno-DECLFILENAME",
                 Tools.verilatorWaivers().toString(), verilog.toString());
 
-        Scenario scenario = new Scenario(config, channels, accBits, latency, cellsPerPeMax, new Random(seed));
+        Scenario scenario = new Scenario(config, channels, pes, accBits, latency, cellsPerPeMax, new Random(seed));
         List<String> printed = Tools.simulate(dir, scenario.bench(dir), List.of(verilog));
         List<String> expected = scenario.expected();
         List<String> actual = printed.stream()
@@ -84,7 +90,7 @@ class ElementwiseTest {
         Tools.assumeOnPath("yosys");
         Elementwise.Arithmetic arithmetic = Elementwise.Arithmetic.of(Presets.get("ese"));
         Path verilog = VerilogEmitter.emit(dir, "Elementwise",
-                () -> new Elementwise(1, 32, 32, FRAC_SHIFT_BITS, 2, arithmetic)).get(0);
+                () -> new Elementwise(1, 1, 32, 32, FRAC_SHIFT_BITS, 2, arithmetic)).get(0);
 
         Tools.runOk(dir, "yosys", "-q", "-p", "read_verilog " + verilog
                 + "; synth_xilinx -family xcu -top Elementwise; tee -q -o stat.txt stat");
@@ -115,49 +121,60 @@ class ElementwiseTest {
         private final AcceleratorConfig config;
         private final FixedFormat act;
         private final int channels;
+        private final int pes;
         private final int accBits;
         private final int latency;
         private final int cellsPerPeMax;
         private final Random random;
-        private final long[] bias;
-        private final long[] peep;
-        /** Frames in bench order: cell count, frac shift, accumulators [channel][row]. */
+        /** Biases and peepholes [PE][word]. */
+        private final long[][] bias;
+        private final long[][] peep;
+        /** Frames in bench order: cell count, frac shift, accumulators [channel][PE][row]. */
         private final List<Frame> frames = new ArrayList<>();
 
         /**
          * One frame. Before it, {@code reset_state} when {@code resetStateFirst}; else, when
-         * {@code presetC} is not null, the bench writes it into the c RAMs (through the hierarchy)
-         * to reach cell states, and saturations, that a few frames from zero never reach.
+         * {@code presetC} ([channel][slot]) is not null, the bench writes it into the c RAMs
+         * (through the hierarchy) to reach cell states, and saturations, that a few frames from
+         * zero never reach.
          */
-        private record Frame(int cells, int fracShift, long[][] acc, boolean resetStateFirst, long[][] presetC) {
+        private record Frame(int cells, int fracShift, long[][][] acc, boolean resetStateFirst, long[][] presetC) {
         }
 
-        Scenario(AcceleratorConfig config, int channels, int accBits, int latency, int cellsPerPeMax, Random random) {
+        Scenario(AcceleratorConfig config, int channels, int pes, int accBits, int latency, int cellsPerPeMax,
+                 Random random) {
             this.config = config;
             this.act = config.activationFormat();
             this.channels = channels;
+            this.pes = pes;
             this.accBits = accBits;
             this.latency = latency;
             this.cellsPerPeMax = cellsPerPeMax;
             this.random = random;
-            this.bias = IntStream.range(0, 4 * cellsPerPeMax).mapToLong(i -> activation()).toArray();
-            this.peep = IntStream.range(0, 3 * cellsPerPeMax).mapToLong(i -> activation()).toArray();
+            this.bias = new long[pes][];
+            this.peep = new long[pes][];
+            for (int j = 0; j < pes; j++) {
+                bias[j] = IntStream.range(0, 4 * cellsPerPeMax).mapToLong(i -> activation()).toArray();
+                peep[j] = IntStream.range(0, 3 * cellsPerPeMax).mapToLong(i -> activation()).toArray();
+            }
             for (int group = 0; group < CELL_COUNTS.length; group++) {
                 int count = Math.min(CELL_COUNTS[group], cellsPerPeMax);
                 boolean preset = group % 2 == 1;
                 for (int f = 0; f < FRAMES; f++) {
                     int fracShift = f == 0 ? 0 : random.nextInt(31);
-                    long[][] acc = new long[channels][4 * count];
-                    for (long[] channel : acc) {
-                        for (int r = 0; r < channel.length; r++) {
-                            channel[r] = accumulator(fracShift);
+                    long[][][] acc = new long[channels][pes][4 * count];
+                    for (long[][] channel : acc) {
+                        for (long[] ofPe : channel) {
+                            for (int r = 0; r < ofPe.length; r++) {
+                                ofPe[r] = accumulator(fracShift);
+                            }
                         }
                     }
                     long[][] presetC = null;
                     if (preset && f == 0) {
-                        presetC = new long[channels][count];
+                        presetC = new long[channels][pes * count];
                         for (long[] channel : presetC) {
-                            for (int l = 0; l < count; l++) {
+                            for (int l = 0; l < channel.length; l++) {
                                 channel[l] = random.nextBoolean() ? activation() : nearExtreme();
                             }
                         }
@@ -165,7 +182,7 @@ class ElementwiseTest {
                     frames.add(new Frame(count, fracShift, acc, !preset && f == 0, presetC));
                 }
             }
-            frames.add(new Frame(0, 0, new long[channels][0], false, null));
+            frames.add(new Frame(0, 0, new long[channels][pes][0], false, null));
         }
 
         /** An activation-format value: the extremes, anything, or a typical value in (-4, 4). */
@@ -206,45 +223,48 @@ class ElementwiseTest {
         List<String> expected() {
             ElementwiseTwin twin = new ElementwiseTwin(config);
             List<String> lines = new ArrayList<>();
-            long[][] c = new long[channels][cellsPerPeMax];
+            int slotsMax = pes * cellsPerPeMax;
+            long[][] c = new long[channels][slotsMax];
             for (int k = 0; k < frames.size(); k++) {
                 Frame frame = frames.get(k);
                 if (frame.resetStateFirst) {
-                    c = new long[channels][cellsPerPeMax];
-                    lines.add("clear " + (Math.max(2, cellsPerPeMax) + 1));
-                }
-                for (int ch = 0; frame.presetC != null && ch < channels; ch++) {
-                    System.arraycopy(frame.presetC[ch], 0, c[ch], 0, frame.cells);
+                    c = new long[channels][slotsMax];
+                    lines.add("clear " + (Math.max(2, slotsMax) + 1));
                 }
                 int n = frame.cells;
-                long[][] m = new long[channels][n];
+                for (int ch = 0; frame.presetC != null && ch < channels; ch++) {
+                    System.arraycopy(frame.presetC[ch], 0, c[ch], 0, pes * n);
+                }
+                long[][] m = new long[channels][pes * n];
                 for (int ch = 0; ch < channels; ch++) {
-                    for (int l = 0; l < n; l++) {
+                    for (int slot = 0; slot < pes * n; slot++) {
+                        int l = slot / pes;
+                        int j = slot % pes;
                         long[] z = new long[4];
                         long[] b = new long[4];
                         for (int g = 0; g < 4; g++) {
-                            z[g] = act.rescale(frame.acc[ch][g * n + l], frame.fracShift + act.fracBits());
-                            b[g] = bias[g * n + l];
+                            z[g] = act.rescale(frame.acc[ch][j][g * n + l], frame.fracShift + act.fracBits());
+                            b[g] = bias[j][g * n + l];
                         }
-                        long[] p = {peep[l], peep[n + l], peep[2 * n + l]};
-                        ElementwiseTwin.Cell cell = twin.cell(z, b, p, c[ch][l]);
-                        c[ch][l] = cell.c();
-                        m[ch][l] = cell.m();
+                        long[] p = {peep[j][l], peep[j][n + l], peep[j][2 * n + l]};
+                        ElementwiseTwin.Cell cell = twin.cell(z, b, p, c[ch][slot]);
+                        c[ch][slot] = cell.c();
+                        m[ch][slot] = cell.m();
                     }
                 }
                 for (int ch = 0; ch < channels; ch++) {
-                    for (int l = 0; l < n; l++) {
-                        lines.add("c " + k + " " + ch + " " + l + " " + c[ch][l]);
+                    for (int slot = 0; slot < pes * n; slot++) {
+                        lines.add("c " + k + " " + ch + " " + slot + " " + c[ch][slot]);
                     }
                 }
                 for (int ch = 0; ch < channels; ch++) {
-                    for (int l = 0; l < n; l++) {
-                        lines.add("m " + k + " " + ch + " " + l + " " + m[ch][l]);
+                    for (int slot = 0; slot < pes * n; slot++) {
+                        lines.add("m " + k + " " + ch + " " + slot + " " + m[ch][slot]);
                     }
                 }
                 // a run of no cells writes nothing and ends when the schedule's last phase comes round
                 int cycles = n == 0 ? (latency + 17) % Elementwise.CYCLES_PER_CELL + 2
-                        : Elementwise.CYCLES_PER_CELL * n + latency + 10;
+                        : Elementwise.CYCLES_PER_CELL * pes * n + latency + 10;
                 lines.add("cycles " + k + " " + cycles);
             }
             return lines;
@@ -258,9 +278,11 @@ class ElementwiseTest {
             List<String> image = new ArrayList<>();
             for (Frame frame : frames) {
                 for (int ch = 0; ch < channels; ch++) {
-                    for (int r = 0; r < rows; r++) {
-                        long value = r < frame.acc[ch].length ? frame.acc[ch][r] : 0;
-                        image.add(Long.toHexString(value & ((1L << accBits) - 1)));
+                    for (int j = 0; j < pes; j++) {
+                        for (int r = 0; r < rows; r++) {
+                            long value = r < frame.acc[ch][j].length ? frame.acc[ch][j][r] : 0;
+                            image.add(Long.toHexString(value & ((1L << accBits) - 1)));
+                        }
                     }
                 }
             }
@@ -270,24 +292,32 @@ class ElementwiseTest {
             StringBuilder decls = new StringBuilder();
             StringBuilder dumps = new StringBuilder();
             for (int ch = 0; ch < channels; ch++) {
-                decls.append("  wire signed [%d:0] acc_read_value_%d = acc_mem[acc_base + %d + row_now];\n"
-                        .formatted(accBits - 1, ch, ch * rows));
+                for (int j = 0; j < pes; j++) {
+                    decls.append("  wire signed [%d:0] acc_read_value_%d_%d = acc_mem[acc_base + %d + row_now];\n"
+                            .formatted(accBits - 1, j, ch, (ch * pes + j) * rows));
+                    ports.append(", .acc_read_value_%1$d_%2$d(acc_read_value_%1$d_%2$d)".formatted(j, ch));
+                }
                 decls.append("  wire signed [%d:0] m_read_value_%d;\n".formatted(actMsb, ch));
-                ports.append(", .acc_read_value_%1$d(acc_read_value_%1$d), .m_read_value_%1$d(m_read_value_%1$d)"
-                        .formatted(ch));
+                ports.append(", .m_read_value_%1$d(m_read_value_%1$d)".formatted(ch));
                 dumps.append("""
-                            for (l = 0; l < n; l = l + 1)
+                            for (l = 0; l < %2$d * n; l = l + 1)
                               $display("c %%0d %1$d %%0d %%0d", k, l, $signed(dut.c_ram_%1$d[l]));
-                        """.formatted(ch));
+                        """.formatted(ch, pes));
+            }
+            for (int j = 0; j < pes; j++) {
+                decls.append("  reg signed [%d:0] bias_write_data_%d = 0;\n".formatted(actMsb, j));
+                decls.append("  reg signed [%d:0] peep_write_data_%d = 0;\n".formatted(actMsb, j));
+                ports.append(", .bias_write_data_%1$d(bias_write_data_%1$d), .peep_write_data_%1$d(peep_write_data_%1$d)"
+                        .formatted(j));
             }
             for (int ch = 0; ch < channels; ch++) {
                 dumps.append("""
-                            for (l = 0; l < n; l = l + 1) begin
+                            for (l = 0; l < %2$d * n; l = l + 1) begin
                               m_read_addr = l;
                               @(posedge clk); #1;
                               $display("m %%0d %1$d %%0d %%0d", k, l, m_read_value_%1$d);
                             end
-                        """.formatted(ch));
+                        """.formatted(ch, pes));
             }
             String rowPipe = latency == 0
                     ? "  wire [%d:0] row_now = acc_read_row;\n".formatted(rowBits - 1)
@@ -300,15 +330,23 @@ class ElementwiseTest {
                       end
                       wire [%1$d:0] row_now = row_pipe[%2$d];
                     """.formatted(rowBits - 1, latency - 1);
-            String loads = IntStream.range(0, bias.length)
-                    .mapToObj(i -> "    write_bias(" + i + ", " + bias[i] + ");").collect(Collectors.joining("\n"))
-                    + "\n" + IntStream.range(0, peep.length)
-                    .mapToObj(i -> "    write_peep(" + i + ", " + peep[i] + ");").collect(Collectors.joining("\n"));
+            String loads = IntStream.range(0, 4 * cellsPerPeMax).mapToObj(i -> "    write_bias(" + i
+                            + IntStream.range(0, pes).mapToObj(j -> ", " + bias[j][i]).collect(Collectors.joining()) + ");")
+                    .collect(Collectors.joining("\n"))
+                    + "\n" + IntStream.range(0, 3 * cellsPerPeMax).mapToObj(i -> "    write_peep(" + i
+                            + IntStream.range(0, pes).mapToObj(j -> ", " + peep[j][i]).collect(Collectors.joining()) + ");")
+                    .collect(Collectors.joining("\n"));
+            String dataArguments = IntStream.range(0, pes).mapToObj(j -> ", input integer d" + j)
+                    .collect(Collectors.joining());
+            String biasAssignments = IntStream.range(0, pes).mapToObj(j -> " bias_write_data_" + j + " = d" + j + ";")
+                    .collect(Collectors.joining());
+            String peepAssignments = IntStream.range(0, pes).mapToObj(j -> " peep_write_data_" + j + " = d" + j + ";")
+                    .collect(Collectors.joining());
             String runs = IntStream.range(0, frames.size()).mapToObj(k -> {
                 Frame frame = frames.get(k);
                 StringBuilder before = new StringBuilder(frame.resetStateFirst ? "    clear_state;\n" : "");
                 for (int ch = 0; frame.presetC != null && ch < channels; ch++) {
-                    for (int l = 0; l < frame.cells; l++) {
+                    for (int l = 0; l < pes * frame.cells; l++) {
                         before.append("    dut.c_ram_%d[%d] = %d;\n".formatted(ch, l, frame.presetC[ch][l]));
                     }
                 }
@@ -321,10 +359,8 @@ class ElementwiseTest {
                       reg reset = 1'b1;
                       reg bias_write_valid = 1'b0;
                       reg [%1$d:0] bias_write_addr = 0;
-                      reg signed [%2$d:0] bias_write_data = 0;
                       reg peep_write_valid = 1'b0;
                       reg [%3$d:0] peep_write_addr = 0;
-                      reg signed [%2$d:0] peep_write_data = 0;
                       reg reset_state = 1'b0;
                       reg start = 1'b0;
                       reg [%4$d:0] cells = 0;
@@ -337,22 +373,22 @@ class ElementwiseTest {
                       integer k, l, n, cycles;
                     %9$s%10$s
                       Elementwise dut (.clk(clk), .reset(reset), .bias_write_valid(bias_write_valid),
-                        .bias_write_addr(bias_write_addr), .bias_write_data(bias_write_data),
+                        .bias_write_addr(bias_write_addr),
                         .peep_write_valid(peep_write_valid), .peep_write_addr(peep_write_addr),
-                        .peep_write_data(peep_write_data), .reset_state(reset_state), .start(start),
+                        .reset_state(reset_state), .start(start),
                         .cells(cells), .frac_shift(frac_shift), .ready(ready), .done(done),
                         .acc_read_row(acc_read_row), .m_read_addr(m_read_addr)%11$s);
                       always #5 clk = ~clk;
-                      task write_bias(input integer a, input integer d);
+                      task write_bias(input integer a%16$s);
                         begin
-                          bias_write_valid = 1'b1; bias_write_addr = a; bias_write_data = d;
+                          bias_write_valid = 1'b1; bias_write_addr = a;%17$s
                           @(posedge clk); #1;
                           bias_write_valid = 1'b0;
                         end
                       endtask
-                      task write_peep(input integer a, input integer d);
+                      task write_peep(input integer a%16$s);
                         begin
-                          peep_write_valid = 1'b1; peep_write_addr = a; peep_write_data = d;
+                          peep_write_valid = 1'b1; peep_write_addr = a;%18$s
                           @(posedge clk); #1;
                           peep_write_valid = 1'b0;
                         end
@@ -393,8 +429,9 @@ class ElementwiseTest {
                       end
                     endmodule
                     """.formatted(rowBits - 1, actMsb, bits(3 * cellsPerPeMax) - 1, bits(cellsPerPeMax + 1) - 1,
-                    FRAC_SHIFT_BITS - 1, bits(Math.max(2, cellsPerPeMax)) - 1, accBits - 1, image.size() - 1,
-                    rowPipe, decls, ports, channels * rows, dumps, loads, runs);
+                    FRAC_SHIFT_BITS - 1, bits(Math.max(2, pes * cellsPerPeMax)) - 1, accBits - 1, image.size() - 1,
+                    rowPipe, decls, ports, channels * pes * rows, dumps, loads, runs, dataArguments, biasAssignments,
+                    peepAssignments);
         }
 
         private static int bits(int words) {

@@ -41,8 +41,10 @@ public record AcceleratorConfig(int channels, int clockMhz, Dims dims, Pe pe, Fo
      * @param accBits        accumulator width (saturating)
      * @param entryFifoDepth entry FIFO per PE; must exceed the model's pointer skew (see
      *                       {@code SparseMatrixEncoding.pointerSkew}), checked by the compiler
+     * @param pesPerElementwise PEs sharing one element-wise unit (a power of two); see
+     *                       {@link AcceleratorConfig#elementwiseGroup()}
      */
-    public record Pe(int pesPerChannel, int actQueueDepth, int accBits, int entryFifoDepth) {
+    public record Pe(int pesPerChannel, int actQueueDepth, int accBits, int entryFifoDepth, int pesPerElementwise) {
     }
 
     /**
@@ -94,6 +96,9 @@ public record AcceleratorConfig(int channels, int clockMhz, Dims dims, Pe pe, Fo
                     "activation FIFO per PE; absorbs per-column imbalance"),
             new Field("entryFifoDepth", "entries", 4, 65536, true,
                     "weight-entry FIFO per PE; absorbs how far PEs drift apart within a matrix"),
+            new Field("pesPerElementwise", "PEs", 1, 64, true,
+                    "PEs sharing one element-wise unit (sigmoid/tanh ROM, multiplier, c and m state); "
+                            + "fewer units, and a step of 9 x this x ceil(H/N) cycles overlapped with SpMV 2"),
             new Field("accBits", "bits", 8, 48, false,
                     "saturating accumulator width; must be >= weightBits + actBits"),
             new Field("weightBits", "bits", 2, 16, false, "stored weight width; DSP multiplier input"),
@@ -162,6 +167,7 @@ public record AcceleratorConfig(int channels, int clockMhz, Dims dims, Pe pe, Fo
         m.put("pesPerChannel", pe.pesPerChannel());
         m.put("actQueueDepth", pe.actQueueDepth());
         m.put("entryFifoDepth", pe.entryFifoDepth());
+        m.put("pesPerElementwise", pe.pesPerElementwise());
         m.put("accBits", pe.accBits());
         m.put("weightBits", formats.weightBits());
         m.put("indexBits", formats.indexBits());
@@ -193,7 +199,8 @@ public record AcceleratorConfig(int channels, int clockMhz, Dims dims, Pe pe, Fo
         }
         return new AcceleratorConfig(m.get("channels"), m.get("clockMhz"),
                 new Dims(m.get("maxInputSize"), m.get("maxHiddenSize"), m.get("maxProjSize")),
-                new Pe(m.get("pesPerChannel"), m.get("actQueueDepth"), m.get("accBits"), m.get("entryFifoDepth")),
+                new Pe(m.get("pesPerChannel"), m.get("actQueueDepth"), m.get("accBits"), m.get("entryFifoDepth"),
+                        m.get("pesPerElementwise")),
                 new Formats(m.get("weightBits"), m.get("indexBits"), m.get("actBits"), m.get("actFracBits"),
                         m.get("ptrBits")),
                 new Lut(m.get("lutEntries"), m.get("lutInputRange")),
@@ -232,6 +239,20 @@ public record AcceleratorConfig(int channels, int clockMhz, Dims dims, Pe pe, Fo
     /** PEs per channel, N. */
     public int pes() {
         return pe.pesPerChannel();
+    }
+
+    /**
+     * PEs per element-wise unit, G: pesPerElementwise, but at most the largest power of two not
+     * above N (a group never holds more PEs than exist). PE p uses unit p / G as its PE p mod G;
+     * a channel has {@link #elementwiseUnits()} units.
+     */
+    public int elementwiseGroup() {
+        return Math.min(pe.pesPerElementwise(), Integer.highestOneBit(pes()));
+    }
+
+    /** Element-wise units per channel, ceil(N / G). */
+    public int elementwiseUnits() {
+        return (pes() + elementwiseGroup() - 1) / elementwiseGroup();
     }
 
     /** Activation format (x, y, biases, peepholes, gates, c, m). */

@@ -20,7 +20,7 @@ public final class Presets {
     /** The default: ESE's configuration on the XCKU060 with one channel. */
     public static final AcceleratorConfig DEFAULT = new AcceleratorConfig(1, 200,
             new AcceleratorConfig.Dims(256, 1024, 512),
-            new AcceleratorConfig.Pe(32, 64, 32, 512),
+            new AcceleratorConfig.Pe(32, 64, 32, 512, 4),
             new AcceleratorConfig.Formats(12, 4, 16, 11, 16),
             new AcceleratorConfig.Lut(2048, 8),
             new AcceleratorConfig.Memory(1024, 33, 64, 4));
@@ -30,7 +30,8 @@ public final class Presets {
     static {
         CHANGES.put("ese", Map.of());
         CHANGES.put("tiny", Map.of("pesPerChannel", 4, "actQueueDepth", 8, "axiDataBits", 64, "lutEntries", 256,
-                "axiMaxBurstBeats", 16, "maxInputSize", 64, "maxHiddenSize", 64, "maxProjSize", 64, "entryFifoDepth", 64));
+                "axiMaxBurstBeats", 16, "maxInputSize", 64, "maxHiddenSize", 64, "maxProjSize", 64, "entryFifoDepth", 64,
+                "pesPerElementwise", 1));
     }
 
     /** Preset names in a stable order. */

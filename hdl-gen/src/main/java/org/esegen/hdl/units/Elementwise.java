@@ -2,11 +2,14 @@ package org.esegen.hdl.units;
 
 import static org.esegen.hdl.spinal.Hdl.add;
 import static org.esegen.hdl.spinal.Hdl.and;
+import static org.esegen.hdl.spinal.Hdl.asSInt;
 import static org.esegen.hdl.spinal.Hdl.assign;
+import static org.esegen.hdl.spinal.Hdl.bits;
 import static org.esegen.hdl.spinal.Hdl.bool;
 import static org.esegen.hdl.spinal.Hdl.boolConst;
 import static org.esegen.hdl.spinal.Hdl.child;
 import static org.esegen.hdl.spinal.Hdl.concat;
+import static org.esegen.hdl.spinal.Hdl.concatLowFirst;
 import static org.esegen.hdl.spinal.Hdl.equal;
 import static org.esegen.hdl.spinal.Hdl.greaterThan;
 import static org.esegen.hdl.spinal.Hdl.hardType;
@@ -27,10 +30,12 @@ import static org.esegen.hdl.spinal.Hdl.readSync;
 import static org.esegen.hdl.spinal.Hdl.reg;
 import static org.esegen.hdl.spinal.Hdl.regInit;
 import static org.esegen.hdl.spinal.Hdl.regNext;
+import static org.esegen.hdl.spinal.Hdl.select;
 import static org.esegen.hdl.spinal.Hdl.shiftLeft;
 import static org.esegen.hdl.spinal.Hdl.shiftRight;
 import static org.esegen.hdl.spinal.Hdl.sint;
 import static org.esegen.hdl.spinal.Hdl.sintConst;
+import static org.esegen.hdl.spinal.Hdl.slice;
 import static org.esegen.hdl.spinal.Hdl.uint;
 import static org.esegen.hdl.spinal.Hdl.uintConst;
 import static org.esegen.hdl.spinal.Hdl.when;
@@ -43,14 +48,16 @@ import org.esegen.EsegenException;
 import org.esegen.config.AcceleratorConfig;
 import org.esegen.hdl.spinal.JavaComponent;
 import org.esegen.quant.ActivationTables;
+import spinal.core.Bits;
 import spinal.core.Bool;
 import spinal.core.Mem;
 import spinal.core.SInt;
 import spinal.core.UInt;
 
 /**
- * The element-wise unit of one PE: for each of its local cells it turns the four gate
- * accumulators of every channel into the new cell state c and the cell output m, exactly as
+ * The element-wise unit of a group of {@code pes} PEs (a power of two; ESE's design has one per
+ * PE): for each local cell of each of its PEs it turns the four gate accumulators of every
+ * channel into the new cell state c and the cell output m, exactly as
  * {@code org.esegen.golden.ElementwiseTwin#cell} (A = actBits, F = actFracBits):
  * <pre>
  * z_x = A.rescale(acc[x*cells + l], fracShift + F)      x = i, f, g, o
@@ -64,23 +71,29 @@ import spinal.core.UInt;
  * sum: saturating first cannot change it, because the offset R 2^F is at most 2^(A-1) (so the
  * largest activation already reads entry E-1 and the smallest entry 0).
  *
+ * <h2>Slots</h2>
+ * The unit walks slots s = 0 .. pes*cells - 1 in order; slot s is local cell l = s / pes of PE
+ * j = s mod pes of the group, so the slots of local cell 0 of every PE come first. (In the
+ * accelerator the group's PEs are consecutive, so slot order is global cell order within a group.)
+ *
  * <h2>Storage</h2>
- * Shared by the channels: the bias RAM (4 cellsPerPeMax words, word g*cells + l holds b of gate g
- * = i, f, g, o of local cell l) and the peephole RAM (3 cellsPerPeMax words, word x*cells + l, x =
- * i, f, o), both written only through their write ports, and the sequencing logic. Per channel:
- * the cell state RAM c and the output RAM m (max(2, cellsPerPeMax) words each), a lookup ROM (a {@link
+ * Shared by the channels: the bias RAM (4 cellsPerPeMax words of pes lanes, lane j of word
+ * g*cells + l holds b of gate g = i, f, g, o of local cell l of PE j) and the peephole RAM (3
+ * cellsPerPeMax words of pes lanes, word x*cells + l, x = i, f, o), both written only through
+ * their write ports (a word of every PE at once), and the sequencing logic. Per channel: the cell
+ * state RAM c and the output RAM m (max(2, pes*cellsPerPeMax) words each, word s for slot s), a
+ * lookup ROM (a {@link
  * LookupRom} of 2E words, block RAM for large E), one multiplier (a DSP48E2 up to 18-bit
  * activations), one three-input adder. The c RAM holds garbage after power-up until
  * {@code reset_state}.
  *
  * <h2>Timing</h2>
- * One cell starts every {@value #CYCLES_PER_CELL} cycles ({@link #CYCLES_PER_CELL} cycles per
- * cell); a cell occupies L + 18 cycles of the schedule (ages -1 .. L + 16 below, L =
+ * One slot (a cell of one PE) starts every {@value #CYCLES_PER_CELL} cycles; a cell occupies L + 18 cycles of the schedule (ages -1 .. L + 16 below, L =
  * accReadLatency), so ceil((L + 18) / 9) cells are in flight at once. A run of {@code cells} cells started in
  * cycle T (the cycle {@code start} is high) raises {@code done} for exactly cycle
- * T + 9*cells + L + 10, the cycle {@code ready} returns; from then on {@code m_read_value_<ch>}
+ * T + 9*pes*cells + L + 10, the cycle {@code ready} returns; from then on {@code m_read_value_<ch>}
  * and the next run see every c and m written. {@code reset_state} sampled in cycle T zeroes the
- * c RAM of every channel and raises {@code ready} in cycle T + max(2, cellsPerPeMax) + 1. A run
+ * c RAM of every channel and raises {@code ready} in cycle T + max(2, pes*cellsPerPeMax) + 1. A run
  * of 0 cells writes nothing and raises {@code done} within 10 cycles. {@code cells} above
  * cellsPerPeMax is not supported.
  * {@code start} and {@code reset_state} are ignored while {@code ready} is low; if both are high
@@ -88,30 +101,32 @@ import spinal.core.UInt;
  * no run is in progress.
  *
  * <h2>Accumulator read port</h2>
- * {@code acc_read_row} is a register; the unit expects the accumulator of the row it shows in
- * cycle t on {@code acc_read_value_<ch>} in cycle t + accReadLatency, and reads each of the
- * 4 cells rows of a run exactly once, in the order g, f, i, o of each cell, in four consecutive
- * cycles per cell. Between runs the row is left at its last value.
+ * {@code acc_read_row} is a register, the same row of every PE of the group; the unit expects
+ * the accumulator of the row it shows in cycle t on {@code acc_read_value_<j>_<ch>} (PE j of the
+ * group, channel ch) in cycle t + accReadLatency, and reads each of the 4 cells rows of a run
+ * exactly pes times (once per slot, using PE j's value for slot j), in the order g, f, i, o of
+ * each cell, in four consecutive cycles per slot. Between runs the row is left at its last value.
  *
  * <h2>Ports</h2>
  * <ul>
  *   <li>{@code bias_write_valid} in Bool, {@code bias_write_addr} in UInt log2Up(4 cpp),
- *       {@code bias_write_data} in SInt actBits: writes bias word addr at the rising edge.</li>
+ *       {@code bias_write_data_<j>} in SInt actBits (j = 0 .. pes-1): writes bias word addr of
+ *       every PE j at the rising edge.</li>
  *   <li>{@code peep_write_valid}, {@code peep_write_addr} (UInt log2Up(3 cpp)),
- *       {@code peep_write_data} (SInt actBits): the same for the peephole RAM.</li>
+ *       {@code peep_write_data_<j>} (SInt actBits): the same for the peephole RAM.</li>
  *   <li>{@code reset_state} in Bool (pulse), {@code start} in Bool (pulse), {@code cells} in UInt
  *       log2Up(cpp + 1) (local cells of this run, CELLS_PER_PE, 0..cpp) and {@code frac_shift} in
  *       UInt fracShiftBits (WA_FRAC_BITS: z = acc &gt;&gt; fracShift rounded half up, saturated),
  *       both sampled with {@code start}.</li>
  *   <li>{@code ready} out Bool (level: idle), {@code done} out Bool (one-cycle pulse at the end
- *       of a run), {@code cells_done} out UInt log2Up(cpp + 1): cells of the current run whose m
- *       is written (m of local cells 0 .. cells_done - 1 is readable on the m read port from the
- *       cycle cells_done shows it; cells are written in order); 0 from the cycle after start.</li>
- *   <li>{@code acc_read_row} out UInt log2Up(4 cpp); {@code acc_read_value_<ch>} in SInt accBits,
- *       one per channel ch = 0 .. channels-1.</li>
- *   <li>{@code m_read_addr} in UInt log2Up(cpp) (at least 1 bit); {@code m_read_value_<ch>} out
- *       SInt actBits: m of local cell addr, one cycle after the address is sampled (a block or
- *       distributed RAM read port, independent of the run).</li>
+ *       of a run), {@code cells_done} out UInt log2Up(pes cpp + 1): slots of the current run
+ *       whose m is written (m of slots 0 .. cells_done - 1 is readable on the m read port from
+ *       the cycle cells_done shows it; slots are written in order); 0 from the cycle after start.</li>
+ *   <li>{@code acc_read_row} out UInt log2Up(4 cpp); {@code acc_read_value_<j>_<ch>} in SInt
+ *       accBits, one per PE j = 0 .. pes-1 and channel ch = 0 .. channels-1.</li>
+ *   <li>{@code m_read_addr} in UInt log2Up(max(2, pes cpp)); {@code m_read_value_<ch>} out SInt
+ *       actBits: m of slot addr, one cycle after the address is sampled (a block or distributed
+ *       RAM read port, independent of the run).</li>
  * </ul>
  * cpp = cellsPerPeMax.
  *
@@ -166,10 +181,12 @@ public final class Elementwise extends JavaComponent {
 
     public final Bool biasWriteValid;
     public final UInt biasWriteAddr;
-    public final SInt biasWriteData;
+    /** {@code bias_write_data_<j>}, by PE of the group. */
+    public final List<SInt> biasWriteData;
     public final Bool peepWriteValid;
     public final UInt peepWriteAddr;
-    public final SInt peepWriteData;
+    /** {@code peep_write_data_<j>}, by PE of the group. */
+    public final List<SInt> peepWriteData;
     public final Bool resetState;
     public final Bool start;
     public final UInt cells;
@@ -178,13 +195,15 @@ public final class Elementwise extends JavaComponent {
     public final Bool done;
     public final UInt cellsDone;
     public final UInt accReadRow;
-    /** {@code acc_read_value_<ch>}, by channel. */
-    public final List<SInt> accReadValue;
+    /** {@code acc_read_value_<j>_<ch>}, by PE of the group, then channel. */
+    public final List<List<SInt>> accReadValue;
     public final UInt mReadAddr;
     /** {@code m_read_value_<ch>}, by channel. */
     public final List<SInt> mReadValue;
 
     private final UInt phase;
+    /** log2(pes): a slot's low peBits bits are its PE, the rest its local cell. */
+    private final int peBits;
     private final Bool running;
     /**
      * slotCell[d] is the cell that entered the schedule d periods ago (slot 0 counts up to cells,
@@ -195,20 +214,24 @@ public final class Elementwise extends JavaComponent {
 
     /**
      * @param channels       channels served in lockstep, 1..64
-     * @param cellsPerPeMax  cells per PE the RAMs hold (cpp), 1..65536
+     * @param pes            PEs of the group sharing this unit, a power of two in 1..64
+     * @param cellsPerPeMax  cells per PE the RAMs hold (cpp), 1..65536; pes x cpp at most 65536
      * @param accBits        accumulator width, actBits..62
      * @param fracShiftBits  width of {@code frac_shift}, 1..6
      * @param accReadLatency cycles from {@code acc_read_row} to {@code acc_read_value_<ch>}, 0..32
      * @param arithmetic     activation format and tables
      * @throws EsegenException if a parameter is out of range or the tables do not fit the format
      */
-    public Elementwise(int channels, int cellsPerPeMax, int accBits, int fracShiftBits, int accReadLatency,
+    public Elementwise(int channels, int pes, int cellsPerPeMax, int accBits, int fracShiftBits, int accReadLatency,
                        Arithmetic arithmetic) {
-        super(validated(channels, cellsPerPeMax, accBits, fracShiftBits, accReadLatency, arithmetic));
+        super(validated(channels, pes, cellsPerPeMax, accBits, fracShiftBits, accReadLatency, arithmetic));
         final int actBits = arithmetic.actBits();
         final int latency = accReadLatency;
-        final int cellBits = bitsFor(cellsPerPeMax + 1);
-        final int stateDepth = Math.max(2, cellsPerPeMax);
+        this.peBits = Integer.numberOfTrailingZeros(pes);
+        final int slotsMax = pes * cellsPerPeMax;
+        final int cellBits = bitsFor(slotsMax + 1);
+        final int localCellBits = bitsFor(cellsPerPeMax + 1);
+        final int stateDepth = Math.max(2, slotsMax);
         final int stateAddrBits = bitsFor(stateDepth);
         final int rowBits = bitsFor(4 * cellsPerPeMax);
         final int peepBits = bitsFor(3 * cellsPerPeMax);
@@ -220,21 +243,31 @@ public final class Elementwise extends JavaComponent {
 
         biasWriteValid = inBool("bias_write_valid");
         biasWriteAddr = inUInt("bias_write_addr", rowBits);
-        biasWriteData = inSInt("bias_write_data", actBits);
+        biasWriteData = new ArrayList<>();
+        for (int j = 0; j < pes; j++) {
+            biasWriteData.add(inSInt("bias_write_data_" + j, actBits));
+        }
         peepWriteValid = inBool("peep_write_valid");
         peepWriteAddr = inUInt("peep_write_addr", peepBits);
-        peepWriteData = inSInt("peep_write_data", actBits);
+        peepWriteData = new ArrayList<>();
+        for (int j = 0; j < pes; j++) {
+            peepWriteData.add(inSInt("peep_write_data_" + j, actBits));
+        }
         resetState = inBool("reset_state");
         start = inBool("start");
-        cells = inUInt("cells", cellBits);
+        cells = inUInt("cells", localCellBits);
         fracShift = inUInt("frac_shift", fracShiftBits);
         ready = outBool("ready");
         done = outBool("done");
         cellsDone = outUInt("cells_done", cellBits);
         accReadRow = outUInt("acc_read_row", rowBits);
-        List<SInt> accValues = new ArrayList<>();
-        for (int ch = 0; ch < channels; ch++) {
-            accValues.add(inSInt("acc_read_value_" + ch, accBits));
+        List<List<SInt>> accValues = new ArrayList<>();
+        for (int j = 0; j < pes; j++) {
+            List<SInt> ofPe = new ArrayList<>();
+            for (int ch = 0; ch < channels; ch++) {
+                ofPe.add(inSInt("acc_read_value_" + j + "_" + ch, accBits));
+            }
+            accValues.add(List.copyOf(ofPe));
         }
         accReadValue = List.copyOf(accValues);
         mReadAddr = inUInt("m_read_addr", stateAddrBits);
@@ -279,14 +312,14 @@ public final class Elementwise extends JavaComponent {
             UInt wide = cells.resize(rowBits);
             UInt twice = shiftLeft(cells, 1).resize(rowBits);
             assign(running, boolConst(true));
-            assign(cellsQ, cells);
+            assign(cellsQ, shiftLeft(cells, peBits).resize(cellBits));
             assign(shiftQ, fracShift);
             assign(offset1, wide);
             assign(offset2, twice);
             assign(offset3, add(wide, twice));
             assign(phase, uintConst(0, phase.getWidth()));
             assign(slotCell.get(0), uintConst(0, cellBits));
-            assign(slotValid.get(0), not(equal(cells, uintConst(0, cellBits))));
+            assign(slotValid.get(0), not(equal(cells, uintConst(0, localCellBits))));
             for (int d = 1; d < slots; d++) {
                 assign(slotValid.get(d), boolConst(false));
             }
@@ -337,14 +370,32 @@ public final class Elementwise extends JavaComponent {
         UInt stateReadAddr = reg("state_read_addr", uint(stateAddrBits));
         when(at(latency - 1), () -> assign(stateReadAddr, cellAt(latency - 1).resize(stateAddrBits)));
 
+        // which PE of the group each read belongs to: the accumulators of a cell arrive at ages
+        // L .. L+3; a bias or peephole word arrives two cycles after its address is loaded
+        int peSelectBits = Math.max(1, peBits);
+        UInt accPe = reg("acc_pe", uint(peSelectBits));
+        when(at(latency - 1), () -> assign(accPe, peOf(cellAt(latency - 1), peSelectBits)));
+        UInt biasPe = reg("bias_pe", uint(peSelectBits));
+        for (int age : new int[] {t0 - 2, t0, t0 + 1, t0 + 8}) {
+            when(at(age), () -> assign(biasPe, peOf(cellAt(age), peSelectBits)));
+        }
+        UInt peepPe = reg("peep_pe", uint(peSelectBits));
+        for (int age : new int[] {t0 - 2, t0 - 1, t0 + 6}) {
+            when(at(age), () -> assign(peepPe, peOf(cellAt(age), peSelectBits)));
+        }
+        UInt biasPeAtRead = regNext("bias_pe_q", biasPe);
+        UInt peepPeAtRead = regNext("peep_pe_q", peepPe);
+
         // every RAM gets its read port before its write port: SpinalHDL then names the read port's
         // unused placeholder wire _zz_<ram>_port, the name the Verilator waivers expect
-        Mem<SInt> biasRam = ram("bias_ram", hardType(() -> sint(actBits)), 4 * cellsPerPeMax);
-        SInt bias = named("bias", readSync(biasRam, biasAddr));
-        write(biasRam, biasWriteAddr, biasWriteData, biasWriteValid);
-        Mem<SInt> peepRam = ram("peep_ram", hardType(() -> sint(actBits)), 3 * cellsPerPeMax);
-        SInt peep = named("peep", readSync(peepRam, peepAddr));
-        write(peepRam, peepWriteAddr, peepWriteData, peepWriteValid);
+        Mem<Bits> biasRam = ram("bias_ram", hardType(() -> bits(pes * actBits)), 4 * cellsPerPeMax);
+        Bits biasWord = named("bias_word", readSync(biasRam, biasAddr));
+        write(biasRam, biasWriteAddr, concatLowFirst(biasWriteData), biasWriteValid);
+        SInt bias = named("bias", lane(biasWord, biasPeAtRead, pes, actBits));
+        Mem<Bits> peepRam = ram("peep_ram", hardType(() -> bits(pes * actBits)), 3 * cellsPerPeMax);
+        Bits peepWord = named("peep_word", readSync(peepRam, peepAddr));
+        write(peepRam, peepWriteAddr, concatLowFirst(peepWriteData), peepWriteValid);
+        SInt peep = named("peep", lane(peepWord, peepPeAtRead, pes, actBits));
 
         int cAge = t0 + 8;
         UInt cWriteAddr = named("c_write_addr",
@@ -367,7 +418,10 @@ public final class Elementwise extends JavaComponent {
             String n = "_" + ch;
 
             // z = sat(round(acc >> frac_shift)), computed as ((2 acc >> shift) + 1) >> 1
-            SInt shifted = regNext("acc_shifted" + n, shiftRight(shiftLeft(accReadValue.get(ch), 1), shiftQ));
+            int channel = ch;
+            SInt accValue = pes == 1 ? accReadValue.get(0).get(ch)
+                    : named("acc_value" + n, select(accPe, accReadValue.stream().map(ofPe -> ofPe.get(channel)).toList()));
+            SInt shifted = regNext("acc_shifted" + n, shiftRight(shiftLeft(accValue, 1), shiftQ));
             SInt z = named("z" + n, saturate(shiftKeepingWidth(add(shifted.resize(accBits + 2),
                     sintConst(1, accBits + 2)), 1), actBits));
             SInt zG = loadAt("z_g" + n, latency + 1, z);
@@ -460,9 +514,28 @@ public final class Elementwise extends JavaComponent {
         return slotValid.get((age + 1) / CYCLES_PER_CELL);
     }
 
-    /** At age {@code age}, loads {@code address} with row cell + offset (truncated to its width). */
+    /** The local cell (within its PE) of slot {@code slot}: slot / pes. */
+    private UInt localCellOf(UInt slot) {
+        return peBits == 0 ? slot : shiftRight(slot, peBits);
+    }
+
+    /** The PE (within the group) of slot {@code slot}: slot mod pes, {@code bits} wide. */
+    private UInt peOf(UInt slot, int bits) {
+        return peBits == 0 ? uintConst(0, bits) : slot.resize(peBits).resize(bits);
+    }
+
+    /** Lane {@code index} of {@code word}, {@code lanes} lanes of {@code bits} bits, as an SInt. */
+    private static SInt lane(Bits word, UInt index, int lanes, int bits) {
+        List<SInt> options = new ArrayList<>();
+        for (int j = 0; j < lanes; j++) {
+            options.add(asSInt(slice(word, j * bits, bits)));
+        }
+        return lanes == 1 ? options.get(0) : select(index, options);
+    }
+
+    /** At age {@code age}, loads {@code address} with row local cell + offset (truncated to its width). */
     private void loadRow(UInt address, int age, UInt offset) {
-        UInt row = add(cellAt(age).resize(offset.getWidth()), offset);
+        UInt row = add(localCellOf(cellAt(age)).resize(offset.getWidth()), offset);
         when(at(age), () -> assign(address, row.resize(address.getWidth())));
     }
 
@@ -521,10 +594,14 @@ public final class Elementwise extends JavaComponent {
         return Math.max(1, 32 - Integer.numberOfLeadingZeros(words - 1));
     }
 
-    private static String validated(int channels, int cellsPerPeMax, int accBits, int fracShiftBits,
+    private static String validated(int channels, int pes, int cellsPerPeMax, int accBits, int fracShiftBits,
                                     int accReadLatency, Arithmetic a) {
         String name = "Elementwise";
         check(channels >= 1 && channels <= 64, name + ": channels " + channels + " is outside 1..64");
+        check(pes >= 1 && pes <= 64 && Integer.bitCount(pes) == 1,
+                name + ": pes " + pes + " is not a power of two in 1..64");
+        check((long) pes * cellsPerPeMax <= 65536,
+                name + ": pes x cellsPerPeMax = " + (long) pes * cellsPerPeMax + " exceeds 65536");
         check(cellsPerPeMax >= 1 && cellsPerPeMax <= 65536,
                 name + ": cellsPerPeMax " + cellsPerPeMax + " is outside 1..65536");
         check(a.actBits() >= 4 && a.actBits() <= 24, name + ": actBits " + a.actBits() + " is outside 4..24");
