@@ -84,6 +84,7 @@ public final class BenchCommand implements Callable<Integer> {
         double cycles = c.cyclesPerFrame();
         double ddr = c.ddrStallCycles() / frames;
         double tail = c.elementwiseCycles() / frames;
+        double recurrent = c.recurrentWaitCycles() / frames;
         Map<String, Object> r = new LinkedHashMap<>();
         r.put("pruning", method);
         r.put("bit_exact", c.bitExact());
@@ -109,8 +110,9 @@ public final class BenchCommand implements Callable<Integer> {
         r.put("cycles_above_bound_per_frame", cycles - m.idealCyclesPerFrame());
         r.put("ddr_starved_cycles_per_frame", ddr);
         r.put("elementwise_tail_cycles_per_frame", tail);
+        r.put("y_wait_cycles_per_frame", recurrent);
         r.put("queue_full_cycles_per_frame", c.queueStallCycles() / frames);
-        r.put("unattributed_cycles_per_frame", cycles - m.idealCyclesPerFrame() - ddr - tail);
+        r.put("unattributed_cycles_per_frame", cycles - m.idealCyclesPerFrame() - ddr - tail - recurrent);
         r.put("ese_measured_latency_us", ESE_MEASURED_US);
         r.put("ese_ideal_latency_us", ESE_IDEAL_US);
         r.put("snr_db", o.figures().get("snr_db"));
@@ -135,12 +137,12 @@ public final class BenchCommand implements Callable<Integer> {
                     100 * (double) r.get("pe_utilization")));
         }
         s.append("\nWhere the cycles above the bound went, per frame (cycles):\n\n");
-        s.append("| pruning | above bound | DDR-starved | element-wise tail | unattributed | padding folded away"
-                + " | padding left | column queue full |\n|---|---|---|---|---|---|---|---|\n");
+        s.append("| pruning | above bound | DDR-starved | element-wise tail | y_(t-1) wait | unattributed"
+                + " | padding folded away | padding left | column queue full |\n|---|---|---|---|---|---|---|---|---|\n");
         for (Map<String, Object> r : rows) {
-            s.append(String.format("| %s | %.1f | %.1f | %.1f | %.1f | %d | %d | %.1f |%n", r.get("pruning"),
+            s.append(String.format("| %s | %.1f | %.1f | %.1f | %.1f | %.1f | %d | %d | %.1f |%n", r.get("pruning"),
                     (double) r.get("cycles_above_bound_per_frame"), (double) r.get("ddr_starved_cycles_per_frame"),
-                    (double) r.get("elementwise_tail_cycles_per_frame"),
+                    (double) r.get("elementwise_tail_cycles_per_frame"), (double) r.get("y_wait_cycles_per_frame"),
                     (double) r.get("unattributed_cycles_per_frame"), (long) r.get("padding_cycles_folded_per_frame"),
                     (long) r.get("padding_cycles_left_per_frame"), (double) r.get("queue_full_cycles_per_frame")));
         }
@@ -148,9 +150,10 @@ public final class BenchCommand implements Callable<Integer> {
 
                 DDR-starved: SpMV cycles in which some PE waits for an entry (or the broadcast for a pointer row)
                 that DDR still owes (other PEs may be working meanwhile, so this overlaps useful cycles); element-wise
-                tail: cycles SpMV 2 waits for an m not yet computed; unattributed: above bound minus those two (phase
-                boundaries, the y_(t-1) gather between SpMV 2 and the next SpMV 1, PE coupling; negative when the
-                DDR-starved cycles were mostly covered by other PEs' work); padding folded away: cycles padding would cost at one per entry, which the PEs save by
+                tail: cycles SpMV 2 waits for an m not yet computed; y_(t-1) wait: cycles SpMV 1 waits for a y the
+                gather (which runs alongside it) has not written yet; unattributed: above bound minus those three
+                (phase boundaries, PE coupling; negative when the DDR-starved cycles were mostly covered by other
+                PEs' work); padding folded away: cycles padding would cost at one per entry, which the PEs save by
                 taking a padding entry with the next one; padding left: the folded bound above the real-nonzero
                 bound; column queue full: cycles a column waits for a full PE column queue (the broadcast runs
                 ahead; not a PE stall).

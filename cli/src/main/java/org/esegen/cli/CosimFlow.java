@@ -90,6 +90,7 @@ final class CosimFlow {
         f.put("ddr_stall_cycles", cosim.ddrStallCycles());
         f.put("queue_stall_cycles", cosim.queueStallCycles());
         f.put("elementwise_cycles", cosim.elementwiseCycles());
+        f.put("recurrent_wait_cycles", cosim.recurrentWaitCycles());
         f.put("snr_db", evaluation.vsPruned().snrDb());
         f.put("build_seconds", cosim.buildSeconds());
         f.put("sim_seconds", cosim.simSeconds());
@@ -112,8 +113,9 @@ final class CosimFlow {
                 (double) f.get("cycles_per_frame"), (long) f.get("ideal_cycles_per_frame"),
                 (long) f.get("ideal_cycles_per_frame_no_padding"), (double) f.get("latency_us")));
         s.append(String.format("PE utilization %.1f %%, DDR stall cycles %d, queue stall cycles %d, element-wise "
-                        + "cycles %d%n", 100 * (double) f.get("pe_utilization"), (long) f.get("ddr_stall_cycles"),
-                (long) f.get("queue_stall_cycles"), (long) f.get("elementwise_cycles")));
+                        + "cycles %d, y_(t-1) wait cycles %d%n", 100 * (double) f.get("pe_utilization"),
+                (long) f.get("ddr_stall_cycles"), (long) f.get("queue_stall_cycles"), (long) f.get("elementwise_cycles"),
+                (long) f.get("recurrent_wait_cycles")));
         s.append(String.format("times          Verilator build %.1f s (0 = cached), simulation %.2f s, total %.1f s%n",
                 (double) f.get("build_seconds"), (double) f.get("sim_seconds"), (double) f.get("wall_seconds")));
         s.append("outputs        ").append(f.get("out")).append('\n');

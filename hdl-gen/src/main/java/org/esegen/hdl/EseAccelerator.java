@@ -97,8 +97,10 @@ import spinal.core.UInt;
  * slot (c / N) G + c mod G once that unit has written it (G = config.elementwiseGroup()); the value
  * path has latency 2 (RAM read, then a register after the source multiplexer). Each PE p is a
  * {@link PeSequencer}; PEs p = uG .. uG + G - 1 share {@link Elementwise} unit u, which reads their
- * accumulator bank 0 during the element-wise step while SpMV 2 fills bank 1; after SpMV 2 the {@link ProjectionGather} reads bank 1 a row of every PE per
- * cycle and writes y into the y buffers, from which the OUTPUT rows are read, N lanes at a time,
+ * accumulator bank 0 during the element-wise step while SpMV 2 fills bank 1; after SpMV 2 the
+ * {@link ProjectionGather} reads bank 1, L = config.gatherLanesUsed() PEs per cycle, and writes y
+ * into the y buffers while SpMV 1 of the next frame runs (its y columns wait for the rows
+ * written); from the y buffers the OUTPUT rows are read, N lanes at a time,
  * into a {@link ChunkPacker} that cuts them into words for the {@link DdrWriter}.
  *
  * <h2>Counters</h2>
@@ -108,7 +110,8 @@ import spinal.core.UInt;
  * QUEUE_STALL_CYCLES SpMV cycles in which a column waits for a full column queue;
  * MAC_CYCLES the sum over PEs of cycles in which the PE took entries (one, or padding folded with
  * the next; summed by a pipelined adder tree); ELEMENTWISE_CYCLES cycles in which SpMV 2 waits for
- * an m the element-wise step has not written yet.
+ * an m the element-wise step has not written yet; RECURRENT_WAIT_CYCLES cycles in which SpMV 1
+ * waits for a y_(t-1) the gather has not written yet.
  */
 public final class EseAccelerator extends JavaComponent {
     /** Verilog module name of the top. */
@@ -259,8 +262,9 @@ public final class EseAccelerator extends JavaComponent {
             ewUnits.add(child("ew_" + u, new Elementwise(channels, group, maxCells, config.pe().accBits(),
                     ProjectionGather.SHIFT_BITS, ACC_READ_LATENCY, arithmetic)));
         }
-        ProjectionGather gather = child("gather", new ProjectionGather(pes, channels, config.pe().accBits(), actBits,
-                maxProj, peUnits.get(0).readRow.getWidth(), ACC_READ_LATENCY));
+        int gatherLanes = config.gatherLanesUsed();
+        ProjectionGather gather = child("gather", new ProjectionGather(pes, gatherLanes, channels, config.pe().accBits(),
+                actBits, maxProj, peUnits.get(0).readRow.getWidth(), ACC_READ_LATENCY));
         UInt waShift = named("wa_shift", clampToWidth(regs.port(RegisterMap.WA_FRAC_BITS), ProjectionGather.SHIFT_BITS));
         UInt whrShift = named("whr_shift",
                 clampToWidth(regs.port(RegisterMap.WHR_FRAC_BITS), ProjectionGather.SHIFT_BITS));
@@ -287,8 +291,11 @@ public final class EseAccelerator extends JavaComponent {
                 : add(mul(shiftRight(slotsDone, groupBits), uintConst(pes, widthFor(pes))),
                         slotsDone.resize(groupBits).resize(slotsDone.getWidth() + widthFor(pes))));
         int limitBits = broadcaster.valueLimit.getWidth();
+        // SpMV 1 reads y_(t-1) as the gather (running alongside) writes it: rows_done rows of every PE
+        UInt yColumns = named("y_columns", add(inputSize.resize(limitBits + widthFor(pes)),
+                mul(gather.rowsDone, uintConst(pes, widthFor(pes))).resize(limitBits + widthFor(pes))));
         assign(broadcaster.valueLimit, mux(seq.spmvProjection, clampToWidth(mColumns, limitBits),
-                uintConst((1L << limitBits) - 1, limitBits)));
+                mux(seq.spmvFirstFrame, uintConst((1L << limitBits) - 1, limitBits), clampToWidth(yColumns, limitBits))));
         assign(broadcaster.restartColumn, mux(seq.spmvProjection, uintConst(0, broadcaster.restartColumn.getWidth()),
                 inputSize.resize(broadcaster.restartColumn.getWidth())));
         List<Bool> pesDone = new ArrayList<>();
@@ -374,6 +381,12 @@ public final class EseAccelerator extends JavaComponent {
         Bool zeroAtRead = regNext("value_zero_q", and(seq.spmvFirstFrame, not(isInput)));
         UInt yReadRow = clampToWidth(broadcaster.valueCell, yRowBits);
         UInt yWriteRow = clampToWidth(gather.yRow, yRowBits);
+        // the gather writes PEs kL .. kL + L - 1 when it shows group k
+        List<Bool> yWrite = new ArrayList<>();
+        for (int k = 0; k * gatherLanes < pes; k++) {
+            yWrite.add(named("y_write_" + k, and(gather.yValid,
+                    equal(gather.yGroup, uintConst(k, gather.yGroup.getWidth())))));
+        }
         // the OUTPUT rows are read from the y buffers too, one row of every PE per read
         int channelBits = widthFor(channels - 1);
         UInt outRow = regInit("output_row", uint(yRowBits), uintConst(0, yRowBits));
@@ -389,7 +402,7 @@ public final class EseAccelerator extends JavaComponent {
             List<Bits> outLanes = new ArrayList<>();
             for (int p = 0; p < pes; p++) {
                 Mem<SInt> y = ram("y_" + p + "_" + ch, hardType(() -> sint(actBits)), yRows);
-                write(y, yWriteRow, gather.yValues.get(p).get(ch), gather.yValid);
+                write(y, yWriteRow, gather.yValues.get(p % gatherLanes).get(ch), yWrite.get(p / gatherLanes));
                 fromY.add(readSync(y, yReadRow, broadcaster.valueRead));
                 outLanes.add(asBits(readSync(y, outRow, outRead)));
             }
@@ -457,7 +470,8 @@ public final class EseAccelerator extends JavaComponent {
         count(regs, RegisterMap.CYCLES, launch, seq.busy);
         count(regs, RegisterMap.DDR_STALL_CYCLES, launch, and(seq.inSpmv, or(entryStall, pointerStall)));
         count(regs, RegisterMap.QUEUE_STALL_CYCLES, launch, and(seq.inSpmv, broadcaster.queueWait));
-        count(regs, RegisterMap.ELEMENTWISE_CYCLES, launch, broadcaster.valueWait);
+        count(regs, RegisterMap.ELEMENTWISE_CYCLES, launch, and(broadcaster.valueWait, seq.spmvProjection));
+        count(regs, RegisterMap.RECURRENT_WAIT_CYCLES, launch, and(broadcaster.valueWait, not(seq.spmvProjection)));
         List<UInt> macSteps = new ArrayList<>();
         for (int p = 0; p < pes; p++) {
             Bool stepped = regNext("mac_step_q_" + p, and(peUnits.get(p).macStep, seq.busy), boolConst(false));

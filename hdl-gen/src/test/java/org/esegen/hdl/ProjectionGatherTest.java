@@ -17,9 +17,10 @@ import org.junit.jupiter.params.provider.CsvSource;
 
 /**
  * ProjectionGather under Icarus against {@link FixedFormat#rescale}: PEs are modelled as tables
- * answering {@code acc_read_row} after the read latency; every y_j (a row of all PEs per cycle)
- * must be what the golden model computes, lanes past P zero, over runs of several sizes and shifts
- * (saturating, rounding, shifted out entirely).
+ * answering {@code acc_read_row} after the read latency; every y_j (groups of L lanes, a row in
+ * ceil(N / L) cycles) must be what the golden model computes, lanes past P zero, over runs of
+ * several sizes and shifts (saturating, rounding, shifted out entirely); {@code rows_done} must
+ * count the rows out, and lanes past N (a last group with fewer PEs) must be 0.
  */
 class ProjectionGatherTest {
     private static final long SEED = 20_260_104L;
@@ -34,9 +35,10 @@ class ProjectionGatherTest {
     @TempDir
     Path dir;
 
-    @ParameterizedTest(name = "read latency {0}")
-    @CsvSource({"1", "2"})
-    void yIsTheRescaledAccumulatorOfPeJModNRowJDivN(int latency) throws Exception {
+    @ParameterizedTest(name = "read latency {0}, {1} lanes")
+    @CsvSource({"1, 3", "2, 3", "1, 1", "2, 2", "1, 2"})
+    void yIsTheRescaledAccumulatorOfPeJModNRowJDivN(int latency, int lanes) throws Exception {
+        System.out.println("ProjectionGatherTest seed " + SEED + " latency " + latency + " lanes " + lanes);
         int localRows = (MAX_PROJ + PES - 1) / PES;
         int rowBits = Hdl.widthFor(localRows - 1);
         long[][][] acc = new long[PES][localRows][CHANNELS];
@@ -51,28 +53,37 @@ class ProjectionGatherTest {
                 }
             }
         }
-        Path verilog = VerilogEmitter.emit(dir, "ProjectionGather", () -> new ProjectionGather(PES, CHANNELS,
+        Path verilog = VerilogEmitter.emit(dir, "ProjectionGather", () -> new ProjectionGather(PES, lanes, CHANNELS,
                 ACC_BITS, ACT_BITS, MAX_PROJ, rowBits, latency)).get(0);
 
-        List<String> printed = Tools.simulate(dir, bench(acc, rowBits, latency), List.of(verilog));
+        List<String> printed = Tools.simulate(dir, bench(acc, rowBits, latency, lanes), List.of(verilog));
 
         FixedFormat act = new FixedFormat(ACT_BITS, 0);
+        int groups = (PES + lanes - 1) / lanes;
         List<String> expected = new ArrayList<>();
         for (int[] run : RUNS) {
-            int gathered = (run[0] + PES - 1) / PES * PES;
-            for (int j = 0; j < gathered; j++) {
-                StringBuilder line = new StringBuilder("y " + j);
-                for (int ch = 0; ch < CHANNELS; ch++) {
-                    long y = j < run[0] ? act.rescale(acc[j % PES][j / PES][ch], run[1]) : 0;
-                    line.append(' ').append(y);
+            int rows = (run[0] + PES - 1) / PES;
+            for (int r = 0; r < rows; r++) {
+                for (int k = 0; k < groups; k++) {
+                    expected.add("group " + r + " " + k + " rows_done " + r);
+                    for (int i = 0; i < lanes; i++) {
+                        int pe = k * lanes + i;
+                        int j = r * PES + pe;
+                        StringBuilder line = new StringBuilder(pe < PES ? "y " + j : "past_n");
+                        for (int ch = 0; ch < CHANNELS; ch++) {
+                            long y = pe < PES && j < run[0] ? act.rescale(acc[pe][r][ch], run[1]) : 0;
+                            line.append(' ').append(y);
+                        }
+                        expected.add(line.toString());
+                    }
                 }
-                expected.add(line.toString());
             }
+            expected.add("rows_done " + rows);
         }
         assertEquals(expected, decode(printed));
     }
 
-    private static String bench(long[][][] acc, int rowBits, int latency) {
+    private static String bench(long[][][] acc, int rowBits, int latency, int lanes) {
         StringBuilder tables = new StringBuilder();
         StringBuilder ports = new StringBuilder();
         StringBuilder reads = new StringBuilder();
@@ -105,18 +116,23 @@ class ProjectionGatherTest {
                         @(negedge clk) start = 0;
                         @(negedge clk) wait (!busy);
                         repeat (3) @(negedge clk);
+                        $display("rows_done %%0d", rows_done);
                     """.formatted(run[0], run[1]));
         }
         int projBits = Hdl.widthFor(MAX_PROJ);
         StringBuilder yWires = new StringBuilder();
         StringBuilder yDisplays = new StringBuilder();
         StringBuilder yPorts = new StringBuilder();
-        for (int p = 0; p < PES; p++) {
-            yWires.append("  wire signed [%d:0] y_value_%d_0, y_value_%d_1;\n".formatted(ACT_BITS - 1, p, p));
-            yDisplays.append("    $display(\"y %%0d %%0d %%0d\", y_row * %d + %d, y_value_%d_0, y_value_%d_1);\n"
-                    .formatted(PES, p, p, p));
-            yPorts.append("    .y_value_%d_0(y_value_%d_0), .y_value_%d_1(y_value_%d_1),\n".formatted(p, p, p, p));
+        yDisplays.append("    $display(\"group %0d %0d rows_done %0d\", y_row, y_group, rows_done);\n");
+        for (int i = 0; i < lanes; i++) {
+            yWires.append("  wire signed [%d:0] y_value_%d_0, y_value_%d_1;\n".formatted(ACT_BITS - 1, i, i));
+            yDisplays.append(("    if (y_group * %1$d + %2$d < %3$d) $display(\"y %%0d %%0d %%0d\", y_row * %3$d"
+                    + " + y_group * %1$d + %2$d, y_value_%2$d_0, y_value_%2$d_1);\n"
+                    + "    else $display(\"past_n %%0d %%0d\", y_value_%2$d_0, y_value_%2$d_1);\n")
+                    .formatted(lanes, i, PES));
+            yPorts.append("    .y_value_%d_0(y_value_%d_0), .y_value_%d_1(y_value_%d_1),\n".formatted(i, i, i, i));
         }
+        int groupBits = Hdl.widthFor((PES + lanes - 1) / lanes - 1);
         return """
                 `timescale 1ns/1ps
                 module tb;
@@ -129,6 +145,8 @@ class ProjectionGatherTest {
                   wire [%2$d:0] acc_read_row;
                   wire y_valid;
                   wire [%2$d:0] y_row;
+                  wire [%13$d:0] y_group;
+                  wire [%2$d+1:0] rows_done;
                 %10$s
                 %6$s
                   // the PEs: a read of acc_read_row answers after the read latency
@@ -141,7 +159,7 @@ class ProjectionGatherTest {
                   ProjectionGather dut (
                     .start(start), .proj_size(proj_size), .frac_shift(frac_shift), .busy(busy),
                     .acc_read_row(acc_read_row),
-                %8$s    .y_valid(y_valid), .y_row(y_row),
+                %8$s    .y_valid(y_valid), .y_row(y_row), .y_group(y_group), .rows_done(rows_done),
                 %12$s
                     .clk(clk), .reset(reset));
                   always #5 clk = ~clk;
@@ -153,11 +171,12 @@ class ProjectionGatherTest {
                   end
                 endmodule
                 """.formatted(projBits - 1, rowBits - 1, Hdl.widthFor(MAX_PROJ - 1) - 1, ACT_BITS - 1,
-                MAX_PROJ * ACT_BITS - 1, tables, reads, ports, runs, yWires, yDisplays, yPorts);
+                MAX_PROJ * ACT_BITS - 1, tables, reads, ports, runs, yWires, yDisplays, yPorts, groupBits - 1);
     }
 
     /** The y lines as printed. */
     private static List<String> decode(List<String> printed) {
-        return printed.stream().map(String::trim).filter(line -> line.startsWith("y ")).toList();
+        return printed.stream().map(String::trim).filter(line -> line.startsWith("y ") || line.startsWith("group ")
+                || line.startsWith("past_n ") || line.startsWith("rows_done ")).toList();
     }
 }

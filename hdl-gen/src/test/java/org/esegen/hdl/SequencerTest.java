@@ -158,10 +158,16 @@ class SequencerTest {
                 jobs.add("job input");
             }
             jobs.add("job spmv 0 " + (i + p) + " " + layout.waEntryRows() + " " + first);
+            if (t > 0) {
+                // frame t-1's gather started a cycle before this SpMV 1 and is busy for at least a cycle
+                jobs.add("job output");
+            }
             jobs.add("job ew");
             jobs.add("job spmv 1 " + h + " " + layout.whrEntryRows() + " " + first);
             jobs.add("job gather");
-            jobs.add("job output");
+            if (t + 1 == layout.frames()) {
+                jobs.add("job output");
+            }
             section(reads.get(0), run, Section.WA_POINTERS);
             section(reads.get(0), run, Section.WHR_POINTERS);
             section(reads.get(1), run, Section.WA_ENTRIES);

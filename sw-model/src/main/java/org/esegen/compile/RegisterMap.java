@@ -79,13 +79,15 @@ public final class RegisterMap {
             "sum over PEs of cycles in which the PE took entries (one, or padding folded with the next)");
     public static final Register ELEMENTWISE_CYCLES = new Register("ELEMENTWISE_CYCLES", 0x120, Access.RO,
             "cycles in which SpMV 2 waits for an m the element-wise step has not written yet (its tail)");
+    public static final Register RECURRENT_WAIT_CYCLES = new Register("RECURRENT_WAIT_CYCLES", 0x128, Access.RO,
+            "cycles in which SpMV 1 waits for a y_(t-1) the gather has not written yet");
 
     /** Every register in offset order. */
     public static final List<Register> ALL = List.of(CONTROL, STATUS, INTERRUPT_STATUS, ID, INPUT_SIZE, HIDDEN_SIZE,
             PROJ_SIZE, FRAME_COUNT, WA_FRAC_BITS, WHR_FRAC_BITS, WA_ENTRY_ROWS, WHR_ENTRY_ROWS, CELLS_PER_PE,
             PROJ_ROWS_PER_PE, WA_POINTERS_BASE, WA_ENTRIES_BASE,
             WHR_POINTERS_BASE, WHR_ENTRIES_BASE, BIAS_BASE, PEEPHOLES_BASE, INPUT_BASE, OUTPUT_BASE, CYCLES,
-            DDR_STALL_CYCLES, QUEUE_STALL_CYCLES, MAC_CYCLES, ELEMENTWISE_CYCLES);
+            DDR_STALL_CYCLES, QUEUE_STALL_CYCLES, MAC_CYCLES, ELEMENTWISE_CYCLES, RECURRENT_WAIT_CYCLES);
 
     /** The values to write before start, for an image laid out as {@code layout} at DDR address 0. */
     public static Map<Register, Long> programming(ImageLayout layout) {

@@ -43,8 +43,11 @@ public record AcceleratorConfig(int channels, int clockMhz, Dims dims, Pe pe, Fo
      *                       {@code SparseMatrixEncoding.pointerSkew}), checked by the compiler
      * @param pesPerElementwise PEs sharing one element-wise unit (a power of two); see
      *                       {@link AcceleratorConfig#elementwiseGroup()}
+     * @param gatherLanes    y values the gather rescales per cycle and channel after SpMV 2 (a power
+     *                       of two); see {@link AcceleratorConfig#gatherLanesUsed()}
      */
-    public record Pe(int pesPerChannel, int actQueueDepth, int accBits, int entryFifoDepth, int pesPerElementwise) {
+    public record Pe(int pesPerChannel, int actQueueDepth, int accBits, int entryFifoDepth, int pesPerElementwise,
+                     int gatherLanes) {
     }
 
     /**
@@ -99,6 +102,9 @@ public record AcceleratorConfig(int channels, int clockMhz, Dims dims, Pe pe, Fo
             new Field("pesPerElementwise", "PEs", 1, 64, true,
                     "PEs sharing one element-wise unit (sigmoid/tanh ROM, multiplier, c and m state); "
                             + "fewer units, and a step of 9 x this x ceil(H/N) cycles overlapped with SpMV 2"),
+            new Field("gatherLanes", "lanes", 1, 256, true,
+                    "y rescalers per channel; the y gather takes ceil(P/N) x ceil(N/lanes) cycles, overlapped with "
+                            + "the next frame's SpMV 1 input columns"),
             new Field("accBits", "bits", 8, 48, false,
                     "saturating accumulator width; must be >= weightBits + actBits"),
             new Field("weightBits", "bits", 2, 16, false, "stored weight width; DSP multiplier input"),
@@ -168,6 +174,7 @@ public record AcceleratorConfig(int channels, int clockMhz, Dims dims, Pe pe, Fo
         m.put("actQueueDepth", pe.actQueueDepth());
         m.put("entryFifoDepth", pe.entryFifoDepth());
         m.put("pesPerElementwise", pe.pesPerElementwise());
+        m.put("gatherLanes", pe.gatherLanes());
         m.put("accBits", pe.accBits());
         m.put("weightBits", formats.weightBits());
         m.put("indexBits", formats.indexBits());
@@ -200,7 +207,7 @@ public record AcceleratorConfig(int channels, int clockMhz, Dims dims, Pe pe, Fo
         return new AcceleratorConfig(m.get("channels"), m.get("clockMhz"),
                 new Dims(m.get("maxInputSize"), m.get("maxHiddenSize"), m.get("maxProjSize")),
                 new Pe(m.get("pesPerChannel"), m.get("actQueueDepth"), m.get("accBits"), m.get("entryFifoDepth"),
-                        m.get("pesPerElementwise")),
+                        m.get("pesPerElementwise"), m.get("gatherLanes")),
                 new Formats(m.get("weightBits"), m.get("indexBits"), m.get("actBits"), m.get("actFracBits"),
                         m.get("ptrBits")),
                 new Lut(m.get("lutEntries"), m.get("lutInputRange")),
@@ -248,6 +255,11 @@ public record AcceleratorConfig(int channels, int clockMhz, Dims dims, Pe pe, Fo
      */
     public int elementwiseGroup() {
         return Math.min(pe.pesPerElementwise(), Integer.highestOneBit(pes()));
+    }
+
+    /** Lanes of the y gather, L: gatherLanes, but at most N. A row of N values takes ceil(N / L) cycles. */
+    public int gatherLanesUsed() {
+        return Math.min(pe.gatherLanes(), pes());
     }
 
     /** Element-wise units per channel, ceil(N / G). */

@@ -58,6 +58,7 @@ public final class Cosimulation {
      * @param ddrStallCycles       DDR_STALL_CYCLES
      * @param queueStallCycles     QUEUE_STALL_CYCLES
      * @param elementwiseCycles    ELEMENTWISE_CYCLES
+     * @param recurrentWaitCycles  RECURRENT_WAIT_CYCLES: SpMV 1 waiting for a y_(t-1) not yet gathered
      * @param macCycles            MAC_CYCLES: over all frames and PEs, cycles in which a PE took entries
      * @param buildSeconds         Verilator build time (0 when reused from the cache)
      * @param simSeconds           simulation wall time
@@ -71,6 +72,7 @@ public final class Cosimulation {
                          @JsonProperty("ddr_stall_cycles") long ddrStallCycles,
                          @JsonProperty("queue_stall_cycles") long queueStallCycles,
                          @JsonProperty("elementwise_cycles") long elementwiseCycles,
+                         @JsonProperty("recurrent_wait_cycles") long recurrentWaitCycles,
                          @JsonProperty("mac_cycles") long macCycles,
                          @JsonProperty("build_seconds") double buildSeconds,
                          @JsonProperty("sim_seconds") double simSeconds,
@@ -120,7 +122,8 @@ public final class Cosimulation {
         script.write(RegisterMap.CONTROL.offset(), 3)
                 .waitFor(RegisterMap.STATUS.offset(), STATUS_DONE, STATUS_DONE, maxCycles);
         for (RegisterMap.Register r : List.of(RegisterMap.CYCLES, RegisterMap.DDR_STALL_CYCLES,
-                RegisterMap.QUEUE_STALL_CYCLES, RegisterMap.MAC_CYCLES, RegisterMap.ELEMENTWISE_CYCLES)) {
+                RegisterMap.QUEUE_STALL_CYCLES, RegisterMap.MAC_CYCLES, RegisterMap.ELEMENTWISE_CYCLES,
+                RegisterMap.RECURRENT_WAIT_CYCLES)) {
             script.read(r.offset(), r.name() + "_LO").read(r.offset() + 4, r.name() + "_HI");
         }
         HarnessRun run = HarnessRun.of(build, runDir).script(script).image(imageFile)
@@ -144,7 +147,8 @@ public final class Cosimulation {
                 (double) cycles / layout.frames(), ideal,
                 cycles == 0 ? 0 : (double) useful / ((double) compiled.config().pes() * cycles),
                 counter(r, RegisterMap.DDR_STALL_CYCLES), counter(r, RegisterMap.QUEUE_STALL_CYCLES),
-                counter(r, RegisterMap.ELEMENTWISE_CYCLES), counter(r, RegisterMap.MAC_CYCLES), build.reused() ? 0 : build.buildSeconds(), r.runSeconds(),
+                counter(r, RegisterMap.ELEMENTWISE_CYCLES), counter(r, RegisterMap.RECURRENT_WAIT_CYCLES),
+                counter(r, RegisterMap.MAC_CYCLES), build.reused() ? 0 : build.buildSeconds(), r.runSeconds(),
                 runDir.toString());
     }
 

@@ -64,8 +64,9 @@ import org.junit.jupiter.api.TestFactory;
  * beyond the activation range before quantization, the image built from those raw frames),
  * axiDataBits 32/64/128/256, bursts, outstanding reads, queue depths, buffers exactly the model's
  * size or a little larger, entryFifoDepth the next power of two above pointer skew + 4 or, in a
- * quarter of the configurations, the smallest legal one; and the DDR model's latency, bandwidth
- * and outstanding limit.
+ * quarter of the configurations, the smallest legal one; PEs per element-wise unit 1/2/4/8 and
+ * gather lanes 1..16 (powers of two, clamped to what N allows); and the DDR model's latency,
+ * bandwidth and outstanding limit.
  *
  * <p><b>Tiers and commands</b> (from the repository root; the Verilator build cache is
  * {@code testbench/target/verilator-cache}, so a fresh clone starts empty):
@@ -301,6 +302,8 @@ class RandomConfigurationRegressionTest {
             int ptrSlack = r.nextInt(9);
             Cosimulation.MemoryModel memory = new Cosimulation.MemoryModel(1 + r.nextInt(60),
                     new double[] {0.25, 0.5, 0.8, 1.0}[r.nextInt(4)], 1 + r.nextInt(8));
+            int pesPerElementwise = 1 << r.nextInt(4);
+            int gatherLanes = 1 << r.nextInt(5);
 
             Map<String, Integer> fields = new LinkedHashMap<>();
             fields.put("channels", channels);
@@ -320,6 +323,8 @@ class RandomConfigurationRegressionTest {
             fields.put("axiAddrBits", axiAddrBits);
             fields.put("axiMaxBurstBeats", axiMaxBurstBeats);
             fields.put("axiMaxOutstanding", axiMaxOutstanding);
+            fields.put("pesPerElementwise", pesPerElementwise);
+            fields.put("gatherLanes", gatherLanes);
             // Probe with the widest pointers and deepest FIFO to learn the model's needs, then size them.
             fields.put("ptrBits", 32);
             fields.put("entryFifoDepth", 65536);

@@ -82,8 +82,8 @@ import spinal.core.UInt;
  * cellsPerPeMax words of pes lanes, word x*cells + l, x = i, f, o), both written only through
  * their write ports (a word of every PE at once), and the sequencing logic. Per channel: the cell
  * state RAM c and the output RAM m (max(2, pes*cellsPerPeMax) words each, word s for slot s), a
- * lookup ROM (a {@link
- * LookupRom} of 2E words, block RAM for large E), one multiplier (a DSP48E2 up to 18-bit
+ * read port of a lookup ROM (a {@link LookupRom} of 2E words, block RAM for large E; channels 2k
+ * and 2k + 1 share one, a port each), one multiplier (a DSP48E2 up to 18-bit
  * activations), one three-input adder. The c RAM holds garbage after power-up until
  * {@code reset_state}.
  *
@@ -413,7 +413,8 @@ public final class Elementwise extends JavaComponent {
         System.arraycopy(arithmetic.sigmoid(), 0, tables, 0, arithmetic.sigmoid().length);
         System.arraycopy(arithmetic.tanh(), 0, tables, arithmetic.sigmoid().length, arithmetic.tanh().length);
 
-        // ---- the datapath of each channel ----
+        // ---- the datapath of each channel; channels 2k and 2k + 1 share a two-port table ----
+        LookupRom rom = null;
         for (int ch = 0; ch < channels; ch++) {
             String n = "_" + ch;
 
@@ -432,9 +433,13 @@ public final class Elementwise extends JavaComponent {
             Mem<SInt> stateRam = ram("c_ram" + n, hardType(() -> sint(actBits)), stateDepth);
             SInt cOld = loadAt("c_old" + n, latency + 1, readSync(stateRam, stateReadAddr));
 
-            LookupRom rom = child("activation_rom" + n,
-                    new LookupRom("ActivationRom", tables, actBits, lutIndexBits(arithmetic) + 1));
-            SInt looked = rom.value;
+            if (ch % 2 == 0) {
+                int ports = Math.min(2, channels - ch);
+                rom = child("activation_rom" + n, new LookupRom(ports == 2 ? "ActivationRom2" : "ActivationRom", tables,
+                        actBits, lutIndexBits(arithmetic) + 1, ports));
+            }
+            UInt romIndex = rom.indexes.get(ch % 2);
+            SInt looked = rom.values.get(ch % 2);
             SInt gateG = loadAt("gate_g" + n, t0 + 2, looked);
             SInt tanhC = loadAt("tanh_c" + n, t0 + 9, looked);
 
@@ -489,7 +494,7 @@ public final class Elementwise extends JavaComponent {
             });
             assign(sum, add(add(x, y.resize(sumBits)), w.resize(sumBits)));
 
-            assign(rom.index, concat(tanhLookup, lutIndex(sum, arithmetic)));
+            assign(romIndex, concat(tanhLookup, lutIndex(sum, arithmetic)));
 
             write(stateRam, cWriteAddr, mux(clearing, sintConst(0, actBits), cNext), cWrite);
             Mem<SInt> outputRam = ram("m_ram" + n, hardType(() -> sint(actBits)), stateDepth);

@@ -13,6 +13,7 @@ import static org.esegen.hdl.spinal.Hdl.inBool;
 import static org.esegen.hdl.spinal.Hdl.inSInt;
 import static org.esegen.hdl.spinal.Hdl.inUInt;
 import static org.esegen.hdl.spinal.Hdl.lessThan;
+import static org.esegen.hdl.spinal.Hdl.mul;
 import static org.esegen.hdl.spinal.Hdl.mux;
 import static org.esegen.hdl.spinal.Hdl.named;
 import static org.esegen.hdl.spinal.Hdl.not;
@@ -50,21 +51,26 @@ import spinal.core.UInt;
  * actBits; s = 0 keeps the value (saturated); s &ge; accBits gives 0.
  *
  * <p>{@code start} (a pulse, ignored while busy) samples {@code proj_size} P and
- * {@code frac_shift}, then reads the accumulators row by row, r = 0 .. ceil(P / N) - 1, one row of
- * every PE per cycle: the N values of row r are y_(rN) .. y_(rN + N - 1). Each row leaves on
- * {@code y_valid}/{@code y_row}/{@code y_value_<p>_<ch>} (y_(rN + p) of channel ch; lanes with
- * rN + p &ge; P are 0, the padding the OUTPUT row format wants). {@code busy} stays high until the
- * last row is out.
+ * {@code frac_shift}, then reads the accumulators row by row, r = 0 .. ceil(P / N) - 1, and each
+ * row in K = ceil(N / L) groups of L lanes, one group per cycle: group k of row r holds PEs kL ..
+ * kL + L - 1, so lane i carries y_(rN + kL + i). Each group leaves on {@code y_valid} /
+ * {@code y_row} / {@code y_group} / {@code y_value_<i>_<ch>} (channel ch; lanes with rN + kL + i
+ * &ge; P or kL + i &ge; N are 0, the padding the OUTPUT row format wants). {@code rows_done}
+ * counts the rows whose every group has left (y_j for j &lt; rows_done N are out); it is 0 from
+ * the cycle after start and holds its count after the gather until the next start. {@code busy}
+ * stays high until the last group is out. With L = N (K = 1) a row of every PE leaves per cycle;
+ * a smaller L costs K cycles a row and needs only L rescalers per channel.
  *
  * <p>Timing: {@code acc_read_row} is a register; the unit expects the PEs' values of the row it
  * shows in cycle t on {@code acc_read_value_<p>_<ch>} in cycle t + readLatency (PeSequencer: 1).
- * A row leaves readLatency + 3 cycles after it was shown (one register after the read, one after
- * the rounding shift, one after the saturation), so P values take ceil(P / N) + readLatency + 3
- * cycles.
+ * A group leaves readLatency + 3 cycles after its row was shown (one register after the read and
+ * lane selection, one after the rounding shift, one after the saturation), so P values take
+ * ceil(P / N) K + readLatency + 3 cycles.
  *
  * <p>Ports: {@code start}, {@code proj_size} (UInt), {@code frac_shift} (UInt 6) in; {@code busy}
  * out; {@code acc_read_row} out (UInt rowBits); {@code acc_read_value_<p>_<ch>} in (SInt accBits);
- * {@code y_valid}, {@code y_row} (UInt rowBits), {@code y_value_<p>_<ch>} (SInt actBits) out.
+ * {@code y_valid}, {@code y_row} (UInt rowBits), {@code y_group} (UInt log2Up(K), at least 1 bit),
+ * {@code y_value_<i>_<ch>} (SInt actBits), {@code rows_done} (UInt rowBits + 1) out.
  */
 public final class ProjectionGather extends JavaComponent {
     /** Width of {@code frac_shift}. */
@@ -79,11 +85,14 @@ public final class ProjectionGather extends JavaComponent {
     public final List<List<SInt>> accReadValues;
     public final Bool yValid;
     public final UInt yRow;
-    /** {@code yValues.get(p).get(ch)}: y_(rN + p) of channel ch for the row on {@code y_row}. */
+    public final UInt yGroup;
+    /** {@code yValues.get(i).get(ch)}: y_(rN + kL + i) of channel ch for the group on {@code y_row}, {@code y_group}. */
     public final List<List<SInt>> yValues;
+    public final UInt rowsDone;
 
     /**
      * @param pes           PEs N, 1..256
+     * @param lanes         L, values rescaled per cycle and channel, 1..N
      * @param channels      channels, 1..64
      * @param accBits       accumulator width, 8..62
      * @param actBits       activation width, 2..32
@@ -92,12 +101,14 @@ public final class ProjectionGather extends JavaComponent {
      * @param readLatency   cycles from {@code acc_read_row} to the values, 1..8
      * @throws EsegenException if a parameter is out of range
      */
-    public ProjectionGather(int pes, int channels, int accBits, int actBits, int maxProjSize, int rowBits,
+    public ProjectionGather(int pes, int lanes, int channels, int accBits, int actBits, int maxProjSize, int rowBits,
                             int readLatency) {
-        super(validated(pes, channels, accBits, actBits, maxProjSize, rowBits, readLatency));
+        super(validated(pes, lanes, channels, accBits, actBits, maxProjSize, rowBits, readLatency));
         int projBits = widthFor(maxProjSize);
         int maxRows = (maxProjSize + pes - 1) / pes;
-        int firstBits = widthFor((long) maxRows * pes);
+        int groups = (pes + lanes - 1) / lanes;
+        int groupBits = widthFor(groups - 1);
+        int firstBits = widthFor((long) maxRows * pes + (long) groups * lanes);
 
         start = inBool("start");
         projSize = inUInt("proj_size", projBits);
@@ -107,68 +118,105 @@ public final class ProjectionGather extends JavaComponent {
         List<List<SInt>> accValues = new ArrayList<>();
         List<List<SInt>> ys = new ArrayList<>();
         for (int p = 0; p < pes; p++) {
-            List<SInt> lanes = new ArrayList<>();
+            List<SInt> ofPe = new ArrayList<>();
             for (int ch = 0; ch < channels; ch++) {
-                lanes.add(inSInt("acc_read_value_" + p + "_" + ch, accBits));
+                ofPe.add(inSInt("acc_read_value_" + p + "_" + ch, accBits));
             }
-            accValues.add(List.copyOf(lanes));
+            accValues.add(List.copyOf(ofPe));
         }
         accReadValues = List.copyOf(accValues);
         yValid = outBool("y_valid");
         yRow = outUInt("y_row", rowBits);
-        for (int p = 0; p < pes; p++) {
-            List<SInt> lanes = new ArrayList<>();
+        yGroup = outUInt("y_group", groupBits);
+        for (int i = 0; i < lanes; i++) {
+            List<SInt> ofLane = new ArrayList<>();
             for (int ch = 0; ch < channels; ch++) {
-                lanes.add(outSInt("y_value_" + p + "_" + ch, actBits));
+                ofLane.add(outSInt("y_value_" + i + "_" + ch, actBits));
             }
-            ys.add(List.copyOf(lanes));
+            ys.add(List.copyOf(ofLane));
         }
         yValues = List.copyOf(ys);
+        rowsDone = outUInt("rows_done", rowBits + 1);
 
-        // ---- issue: one accumulator row of every PE per cycle; first = r N ----
+        // ---- issue: group k of row r per cycle; first = r N + k L, the index of its lane 0 ----
         UInt size = reg("size", uint(projBits));
         UInt shift = reg("shift", uint(SHIFT_BITS));
         Bool issuing = regInit("issuing", bool(), boolConst(false));
         UInt row = regInit("row", uint(rowBits), uintConst(0, rowBits));
-        UInt first = regInit("first", uint(firstBits), uintConst(0, firstBits));
+        UInt group = regInit("group", uint(groupBits), uintConst(0, groupBits));
+        UInt rowFirst = regInit("row_first", uint(firstBits), uintConst(0, firstBits));
         assign(accReadRow, row);
-        UInt nextFirst = named("next_first", add(first, uintConst(pes, firstBits)));
-        Bool lastRow = named("last_row", not(lessThan(nextFirst, size.resize(firstBits))));
+        Bool lastGroup = named("last_group", equal(group, uintConst(groups - 1, groupBits)));
+        UInt nextRowFirst = named("next_row_first", add(rowFirst, uintConst(pes, firstBits)));
+        Bool lastRow = named("last_row", not(lessThan(nextRowFirst, size.resize(firstBits))));
         when(issuing, () -> {
-            assign(row, add(row, uintConst(1, rowBits)));
-            assign(first, nextFirst);
-            when(lastRow, () -> assign(issuing, boolConst(false)));
+            assign(group, add(group, uintConst(1, groupBits)));
+            when(lastGroup, () -> {
+                assign(group, uintConst(0, groupBits));
+                assign(row, add(row, uintConst(1, rowBits)));
+                assign(rowFirst, nextRowFirst);
+                when(lastRow, () -> assign(issuing, boolConst(false)));
+            });
         });
+        UInt first = named("first", add(rowFirst, mul(group, uintConst(lanes, widthFor(lanes))).resize(firstBits)));
 
         // ---- the PE values arrive readLatency cycles later ----
         Bool validAtValues = issuing;
         UInt rowAtValues = row;
+        UInt groupAtValues = group;
         UInt firstAtValues = first;
+        Bool rowEndAtValues = lastGroup;
         List<Bool> inFlight = new ArrayList<>(List.of(issuing));
         for (int stage = 0; stage < readLatency; stage++) {
             validAtValues = regNext("read_valid_" + stage, validAtValues, boolConst(false));
             inFlight.add(validAtValues);
             rowAtValues = regNext("read_row_" + stage, rowAtValues);
+            groupAtValues = regNext("read_group_" + stage, groupAtValues);
             firstAtValues = regNext("read_first_" + stage, firstAtValues);
+            rowEndAtValues = regNext("read_row_end_" + stage, rowEndAtValues);
         }
         Bool pickedValid = regNext("picked_valid", validAtValues, boolConst(false));
         UInt pickedRow = regNext("picked_row", rowAtValues);
+        UInt pickedGroup = regNext("picked_group", groupAtValues);
+        Bool pickedRowEnd = regNext("picked_row_end", rowEndAtValues);
         Bool shiftedValid = regNext("shifted_valid", pickedValid, boolConst(false));
         UInt shiftedRow = regNext("shifted_row", pickedRow);
+        UInt shiftedGroup = regNext("shifted_group", pickedGroup);
+        Bool shiftedRowEnd = regNext("shifted_row_end", pickedRowEnd);
         Bool outValid = regNext("out_valid", shiftedValid, boolConst(false));
         UInt outRow = regNext("out_row", shiftedRow);
+        UInt outGroup = regNext("out_group", shiftedGroup);
+        Bool outRowEnd = regNext("out_row_end", shiftedRowEnd);
         assign(yValid, outValid);
         assign(yRow, outRow);
+        assign(yGroup, outGroup);
+        UInt rowsOut = regInit("rows_out", uint(rowBits + 1), uintConst(0, rowBits + 1));
+        when(and(outValid, outRowEnd), () -> assign(rowsOut, add(rowsOut, uintConst(1, rowBits + 1))));
+        assign(rowsDone, rowsOut);
 
-        // ---- per PE: rescale, keep lanes below P ----
-        for (int p = 0; p < pes; p++) {
-            Bool inRange = regNext("shifted_in_range_" + p, regNext("picked_in_range_" + p, lessThan(
-                    add(firstAtValues.resize(firstBits + 1), uintConst(p, firstBits + 1)), size.resize(firstBits + 1))));
+        // ---- per lane: pick the group's PE, rescale, keep lanes below P and N ----
+        for (int i = 0; i < lanes; i++) {
+            int lane = i;
+            List<Integer> lanePes = new ArrayList<>();
+            for (int k = 0; k < groups; k++) {
+                lanePes.add(k * lanes + i);
+            }
+            UInt laneIndex = named("lane_index_" + i, add(firstAtValues.resize(firstBits + 1),
+                    uintConst(i, firstBits + 1)));
+            Bool exists = lanePes.stream().allMatch(pe -> pe < pes) ? boolConst(true)
+                    : not(equal(groupAtValues, uintConst(groups - 1, groupBits)));
+            Bool inRange = regNext("shifted_in_range_" + i, regNext("picked_in_range_" + i,
+                    and(exists, lessThan(laneIndex, size.resize(firstBits + 1)))));
             for (int ch = 0; ch < channels; ch++) {
-                SInt picked = regNext("picked_" + p + "_" + ch, accReadValues.get(p).get(ch));
-                SInt rescaled = rescale("rescaled_" + p + "_" + ch, picked, shift, actBits);
-                SInt y = regNext("y_" + p + "_" + ch, mux(inRange, rescaled, sintConst(0, actBits)));
-                assign(yValues.get(p).get(ch), y);
+                int channel = ch;
+                List<SInt> options = lanePes.stream().filter(pe -> pe < pes)
+                        .map(pe -> accReadValues.get(pe).get(channel)).toList();
+                SInt value = options.size() == 1 ? options.get(0)
+                        : select(groupAtValues.resize(widthFor(options.size() - 1)), options);
+                SInt picked = regNext("picked_" + lane + "_" + ch, value);
+                SInt rescaled = rescale("rescaled_" + lane + "_" + ch, picked, shift, actBits);
+                SInt y = regNext("y_" + lane + "_" + ch, mux(inRange, rescaled, sintConst(0, actBits)));
+                assign(yValues.get(lane).get(ch), y);
             }
         }
         inFlight.add(pickedValid);
@@ -179,7 +227,9 @@ public final class ProjectionGather extends JavaComponent {
             assign(size, projSize);
             assign(shift, fracShift);
             assign(row, uintConst(0, rowBits));
-            assign(first, uintConst(0, firstBits));
+            assign(group, uintConst(0, groupBits));
+            assign(rowFirst, uintConst(0, firstBits));
+            assign(rowsOut, uintConst(0, rowBits + 1));
             assign(issuing, not(equal(projSize, uintConst(0, projBits))));
         });
         assign(busy, not(idle));
@@ -211,11 +261,14 @@ public final class ProjectionGather extends JavaComponent {
         return result;
     }
 
-    private static String validated(int pes, int channels, int accBits, int actBits, int maxProjSize, int rowBits,
-                                    int readLatency) {
+    private static String validated(int pes, int lanes, int channels, int accBits, int actBits, int maxProjSize,
+                                    int rowBits, int readLatency) {
         if (pes < 1 || pes > 256 || channels < 1 || channels > 64) {
             throw new EsegenException("ProjectionGather: pes " + pes + " / channels " + channels
                     + " outside 1..256 / 1..64");
+        }
+        if (lanes < 1 || lanes > pes) {
+            throw new EsegenException("ProjectionGather: lanes " + lanes + " is outside 1.." + pes + " (1..pes)");
         }
         if (accBits < 8 || accBits > 62 || actBits < 2 || actBits > 32 || actBits > accBits) {
             throw new EsegenException("ProjectionGather: accBits " + accBits + " / actBits " + actBits

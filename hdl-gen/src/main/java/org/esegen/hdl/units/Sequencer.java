@@ -57,15 +57,19 @@ import spinal.core.UInt;
  *       (W_a: {@code spmv_columns} = I + P, {@code spmv_rows} = WA_ENTRY_ROWS), together with
  *       {@code input_start} for frame t+1 if there is one (the vector buffers are double
  *       buffered: frame t+1's input loads into one half while SpMV 1 reads frame t's from the
- *       other), wait; {@code ew_start}; in the next cycle {@code spmv_start} with {@code spmv_projection}
- *       high (W_hr: H columns, WHR_ENTRY_ROWS rows; it accumulates in the PEs' second bank and
- *       reads each m as soon as the element-wise step has written it); wait for both; wait until the input load is done (SpMV 1 of
- *       the next frame reads it) and the previous frame's output is sent
- *       ({@code output_busy} low and its write commands issued); {@code gather_start}, wait;
- *       {@code output_start}, which does not wait: the frame's output rows go out while the next
- *       frame computes;</li>
- *   <li>wait until the output is sent, every command issued and {@code memory_idle} (every DDR
- *       read delivered, every write acknowledged); then
+ *       other); wait until the SpMV and the gather of frame t-1 (started one cycle before it, see
+ *       below) are done; {@code ew_start}; in the next cycle {@code spmv_start} with
+ *       {@code spmv_projection} high (W_hr: H columns, WHR_ENTRY_ROWS rows; it accumulates in the
+ *       PEs' second bank and reads each m as soon as the element-wise step has written it); wait
+ *       for both; wait until the input load is done (SpMV 1 of the next frame reads it) and the
+ *       previous frame's output is sent ({@code output_busy} low and its write commands issued);
+ *       {@code gather_start}; in the next cycle, unless t is the last frame, SpMV 1 of frame t+1
+ *       starts as above: the gather runs during it (SpMV 1 reads y_t only as the gather writes
+ *       it). {@code output_start} follows in the first cycle the gather is not busy, whatever
+ *       phase the sequencer is in; the frame's output rows go out while the next frame
+ *       computes;</li>
+ *   <li>wait until the gather is done and its output started, the output is sent, every command
+ *       issued and {@code memory_idle} (every DDR read delivered, every write acknowledged); then
  *       {@code done} (until the next start) and {@code done_pulse} for one cycle.</li>
  * </ol>
  * {@code spmv_first_frame} is high during frame 0 (the recurrent input y_(-1) is zero). A job
@@ -124,8 +128,6 @@ public final class Sequencer extends JavaComponent {
     private static final int SPMV2_WAIT = 11;
     private static final int OUTPUT_DRAIN = 12;
     private static final int GATHER_START = 13;
-    private static final int GATHER_WAIT = 14;
-    private static final int OUTPUT_START = 15;
     private static final int FINISH = 16;
 
     public final Bool start;
@@ -319,6 +321,9 @@ public final class Sequencer extends JavaComponent {
         Bool writesPending = regInit("writes_pending", bool(), boolConst(false));
 
         Bool launch = named("launch", and(is(state, IDLE), start));
+        // the gather of frame t runs alongside SpMV 1 of frame t+1; its output starts when it is done
+        Bool outputDue = regInit("output_due", bool(), boolConst(false));
+
         when(launch, () -> {
             goTo(state, SETUP);
             assign(setupCount, uintConst(0, 3));
@@ -338,18 +343,20 @@ public final class Sequencer extends JavaComponent {
         step(state, INPUT_START, INPUT_WAIT);
         waitFor(state, INPUT_WAIT, inputBusy, SPMV1_START);
         step(state, SPMV1_START, SPMV1_WAIT);
-        waitFor(state, SPMV1_WAIT, spmvBusy, EW_START);
+        waitFor(state, SPMV1_WAIT, or(spmvBusy, gatherBusy), EW_START);
         step(state, EW_START, SPMV2_START);
         step(state, SPMV2_START, SPMV2_WAIT);
         waitFor(state, SPMV2_WAIT, or(spmvBusy, ewBusy), OUTPUT_DRAIN);
-        waitFor(state, OUTPUT_DRAIN, or(or(outputBusy, writesPending), inputBusy), GATHER_START);
-        step(state, GATHER_START, GATHER_WAIT);
-        waitFor(state, GATHER_WAIT, gatherBusy, OUTPUT_START);
-        when(is(state, OUTPUT_START), () -> {
+        waitFor(state, OUTPUT_DRAIN, or(or(outputBusy, writesPending), or(inputBusy, outputDue)), GATHER_START);
+        when(is(state, GATHER_START), () -> {
             assign(frame, add(frame, uintConst(1, REGISTER_BITS)));
             assign(state, mux(lastFrame, uintConst(FINISH, STATE_BITS), uintConst(SPMV1_START, STATE_BITS)));
         });
-        Bool finished = named("finished", and(is(state, FINISH),
+        Bool outputNow = named("output_now", and(outputDue, not(gatherBusy)));
+        when(outputNow, () -> assign(outputDue, boolConst(false)));
+        when(is(state, GATHER_START), () -> assign(outputDue, boolConst(true)));
+        when(launch, () -> assign(outputDue, boolConst(false)));
+        Bool finished = named("finished", and(and(is(state, FINISH), not(or(outputDue, gatherBusy))),
                 not(or(or(outputBusy, writesPending), or(commandsPending, not(memoryIdle))))));
         when(finished, () -> {
             goTo(state, IDLE);
@@ -371,7 +378,7 @@ public final class Sequencer extends JavaComponent {
         assign(spmvRows, mux(projection, whrRows, waRows));
         assign(ewStart, is(state, EW_START));
         assign(gatherStart, is(state, GATHER_START));
-        assign(outputStart, is(state, OUTPUT_START));
+        assign(outputStart, outputNow);
         assign(inSpmv, or(is(state, SPMV1_WAIT), is(state, SPMV2_WAIT)));
 
         // ---- read client 0: pointer rows, W_a then W_hr, every frame ----
