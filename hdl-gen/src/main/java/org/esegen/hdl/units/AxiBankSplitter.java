@@ -1,0 +1,246 @@
+package org.esegen.hdl.units;
+
+import static org.esegen.hdl.spinal.Hdl.and;
+import static org.esegen.hdl.spinal.Hdl.assign;
+import static org.esegen.hdl.spinal.Hdl.bool;
+import static org.esegen.hdl.spinal.Hdl.boolConst;
+import static org.esegen.hdl.spinal.Hdl.concatLowFirst;
+import static org.esegen.hdl.spinal.Hdl.greaterThan;
+import static org.esegen.hdl.spinal.Hdl.hardType;
+import static org.esegen.hdl.spinal.Hdl.inBits;
+import static org.esegen.hdl.spinal.Hdl.inBool;
+import static org.esegen.hdl.spinal.Hdl.inUInt;
+import static org.esegen.hdl.spinal.Hdl.mux;
+import static org.esegen.hdl.spinal.Hdl.named;
+import static org.esegen.hdl.spinal.Hdl.not;
+import static org.esegen.hdl.spinal.Hdl.or;
+import static org.esegen.hdl.spinal.Hdl.outBits;
+import static org.esegen.hdl.spinal.Hdl.outBool;
+import static org.esegen.hdl.spinal.Hdl.outUInt;
+import static org.esegen.hdl.spinal.Hdl.reg;
+import static org.esegen.hdl.spinal.Hdl.regInit;
+import static org.esegen.hdl.spinal.Hdl.slice;
+import static org.esegen.hdl.spinal.Hdl.streamFifo;
+import static org.esegen.hdl.spinal.Hdl.uint;
+import static org.esegen.hdl.spinal.Hdl.uintConst;
+import static org.esegen.hdl.spinal.Hdl.unused;
+import static org.esegen.hdl.spinal.Hdl.when;
+
+import java.util.List;
+
+import org.esegen.EsegenException;
+import org.esegen.hdl.spinal.Hdl.FifoPorts;
+import org.esegen.hdl.spinal.JavaComponent;
+import spinal.core.Bits;
+import spinal.core.Bool;
+import spinal.core.UInt;
+
+/**
+ * Two AXI4 memory banks side by side behind one AXI4 slave twice as wide: beat k of a burst at
+ * byte address A (wide words, 2W bits) is beat k of a burst at A / 2 in both banks (W bits each),
+ * its low half (bits [0, W)) in bank 0 ({@code m0_axi_*}), its high half in bank 1
+ * ({@code m1_axi_*}). The ADM-PCIE-KU3's two 512-bit DDR3 controllers behind a 1024-bit port.
+ *
+ * <p>Each AR (AW) is sent to both banks with the same length, address / 2, size log2(W / 8), INCR
+ * and ID 0; the slave's ID waits in a FIFO of {@code maxOutstanding} entries (a request is taken
+ * only while it has room). A bank answers its requests in order (one ID), so an R beat (B) goes
+ * out when both banks have one: data concatenated, rlast of bank 0, the worse response of the two,
+ * the ID of the oldest request. W beats go to both banks, strobes split as the data; a beat is
+ * taken once both banks took it. Nothing is reordered, so the slave sees every response in request
+ * order (a legal AXI4 order for any IDs).
+ *
+ * <p>Throughput: a request every two cycles per direction (a holding register for the request
+ * until both banks took it), a beat per cycle of R and of W when both banks keep up. Latency: one
+ * cycle on AR and AW, none on R, W and B (combinational joins and forks).
+ *
+ * <p>Ports: {@code s_axi_*} (slave: ar/aw valid ready addr[addrBits] id[idBits] len[8] size[3]
+ * burst[2]; r valid ready data[2W] id resp[2] last; w valid ready data[2W] strb[2W/8] last; b valid
+ * ready id resp[2]) and {@code m0_axi_*}, {@code m1_axi_*} (masters: the same with addr[addrBits -
+ * 1], data[W], strb[W/8]); Xilinx names, as the DDR controllers expect.
+ */
+public final class AxiBankSplitter extends JavaComponent {
+    /** AXI4 burst type INCR. */
+    private static final int INCR = 1;
+
+    /**
+     * @param wideBits       slave data width 2W, a power of two in 64..2048
+     * @param addrBits       slave address width, 13..64 (each bank gets addrBits - 1)
+     * @param idBits         ID width of all three ports, 1..16
+     * @param maxOutstanding requests per direction between acceptance and the last response, 1..256
+     * @throws EsegenException if a parameter is out of range
+     */
+    public AxiBankSplitter(int wideBits, int addrBits, int idBits, int maxOutstanding) {
+        super(validated(wideBits, addrBits, idBits, maxOutstanding));
+        int narrowBits = wideBits / 2;
+        int narrowSize = Integer.numberOfTrailingZeros(narrowBits / 8);
+        Request read = request("ar", addrBits, idBits, maxOutstanding);
+        Request write = request("aw", addrBits, idBits, maxOutstanding);
+
+        // ---- R: a beat when both banks have one ----
+        Bool rvalid = outBool("s_axi_rvalid");
+        Bool rready = inBool("s_axi_rready");
+        Bits rdata = outBits("s_axi_rdata", wideBits);
+        UInt rid = outUInt("s_axi_rid", idBits);
+        UInt rresp = outUInt("s_axi_rresp", 2);
+        Bool rlast = outBool("s_axi_rlast");
+        Bool[] bankRvalid = new Bool[2];
+        Bool[] bankRready = new Bool[2];
+        Bits[] bankRdata = new Bits[2];
+        UInt[] bankRresp = new UInt[2];
+        Bool[] bankRlast = new Bool[2];
+        for (int bank = 0; bank < 2; bank++) {
+            String m = "m" + bank + "_axi_";
+            bankRvalid[bank] = inBool(m + "rvalid");
+            bankRready[bank] = outBool(m + "rready");
+            bankRdata[bank] = inBits(m + "rdata", narrowBits);
+            unused(m + "rid", inUInt(m + "rid", idBits));
+            bankRresp[bank] = inUInt(m + "rresp", 2);
+            bankRlast[bank] = inBool(m + "rlast");
+        }
+        unused("m1_axi_rlast", bankRlast[1]);
+        Bool rBoth = named("r_both", and(and(bankRvalid[0], bankRvalid[1]), read.ids.pop().valid()));
+        assign(rvalid, rBoth);
+        assign(rdata, concatLowFirst(List.of(bankRdata[0], bankRdata[1])));
+        assign(rid, read.ids.pop().payload());
+        assign(rresp, worse(bankRresp[0], bankRresp[1]));
+        assign(rlast, bankRlast[0]);
+        Bool rTake = named("r_take", and(rBoth, rready));
+        assign(bankRready[0], rTake);
+        assign(bankRready[1], rTake);
+        assign(read.ids.pop().ready(), and(rTake, bankRlast[0]));
+
+        // ---- W: a beat to both banks; taken once both took it ----
+        Bool wvalid = inBool("s_axi_wvalid");
+        Bool wready = outBool("s_axi_wready");
+        Bits wdata = inBits("s_axi_wdata", wideBits);
+        Bits wstrb = inBits("s_axi_wstrb", wideBits / 8);
+        Bool wlast = inBool("s_axi_wlast");
+        Bool[] wTaken = new Bool[2];
+        Bool[] wDone = new Bool[2];
+        for (int bank = 0; bank < 2; bank++) {
+            String m = "m" + bank + "_axi_";
+            Bool taken = regInit("w_taken_" + bank, bool(), boolConst(false));
+            Bool bankWvalid = outBool(m + "wvalid");
+            Bool bankWready = inBool(m + "wready");
+            assign(bankWvalid, and(wvalid, not(taken)));
+            assign(outBits(m + "wdata", narrowBits), slice(wdata, bank * narrowBits, narrowBits));
+            assign(outBits(m + "wstrb", narrowBits / 8), slice(wstrb, bank * narrowBits / 8, narrowBits / 8));
+            assign(outBool(m + "wlast"), wlast);
+            wTaken[bank] = taken;
+            wDone[bank] = named("w_done_" + bank, or(taken, and(bankWvalid, bankWready)));
+        }
+        Bool wTake = named("w_take", and(wvalid, and(wDone[0], wDone[1])));
+        assign(wready, and(wDone[0], wDone[1]));
+        for (int bank = 0; bank < 2; bank++) {
+            Bool taken = wTaken[bank];
+            Bool done = wDone[bank];
+            when(wTake, () -> assign(taken, boolConst(false))).elseWhen(wvalid, () -> assign(taken, done));
+        }
+
+        // ---- B: a response when both banks have one ----
+        Bool bvalid = outBool("s_axi_bvalid");
+        Bool bready = inBool("s_axi_bready");
+        UInt bid = outUInt("s_axi_bid", idBits);
+        UInt bresp = outUInt("s_axi_bresp", 2);
+        Bool[] bankBvalid = new Bool[2];
+        Bool[] bankBready = new Bool[2];
+        UInt[] bankBresp = new UInt[2];
+        for (int bank = 0; bank < 2; bank++) {
+            String m = "m" + bank + "_axi_";
+            bankBvalid[bank] = inBool(m + "bvalid");
+            bankBready[bank] = outBool(m + "bready");
+            unused(m + "bid", inUInt(m + "bid", idBits));
+            bankBresp[bank] = inUInt(m + "bresp", 2);
+        }
+        Bool bBoth = named("b_both", and(and(bankBvalid[0], bankBvalid[1]), write.ids.pop().valid()));
+        assign(bvalid, bBoth);
+        assign(bid, write.ids.pop().payload());
+        assign(bresp, worse(bankBresp[0], bankBresp[1]));
+        Bool bTake = named("b_take", and(bBoth, bready));
+        assign(bankBready[0], bTake);
+        assign(bankBready[1], bTake);
+        assign(write.ids.pop().ready(), bTake);
+
+        read.fork(addrBits, narrowSize);
+        write.fork(addrBits, narrowSize);
+    }
+
+    /** The request channel {@code channel} (ar or aw) of the slave: a holding register and the ID FIFO. */
+    private static Request request(String channel, int addrBits, int idBits, int maxOutstanding) {
+        String s = "s_axi_" + channel;
+        Bool valid = inBool(s + "valid");
+        Bool ready = outBool(s + "ready");
+        UInt addr = inUInt(s + "addr", addrBits);
+        UInt id = inUInt(s + "id", idBits);
+        UInt len = inUInt(s + "len", 8);
+        unused(s + "size", inUInt(s + "size", 3));
+        unused(s + "burst", inUInt(s + "burst", 2));
+        FifoPorts<UInt> ids = streamFifo(channel + "_ids", hardType(() -> uint(idBits)), maxOutstanding);
+        Bool pending = regInit(channel + "_pending", bool(), boolConst(false));
+        UInt heldAddr = reg(channel + "_addr", uint(addrBits));
+        UInt heldLen = reg(channel + "_len", uint(8));
+        Bool take = named(channel + "_take", and(and(valid, not(pending)), ids.push().ready()));
+        assign(ready, and(not(pending), ids.push().ready()));
+        assign(ids.push().valid(), take);
+        assign(ids.push().payload(), id);
+        when(take, () -> {
+            assign(pending, boolConst(true));
+            assign(heldAddr, addr);
+            assign(heldLen, len);
+        });
+        return new Request(channel, idBits, ids, pending, heldAddr, heldLen);
+    }
+
+    /** A request channel's state; {@link #fork} drives both banks' copies of it. */
+    private record Request(String channel, int idBits, FifoPorts<UInt> ids, Bool pending, UInt addr, UInt len) {
+        /** Offers the held request to both banks; it is done once both took it. */
+        void fork(int addrBits, int narrowSize) {
+            Bool[] done = new Bool[2];
+            Bool[] sent = new Bool[2];
+            for (int bank = 0; bank < 2; bank++) {
+                String m = "m" + bank + "_axi_" + channel;
+                Bool bankSent = regInit(channel + "_sent_" + bank, bool(), boolConst(false));
+                Bool bankValid = outBool(m + "valid");
+                Bool bankReady = inBool(m + "ready");
+                assign(bankValid, and(pending, not(bankSent)));
+                assign(outUInt(m + "addr", addrBits - 1), slice(addr, 1, addrBits - 1));
+                assign(outUInt(m + "id", idBits), uintConst(0, idBits));
+                assign(outUInt(m + "len", 8), len);
+                assign(outUInt(m + "size", 3), uintConst(narrowSize, 3));
+                assign(outUInt(m + "burst", 2), uintConst(INCR, 2));
+                sent[bank] = bankSent;
+                done[bank] = named(channel + "_done_" + bank, or(bankSent, and(bankValid, bankReady)));
+            }
+            Bool both = named(channel + "_both", and(pending, and(done[0], done[1])));
+            for (int bank = 0; bank < 2; bank++) {
+                Bool bankSent = sent[bank];
+                Bool bankDone = done[bank];
+                when(both, () -> assign(bankSent, boolConst(false))).elseWhen(pending, () -> assign(bankSent, bankDone));
+            }
+            when(both, () -> assign(pending, boolConst(false)));
+            unused(channel + "_addr_low", addr.resize(1));
+        }
+    }
+
+    /** The worse of two AXI responses (the larger code: OKAY 0 &lt; EXOKAY 1 &lt; SLVERR 2 &lt; DECERR 3). */
+    private static UInt worse(UInt a, UInt b) {
+        return mux(greaterThan(b, a), b, a);
+    }
+
+    private static String validated(int wideBits, int addrBits, int idBits, int maxOutstanding) {
+        String name = "AxiBankSplitter";
+        if (wideBits < 64 || wideBits > 2048 || Integer.bitCount(wideBits) != 1) {
+            throw new EsegenException(name + ": wideBits " + wideBits + " is not a power of two in 64..2048");
+        }
+        if (addrBits < 13 || addrBits > 64) {
+            throw new EsegenException(name + ": addrBits " + addrBits + " is outside 13..64");
+        }
+        if (idBits < 1 || idBits > 16) {
+            throw new EsegenException(name + ": idBits " + idBits + " is outside 1..16");
+        }
+        if (maxOutstanding < 1 || maxOutstanding > 256) {
+            throw new EsegenException(name + ": maxOutstanding " + maxOutstanding + " is outside 1..256");
+        }
+        return name;
+    }
+}
