@@ -7,9 +7,11 @@
 # rtl/KU3Top.v instantiates (module names must match it):
 #   ddr3_bank0, ddr3_bank1   DDR3 memory controllers, one per SODIMM bank, AXI4 slave 512 bits
 #   esegen_ddr_xbar          AXI crossbar: accelerator and host DMA -> bank 0 (0x0_0000_0000, 8 GB)
-#                            and bank 1 (0x2_0000_0000, 8 GB)
+#                            and bank 1 (0x2_0000_0000, 8 GB); with a 1024-bit accelerator port
+#                            (esegen(ddr_port_bits) 1024) one 16 GB slave, KU3Top.v's AxiBankSplitter,
+#                            which puts each word's halves into the two banks
 #   esegen_bank1_cdc         AXI clock converter: bank 0's UI clock -> bank 1's UI clock
-#   esegen_host_upsizer      AXI width converter: host DMA master -> 512 bits
+#   esegen_host_upsizer      AXI width converter: host DMA master -> esegen(ddr_port_bits) bits
 #   host xdma:  esegen_xdma (PCIe Gen3 x8 DMA, AXI-Lite master BAR), esegen_regs_cdc (AXI-Lite
 #               clock converter: PCIe user clock -> accelerator clock)
 #   host jtag:  esegen_jtag_ddr (JTAG-to-AXI, AXI4, for loading DDR), esegen_jtag_regs (JTAG-to-AXI,
@@ -35,6 +37,10 @@ if {$esegen(board) ne "adm-pcie-ku3"} {
 }
 if {[lsearch -exact {xdma jtag} $esegen(host)] < 0} {
     puts stderr "esegen: host '$esegen(host)' in settings.tcl is neither xdma nor jtag"
+    exit 2
+}
+if {[lsearch -exact {512 1024} $esegen(ddr_port_bits)] < 0} {
+    puts stderr "esegen: ddr_port_bits '$esegen(ddr_port_bits)' in settings.tcl is neither 512 nor 1024"
     exit 2
 }
 
@@ -70,25 +76,35 @@ foreach bank {0 1} {
     ] [get_ips ddr3_bank$bank]
 }
 
-# ---- AXI interconnect: two masters, two banks ------------------------------------------------------
+# ---- AXI interconnect: two masters, two banks (or one 16 GB splitter) --------------------------------
 # The crossbar adds one ID bit to tell its two masters apart, so the controllers take 5-bit IDs.
+if {$esegen(ddr_port_bits) == 1024} {
+    set xbar_slaves [list \
+        CONFIG.NUM_MI              {1} \
+        CONFIG.M00_A00_BASE_ADDR   {0x0000000000000000} \
+        CONFIG.M00_A00_ADDR_WIDTH  {34} \
+    ]
+} else {
+    set xbar_slaves [list \
+        CONFIG.NUM_MI              {2} \
+        CONFIG.M00_A00_BASE_ADDR   {0x0000000000000000} \
+        CONFIG.M00_A00_ADDR_WIDTH  {33} \
+        CONFIG.M01_A00_BASE_ADDR   {0x0000000200000000} \
+        CONFIG.M01_A00_ADDR_WIDTH  {33} \
+    ]
+}
 create_ip -name axi_crossbar -vendor xilinx.com -library ip -module_name esegen_ddr_xbar -dir ip
-set_property -dict [list \
+set_property -dict [concat [list \
     CONFIG.NUM_SI              {2} \
-    CONFIG.NUM_MI              {2} \
     CONFIG.PROTOCOL            {AXI4} \
     CONFIG.ADDR_WIDTH          {34} \
-    CONFIG.DATA_WIDTH          {512} \
+    CONFIG.DATA_WIDTH          $esegen(ddr_port_bits) \
     CONFIG.ID_WIDTH            {5} \
     CONFIG.S00_THREAD_ID_WIDTH {4} \
     CONFIG.S01_THREAD_ID_WIDTH {4} \
     CONFIG.S00_BASE_ID         {0x00000000} \
     CONFIG.S01_BASE_ID         {0x00000010} \
-    CONFIG.M00_A00_BASE_ADDR   {0x0000000000000000} \
-    CONFIG.M00_A00_ADDR_WIDTH  {33} \
-    CONFIG.M01_A00_BASE_ADDR   {0x0000000200000000} \
-    CONFIG.M01_A00_ADDR_WIDTH  {33} \
-] [get_ips esegen_ddr_xbar]
+] $xbar_slaves] [get_ips esegen_ddr_xbar]
 
 create_ip -name axi_clock_converter -vendor xilinx.com -library ip -module_name esegen_bank1_cdc -dir ip
 set_property -dict [list \
@@ -127,7 +143,7 @@ if {$esegen(host) eq "xdma"} {
         CONFIG.PROTOCOL      {AXI4} \
         CONFIG.ADDR_WIDTH    {34} \
         CONFIG.SI_DATA_WIDTH {256} \
-        CONFIG.MI_DATA_WIDTH {512} \
+        CONFIG.MI_DATA_WIDTH $esegen(ddr_port_bits) \
         CONFIG.SI_ID_WIDTH   {4} \
         CONFIG.ACLK_ASYNC    {1} \
         CONFIG.FIFO_MODE     {2} \
@@ -161,7 +177,7 @@ if {$esegen(host) eq "xdma"} {
         CONFIG.PROTOCOL      {AXI4} \
         CONFIG.ADDR_WIDTH    {34} \
         CONFIG.SI_DATA_WIDTH {32} \
-        CONFIG.MI_DATA_WIDTH {512} \
+        CONFIG.MI_DATA_WIDTH $esegen(ddr_port_bits) \
         CONFIG.SI_ID_WIDTH   {1} \
         CONFIG.ACLK_ASYNC    {0} \
     ] [get_ips esegen_host_upsizer]

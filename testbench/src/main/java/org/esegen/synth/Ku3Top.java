@@ -2,7 +2,12 @@ package org.esegen.synth;
 
 import org.esegen.EsegenException;
 import org.esegen.config.AcceleratorConfig;
+import org.esegen.hdl.spinal.VerilogEmitter;
+import org.esegen.hdl.units.AxiBankSplitter;
 
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
@@ -19,12 +24,23 @@ import static org.esegen.synth.VerilogPort.Direction.OUTPUT;
  * both DDR3 memory controllers and a host bridge, and connects them through Xilinx AXI IP.
  *
  * <pre>
+ *  one bank at a time (axiDataBits 512):
  *  accelerator m_axi (512 b) --------------------------+--> crossbar --> bank 0 controller (0x0_0000_0000, 8 GB)
  *  host DMA master --> width converter (512 b) --------+             --> clock converter --> bank 1 controller
  *                                                                        (0x2_0000_0000, 8 GB)
+ *  both banks side by side (axiDataBits 1024):
+ *  accelerator m_axi (1024 b) -------------------------+--> crossbar --> AxiBankSplitter --> bank 0 controller
+ *  host DMA master --> width converter (1024 b) -------+   (1024 b)     (low 512 b)     --> clock converter
+ *                                                                        (high 512 b)        --> bank 1 controller
  *  host register master (--> clock converter for xdma) --> accelerator s_axil
  *  accelerator interrupt --> 2-flip-flop synchronizer --> XDMA user interrupt 0 (xdma) / LED 1
  * </pre>
+ *
+ * <p>Side by side, byte address A of the 16 GB the crossbar maps lives in bank A / 64 mod 2 at
+ * (A / 128) 64 + A mod 64: each 128-byte word is split over the banks, every beat of a burst goes
+ * to both, so the accelerator gets both banks' bandwidth (the co-simulation's DDR model for a
+ * 1024-bit port). {@link AxiBankSplitter}'s Verilog (module {@value #SPLITTER} and its
+ * {@code AxiBankSplitter_*} submodules) is appended to KU3Top.v.
  *
  * <p>The accelerator, the crossbar and bank 0's AXI side run on bank 0's UI clock (200 MHz for
  * DDR3-1600 at the 4:1 PHY ratio), so the accelerator's own AXI master needs no clock crossing; the
@@ -41,8 +57,12 @@ import static org.esegen.synth.VerilogPort.Direction.OUTPUT;
 public final class Ku3Top {
     /** Module and file base name of the wrapper. */
     public static final String MODULE = "KU3Top";
-    /** AXI data width of the memory controllers and the crossbar. */
+    /** AXI data width of the memory controllers. */
     public static final int DDR_DATA_BITS = 512;
+    /** Module name of the bank splitter of a 1024-bit accelerator port (generated RTL, not IP). */
+    public static final String SPLITTER = "AxiBankSplitter";
+    /** Requests per direction the splitter keeps in flight (its ID FIFOs). */
+    private static final int SPLITTER_OUTSTANDING = 16;
     /** Address bits of one bank (8 GB). */
     public static final int BANK_ADDRESS_BITS = 33;
     /** Address bits of the crossbar: two banks. */
@@ -55,6 +75,8 @@ public final class Ku3Top {
 
     private final HostBridge host;
     private final int accelAddressBits;
+    /** The accelerator's port spans both banks (1024 bits) rather than one (512). */
+    private final boolean sideBySide;
     private final List<VerilogPort> topPorts = new ArrayList<>();
     private final List<Instance> instances = new ArrayList<>();
     private final List<String> wires = new ArrayList<>();
@@ -64,6 +86,7 @@ public final class Ku3Top {
     private Ku3Top(AcceleratorConfig config, HostBridge host) {
         this.host = host;
         this.accelAddressBits = config.memory().axiAddrBits();
+        this.sideBySide = config.memory().axiDataBits() == 2 * DDR_DATA_BITS;
         build(config);
     }
 
@@ -71,17 +94,17 @@ public final class Ku3Top {
      * The wrapper for {@code config} and {@code host}.
      *
      * @throws EsegenException when the configuration cannot sit on the KU3: the AXI data width
-     *                         must be the controllers' 512 bits, the address at most the
-     *                         crossbar's 34 bits, and {@code clockMhz} bank 0's 200 MHz UI clock
+     *                         must be the controllers' 512 bits (one bank at a time) or twice that
+     *                         (both side by side), the address at most the crossbar's 34 bits, and
+     *                         {@code clockMhz} bank 0's 200 MHz UI clock
      */
     public static Ku3Top of(AcceleratorConfig config, HostBridge host) {
-        if (config.memory().axiDataBits() != DDR_DATA_BITS) {
-            throw new EsegenException("--board adm-pcie-ku3 connects the accelerator straight to the "
-                    + DDR_DATA_BITS + "-bit memory controllers: axiDataBits is " + config.memory().axiDataBits()
-                    + (config.memory().axiDataBits() == 2 * DDR_DATA_BITS
-                    ? " (both DDR3 banks side by side, as the co-simulation models them; the wrapper that splits"
-                    + " each word over the two controllers is not generated yet)" : "")
-                    + "; use --set axiDataBits=" + DDR_DATA_BITS + " (one bank at a time) or --board none");
+        int dataBits = config.memory().axiDataBits();
+        if (dataBits != DDR_DATA_BITS && dataBits != 2 * DDR_DATA_BITS) {
+            throw new EsegenException("--board adm-pcie-ku3 connects the accelerator to the " + DDR_DATA_BITS
+                    + "-bit memory controllers, one bank at a time (axiDataBits=" + DDR_DATA_BITS
+                    + ") or both side by side (axiDataBits=" + 2 * DDR_DATA_BITS + "): axiDataBits is " + dataBits
+                    + "; use --set axiDataBits=" + 2 * DDR_DATA_BITS + " or " + DDR_DATA_BITS + ", or --board none");
         }
         if (config.memory().axiAddrBits() > XBAR_ADDRESS_BITS) {
             throw new EsegenException("--board adm-pcie-ku3 maps two 8 GB banks (" + XBAR_ADDRESS_BITS
@@ -279,9 +302,10 @@ public final class Ku3Top {
     // ---- the wrapper ------------------------------------------------------------------------------
 
     private void build(AcceleratorConfig config) {
+        int portBits = portBits();
         Axi bank = Axi.full(BANK_ADDRESS_BITS, DDR_DATA_BITS, XBAR_ID_BITS, true, true, false);
-        Axi xbarSlave = Axi.full(XBAR_ADDRESS_BITS, DDR_DATA_BITS, XBAR_ID_BITS, true, true, false);
-        Axi xbarMaster = Axi.full(XBAR_ADDRESS_BITS, DDR_DATA_BITS, XBAR_ID_BITS, true, true, true);
+        Axi xbarSlave = Axi.full(XBAR_ADDRESS_BITS, portBits, XBAR_ID_BITS, true, true, false);
+        Axi xbarMaster = Axi.full(XBAR_ADDRESS_BITS, portBits, XBAR_ID_BITS, true, true, true);
         Axi converter = Axi.full(XBAR_ADDRESS_BITS, DDR_DATA_BITS, XBAR_ID_BITS, true, true, true);
 
         Instance[] controllers = new Instance[2];
@@ -302,25 +326,36 @@ public final class Ku3Top {
         accelerator.connect("clk", INPUT, 1, uiClock);
         accelerator.connect("reset", INPUT, 1, "accel_reset");
         accelerator.connect("interrupt", OUTPUT, 1, wire("accel_interrupt", 1));
-        Axi accelMaster = Axi.full(accelAddressBits, DDR_DATA_BITS, AcceleratorPorts.ID_BITS, false, false, false);
+        Axi accelMaster = Axi.full(accelAddressBits, portBits, AcceleratorPorts.ID_BITS, false, false, false);
         Axi accelRegisters = Axi.lite(AcceleratorPorts.LITE_ADDR_BITS, false);
 
         Instance xbar = instance("esegen_ddr_xbar", "u_ddr_xbar");
         xbar.connect("aclk", INPUT, 1, uiClock);
         xbar.connect("aresetn", INPUT, 1, "ddr0_aresetn");
         link("accel_ddr", new End(accelerator, "m_axi_", accelMaster), new End(xbar, "s_axi_", xbarSlave, 0, 2));
-        link("bank0", new End(xbar, "m_axi_", xbarMaster, 0, 2), new End(controllers[0], "c0_ddr3_s_axi_", bank));
 
         Instance bank1Cdc = instance("esegen_bank1_cdc", "u_bank1_cdc");
         bank1Cdc.connect("s_axi_aclk", INPUT, 1, uiClock);
         bank1Cdc.connect("s_axi_aresetn", INPUT, 1, "ddr0_aresetn");
         bank1Cdc.connect("m_axi_aclk", INPUT, 1, "ddr1_ui_clk");
         bank1Cdc.connect("m_axi_aresetn", INPUT, 1, "ddr1_aresetn");
-        link("bank1_xbar", new End(xbar, "m_axi_", xbarMaster, 1, 2), new End(bank1Cdc, "s_axi_", converter));
+        if (sideBySide) {
+            Instance splitter = instance(SPLITTER, "u_bank_splitter");
+            splitter.connect("clk", INPUT, 1, uiClock);
+            splitter.connect("reset", INPUT, 1, "~ddr0_aresetn");
+            Axi splitterSlave = Axi.full(XBAR_ADDRESS_BITS, portBits, XBAR_ID_BITS, false, false, false);
+            Axi splitterBank = Axi.full(XBAR_ADDRESS_BITS - 1, DDR_DATA_BITS, XBAR_ID_BITS, false, false, false);
+            link("banks", new End(xbar, "m_axi_", xbarMaster), new End(splitter, "s_axi_", splitterSlave));
+            link("bank0", new End(splitter, "m0_axi_", splitterBank), new End(controllers[0], "c0_ddr3_s_axi_", bank));
+            link("bank1_split", new End(splitter, "m1_axi_", splitterBank), new End(bank1Cdc, "s_axi_", converter));
+        } else {
+            link("bank0", new End(xbar, "m_axi_", xbarMaster, 0, 2), new End(controllers[0], "c0_ddr3_s_axi_", bank));
+            link("bank1_xbar", new End(xbar, "m_axi_", xbarMaster, 1, 2), new End(bank1Cdc, "s_axi_", converter));
+        }
         link("bank1", new End(bank1Cdc, "m_axi_", converter), new End(controllers[1], "c0_ddr3_s_axi_", bank));
 
         Instance upsizer = instance("esegen_host_upsizer", "u_host_upsizer");
-        Axi upsizerOut = Axi.full(XBAR_ADDRESS_BITS, DDR_DATA_BITS, 0, true, true, true);
+        Axi upsizerOut = Axi.full(XBAR_ADDRESS_BITS, portBits, 0, true, true, true);
         link("host_ddr", new End(upsizer, "m_axi_", upsizerOut), new End(xbar, "s_axi_", xbarSlave, 1, 2));
 
         logic.add("// The accelerator's interrupt, registered in its clock domain.\n"
@@ -456,10 +491,41 @@ public final class Ku3Top {
         return host;
     }
 
+    /** AXI data width of the accelerator's port, the crossbar and the host path: 512, or 1024 side by side. */
+    public int portBits() {
+        return sideBySide ? 2 * DDR_DATA_BITS : DDR_DATA_BITS;
+    }
+
     /** Modules of Xilinx IP the wrapper instantiates; {@code build.tcl} creates each with {@code create_ip}. */
     public List<String> ipModules() {
-        return instances.stream().map(i -> i.module)
-                .filter(m -> !m.equals(AcceleratorPorts.TOP) && !m.equals("IBUFDS_GTE3")).toList();
+        return instances.stream().map(i -> i.module).filter(Ku3Top::isIp).toList();
+    }
+
+    /** Whether {@code module} is Xilinx IP (not the accelerator, a primitive, or generated RTL). */
+    private static boolean isIp(String module) {
+        return !module.equals(AcceleratorPorts.TOP) && !module.equals("IBUFDS_GTE3") && !module.equals(SPLITTER);
+    }
+
+    /** The splitter's Verilog, emitted by hdl-gen with its submodules named {@value #SPLITTER}_*. */
+    private static String splitterVerilog() {
+        try {
+            Path dir = Files.createTempDirectory("esegen-splitter");
+            try {
+                List<Path> files = VerilogEmitter.emit(dir, SPLITTER, () -> new AxiBankSplitter(2 * DDR_DATA_BITS,
+                        XBAR_ADDRESS_BITS, XBAR_ID_BITS, SPLITTER_OUTSTANDING), true);
+                StringBuilder text = new StringBuilder();
+                for (Path file : files) {
+                    text.append(Files.readString(file));
+                }
+                return text.toString();
+            } finally {
+                try (var paths = Files.walk(dir)) {
+                    paths.sorted(java.util.Comparator.reverseOrder()).forEach(path -> path.toFile().delete());
+                }
+            }
+        } catch (IOException e) {
+            throw new EsegenException("cannot emit " + SPLITTER + ": " + e.getMessage(), e);
+        }
     }
 
     /** {@value #MODULE}.v. */
@@ -468,8 +534,14 @@ public final class Ku3Top {
         v.append("// ").append(MODULE).append(": esegen's accelerator on the Alpha Data ADM-PCIE-KU3 (host bridge ")
                 .append(host.cliName()).append("), written by `esegen vivado --board adm-pcie-ku3`.\n")
                 .append("// The IP it instantiates is created by build.tcl; see README.md for the address map and clocks.\n")
-                .append("// The accelerator's m_axi has ").append(accelAddressBits).append(" address bits: ")
-                .append(accelAddressBits > BANK_ADDRESS_BITS ? "it reaches both banks.\n" : "it reaches bank 0; bank 1 serves the host.\n")
+                .append("// The accelerator's m_axi has ").append(accelAddressBits).append(" address bits and ")
+                .append(portBits()).append(" data bits: ")
+                .append(sideBySide ? (accelAddressBits > BANK_ADDRESS_BITS
+                        ? "it reaches all of both banks, side by side.\n"
+                        : "it reaches the first 4 GB of both banks, side by side.\n")
+                        : accelAddressBits > BANK_ADDRESS_BITS ? "it reaches both banks.\n"
+                        : "it reaches bank 0; bank 1 serves the host.\n")
+                .append("`timescale 1ns/1ps\n")
                 .append("`default_nettype none\n")
                 .append("module ").append(MODULE).append(" (\n");
         for (int i = 0; i < topPorts.size(); i++) {
@@ -506,6 +578,10 @@ public final class Ku3Top {
         v.append("// Outputs of the IP nothing in this wrapper reads.\n")
                 .append("wire unused_ok = &{1'b0, ").append(String.join(", ", unused)).append("};\n\n")
                 .append("endmodule\n`default_nettype wire\n");
+        if (sideBySide) {
+            v.append("\n// ").append(SPLITTER).append(": the 1024-bit port over both banks, generated by esegen (hdl-gen).\n")
+                    .append(splitterVerilog());
+        }
         return v.toString();
     }
 
@@ -518,9 +594,10 @@ public final class Ku3Top {
         StringBuilder v = new StringBuilder("// Port-only stand-ins for the Xilinx IP and primitives ")
                 .append(MODULE).append(".v instantiates, for `verilator --lint-only`.\n")
                 .append("// NOT for Vivado: build.tcl creates the real IP. Written by `esegen vivado`.\n")
+                .append("`timescale 1ns/1ps\n")
                 .append("`default_nettype none\n");
         for (Instance instance : instances) {
-            if (instance.module.equals(AcceleratorPorts.TOP)) {
+            if (instance.module.equals(AcceleratorPorts.TOP) || instance.module.equals(SPLITTER)) {
                 continue;
             }
             List<VerilogPort> ports = new ArrayList<>(instance.ports.values());

@@ -158,6 +158,9 @@ public final class VivadoProject {
         if (wrapper != null) {
             s.append("set esegen(host)       {").append(wrapper.host().cliName()).append("}\n")
                     .append("set esegen(board_top)  {").append(Ku3Top.MODULE).append("}\n")
+                    .append("# AXI data width of the accelerator's port, the DDR crossbar and the host path: 512 (one bank\n")
+                    .append("# at a time) or 1024 (both banks side by side behind the AxiBankSplitter in KU3Top.v).\n")
+                    .append("set esegen(ddr_port_bits) ").append(wrapper.portBits()).append('\n')
                     .append("set esegen(board_top_file) {").append(WRAPPER_FILE).append("}\n")
                     .append("set esegen(board_xdc)  [list {").append(BOARD_XDC).append('}')
                     .append(wrapper.host() == HostBridge.XDMA ? " {" + BOARD_PCIE_XDC + "}" : "")
@@ -273,15 +276,25 @@ public final class VivadoProject {
                 .append("host bridge. Clocks: the accelerator, the AXI crossbar and bank 0's AXI port run on bank 0's UI\n")
                 .append("clock (200 MHz: DDR3-1600 at the 4:1 PHY ratio); bank 1 on its own UI clock")
                 .append(wrapper.host() == HostBridge.XDMA ? "; the XDMA on the PCIe user clock (250 MHz)" : "")
-                .append(". The accelerator's reset is bank 0's UI reset or bank 0 not calibrated yet.\n\n")
-                .append("Address map of the DDR crossbar (both the accelerator and the host DMA master reach it):\n\n")
-                .append("| range | target |\n|---|---|\n")
-                .append("| `0x0_0000_0000`-`0x1_FFFF_FFFF` | bank 0 (8 GB) |\n")
-                .append("| `0x2_0000_0000`-`0x3_FFFF_FFFF` | bank 1 (8 GB), through a clock converter |\n\n")
-                .append("The accelerator has ").append(config.memory().axiAddrBits()).append(" address bits, so it ")
-                .append(bothBanks ? "reaches both banks" : "reaches bank 0 only: put its image there; bank 1 serves the host (or a\n"
-                        + "configuration with `--set axiAddrBits=34`)")
-                .append(".\n\n");
+                .append(". The accelerator's reset is bank 0's UI reset or bank 0 not calibrated yet.\n\n");
+        r.append("Address map of the DDR crossbar (both the accelerator and the host DMA master reach it):\n\n")
+                .append("| range | target |\n|---|---|\n");
+        if (wrapper.portBits() > Ku3Top.DDR_DATA_BITS) {
+            r.append("| `0x0_0000_0000`-`0x3_FFFF_FFFF` | banks 0 and 1 side by side (16 GB), through `AxiBankSplitter` |\n\n")
+                    .append("Each 128-byte word at A is split: bytes 0-63 go to bank 0 and bytes 64-127 to bank 1 (through a\n")
+                    .append("clock converter), both at A / 2 (`AxiBankSplitter`, appended to `rtl/KU3Top.v`). The accelerator's port is 1024 bits wide, so every beat reads or writes both banks at once: the\n")
+                    .append("bandwidth of both, as the co-simulation's DDR model assumes. The host writes the image through the\n")
+                    .append("same crossbar and splitter, so the layout in DDR is the one the accelerator reads. The accelerator has ")
+                    .append(config.memory().axiAddrBits()).append(" address bits, so it reaches ")
+                    .append(bothBanks ? "all 16 GB" : "the first 8 GB (4 GB of each bank)").append(".\n\n");
+        } else {
+            r.append("| `0x0_0000_0000`-`0x1_FFFF_FFFF` | bank 0 (8 GB) |\n")
+                    .append("| `0x2_0000_0000`-`0x3_FFFF_FFFF` | bank 1 (8 GB), through a clock converter |\n\n")
+                    .append("The accelerator has ").append(config.memory().axiAddrBits()).append(" address bits, so it ")
+                    .append(bothBanks ? "reaches both banks" : "reaches bank 0 only: put its image there; bank 1 serves the host (or a\n"
+                            + "configuration with `--set axiAddrBits=34`)")
+                    .append(".\n\n");
+        }
         if (wrapper.host() == HostBridge.XDMA) {
             r.append("Host bridge xdma: XDMA (PCIe Gen3 x8, AXI memory-mapped). Its AXI-Lite master BAR (4 KB) maps the\n")
                     .append("accelerator's registers (offset = register offset); its DMA channels write the DDR image and read\n")

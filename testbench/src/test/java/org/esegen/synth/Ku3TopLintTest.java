@@ -1,6 +1,7 @@
 package org.esegen.synth;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -34,6 +35,19 @@ class Ku3TopLintTest {
     }
 
     @Test
+    void wrapperWithBothBanksSideBySideLintsCleanAndEmbedsTheSplitter() throws Exception {
+        assertLintsClean(HostBridge.XDMA, "1024");
+        assertLintsClean(HostBridge.JTAG, "1024");
+        Ku3Top wrapper = Ku3Top.of(StandIn.config("tiny", "axiDataBits=1024"), HostBridge.XDMA);
+        String verilog = wrapper.verilog();
+        assertTrue(verilog.contains("\nmodule " + Ku3Top.SPLITTER + " ("), "the splitter's RTL is in KU3Top.v");
+        assertTrue(verilog.contains(Ku3Top.SPLITTER + " u_bank_splitter ("), "and instantiated");
+        assertFalse(wrapper.ipModules().contains(Ku3Top.SPLITTER), "the splitter is RTL, not IP");
+        assertFalse(wrapper.ipStubs().contains("module " + Ku3Top.SPLITTER + " "), "and needs no stand-in");
+        assertEquals(1024, wrapper.portBits());
+    }
+
+    @Test
     void wrapperRefusesWidthsAndClocksTheBoardCannotCarry() {
         EsegenException narrow = assertThrows(EsegenException.class,
                 () -> Ku3Top.of(StandIn.config("tiny"), HostBridge.XDMA));
@@ -47,10 +61,15 @@ class Ku3TopLintTest {
     }
 
     private void assertLintsClean(HostBridge host) throws Exception {
+        assertLintsClean(host, "512");
+    }
+
+    private void assertLintsClean(HostBridge host, String dataBits) throws Exception {
         Tools.assumeOnPath("verilator");
         for (String addressBits : List.of("33", "34")) {
-            Path folder = StandIn.vivadoFolder(dir, host.cliName() + addressBits,
-                    StandIn.config("tiny", "axiDataBits=512", "axiAddrBits=" + addressBits), Board.ADM_PCIE_KU3, host);
+            Path folder = StandIn.vivadoFolder(dir, host.cliName() + dataBits + "-" + addressBits,
+                    StandIn.config("tiny", "axiDataBits=" + dataBits, "axiAddrBits=" + addressBits), Board.ADM_PCIE_KU3,
+                    host);
             List<String> command = new ArrayList<>(List.of("verilator", "--lint-only", "-Wall", "-Wno-DECLFILENAME",
                     waivers().toString(), "--top-module", "KU3Top", "rtl/KU3Top.v", "lint/ip_stubs.v"));
             GeneratedDesign.read(folder.resolve("rtl"), AcceleratorPorts.TOP).sources()

@@ -17,6 +17,7 @@ import java.util.Set;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import org.esegen.config.AcceleratorConfig;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -32,12 +33,15 @@ class VivadoScriptsTest {
     static Path ooc;
     static Path xdma;
     static Path jtag;
+    static Path sideBySide;
 
     @BeforeAll
     static void writeFolders() throws IOException {
         ooc = StandIn.vivadoFolder(dir, "ooc", StandIn.config("tiny"), Board.NONE, HostBridge.XDMA);
         xdma = StandIn.vivadoFolder(dir, "ku3-xdma", StandIn.ku3Config(), Board.ADM_PCIE_KU3, HostBridge.XDMA);
         jtag = StandIn.vivadoFolder(dir, "ku3-jtag", StandIn.ku3Config(), Board.ADM_PCIE_KU3, HostBridge.JTAG);
+        sideBySide = StandIn.vivadoFolder(dir, "ku3-1024", StandIn.config("tiny", "axiDataBits=1024"),
+                Board.ADM_PCIE_KU3, HostBridge.XDMA);
     }
 
     /** One stubbed run: exit code, output, and the calls in order (command, then arguments). */
@@ -174,7 +178,38 @@ class VivadoScriptsTest {
         assertBoardBuild(jtag, HostBridge.JTAG);
     }
 
+    @Test
+    void boardBuildWithBothBanksSideBySideGivesTheCrossbarOneWideSlave() throws Exception {
+        AcceleratorConfig config = StandIn.config("tiny", "axiDataBits=1024");
+        Run run = assertBoardBuild(sideBySide, HostBridge.XDMA, config);
+
+        List<String> crossbar = ipProperties(run, "esegen_ddr_xbar");
+        assertEquals("1", value(crossbar, "CONFIG.NUM_MI"), crossbar.toString());
+        assertEquals("1024", value(crossbar, "CONFIG.DATA_WIDTH"));
+        assertEquals("34", value(crossbar, "CONFIG.M00_A00_ADDR_WIDTH"));
+        assertEquals("1024", value(ipProperties(run, "esegen_host_upsizer"), "CONFIG.MI_DATA_WIDTH"));
+        List<String> banked = ipProperties(run(xdma, "build.tcl", Map.of()), "esegen_ddr_xbar");
+        assertEquals("2", value(banked, "CONFIG.NUM_MI"), "one bank at a time: a crossbar slave per bank");
+        assertEquals("512", value(banked, "CONFIG.DATA_WIDTH"));
+    }
+
+    /** The property list build.tcl sets on IP {@code module}. */
+    private static List<String> ipProperties(Run run, String module) {
+        return run.calls("set_property").stream().filter(call -> call.get(call.size() - 1).contains(module))
+                .findFirst().map(call -> List.of(call.get(call.size() - 2).trim().split("\\s+")))
+                .orElseThrow(() -> new AssertionError("no set_property on " + module));
+    }
+
+    private static String value(List<String> properties, String name) {
+        int i = properties.indexOf(name);
+        return i < 0 ? null : properties.get(i + 1);
+    }
+
     private static void assertBoardBuild(Path folder, HostBridge host) throws Exception {
+        assertBoardBuild(folder, host, StandIn.ku3Config());
+    }
+
+    private static Run assertBoardBuild(Path folder, HostBridge host, AcceleratorConfig config) throws Exception {
         Run run = run(folder, "build.tcl", Map.of());
 
         assertEquals(0, run.exitCode(), run.output());
@@ -194,7 +229,7 @@ class VivadoScriptsTest {
         for (List<String> call : run.calls("create_ip")) {
             created.add(run.option(call, "-module_name"));
         }
-        Set<String> instantiated = new HashSet<>(Ku3Top.of(StandIn.ku3Config(), host).ipModules());
+        Set<String> instantiated = new HashSet<>(Ku3Top.of(config, host).ipModules());
         assertEquals(instantiated, created, "build.tcl creates exactly the IP KU3Top.v instantiates");
         assertTrue(run.calls("create_ip").stream().filter(c -> "ddr3".equals(run.option(c, "-name"))).count() == 2,
                 "one DDR3 controller per bank");
@@ -202,6 +237,7 @@ class VivadoScriptsTest {
         assertEquals(1, run.calls("write_bitstream").size());
         assertTrue(Files.isRegularFile(folder.resolve("KU3Top.bit")));
         assertTrue(json(folder.resolve("reports/board/results.json")).get("passed").asBoolean());
+        return run;
     }
 
     @Test

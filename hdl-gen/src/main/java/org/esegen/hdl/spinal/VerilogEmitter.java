@@ -61,12 +61,23 @@ public final class VerilogEmitter {
      * @throws EsegenException if elaboration fails; the message carries SpinalHDL's report
      */
     public static List<Path> emit(Path targetDir, String topName, Supplier<? extends Component> top) {
+        return emit(targetDir, topName, top, false);
+    }
+
+    /**
+     * As {@link #emit(Path, String, Supplier)}; with {@code privateNamespace} every module below the
+     * top is named {@code <topName>_<module>}, so the file can sit beside other generated Verilog
+     * (whose StreamFifo, say, differs) in one design.
+     */
+    public static List<Path> emit(Path targetDir, String topName, Supplier<? extends Component> top,
+                                  boolean privateNamespace) {
         try {
             Files.createDirectories(targetDir);
         } catch (IOException e) {
             throw new EsegenException("cannot create Verilog output folder " + targetDir + ": " + e.getMessage(), e);
         }
-        SpinalConfig config = spinalConfig(targetDir);
+        SpinalConfig config = privateNamespace ? spinalConfig(targetDir).withPrivateNamespace()
+                : spinalConfig(targetDir);
         ByteArrayOutputStream log = new ByteArrayOutputStream();
         SpinalReport<Component> report;
         try (PrintStream logStream = new PrintStream(log, true, StandardCharsets.UTF_8)) {
