@@ -5,6 +5,8 @@ import static org.esegen.hdl.spinal.Hdl.allOf;
 import static org.esegen.hdl.spinal.Hdl.and;
 import static org.esegen.hdl.spinal.Hdl.anyOf;
 import static org.esegen.hdl.spinal.Hdl.asBits;
+import static org.esegen.hdl.spinal.Hdl.bits;
+import static org.esegen.hdl.spinal.Hdl.blockRam;
 import static org.esegen.hdl.spinal.Hdl.assign;
 import static org.esegen.hdl.spinal.Hdl.bool;
 import static org.esegen.hdl.spinal.Hdl.boolConst;
@@ -25,6 +27,7 @@ import static org.esegen.hdl.spinal.Hdl.or;
 import static org.esegen.hdl.spinal.Hdl.outBool;
 import static org.esegen.hdl.spinal.Hdl.ram;
 import static org.esegen.hdl.spinal.Hdl.readSync;
+import static org.esegen.hdl.spinal.Hdl.reg;
 import static org.esegen.hdl.spinal.Hdl.regInit;
 import static org.esegen.hdl.spinal.Hdl.regNext;
 import static org.esegen.hdl.spinal.Hdl.select;
@@ -313,16 +316,17 @@ public final class EseAccelerator extends JavaComponent {
             assign(pe.columnCount, seq.spmvColumns.resize(pe.columnCount.getWidth()));
             assign(pe.entryRows, clampToWidth(seq.spmvRows, pe.entryRows.getWidth()));
             assign(pe.projection, seq.spmvProjection);
-            assign(pe.readBank, gather.busy);
             // registered: the PE's done comes from its queue pointers; the broadcaster's busy covers the
             // cycle this adds after a start
             pesDone.add(regNext("pe_done_q_" + p, pe.done, boolConst(true)));
 
             assign(pe.readRow, mux(gather.busy, gather.accReadRow, ew.accReadRow.resize(pe.readRow.getWidth())));
             for (int ch = 0; ch < channels; ch++) {
-                assign(ew.accReadValue.get(p % group).get(ch), pe.readValues.get(ch));
-                assign(gather.accReadValues.get(p).get(ch), pe.readValues.get(ch));
+                assign(ew.accReadValue.get(p % group).get(ch), pe.readValues.get(0).get(ch));
+                assign(gather.accReadValues.get(p).get(ch), pe.readValues.get(1).get(ch));
             }
+            assign(ew.accReadValid.get(p % group), pe.readValid.get(0));
+            assign(gather.accReadValid.get(p), pe.readValid.get(1));
             assign(ew.biasWriteData.get(p % group), params.writeData.get(p));
             assign(ew.peepWriteData.get(p % group), params.writeData.get(p));
         }
@@ -332,6 +336,7 @@ public final class EseAccelerator extends JavaComponent {
             for (int ch = 0; ch < channels; ch++) {
                 assign(ew.accReadValue.get(p % group).get(ch), sintConst(0, config.pe().accBits()));
             }
+            assign(ew.accReadValid.get(p % group), boolConst(false));
             assign(ew.biasWriteData.get(p % group), sintConst(0, actBits));
             assign(ew.peepWriteData.get(p % group), sintConst(0, actBits));
         }
@@ -387,13 +392,18 @@ public final class EseAccelerator extends JavaComponent {
             yWrite.add(named("y_write_" + k, and(gather.yValid,
                     equal(gather.yGroup, uintConst(k, gather.yGroup.getWidth())))));
         }
-        // the OUTPUT rows are read from the y buffers too, one row of every PE per read
+        // the OUTPUT rows are read from the y buffers too, one row of every PE per read, through the
+        // same read port in cycles the column broadcast does not read it
         int channelBits = widthFor(channels - 1);
         UInt outRow = regInit("output_row", uint(yRowBits), uintConst(0, yRowBits));
         Bool outRead = named("output_read", bool());
+        Bool broadcastReadsY = named("broadcast_reads_y", and(and(broadcaster.valueRead, not(isInput)),
+                not(seq.spmvProjection)));
+        UInt yAddress = named("y_read_address", mux(broadcastReadsY, yReadRow, outRow));
+        Bool yRead = named("y_read", or(broadcastReadsY, outRead));
         List<Bits> outChunks = new ArrayList<>();
         for (int ch = 0; ch < channels; ch++) {
-            Mem<SInt> vector = ram("vector_" + ch, hardType(() -> sint(actBits)), 2 << vectorBits);
+            Mem<SInt> vector = blockRam("vector_" + ch, hardType(() -> sint(actBits)), 2 << vectorBits);
             UInt channelIndex = uintConst(ch, inputs.writeChannel.getWidth());
             Bool inputWrite = and(inputs.writeValid, equal(inputs.writeChannel, channelIndex));
             write(vector, writeAddress, inputs.writeValue, inputWrite);
@@ -403,8 +413,9 @@ public final class EseAccelerator extends JavaComponent {
             for (int p = 0; p < pes; p++) {
                 Mem<SInt> y = ram("y_" + p + "_" + ch, hardType(() -> sint(actBits)), yRows);
                 write(y, yWriteRow, gather.yValues.get(p % gatherLanes).get(ch), yWrite.get(p / gatherLanes));
-                fromY.add(readSync(y, yReadRow, broadcaster.valueRead));
-                outLanes.add(asBits(readSync(y, outRow, outRead)));
+                SInt yWord = readSync(y, yAddress, yRead);
+                fromY.add(yWord);
+                outLanes.add(asBits(yWord));
             }
             outChunks.add(concatLowFirst(outLanes));
             int channel = ch;
@@ -430,21 +441,29 @@ public final class EseAccelerator extends JavaComponent {
         UInt sendChannel = regInit("send_channel", uint(channelBits), uintConst(0, channelBits));
         UInt rowsLeft = regInit("output_rows_left", uint(countBits), uintConst(0, countBits));
         Bool held = regInit("output_held", bool(), boolConst(false));
+        // a row read in cycle t is on the RAM outputs in t+1 and in output_chunk from t+2 (the port is
+        // shared, so it is kept in a register); one read at a time
+        Bool fetched = regNext("output_fetched", outRead, boolConst(false));
+        Bits outChunk = reg("output_chunk", bits(pes * actBits));
         Bool rowsRemain = named("output_rows_remain", not(equal(rowsLeft, uintConst(0, countBits))));
         assign(outputPacker.chunk.valid(), held);
-        assign(outputPacker.chunk.payload(), select(sendChannel, outChunks));
-        assign(outRead, and(rowsRemain, or(not(held), outputPacker.chunk.ready())));
+        assign(outputPacker.chunk.payload(), outChunk);
+        assign(outRead, and(and(rowsRemain, not(fetched)),
+                and(or(not(held), outputPacker.chunk.ready()), not(broadcastReadsY))));
         assign(outputPacker.start, rowStart);
         assign(outputPacker.chunks, outRows);
         assign(outputPacker.words, seq.outputWords.resize(countBits));
         when(outRead, () -> {
             assign(outRow, add(outRow, uintConst(1, yRowBits)));
             assign(rowsLeft, sub(rowsLeft, uintConst(1, countBits)));
+        });
+        when(fetched, () -> {
+            assign(outChunk, select(sendChannel, outChunks));
             assign(held, boolConst(true));
         }).elseWhen(outputPacker.chunk.ready(), () -> assign(held, boolConst(false)));
         assign(rowStart, boolConst(false));
         Bool channelDone = named("output_channel_done", and(and(and(sending, not(rowStart)), not(rowsRemain)),
-                and(not(held), not(outputPacker.busy))));
+                and(and(not(held), not(fetched)), not(outputPacker.busy))));
         when(channelDone, () -> {
             assign(sendChannel, add(sendChannel, uintConst(1, channelBits)));
             when(equal(sendChannel, uintConst(channels - 1, channelBits)), () -> assign(sending, boolConst(false)))

@@ -68,23 +68,31 @@ class AccumulatorLaneTest {
         int readsBesideMacs = 0;
         for (int t = 0; t < cycles.size(); t++) {
             Cycle cycle = cycles.get(t);
-            boolean readAllowed = !model.busy(cycle.readBank) && !(cycle.clear && cycle.clearBank == cycle.readBank);
-            boolean besideMacs = readAllowed && model.busy(1 - cycle.readBank);
-            long[] expectedRead = new long[channels];
-            for (int ch = 0; ch < channels; ch++) {
-                expectedRead[ch] = model.read(ch, cycle.readBank, cycle.readRow);
+            boolean[] readAllowed = new boolean[2];
+            long[][] expectedRead = new long[2][channels];
+            for (int bank = 0; bank < 2; bank++) {
+                readAllowed[bank] = cycle.readRow < bankWords[bank] && !model.busy(bank)
+                        && !(cycle.clear && cycle.clearBank == bank);
+                for (int ch = 0; ch < channels && readAllowed[bank]; ch++) {
+                    expectedRead[bank][ch] = model.read(ch, bank, cycle.readRow);
+                }
+                readsBesideMacs += readAllowed[bank] && model.busy(1 - bank) ? 1 : 0;
             }
             model.edge(cycle);
             String[] fields = got.get(t).split(" ");
             String where = "seed " + SEED + ", edge " + t + " (" + cycle + ")";
             assertEquals(model.busy(0) || model.busy(1) ? "1" : "0", fields[1], "busy after " + where);
-            if (readAllowed) {
+            for (int bank = 0; bank < 2; bank++) {
+                if (!readAllowed[bank]) {
+                    continue;
+                }
+                // the bench prints bank b's value as a reader takes it: 0 unless read_valid_b
                 for (int ch = 0; ch < channels; ch++) {
-                    assertEquals(expectedRead[ch], Long.parseLong(fields[2 + ch]), "read_value_" + ch + " of bank "
-                            + cycle.readBank + " row " + cycle.readRow + " after " + where);
+                    assertEquals(expectedRead[bank][ch], Long.parseLong(fields[2 + bank * channels + ch]),
+                            "read_value_" + bank + "_" + ch + " (with read_valid_" + bank + ") row " + cycle.readRow
+                                    + " after " + where);
                 }
                 reads++;
-                readsBesideMacs += besideMacs ? 1 : 0;
             }
         }
         assertTrue(reads > cycles.size() / 10, "the stimulus leaves room for reads");
@@ -182,16 +190,22 @@ class AccumulatorLaneTest {
                 boolean clear = random.nextInt(40) == 0;
                 int readBank = random.nextInt(2);
                 cycles.add(new Cycle(clear, random.nextInt(3) == 0 ? 1 - bank : bank, mac, bank, row, weight, acts,
-                        readBank, random.nextInt(bankWords[readBank])));
+                        readBank, readRow(random, bankWords, readBank)));
             }
             int idle = random.nextInt(4) == 0 ? 0 : 2 + random.nextInt(words + 1);
             for (int i = 0; i < idle; i++) {
                 int readBank = random.nextInt(2);
                 cycles.add(new Cycle(random.nextInt(60) == 0, random.nextInt(2), false, 0, 0, 0, new long[channels], readBank,
-                        random.nextInt(bankWords[readBank])));
+                        readRow(random, bankWords, readBank)));
             }
         }
         return cycles;
+    }
+
+    /** A row of bank {@code bank} mostly, sometimes one only the other (larger) bank has. */
+    private static int readRow(Random random, int[] bankWords, int bank) {
+        return random.nextInt(8) == 0 ? random.nextInt(Math.max(bankWords[0], bankWords[1]))
+                : random.nextInt(bankWords[bank]);
     }
 
     private static String bench(int channels, int weightBits, int actBits, int accBits, int words,
@@ -204,13 +218,20 @@ class AccumulatorLaneTest {
         StringBuilder display = new StringBuilder();
         StringBuilder displayFormat = new StringBuilder();
         for (int ch = 0; ch < channels; ch++) {
-            declarations.append("  reg signed [%d:0] mac_act_%d = 0;%n".formatted(actBits - 1, ch))
-                    .append("  wire signed [%d:0] read_value_%d;%n".formatted(accBits - 1, ch));
-            channelPorts.append(" .mac_act_%1$d(mac_act_%1$d), .read_value_%1$d(read_value_%1$d),".formatted(ch));
+            declarations.append("  reg signed [%d:0] mac_act_%d = 0;%n".formatted(actBits - 1, ch));
+            channelPorts.append(" .mac_act_%1$d(mac_act_%1$d),".formatted(ch));
             actArguments.append(", input signed [%d:0] a%d".formatted(actBits - 1, ch));
             actAssignments.append(" mac_act_%1$d = a%1$d;".formatted(ch));
-            display.append(", read_value_").append(ch);
-            displayFormat.append(" %0d");
+        }
+        for (int bank = 0; bank < 2; bank++) {
+            for (int ch = 0; ch < channels; ch++) {
+                declarations.append("  wire signed [%d:0] read_value_%d_%d;%n".formatted(accBits - 1, bank, ch));
+                channelPorts.append(" .read_value_%1$d_%2$d(read_value_%1$d_%2$d),".formatted(bank, ch));
+                display.append(", read_valid_%1$d ? read_value_%1$d_%2$d : %3$d'sd0".formatted(bank, ch, accBits));
+                displayFormat.append(" %0d");
+            }
+            declarations.append("  wire read_valid_%d;%n".formatted(bank));
+            channelPorts.append(" .read_valid_%1$d(read_valid_%1$d),".formatted(bank));
         }
         String calls = cycles.stream()
                 .map(c -> "    step(" + bit(c.clear) + ", " + c.clearBank + ", " + bit(c.mac) + ", " + c.macBank + ", "
@@ -226,13 +247,12 @@ class AccumulatorLaneTest {
                   reg clear_bank = 1'b0;
                   reg mac_valid = 1'b0;
                   reg mac_bank = 1'b0;
-                  reg read_bank = 1'b0;
                   reg [%1$d:0] mac_row = 0;
                   reg signed [%2$d:0] mac_weight = 0;
                   reg [%1$d:0] read_row = 0;
                 %3$s  wire busy;
                   AccumulatorLane dut (.clear(clear), .clear_bank(clear_bank), .mac_valid(mac_valid),
-                    .mac_bank(mac_bank), .read_bank(read_bank), .mac_row(mac_row),
+                    .mac_bank(mac_bank), .mac_row(mac_row),
                     .mac_weight(mac_weight),%4$s .read_row(read_row),
                     .busy(busy), .clk(clk), .reset(reset));
                   always #5 clk = ~clk;
@@ -240,7 +260,7 @@ class AccumulatorLaneTest {
                             input rb, input [%1$d:0] rr%5$s);
                     begin
                       clear = c; clear_bank = cb; mac_valid = v; mac_bank = vb; mac_row = r; mac_weight = w;
-                      read_bank = rb; read_row = rr;%6$s
+                      read_row = rr;%6$s
                       @(posedge clk); #1;
                       $display("out %%0d%7$s", busy%8$s);
                     end

@@ -138,7 +138,8 @@ class ElementwiseTest {
          * (through the hierarchy) to reach cell states, and saturations, that a few frames from
          * zero never reach.
          */
-        private record Frame(int cells, int fracShift, long[][][] acc, boolean resetStateFirst, long[][] presetC) {
+        private record Frame(int cells, int fracShift, long[][][] acc, boolean[][] valid, boolean resetStateFirst,
+                             long[][] presetC) {
         }
 
         Scenario(AcceleratorConfig config, int channels, int pes, int accBits, int latency, int cellsPerPeMax,
@@ -170,6 +171,13 @@ class ElementwiseTest {
                             }
                         }
                     }
+                    // about one row in six the PE's matrix did not touch (its valid bit low: it counts as 0)
+                    boolean[][] valid = new boolean[pes][4 * count];
+                    for (boolean[] ofPe : valid) {
+                        for (int r = 0; r < ofPe.length; r++) {
+                            ofPe[r] = random.nextInt(6) != 0;
+                        }
+                    }
                     long[][] presetC = null;
                     if (preset && f == 0) {
                         presetC = new long[channels][pes * count];
@@ -179,10 +187,10 @@ class ElementwiseTest {
                             }
                         }
                     }
-                    frames.add(new Frame(count, fracShift, acc, !preset && f == 0, presetC));
+                    frames.add(new Frame(count, fracShift, acc, valid, !preset && f == 0, presetC));
                 }
             }
-            frames.add(new Frame(0, 0, new long[channels][pes][0], false, null));
+            frames.add(new Frame(0, 0, new long[channels][pes][0], new boolean[pes][0], false, null));
         }
 
         /** An activation-format value: the extremes, anything, or a typical value in (-4, 4). */
@@ -243,7 +251,8 @@ class ElementwiseTest {
                         long[] z = new long[4];
                         long[] b = new long[4];
                         for (int g = 0; g < 4; g++) {
-                            z[g] = act.rescale(frame.acc[ch][j][g * n + l], frame.fracShift + act.fracBits());
+                            long accumulator = frame.valid[j][g * n + l] ? frame.acc[ch][j][g * n + l] : 0;
+                            z[g] = act.rescale(accumulator, frame.fracShift + act.fracBits());
                             b[g] = bias[j][g * n + l];
                         }
                         long[] p = {peep[j][l], peep[j][n + l], peep[j][2 * n + l]};
@@ -287,6 +296,15 @@ class ElementwiseTest {
                 }
             }
             Files.write(dir.resolve("acc.hex"), image);
+            List<String> validImage = new ArrayList<>();
+            for (Frame frame : frames) {
+                for (int j = 0; j < pes; j++) {
+                    for (int r = 0; r < rows; r++) {
+                        validImage.add(r < frame.valid[j].length && !frame.valid[j][r] ? "0" : "1");
+                    }
+                }
+            }
+            Files.write(dir.resolve("valid.hex"), validImage);
 
             StringBuilder ports = new StringBuilder();
             StringBuilder decls = new StringBuilder();
@@ -296,6 +314,13 @@ class ElementwiseTest {
                     decls.append("  wire signed [%d:0] acc_read_value_%d_%d = acc_mem[acc_base + %d + row_now];\n"
                             .formatted(accBits - 1, j, ch, (ch * pes + j) * rows));
                     ports.append(", .acc_read_value_%1$d_%2$d(acc_read_value_%1$d_%2$d)".formatted(j, ch));
+                }
+                if (ch == 0) {
+                    for (int j = 0; j < pes; j++) {
+                        decls.append("  wire acc_read_valid_%d = valid_mem[valid_base + %d + row_now];\n"
+                                .formatted(j, j * rows));
+                        ports.append(", .acc_read_valid_%1$d(acc_read_valid_%1$d)".formatted(j));
+                    }
                 }
                 decls.append("  wire signed [%d:0] m_read_value_%d;\n".formatted(actMsb, ch));
                 ports.append(", .m_read_value_%1$d(m_read_value_%1$d)".formatted(ch));
@@ -369,7 +394,9 @@ class ElementwiseTest {
                       wire ready, done;
                       wire [%1$d:0] acc_read_row;
                       reg [%7$d:0] acc_mem [0:%8$d];
+                      reg valid_mem [0:%19$d];
                       integer acc_base = 0;
+                      integer valid_base = 0;
                       integer k, l, n, cycles;
                     %9$s%10$s
                       Elementwise dut (.clk(clk), .reset(reset), .bias_write_valid(bias_write_valid),
@@ -407,6 +434,7 @@ class ElementwiseTest {
                         begin
                           k = frame; n = cell_count;
                           acc_base = frame * %12$d;
+                          valid_base = frame * %20$d;
                           cells = cell_count; frac_shift = shift; start = 1'b1;
                           @(posedge clk); #1;
                           start = 1'b0; cells = 0; frac_shift = 0;
@@ -421,6 +449,7 @@ class ElementwiseTest {
                       endtask
                       initial begin
                         $readmemh("acc.hex", acc_mem);
+                        $readmemh("valid.hex", valid_mem);
                         repeat (2) @(posedge clk);
                         #1 reset = 1'b0;
                     %14$s
@@ -431,7 +460,7 @@ class ElementwiseTest {
                     """.formatted(rowBits - 1, actMsb, bits(3 * cellsPerPeMax) - 1, bits(cellsPerPeMax + 1) - 1,
                     FRAC_SHIFT_BITS - 1, bits(Math.max(2, pes * cellsPerPeMax)) - 1, accBits - 1, image.size() - 1,
                     rowPipe, decls, ports, channels * pes * rows, dumps, loads, runs, dataArguments, biasAssignments,
-                    peepAssignments);
+                    peepAssignments, validImage.size() - 1, pes * rows);
         }
 
         private static int bits(int words) {

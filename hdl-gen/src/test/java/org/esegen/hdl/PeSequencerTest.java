@@ -328,13 +328,16 @@ class PeSequencerTest {
         Files.write(dir.resolve("columns.hex"), columnWords);
         Files.write(dir.resolve("entries.hex"), entryWords);
 
-        String values = IntStream.range(0, hw.channels).mapToObj(ch -> "read_value_" + ch)
+        // bank 0 (the matrices here are W_a ones); a row the matrix did not touch reads as 0
+        String values = IntStream.range(0, hw.channels)
+                .mapToObj(ch -> "read_valid_0 ? read_value_0_%d : %d'sd0".formatted(ch, hw.accBits))
                 .collect(Collectors.joining(", "));
         String valueWires = IntStream.range(0, hw.channels)
-                .mapToObj(ch -> "  wire signed [%d:0] read_value_%d;".formatted(hw.accBits - 1, ch))
-                .collect(Collectors.joining("\n"));
-        String valuePorts = IntStream.range(0, hw.channels).mapToObj(ch -> ".read_value_%d(read_value_%d)".formatted(ch, ch))
-                .collect(Collectors.joining(", "));
+                .mapToObj(ch -> "  wire signed [%d:0] read_value_0_%d;".formatted(hw.accBits - 1, ch))
+                .collect(Collectors.joining("\n")) + "\n  wire read_valid_0;";
+        String valuePorts = IntStream.range(0, hw.channels)
+                .mapToObj(ch -> ".read_value_0_%d(read_value_0_%d)".formatted(ch, ch))
+                .collect(Collectors.joining(", ")) + ", .read_valid_0(read_valid_0)";
         String valueFormat = " %0d".repeat(hw.channels);
         return """
                 `timescale 1ns/1ps
@@ -350,7 +353,6 @@ class PeSequencerTest {
                   wire entry_ready;
                   reg start = 1'b0;
                   reg projection = 1'b0;
-                  reg read_bank = 1'b0;
                   reg [15:0] column_count = 0;
                   reg [%14$d:0] entry_rows = 0;
                   wire done;
@@ -360,7 +362,7 @@ class PeSequencerTest {
                   wire stall_empty_entry;
                   PeSequencer dut (.column_valid(column_valid), .column_ready(column_ready),
                     .column_payload(column_payload), .entry_valid(entry_valid), .entry_ready(entry_ready),
-                    .entry_payload(entry_payload), .start(start), .projection(projection), .read_bank(read_bank), .column_count(column_count), .entry_rows(entry_rows), .done(done),
+                    .entry_payload(entry_payload), .start(start), .projection(projection), .column_count(column_count), .entry_rows(entry_rows), .done(done),
                     .read_row(read_row), %6$s, .mac_cycles(mac_cycles),
                     .stall_empty_entry(stall_empty_entry), .clk(clk), .reset(reset));
                   always #5 clk = ~clk;

@@ -20,7 +20,8 @@ import org.junit.jupiter.params.provider.CsvSource;
  * answering {@code acc_read_row} after the read latency; every y_j (groups of L lanes, a row in
  * ceil(N / L) cycles) must be what the golden model computes, lanes past P zero, over runs of
  * several sizes and shifts (saturating, rounding, shifted out entirely); {@code rows_done} must
- * count the rows out, and lanes past N (a last group with fewer PEs) must be 0.
+ * count the rows out, and lanes past N (a last group with fewer PEs) and rows whose valid bit is
+ * low must be 0.
  */
 class ProjectionGatherTest {
     private static final long SEED = 20_260_104L;
@@ -42,8 +43,14 @@ class ProjectionGatherTest {
         int localRows = (MAX_PROJ + PES - 1) / PES;
         int rowBits = Hdl.widthFor(localRows - 1);
         long[][][] acc = new long[PES][localRows][CHANNELS];
+        boolean[][] valid = new boolean[PES][localRows];
         Random random = new Random(SEED);
         long accMax = (1L << (ACC_BITS - 1)) - 1;
+        for (boolean[] pe : valid) {
+            for (int r = 0; r < pe.length; r++) {
+                pe[r] = random.nextInt(5) != 0;
+            }
+        }
         for (long[][] pe : acc) {
             for (long[] row : pe) {
                 for (int ch = 0; ch < CHANNELS; ch++) {
@@ -56,7 +63,7 @@ class ProjectionGatherTest {
         Path verilog = VerilogEmitter.emit(dir, "ProjectionGather", () -> new ProjectionGather(PES, lanes, CHANNELS,
                 ACC_BITS, ACT_BITS, MAX_PROJ, rowBits, latency)).get(0);
 
-        List<String> printed = Tools.simulate(dir, bench(acc, rowBits, latency, lanes), List.of(verilog));
+        List<String> printed = Tools.simulate(dir, bench(acc, valid, rowBits, latency, lanes), List.of(verilog));
 
         FixedFormat act = new FixedFormat(ACT_BITS, 0);
         int groups = (PES + lanes - 1) / lanes;
@@ -71,7 +78,7 @@ class ProjectionGatherTest {
                         int j = r * PES + pe;
                         StringBuilder line = new StringBuilder(pe < PES ? "y " + j : "past_n");
                         for (int ch = 0; ch < CHANNELS; ch++) {
-                            long y = pe < PES && j < run[0] ? act.rescale(acc[pe][r][ch], run[1]) : 0;
+                            long y = pe < PES && j < run[0] && valid[pe][r] ? act.rescale(acc[pe][r][ch], run[1]) : 0;
                             line.append(' ').append(y);
                         }
                         expected.add(line.toString());
@@ -83,11 +90,27 @@ class ProjectionGatherTest {
         assertEquals(expected, decode(printed));
     }
 
-    private static String bench(long[][][] acc, int rowBits, int latency, int lanes) {
+    private static String bench(long[][][] acc, boolean[][] valid, int rowBits, int latency, int lanes) {
         StringBuilder tables = new StringBuilder();
         StringBuilder ports = new StringBuilder();
         StringBuilder reads = new StringBuilder();
         for (int p = 0; p < PES; p++) {
+            tables.append("  reg valid_table_%d [0:%d];\n".formatted(p, valid[p].length - 1));
+            tables.append("  reg acc_read_valid_%d;\n".formatted(p));
+            tables.append("  reg valid_pipe_%d [0:%d];\n".formatted(p, latency - 1));
+            for (int r = 0; r < valid[p].length; r++) {
+                tables.append("  initial valid_table_%d[%d] = %d;\n".formatted(p, r, valid[p][r] ? 1 : 0));
+            }
+            ports.append("    .acc_read_valid_%d(acc_read_valid_%d),\n".formatted(p, p));
+            if (latency == 1) {
+                reads.append("      acc_read_valid_%d <= valid_table_%d[acc_read_row];\n".formatted(p, p));
+            } else {
+                reads.append("      valid_pipe_%d[0] <= valid_table_%d[acc_read_row];\n".formatted(p, p));
+                for (int k = 1; k < latency - 1; k++) {
+                    reads.append("      valid_pipe_%d[%d] <= valid_pipe_%d[%d];\n".formatted(p, k, p, k - 1));
+                }
+                reads.append("      acc_read_valid_%d <= valid_pipe_%d[%d];\n".formatted(p, p, latency - 2));
+            }
             for (int ch = 0; ch < CHANNELS; ch++) {
                 String name = p + "_" + ch;
                 tables.append("  reg signed [%d:0] table_%s [0:%d];\n".formatted(ACC_BITS - 1, name, acc[p].length - 1));

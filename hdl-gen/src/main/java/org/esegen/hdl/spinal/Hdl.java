@@ -450,6 +450,17 @@ public final class Hdl {
     }
 
     /**
+     * As {@link #ram}, marked {@code (* ram_style = "block" *)}: Vivado and Yosys map it to block RAM
+     * even where their cost models would pick LUT RAM (a deep, narrow buffer whose LUTs count more
+     * than its block RAM).
+     */
+    public static <T extends Data> Mem<T> blockRam(String name, HardType<T> wordType, int words) {
+        Mem<T> memory = ram(name, wordType, words);
+        memory.addAttribute("ram_style", "block");
+        return memory;
+    }
+
+    /**
      * A synchronous read port: the word at {@code address} appears one cycle after the address is
      * sampled (the form synthesizers map to block RAM).
      */

@@ -78,17 +78,21 @@ import spinal.core.UInt;
  * (overflow is read off the two top bits of the accBits + 1 bit sum, no comparator) and writes
  * back.
  *
- * <p>Read port: {@code read_row} of bank {@code read_bank} sampled at edge t gives
- * {@code read_value_<ch>} (0 for an invalid row) from just after edge t until edge t+1: read
- * latency 1. A bank's RAM has one read port, shared by the MAC and the read port, so a read is
- * correct only when no MAC of the same bank is in flight in the cycle before edge t (one presented
- * at edge t itself does not disturb it) and that bank is not cleared at edge t. Each RAM has one
+ * <p>Read ports, one per bank: {@code read_row} sampled at edge t gives, from just after edge t
+ * until edge t+1 (read latency 1), {@code read_value_<b>_<ch>} (the stored word of bank b, as
+ * stored: garbage for an invalid row) and {@code read_valid_<b>} (the row is valid; a reader
+ * takes an invalid row as 0, which it can do after narrowing, once for all channels). A bank's
+ * RAM has one read port, shared by the MAC and the read port, so bank b's read is correct only
+ * when no MAC of bank b is in flight in the cycle before edge t (one presented at edge t itself
+ * does not disturb it) and bank b is not cleared at edge t: the element-wise step reads bank 0
+ * while SpMV 2 fills bank 1, the y gather bank 1 while SpMV 1 fills bank 0. Each RAM has one
  * synchronous read and one write port, C accBits wide, so it maps to block RAM or LUT RAM.
  *
- * <p>Ports: {@code clear}, {@code clear_bank}, {@code mac_valid}, {@code mac_bank},
- * {@code read_bank} in Bool; {@code mac_row}, {@code read_row} in UInt
- * log2Up(max(words, projWords)); {@code mac_weight} in SInt weightBits; {@code mac_act_<ch>} in
- * SInt actBits; {@code read_value_<ch>} out SInt accBits; {@code busy} out Bool.
+ * <p>Ports: {@code clear}, {@code clear_bank}, {@code mac_valid}, {@code mac_bank} in Bool;
+ * {@code mac_row}, {@code read_row} in UInt log2Up(max(words, projWords)); {@code mac_weight} in
+ * SInt weightBits; {@code mac_act_<ch>} in SInt actBits; {@code read_value_0_<ch>},
+ * {@code read_value_1_<ch>} out SInt accBits; {@code read_valid_0}, {@code read_valid_1},
+ * {@code busy} out Bool.
  */
 public final class AccumulatorLane extends JavaComponent {
     public final Bool clear;
@@ -99,10 +103,11 @@ public final class AccumulatorLane extends JavaComponent {
     public final SInt macWeight;
     /** {@code mac_act_<ch>}, by channel. */
     public final List<SInt> macActs;
-    public final Bool readBank;
     public final UInt readRow;
-    /** {@code read_value_<ch>}, by channel. */
-    public final List<SInt> readValues;
+    /** {@code read_value_<b>_<ch>}, by bank b, then channel. */
+    public final List<List<SInt>> readValues;
+    /** {@code read_valid_<b>}, by bank b. */
+    public final List<Bool> readValid;
     public final Bool busy;
 
     /**
@@ -130,12 +135,19 @@ public final class AccumulatorLane extends JavaComponent {
         for (int ch = 0; ch < channels; ch++) {
             macActs.add(inSInt("mac_act_" + ch, actBits));
         }
-        readBank = inBool("read_bank");
         readRow = inUInt("read_row", rowBits);
-        readValues = new ArrayList<>();
-        for (int ch = 0; ch < channels; ch++) {
-            readValues.add(outSInt("read_value_" + ch, accBits));
+        List<List<SInt>> values = new ArrayList<>();
+        List<Bool> valids = new ArrayList<>();
+        for (int bank = 0; bank < 2; bank++) {
+            List<SInt> ofBank = new ArrayList<>();
+            for (int ch = 0; ch < channels; ch++) {
+                ofBank.add(outSInt("read_value_" + bank + "_" + ch, accBits));
+            }
+            values.add(List.copyOf(ofBank));
+            valids.add(outBool("read_valid_" + bank));
         }
+        readValues = List.copyOf(values);
+        readValid = List.copyOf(valids);
         busy = outBool("busy");
 
         // stage 1: operand registers, RAM and valid-bit reads
@@ -143,7 +155,6 @@ public final class AccumulatorLane extends JavaComponent {
         UInt rowQ = regNext("row_q", macRow);
         Bool bankQ = regNext("bank_q", macBank);
         Bool validQ = regNext("valid_q", macValid, boolConst(false));
-        Bool readBankQ = regNext("read_bank_q", readBank);
 
         // stage 2: forwarding, write back
         UInt rowP = regNext("row_p", rowQ);
@@ -175,8 +186,12 @@ public final class AccumulatorLane extends JavaComponent {
         Bool baseValid = named("base_valid", mux(bankP, storedValid[1], storedValid[0]));
         Bits baseRow = named("base_row", mux(bankP, stored[1], stored[0]));
         Bits wbValue = reg("wb_value", bits(rowWidth));
-        Bits readRowValue = named("read_row_value", mux(readBankQ, stored[1], stored[0]));
-        Bool readRowValid = named("read_row_valid", mux(readBankQ, storedValid[1], storedValid[0]));
+        for (int bank = 0; bank < 2; bank++) {
+            assign(readValid.get(bank), storedValid[bank]);
+            for (int ch = 0; ch < channels; ch++) {
+                assign(readValues.get(bank).get(ch), asSInt(slice(stored[bank], ch * accBits, accBits)));
+            }
+        }
         long max = (1L << (accBits - 1)) - 1;
         long min = -(1L << (accBits - 1));
         List<SInt> saturatedWords = new ArrayList<>();
@@ -194,8 +209,6 @@ public final class AccumulatorLane extends JavaComponent {
                     .elseWhen(equal(top, sintConst(-2, 2)), () -> assign(saturated, sintConst(min, accBits)))
                     .otherwise(() -> assign(saturated, sum.resize(accBits)));
             saturatedWords.add(saturated);
-            assign(readValues.get(ch), mux(readRowValid, asSInt(slice(readRowValue, ch * accBits, accBits)),
-                    sintConst(0, accBits)));
         }
         Bits saturatedRow = named("saturated_row", concatLowFirst(saturatedWords));
 

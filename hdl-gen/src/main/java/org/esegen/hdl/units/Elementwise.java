@@ -123,7 +123,9 @@ import spinal.core.UInt;
  *       whose m is written (m of slots 0 .. cells_done - 1 is readable on the m read port from
  *       the cycle cells_done shows it; slots are written in order); 0 from the cycle after start.</li>
  *   <li>{@code acc_read_row} out UInt log2Up(4 cpp); {@code acc_read_value_<j>_<ch>} in SInt
- *       accBits, one per PE j = 0 .. pes-1 and channel ch = 0 .. channels-1.</li>
+ *       accBits, one per PE j = 0 .. pes-1 and channel ch = 0 .. channels-1;
+ *       {@code acc_read_valid_<j>} in Bool, with the same timing: low, PE j's row counts as 0 in
+ *       every channel (the accumulator lane's valid bit).</li>
  *   <li>{@code m_read_addr} in UInt log2Up(max(2, pes cpp)); {@code m_read_value_<ch>} out SInt
  *       actBits: m of slot addr, one cycle after the address is sampled (a block or distributed
  *       RAM read port, independent of the run).</li>
@@ -197,6 +199,8 @@ public final class Elementwise extends JavaComponent {
     public final UInt accReadRow;
     /** {@code acc_read_value_<j>_<ch>}, by PE of the group, then channel. */
     public final List<List<SInt>> accReadValue;
+    /** {@code acc_read_valid_<j>}, by PE of the group: low, the row's accumulators count as 0. */
+    public final List<Bool> accReadValid;
     public final UInt mReadAddr;
     /** {@code m_read_value_<ch>}, by channel. */
     public final List<SInt> mReadValue;
@@ -270,6 +274,11 @@ public final class Elementwise extends JavaComponent {
             accValues.add(List.copyOf(ofPe));
         }
         accReadValue = List.copyOf(accValues);
+        List<Bool> accValids = new ArrayList<>();
+        for (int j = 0; j < pes; j++) {
+            accValids.add(inBool("acc_read_valid_" + j));
+        }
+        accReadValid = List.copyOf(accValids);
         mReadAddr = inUInt("m_read_addr", stateAddrBits);
         List<SInt> mValues = new ArrayList<>();
         for (int ch = 0; ch < channels; ch++) {
@@ -413,6 +422,10 @@ public final class Elementwise extends JavaComponent {
         System.arraycopy(arithmetic.sigmoid(), 0, tables, 0, arithmetic.sigmoid().length);
         System.arraycopy(arithmetic.tanh(), 0, tables, arithmetic.sigmoid().length, arithmetic.tanh().length);
 
+        // an invalid accumulator row counts as 0, and z = rescale(0) = 0
+        Bool accValid = pes == 1 ? accReadValid.get(0) : named("acc_valid", select(accPe, accReadValid));
+        Bool accValidQ = regNext("acc_valid_q", accValid);
+
         // ---- the datapath of each channel; channels 2k and 2k + 1 share a two-port table ----
         LookupRom rom = null;
         for (int ch = 0; ch < channels; ch++) {
@@ -423,8 +436,8 @@ public final class Elementwise extends JavaComponent {
             SInt accValue = pes == 1 ? accReadValue.get(0).get(ch)
                     : named("acc_value" + n, select(accPe, accReadValue.stream().map(ofPe -> ofPe.get(channel)).toList()));
             SInt shifted = regNext("acc_shifted" + n, shiftRight(shiftLeft(accValue, 1), shiftQ));
-            SInt z = named("z" + n, saturate(shiftKeepingWidth(add(shifted.resize(accBits + 2),
-                    sintConst(1, accBits + 2)), 1), actBits));
+            SInt z = named("z" + n, mux(accValidQ, saturate(shiftKeepingWidth(add(shifted.resize(accBits + 2),
+                    sintConst(1, accBits + 2)), 1), actBits), sintConst(0, actBits)));
             SInt zG = loadAt("z_g" + n, latency + 1, z);
             SInt zF = loadAt("z_f" + n, latency + 2, z);
             SInt zI = loadAt("z_i" + n, latency + 3, z);

@@ -32,6 +32,7 @@ import static org.esegen.hdl.spinal.Hdl.uint;
 import static org.esegen.hdl.spinal.Hdl.uintConst;
 import static org.esegen.hdl.spinal.Hdl.when;
 
+import java.util.ArrayList;
 import java.util.List;
 
 import org.esegen.EsegenException;
@@ -93,10 +94,11 @@ import spinal.lib.Stream;
  *       no MAC in flight in the accumulators and no half-used pair (so the drain of the matrix's filler is finished once every entry row has
  *       been pushed). Valid from the cycle after start; high after reset. The accumulators are
  *       complete and readable when done is high.</li>
- *   <li>{@code read_bank}, {@code read_row} in, {@code read_value_<ch>} out (SInt accBits): the
- *       accumulators' read port, latency 1 (row sampled at edge t, value valid after it until edge t+1),
- *       0 for rows the bank's matrix did not touch; use only while no MAC of that bank is in
- *       flight (bank 0 is free while a W_hr matrix runs).</li>
+ *   <li>{@code read_row} in, {@code read_value_<b>_<ch>} out (SInt accBits) and
+ *       {@code read_valid_<b>} out, b = 0, 1: the accumulators' read ports, latency 1 (row sampled
+ *       at edge t, value valid after it until edge t+1); a row the bank's matrix did not touch is
+ *       not valid and counts as 0; use bank b only while no MAC of bank b is in flight (bank 0 is
+ *       free while a W_hr matrix runs, bank 1 while a W_a matrix runs).</li>
  *   <li>{@code mac_cycles} (UInt 32): cycles since reset in which entries of a column were taken
  *       (one or a folded pair; drain not counted); wraps at 2^32. {@code mac_step}: high in each
  *       such cycle (combinational).</li>
@@ -116,12 +118,14 @@ public final class PeSequencer extends JavaComponent {
     public final Stream<Bits> entry;
     public final Bool start;
     public final Bool projection;
-    public final Bool readBank;
     public final UInt columnCount;
     public final UInt entryRows;
     public final Bool done;
     public final UInt readRow;
-    public final List<SInt> readValues;
+    /** {@code read_value_<b>_<ch>}, by bank b, then channel. */
+    public final List<List<SInt>> readValues;
+    /** {@code read_valid_<b>}, by bank b. */
+    public final List<Bool> readValid;
     public final UInt macCycles;
     public final Bool macStep;
     public final Bool stallEmptyEntry;
@@ -150,16 +154,22 @@ public final class PeSequencer extends JavaComponent {
         entry = slaveStream("entry", hardType(() -> bits(2 * entryBits)));
         start = inBool("start");
         projection = inBool("projection");
-        readBank = inBool("read_bank");
         columnCount = inUInt("column_count", COLUMN_COUNT_BITS);
         entryRows = inUInt("entry_rows", ptrBits);
         done = outBool("done");
         readRow = inUInt("read_row", rowBits);
-        SInt[] values = new SInt[channels];
-        for (int ch = 0; ch < channels; ch++) {
-            values[ch] = outSInt("read_value_" + ch, accBits);
+        List<List<SInt>> values = new ArrayList<>();
+        List<Bool> valids = new ArrayList<>();
+        for (int bank = 0; bank < 2; bank++) {
+            List<SInt> ofBank = new ArrayList<>();
+            for (int ch = 0; ch < channels; ch++) {
+                ofBank.add(outSInt("read_value_" + bank + "_" + ch, accBits));
+            }
+            values.add(List.copyOf(ofBank));
+            valids.add(outBool("read_valid_" + bank));
         }
-        readValues = List.of(values);
+        readValues = List.copyOf(values);
+        readValid = List.copyOf(valids);
         macCycles = outUInt("mac_cycles", 32);
         macStep = outBool("mac_step");
         stallEmptyEntry = outBool("stall_empty_entry");
@@ -259,14 +269,18 @@ public final class PeSequencer extends JavaComponent {
         assign(accumulators.clear, start);
         assign(accumulators.clearBank, projection);
         assign(accumulators.macBank, bank);
-        assign(accumulators.readBank, readBank);
         assign(accumulators.macValid, macFire);
         assign(accumulators.macRow, row);
         assign(accumulators.macWeight, weight);
         assign(accumulators.readRow, readRow);
         for (int ch = 0; ch < channels; ch++) {
             assign(accumulators.macActs.get(ch), activations[ch]);
-            assign(values[ch], accumulators.readValues.get(ch));
+        }
+        for (int b = 0; b < 2; b++) {
+            assign(readValid.get(b), accumulators.readValid.get(b));
+            for (int ch = 0; ch < channels; ch++) {
+                assign(readValues.get(b).get(ch), accumulators.readValues.get(b).get(ch));
+            }
         }
         Bool accumulatorsBusy = named("accumulators_busy", bool());
         assign(accumulatorsBusy, accumulators.busy);

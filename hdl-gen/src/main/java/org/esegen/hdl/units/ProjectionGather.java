@@ -68,7 +68,8 @@ import spinal.core.UInt;
  * ceil(P / N) K + readLatency + 3 cycles.
  *
  * <p>Ports: {@code start}, {@code proj_size} (UInt), {@code frac_shift} (UInt 6) in; {@code busy}
- * out; {@code acc_read_row} out (UInt rowBits); {@code acc_read_value_<p>_<ch>} in (SInt accBits);
+ * out; {@code acc_read_row} out (UInt rowBits); {@code acc_read_value_<p>_<ch>} in (SInt accBits)
+ * and {@code acc_read_valid_<p>} in (with the same timing; low, PE p's row counts as 0: y = 0);
  * {@code y_valid}, {@code y_row} (UInt rowBits), {@code y_group} (UInt log2Up(K), at least 1 bit),
  * {@code y_value_<i>_<ch>} (SInt actBits), {@code rows_done} (UInt rowBits + 1) out.
  */
@@ -83,6 +84,8 @@ public final class ProjectionGather extends JavaComponent {
     public final UInt accReadRow;
     /** {@code accReadValues.get(p).get(ch)}: the accumulator of PE p, channel ch. */
     public final List<List<SInt>> accReadValues;
+    /** {@code acc_read_valid_<p>}: low, PE p's row counts as 0 in every channel. */
+    public final List<Bool> accReadValid;
     public final Bool yValid;
     public final UInt yRow;
     public final UInt yGroup;
@@ -125,6 +128,11 @@ public final class ProjectionGather extends JavaComponent {
             accValues.add(List.copyOf(ofPe));
         }
         accReadValues = List.copyOf(accValues);
+        List<Bool> accValids = new ArrayList<>();
+        for (int p = 0; p < pes; p++) {
+            accValids.add(inBool("acc_read_valid_" + p));
+        }
+        accReadValid = List.copyOf(accValids);
         yValid = outBool("y_valid");
         yRow = outUInt("y_row", rowBits);
         yGroup = outUInt("y_group", groupBits);
@@ -205,8 +213,11 @@ public final class ProjectionGather extends JavaComponent {
                     uintConst(i, firstBits + 1)));
             Bool exists = lanePes.stream().allMatch(pe -> pe < pes) ? boolConst(true)
                     : not(equal(groupAtValues, uintConst(groups - 1, groupBits)));
+            List<Bool> laneValids = lanePes.stream().filter(pe -> pe < pes).map(accReadValid::get).toList();
+            Bool valid = laneValids.size() == 1 ? laneValids.get(0)
+                    : named("lane_valid_" + i, select(groupAtValues.resize(widthFor(laneValids.size() - 1)), laneValids));
             Bool inRange = regNext("shifted_in_range_" + i, regNext("picked_in_range_" + i,
-                    and(exists, lessThan(laneIndex, size.resize(firstBits + 1)))));
+                    and(and(exists, valid), lessThan(laneIndex, size.resize(firstBits + 1)))));
             for (int ch = 0; ch < channels; ch++) {
                 int channel = ch;
                 List<SInt> options = lanePes.stream().filter(pe -> pe < pes)
