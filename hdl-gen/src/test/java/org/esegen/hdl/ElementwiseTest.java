@@ -326,8 +326,8 @@ class ElementwiseTest {
                 ports.append(", .m_read_value_%1$d(m_read_value_%1$d)".formatted(ch));
                 dumps.append("""
                             for (l = 0; l < %2$d * n; l = l + 1)
-                              $display("c %%0d %1$d %%0d %%0d", k, l, $signed(dut.c_ram_%1$d[l]));
-                        """.formatted(ch, pes));
+                              $display("c %%0d %1$d %%0d %%0d", k, l, $signed(dut.c_ram[l][%3$d +: %4$d]));
+                        """.formatted(ch, pes, ch * act.totalBits(), act.totalBits()));
             }
             for (int j = 0; j < pes; j++) {
                 decls.append("  reg signed [%d:0] bias_write_data_%d = 0;\n".formatted(actMsb, j));
@@ -372,7 +372,8 @@ class ElementwiseTest {
                 StringBuilder before = new StringBuilder(frame.resetStateFirst ? "    clear_state;\n" : "");
                 for (int ch = 0; frame.presetC != null && ch < channels; ch++) {
                     for (int l = 0; l < pes * frame.cells; l++) {
-                        before.append("    dut.c_ram_%d[%d] = %d;\n".formatted(ch, l, frame.presetC[ch][l]));
+                        before.append("    dut.c_ram[%d][%d +: %d] = %d;\n".formatted(l, ch * act.totalBits(),
+                                act.totalBits(), frame.presetC[ch][l]));
                     }
                 }
                 return before + "    run_frame(" + k + ", " + frame.cells + ", " + frame.fracShift + ");";

@@ -80,9 +80,10 @@ import spinal.core.UInt;
  * Shared by the channels: the bias RAM (4 cellsPerPeMax words of pes lanes, lane j of word
  * g*cells + l holds b of gate g = i, f, g, o of local cell l of PE j) and the peephole RAM (3
  * cellsPerPeMax words of pes lanes, word x*cells + l, x = i, f, o), both written only through
- * their write ports (a word of every PE at once), and the sequencing logic. Per channel: the cell
- * state RAM c and the output RAM m (max(2, pes*cellsPerPeMax) words each, word s for slot s), a
- * read port of a lookup ROM (a {@link LookupRom} of 2E words, block RAM for large E; channels 2k
+ * their write ports (a word of every PE at once), the cell state RAM {@code c_ram} and the output
+ * RAM {@code m_ram} (max(2, pes*cellsPerPeMax) words each, word s for slot s, channel ch in bits
+ * [ch A, (ch + 1) A): the channels read and write the same slot in the same cycle), and the
+ * sequencing logic. Per channel: a read port of a lookup ROM (a {@link LookupRom} of 2E words, block RAM for large E; channels 2k
  * and 2k + 1 share one, a port each), one multiplier (a DSP48E2 up to 18-bit
  * activations), one three-input adder. The c RAM holds garbage after power-up until
  * {@code reset_state}.
@@ -426,6 +427,14 @@ public final class Elementwise extends JavaComponent {
         Bool accValid = pes == 1 ? accReadValid.get(0) : named("acc_valid", select(accPe, accReadValid));
         Bool accValidQ = regNext("acc_valid_q", accValid);
 
+        // the cell state and the outputs of all channels, one word per slot (the channels run in lockstep)
+        Mem<Bits> stateRam = ram("c_ram", hardType(() -> bits(channels * actBits)), stateDepth);
+        Bits cWord = named("c_word", readSync(stateRam, stateReadAddr));
+        Mem<Bits> outputRam = ram("m_ram", hardType(() -> bits(channels * actBits)), stateDepth);
+        Bits mWord = named("m_word", readSync(outputRam, mReadAddr));
+        List<SInt> cWrites = new ArrayList<>();
+        List<SInt> mWrites = new ArrayList<>();
+
         // ---- the datapath of each channel; channels 2k and 2k + 1 share a two-port table ----
         LookupRom rom = null;
         for (int ch = 0; ch < channels; ch++) {
@@ -443,8 +452,7 @@ public final class Elementwise extends JavaComponent {
             SInt zI = loadAt("z_i" + n, latency + 3, z);
             SInt zO = loadAt("z_o" + n, latency + 4, z);
 
-            Mem<SInt> stateRam = ram("c_ram" + n, hardType(() -> sint(actBits)), stateDepth);
-            SInt cOld = loadAt("c_old" + n, latency + 1, readSync(stateRam, stateReadAddr));
+            SInt cOld = loadAt("c_old" + n, latency + 1, asSInt(slice(cWord, ch * actBits, actBits)));
 
             if (ch % 2 == 0) {
                 int ports = Math.min(2, channels - ch);
@@ -509,11 +517,12 @@ public final class Elementwise extends JavaComponent {
 
             assign(romIndex, concat(tanhLookup, lutIndex(sum, arithmetic)));
 
-            write(stateRam, cWriteAddr, mux(clearing, sintConst(0, actBits), cNext), cWrite);
-            Mem<SInt> outputRam = ram("m_ram" + n, hardType(() -> sint(actBits)), stateDepth);
-            assign(mReadValue.get(ch), readSync(outputRam, mReadAddr));
-            write(outputRam, mWriteAddr, rounded, mWrite);
+            cWrites.add(mux(clearing, sintConst(0, actBits), cNext));
+            assign(mReadValue.get(ch), asSInt(slice(mWord, ch * actBits, actBits)));
+            mWrites.add(rounded);
         }
+        write(stateRam, cWriteAddr, concatLowFirst(cWrites), cWrite);
+        write(outputRam, mWriteAddr, concatLowFirst(mWrites), mWrite);
     }
 
     /** True in the cycles where a cell of age {@code age} is in the schedule (valid or not). */
