@@ -5,9 +5,10 @@ import static org.esegen.hdl.spinal.Hdl.allOf;
 import static org.esegen.hdl.spinal.Hdl.and;
 import static org.esegen.hdl.spinal.Hdl.anyOf;
 import static org.esegen.hdl.spinal.Hdl.asBits;
+import static org.esegen.hdl.spinal.Hdl.asSInt;
+import static org.esegen.hdl.spinal.Hdl.assign;
 import static org.esegen.hdl.spinal.Hdl.bits;
 import static org.esegen.hdl.spinal.Hdl.blockRam;
-import static org.esegen.hdl.spinal.Hdl.assign;
 import static org.esegen.hdl.spinal.Hdl.bool;
 import static org.esegen.hdl.spinal.Hdl.boolConst;
 import static org.esegen.hdl.spinal.Hdl.child;
@@ -31,8 +32,8 @@ import static org.esegen.hdl.spinal.Hdl.reg;
 import static org.esegen.hdl.spinal.Hdl.regInit;
 import static org.esegen.hdl.spinal.Hdl.regNext;
 import static org.esegen.hdl.spinal.Hdl.select;
-import static org.esegen.hdl.spinal.Hdl.shiftRight;
 import static org.esegen.hdl.spinal.Hdl.shiftLeft;
+import static org.esegen.hdl.spinal.Hdl.shiftRight;
 import static org.esegen.hdl.spinal.Hdl.sint;
 import static org.esegen.hdl.spinal.Hdl.sintConst;
 import static org.esegen.hdl.spinal.Hdl.slice;
@@ -402,6 +403,14 @@ public final class EseAccelerator extends JavaComponent {
         UInt yAddress = named("y_read_address", mux(broadcastReadsY, yReadRow, outRow));
         Bool yRead = named("y_read", or(broadcastReadsY, outRead));
         List<Bits> outChunks = new ArrayList<>();
+        // PE p's y buffer holds y_(rN + p) of every channel in word r (the channels run in lockstep)
+        List<Bits> yWords = new ArrayList<>();
+        for (int p = 0; p < pes; p++) {
+            Mem<Bits> y = ram("y_" + p, hardType(() -> bits(channels * actBits)), yRows);
+            yWords.add(named("y_word_" + p, readSync(y, yAddress, yRead)));
+            List<SInt> lanes = gather.yValues.get(p % gatherLanes);
+            write(y, yWriteRow, concatLowFirst(lanes), yWrite.get(p / gatherLanes));
+        }
         for (int ch = 0; ch < channels; ch++) {
             Mem<SInt> vector = blockRam("vector_" + ch, hardType(() -> sint(actBits)), 2 << vectorBits);
             UInt channelIndex = uintConst(ch, inputs.writeChannel.getWidth());
@@ -411,11 +420,9 @@ public final class EseAccelerator extends JavaComponent {
             List<SInt> fromY = new ArrayList<>();
             List<Bits> outLanes = new ArrayList<>();
             for (int p = 0; p < pes; p++) {
-                Mem<SInt> y = ram("y_" + p + "_" + ch, hardType(() -> sint(actBits)), yRows);
-                write(y, yWriteRow, gather.yValues.get(p % gatherLanes).get(ch), yWrite.get(p / gatherLanes));
-                SInt yWord = readSync(y, yAddress, yRead);
-                fromY.add(yWord);
-                outLanes.add(asBits(yWord));
+                SInt yValue = asSInt(slice(yWords.get(p), ch * actBits, actBits));
+                fromY.add(yValue);
+                outLanes.add(asBits(yValue));
             }
             outChunks.add(concatLowFirst(outLanes));
             int channel = ch;
