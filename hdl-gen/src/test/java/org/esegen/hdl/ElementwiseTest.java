@@ -33,7 +33,7 @@ import org.junit.jupiter.params.provider.CsvSource;
  * runs several frames with c carried over and random frac shifts, then dumps every c and m; each
  * must equal {@link ElementwiseTwin} bit for bit, and {@code done} and {@code ready} must come
  * exactly when the Javadoc says. Tiny and ESE presets (16-bit activations, F = 11, 256 and 2048
- * table entries) and an 8-bit one (F = 4, 64 entries), with 1 and 2 channels and 1, 2 and 4 PEs
+ * table entries) and an 8-bit one (F = 4, 64 entries), with 1 and 2 channels and 1, 2, 4 and 8 PEs
  * sharing the unit (each PE its own accumulators, biases and peepholes).
  */
 class ElementwiseTest {
@@ -56,7 +56,8 @@ class ElementwiseTest {
             "tiny,  1, 2, 1, 4, 108",
             "ese,   2, 4, 1, 3, 109",
             "8-bit, 1, 4, 0, 2, 110",
-            "tiny,  2, 2, 3, 1, 111"})
+            "tiny,  2, 2, 3, 1, 111",
+            "ese,   1, 8, 1, 2, 112"})
     void everyCellAndOutputMatchesTheGoldenTwin(String preset, int channels, int pes, int latency, int cellsPerPeMax,
                                                 long seed) throws Exception {
         System.out.println("ElementwiseTest " + preset + " channels " + channels + " pes " + pes + " latency "
@@ -271,9 +272,11 @@ class ElementwiseTest {
                         lines.add("m " + k + " " + ch + " " + slot + " " + m[ch][slot]);
                     }
                 }
-                // a run of no cells writes nothing and ends when the schedule's last phase comes round
-                int cycles = n == 0 ? (latency + 17) % Elementwise.CYCLES_PER_CELL + 2
-                        : Elementwise.CYCLES_PER_CELL * pes * n + latency + 10;
+                // the last slot's m is written at age L + 2 + LAST_STEP of it; a run of no cells writes
+                // nothing and ends when the schedule's last phase comes round
+                int period = Elementwise.CYCLES_PER_CELL;
+                int lastAge = latency + 2 + Elementwise.LAST_STEP;
+                int cycles = n == 0 ? (lastAge + 1) % period + 2 : period * (pes * n - 1) + lastAge + 3;
                 lines.add("cycles " + k + " " + cycles);
             }
             return lines;

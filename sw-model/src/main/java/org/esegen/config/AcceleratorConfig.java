@@ -101,7 +101,7 @@ public record AcceleratorConfig(int channels, int clockMhz, Dims dims, Pe pe, Fo
                     "weight-entry FIFO per PE; absorbs how far PEs drift apart within a matrix"),
             new Field("pesPerElementwise", "PEs", 1, 64, true,
                     "PEs sharing one element-wise unit (sigmoid/tanh ROM, multiplier, c and m state); "
-                            + "fewer units, and a step of 9 x this x ceil(H/N) cycles overlapped with SpMV 2"),
+                            + "fewer units, and a step of 6 x this x ceil(H/N) cycles overlapped with SpMV 2"),
             new Field("gatherLanes", "lanes", 1, 256, true,
                     "y rescalers per channel; the y gather takes ceil(P/N) x ceil(N/lanes) cycles, overlapped with "
                             + "the next frame's SpMV 1 input columns"),

@@ -12,7 +12,7 @@ import java.util.Map;
  * columns (ESE: 8; deeper queues let the PEs drift further apart and cut the coupling stalls) and
  * the DDR port is 1024 bits wide, the two 512-bit DDR3 banks of the ADM-PCIE-KU3 side by side
  * (one half of every word in each bank), so the shared weight stream gets both banks' bandwidth.
- * Four PEs share an element-wise unit (its 9 x 4 x 32 cycles a frame run alongside SpMV 2) and the
+ * Eight PEs share an element-wise unit (its 6 x 8 x 32 cycles a frame run alongside SpMV 2) and the
  * y gather rescales one value per cycle and channel (512 cycles alongside the next SpMV 1's input
  * columns): both cut the area a channel costs, not its latency. {@code tiny} keeps one
  * element-wise unit per PE.
@@ -24,7 +24,7 @@ public final class Presets {
     /** The default: ESE's configuration on the XCKU060 with one channel. */
     public static final AcceleratorConfig DEFAULT = new AcceleratorConfig(1, 200,
             new AcceleratorConfig.Dims(256, 1024, 512),
-            new AcceleratorConfig.Pe(32, 64, 32, 512, 4, 1),
+            new AcceleratorConfig.Pe(32, 64, 32, 512, 8, 1),
             new AcceleratorConfig.Formats(12, 4, 16, 11, 16),
             new AcceleratorConfig.Lut(2048, 8),
             new AcceleratorConfig.Memory(1024, 33, 64, 4));

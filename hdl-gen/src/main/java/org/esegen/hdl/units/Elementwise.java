@@ -85,14 +85,15 @@ import spinal.core.UInt;
  * [ch A, (ch + 1) A): the channels read and write the same slot in the same cycle), and the
  * sequencing logic. Per channel: a read port of a lookup ROM (a {@link LookupRom} of 2E words, block RAM for large E; channels 2k
  * and 2k + 1 share one, a port each), one multiplier (a DSP48E2 up to 18-bit
- * activations), one three-input adder. The c RAM holds garbage after power-up until
+ * activations, busy in every cycle of the schedule), one three-input adder (the same). The c RAM holds garbage after power-up until
  * {@code reset_state}.
  *
  * <h2>Timing</h2>
- * One slot (a cell of one PE) starts every {@value #CYCLES_PER_CELL} cycles; a cell occupies L + 18 cycles of the schedule (ages -1 .. L + 16 below, L =
- * accReadLatency), so ceil((L + 18) / 9) cells are in flight at once. A run of {@code cells} cells started in
- * cycle T (the cycle {@code start} is high) raises {@code done} for exactly cycle
- * T + 9*pes*cells + L + 10, the cycle {@code ready} returns; from then on {@code m_read_value_<ch>}
+ * One slot (a cell of one PE) starts every {@value #CYCLES_PER_CELL} cycles; a cell occupies L + 22
+ * cycles of the schedule (ages -1 .. L + 20 below, L = accReadLatency), so ceil((L + 22) / 6) cells
+ * are in flight at once. A run of {@code cells} cells started in cycle T (the cycle {@code start} is
+ * high) raises {@code done} for exactly cycle T + 6*pes*cells + L + 17, the cycle {@code ready}
+ * returns; from then on {@code m_read_value_<ch>}
  * and the next run see every c and m written. {@code reset_state} sampled in cycle T zeroes the
  * c RAM of every channel and raises {@code ready} in cycle T + max(2, pes*cellsPerPeMax) + 1. A run
  * of 0 cells writes nothing and raises {@code done} within 10 cycles. {@code cells} above
@@ -136,29 +137,33 @@ import spinal.core.UInt;
  * <h2>Schedule</h2>
  * The cells form a modulo schedule of period {@value #CYCLES_PER_CELL}: in every period the same
  * phase does the same step, each for the cell of its age (cell n at phase p of period k has age
- * 9 (k - n) + p - 1). A cell's steps, by age a (L = accReadLatency, t = a - L - 2):
+ * 6 (k - n) + p - 1). A cell's steps, by age a (L = accReadLatency, t = a - L - 2):
  * <pre>
  * a 0..3  acc_read_row shows rows g, f, i, o        a L..L+3    their accumulators arrive
  * a L     c RAM read; c registered at a L+1        a L+1..L+4  z_g, z_f, z_i, z_o registered
- * t 0   sum = z_g + b_g; mult p_f * c               t 1   tanh lookup of sum (g); mult p_i * c
- * t 2   g from ROM; sum = z_f + b_f + p_f*c         t 3   sigmoid lookup (f); sum = z_i + b_i + p_i*c
- * t 4   sigmoid lookup (i); mult f * c, f from ROM  t 5   mult i * g, i from ROM
- * t 6   sum = f*c                                   t 7   sum = f*c + i*g
- * t 8   c' = sat(sum) to c RAM; tanh lookup (c'); mult p_o * c'
- * t 9   tanh(c') from ROM                           t 10  sum = z_o + b_o + p_o*c'
- * t 11  sigmoid lookup (o)                          t 12  mult o * tanh(c'), o from ROM
- * t 14  m = rounded product to m RAM
+ * t 0   sum = z_g + b_g                             t 1   tanh lookup of sum (g); mult p_f * c
+ * t 2   g from ROM; mult p_i * c                    t 3   sum = z_f + b_f + p_f*c
+ * t 4   sigmoid lookup (f); sum = z_i + b_i + p_i*c t 5   sigmoid lookup (i); mult f * c, f from ROM
+ * t 6   mult i * g, i from ROM                      t 7   sum = f*c
+ * t 8   sum = f*c + i*g; z_o held one more period
+ * t 9   c' = sat(sum) to c RAM; tanh lookup (c'); mult p_o * c'
+ * t 10  tanh(c') from ROM                           t 11  sum = z_o + b_o + p_o*c'
+ * t 12  sigmoid lookup (o)                          t 13  o from ROM, held
+ * t 16  mult o * tanh(c')                           t 18  m = rounded product to m RAM
  * (a lookup addresses the ROM with the sum of the cycle before and reads out one cycle later; a
  * product issued at t is read, rounded and saturated, at t + 2)
  * </pre>
- * The multiplier (t 0, 1, 4, 5, 8, 12), the adder (t 0, 2, 3, 6, 7, 10), the ROM, the bias and
- * peephole read ports and every register are each used at distinct phases, so consecutive cells
- * never collide. Cells before the first and after the last of a run pass through the schedule
+ * The multiplier (t 1, 2, 5, 6, 9, 16: every phase), the adder (t 0, 3, 4, 7, 8, 11: every
+ * phase), the ROM (t 1, 4, 5, 9, 12), the bias and peephole read ports and every register are each
+ * used at distinct phases, so consecutive cells never collide; a value needed after the next
+ * cell overwrites its register (z_o, o) is held in a second one. Cells before the first and after the last of a run pass through the schedule
  * too, but only reads happen for them: the c and m writes carry a valid bit.
  */
 public final class Elementwise extends JavaComponent {
     /** Cycles between the starts of two consecutive cells: the period of the schedule. */
-    public static final int CYCLES_PER_CELL = 9;
+    public static final int CYCLES_PER_CELL = 6;
+    /** The step (t in the schedule below) at which a cell's m is written: its last. */
+    public static final int LAST_STEP = 18;
 
     /**
      * The activation format and the lookup tables, as {@code org.esegen.quant.ActivationTables}
@@ -243,7 +248,7 @@ public final class Elementwise extends JavaComponent {
         // ages t0 + k are the steps at t = k of the schedule in the class comment; the last one,
         // the m write, is at t = 14
         final int t0 = latency + 2;
-        final int lastAge = t0 + 14;
+        final int lastAge = t0 + LAST_STEP;
         final int slots = (lastAge + 1) / CYCLES_PER_CELL + 1;
 
         biasWriteValid = inBool("bias_write_valid");
@@ -368,14 +373,14 @@ public final class Elementwise extends JavaComponent {
         // at t (address register loaded at t - 2, RAM output register at t - 1)
         UInt biasAddr = reg("bias_addr", uint(rowBits));
         loadRow(biasAddr, t0 - 2, offset2);
-        loadRow(biasAddr, t0, offset1);
-        loadRow(biasAddr, t0 + 1, offset0);
-        loadRow(biasAddr, t0 + 8, offset3);
+        loadRow(biasAddr, t0 + 1, offset1);
+        loadRow(biasAddr, t0 + 2, offset0);
+        loadRow(biasAddr, t0 + 9, offset3);
 
         UInt peepAddr = reg("peep_addr", uint(peepBits));
-        loadRow(peepAddr, t0 - 2, offset1);
-        loadRow(peepAddr, t0 - 1, offset0);
-        loadRow(peepAddr, t0 + 6, offset2);
+        loadRow(peepAddr, t0 - 1, offset1);
+        loadRow(peepAddr, t0, offset0);
+        loadRow(peepAddr, t0 + 7, offset2);
 
         UInt stateReadAddr = reg("state_read_addr", uint(stateAddrBits));
         when(at(latency - 1), () -> assign(stateReadAddr, cellAt(latency - 1).resize(stateAddrBits)));
@@ -386,11 +391,11 @@ public final class Elementwise extends JavaComponent {
         UInt accPe = reg("acc_pe", uint(peSelectBits));
         when(at(latency - 1), () -> assign(accPe, peOf(cellAt(latency - 1), peSelectBits)));
         UInt biasPe = reg("bias_pe", uint(peSelectBits));
-        for (int age : new int[] {t0 - 2, t0, t0 + 1, t0 + 8}) {
+        for (int age : new int[] {t0 - 2, t0 + 1, t0 + 2, t0 + 9}) {
             when(at(age), () -> assign(biasPe, peOf(cellAt(age), peSelectBits)));
         }
         UInt peepPe = reg("peep_pe", uint(peSelectBits));
-        for (int age : new int[] {t0 - 2, t0 - 1, t0 + 6}) {
+        for (int age : new int[] {t0 - 1, t0, t0 + 7}) {
             when(at(age), () -> assign(peepPe, peOf(cellAt(age), peSelectBits)));
         }
         UInt biasPeAtRead = regNext("bias_pe_q", biasPe);
@@ -407,7 +412,7 @@ public final class Elementwise extends JavaComponent {
         write(peepRam, peepWriteAddr, concatLowFirst(peepWriteData), peepWriteValid);
         SInt peep = named("peep", lane(peepWord, peepPeAtRead, pes, actBits));
 
-        int cAge = t0 + 8;
+        int cAge = t0 + 9;
         UInt cWriteAddr = named("c_write_addr",
                 mux(clearing, clearAddr, cellAt(cAge).resize(stateAddrBits)));
         Bool cWrite = named("c_write", or(clearing, and(at(cAge), validAt(cAge))));
@@ -417,7 +422,7 @@ public final class Elementwise extends JavaComponent {
         when(mWrite, () -> assign(mWritten, add(mWritten, uintConst(1, cellBits))));
         when(startNow, () -> assign(mWritten, uintConst(0, cellBits)));
         assign(cellsDone, mWritten);
-        Bool tanhLookup = named("tanh_lookup", or(at(t0 + 1), at(t0 + 8)));
+        Bool tanhLookup = named("tanh_lookup", or(at(t0 + 1), at(t0 + 9)));
 
         long[] tables = new long[2 * arithmetic.sigmoid().length];
         System.arraycopy(arithmetic.sigmoid(), 0, tables, 0, arithmetic.sigmoid().length);
@@ -462,7 +467,10 @@ public final class Elementwise extends JavaComponent {
             UInt romIndex = rom.indexes.get(ch % 2);
             SInt looked = rom.values.get(ch % 2);
             SInt gateG = loadAt("gate_g" + n, t0 + 2, looked);
-            SInt tanhC = loadAt("tanh_c" + n, t0 + 9, looked);
+            SInt tanhC = loadAt("tanh_c" + n, t0 + 10, looked);
+            SInt gateO = loadAt("gate_o" + n, t0 + 13, looked);
+            // z_o is used after the next slot has loaded its own: hold it one period longer
+            SInt zOHeld = loadAt("z_o_held" + n, t0 + 8, zO);
 
             // the multiplier: operands at t, product register at t + 1, rounded product read at t + 2
             int sumBits = actBits + 2;
@@ -470,12 +478,12 @@ public final class Elementwise extends JavaComponent {
             SInt cNext = named("c_next" + n, saturate(sum, actBits));
             SInt mulA = reg("mul_a" + n, sint(actBits));
             SInt mulB = reg("mul_b" + n, sint(actBits));
-            loadOperands(mulA, mulB, t0, peep, cOld);
             loadOperands(mulA, mulB, t0 + 1, peep, cOld);
-            loadOperands(mulA, mulB, t0 + 4, looked, cOld);
-            loadOperands(mulA, mulB, t0 + 5, looked, gateG);
-            loadOperands(mulA, mulB, t0 + 8, peep, cNext);
-            loadOperands(mulA, mulB, t0 + 12, looked, tanhC);
+            loadOperands(mulA, mulB, t0 + 2, peep, cOld);
+            loadOperands(mulA, mulB, t0 + 5, looked, cOld);
+            loadOperands(mulA, mulB, t0 + 6, looked, gateG);
+            loadOperands(mulA, mulB, t0 + 9, peep, cNext);
+            loadOperands(mulA, mulB, t0 + 16, gateO, tanhC);
             int productBits = 2 * actBits + 1;
             SInt product = regNext("product" + n, add(mul(mulA, mulB).resize(productBits),
                     sintConst(1L << (arithmetic.actFracBits() - 1), productBits)));
@@ -493,23 +501,23 @@ public final class Elementwise extends JavaComponent {
                 assign(x, zG.resize(sumBits));
                 assign(y, bias);
             });
-            when(at(t0 + 2), () -> {
+            when(at(t0 + 3), () -> {
                 assign(x, zF.resize(sumBits));
                 assign(y, bias);
                 assign(w, rounded);
             });
-            when(at(t0 + 3), () -> {
+            when(at(t0 + 4), () -> {
                 assign(x, zI.resize(sumBits));
                 assign(y, bias);
                 assign(w, rounded);
             });
-            when(at(t0 + 6), () -> assign(w, rounded));
-            when(at(t0 + 7), () -> {
+            when(at(t0 + 7), () -> assign(w, rounded));
+            when(at(t0 + 8), () -> {
                 assign(x, sum);
                 assign(w, rounded);
             });
-            when(at(t0 + 10), () -> {
-                assign(x, zO.resize(sumBits));
+            when(at(t0 + 11), () -> {
+                assign(x, zOHeld.resize(sumBits));
                 assign(y, bias);
                 assign(w, rounded);
             });
