@@ -25,7 +25,7 @@ public final class ModelOptions {
         String synthetic;
     }
 
-    @ArgGroup(exclusive = true, multiplicity = "1")
+    @ArgGroup(exclusive = true, multiplicity = "1", heading = "Model, one of:%n")
     Source source;
 
     @Option(names = "--pruning", paramLabel = "METHOD", defaultValue = "ese",
