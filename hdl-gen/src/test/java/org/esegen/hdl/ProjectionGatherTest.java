@@ -51,6 +51,9 @@ class ProjectionGatherTest {
                 pe[r] = random.nextInt(5) != 0;
             }
         }
+        // and, whatever the draw, two invalid rows that most runs gather (y_1 and y_3)
+        valid[1][0] = false;
+        valid[0][1] = false;
         for (long[][] pe : acc) {
             for (long[] row : pe) {
                 for (int ch = 0; ch < CHANNELS; ch++) {
@@ -95,41 +98,18 @@ class ProjectionGatherTest {
         StringBuilder ports = new StringBuilder();
         StringBuilder reads = new StringBuilder();
         for (int p = 0; p < PES; p++) {
-            tables.append("  reg valid_table_%d [0:%d];\n".formatted(p, valid[p].length - 1));
-            tables.append("  reg acc_read_valid_%d;\n".formatted(p));
-            tables.append("  reg valid_pipe_%d [0:%d];\n".formatted(p, latency - 1));
-            for (int r = 0; r < valid[p].length; r++) {
-                tables.append("  initial valid_table_%d[%d] = %d;\n".formatted(p, r, valid[p][r] ? 1 : 0));
+            List<String> validBits = new ArrayList<>();
+            for (boolean v : valid[p]) {
+                validBits.add(v ? "1'b1" : "1'b0");
             }
-            ports.append("    .acc_read_valid_%d(acc_read_valid_%d),\n".formatted(p, p));
-            if (latency == 1) {
-                reads.append("      acc_read_valid_%d <= valid_table_%d[acc_read_row];\n".formatted(p, p));
-            } else {
-                reads.append("      valid_pipe_%d[0] <= valid_table_%d[acc_read_row];\n".formatted(p, p));
-                for (int k = 1; k < latency - 1; k++) {
-                    reads.append("      valid_pipe_%d[%d] <= valid_pipe_%d[%d];\n".formatted(p, k, p, k - 1));
-                }
-                reads.append("      acc_read_valid_%d <= valid_pipe_%d[%d];\n".formatted(p, p, latency - 2));
-            }
+            peTable("acc_read_valid_" + p, "", validBits, latency, tables, ports, reads);
             for (int ch = 0; ch < CHANNELS; ch++) {
-                String name = p + "_" + ch;
-                tables.append("  reg signed [%d:0] table_%s [0:%d];\n".formatted(ACC_BITS - 1, name, acc[p].length - 1));
-                tables.append("  reg signed [%d:0] acc_read_value_%s;\n".formatted(ACC_BITS - 1, name));
-                tables.append("  reg signed [%d:0] pipe_%s [0:%d];\n".formatted(ACC_BITS - 1, name, latency - 1));
-                for (int r = 0; r < acc[p].length; r++) {
-                    tables.append("  initial table_%s[%d] = %d'sd%d;\n".formatted(name, r, ACC_BITS, acc[p][r][ch])
-                            .replace("'sd-", "'sd0 - " + ACC_BITS + "'sd"));
+                List<String> words = new ArrayList<>();
+                for (long[] row : acc[p]) {
+                    words.add("%d'sd%d".formatted(ACC_BITS, row[ch]).replace("'sd-", "'sd0 - " + ACC_BITS + "'sd"));
                 }
-                ports.append("    .acc_read_value_%s(acc_read_value_%s),\n".formatted(name, name));
-                if (latency == 1) {
-                    reads.append("      acc_read_value_%s <= table_%s[acc_read_row];\n".formatted(name, name));
-                } else {
-                    reads.append("      pipe_%s[0] <= table_%s[acc_read_row];\n".formatted(name, name));
-                    for (int k = 1; k < latency - 1; k++) {
-                        reads.append("      pipe_%s[%d] <= pipe_%s[%d];\n".formatted(name, k, name, k - 1));
-                    }
-                    reads.append("      acc_read_value_%s <= pipe_%s[%d];\n".formatted(name, name, latency - 2));
-                }
+                peTable("acc_read_value_" + p + "_" + ch, "signed [%d:0] ".formatted(ACC_BITS - 1), words, latency,
+                        tables, ports, reads);
             }
         }
         StringBuilder runs = new StringBuilder();
@@ -195,6 +175,31 @@ class ProjectionGatherTest {
                 endmodule
                 """.formatted(projBits - 1, rowBits - 1, Hdl.widthFor(MAX_PROJ - 1) - 1, ACT_BITS - 1,
                 MAX_PROJ * ACT_BITS - 1, tables, reads, ports, runs, yWires, yDisplays, yPorts, groupBits - 1);
+    }
+
+    /**
+     * A PE output {@code port} of Verilog type {@code type}: a table of {@code values} (Verilog
+     * literals, one per accumulator row) that answers {@code acc_read_row} after {@code latency}
+     * cycles.
+     */
+    private static void peTable(String port, String type, List<String> values, int latency, StringBuilder tables,
+                                StringBuilder ports, StringBuilder reads) {
+        tables.append("  reg %stable_%s [0:%d];\n".formatted(type, port, values.size() - 1));
+        tables.append("  reg %s%s;\n".formatted(type, port));
+        tables.append("  reg %spipe_%s [0:%d];\n".formatted(type, port, latency - 1));
+        for (int r = 0; r < values.size(); r++) {
+            tables.append("  initial table_%s[%d] = %s;\n".formatted(port, r, values.get(r)));
+        }
+        ports.append("    .%1$s(%1$s),\n".formatted(port));
+        if (latency == 1) {
+            reads.append("      %1$s <= table_%1$s[acc_read_row];\n".formatted(port));
+        } else {
+            reads.append("      pipe_%1$s[0] <= table_%1$s[acc_read_row];\n".formatted(port));
+            for (int k = 1; k < latency - 1; k++) {
+                reads.append("      pipe_%1$s[%2$d] <= pipe_%1$s[%3$d];\n".formatted(port, k, k - 1));
+            }
+            reads.append("      %1$s <= pipe_%1$s[%2$d];\n".formatted(port, latency - 2));
+        }
     }
 
     /** The y lines as printed. */
