@@ -164,6 +164,50 @@ public final class Hdl {
         return named(name, (SInt) sint(width).asOutput());
     }
 
+    /** Input ports {@code <name>_0 .. <name>_<count-1>}, in that order. */
+    public static List<Bool> inBools(String name, int count) {
+        List<Bool> ports = new ArrayList<>();
+        for (int i = 0; i < count; i++) {
+            ports.add(inBool(name + "_" + i));
+        }
+        return List.copyOf(ports);
+    }
+
+    /** Output ports {@code <name>_0 .. <name>_<count-1>}, in that order. */
+    public static List<Bool> outBools(String name, int count) {
+        List<Bool> ports = new ArrayList<>();
+        for (int i = 0; i < count; i++) {
+            ports.add(outBool(name + "_" + i));
+        }
+        return List.copyOf(ports);
+    }
+
+    /**
+     * Input ports {@code <name>_<i>_<j>} (i &lt; outer, j &lt; inner) of {@code width} bits, declared
+     * with j running fastest; {@code ports.get(i).get(j)} is {@code <name>_<i>_<j>}.
+     */
+    public static List<List<SInt>> inSIntGrid(String name, int outer, int inner, int width) {
+        return sintGrid(name, outer, inner, width, true);
+    }
+
+    /** Output ports {@code <name>_<i>_<j>}, as {@link #inSIntGrid}. */
+    public static List<List<SInt>> outSIntGrid(String name, int outer, int inner, int width) {
+        return sintGrid(name, outer, inner, width, false);
+    }
+
+    private static List<List<SInt>> sintGrid(String name, int outer, int inner, int width, boolean input) {
+        List<List<SInt>> grid = new ArrayList<>();
+        for (int i = 0; i < outer; i++) {
+            List<SInt> row = new ArrayList<>();
+            for (int j = 0; j < inner; j++) {
+                String port = name + "_" + i + "_" + j;
+                row.add(input ? inSInt(port, width) : outSInt(port, width));
+            }
+            grid.add(List.copyOf(row));
+        }
+        return List.copyOf(grid);
+    }
+
     /** An input port named {@code name}. */
     public static Bits inBits(String name, int width) {
         return named(name, (Bits) bits(width).asInput());

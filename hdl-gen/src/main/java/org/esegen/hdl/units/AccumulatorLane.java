@@ -5,8 +5,8 @@ import static org.esegen.hdl.spinal.Hdl.and;
 import static org.esegen.hdl.spinal.Hdl.asSInt;
 import static org.esegen.hdl.spinal.Hdl.assign;
 import static org.esegen.hdl.spinal.Hdl.bitAt;
-import static org.esegen.hdl.spinal.Hdl.bool;
 import static org.esegen.hdl.spinal.Hdl.bits;
+import static org.esegen.hdl.spinal.Hdl.bool;
 import static org.esegen.hdl.spinal.Hdl.boolConst;
 import static org.esegen.hdl.spinal.Hdl.concatLowFirst;
 import static org.esegen.hdl.spinal.Hdl.equal;
@@ -21,7 +21,8 @@ import static org.esegen.hdl.spinal.Hdl.not;
 import static org.esegen.hdl.spinal.Hdl.oneHot;
 import static org.esegen.hdl.spinal.Hdl.or;
 import static org.esegen.hdl.spinal.Hdl.outBool;
-import static org.esegen.hdl.spinal.Hdl.outSInt;
+import static org.esegen.hdl.spinal.Hdl.outBools;
+import static org.esegen.hdl.spinal.Hdl.outSIntGrid;
 import static org.esegen.hdl.spinal.Hdl.ram;
 import static org.esegen.hdl.spinal.Hdl.readSync;
 import static org.esegen.hdl.spinal.Hdl.reg;
@@ -136,18 +137,8 @@ public final class AccumulatorLane extends JavaComponent {
             macActs.add(inSInt("mac_act_" + ch, actBits));
         }
         readRow = inUInt("read_row", rowBits);
-        List<List<SInt>> values = new ArrayList<>();
-        List<Bool> valids = new ArrayList<>();
-        for (int bank = 0; bank < 2; bank++) {
-            List<SInt> ofBank = new ArrayList<>();
-            for (int ch = 0; ch < channels; ch++) {
-                ofBank.add(outSInt("read_value_" + bank + "_" + ch, accBits));
-            }
-            values.add(List.copyOf(ofBank));
-            valids.add(outBool("read_valid_" + bank));
-        }
-        readValues = List.copyOf(values);
-        readValid = List.copyOf(valids);
+        readValues = outSIntGrid("read_value", 2, channels, accBits);
+        readValid = outBools("read_valid", 2);
         busy = outBool("busy");
 
         // stage 1: operand registers, RAM and valid-bit reads

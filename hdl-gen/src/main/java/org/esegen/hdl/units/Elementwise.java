@@ -14,7 +14,9 @@ import static org.esegen.hdl.spinal.Hdl.equal;
 import static org.esegen.hdl.spinal.Hdl.greaterThan;
 import static org.esegen.hdl.spinal.Hdl.hardType;
 import static org.esegen.hdl.spinal.Hdl.inBool;
+import static org.esegen.hdl.spinal.Hdl.inBools;
 import static org.esegen.hdl.spinal.Hdl.inSInt;
+import static org.esegen.hdl.spinal.Hdl.inSIntGrid;
 import static org.esegen.hdl.spinal.Hdl.inUInt;
 import static org.esegen.hdl.spinal.Hdl.lessThan;
 import static org.esegen.hdl.spinal.Hdl.mul;
@@ -228,7 +230,7 @@ public final class Elementwise extends JavaComponent {
      * @param cellsPerPeMax  cells per PE the RAMs hold (cpp), 1..65536; pes x cpp at most 65536
      * @param accBits        accumulator width, actBits..62
      * @param fracShiftBits  width of {@code frac_shift}, 1..6
-     * @param accReadLatency cycles from {@code acc_read_row} to {@code acc_read_value_<ch>}, 0..32
+     * @param accReadLatency cycles from {@code acc_read_row} to {@code acc_read_value_<j>_<ch>}, 0..32
      * @param arithmetic     activation format and tables
      * @throws EsegenException if a parameter is out of range or the tables do not fit the format
      */
@@ -271,20 +273,8 @@ public final class Elementwise extends JavaComponent {
         done = outBool("done");
         cellsDone = outUInt("cells_done", cellBits);
         accReadRow = outUInt("acc_read_row", rowBits);
-        List<List<SInt>> accValues = new ArrayList<>();
-        for (int j = 0; j < pes; j++) {
-            List<SInt> ofPe = new ArrayList<>();
-            for (int ch = 0; ch < channels; ch++) {
-                ofPe.add(inSInt("acc_read_value_" + j + "_" + ch, accBits));
-            }
-            accValues.add(List.copyOf(ofPe));
-        }
-        accReadValue = List.copyOf(accValues);
-        List<Bool> accValids = new ArrayList<>();
-        for (int j = 0; j < pes; j++) {
-            accValids.add(inBool("acc_read_valid_" + j));
-        }
-        accReadValid = List.copyOf(accValids);
+        accReadValue = inSIntGrid("acc_read_value", pes, channels, accBits);
+        accReadValid = inBools("acc_read_valid", pes);
         mReadAddr = inUInt("m_read_addr", stateAddrBits);
         List<SInt> mValues = new ArrayList<>();
         for (int ch = 0; ch < channels; ch++) {
@@ -370,34 +360,28 @@ public final class Elementwise extends JavaComponent {
         loadRow(accRow, 2, offset3);
 
         // the bias and peephole words appear exactly when the adder or the multiplier takes them
-        // at t (address register loaded at t - 2, RAM output register at t - 1)
+        // at t (address register loaded at t - 2, RAM output register at t - 1); each address comes
+        // with the PE of its slot, which picks the word's lane
+        int peSelectBits = Math.max(1, peBits);
         UInt biasAddr = reg("bias_addr", uint(rowBits));
-        loadRow(biasAddr, t0 - 2, offset2);
-        loadRow(biasAddr, t0 + 1, offset1);
-        loadRow(biasAddr, t0 + 2, offset0);
-        loadRow(biasAddr, t0 + 9, offset3);
+        UInt biasPe = reg("bias_pe", uint(peSelectBits));
+        loadParameterRow(biasAddr, biasPe, t0 - 2, offset2);
+        loadParameterRow(biasAddr, biasPe, t0 + 1, offset1);
+        loadParameterRow(biasAddr, biasPe, t0 + 2, offset0);
+        loadParameterRow(biasAddr, biasPe, t0 + 9, offset3);
 
         UInt peepAddr = reg("peep_addr", uint(peepBits));
-        loadRow(peepAddr, t0 - 1, offset1);
-        loadRow(peepAddr, t0, offset0);
-        loadRow(peepAddr, t0 + 7, offset2);
+        UInt peepPe = reg("peep_pe", uint(peSelectBits));
+        loadParameterRow(peepAddr, peepPe, t0 - 1, offset1);
+        loadParameterRow(peepAddr, peepPe, t0, offset0);
+        loadParameterRow(peepAddr, peepPe, t0 + 7, offset2);
 
         UInt stateReadAddr = reg("state_read_addr", uint(stateAddrBits));
         when(at(latency - 1), () -> assign(stateReadAddr, cellAt(latency - 1).resize(stateAddrBits)));
 
-        // which PE of the group each read belongs to: the accumulators of a cell arrive at ages
-        // L .. L+3; a bias or peephole word arrives two cycles after its address is loaded
-        int peSelectBits = Math.max(1, peBits);
+        // the PE of the group whose accumulators arrive at ages L .. L+3
         UInt accPe = reg("acc_pe", uint(peSelectBits));
         when(at(latency - 1), () -> assign(accPe, peOf(cellAt(latency - 1), peSelectBits)));
-        UInt biasPe = reg("bias_pe", uint(peSelectBits));
-        for (int age : new int[] {t0 - 2, t0 + 1, t0 + 2, t0 + 9}) {
-            when(at(age), () -> assign(biasPe, peOf(cellAt(age), peSelectBits)));
-        }
-        UInt peepPe = reg("peep_pe", uint(peSelectBits));
-        for (int age : new int[] {t0 - 1, t0, t0 + 7}) {
-            when(at(age), () -> assign(peepPe, peOf(cellAt(age), peSelectBits)));
-        }
         UInt biasPeAtRead = regNext("bias_pe_q", biasPe);
         UInt peepPeAtRead = regNext("peep_pe_q", peepPe);
 
@@ -566,6 +550,12 @@ public final class Elementwise extends JavaComponent {
             options.add(asSInt(slice(word, j * bits, bits)));
         }
         return lanes == 1 ? options.get(0) : select(index, options);
+    }
+
+    /** {@link #loadRow}, and {@code pe} with the slot's PE (the lane of the word read at that row). */
+    private void loadParameterRow(UInt address, UInt pe, int age, UInt offset) {
+        loadRow(address, age, offset);
+        when(at(age), () -> assign(pe, peOf(cellAt(age), pe.getWidth())));
     }
 
     /** At age {@code age}, loads {@code address} with row local cell + offset (truncated to its width). */

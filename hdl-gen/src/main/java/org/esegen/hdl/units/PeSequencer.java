@@ -1,29 +1,30 @@
 package org.esegen.hdl.units;
 
 import static org.esegen.hdl.spinal.Hdl.add;
-import static org.esegen.hdl.spinal.Hdl.sintConst;
-import static org.esegen.hdl.spinal.Hdl.mux;
-import static org.esegen.hdl.spinal.Hdl.greaterThan;
-import static org.esegen.hdl.spinal.Hdl.boolConst;
 import static org.esegen.hdl.spinal.Hdl.and;
 import static org.esegen.hdl.spinal.Hdl.assign;
 import static org.esegen.hdl.spinal.Hdl.bits;
 import static org.esegen.hdl.spinal.Hdl.bool;
+import static org.esegen.hdl.spinal.Hdl.boolConst;
 import static org.esegen.hdl.spinal.Hdl.child;
 import static org.esegen.hdl.spinal.Hdl.connect;
 import static org.esegen.hdl.spinal.Hdl.equal;
+import static org.esegen.hdl.spinal.Hdl.greaterThan;
 import static org.esegen.hdl.spinal.Hdl.hardType;
 import static org.esegen.hdl.spinal.Hdl.inBool;
 import static org.esegen.hdl.spinal.Hdl.inUInt;
+import static org.esegen.hdl.spinal.Hdl.mux;
 import static org.esegen.hdl.spinal.Hdl.named;
 import static org.esegen.hdl.spinal.Hdl.not;
 import static org.esegen.hdl.spinal.Hdl.or;
 import static org.esegen.hdl.spinal.Hdl.outBool;
-import static org.esegen.hdl.spinal.Hdl.outSInt;
+import static org.esegen.hdl.spinal.Hdl.outBools;
+import static org.esegen.hdl.spinal.Hdl.outSIntGrid;
 import static org.esegen.hdl.spinal.Hdl.outUInt;
 import static org.esegen.hdl.spinal.Hdl.reg;
 import static org.esegen.hdl.spinal.Hdl.regInit;
 import static org.esegen.hdl.spinal.Hdl.sint;
+import static org.esegen.hdl.spinal.Hdl.sintConst;
 import static org.esegen.hdl.spinal.Hdl.slaveStream;
 import static org.esegen.hdl.spinal.Hdl.slice;
 import static org.esegen.hdl.spinal.Hdl.streamFifo;
@@ -32,7 +33,6 @@ import static org.esegen.hdl.spinal.Hdl.uint;
 import static org.esegen.hdl.spinal.Hdl.uintConst;
 import static org.esegen.hdl.spinal.Hdl.when;
 
-import java.util.ArrayList;
 import java.util.List;
 
 import org.esegen.EsegenException;
@@ -158,18 +158,8 @@ public final class PeSequencer extends JavaComponent {
         entryRows = inUInt("entry_rows", ptrBits);
         done = outBool("done");
         readRow = inUInt("read_row", rowBits);
-        List<List<SInt>> values = new ArrayList<>();
-        List<Bool> valids = new ArrayList<>();
-        for (int bank = 0; bank < 2; bank++) {
-            List<SInt> ofBank = new ArrayList<>();
-            for (int ch = 0; ch < channels; ch++) {
-                ofBank.add(outSInt("read_value_" + bank + "_" + ch, accBits));
-            }
-            values.add(List.copyOf(ofBank));
-            valids.add(outBool("read_valid_" + bank));
-        }
-        readValues = List.copyOf(values);
-        readValid = List.copyOf(valids);
+        readValues = outSIntGrid("read_value", 2, channels, accBits);
+        readValid = outBools("read_valid", 2);
         macCycles = outUInt("mac_cycles", 32);
         macStep = outBool("mac_step");
         stallEmptyEntry = outBool("stall_empty_entry");

@@ -1,16 +1,16 @@
 package org.esegen.hdl.units;
 
 import static org.esegen.hdl.spinal.Hdl.add;
-import static org.esegen.hdl.spinal.Hdl.anyOf;
 import static org.esegen.hdl.spinal.Hdl.and;
+import static org.esegen.hdl.spinal.Hdl.anyOf;
 import static org.esegen.hdl.spinal.Hdl.assign;
-import static org.esegen.hdl.spinal.Hdl.bits;
 import static org.esegen.hdl.spinal.Hdl.bool;
 import static org.esegen.hdl.spinal.Hdl.boolConst;
 import static org.esegen.hdl.spinal.Hdl.equal;
 import static org.esegen.hdl.spinal.Hdl.greaterThan;
 import static org.esegen.hdl.spinal.Hdl.inBool;
-import static org.esegen.hdl.spinal.Hdl.inSInt;
+import static org.esegen.hdl.spinal.Hdl.inBools;
+import static org.esegen.hdl.spinal.Hdl.inSIntGrid;
 import static org.esegen.hdl.spinal.Hdl.inUInt;
 import static org.esegen.hdl.spinal.Hdl.lessThan;
 import static org.esegen.hdl.spinal.Hdl.mul;
@@ -18,7 +18,7 @@ import static org.esegen.hdl.spinal.Hdl.mux;
 import static org.esegen.hdl.spinal.Hdl.named;
 import static org.esegen.hdl.spinal.Hdl.not;
 import static org.esegen.hdl.spinal.Hdl.outBool;
-import static org.esegen.hdl.spinal.Hdl.outSInt;
+import static org.esegen.hdl.spinal.Hdl.outSIntGrid;
 import static org.esegen.hdl.spinal.Hdl.outUInt;
 import static org.esegen.hdl.spinal.Hdl.reg;
 import static org.esegen.hdl.spinal.Hdl.regInit;
@@ -29,7 +29,6 @@ import static org.esegen.hdl.spinal.Hdl.shiftLeftKeepWidth;
 import static org.esegen.hdl.spinal.Hdl.shiftRight;
 import static org.esegen.hdl.spinal.Hdl.sint;
 import static org.esegen.hdl.spinal.Hdl.sintConst;
-import static org.esegen.hdl.spinal.Hdl.sub;
 import static org.esegen.hdl.spinal.Hdl.uint;
 import static org.esegen.hdl.spinal.Hdl.uintConst;
 import static org.esegen.hdl.spinal.Hdl.when;
@@ -118,32 +117,12 @@ public final class ProjectionGather extends JavaComponent {
         fracShift = inUInt("frac_shift", SHIFT_BITS);
         busy = outBool("busy");
         accReadRow = outUInt("acc_read_row", rowBits);
-        List<List<SInt>> accValues = new ArrayList<>();
-        List<List<SInt>> ys = new ArrayList<>();
-        for (int p = 0; p < pes; p++) {
-            List<SInt> ofPe = new ArrayList<>();
-            for (int ch = 0; ch < channels; ch++) {
-                ofPe.add(inSInt("acc_read_value_" + p + "_" + ch, accBits));
-            }
-            accValues.add(List.copyOf(ofPe));
-        }
-        accReadValues = List.copyOf(accValues);
-        List<Bool> accValids = new ArrayList<>();
-        for (int p = 0; p < pes; p++) {
-            accValids.add(inBool("acc_read_valid_" + p));
-        }
-        accReadValid = List.copyOf(accValids);
+        accReadValues = inSIntGrid("acc_read_value", pes, channels, accBits);
+        accReadValid = inBools("acc_read_valid", pes);
         yValid = outBool("y_valid");
         yRow = outUInt("y_row", rowBits);
         yGroup = outUInt("y_group", groupBits);
-        for (int i = 0; i < lanes; i++) {
-            List<SInt> ofLane = new ArrayList<>();
-            for (int ch = 0; ch < channels; ch++) {
-                ofLane.add(outSInt("y_value_" + i + "_" + ch, actBits));
-            }
-            ys.add(List.copyOf(ofLane));
-        }
-        yValues = List.copyOf(ys);
+        yValues = outSIntGrid("y_value", lanes, channels, actBits);
         rowsDone = outUInt("rows_done", rowBits + 1);
 
         // ---- issue: group k of row r per cycle; first = r N + k L, the index of its lane 0 ----
