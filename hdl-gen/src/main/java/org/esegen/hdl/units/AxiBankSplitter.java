@@ -115,27 +115,13 @@ public final class AxiBankSplitter extends JavaComponent {
         Bits wdata = inBits("s_axi_wdata", wideBits);
         Bits wstrb = inBits("s_axi_wstrb", wideBits / 8);
         Bool wlast = inBool("s_axi_wlast");
-        Bool[] wTaken = new Bool[2];
-        Bool[] wDone = new Bool[2];
         for (int bank = 0; bank < 2; bank++) {
             String m = "m" + bank + "_axi_";
-            Bool taken = regInit("w_taken_" + bank, bool(), boolConst(false));
-            Bool bankWvalid = outBool(m + "wvalid");
-            Bool bankWready = inBool(m + "wready");
-            assign(bankWvalid, and(wvalid, not(taken)));
             assign(outBits(m + "wdata", narrowBits), slice(wdata, bank * narrowBits, narrowBits));
             assign(outBits(m + "wstrb", narrowBits / 8), slice(wstrb, bank * narrowBits / 8, narrowBits / 8));
             assign(outBool(m + "wlast"), wlast);
-            wTaken[bank] = taken;
-            wDone[bank] = named("w_done_" + bank, or(taken, and(bankWvalid, bankWready)));
         }
-        Bool wTake = named("w_take", and(wvalid, and(wDone[0], wDone[1])));
-        assign(wready, and(wDone[0], wDone[1]));
-        for (int bank = 0; bank < 2; bank++) {
-            Bool taken = wTaken[bank];
-            Bool done = wDone[bank];
-            when(wTake, () -> assign(taken, boolConst(false))).elseWhen(wvalid, () -> assign(taken, done));
-        }
+        assign(wready, forkToBanks("w", wvalid));
 
         // ---- B: a response when both banks have one ----
         Bool bvalid = outBool("s_axi_bvalid");
@@ -195,31 +181,42 @@ public final class AxiBankSplitter extends JavaComponent {
     private record Request(String channel, int idBits, FifoPorts<UInt> ids, Bool pending, UInt addr, UInt len) {
         /** Offers the held request to both banks; it is done once both took it. */
         void fork(int addrBits, int narrowSize) {
-            Bool[] done = new Bool[2];
-            Bool[] sent = new Bool[2];
             for (int bank = 0; bank < 2; bank++) {
                 String m = "m" + bank + "_axi_" + channel;
-                Bool bankSent = regInit(channel + "_sent_" + bank, bool(), boolConst(false));
-                Bool bankValid = outBool(m + "valid");
-                Bool bankReady = inBool(m + "ready");
-                assign(bankValid, and(pending, not(bankSent)));
                 assign(outUInt(m + "addr", addrBits - 1), slice(addr, 1, addrBits - 1));
                 assign(outUInt(m + "id", idBits), uintConst(0, idBits));
                 assign(outUInt(m + "len", 8), len);
                 assign(outUInt(m + "size", 3), uintConst(narrowSize, 3));
                 assign(outUInt(m + "burst", 2), uintConst(INCR, 2));
-                sent[bank] = bankSent;
-                done[bank] = named(channel + "_done_" + bank, or(bankSent, and(bankValid, bankReady)));
             }
-            Bool both = named(channel + "_both", and(pending, and(done[0], done[1])));
-            for (int bank = 0; bank < 2; bank++) {
-                Bool bankSent = sent[bank];
-                Bool bankDone = done[bank];
-                when(both, () -> assign(bankSent, boolConst(false))).elseWhen(pending, () -> assign(bankSent, bankDone));
-            }
-            when(both, () -> assign(pending, boolConst(false)));
+            when(forkToBanks(channel, pending), () -> assign(pending, boolConst(false)));
             unused(channel + "_addr_low", addr.resize(1));
         }
+    }
+
+    /**
+     * Offers an item held on {@code valid} to both banks on {@code m<b>_axi_<channel>valid} /
+     * {@code ready}; a bank that took it is not offered it again. High in the cycle in which the
+     * second bank takes it (both have it then), when the holder may let it go.
+     */
+    private static Bool forkToBanks(String channel, Bool valid) {
+        Bool[] sent = new Bool[2];
+        Bool[] done = new Bool[2];
+        for (int bank = 0; bank < 2; bank++) {
+            String m = "m" + bank + "_axi_" + channel;
+            sent[bank] = regInit(channel + "_sent_" + bank, bool(), boolConst(false));
+            Bool bankValid = outBool(m + "valid");
+            Bool bankReady = inBool(m + "ready");
+            assign(bankValid, and(valid, not(sent[bank])));
+            done[bank] = named(channel + "_done_" + bank, or(sent[bank], and(bankValid, bankReady)));
+        }
+        Bool both = named(channel + "_both", and(valid, and(done[0], done[1])));
+        for (int bank = 0; bank < 2; bank++) {
+            Bool bankSent = sent[bank];
+            Bool bankDone = done[bank];
+            when(both, () -> assign(bankSent, boolConst(false))).elseWhen(valid, () -> assign(bankSent, bankDone));
+        }
+        return both;
     }
 
     /** The worse of two AXI responses (the larger code: OKAY 0 &lt; EXOKAY 1 &lt; SLVERR 2 &lt; DECERR 3). */
