@@ -2,9 +2,9 @@
 # (rtl/KU3Top.v). Hand-kept; read together with adm-pcie-ku3.xdc, whose header says where the
 # facts come from (SLAC axi-pcie-core's KU3 pinout) and what the user must check.
 #
-# TODO(user): the XDMA IP places its GT channels from its PCIe block location and GT quad
-# settings (left at Vivado's defaults in build.tcl); they must select the quads of the lanes below.
-# Check CONFIG.pcie_blk_locn / CONFIG.select_quad of esegen_xdma against Alpha Data's documentation.
+# The XDMA IP places its GT channels from its PCIe block location and GT quad: build.tcl sets
+# CONFIG.pcie_blk_locn X0Y0 and CONFIG.select_quad GTH_Quad_225, as both public KU3 designs do; the
+# lanes below are that quad's.
 
 # 100 MHz PCIe reference clock from the slot (REFCLK1 on the KU3).
 set_property PACKAGE_PIN AB6 [get_ports pcie_refclk_p]

@@ -6,8 +6,12 @@
 # No board part for the KU3 is installable here and Alpha Data's board files were not available.
 # The pins, I/O standards and configuration settings below are the KU3 pinout as published in
 # SLAC's open-source axi-pcie-core (hardware/AdmPcieKu3: xdc/AdmPcieKu3Core.xdc, the DDR3 MIG
-# configuration in ip/AdmPcieKu3MigPhy.xci), which builds for this board. They were transcribed,
-# not checked against Alpha Data's ADM-PCIE-KU3 User Manual. Before programming a board:
+# configuration in ip/AdmPcieKu3MigPhy.xci), which builds for this board, and were reviewed item by
+# item against Alpha Data's own KU3 DDR3 pin files as shipped in open-power/snap (all 288 pins and
+# the DDR3 settings agree; the data-mask pins come from there). The configuration settings below
+# (BPI_SYNC_MODE Type1, UNUSEDPIN Pullnone) are the ones both references use; UG908 ties the BPI
+# synchronous mode to the card's flash family. Not checked against Alpha Data's ADM-PCIE-KU3 User
+# Manual. Before programming a board:
 #   TODO(user): compare every PACKAGE_PIN and IOSTANDARD with Alpha Data's KU3 documentation
 #               (user manual pinout tables or Alpha Data's reference XDC);
 #   TODO(user): confirm the LED polarity (assumed active high) and that the LEDs sit at 3.3 V;
@@ -21,9 +25,9 @@
 set_property CFGBVS GND                           [current_design]
 set_property CONFIG_VOLTAGE 1.8                   [current_design]
 set_property CONFIG_MODE BPI16                    [current_design]
-set_property BITSTREAM.CONFIG.BPI_SYNC_MODE Type2 [current_design]
+set_property BITSTREAM.CONFIG.BPI_SYNC_MODE Type1 [current_design]
 set_property BITSTREAM.CONFIG.CONFIGRATE 50       [current_design]
-set_property BITSTREAM.CONFIG.UNUSEDPIN Pullup    [current_design]
+set_property BITSTREAM.CONFIG.UNUSEDPIN Pullnone  [current_design]
 
 # ---- board reset: the PCIe slot's PERST# (also used as reset by the JTAG bring-up build) ----------
 set_property -dict {PACKAGE_PIN K22 IOSTANDARD LVCMOS18} [get_ports pcie_perst_n]
@@ -163,8 +167,20 @@ set_property PACKAGE_PIN J19  [get_ports {ddr0_dqs_p[7]}]
 set_property PACKAGE_PIN J18  [get_ports {ddr0_dqs_n[7]}]
 set_property PACKAGE_PIN C19  [get_ports {ddr0_dqs_p[8]}]
 set_property PACKAGE_PIN B19  [get_ports {ddr0_dqs_n[8]}]
+# Data mask, one per byte lane: the controller runs without data mask (DDR3_DataMask false), so
+# KU3Top drives these to 0, as Alpha Data's reference design does; left floating, the memory
+# could mask writes.
+set_property PACKAGE_PIN F8   [get_ports {ddr0_dm[0]}]
+set_property PACKAGE_PIN L8   [get_ports {ddr0_dm[1]}]
+set_property PACKAGE_PIN D14  [get_ports {ddr0_dm[2]}]
+set_property PACKAGE_PIN E11  [get_ports {ddr0_dm[3]}]
+set_property PACKAGE_PIN G24  [get_ports {ddr0_dm[4]}]
+set_property PACKAGE_PIN H11  [get_ports {ddr0_dm[5]}]
+set_property PACKAGE_PIN G17  [get_ports {ddr0_dm[6]}]
+set_property PACKAGE_PIN J15  [get_ports {ddr0_dm[7]}]
+set_property PACKAGE_PIN B14  [get_ports {ddr0_dm[8]}]
 set_property -dict {IOSTANDARD SSTL15_DCI OUTPUT_IMPEDANCE RDRV_40_40 SLEW FAST} \
-    [get_ports {ddr0_addr[*] ddr0_ba[*] ddr0_cke[*] ddr0_cs_n[*] ddr0_odt[*] ddr0_ras_n ddr0_cas_n ddr0_we_n}]
+    [get_ports {ddr0_addr[*] ddr0_dm[*] ddr0_ba[*] ddr0_cke[*] ddr0_cs_n[*] ddr0_odt[*] ddr0_ras_n ddr0_cas_n ddr0_we_n}]
 set_property -dict {IOSTANDARD DIFF_SSTL15_DCI OUTPUT_IMPEDANCE RDRV_40_40 SLEW FAST} [get_ports {ddr0_ck_p[*] ddr0_ck_n[*]}]
 set_property -dict {IOSTANDARD SSTL15_DCI OUTPUT_IMPEDANCE RDRV_40_40 SLEW FAST IBUF_LOW_PWR FALSE ODT RTT_40} \
     [get_ports {ddr0_dq[*]}]
@@ -302,8 +318,20 @@ set_property PACKAGE_PIN AN34 [get_ports {ddr1_dqs_p[7]}]
 set_property PACKAGE_PIN AP34 [get_ports {ddr1_dqs_n[7]}]
 set_property PACKAGE_PIN AE16 [get_ports {ddr1_dqs_p[8]}]
 set_property PACKAGE_PIN AE15 [get_ports {ddr1_dqs_n[8]}]
+# Data mask, one per byte lane: the controller runs without data mask (DDR3_DataMask false), so
+# KU3Top drives these to 0, as Alpha Data's reference design does; left floating, the memory
+# could mask writes.
+set_property PACKAGE_PIN AD21 [get_ports {ddr1_dm[0]}]
+set_property PACKAGE_PIN AE25 [get_ports {ddr1_dm[1]}]
+set_property PACKAGE_PIN AJ21 [get_ports {ddr1_dm[2]}]
+set_property PACKAGE_PIN AN26 [get_ports {ddr1_dm[3]}]
+set_property PACKAGE_PIN AH26 [get_ports {ddr1_dm[4]}]
+set_property PACKAGE_PIN AM21 [get_ports {ddr1_dm[5]}]
+set_property PACKAGE_PIN AJ29 [get_ports {ddr1_dm[6]}]
+set_property PACKAGE_PIN AL32 [get_ports {ddr1_dm[7]}]
+set_property PACKAGE_PIN AD19 [get_ports {ddr1_dm[8]}]
 set_property -dict {IOSTANDARD SSTL15_DCI OUTPUT_IMPEDANCE RDRV_40_40 SLEW FAST} \
-    [get_ports {ddr1_addr[*] ddr1_ba[*] ddr1_cke[*] ddr1_cs_n[*] ddr1_odt[*] ddr1_ras_n ddr1_cas_n ddr1_we_n}]
+    [get_ports {ddr1_addr[*] ddr1_dm[*] ddr1_ba[*] ddr1_cke[*] ddr1_cs_n[*] ddr1_odt[*] ddr1_ras_n ddr1_cas_n ddr1_we_n}]
 set_property -dict {IOSTANDARD DIFF_SSTL15_DCI OUTPUT_IMPEDANCE RDRV_40_40 SLEW FAST} [get_ports {ddr1_ck_p[*] ddr1_ck_n[*]}]
 set_property -dict {IOSTANDARD SSTL15_DCI OUTPUT_IMPEDANCE RDRV_40_40 SLEW FAST IBUF_LOW_PWR FALSE ODT RTT_40} \
     [get_ports {ddr1_dq[*]}]

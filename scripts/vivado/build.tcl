@@ -73,6 +73,7 @@ foreach bank {0 1} {
         CONFIG.C0.DDR3_AxiAddressWidth    {33} \
         CONFIG.C0.DDR3_AxiIDWidth         {5} \
         CONFIG.C0.DDR3_AxiArbitrationScheme {RD_PRI_REG} \
+        CONFIG.Internal_Vref              {false} \
     ] [get_ips ddr3_bank$bank]
 }
 
@@ -117,12 +118,14 @@ set_property -dict [list \
 
 # ---- host bridge ---------------------------------------------------------------------------------
 if {$esegen(host) eq "xdma"} {
-    # CHECK: PCIe block location and GT quad are left at Vivado's default; the KU3's x8 lanes are
-    # listed in constraints/adm-pcie-ku3.xdc. The AXI-Lite master BAR (4 KB) reaches the
-    # accelerator's registers; the DMA channels reach both DDR banks.
+    # PCIe block X0Y0 with GT quad 225, as both public KU3 designs set them: the x8 lanes of
+    # constraints/adm-pcie-ku3-pcie.xdc. The AXI-Lite master BAR (4 KB) reaches the accelerator's
+    # registers; the DMA channels reach both DDR banks.
     create_ip -name xdma -vendor xilinx.com -library ip -module_name esegen_xdma -dir ip
     set_property -dict [list \
         CONFIG.mode_selection             {Advanced} \
+        CONFIG.pcie_blk_locn              {X0Y0} \
+        CONFIG.select_quad                {GTH_Quad_225} \
         CONFIG.pl_link_cap_max_link_width {X8} \
         CONFIG.pl_link_cap_max_link_speed {8.0_GT/s} \
         CONFIG.ref_clk_freq               {100_MHz} \
@@ -190,6 +193,10 @@ if {$created ne [lsort $esegen(ip_modules)]} {
     exit 1
 }
 
+# Out-of-context synthesis checkpoint per IP (UG896), set explicitly rather than left to the default.
+foreach ip [get_ips] {
+    set_property GENERATE_SYNTH_CHECKPOINT true [get_files [get_property IP_FILE [get_ips $ip]]]
+}
 generate_target all [get_ips]
 synth_ip [get_ips]
 
@@ -206,6 +213,10 @@ synth_design -top $esegen(board_top) -part $esegen(part)
 file mkdir checkpoints reports/board
 write_checkpoint -force checkpoints/board_synth.dcp
 opt_design
+if {$esegen(host) eq "jtag"} {
+    # Non-project mode: the probes file right after opt_design (UG908).
+    write_debug_probes -force $esegen(board_top).ltx
+}
 place_design
 phys_opt_design
 route_design
@@ -224,8 +235,5 @@ esegen::finish reports/board/results.json board_routed [esegen::worst_slack setu
         accelerator_clock_mhz [esegen::json_number $esegen(clock_mhz)]]
 
 write_bitstream -force $esegen(board_top).bit
-if {$esegen(host) eq "jtag"} {
-    write_debug_probes -force $esegen(board_top).ltx
-}
 puts "esegen: wrote $here/$esegen(board_top).bit"
 exit 0

@@ -52,13 +52,17 @@ proc esegen::json_string {text} {
     return "\"[string map {\\ \\\\ \" \\\" \n \\n \r \\r \t \\t} $text]\""
 }
 
-# A number, or null when the value is empty (no path, no property).
+# A number, or null when the value is empty (no path, no property) or not finite ("inf" is no
+# JSON number).
 proc esegen::json_number {value} {
     if {$value eq ""} {
         return null
     }
     if {![string is double -strict $value]} {
         error "esegen: '$value' is not a number"
+    }
+    if {![esegen::is_finite $value]} {
+        return null
     }
     return $value
 }
@@ -102,18 +106,36 @@ proc esegen::cell_counts {} {
         ramb18 [esegen::count_cells {REF_NAME == RAMB18E2}]]]
 }
 
-# Worst slack over all clocks (setup or hold); empty when nothing is timed.
+# Worst slack over all clocks (setup or hold); empty when nothing is timed. Unconstrained paths
+# are left out (-no_report_unconstrained), and a slack that is not a finite number (Vivado reports
+# "inf" for a path with no requirement) counts as no timed path, so it never passes the gate nor
+# reaches results.json.
 proc esegen::worst_slack {kind} {
-    set path [get_timing_paths -quiet -$kind -max_paths 1 -nworst 1]
+    set path [get_timing_paths -quiet -$kind -max_paths 1 -nworst 1 -no_report_unconstrained]
     if {[llength $path] == 0} {
         return ""
     }
-    return [get_property SLACK $path]
+    set slack [get_property SLACK $path]
+    if {![esegen::is_finite $slack]} {
+        return ""
+    }
+    return $slack
+}
+
+# True when value is a finite number ("inf", "NaN" and text are not).
+proc esegen::is_finite {value} {
+    if {![string is double -strict $value]} {
+        return 0
+    }
+    if {[catch {expr {abs(double($value)) < 1e300}} finite]} {
+        return 0
+    }
+    return $finite
 }
 
 # The worst setup path and the deepest of the 1000 worst: logic levels, start and end.
 proc esegen::logic_levels {} {
-    set paths [get_timing_paths -quiet -setup -max_paths 1000 -nworst 1]
+    set paths [get_timing_paths -quiet -setup -max_paths 1000 -nworst 1 -no_report_unconstrained]
     if {[llength $paths] == 0} {
         return null
     }
@@ -135,12 +157,12 @@ proc esegen::logic_levels {} {
         deepest_of_1000_worst [apply $describe $deepest]]]
 }
 
-# DRC errors after report_drc, leaving out the checks named in ignored (e.g. I/O checks that do
-# not apply out of context).
+# DRC errors (severity Error or Fatal, UG912) after report_drc, leaving out the checks named in
+# ignored (e.g. I/O checks that do not apply out of context).
 proc esegen::drc_errors {ignored} {
     set errors {}
     foreach violation [get_drc_violations -quiet] {
-        if {[get_property SEVERITY $violation] ne "Error"} {
+        if {[lsearch -exact {Error Fatal} [get_property SEVERITY $violation]] < 0} {
             continue
         }
         if {[lsearch -exact $ignored [get_property CHECK $violation]] >= 0} {

@@ -8,6 +8,8 @@
 # The test scripts timing and DRC through the environment:
 #   ESEGEN_STUB_WNS, ESEGEN_STUB_WHS   worst setup and hold slack in ns (empty: no timed path)
 #   ESEGEN_STUB_DRC                    DRC violations as CHECK:SEVERITY,... (e.g. UCIO-1:Error)
+#   ESEGEN_STUB_UNCONSTRAINED          1: the design also has an unconstrained path (slack "inf"),
+#                                      which get_timing_paths returns unless -no_report_unconstrained
 # A command the stubs do not define fails with Tcl's "invalid command name", so a script using a
 # new Vivado command fails here until the stub exists.
 
@@ -98,11 +100,15 @@ proc get_ips {args} {
     return $name
 }
 proc set_property {args} { stub_record set_property $args }
+proc get_files {args} { stub_record get_files $args; return [lindex $args end] }
 proc generate_target {args} { stub_record generate_target $args }
 proc synth_ip {args} { stub_record synth_ip $args }
 
 proc get_cells {args} { return {cell_a cell_b cell_c} }
 proc get_timing_paths {args} {
+    if {[stub_env ESEGEN_STUB_UNCONSTRAINED 0] && [lsearch -exact $args -no_report_unconstrained] < 0} {
+        return {path_unconstrained_0}
+    }
     if {[lsearch -exact $args -hold] >= 0} {
         set slack [stub_env ESEGEN_STUB_WHS 0.05]
         set kind hold
@@ -130,6 +136,14 @@ proc get_drc_violations {args} {
     return $violations
 }
 proc get_property {name object} {
+    if {$object eq "path_unconstrained_0"} {
+        switch $name {
+            SLACK { return inf }
+            LOGIC_LEVELS { return 0 }
+            STARTPOINT_PIN { return "input_port" }
+            ENDPOINT_PIN { return "unclocked_reg/D" }
+        }
+    }
     if {[string match path_* $object]} {
         regexp {^path_(setup|hold)_(\d+)$} $object -> kind index
         switch $name {
@@ -146,6 +160,9 @@ proc get_property {name object} {
             NAME { return "$check#1" }
             SEVERITY { return $severity }
         }
+    }
+    if {$name eq "IP_FILE" && [lsearch -exact $::stub_ips $object] >= 0} {
+        return "ip/$object/$object.xci"
     }
     if {$object eq "stub_design" && $name eq "TOP"} {
         return $::stub_top

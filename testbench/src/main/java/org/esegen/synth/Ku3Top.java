@@ -388,6 +388,10 @@ public final class Ku3Top {
             topPorts.add(new VerilogPort(p + pin[0], INOUT, width));
             mig.connect("c0_ddr3_" + pin[0], INOUT, width, p + pin[0]);
         }
+        topPorts.add(new VerilogPort(p + "dm", OUTPUT, DDR_DQS));
+        logic.add("// Bank " + b + "'s data-mask pins: the controller runs without data mask, so they are driven\n"
+                + "// low (never masking a write), as Alpha Data's reference design does.\n"
+                + "assign " + p + "dm = " + DDR_DQS + "'d0;");
         mig.connect("c0_init_calib_complete", OUTPUT, 1, wire(p + "calibrated", 1));
         mig.connect("c0_ddr3_ui_clk", OUTPUT, 1, wire(p + "ui_clk", 1));
         mig.connect("c0_ddr3_ui_clk_sync_rst", OUTPUT, 1, wire(p + "ui_rst", 1));

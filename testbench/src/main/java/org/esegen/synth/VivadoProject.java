@@ -209,7 +209,10 @@ public final class VivadoProject {
                 .append("utilization reports, which count packed sites, are authoritative), and the logic levels, start\n")
                 .append("and end of the worst setup path and of the deepest of the 1000 worst paths.\n")
                 .append("Out of context, the DRC checks for unplaced I/O (NSTD-1, UCIO-1) are not counted: there are no\n")
-                .append("I/O pins. Post-synthesis slack is an estimate (no placement); `impl=1` gives routed slack.\n\n");
+                .append("I/O pins. Unconstrained paths are left out of the slack (`-no_report_unconstrained`); a slack\n")
+                .append("that is not a finite number counts as no timed path and fails the run. Post-synthesis slack is an\n")
+                .append("estimate (no placement); even `impl=1`, routed out of context, is an estimate of the accelerator\n")
+                .append("alone, not the routed slack of the board build. DRC violations of severity Error or Fatal fail.\n\n");
 
         r.append("## Constraints\n\n")
                 .append("- `constraints/esegen_ooc.xdc` (generated): `create_clock` of ").append(period(config.clockMhz()))
@@ -313,13 +316,15 @@ public final class VivadoProject {
         r.append("What you must check against Alpha Data's board files (no KU3 board part is installable here):\n\n")
                 .append("- `build.tcl`, memory controllers (marked CHECK): `C0.DDR3_MemoryPart` MT18KSF1G72HZ-1G6 (8 GB,\n")
                 .append("  72-bit ECC SODIMM), `C0.DDR3_TimePeriod` 1250 ps (DDR3-1600), `C0.DDR3_InputClockPeriod` 2500 ps\n")
-                .append("  (400 MHz reference), `C0.DDR3_MemoryVoltage` 1.5V, CAS latencies 11/8, ECC on, no data mask. They\n")
-                .append("  follow SLAC's open-source KU3 design (axi-pcie-core), not Alpha Data's documentation.\n")
+                .append("  (400 MHz reference), `C0.DDR3_MemoryVoltage` 1.5V, CAS latencies 11/8, ECC on, no data mask (so\n")
+                .append("  `KU3Top.v` drives `ddr0_dm`/`ddr1_dm` to 0), `Internal_Vref` false. They follow SLAC's open-source\n")
+                .append("  KU3 design (axi-pcie-core) and Alpha Data's DDR3 pin files as shipped in open-power/snap, not Alpha\n")
+                .append("  Data's user manual. Every IP gets `GENERATE_SYNTH_CHECKPOINT` true before `synth_ip`.\n")
                 .append("- `build.tcl`, crossbar and controllers: the controllers take 5-bit AXI IDs because the crossbar adds\n")
                 .append("  one bit to tell its two masters apart.\n");
         if (wrapper.host() == HostBridge.XDMA) {
-            r.append("- `build.tcl`, XDMA: `pcie_blk_locn` and the GT quad are left at Vivado's defaults; they must select the\n")
-                    .append("  quads of the KU3's lanes (listed in `constraints/adm-pcie-ku3-pcie.xdc`). The width converter's\n")
+            r.append("- `build.tcl`, XDMA: `pcie_blk_locn` X0Y0 and `select_quad` GTH_Quad_225, as both public KU3 designs\n")
+                    .append("  set them, for the lanes in `constraints/adm-pcie-ku3-pcie.xdc`. The width converter's\n")
                     .append("  asynchronous mode (`ACLK_ASYNC`, `FIFO_MODE`) carries the DMA master from the PCIe clock.\n");
         }
         r.append("- `constraints/adm-pcie-ku3*.xdc`: every pin and I/O standard, LED polarity, and which PERST# pin your\n")

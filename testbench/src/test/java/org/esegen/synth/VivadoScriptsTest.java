@@ -147,6 +147,65 @@ class VivadoScriptsTest {
     }
 
     @Test
+    void unconstrainedPathsAndAnInfiniteSlackCountAsNoTimedPath() throws Exception {
+        Run unconstrained = run(ooc, "synth_ooc.tcl", Map.of("ESEGEN_STUB_WNS", "", "ESEGEN_STUB_UNCONSTRAINED", "1"));
+        assertEquals(1, unconstrained.exitCode(), unconstrained.output());
+        assertTrue(unconstrained.output().contains("no timed path"), unconstrained.output());
+        assertTrue(unconstrained.calls("get_timing_paths").stream()
+                        .allMatch(call -> call.contains("-no_report_unconstrained")),
+                "every timing query leaves unconstrained paths out: " + unconstrained.calls("get_timing_paths"));
+
+        Run infinite = run(ooc, "synth_ooc.tcl", Map.of("ESEGEN_STUB_WNS", "inf"));
+        assertEquals(1, infinite.exitCode(), infinite.output());
+        assertTrue(infinite.output().contains("no timed path"), infinite.output());
+        JsonNode results = json(ooc.resolve("reports/ooc/results.json"));
+        assertFalse(results.get("passed").asBoolean());
+        assertTrue(results.get("wns_ns").isNull(), "an infinite slack is not written as a number: " + results);
+    }
+
+    @Test
+    void fatalDrcViolationsFailLikeErrors() throws Exception {
+        Run fatal = run(ooc, "synth_ooc.tcl", Map.of("ESEGEN_STUB_DRC", "RTSTAT-1:Fatal"));
+        assertEquals(1, fatal.exitCode(), fatal.output());
+        assertTrue(fatal.output().contains("RTSTAT-1#1"), fatal.output());
+    }
+
+    @Test
+    void jtagBuildWritesTheDebugProbesRightAfterOptDesign() throws Exception {
+        Run run = run(jtag, "build.tcl", Map.of());
+        assertEquals(0, run.exitCode(), run.output());
+        List<String> order = run.calls().stream().map(c -> c.get(0))
+                .filter(c -> List.of("opt_design", "write_debug_probes", "place_design", "write_bitstream").contains(c))
+                .toList();
+        assertEquals(List.of("opt_design", "write_debug_probes", "place_design", "write_bitstream"), order);
+        assertTrue(run(xdma, "build.tcl", Map.of()).calls("write_debug_probes").isEmpty(), "xdma has no debug cores");
+    }
+
+    @Test
+    void boardBuildSetsWhatTheReferencesSet() throws Exception {
+        Run run = run(xdma, "build.tcl", Map.of());
+        assertEquals(0, run.exitCode(), run.output());
+        List<String> xdmaIp = ipProperties(run, "esegen_xdma");
+        assertEquals("X0Y0", value(xdmaIp, "CONFIG.pcie_blk_locn"));
+        assertEquals("GTH_Quad_225", value(xdmaIp, "CONFIG.select_quad"));
+        assertEquals("false", value(ipProperties(run, "ddr3_bank1"), "CONFIG.Internal_Vref"));
+        long checkpoints = run.calls("set_property").stream()
+                .filter(c -> c.contains("GENERATE_SYNTH_CHECKPOINT") && c.contains("true")).count();
+        assertEquals(run.calls("create_ip").size(), checkpoints, "an out-of-context checkpoint for every IP");
+        int lastCheckpoint = -1;
+        int synthIp = -1;
+        for (int i = 0; i < run.calls().size(); i++) {
+            List<String> call = run.calls().get(i);
+            if (call.contains("GENERATE_SYNTH_CHECKPOINT")) {
+                lastCheckpoint = i;
+            } else if (call.get(0).equals("synth_ip")) {
+                synthIp = i;
+            }
+        }
+        assertTrue(lastCheckpoint < synthIp, "set before synth_ip");
+    }
+
+    @Test
     void partOverrideAndImplementationOnTheCommandLine() throws Exception {
         Run run = run(ooc, "synth_ooc.tcl", Map.of(), "part=xcku060-ffva1156-1-c", "impl=1");
 
