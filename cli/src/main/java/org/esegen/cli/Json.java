@@ -1,15 +1,43 @@
 package org.esegen.cli;
 
+import com.fasterxml.jackson.core.JsonGenerator;
 import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.SerializerProvider;
+import com.fasterxml.jackson.databind.module.SimpleModule;
+import com.fasterxml.jackson.databind.ser.std.StdSerializer;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 
+import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 
-/** JSON output: pretty and deterministic for files, one line for {@code --json} on stdout. */
+/**
+ * JSON output: pretty and deterministic for files, one line for {@code --json} on stdout. A number
+ * that is not finite (an infinite SNR when the outputs match exactly, say) is written as {@code null},
+ * never as the string {@code "Infinity"}, which is no JSON number.
+ */
 public final class Json {
     private static final ObjectMapper MAPPER = new ObjectMapper()
-            .enable(SerializationFeature.INDENT_OUTPUT);
+            .enable(SerializationFeature.INDENT_OUTPUT)
+            .registerModule(new SimpleModule("finite-numbers")
+                    .addSerializer(Double.class, new FiniteOrNull())
+                    .addSerializer(double.class, new FiniteOrNull()));
+
+    /** Writes a finite double as a number and anything else as null. */
+    private static final class FiniteOrNull extends StdSerializer<Double> {
+        FiniteOrNull() {
+            super(Double.class);
+        }
+
+        @Override
+        public void serialize(Double value, JsonGenerator out, SerializerProvider provider) throws IOException {
+            if (Double.isFinite(value)) {
+                out.writeNumber(value);
+            } else {
+                out.writeNull();
+            }
+        }
+    }
 
     private Json() {
     }

@@ -59,7 +59,6 @@ import java.util.Map;
  * @param bramPct             bram36 as percent of the KU060
  * @param logicDepth          deepest register-to-register path in LUT levels
  * @param fitsKu060           every resource within the KU060; null when the estimate did not run
- * @param wallSeconds         wall time of the point, seconds
  */
 public record PointResult(
         @JsonProperty("index") int index,
@@ -104,8 +103,7 @@ public record PointResult(
         @JsonProperty("dsp_pct") Double dspPct,
         @JsonProperty("bram_pct") Double bramPct,
         @JsonProperty("logic_depth") Integer logicDepth,
-        @JsonProperty("fits_ku060") Boolean fitsKu060,
-        @JsonProperty("wall_seconds") double wallSeconds) {
+        @JsonProperty("fits_ku060") Boolean fitsKu060) {
 
     /** Status of a point whose stages all ran without error. */
     public static final String OK = "ok";
@@ -179,7 +177,7 @@ public record PointResult(
      * @param stagesSkipped stages that did not, with the reason
      */
     public static PointResult ok(Point p, CompileFigures compile, CosimFigures cosim, SynthFigures synth,
-                                 List<String> stagesRun, Map<String, String> stagesSkipped, double wallSeconds) {
+                                 List<String> stagesRun, Map<String, String> stagesSkipped) {
         boolean y = synth != null;
         boolean c = cosim != null;
         Double latency = c ? cosim.cyclesPerFrame() / p.config().clockMhz() : null;
@@ -202,7 +200,7 @@ public record PointResult(
                 compile.compressionRatio(), compile.paddingFraction(),
                 y ? synth.lut() : null, y ? synth.ff() : null, y ? synth.dsp() : null, y ? synth.bram36() : null,
                 y ? synth.lutPct() : null, y ? synth.ffPct() : null, y ? synth.dspPct() : null,
-                y ? synth.bramPct() : null, y ? synth.logicDepth() : null, y ? synth.fits() : null, wallSeconds);
+                y ? synth.bramPct() : null, y ? synth.logicDepth() : null, y ? synth.fits() : null);
     }
 
     /**
@@ -212,12 +210,12 @@ public record PointResult(
      * @param stagesRun stages that completed before the failure
      */
     public static PointResult failed(Point p, String error, List<String> stagesRun, Map<String, String> stagesSkipped,
-                                     int frames, double wallSeconds) {
+                                     int frames) {
         return new PointResult(p.index(), p.id(), p.config().pes(), p.config().formats().weightBits(),
                 p.config().formats().actBits(), p.config().formats().indexBits(), p.config().channels(),
                 p.pruning().cliName(), p.config().clockMhz(), frames, FAILED, error, stagesRun, stagesSkipped,
                 null, null, null, null, null, null, null, null, null, null, null, null, null, null, null, null, null,
-                null, null, null, null, null, null, null, null, null, null, null, null, wallSeconds);
+                null, null, null, null, null, null, null, null, null, null, null, null);
     }
 
     /** GOP/s of {@code macs} multiply-accumulates per frame in every channel at {@code latencyUs}. */

@@ -9,6 +9,7 @@ import org.esegen.compile.Compiler;
 import org.esegen.compile.Metrics;
 import org.esegen.golden.Evaluation;
 import org.esegen.io.AtomicFiles;
+import org.esegen.io.OutputFolder;
 import org.esegen.lstm.LstmpWeights;
 import org.esegen.synth.AcceleratorPorts;
 import org.esegen.synth.GeneratedDesign;
@@ -18,7 +19,6 @@ import org.esegen.testbench.Cosimulation;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.io.StringWriter;
-import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -41,6 +41,9 @@ final class PointRunner {
     static final String COSIM_DIR = "cosim";
     /** A point's co-simulation result, as {@link Cosimulation.Result}. */
     static final String COSIM_JSON = "cosim.json";
+    /** A point's wall time and stage times, kept apart from {@code result.json} so that results are the
+     * same bytes for the same spec. */
+    static final String TIMINGS = "timings.json";
     /** How the error of a point whose co-simulation is not bit-exact begins; the first mismatch follows. */
     static final String NOT_BIT_EXACT = "co-simulation is not bit-exact with the golden model: ";
 
@@ -102,8 +105,13 @@ final class PointRunner {
      * not bit-exact; the error (and any stack trace) goes to {@code log.txt} and the error message to
      * the result.
      */
-    PointResult run(Point p, Path dir) {
+    /** A finished point: its result, and its wall time (kept out of the result: see {@link #TIMINGS}). */
+    record Finished(PointResult result, double wallSeconds) {
+    }
+
+    Finished run(Point p, Path dir) {
         long start = System.nanoTime();
+        Map<String, Double> stageSeconds = new LinkedHashMap<>();
         Map<String, String> skipped = skippedStages(spec, generator != null);
         List<String> ran = new ArrayList<>();
         PointResult result;
@@ -112,42 +120,48 @@ final class PointRunner {
         try {
             Files.createDirectories(dir);
             log.printf("point %s: %s%n", p.id(), Json.line(p.config().toFieldMap()));
-            Compiled compiled = compileAndRunGolden(p, dir, log);
+            Compiled compiled = compileAndRunGolden(p, dir, log, stageSeconds);
             ran.add(Stage.COMPILE.label());
             PointResult.CosimFigures cosim = null;
             PointResult.SynthFigures synth = null;
             if (generator != null) {
-                GeneratedDesign design = generate(p, dir, log);
+                GeneratedDesign design = generate(p, dir, log, stageSeconds);
                 ran.add(Stage.GENERATE.label());
                 if (spec.cosim()) {
-                    cosim = cosimulate(design, compiled, dir, log);
+                    cosim = cosimulate(design, compiled, dir, log, stageSeconds);
                     ran.add(Stage.COSIM.label());
                 }
                 if (spec.synth()) {
-                    synth = estimate(design, dir, log);
+                    synth = estimate(design, dir, log, stageSeconds);
                     ran.add(Stage.SYNTH.label());
                 }
             }
             skipped.forEach((stage, why) -> log.printf("%s: skipped (%s)%n", stage, why));
-            result = PointResult.ok(p, compiled.figures(), cosim, synth, ran, skipped, seconds(start));
+            result = PointResult.ok(p, compiled.figures(), cosim, synth, ran, skipped);
         } catch (NotBitExact e) {
             log.println(e.getMessage());
-            result = PointResult.failed(p, e.getMessage(), ran, skipped, spec.frames(), seconds(start));
+            result = PointResult.failed(p, e.getMessage(), ran, skipped, spec.frames());
         } catch (RuntimeException | IOException e) {
             e.printStackTrace(log);
             String message = e instanceof EsegenException ? e.getMessage() : e.toString();
-            result = PointResult.failed(p, message, ran, skipped, spec.frames(), seconds(start));
+            result = PointResult.failed(p, message, ran, skipped, spec.frames());
         }
-        log.printf("%s in %.2f s%n", result.status(), result.wallSeconds());
+        double wallSeconds = seconds(start);
+        log.printf("%s in %.2f s%n", result.status(), wallSeconds);
         log.flush();
         try {
             Files.createDirectories(dir);
             Files.writeString(dir.resolve(SweepFolder.LOG), logText.toString(), StandardCharsets.UTF_8);
         } catch (IOException e) {
-            throw new UncheckedIOException("cannot write the log of point " + p.id() + " in " + dir, e);
+            throw new EsegenException(dir.resolve(SweepFolder.LOG) + ": cannot write the log of point " + p.id() + " ("
+                    + OutputFolder.describe(e) + ")", e);
         }
+        Map<String, Object> timings = new LinkedHashMap<>();
+        timings.put("wall_seconds", wallSeconds);
+        timings.put("stage_seconds", new LinkedHashMap<>(stageSeconds));
+        AtomicFiles.write(dir.resolve(TIMINGS), Json.pretty(timings));
         AtomicFiles.write(dir.resolve(SweepFolder.RESULT), Json.pretty(result));
-        return result;
+        return new Finished(result, wallSeconds);
     }
 
     /** What compile hands to the later stages: its figures, and the compiled model and image co-simulation runs. */
@@ -161,10 +175,11 @@ final class PointRunner {
         }
     }
 
-    private Compiled compileAndRunGolden(Point p, Path dir, PrintWriter log) throws IOException {
+    private Compiled compileAndRunGolden(Point p, Path dir, PrintWriter log,
+            Map<String, Double> times) throws IOException {
         long start = System.nanoTime();
         CompiledModel compiled = Compiler.compile(p.config(), weights, p.pruning(), spec.model().density());
-        FrameSet inputs = FrameSet.load(p.config(), weights.inputSize(), null, spec.frames(),
+        FrameSet inputs = FrameSet.load(p.config(), weights, null, spec.frames(), "--frames",
                 spec.model().frameSeed());
         byte[] image = compiled.image(inputs.raw());
         Evaluation evaluation = inputs.evaluate(compiled, image, weights);
@@ -182,7 +197,7 @@ final class PointRunner {
         metrics.put("vs_dense", evaluation.vsDense());
         Files.write(dir.resolve("metrics.json"), Json.pretty(metrics));
         log.printf("%s: %.2f s, ideal %d cycles/frame, SNR %.2f dB vs float pruned%n", Stage.COMPILE.label(),
-                seconds(start), m.idealCyclesPerFrame(), evaluation.vsPruned().snrDb());
+                stageTime(times, Stage.COMPILE, start), m.idealCyclesPerFrame(), evaluation.vsPruned().snrDb());
         return new Compiled(new PointResult.CompileFigures(inputs.frames(), m.nonzeros(),
                 compiled.pruned().matrixWeights(), m.idealCyclesPerFrame(), m.density(), m.compressionRatio(),
                 m.paddingFraction(), evaluation.vsPruned().snrDb(), evaluation.vsPruned().maxAbsError(),
@@ -195,7 +210,8 @@ final class PointRunner {
      *
      * @throws NotBitExact when the outputs differ from the golden model's
      */
-    private PointResult.CosimFigures cosimulate(GeneratedDesign design, Compiled compiled, Path dir, PrintWriter log)
+    private PointResult.CosimFigures cosimulate(GeneratedDesign design, Compiled compiled, Path dir, PrintWriter log,
+            Map<String, Double> times)
             throws IOException, NotBitExact {
         long start = System.nanoTime();
         Cosimulation.Result r;
@@ -208,7 +224,7 @@ final class PointRunner {
         Files.write(dir.resolve(COSIM_JSON), Json.pretty(r));
         log.printf("%s: %.2f s (Verilator build %.1f s, 0 = cached; simulation %.2f s), %s, %d frames, %.1f "
                         + "cycles/frame (ideal %d), PE utilization %.3f, DDR stall cycles %d, queue stall cycles %d%n",
-                Stage.COSIM.label(), seconds(start), r.buildSeconds(), r.simSeconds(),
+                Stage.COSIM.label(), stageTime(times, Stage.COSIM, start), r.buildSeconds(), r.simSeconds(),
                 r.bitExact() ? "bit-exact" : "MISMATCH", r.frames(), r.cyclesPerFrame(), r.idealCyclesPerFrame(),
                 r.peUtilization(), r.ddrStallCycles(), r.queueStallCycles());
         if (!r.bitExact()) {
@@ -220,24 +236,34 @@ final class PointRunner {
                 r.queueStallCycles() / frames);
     }
 
-    private GeneratedDesign generate(Point p, Path dir, PrintWriter log) throws IOException {
+    private GeneratedDesign generate(Point p, Path dir, PrintWriter log,
+            Map<String, Double> times) throws IOException {
         long start = System.nanoTime();
         Path rtl = dir.resolve("rtl");
         generator.generate(p.config(), rtl);
         GeneratedDesign design = GeneratedDesign.read(rtl, AcceleratorPorts.TOP);
-        log.printf("%s: %.2f s, %d Verilog files in %s%n", Stage.GENERATE.label(), seconds(start),
+        log.printf("%s: %.2f s, %d Verilog files in %s%n", Stage.GENERATE.label(), stageTime(times, Stage.GENERATE, start),
                 design.sources().size(), rtl);
         return design;
     }
 
-    private static PointResult.SynthFigures estimate(GeneratedDesign design, Path dir, PrintWriter log) {
+    private static PointResult.SynthFigures estimate(GeneratedDesign design, Path dir, PrintWriter log,
+            Map<String, Double> times) {
         long start = System.nanoTime();
         YosysEstimate e = YosysEstimate.run(design.sources(), design.top(), dir.resolve("yosys"));
-        log.printf("%s: %.2f s, %d LUT, %d FF, %d DSP, %.1f BRAM36; log %s%n", Stage.SYNTH.label(), seconds(start),
+        log.printf("%s: %.2f s, %d LUT, %d FF, %d DSP, %.1f BRAM36; log %s%n", Stage.SYNTH.label(),
+                stageTime(times, Stage.SYNTH, start),
                 e.total().lut() + e.total().lutMemory(), e.total().ff(), e.total().dsp(), e.total().bram36(), e.log());
         return new PointResult.SynthFigures(e.total().lut() + e.total().lutMemory(), e.total().ff(), e.total().dsp(),
                 e.total().bram36(), e.percentOfDevice().lut(), e.percentOfDevice().ff(), e.percentOfDevice().dsp(),
                 e.percentOfDevice().bram36(), e.deepestPath() == null ? 0 : e.deepestPath().lutLevels());
+    }
+
+    /** Records a stage's wall time for {@code timings.json} and returns it, seconds. */
+    private static double stageTime(Map<String, Double> times, Stage stage, long startNanos) {
+        double s = seconds(startNanos);
+        times.put(stage.label(), s);
+        return s;
     }
 
     private static double seconds(long startNanos) {

@@ -40,14 +40,14 @@ final class Progress {
         }
     }
 
-    synchronized void finished(PointResult r) {
+    synchronized void finished(PointResult r, double wallSeconds) {
         running--;
         done++;
         finishedThisRun++;
         if (!r.succeeded()) {
             failed++;
         }
-        print(String.format("  %s %s %.1f s", r.id(), r.status(), r.wallSeconds()));
+        print(String.format("  %s %s %.1f s", r.id(), r.status(), wallSeconds));
     }
 
     /** End the redrawn line. */

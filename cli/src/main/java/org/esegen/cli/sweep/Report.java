@@ -388,8 +388,7 @@ final class Report {
             new Column("DSP %", "of the KU060", PointResult::dspPct, 1),
             new Column("BRAM %", "of the KU060", PointResult::bramPct, 1),
             new Column("depth", "deepest register-to-register path, LUT levels", PointResult::logicDepth, 0),
-            new Column("fits KU060", "every estimate within the device", PointResult::fitsKu060, 0),
-            new Column("wall s", "wall time of the point", PointResult::wallSeconds, 1));
+            new Column("fits KU060", "every estimate within the device", PointResult::fitsKu060, 0));
 
     private static String table(List<PointResult> results) {
         StringBuilder s = new StringBuilder("<h2>Every point</h2>\n<p>Click a column header to sort; "

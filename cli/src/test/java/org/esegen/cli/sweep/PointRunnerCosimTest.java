@@ -57,7 +57,7 @@ class PointRunnerCosimTest {
             seenImage.set(image);
             return result(true, 600);
         });
-        PointResult r = runner.run(p, dir.resolve("p"));
+        PointResult r = runner.run(p, dir.resolve("p")).result();
         assertEquals(PointResult.OK, r.status(), r.error());
         assertEquals(List.of("compile+golden", "generate", "cosim"), r.stagesRun());
         assertEquals(Map.of("yosys", "disabled by --no-synth"), r.stagesSkipped());
@@ -85,7 +85,7 @@ class PointRunnerCosimTest {
         SweepSpec spec = spec(true, true, List.of(2));
         PointRunner runner = new PointRunner(spec, spec.model().load(), ONE_FILE,
                 (verilog, compiled, image, run) -> result(false, 600));
-        PointResult r = runner.run(spec.points().get(0), dir.resolve("p"));
+        PointResult r = runner.run(spec.points().get(0), dir.resolve("p")).result();
         assertEquals(PointResult.FAILED, r.status());
         assertTrue(r.error().startsWith(PointRunner.NOT_BIT_EXACT + "frame 1, stage y_t, index 3: expected 17, "
                 + "actual 18"), r.error());
@@ -105,7 +105,7 @@ class PointRunnerCosimTest {
         PointRunner runner = new PointRunner(spec, spec.model().load(), ONE_FILE, (verilog, compiled, image, run) -> {
             throw new AssertionError("co-simulation ran under --no-cosim");
         });
-        PointResult r = runner.run(spec.points().get(0), dir.resolve("p"));
+        PointResult r = runner.run(spec.points().get(0), dir.resolve("p")).result();
         assertEquals(PointResult.OK, r.status(), r.error());
         assertEquals("disabled by --no-cosim", r.stagesSkipped().get("cosim"));
         assertNull(r.latencyUs());

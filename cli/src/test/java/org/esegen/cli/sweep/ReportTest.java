@@ -37,7 +37,7 @@ class ReportTest {
         return PointResult.ok(p, new PointResult.CompileFigures(2, 1000, 9000, Math.round(latency * 200), 0.11, 14,
                 0.1, snr, 0.01, 1), measuredLatency == null ? null
                 : new PointResult.CosimFigures(measuredLatency * 200, 0.7, 10, 20), synth, lut == null
-                ? List.of("compile+golden") : List.of("compile+golden", "generate", "yosys"), Map.of(), 0.5);
+                ? List.of("compile+golden") : List.of("compile+golden", "generate", "yosys"), Map.of());
     }
 
     @Test
@@ -120,7 +120,7 @@ class ReportTest {
     void withoutResourcesTheResourceChartsSayWhy() {
         List<PointResult> pts = List.of(point(0, 4, 8, 100, 25, null, null), point(1, 8, 8, 50, 25, null, null),
                 PointResult.failed(new Point(2, "p2", PruningMethod.ESE, Presets.get("ese")), "W_a: too <deep>",
-                        List.of(), Map.of(), 2, 0.1));
+                        List.of(), Map.of(), 2));
         String html = Report.html(Map.of(), 3, Shard.ALL, pts, 30);
         assertTrue(html.contains("1 points failed (pink rows below; hover for the error): p2: W_a: too &lt;deep&gt;"));
         assertTrue(html.contains("<tr class=\"failed\" title=\"W_a: too &lt;deep&gt;\">"));
