@@ -1,5 +1,7 @@
 package org.esegen.cli;
 
+import picocli.CommandLine.Mixin;
+import org.esegen.io.OutputFolder;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -54,6 +56,9 @@ public final class BenchCommand implements Callable<Integer> {
     @Option(names = "--json", description = "print one JSON object per row")
     boolean json;
 
+    @Mixin
+    ForceOption force;
+
     @Override
     public Integer call() {
         AcceleratorConfig cfg = Presets.resolve(preset, overrides);
@@ -61,7 +66,10 @@ public final class BenchCommand implements Callable<Integer> {
         boolean allExact = true;
         for (String method : METHODS) {
             ModelOptions model = ModelOptions.synthetic(MODEL, method);
-            CosimFlow.Outcome o = CosimFlow.run(cfg, model.load(), model, frames, false, out.resolve(method));
+            CosimFlow.Outcome o;
+            try (OutputFolder folder = force.create("--out", out.resolve(method), "cosim")) {
+                o = CosimFlow.run(cfg, model.load(cfg), model, frames, "--frames", false, folder);
+            }
             Map<String, Object> row = row(cfg, method, o);
             rows.add(row);
             allExact &= o.cosim().bitExact();

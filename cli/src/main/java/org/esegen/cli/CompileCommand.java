@@ -42,20 +42,28 @@ public final class CompileCommand implements Callable<Integer> {
     @Option(names = "--json", description = "print one JSON object with the figures")
     boolean json;
 
+    @Mixin
+    ForceOption force;
+
     @Override
     public Integer call() {
         long start = System.nanoTime();
         AcceleratorConfig cfg = config.resolve();
-        LstmpWeights weights = model.load();
-        Run run = Run.compile(cfg, weights, model, frames, numFrames);
-        Map<String, Object> report = run.report();
-        try (OutputFolder folder = OutputFolder.create(out)) {
+        try (OutputFolder folder = force.create("--out", out, "compile", model.file(), frames)) {
+            LstmpWeights weights = model.load(cfg);
+            Run run = Run.compile(cfg, weights, model, frames, numFrames);
+            Map<String, Object> report = run.report();
             folder.write("image.bin", run.image());
             folder.write("config.json", Json.pretty(cfg.toFieldMap()));
             folder.write("layout.json", Json.pretty(run.layoutDescription()));
             folder.write("report.json", Json.pretty(report));
             folder.commit();
+            print(run, report, start);
         }
+        return 0;
+    }
+
+    private void print(Run run, Map<String, Object> report, long start) {
         double seconds = (System.nanoTime() - start) / 1e9;
         if (json) {
             Map<String, Object> line = new LinkedHashMap<>(report);
@@ -66,7 +74,6 @@ public final class CompileCommand implements Callable<Integer> {
             System.out.print(run.summary());
             System.out.printf("wrote %s in %.2f s%n", out, seconds);
         }
-        return 0;
     }
 
     /** Everything one compile produces, shared by the commands that compile. */
@@ -76,7 +83,7 @@ public final class CompileCommand implements Callable<Integer> {
         static Run compile(AcceleratorConfig cfg, LstmpWeights weights, ModelOptions model, Path framesFile,
                            int numFrames) {
             CompiledModel compiled = Compiler.compile(cfg, weights, model.method(), model.density());
-            FrameSet inputs = FrameSet.load(cfg, weights.inputSize(), framesFile, numFrames, model.frameSeed());
+            FrameSet inputs = FrameSet.load(cfg, weights, framesFile, numFrames, "--num-frames", model.frameSeed());
             byte[] image = compiled.image(inputs.raw());
             Evaluation evaluation = inputs.evaluate(compiled, image, weights);
             return new Run(cfg, compiled, Metrics.of(compiled), image, inputs.frames(), evaluation,

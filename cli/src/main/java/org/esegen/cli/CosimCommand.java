@@ -1,6 +1,7 @@
 package org.esegen.cli;
 
 import org.esegen.config.AcceleratorConfig;
+import org.esegen.io.OutputFolder;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
@@ -34,10 +35,16 @@ public final class CosimCommand implements Callable<Integer> {
     @Option(names = "--json", description = "print one JSON object with the figures")
     boolean json;
 
+    @Mixin
+    ForceOption force;
+
     @Override
     public Integer call() {
         AcceleratorConfig cfg = config.resolve();
-        CosimFlow.Outcome o = CosimFlow.run(cfg, model.load(), model, frames, trace, out);
+        CosimFlow.Outcome o;
+        try (OutputFolder folder = force.create("--out", out, "cosim", model.file())) {
+            o = CosimFlow.run(cfg, model.load(cfg), model, frames, "--frames", trace, folder);
+        }
         System.out.print(json ? Json.line(o.figures()) + "\n" : CosimFlow.summary(o));
         return o.cosim().bitExact() ? 0 : CosimFlow.EXIT_MISMATCH;
     }

@@ -39,23 +39,28 @@ final class CosimFlow {
     record Outcome(Map<String, Object> figures, Cosimulation.Result cosim, Metrics metrics, CompiledModel compiled) {
     }
 
-    static Outcome run(AcceleratorConfig cfg, LstmpWeights weights, ModelOptions model, int frames, boolean trace,
-                       Path out) {
+    /**
+     * Runs the flow into {@code folder} (committed when the co-simulation finished, bit-exact or not).
+     *
+     * @param framesOption the option that gave {@code frames}, for messages
+     */
+    static Outcome run(AcceleratorConfig cfg, LstmpWeights weights, ModelOptions model, int frames,
+                       String framesOption, boolean trace, OutputFolder folder) {
         long start = System.nanoTime();
         CompiledModel compiled = Compiler.compile(cfg, weights, model.method(), model.density());
-        FrameSet inputs = FrameSet.load(cfg, weights.inputSize(), null, frames, model.frameSeed());
+        FrameSet inputs = FrameSet.load(cfg, weights, null, frames, framesOption, model.frameSeed());
         byte[] image = compiled.image(inputs.raw());
         Evaluation evaluation = Evaluation.run(compiled, image, weights, inputs.real(), true);
         Metrics metrics = Metrics.of(compiled);
         Cosimulation.Result cosim;
-        try (OutputFolder folder = OutputFolder.create(out)) {
+        try {
             folder.write("config.json", Json.pretty(cfg.toFieldMap()));
             folder.write("image.bin", image);
             Generator.Result rtl = Generator.generate(cfg, folder.resolve("rtl"));
             cosim = Cosimulation.run(rtl.verilog(), compiled, image, evaluation.golden(), cacheRoot(),
                     folder.resolve("cosim"),
                     Cosimulation.MemoryModel.KU3_DDR3, trace);
-            Map<String, Object> figures = figures(cfg, compiled, metrics, evaluation, cosim, out, start);
+            Map<String, Object> figures = figures(cfg, compiled, metrics, evaluation, cosim, folder.target(), start);
             folder.write("report.json", Json.pretty(figures));
             folder.commit();
             return new Outcome(figures, cosim, metrics, compiled);

@@ -1,7 +1,9 @@
 package org.esegen.cli;
 
+import org.esegen.EsegenException;
 import org.esegen.compile.CompiledModel;
 import org.esegen.config.AcceleratorConfig;
+import org.esegen.config.MemoryBudget;
 import org.esegen.fixed.FixedFormat;
 import org.esegen.golden.Evaluation;
 import org.esegen.io.Npy;
@@ -25,9 +27,12 @@ public record FrameSet(double[][][] real, long[][][] raw) {
      *
      * @param file      one .npy file for all channels, or null for synthetic frames
      * @param numFrames synthetic frames per channel (when {@code file} is null)
+     * @param option    the option that gave {@code numFrames}, for messages ({@code --num-frames}, {@code --frames})
      * @param seed      seed of channel 0's synthetic frames
      */
-    public static FrameSet load(AcceleratorConfig cfg, int inputSize, Path file, int numFrames, long seed) {
+    public static FrameSet load(AcceleratorConfig cfg, LstmpWeights weights, Path file, int numFrames, String option,
+                                long seed) {
+        int inputSize = weights.inputSize();
         double[][][] real = new double[cfg.channels()][][];
         if (file != null) {
             double[][] frames = Npy.read(file);
@@ -35,8 +40,11 @@ public record FrameSet(double[][][] real, long[][][] raw) {
             java.util.Arrays.fill(real, frames);
         } else {
             if (numFrames < 1) {
-                throw new org.esegen.EsegenException("--num-frames " + numFrames + " must be at least 1");
+                throw new EsegenException(option + " " + numFrames + " must be at least 1");
             }
+            MemoryBudget.require(option + " " + numFrames + " (x " + cfg.channels() + " channels)",
+                    MemoryBudget.frameBytes(cfg.channels(), numFrames, inputSize, weights.hiddenSize(),
+                            weights.projSize()));
             for (int ch = 0; ch < real.length; ch++) {
                 real[ch] = SyntheticModel.frames(numFrames, inputSize, seed + ch);
             }

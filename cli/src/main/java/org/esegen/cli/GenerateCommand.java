@@ -26,12 +26,15 @@ public final class GenerateCommand implements Callable<Integer> {
     @Option(names = "--json", description = "print one JSON object describing the output")
     boolean json;
 
+    @Mixin
+    ForceOption force;
+
     @Override
     public Integer call() {
         long start = System.nanoTime();
         AcceleratorConfig cfg = config.resolve();
         Generator.Result result;
-        try (OutputFolder folder = OutputFolder.create(out)) {
+        try (OutputFolder folder = force.create("--out", out, "generate")) {
             folder.write("config.json", Json.pretty(cfg.toFieldMap()));
             result = Generator.generate(cfg, folder.resolve("."));
             folder.commit();

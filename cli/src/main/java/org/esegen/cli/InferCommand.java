@@ -14,6 +14,7 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.concurrent.Callable;
 
@@ -43,8 +44,11 @@ public final class InferCommand implements Callable<Integer> {
 
     @Option(names = "--trace", paramLabel = "DIR",
             description = "with --mode fixed: write every golden-model stage as T x n raw-integer .npy files "
-                    + "(z, i, f, g, o, c, m, y) into DIR")
+                    + "(z, i, f, g, o, c, m, y) into DIR; with several channels one subfolder chK per channel")
     Path trace;
+
+    @Mixin
+    ForceOption force;
 
     @Override
     public Integer call() {
@@ -53,15 +57,19 @@ public final class InferCommand implements Callable<Integer> {
             case "fixed" -> Mode.FIXED;
             default -> throw new EsegenException("--mode " + mode + ": allowed are float and fixed");
         };
-        long start = System.nanoTime();
-        AcceleratorConfig cfg = config.resolve();
-        LstmpWeights weights = model.load();
-        FrameSet inputs = FrameSet.load(cfg, weights.inputSize(), frames, 0, 0);
-        double[][] outputs;
-        String detail;
         if (m == Mode.FLOAT && trace != null) {
             throw new EsegenException("--trace needs --mode fixed: the stages traced are the golden model's");
         }
+        long start = System.nanoTime();
+        AcceleratorConfig cfg = config.resolve();
+        OutputFolder.checkOutputFile(out, "--out", java.util.Arrays.asList(model.file(), frames));
+        if (trace != null) {
+            force.check("--trace", trace, "trace", model.file(), frames, out);
+        }
+        LstmpWeights weights = model.load(cfg);
+        FrameSet inputs = FrameSet.load(cfg, weights, frames, 0, "--frames", 0);
+        double[][] outputs;
+        String detail;
         if (m == Mode.FLOAT) {
             outputs = FloatReference.run(Compiler.prune(cfg, weights, model.method(), model.density()),
                     inputs.real()[0]);
@@ -84,14 +92,22 @@ public final class InferCommand implements Callable<Integer> {
     }
 
     private void writeTrace(Evaluation e) {
-        try (OutputFolder folder = OutputFolder.create(trace)) {
-            for (String stage : FrameTrace.STAGES) {
-                double[][] rows = e.golden().traces().stream().filter(ft -> ft.channel() == 0)
-                        .map(ft -> java.util.Arrays.stream(ft.stage(stage)).asDoubleStream().toArray())
-                        .toArray(double[][]::new);
-                Npy.write(folder.resolve(stage + ".npy"), rows, "<f8");
+        try (OutputFolder folder = force.create("--trace", trace, "trace", model.file(), frames, out)) {
+            int channels = e.outputs().length;
+            for (int ch = 0; ch < channels; ch++) {
+                int channel = ch;
+                for (String stage : FrameTrace.STAGES) {
+                    double[][] rows = e.golden().traces().stream().filter(ft -> ft.channel() == channel)
+                            .map(ft -> java.util.Arrays.stream(ft.stage(stage)).asDoubleStream().toArray())
+                            .toArray(double[][]::new);
+                    String name = channels == 1 ? stage : "ch" + ch + "/" + stage;
+                    Files.createDirectories(folder.resolve(name).getParent());
+                    Npy.write(folder.resolve(name + ".npy"), rows, "<f8");
+                }
             }
             folder.commit();
+        } catch (java.io.IOException ex) {
+            throw new EsegenException("--trace " + trace + ": cannot write (" + OutputFolder.describe(ex) + ")", ex);
         }
     }
 }

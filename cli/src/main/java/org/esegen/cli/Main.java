@@ -1,6 +1,7 @@
 package org.esegen.cli;
 
 import org.esegen.EsegenException;
+import org.esegen.io.OutputFolder;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
@@ -36,6 +37,12 @@ public final class Main {
         cl.setExecutionExceptionHandler((e, commandLine, parseResult) -> {
             if (e instanceof EsegenException) {
                 commandLine.getErr().println("esegen: error: " + e.getMessage());
+                return EsegenException.EXIT_CODE;
+            }
+            String io = OutputFolder.describe(e);
+            if (io.startsWith("no space left on device")) {
+                commandLine.getErr().println("esegen: error: " + io + "; free some space and run again (nothing "
+                        + "half-written is kept: output folders are written aside and moved into place when complete)");
                 return EsegenException.EXIT_CODE;
             }
             commandLine.getErr().println("esegen: internal error: " + e);

@@ -1,6 +1,8 @@
 package org.esegen.cli;
 
 import org.esegen.EsegenException;
+import org.esegen.config.AcceleratorConfig;
+import org.esegen.config.MemoryBudget;
 import org.esegen.io.Safetensors;
 import org.esegen.io.SyntheticModel;
 import org.esegen.io.SyntheticSpec;
@@ -46,13 +48,25 @@ public final class ModelOptions {
         return options;
     }
 
-    /** The float model. */
-    public LstmpWeights load() {
+    /**
+     * The float model for {@code config}. A synthetic model is checked against the config's dimensions and
+     * the free heap before it is generated.
+     */
+    public LstmpWeights load(AcceleratorConfig config) {
         if (source.model != null) {
             return Safetensors.readLstmp(source.model);
         }
         SyntheticSpec spec = SyntheticSpec.parse(source.synthetic);
+        String option = "--synthetic " + source.synthetic;
+        config.requireFits(spec.inputSize(), spec.hiddenSize(), spec.projSize(), option);
+        MemoryBudget.require(option, MemoryBudget.modelBytes(MemoryBudget.denseWeights(spec.inputSize(),
+                spec.hiddenSize(), spec.projSize())));
         return SyntheticModel.generate(spec.inputSize(), spec.hiddenSize(), spec.projSize(), true, spec.seed());
+    }
+
+    /** The model file, or null for a synthetic model. */
+    public Path file() {
+        return source.model;
     }
 
     /** Pruning method. */

@@ -1,5 +1,8 @@
 package org.esegen.cli;
 
+import org.esegen.config.AcceleratorConfig;
+import picocli.CommandLine.Mixin;
+import org.esegen.io.OutputFolder;
 import org.esegen.config.Presets;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
@@ -26,11 +29,18 @@ public final class RunCommand implements Callable<Integer> {
     @Option(names = "--json", description = "print one JSON object with the figures and where the outputs went")
     boolean json;
 
+    @Mixin
+    ForceOption force;
+
     @Override
     public Integer call() {
         ModelOptions model = new ModelOptions();
         new CommandLine(model).parseArgs("--synthetic", DEFAULT_MODEL);
-        CosimFlow.Outcome o = CosimFlow.run(Presets.get("tiny"), model.load(), model, DEFAULT_FRAMES, false, out);
+        AcceleratorConfig cfg = Presets.get("tiny");
+        CosimFlow.Outcome o;
+        try (OutputFolder folder = force.create("--out", out, "cosim")) {
+            o = CosimFlow.run(cfg, model.load(cfg), model, DEFAULT_FRAMES, "frames", false, folder);
+        }
         System.out.print(json ? Json.line(o.figures()) + "\n" : CosimFlow.summary(o));
         return o.cosim().bitExact() ? 0 : CosimFlow.EXIT_MISMATCH;
     }

@@ -8,6 +8,7 @@ import org.esegen.cli.sweep.Stage;
 import org.esegen.cli.sweep.Sweep;
 import org.esegen.cli.sweep.SweepSpec;
 import org.esegen.config.AcceleratorConfig;
+import org.esegen.io.OutputFolder;
 import org.esegen.hdl.Generator;
 import picocli.CommandLine.ArgGroup;
 import picocli.CommandLine.Command;
@@ -114,6 +115,9 @@ public final class SweepCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
+        if (!Double.isFinite(snrFloor)) {
+            throw new EsegenException("--snr-floor " + snrFloor + ": must be a finite number of dB, e.g. 30");
+        }
         AcceleratorConfig base = config.resolve();
         Map<String, Integer> f = base.toFieldMap();
         Grid grid = new Grid(Grid.parseNumbers(Grid.Axis.PES, pes, f.get(Grid.Axis.PES.field())),
@@ -124,6 +128,9 @@ public final class SweepCommand implements Callable<Integer> {
                 Grid.parsePruning(pruning));
         SweepSpec spec = new SweepSpec(ModelSource.of(source.model, source.synthetic, density), config.preset,
                 config.overrides, grid, frames, !noCosim, !noSynth);
+        requireNoConflict(Map.of(Grid.Axis.PES, pes == null, Grid.Axis.WEIGHT_BITS, weightBits == null,
+                Grid.Axis.ACT_BITS, actBits == null, Grid.Axis.INDEX_BITS, indexBits == null,
+                Grid.Axis.CHANNELS, channels == null));
         Sweep.Options options = new Sweep.Options(jobs, Shard.parse(shard), resume, snrFloor, CosimFlow.cacheRoot());
         if (list) {
             Sweep.plan(spec, options.shard()).slice().forEach(p -> System.out.println(p.id()));
@@ -132,6 +139,8 @@ public final class SweepCommand implements Callable<Integer> {
         if (out == null) {
             throw new EsegenException("sweep: --out DIR is required (unless --list)");
         }
+        OutputFolder.checkTarget(out, new OutputFolder.Request("--out", "sweep", false,
+                java.util.Collections.singletonList(spec.model().file())));
         Sweep.Summary s = Sweep.run(spec, options, out, generator, System.err);
         System.out.printf("sweep %s: %d points in this slice (%d in the grid), %d ok, %d failed; %d found finished, "
                         + "%d partial redone; %d jobs; %.1f s%n", s.dir(), s.slicePoints(), s.gridPoints(), s.ok(),
@@ -141,6 +150,21 @@ public final class SweepCommand implements Callable<Integer> {
         System.out.printf("wrote %s, %s and %s%n", s.dir().resolve("results.csv"), s.dir().resolve("results.json"),
                 s.dir().resolve("report.html"));
         return s.failed().isEmpty() ? 0 : Main.EXIT_INTERNAL;
+    }
+
+    /** A field both swept by an axis option and fixed by --set is refused: the sweep would silently win. */
+    private void requireNoConflict(Map<Grid.Axis, Boolean> axisAbsent) {
+        for (Grid.Axis axis : Grid.Axis.values()) {
+            if (axisAbsent.get(axis)) {
+                continue;
+            }
+            for (String o : config.overrides) {
+                if (o.substring(0, Math.max(0, o.indexOf('='))).strip().equals(axis.field())) {
+                    throw new EsegenException("--set " + o + " conflicts with " + axis.option() + ": the sweep sets "
+                            + axis.field() + " at every point; drop one of them");
+                }
+            }
+        }
     }
 
     /** One line: which stages ran, and why the others did not. */

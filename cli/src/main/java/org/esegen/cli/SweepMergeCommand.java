@@ -1,7 +1,9 @@
 package org.esegen.cli;
 
+import org.esegen.EsegenException;
 import org.esegen.cli.sweep.SweepMerge;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
@@ -21,6 +23,9 @@ public final class SweepMergeCommand implements Callable<Integer> {
     @Parameters(paramLabel = "SHARD_DIR", arity = "1..*", description = "shard folders")
     List<Path> shards;
 
+    @Mixin
+    ForceOption force;
+
     @Option(names = "--partial", description = "merge even when some grid points are not finished in any shard")
     boolean partial;
 
@@ -30,7 +35,11 @@ public final class SweepMergeCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
-        SweepMerge.Summary s = SweepMerge.merge(out, shards, partial, snrFloor);
+        if (!Double.isFinite(snrFloor)) {
+            throw new EsegenException("--snr-floor " + snrFloor + ": must be a finite number of dB, e.g. 30");
+        }
+        SweepMerge.Summary s = SweepMerge.merge(out, force.request("--out", "sweep", shards.toArray(Path[]::new)), shards, partial,
+                snrFloor);
         System.out.printf("sweep-merge %s: %d of %d points from %d shards (%d failed)%n", s.dir(), s.merged(),
                 s.gridPoints(), shards.size(), s.failed());
         if (!s.missing().isEmpty()) {

@@ -1,11 +1,14 @@
 package org.esegen.cli;
 
+import org.esegen.EsegenException;
+import org.esegen.config.MemoryBudget;
 import org.esegen.io.Npy;
 import org.esegen.io.OutputFolder;
 import org.esegen.io.Safetensors;
 import org.esegen.io.SyntheticModel;
 import org.esegen.io.SyntheticSpec;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 import java.nio.file.Path;
@@ -29,13 +32,18 @@ public final class SyntheticCommand implements Callable<Integer> {
     @Option(names = "--out", paramLabel = "DIR", required = true, description = "output folder (replaced)")
     Path out;
 
+    @Mixin
+    ForceOption force;
+
     @Override
     public Integer call() {
         SyntheticSpec s = SyntheticSpec.parse(spec);
         if (frames < 1) {
-            throw new org.esegen.EsegenException("--frames " + frames + " must be at least 1");
+            throw new EsegenException("--frames " + frames + " must be at least 1");
         }
-        try (OutputFolder folder = OutputFolder.create(out)) {
+        MemoryBudget.require("--spec " + spec + " --frames " + frames, MemoryBudget.modelBytes(MemoryBudget.denseWeights(
+                s.inputSize(), s.hiddenSize(), s.projSize())) + MemoryBudget.frameBytes(1, frames, s.inputSize(), 0, 0));
+        try (OutputFolder folder = force.create("--out", out, "synthetic")) {
             Safetensors.writeLstmp(SyntheticModel.generate(s.inputSize(), s.hiddenSize(), s.projSize(), !noPeepholes,
                     s.seed()), folder.resolve("model.safetensors"), Safetensors.Dtype.F32);
             Npy.write(folder.resolve("frames.npy"), SyntheticModel.frames(frames, s.inputSize(), s.seed()), "<f4");

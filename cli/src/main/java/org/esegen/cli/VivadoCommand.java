@@ -47,6 +47,9 @@ public final class VivadoCommand implements Callable<Integer> {
     @Option(names = "--out", paramLabel = "DIR", required = true, description = "output folder (replaced)")
     Path out;
 
+    @Mixin
+    ForceOption force;
+
     private final DesignGenerator generator;
 
     /** The real generator: {@link Generator#generate}. */
@@ -68,7 +71,7 @@ public final class VivadoCommand implements Callable<Integer> {
         VivadoProject.Options options = new VivadoProject.Options(target,
                 HostBridge.parse(host == null ? HostBridge.XDMA.cliName() : host), part);
         AcceleratorConfig cfg = config.resolve();
-        try (OutputFolder folder = OutputFolder.create(out)) {
+        try (OutputFolder folder = force.create("--out", out, "vivado")) {
             Path generated = Files.createTempDirectory("esegen-rtl-");
             try {
                 generator.generate(cfg, generated);

@@ -63,8 +63,9 @@ class CliErrorsTest {
         }
         assertFalse(Files.exists(out), "--out must not exist after a failure");
         try (Stream<Path> s = Files.list(out.getParent())) {
-            assertFalse(s.anyMatch(p -> p.getFileName().toString().startsWith("." + out.getFileName())),
-                    "no temporary folder left beside --out");
+            assertFalse(s.anyMatch(p -> p.getFileName().toString().startsWith("." + out.getFileName())
+                            || p.getFileName().toString().startsWith(".esegen-")),
+                    "no temporary folder or lock left beside --out");
         }
     }
 

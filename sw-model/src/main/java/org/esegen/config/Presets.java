@@ -64,6 +64,7 @@ public final class Presets {
      */
     public static AcceleratorConfig resolve(String preset, Iterable<String> overrides) {
         Map<String, Integer> changes = new LinkedHashMap<>(changes(preset));
+        Map<String, String> given = new LinkedHashMap<>();
         for (String o : overrides) {
             int eq = o.indexOf('=');
             if (eq <= 0) {
@@ -72,6 +73,11 @@ public final class Presets {
             String name = o.substring(0, eq).trim();
             String text = o.substring(eq + 1).trim();
             AcceleratorConfig.requireKnown(name);
+            String earlier = given.put(name, o);
+            if (earlier != null) {
+                throw new EsegenException("--set " + name + " is given twice ('" + earlier + "' and '" + o
+                        + "'); give each field once");
+            }
             try {
                 changes.put(name, Integer.parseInt(text));
             } catch (NumberFormatException e) {

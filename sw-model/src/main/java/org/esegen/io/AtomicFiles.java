@@ -11,7 +11,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
-import java.util.concurrent.ThreadLocalRandom;
 
 /**
  * Writes a file so that readers see either the old file or the complete new one, never a partial
@@ -26,6 +25,9 @@ public final class AtomicFiles {
     public interface Body {
         void writeTo(OutputStream out) throws IOException;
     }
+
+    /** Prefix of the temporary files: short, so that a target name of up to 255 bytes works. */
+    public static final String TEMPORARY_PREFIX = ".esegen-tmp-";
 
     private static final int BUFFER_BYTES = 1 << 16;
 
@@ -44,8 +46,7 @@ public final class AtomicFiles {
         if (directory == null || !Files.isDirectory(directory)) {
             throw new EsegenException(target + ": cannot write: directory " + directory + " does not exist");
         }
-        Path temporary = directory.resolve("." + absolute.getFileName() + ".tmp-"
-                + Long.toUnsignedString(ThreadLocalRandom.current().nextLong(), 36));
+        Path temporary = directory.resolve(OutputFolder.uniqueName(TEMPORARY_PREFIX));
         try {
             try (FileChannel channel = FileChannel.open(temporary, StandardOpenOption.CREATE_NEW,
                     StandardOpenOption.WRITE);
@@ -56,7 +57,7 @@ public final class AtomicFiles {
             }
             Files.move(temporary, absolute, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
         } catch (IOException e) {
-            throw new EsegenException(target + ": cannot write: " + e, e);
+            throw new EsegenException(target + ": cannot write: " + OutputFolder.describe(e), e);
         } finally {
             deleteQuietly(temporary);
         }

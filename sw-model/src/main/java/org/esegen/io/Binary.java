@@ -1,15 +1,30 @@
 package org.esegen.io;
 
+import org.esegen.EsegenException;
+
 import java.io.EOFException;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.channels.FileChannel;
+import java.nio.file.Files;
+import java.nio.file.Path;
 
 /** Positional reads from a file channel and decoding of 16-bit floats, shared by the readers. */
 final class Binary {
 
     private Binary() {
+    }
+
+    /**
+     * Fails unless {@code file} is missing or a regular file: reading a FIFO, a device or a socket would
+     * block or never end. A missing file is left to the reader's own message.
+     */
+    static void requireRegularFileOrMissing(Path file, String what) {
+        if (Files.exists(file) && !Files.isRegularFile(file)) {
+            throw new EsegenException(file + ": is not a regular file (" + (Files.isDirectory(file)
+                    ? "a folder" : "a FIFO, device or socket") + "); esegen reads " + what + " only from regular files");
+        }
     }
 
     /** Reads exactly {@code count} bytes at {@code position} into a new little-endian buffer, flipped. */

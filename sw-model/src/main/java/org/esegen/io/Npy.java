@@ -74,6 +74,7 @@ public final class Npy {
      *                         gives its row and column)
      */
     public static double[][] read(Path file) {
+        Binary.requireRegularFileOrMissing(file, ".npy arrays");
         try (FileChannel channel = FileChannel.open(file, StandardOpenOption.READ)) {
             long fileBytes = channel.size();
             ByteBuffer start = Binary.readBytes(channel, 0, (int) Math.min(fileBytes, VERSION_2_PREFIX_BYTES));

@@ -158,6 +158,7 @@ public final class Safetensors {
      *                         buffer unused
      */
     public static Contents read(Path file) {
+        Binary.requireRegularFileOrMissing(file, "safetensors models");
         try (FileChannel channel = FileChannel.open(file, StandardOpenOption.READ)) {
             long fileBytes = channel.size();
             if (fileBytes < LENGTH_PREFIX_BYTES) {

@@ -51,6 +51,11 @@ public record Grid(List<Integer> pes, List<Integer> weightBits, List<Integer> ac
             this.tag = tag;
         }
 
+        /** The option that lists this axis's values. */
+        public String option() {
+            return option;
+        }
+
         /** The config field this axis sets. */
         public String field() {
             return field;

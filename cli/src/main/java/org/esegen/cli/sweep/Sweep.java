@@ -2,6 +2,7 @@ package org.esegen.cli.sweep;
 
 import org.esegen.EsegenException;
 import org.esegen.cli.DesignGenerator;
+import org.esegen.config.MemoryBudget;
 import org.esegen.lstm.LstmpWeights;
 
 import java.io.IOException;
@@ -27,11 +28,6 @@ import java.util.concurrent.Future;
  * point, and writes the report at the end.
  */
 public final class Sweep {
-    /** Heap a point needs beyond the shared model, per dense matrix weight (measured: ESE's 3.25 M weights
-     * compile and run in a 120 MiB heap, about 37 bytes per weight; this leaves a margin). */
-    static final long BYTES_PER_WEIGHT = 64;
-    /** Heap a point needs whatever its size. */
-    static final long BYTES_PER_POINT = 16L << 20;
     /**
      * Memory outside the JVM a point's tools need whatever its size (Verilator's or Yosys' base). With
      * {@link #NATIVE_BYTES_PER_PE} fitted to peaks measured on the ESE model (153/1024/512, 16-bit
@@ -174,12 +170,13 @@ public final class Sweep {
             for (Point p : todo) {
                 futures.add(pool.submit(() -> {
                     progress.started();
-                    PointResult r = runner.run(p, folder.pointDir(p));
+                    PointRunner.Finished finished = runner.run(p, folder.pointDir(p));
+                    PointResult r = finished.result();
                     synchronized (results) {
                         results.put(p.index(), r);
                         folder.writeResults(results.values());
                     }
-                    progress.finished(r);
+                    progress.finished(r, finished.wallSeconds());
                 }));
             }
             for (Future<?> f : futures) {
@@ -217,10 +214,9 @@ public final class Sweep {
 
     /** Heap one point needs: its own copies of the model's matrices, encodings, image and references. */
     static long pointBytes(SweepSpec spec, LstmpWeights weights) {
-        long frameValues = (long) spec.frames() * (weights.inputSize() + 8L * weights.hiddenSize()
-                + 4L * weights.projSize());
         int maxChannels = spec.grid().channels().get(spec.grid().channels().size() - 1);
-        return BYTES_PER_POINT + BYTES_PER_WEIGHT * weights.matrixWeights() + 32L * maxChannels * frameValues;
+        return MemoryBudget.modelBytes(weights.matrixWeights()) + MemoryBudget.frameBytes(maxChannels, spec.frames(),
+                weights.inputSize(), weights.hiddenSize(), weights.projSize());
     }
 
     /**

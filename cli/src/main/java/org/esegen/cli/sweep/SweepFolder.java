@@ -100,6 +100,9 @@ final class SweepFolder implements AutoCloseable {
             SweepFolder folder = new SweepFolder(abs, channel);
             try {
                 folder.checkOrWriteSpec(specFile, dir);
+                if (!Files.exists(abs.resolve(OutputFolder.MARKER))) {
+                    AtomicFiles.write(abs.resolve(OutputFolder.MARKER), "esegen sweep\n".getBytes(StandardCharsets.UTF_8));
+                }
                 folder.removeStrayTemporaries();
                 return folder;
             } catch (IOException | RuntimeException e) {
@@ -107,7 +110,7 @@ final class SweepFolder implements AutoCloseable {
                 throw e;
             }
         } catch (IOException e) {
-            throw new EsegenException("--out " + dir + ": cannot write there (" + e.getMessage() + ")", e);
+            throw new EsegenException("--out " + dir + ": cannot write there (" + OutputFolder.describe(e) + ")", e);
         }
     }
 
@@ -115,7 +118,7 @@ final class SweepFolder implements AutoCloseable {
         Path file = dir.resolve(SPEC);
         JsonNode wanted = MAPPER.readTree(Json.pretty(specFile));
         if (Files.exists(file)) {
-            JsonNode existing = MAPPER.readTree(file.toFile());
+            JsonNode existing = readSpecFile(file);
             List<String> differing = new ArrayList<>();
             for (Iterator<String> it = wanted.fieldNames(); it.hasNext(); ) {
                 String k = it.next();
@@ -138,7 +141,7 @@ final class SweepFolder implements AutoCloseable {
             points.forEach(folders::add);
         }
         for (Path folder : folders) {
-            try (DirectoryStream<Path> tmp = Files.newDirectoryStream(folder, ".*.tmp-*")) {
+            try (DirectoryStream<Path> tmp = Files.newDirectoryStream(folder, "{.*.tmp-*," + AtomicFiles.TEMPORARY_PREFIX + "*}")) {
                 for (Path t : tmp) {
                     if (Files.isDirectory(t)) {
                         OutputFolder.deleteTree(t);
@@ -209,11 +212,26 @@ final class SweepFolder implements AutoCloseable {
         if (!Files.exists(file)) {
             throw new EsegenException(sweepDir + ": not a sweep folder (no " + SPEC + ")");
         }
+        return readSpecFile(file);
+    }
+
+    /** A {@code sweep.json} as a JSON object, or an error naming the file and what is wrong with it. */
+    private static JsonNode readSpecFile(Path file) {
+        JsonNode node;
         try {
-            return MAPPER.readTree(file.toFile());
+            node = MAPPER.readTree(file.toFile());
+        } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
+            throw new EsegenException(file + ": not valid JSON (" + e.getOriginalMessage() + " at line "
+                    + e.getLocation().getLineNr() + "); it is the sweep's spec, written first: delete the folder and "
+                    + "run the sweep again", e);
         } catch (IOException e) {
-            throw new EsegenException(file + ": cannot read (" + e.getMessage() + ")", e);
+            throw new EsegenException(file + ": cannot read (" + OutputFolder.describe(e) + ")", e);
         }
+        if (node == null || !node.isObject()) {
+            throw new EsegenException(file + ": expected a JSON object (the sweep's spec), found "
+                    + (node == null || node.isMissingNode() ? "nothing" : node.getNodeType().toString().toLowerCase()));
+        }
+        return node;
     }
 
     /** Every finished point's result in a sweep folder, by id. */
@@ -231,7 +249,7 @@ final class SweepFolder implements AutoCloseable {
                 }
             }
         } catch (IOException e) {
-            throw new UncheckedIOException(e);
+            throw new EsegenException(points + ": cannot read (" + OutputFolder.describe(e) + ")", e);
         }
         return found;
     }

@@ -7,7 +7,6 @@ import org.esegen.cli.Json;
 import org.esegen.io.OutputFolder;
 
 import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -45,14 +44,16 @@ public final class SweepMerge {
     /**
      * Merge shard folders.
      *
+     * @param request  how {@code out} is written (its option, --force); the shards are its inputs
      * @param partial  allow grid points that no shard has finished (they are listed); otherwise that is an error
      * @param snrFloor the report's accuracy floor, dB
      * @throws EsegenException when a folder is not a sweep folder, the shards come from different
      *                         sweeps, two shards hold the same point, or points are missing without
      *                         {@code partial}
      */
-    public static Summary merge(Path out, List<Path> shards, boolean partial, double snrFloor) {
-        Path target = out.toAbsolutePath().normalize();
+    public static Summary merge(Path out, OutputFolder.Request request, List<Path> shards, boolean partial,
+                                double snrFloor) {
+        Path target = OutputFolder.checkTarget(out, request);
         JsonNode first = null;
         Path firstDir = null;
         Map<String, Path> found = new LinkedHashMap<>();
@@ -64,6 +65,7 @@ public final class SweepMerge {
                         + "shard folder " + shard);
             }
             JsonNode spec = SweepFolder.readSpec(dir);
+            requireShardSpec(dir.resolve(SweepFolder.SPEC), spec);
             if (first == null) {
                 first = spec;
                 firstDir = dir;
@@ -103,13 +105,16 @@ public final class SweepMerge {
         specFile.put("spec", spec);
         specFile.put("shard", Shard.ALL.toString());
         specFile.put("grid", grid);
-        specFile.put("merged_from", shards.stream().map(s -> s.toAbsolutePath().normalize().toString()).toList());
-        try (OutputFolder folder = OutputFolder.create(out)) {
+
+        try (OutputFolder folder = OutputFolder.create(out, request)) {
             for (Map.Entry<String, Path> e : found.entrySet()) {
                 copyTree(e.getValue().resolve(SweepFolder.POINTS).resolve(e.getKey()),
                         folder.resolve(SweepFolder.POINTS).resolve(e.getKey()));
             }
             folder.write(SweepFolder.SPEC, Json.pretty(specFile));
+            folder.write(SweepFolder.LOG, ("merged from " + shards.stream().map(s -> s.toAbsolutePath().normalize()
+                    .toString()).collect(java.util.stream.Collectors.joining(", ")) + "\n").getBytes(
+                    java.nio.charset.StandardCharsets.UTF_8));
             Path staging = folder.resolve(""); // the folder being written
             SweepFolder.writeResults(staging, results.values());
             Report.write(staging.resolve(SweepFolder.REPORT), spec, grid.size(), Shard.ALL,
@@ -118,6 +123,29 @@ public final class SweepMerge {
         }
         int failed = (int) results.values().stream().filter(r -> !r.succeeded()).count();
         return new Summary(target, grid.size(), results.size(), failed, missing);
+    }
+
+    /** A shard's {@code sweep.json} has the fields a merge reads, of the right types. */
+    private static void requireShardSpec(Path file, JsonNode spec) {
+        if (!spec.path("spec").isObject()) {
+            throw new EsegenException("sweep-merge: " + file + ": field 'spec' must be an object (the sweep's options), "
+                    + "found " + describe(spec.path("spec")));
+        }
+        JsonNode grid = spec.path("grid");
+        if (!grid.isArray() || grid.isEmpty()) {
+            throw new EsegenException("sweep-merge: " + file + ": field 'grid' must be a non-empty array of point ids, "
+                    + "found " + describe(grid));
+        }
+        for (JsonNode id : grid) {
+            if (!id.isTextual() || !id.asText().matches("[A-Za-z0-9._-]+")) {
+                throw new EsegenException("sweep-merge: " + file + ": field 'grid' holds " + describe(id) + "; point ids "
+                        + "are strings of letters, digits, '.', '_' and '-'");
+            }
+        }
+    }
+
+    private static String describe(JsonNode node) {
+        return node.isMissingNode() ? "nothing" : node.getNodeType().toString().toLowerCase() + " " + node;
     }
 
     private static Set<String> gridIds(JsonNode spec) {
@@ -129,15 +157,21 @@ public final class SweepMerge {
     private static void copyTree(Path from, Path to) {
         try (Stream<Path> walk = Files.walk(from)) {
             for (Path p : walk.toList()) {
+                if (Files.isSymbolicLink(p)) {
+                    throw new EsegenException("sweep-merge: " + p + " is a symbolic link; a sweep folder holds only "
+                            + "files and folders esegen wrote, and a merge never follows a link out of a shard: "
+                            + "remove the link (or copy what it points to in its place) and merge again");
+                }
                 Path dest = to.resolve(from.relativize(p).toString());
-                if (Files.isDirectory(p)) {
+                if (Files.isDirectory(p, java.nio.file.LinkOption.NOFOLLOW_LINKS)) {
                     Files.createDirectories(dest);
                 } else {
                     Files.copy(p, dest);
                 }
             }
         } catch (IOException e) {
-            throw new UncheckedIOException("cannot copy " + from + " to " + to, e);
+            throw new EsegenException("sweep-merge: cannot copy " + from + " to " + to + " ("
+                    + OutputFolder.describe(e) + ")", e);
         }
     }
 }
