@@ -19,10 +19,10 @@ if ! command -v chromium >/dev/null 2>&1; then
     echo "check-report: installing chromium (apt-get)" >&2
     export DEBIAN_FRONTEND=noninteractive
     apt-get update -qq >&2
-    apt-get install -y -qq chromium >&2
+    apt-get install -y -qq --no-install-recommends chromium >&2
   else
     echo "check-report: chromium is missing; install it with:" >&2
-    echo "  sudo apt-get update && sudo apt-get install -y chromium" >&2
+    echo "  sudo apt-get update && sudo apt-get install -y --no-install-recommends chromium" >&2
     exit 1
   fi
 fi
