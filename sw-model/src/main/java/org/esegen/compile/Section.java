@@ -4,13 +4,15 @@ package org.esegen.compile;
 public enum Section {
     /** Image header: {@link ImageLayout} fields. */
     HEADER,
-    /** W_a column pointers: I+P+1 rows, lane p = start of column c in PE p's W_a entries. */
+    /** W_a column pointers: 2N lanes a row, row k holding columns 2k (lanes 0..N-1) and 2k+1 (lanes N..2N-1);
+     * lane p = start of that column in PE p's W_a entries ({@link ImageLayout#pointerRow}). */
     WA_POINTERS,
-    /** W_a entries: row k, lane p = entry k of PE p (weight in the low weightBits, index above). */
+    /** W_a entries: 2N lanes a row, row k holding entries 2k and 2k+1 of every PE (lanes 2p and 2p+1);
+     * each entry the weight in the low weightBits, the relative index above ({@link ImageLayout#entryPacking}). */
     WA_ENTRIES,
-    /** W_hr column pointers: H+1 rows. */
+    /** W_hr column pointers, packed as {@link #WA_POINTERS}. */
     WHR_POINTERS,
-    /** W_hr entries. */
+    /** W_hr entries, packed as {@link #WA_ENTRIES}. */
     WHR_ENTRIES,
     /** Gate biases: 4 cellsPerPe rows, row g cellsPerPe + l, lane p = bias of gate g of cell l N + p. */
     BIAS,

@@ -119,9 +119,9 @@ public final class VivadoProject {
             out.write(WRAPPER_FILE, text(wrapper.verilog()));
             out.write(WRAPPER_XDC, text(wrapper.constraints()));
             out.write("lint/ip_stubs.v", text(wrapper.ipStubs()));
-            out.write(BOARD_XDC, resource("constraints/adm-pcie-ku3.xdc"));
+            out.write(BOARD_XDC, resource("constraints/adm-pcie-ku3/adm-pcie-ku3.xdc"));
             if (wrapper.host() == HostBridge.XDMA) {
-                out.write(BOARD_PCIE_XDC, resource("constraints/adm-pcie-ku3-pcie.xdc"));
+                out.write(BOARD_PCIE_XDC, resource("constraints/adm-pcie-ku3/adm-pcie-ku3-pcie.xdc"));
             }
         }
         out.write("settings.tcl", text(settings(design.top(), config, options, wrapper)));
