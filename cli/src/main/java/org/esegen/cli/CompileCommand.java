@@ -14,6 +14,7 @@ import picocli.CommandLine.Option;
 
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
 
@@ -78,7 +79,7 @@ public final class CompileCommand implements Callable<Integer> {
 
     /** Everything one compile produces, shared by the commands that compile. */
     record Run(AcceleratorConfig config, CompiledModel compiled, Metrics metrics, byte[] image, int frames,
-               Evaluation evaluation, String source) {
+               Evaluation evaluation, String source, List<String> warnings) {
 
         static Run compile(AcceleratorConfig cfg, LstmpWeights weights, ModelOptions model, Path framesFile,
                            int numFrames) {
@@ -87,7 +88,7 @@ public final class CompileCommand implements Callable<Integer> {
             byte[] image = compiled.image(inputs.raw());
             Evaluation evaluation = inputs.evaluate(compiled, image, weights);
             return new Run(cfg, compiled, Metrics.of(compiled), image, inputs.frames(), evaluation,
-                    model.describe());
+                    model.describe(), inputs.quantizationWarnings(compiled));
         }
 
         Map<String, Object> layoutDescription() {
@@ -119,6 +120,7 @@ public final class CompileCommand implements Callable<Integer> {
             r.put("max_abs_error", vsPruned().maxAbsError());
             r.put("snr_db_vs_dense", vsDense().snrDb());
             r.put("max_abs_error_vs_dense", vsDense().maxAbsError());
+            r.put("quantization_warnings", warnings);
             return r;
         }
 

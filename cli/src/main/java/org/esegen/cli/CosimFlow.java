@@ -14,6 +14,7 @@ import org.esegen.testbench.Cosimulation;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 
 /**
@@ -51,6 +52,7 @@ final class CosimFlow {
         FrameSet inputs = FrameSet.load(cfg, weights, null, frames, framesOption, model.frameSeed());
         byte[] image = compiled.image(inputs.raw());
         Evaluation evaluation = Evaluation.run(compiled, image, weights, inputs.real(), true);
+        List<String> warnings = inputs.quantizationWarnings(compiled);
         Metrics metrics = Metrics.of(compiled);
         Cosimulation.Result cosim;
         try {
@@ -61,6 +63,7 @@ final class CosimFlow {
                     folder.resolve("cosim"),
                     Cosimulation.MemoryModel.KU3_DDR3, trace);
             Map<String, Object> figures = figures(cfg, compiled, metrics, evaluation, cosim, folder.target(), start);
+            figures.put("quantization_warnings", warnings);
             folder.write("report.json", Json.pretty(figures));
             folder.commit();
             return new Outcome(figures, cosim, metrics, compiled);

@@ -9,9 +9,12 @@ import org.esegen.golden.Evaluation;
 import org.esegen.io.Npy;
 import org.esegen.io.SyntheticModel;
 import org.esegen.lstm.LstmpWeights;
+import org.esegen.quant.QuantizationLoss;
 import org.esegen.quant.Quantizer;
 
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
 
 /**
  * Input frames for every channel: one .npy file for all channels, or seeded synthetic frames
@@ -55,6 +58,24 @@ public record FrameSet(double[][][] real, long[][][] raw) {
             raw[ch] = Quantizer.quantize(real[ch], act);
         }
         return new FrameSet(real, raw);
+    }
+
+    /** What quantizing the input frames (every channel) to the activation format zeroed and saturated. */
+    public QuantizationLoss quantizationLoss(AcceleratorConfig cfg) {
+        return QuantizationLoss.of("input frames", java.util.Arrays.stream(real).flatMap(java.util.Arrays::stream)
+                .toArray(double[][]::new), cfg.activationFormat());
+    }
+
+    /**
+     * The quantization warnings of a compile on these frames, each printed to stderr as it is found
+     * and returned for the report.
+     */
+    public List<String> quantizationWarnings(CompiledModel compiled) {
+        List<QuantizationLoss> losses = new ArrayList<>(compiled.quantizationLosses());
+        losses.add(quantizationLoss(compiled.config()));
+        List<String> warnings = QuantizationLoss.warnings(losses);
+        warnings.forEach(w -> System.err.println("esegen: warning: " + w));
+        return warnings;
     }
 
     /** Frames per channel. */

@@ -76,6 +76,7 @@ public final class InferCommand implements Callable<Integer> {
             detail = "float reference";
         } else {
             CompiledModel compiled = Compiler.compile(cfg, weights, model.method(), model.density());
+            inputs.quantizationWarnings(compiled);
             Evaluation e = Evaluation.run(compiled, compiled.image(inputs.raw()), weights, inputs.real(),
                     trace != null);
             outputs = e.outputs()[0];

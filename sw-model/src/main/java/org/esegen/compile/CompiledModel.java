@@ -5,7 +5,9 @@ import org.esegen.config.AcceleratorConfig;
 import org.esegen.fixed.FixedFormat;
 import org.esegen.lstm.LstmpWeights;
 import org.esegen.prune.PruningMethod;
+import org.esegen.quant.QuantizationLoss;
 
+import java.util.List;
 import java.util.Map;
 
 /**
@@ -23,6 +25,11 @@ import java.util.Map;
  */
 public record CompiledModel(AcceleratorConfig config, PruningMethod pruning, double density, LstmpWeights pruned,
                             SparseMatrixEncoding wa, SparseMatrixEncoding whr, long[] bias, long[] peep) {
+
+    /** What quantizing the model's tensors zeroed and saturated; see {@link QuantizationLoss}. */
+    public List<QuantizationLoss> quantizationLosses() {
+        return QuantizationLoss.ofModel(config, pruned, wa.fracBits(), whr.fracBits());
+    }
 
     public int inputSize() {
         return pruned.inputSize();

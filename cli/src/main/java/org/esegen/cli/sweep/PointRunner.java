@@ -1,8 +1,8 @@
 package org.esegen.cli.sweep;
 
 import org.esegen.EsegenException;
-import org.esegen.cli.FrameSet;
 import org.esegen.cli.DesignGenerator;
+import org.esegen.cli.FrameSet;
 import org.esegen.cli.Json;
 import org.esegen.compile.CompiledModel;
 import org.esegen.compile.Compiler;
@@ -11,6 +11,7 @@ import org.esegen.golden.Evaluation;
 import org.esegen.io.AtomicFiles;
 import org.esegen.io.OutputFolder;
 import org.esegen.lstm.LstmpWeights;
+import org.esegen.quant.QuantizationLoss;
 import org.esegen.synth.AcceleratorPorts;
 import org.esegen.synth.GeneratedDesign;
 import org.esegen.synth.YosysEstimate;
@@ -183,6 +184,9 @@ final class PointRunner {
                 spec.model().frameSeed());
         byte[] image = compiled.image(inputs.raw());
         Evaluation evaluation = inputs.evaluate(compiled, image, weights);
+        List<QuantizationLoss> losses = new ArrayList<>(compiled.quantizationLosses());
+        losses.add(inputs.quantizationLoss(p.config()));
+        QuantizationLoss.warnings(losses).forEach(w -> log.println("warning: " + w));
         Metrics m = Metrics.of(compiled);
         Files.write(dir.resolve("config.json"), Json.pretty(p.config().toFieldMap()));
         Files.write(dir.resolve("image.bin"), image);
