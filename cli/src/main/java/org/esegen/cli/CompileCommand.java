@@ -1,5 +1,6 @@
 package org.esegen.cli;
 
+import org.esegen.io.Json;
 import org.esegen.compile.CompiledModel;
 import org.esegen.compile.Compiler;
 import org.esegen.compile.Metrics;

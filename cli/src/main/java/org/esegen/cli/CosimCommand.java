@@ -1,5 +1,6 @@
 package org.esegen.cli;
 
+import org.esegen.io.Json;
 import org.esegen.config.AcceleratorConfig;
 import org.esegen.io.OutputFolder;
 import picocli.CommandLine.Command;

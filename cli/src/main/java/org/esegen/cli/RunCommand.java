@@ -1,5 +1,6 @@
 package org.esegen.cli;
 
+import org.esegen.io.Json;
 import org.esegen.config.AcceleratorConfig;
 import picocli.CommandLine.Mixin;
 import org.esegen.io.OutputFolder;

@@ -1,5 +1,14 @@
 package org.esegen.hdl;
 
+import org.esegen.EsegenException;
+import org.esegen.compile.LaneRows;
+import org.esegen.compile.RegisterMap;
+import org.esegen.config.AcceleratorConfig;
+import org.esegen.hdl.spinal.VerilogEmitter;
+import org.esegen.hdl.units.Sequencer;
+import org.esegen.io.Json;
+import org.esegen.quant.ActivationTables;
+
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -10,18 +19,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
-
-import com.fasterxml.jackson.core.JsonProcessingException;
-import com.fasterxml.jackson.core.util.DefaultIndenter;
-import com.fasterxml.jackson.core.util.DefaultPrettyPrinter;
-import com.fasterxml.jackson.databind.ObjectMapper;
-import org.esegen.EsegenException;
-import org.esegen.compile.LaneRows;
-import org.esegen.compile.RegisterMap;
-import org.esegen.config.AcceleratorConfig;
-import org.esegen.hdl.spinal.VerilogEmitter;
-import org.esegen.hdl.units.Sequencer;
-import org.esegen.quant.ActivationTables;
 
 /**
  * Generates the accelerator of one configuration: the Verilog of {@link EseAccelerator}, the file
@@ -167,13 +164,6 @@ public final class Generator {
     }
 
     private static String json(Object value) {
-        DefaultPrettyPrinter printer = new DefaultPrettyPrinter()
-                .withObjectIndenter(new DefaultIndenter("  ", "\n"))
-                .withArrayIndenter(new DefaultIndenter("  ", "\n"));
-        try {
-            return new ObjectMapper().writer(printer).writeValueAsString(value);
-        } catch (JsonProcessingException e) {
-            throw new IllegalStateException("params.json holds only maps, lists, strings and numbers", e);
-        }
+        return Json.prettyText(value);
     }
 }

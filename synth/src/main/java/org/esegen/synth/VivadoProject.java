@@ -1,10 +1,8 @@
 package org.esegen.synth;
 
-import com.fasterxml.jackson.core.JsonProcessingException;
-import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.SerializationFeature;
 import org.esegen.EsegenException;
 import org.esegen.config.AcceleratorConfig;
+import org.esegen.io.Json;
 import org.esegen.io.OutputFolder;
 
 import java.io.IOException;
@@ -336,12 +334,7 @@ public final class VivadoProject {
     }
 
     private static byte[] json(Object value) {
-        try {
-            return (new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT).writeValueAsString(value) + "\n")
-                    .getBytes(StandardCharsets.UTF_8);
-        } catch (JsonProcessingException e) {
-            throw new IllegalStateException(e);
-        }
+        return Json.pretty(value);
     }
 
     private static byte[] read(Path file) {

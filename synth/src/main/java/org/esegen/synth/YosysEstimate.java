@@ -1,8 +1,9 @@
 package org.esegen.synth;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
+
 import org.esegen.EsegenException;
+import org.esegen.io.Json;
 
 import java.io.IOException;
 import java.io.InputStream;
@@ -175,7 +176,7 @@ public record YosysEstimate(String top, String yosysVersion, Resources total, Li
     }
 
     private static YosysEstimate parse(String top, Path workDir) throws IOException {
-        JsonNode stat = new ObjectMapper().readTree(withoutHierarchyText(
+        JsonNode stat = Json.mapper().readTree(withoutHierarchyText(
                 Files.readString(workDir.resolve("stat.json"))));
         Map<String, Map<String, Long>> cellsByModule = new LinkedHashMap<>();
         for (Iterator<Map.Entry<String, JsonNode>> it = stat.path("modules").fields(); it.hasNext(); ) {

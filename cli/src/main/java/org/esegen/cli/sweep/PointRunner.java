@@ -3,7 +3,7 @@ package org.esegen.cli.sweep;
 import org.esegen.EsegenException;
 import org.esegen.cli.DesignGenerator;
 import org.esegen.cli.FrameSet;
-import org.esegen.cli.Json;
+import org.esegen.io.Json;
 import org.esegen.compile.CompiledModel;
 import org.esegen.compile.Compiler;
 import org.esegen.compile.Metrics;

@@ -2,6 +2,7 @@ package org.esegen.cli.sweep;
 
 import com.fasterxml.jackson.annotation.JsonProperty;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import org.esegen.io.Json;
 
 import java.util.Arrays;
 import java.util.List;
@@ -10,11 +11,12 @@ import java.util.stream.Collectors;
 
 /**
  * {@code results.csv}: one header row with the JSON names of {@link PointResult}, one row per point
- * (RFC 4180 quoting). Null figures are empty cells; an infinite SNR is {@code inf}; the stages run
+ * (RFC 4180 quoting). Null figures are empty cells, and so is a number that is not finite (an infinite
+ * SNR: null in the JSON too, see {@link Json}); the stages run
  * are joined with {@code ;} and the skipped stages written as {@code stage: reason; ...}.
  */
 final class ResultsCsv {
-    private static final ObjectMapper MAPPER = new ObjectMapper();
+    private static final ObjectMapper MAPPER = Json.mapper();
 
     private ResultsCsv() {
     }
@@ -42,8 +44,6 @@ final class ResultsCsv {
         String text;
         if (v == null) {
             return "";
-        } else if (v instanceof Double d && d.isInfinite()) {
-            text = d > 0 ? "inf" : "-inf";
         } else if (v instanceof List<?> list) {
             text = list.stream().map(String::valueOf).collect(Collectors.joining(";"));
         } else if (v instanceof Map<?, ?> map) {

@@ -3,7 +3,7 @@ package org.esegen.cli.sweep;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import org.esegen.EsegenException;
-import org.esegen.cli.Json;
+import org.esegen.io.Json;
 import org.esegen.io.AtomicFiles;
 import org.esegen.io.OutputFolder;
 
@@ -49,7 +49,7 @@ final class SweepFolder implements AutoCloseable {
     static final String RESULTS_CSV = "results.csv";
     static final String REPORT = "report.html";
     private static final String LOCK = ".lock";
-    private static final ObjectMapper MAPPER = new ObjectMapper();
+    private static final ObjectMapper MAPPER = Json.mapper();
 
     private final Path dir;
     private final FileChannel lockChannel;

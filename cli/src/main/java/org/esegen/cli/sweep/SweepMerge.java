@@ -3,7 +3,7 @@ package org.esegen.cli.sweep;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import org.esegen.EsegenException;
-import org.esegen.cli.Json;
+import org.esegen.io.Json;
 import org.esegen.io.OutputFolder;
 
 import java.io.IOException;
@@ -24,7 +24,7 @@ import java.util.stream.Stream;
  * temporary sibling and moved into place when complete.
  */
 public final class SweepMerge {
-    private static final ObjectMapper MAPPER = new ObjectMapper();
+    private static final ObjectMapper MAPPER = Json.mapper();
 
     private SweepMerge() {
     }

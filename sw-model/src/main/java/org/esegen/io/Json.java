@@ -1,4 +1,4 @@
-package org.esegen.cli;
+package org.esegen.io;
 
 import com.fasterxml.jackson.core.JsonGenerator;
 import com.fasterxml.jackson.core.JsonProcessingException;
@@ -12,7 +12,8 @@ import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 
 /**
- * JSON output: pretty and deterministic for files, one line for {@code --json} on stdout. A number
+ * Jackson, set up once for every JSON file esegen writes or reads: pretty and deterministic for files,
+ * one line for {@code --json} on stdout. A number
  * that is not finite (an infinite SNR when the outputs match exactly, say) is written as {@code null},
  * never as the string {@code "Infinity"}, which is no JSON number.
  */
@@ -40,6 +41,20 @@ public final class Json {
     }
 
     private Json() {
+    }
+
+    /** The one mapper, for reading JSON (its settings are the writer's). */
+    public static ObjectMapper mapper() {
+        return MAPPER;
+    }
+
+    /** Pretty JSON text with a final newline. */
+    public static String prettyText(Object value) {
+        try {
+            return MAPPER.writeValueAsString(value) + "\n";
+        } catch (JsonProcessingException e) {
+            throw new IllegalStateException(e);
+        }
     }
 
     /** Pretty JSON bytes with a final newline. */
