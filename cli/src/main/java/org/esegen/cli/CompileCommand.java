@@ -57,7 +57,7 @@ public final class CompileCommand implements Callable<Integer> {
             Map<String, Object> report = run.report();
             folder.write("image.bin", run.image());
             folder.write("config.json", Json.pretty(cfg.toFieldMap()));
-            folder.write("layout.json", Json.pretty(run.layoutDescription()));
+            folder.write("layout.json", Json.pretty(run.compiled().describeLayout(run.frames())));
             folder.write("report.json", Json.pretty(report));
             folder.commit();
             print(run, report, start);
@@ -90,13 +90,6 @@ public final class CompileCommand implements Callable<Integer> {
             Evaluation evaluation = inputs.evaluate(compiled, image, weights);
             return new Run(cfg, compiled, Metrics.of(compiled), image, inputs.frames(), evaluation,
                     model.describe(), inputs.quantizationWarnings(compiled));
-        }
-
-        Map<String, Object> layoutDescription() {
-            Map<String, Object> d = new LinkedHashMap<>();
-            d.put("layout", compiled.layout(frames));
-            d.put("sections", compiled.layout(frames).describeSections());
-            return d;
         }
 
         Map<String, Object> report() {

@@ -69,4 +69,11 @@ class CliFlowTest {
         assertTrue(Files.readString(readme).contains(PresetsCommand.table()),
                 "README.md must contain the output of `./esegen presets`");
     }
+
+    @Test
+    void readmeHoldsTheRegisterTable() throws IOException {
+        Path readme = Path.of(System.getProperty("user.dir")).getParent().resolve("README.md");
+        assertTrue(Files.readString(readme).contains(RegistersCommand.table()),
+                "README.md must contain the output of `./esegen registers`");
+    }
 }

@@ -26,6 +26,29 @@ import java.util.Map;
 public record CompiledModel(AcceleratorConfig config, PruningMethod pruning, double density, LstmpWeights pruned,
                             SparseMatrixEncoding wa, SparseMatrixEncoding whr, long[] bias, long[] peep) {
 
+    /**
+     * What {@code layout.json} holds for an image of {@code frames} frames: the layout (header fields),
+     * every section's offset and size, and the datapath formats a reader of the image needs besides
+     * (accumulator width, activation format, sigmoid/tanh table size and input range).
+     */
+    public Map<String, Object> describeLayout(int frames) {
+        Map<String, Object> datapath = new java.util.LinkedHashMap<>();
+        datapath.put("weight_bits", config.formats().weightBits());
+        datapath.put("index_bits", config.formats().indexBits());
+        datapath.put("act_bits", config.formats().actBits());
+        datapath.put("act_frac_bits", config.formats().actFracBits());
+        datapath.put("acc_bits", config.pe().accBits());
+        datapath.put("wa_frac_bits", wa.fracBits());
+        datapath.put("whr_frac_bits", whr.fracBits());
+        datapath.put("lut_entries", config.lut().lutEntries());
+        datapath.put("lut_input_range", config.lut().lutInputRange());
+        Map<String, Object> d = new java.util.LinkedHashMap<>();
+        d.put("layout", layout(frames));
+        d.put("sections", layout(frames).describeSections());
+        d.put("datapath", datapath);
+        return d;
+    }
+
     /** What quantizing the model's tensors zeroed and saturated; see {@link QuantizationLoss}. */
     public List<QuantizationLoss> quantizationLosses() {
         return QuantizationLoss.ofModel(config, pruned, wa.fracBits(), whr.fracBits());

@@ -7,7 +7,10 @@ import java.util.Map;
 /**
  * The accelerator's AXI4-Lite control registers: defined here once, exported in {@code params.json}
  * and read by hdl-gen (the register block) and the testbench (register programming).
- * All registers are 32 bits; 64-bit values are LO/HI pairs. Offsets are bytes.
+ * All registers are 32 bits; 64-bit values are LO/HI pairs (LO at the offset, HI at offset + 4).
+ * Offsets are bytes. Every RW register resets to 0 (so does the interrupt enable); a write honours
+ * the byte strobes. A start while busy is ignored. Section base addresses must be multiples of the
+ * AXI data word (axiDataBits / 8 bytes); the compiler places every section on a 4 KiB boundary.
  */
 public final class RegisterMap {
     private RegisterMap() {
@@ -33,7 +36,8 @@ public final class RegisterMap {
     public static final int ID_VALUE = ImageLayout.MAGIC;
 
     public static final Register CONTROL = new Register("CONTROL", 0x00, Access.RW,
-            "bit 0 start: write 1 to start a run (reads back 0); bit 1 interrupt enable");
+            "bit 0 start: write 1 to start a run (reads back 0; ignored while STATUS.busy); bit 1 interrupt enable "
+                    + "(reset 0)");
     public static final Register STATUS = new Register("STATUS", 0x04, Access.RO,
             "bit 0 busy; bit 1 done: the last frame's outputs are written (cleared by start)");
     public static final Register INTERRUPT_STATUS = new Register("INTERRUPT_STATUS", 0x08, Access.W1C,
@@ -42,7 +46,8 @@ public final class RegisterMap {
     public static final Register INPUT_SIZE = new Register("INPUT_SIZE", 0x10, Access.RW, "I");
     public static final Register HIDDEN_SIZE = new Register("HIDDEN_SIZE", 0x14, Access.RW, "H");
     public static final Register PROJ_SIZE = new Register("PROJ_SIZE", 0x18, Access.RW, "P");
-    public static final Register FRAME_COUNT = new Register("FRAME_COUNT", 0x1C, Access.RW, "T, frames per channel");
+    public static final Register FRAME_COUNT = new Register("FRAME_COUNT", 0x1C, Access.RW, "T, frames per channel; 0 loads the "
+            + "biases and peepholes, zeroes the cell state and finishes (done) without computing or writing a frame");
     public static final Register WA_FRAC_BITS = new Register("WA_FRAC_BITS", 0x20, Access.RW,
             "weight fractional bits of W_a (right shift of its accumulators)");
     public static final Register WHR_FRAC_BITS = new Register("WHR_FRAC_BITS", 0x24, Access.RW,
@@ -54,33 +59,33 @@ public final class RegisterMap {
     public static final Register CELLS_PER_PE = new Register("CELLS_PER_PE", 0x30, Access.RW, "ceil(H / N)");
     public static final Register PROJ_ROWS_PER_PE = new Register("PROJ_ROWS_PER_PE", 0x34, Access.RW, "ceil(P / N)");
     public static final Register WA_POINTERS_BASE = new Register("WA_POINTERS_BASE", 0x40, Access.RW,
-            "byte address of section WA_POINTERS (LO; HI at +4)");
+            "byte address of section WA_POINTERS (LO; HI at +4), a multiple of axiDataBits / 8");
     public static final Register WA_ENTRIES_BASE = new Register("WA_ENTRIES_BASE", 0x48, Access.RW,
-            "byte address of section WA_ENTRIES");
+            "byte address of section WA_ENTRIES (LO; HI at +4)");
     public static final Register WHR_POINTERS_BASE = new Register("WHR_POINTERS_BASE", 0x50, Access.RW,
-            "byte address of section WHR_POINTERS");
+            "byte address of section WHR_POINTERS (LO; HI at +4)");
     public static final Register WHR_ENTRIES_BASE = new Register("WHR_ENTRIES_BASE", 0x58, Access.RW,
-            "byte address of section WHR_ENTRIES");
+            "byte address of section WHR_ENTRIES (LO; HI at +4)");
     public static final Register BIAS_BASE = new Register("BIAS_BASE", 0x60, Access.RW,
-            "byte address of section BIAS");
+            "byte address of section BIAS (LO; HI at +4)");
     public static final Register PEEPHOLES_BASE = new Register("PEEPHOLES_BASE", 0x68, Access.RW,
-            "byte address of section PEEPHOLES");
+            "byte address of section PEEPHOLES (LO; HI at +4)");
     public static final Register INPUT_BASE = new Register("INPUT_BASE", 0x70, Access.RW,
-            "byte address of section INPUT");
+            "byte address of section INPUT (LO; HI at +4)");
     public static final Register OUTPUT_BASE = new Register("OUTPUT_BASE", 0x78, Access.RW,
-            "byte address of section OUTPUT");
+            "byte address of section OUTPUT (LO; HI at +4)");
     public static final Register CYCLES = new Register("CYCLES", 0x100, Access.RO,
             "clock cycles from start to done (LO; HI at +4)");
     public static final Register DDR_STALL_CYCLES = new Register("DDR_STALL_CYCLES", 0x108, Access.RO,
-            "cycles a PE array waited for weight or pointer data from DDR");
+            "cycles a PE array waited for weight or pointer data from DDR (LO; HI at +4)");
     public static final Register QUEUE_STALL_CYCLES = new Register("QUEUE_STALL_CYCLES", 0x110, Access.RO,
-            "cycles the column broadcast waited for a full activation queue");
+            "cycles the column broadcast waited for a full activation queue (LO; HI at +4)");
     public static final Register MAC_CYCLES = new Register("MAC_CYCLES", 0x118, Access.RO,
-            "sum over PEs of cycles in which the PE took entries (one, or padding folded with the next)");
+            "sum over PEs of cycles in which the PE took entries (one, or padding folded with the next) (LO; HI at +4)");
     public static final Register ELEMENTWISE_CYCLES = new Register("ELEMENTWISE_CYCLES", 0x120, Access.RO,
-            "cycles in which SpMV 2 waits for an m the element-wise step has not written yet (its tail)");
+            "cycles in which SpMV 2 waits for an m the element-wise step has not written yet (its tail) (LO; HI at +4)");
     public static final Register RECURRENT_WAIT_CYCLES = new Register("RECURRENT_WAIT_CYCLES", 0x128, Access.RO,
-            "cycles in which SpMV 1 waits for a y_(t-1) the gather has not written yet");
+            "cycles in which SpMV 1 waits for a y_(t-1) the gather has not written yet (LO; HI at +4)");
 
     /** Every register in offset order. */
     public static final List<Register> ALL = List.of(CONTROL, STATUS, INTERRUPT_STATUS, ID, INPUT_SIZE, HIDDEN_SIZE,

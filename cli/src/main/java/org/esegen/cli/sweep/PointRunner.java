@@ -190,10 +190,7 @@ final class PointRunner {
         Metrics m = Metrics.of(compiled);
         Files.write(dir.resolve("config.json"), Json.pretty(p.config().toFieldMap()));
         Files.write(dir.resolve("image.bin"), image);
-        Map<String, Object> layout = new LinkedHashMap<>();
-        layout.put("layout", compiled.layout(inputs.frames()));
-        layout.put("sections", compiled.layout(inputs.frames()).describeSections());
-        Files.write(dir.resolve("layout.json"), Json.pretty(layout));
+Files.write(dir.resolve("layout.json"), Json.pretty(compiled.describeLayout(inputs.frames())));
         Map<String, Object> metrics = new LinkedHashMap<>(Json.toMap(m));
         metrics.put("wa_frac_bits", compiled.wa().fracBits());
         metrics.put("whr_frac_bits", compiled.whr().fracBits());
