@@ -137,6 +137,12 @@ public final class EseAccelerator extends JavaComponent {
     static final int ACC_READ_LATENCY = 1;
     private static final int COUNTER_BITS = 64;
 
+    /** The configuration every area reads. */
+    private final AcceleratorConfig config;
+    private final int pes;
+    private final int channels;
+    private final int actBits;
+
     /**
      * @param config the configuration
      * @throws EsegenException if the configuration is outside what this top supports (a matrix of
@@ -144,20 +150,35 @@ public final class EseAccelerator extends JavaComponent {
      */
     public EseAccelerator(AcceleratorConfig config) {
         super(validated(config));
-        int pes = config.pes();
-        int channels = config.channels();
-        int wordBits = config.memory().axiDataBits();
-        int addrBits = config.memory().axiAddrBits();
-        int actBits = config.formats().actBits();
-        int ptrBits = config.formats().ptrBits();
-        int entryBits = config.entryBits();
+        this.config = config;
+        this.pes = config.pes();
+        this.channels = config.channels();
+        this.actBits = config.formats().actBits();
+        Control control = control();
+        Memory memory = memory(control);
+        Loaders loaders = loaders(control, memory);
+        Cores cores = cores(control);
+        Spmv spmv = spmv(control, memory, loaders, cores);
+        YBuffers y = columnValues(control, loaders, cores, spmv);
+        outputRows(control, memory, cores, y);
+        counters(control, memory, cores, spmv, y.launch());
+    }
+
+    /**
+     * The registers and the sequencer, and the register values the data path reads, narrowed.
+     *
+     * @param inputSize  I, maxInputSize bits wide
+     * @param projSize   P
+     * @param cellsPerPe ceil(H / N)
+     */
+    private record Control(AxiLiteRegisters regs, Sequencer seq, UInt inputSize, UInt projSize, UInt cellsPerPe) {
+    }
+
+    private Control control() {
         int maxInput = config.dims().maxInputSize();
         int maxProj = config.dims().maxProjSize();
         int maxCells = config.maxCellsPerPe();
-        int maxColumns = Sequencer.maxColumns(config);
-        int paramWords = new LaneRows(pes, actBits, wordBits).wordsPerRow();
-
-        // ---- control: registers and sequencer ----
+        int addrBits = config.memory().axiAddrBits();
         AxiLiteRegisters regs = child("regs", new AxiLiteRegisters(addrBits));
         exposePorts(regs, "s_axil_");
         assign(outBool("interrupt"), regs.interrupt);
@@ -184,8 +205,18 @@ public final class EseAccelerator extends JavaComponent {
         UInt inputSize = named("input_size", clampToWidth(regs.port(RegisterMap.INPUT_SIZE), widthFor(maxInput)));
         UInt projSize = named("proj_size", clampToWidth(regs.port(RegisterMap.PROJ_SIZE), widthFor(maxProj)));
         UInt cellsPerPe = named("cells_per_pe", clampToWidth(regs.port(RegisterMap.CELLS_PER_PE), widthFor(maxCells)));
+        return new Control(regs, seq, inputSize, projSize, cellsPerPe);
+    }
 
-        // ---- DDR ----
+    /** The AXI4 master (reader and writer, their command ports wired to the sequencer) and the row unpackers. */
+    private record Memory(DdrReader reader, DdrWriter writer, RowUnpacker pointerRows, RowUnpacker entryRows,
+                          RowUnpacker paramRows) {
+    }
+
+    private Memory memory(Control control) {
+        Sequencer seq = control.seq();
+        int wordBits = config.memory().axiDataBits();
+        int addrBits = config.memory().axiAddrBits();
         int maxBurst = config.memory().axiMaxBurstBeats();
         DdrReader reader = child("reader", new DdrReader(wordBits, addrBits, Sequencer.CLIENTS, maxBurst,
                 config.memory().axiMaxOutstanding(), clientFifoBeats(config)));
@@ -211,18 +242,29 @@ public final class EseAccelerator extends JavaComponent {
         unused("input_starved", reader.starved.get(2));
 
         RowUnpacker pointerRows = child("pointer_rows", new RowUnpacker("PointerRowUnpacker",
-                ImageLayout.pointerPacking(pes, ptrBits, wordBits), false));
+                ImageLayout.pointerPacking(pes, config.formats().ptrBits(), wordBits), false));
         RowUnpacker entryRows = child("entry_rows", new RowUnpacker("EntryRowUnpacker",
-                ImageLayout.entryPacking(pes, entryBits, wordBits), false));
-        int paramLanes = Math.max(pes, maxInput);
+                ImageLayout.entryPacking(pes, config.entryBits(), wordBits), false));
+        int paramLanes = Math.max(pes, config.dims().maxInputSize());
         RowUnpacker paramRows = child("param_rows", new RowUnpacker("ParamRowUnpacker",
                 new LaneRows(paramLanes, actBits, wordBits), true));
         connect(pointerRows.words, reader.data.get(0));
         connect(entryRows.words, reader.data.get(1));
         connect(paramRows.words, reader.data.get(2));
+        return new Memory(reader, writer, pointerRows, entryRows, paramRows);
+    }
 
-        // ---- client 2 rows: 7 cpp parameter rows, then input rows ----
-        ParamLoader params = child("params", new ParamLoader(pes, actBits, maxCells));
+    /** Read client 2's rows: the loaders of the 7 cpp parameter rows, then of the input rows. */
+    private record Loaders(ParamLoader params, InputLoader inputs) {
+    }
+
+    private Loaders loaders(Control control, Memory memory) {
+        Sequencer seq = control.seq();
+        UInt cellsPerPe = control.cellsPerPe();
+        RowUnpacker paramRows = memory.paramRows();
+        int maxInput = config.dims().maxInputSize();
+        int paramWords = new LaneRows(pes, actBits, config.memory().axiDataBits()).wordsPerRow();
+        ParamLoader params = child("params", new ParamLoader(pes, actBits, config.maxCellsPerPe()));
         InputLoader inputs = child("inputs", new InputLoader(channels, actBits, maxInput));
         int paramRowBits = cellsPerPe.getWidth() + 3;
         UInt paramRowsLeft = regInit("param_rows_left", uint(paramRowBits), uintConst(0, paramRowBits));
@@ -247,15 +289,28 @@ public final class EseAccelerator extends JavaComponent {
         assign(params.cellsPerPe, cellsPerPe.resize(params.cellsPerPe.getWidth()));
         assign(seq.paramsBusy, params.busy);
         assign(inputs.start, seq.inputStart);
-        assign(inputs.inputSize, inputSize);
+        assign(inputs.inputSize, control.inputSize());
         assign(seq.inputBusy, inputs.busy);
+        return new Loaders(params, inputs);
+    }
 
-        // ---- the PEs and their element-wise units ----
+    /**
+     * The PEs, the element-wise units they share (G PEs each), the y gather, and the two rescaling
+     * shifts.
+     */
+    private record Cores(List<PeSequencer> pes, List<Elementwise> elementwise, ProjectionGather gather, UInt waShift,
+                         UInt whrShift) {
+    }
+
+    private Cores cores(Control control) {
+        AxiLiteRegisters regs = control.regs();
+        int maxCells = config.maxCellsPerPe();
+        int ptrBits = config.formats().ptrBits();
+        int maxProj = config.dims().maxProjSize();
         List<PeSequencer> peUnits = new ArrayList<>();
         List<Elementwise> ewUnits = new ArrayList<>();
         Elementwise.Arithmetic arithmetic = Elementwise.Arithmetic.of(config);
         int group = config.elementwiseGroup();
-        int groupBits = Integer.numberOfTrailingZeros(group);
         for (int p = 0; p < pes; p++) {
             peUnits.add(child("pe_" + p, new PeSequencer(channels, config.formats().weightBits(),
                     config.formats().indexBits(), actBits, config.pe().accBits(), 4 * maxCells,
@@ -272,20 +327,41 @@ public final class EseAccelerator extends JavaComponent {
         UInt waShift = named("wa_shift", clampToWidth(regs.port(RegisterMap.WA_FRAC_BITS), ProjectionGather.SHIFT_BITS));
         UInt whrShift = named("whr_shift",
                 clampToWidth(regs.port(RegisterMap.WHR_FRAC_BITS), ProjectionGather.SHIFT_BITS));
+        return new Cores(peUnits, ewUnits, gather, waShift, whrShift);
+    }
 
-        // ---- SpMV: pointer rows to column broadcast, entry rows to the PEs ----
+    /**
+     * The SpMV: pointer rows to the column broadcast, entry rows to the PEs, each PE wired to its
+     * element-wise unit and to the gather, and the value limits that let SpMV 2 read an m and SpMV 1 a
+     * y_(t-1) only once written.
+     */
+    private record Spmv(ColumnBroadcaster broadcaster, EntryDistributor distributor) {
+    }
+
+    private Spmv spmv(Control control, Memory memory, Loaders loaders, Cores cores) {
+        Sequencer seq = control.seq();
+        UInt inputSize = control.inputSize();
+        UInt cellsPerPe = control.cellsPerPe();
+        ParamLoader params = loaders.params();
+        List<PeSequencer> peUnits = cores.pes();
+        List<Elementwise> ewUnits = cores.elementwise();
+        ProjectionGather gather = cores.gather();
+        int ptrBits = config.formats().ptrBits();
+        int entryBits = config.entryBits();
+        int group = config.elementwiseGroup();
+        int groupBits = Integer.numberOfTrailingZeros(group);
         ColumnBroadcaster broadcaster = child("broadcaster", new ColumnBroadcaster(pes, channels, ptrBits, actBits,
-                maxColumns, VALUE_LATENCY));
+                Sequencer.maxColumns(config), VALUE_LATENCY));
         EntryDistributor distributor = child("distributor", new EntryDistributor(pes,
                 ImageLayout.ENTRIES_PER_PE_ROW * entryBits));
         PairSplitter pointerSplitter = child("pointer_splitter", new PairSplitter(pes * ptrBits,
                 seq.spmvColumns.getWidth() + 1));
-        connect(pointerSplitter.pairs, pointerRows.rows);
+        connect(pointerSplitter.pairs, memory.pointerRows().rows);
         connect(broadcaster.pointers, pointerSplitter.singles);
         assign(pointerSplitter.start, seq.spmvStart);
         assign(pointerSplitter.rows, add(seq.spmvColumns.resize(seq.spmvColumns.getWidth() + 1),
                 uintConst(1, seq.spmvColumns.getWidth() + 1)));
-        connect(distributor.rows, entryRows.rows);
+        connect(distributor.rows, memory.entryRows().rows);
         assign(broadcaster.start, seq.spmvStart);
         assign(broadcaster.columns, seq.spmvColumns);
         // slots s of every unit are done: whole local cells s / G of every PE, and of unit 0 (the first
@@ -296,8 +372,9 @@ public final class EseAccelerator extends JavaComponent {
                         slotsDone.resize(groupBits).resize(slotsDone.getWidth() + widthFor(pes))));
         int limitBits = broadcaster.valueLimit.getWidth();
         // SpMV 1 reads y_(t-1) as the gather (running alongside) writes it: rows_done rows of every PE
-        UInt yColumns = named("y_columns", add(inputSize.resize(limitBits + widthFor(pes)),
-                mul(gather.rowsDone, uintConst(pes, widthFor(pes))).resize(limitBits + widthFor(pes))));
+        UInt gatheredRows = mul(gather.rowsDone, uintConst(pes, widthFor(pes)));
+        int yBits = Math.max(limitBits, gatheredRows.getWidth()) + 1;
+        UInt yColumns = named("y_columns", add(inputSize.resize(yBits), gatheredRows.resize(yBits)));
         assign(broadcaster.valueLimit, mux(seq.spmvProjection, clampToWidth(mColumns, limitBits),
                 mux(seq.spmvFirstFrame, uintConst((1L << limitBits) - 1, limitBits), clampToWidth(yColumns, limitBits))));
         assign(broadcaster.restartColumn, mux(seq.spmvProjection, uintConst(0, broadcaster.restartColumn.getWidth()),
@@ -342,6 +419,11 @@ public final class EseAccelerator extends JavaComponent {
             assign(ew.peepWriteData.get(p % group), sintConst(0, actBits));
         }
         int slotBits = ewUnits.get(0).mReadAddr.getWidth();
+        if (groupBits > 0 && broadcaster.valueCell.getWidth() > slotBits) {
+            // the cell count's high bits serve SpMV 1's y rows only, which may need none (one y row)
+            unused("value_cell_high", slice(broadcaster.valueCell, slotBits,
+                    broadcaster.valueCell.getWidth() - slotBits));
+        }
         UInt mReadSlot = named("m_read_slot", groupBits == 0 ? clampToWidth(broadcaster.valueCell, slotBits)
                 : clampToWidth(add(shiftLeft(broadcaster.valueCell.resize(slotBits), groupBits),
                         broadcaster.valuePe.resize(groupBits).resize(slotBits)), slotBits));
@@ -353,14 +435,41 @@ public final class EseAccelerator extends JavaComponent {
             assign(ew.resetState, seq.ewReset);
             assign(ew.start, seq.ewStart);
             assign(ew.cells, cellsPerPe.resize(ew.cells.getWidth()));
-            assign(ew.fracShift, waShift.resize(ew.fracShift.getWidth()));
+            assign(ew.fracShift, cores.waShift().resize(ew.fracShift.getWidth()));
             assign(ew.mReadAddr, mReadSlot);
         }
         assign(seq.spmvBusy, or(broadcaster.busy, not(allOf(pesDone))));
         assign(seq.ewBusy, anyOf(ewUnits.stream().map(ew -> not(ew.ready)).toList()));
         ewUnits.forEach(ew -> unused(ew.getName() + "_done", ew.done));
+        return new Spmv(broadcaster, distributor);
+    }
 
-        // ---- column values: x from the vector buffers, y_(t-1) from the PEs' y buffers, m from the element-wise units ----
+    /**
+     * The column values: x from the vector buffers (double buffered: frame t+1's input loads into one
+     * half while SpMV 1 reads frame t's), y_(t-1) from the PEs' y buffers, m from the element-wise
+     * units; and the y buffers' shared read port, which the OUTPUT rows use in cycles the broadcast
+     * does not.
+     *
+     * @param launch        a start accepted while idle
+     * @param outChunks     per channel, the y buffers' row as read (N lanes)
+     * @param outRow        the OUTPUT row to read next
+     * @param outRead       read the OUTPUT row (driven by {@link #outputRows})
+     * @param broadcastReadsY the column broadcast reads the y buffers this cycle
+     */
+    private record YBuffers(Bool launch, List<Bits> outChunks, UInt outRow, Bool outRead, Bool broadcastReadsY) {
+    }
+
+    private YBuffers columnValues(Control control, Loaders loaders, Cores cores, Spmv spmv) {
+        AxiLiteRegisters regs = control.regs();
+        Sequencer seq = control.seq();
+        UInt inputSize = control.inputSize();
+        InputLoader inputs = loaders.inputs();
+        List<Elementwise> ewUnits = cores.elementwise();
+        ProjectionGather gather = cores.gather();
+        ColumnBroadcaster broadcaster = spmv.broadcaster();
+        int maxInput = config.dims().maxInputSize();
+        int groupBits = Integer.numberOfTrailingZeros(config.elementwiseGroup());
+        int gatherLanes = config.gatherLanesUsed();
         int vectorBits = widthFor(maxInput - 1);
         // x double buffer: frame t+1's input loads into one half while SpMV 1 reads frame t's
         Bool launch = named("launch", and(regs.start, not(seq.busy)));
@@ -395,7 +504,6 @@ public final class EseAccelerator extends JavaComponent {
         }
         // the OUTPUT rows are read from the y buffers too, one row of every PE per read, through the
         // same read port in cycles the column broadcast does not read it
-        int channelBits = widthFor(channels - 1);
         UInt outRow = regInit("output_row", uint(yRowBits), uintConst(0, yRowBits));
         Bool outRead = named("output_read", bool());
         Bool broadcastReadsY = named("broadcast_reads_y", and(and(broadcaster.valueRead, not(isInput)),
@@ -432,16 +540,27 @@ public final class EseAccelerator extends JavaComponent {
             SInt value = mux(seq.spmvProjection, fromM, mux(inputAtRead, fromVector, recurrent));
             assign(broadcaster.values.get(ch), regNext("column_value_" + ch, value));
         }
+        return new YBuffers(launch, outChunks, outRow, outRead, broadcastReadsY);
+    }
 
-        // ---- y gather and the OUTPUT rows ----
+    /** The y gather's control and the OUTPUT rows: channel by channel, ceil(P/N) chunks of N lanes from the y buffers. */
+    private void outputRows(Control control, Memory memory, Cores cores, YBuffers y) {
+        AxiLiteRegisters regs = control.regs();
+        Sequencer seq = control.seq();
+        ProjectionGather gather = cores.gather();
+        UInt outRow = y.outRow();
+        Bool outRead = y.outRead();
+        int wordBits = config.memory().axiDataBits();
+        int yRows = config.maxProjRowsPerPe();
+        int yRowBits = widthFor(yRows - 1);
+        int channelBits = widthFor(channels - 1);
         assign(gather.start, seq.gatherStart);
-        assign(gather.projSize, projSize);
-        assign(gather.fracShift, whrShift);
+        assign(gather.projSize, control.projSize());
+        assign(gather.fracShift, cores.whrShift());
         assign(seq.gatherBusy, gather.busy);
-        // ---- OUTPUT rows: channel by channel, ceil(P/N) chunks of N lanes from the y buffers ----
         int countBits = Math.max(widthFor(yRows), seq.outputWords.getWidth());
         ChunkPacker outputPacker = child("output_packer", new ChunkPacker(pes * actBits, wordBits, countBits));
-        connect(writer.data, outputPacker.word);
+        connect(memory.writer().data, outputPacker.word);
         UInt outRows = named("output_rows", clampToWidth(regs.port(RegisterMap.PROJ_ROWS_PER_PE), countBits));
         Bool sending = regInit("sending", bool(), boolConst(false));
         Bool rowStart = regInit("output_row_start", bool(), boolConst(false));
@@ -456,7 +575,7 @@ public final class EseAccelerator extends JavaComponent {
         assign(outputPacker.chunk.valid(), held);
         assign(outputPacker.chunk.payload(), outChunk);
         assign(outRead, and(and(rowsRemain, not(fetched)),
-                and(or(not(held), outputPacker.chunk.ready()), not(broadcastReadsY))));
+                and(or(not(held), outputPacker.chunk.ready()), not(y.broadcastReadsY()))));
         assign(outputPacker.start, rowStart);
         assign(outputPacker.chunks, outRows);
         assign(outputPacker.words, seq.outputWords.resize(countBits));
@@ -465,7 +584,7 @@ public final class EseAccelerator extends JavaComponent {
             assign(rowsLeft, sub(rowsLeft, uintConst(1, countBits)));
         });
         when(fetched, () -> {
-            assign(outChunk, select(sendChannel, outChunks));
+            assign(outChunk, select(sendChannel, y.outChunks()));
             assign(held, boolConst(true));
         }).elseWhen(outputPacker.chunk.ready(), () -> assign(held, boolConst(false)));
         assign(rowStart, boolConst(false));
@@ -488,8 +607,16 @@ public final class EseAccelerator extends JavaComponent {
             assign(outRow, uintConst(0, yRowBits));
         });
         assign(seq.outputBusy, sending);
+    }
 
-        // ---- counters ----
+    /** The run's cycle, stall and MAC counters (see the class comment), cleared at {@code launch}. */
+    private void counters(Control control, Memory memory, Cores cores, Spmv spmv, Bool launch) {
+        AxiLiteRegisters regs = control.regs();
+        Sequencer seq = control.seq();
+        DdrReader reader = memory.reader();
+        List<PeSequencer> peUnits = cores.pes();
+        ColumnBroadcaster broadcaster = spmv.broadcaster();
+        EntryDistributor distributor = spmv.distributor();
         Bool entryStall = named("entry_stall", and(and(anyOf(peUnits.stream().map(pe -> pe.stallEmptyEntry).toList()),
                 distributor.starved), reader.starved.get(1)));
         Bool pointerStall = named("pointer_stall", and(broadcaster.pointerWait, reader.starved.get(0)));

@@ -13,7 +13,7 @@ import java.util.Set;
 
 import org.esegen.EsegenException;
 import org.esegen.hdl.spinal.VerilogEmitter;
-import org.esegen.hdl.units.UnitsDemoTop;
+import org.esegen.hdl.units.PeSequencer;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -23,16 +23,12 @@ class YosysEstimateTest {
     Path dir;
 
     @Test
-    void designWithAMacCountsADspLutsFlipFlopsAndANamedRegisterToRegisterPath() throws Exception {
+    void peWithAMacCountsADspLutsFlipFlopsAndANamedRegisterToRegisterPath() throws Exception {
         Tools.assumeOnPath("yosys");
-        long[] weights = new long[16];
-        for (int i = 0; i < weights.length; i++) {
-            weights[i] = 137L * i - 1024;
-        }
-        List<Path> verilog = VerilogEmitter.emit(dir.resolve("rtl"), "UnitsDemoTop",
-                () -> new UnitsDemoTop(weights, 12, 4, 16, 32));
+        List<Path> verilog = VerilogEmitter.emit(dir.resolve("rtl"), "PeSequencer",
+                () -> new PeSequencer(1, 12, 4, 16, 32, 64, 16, 16, 8, 64));
 
-        YosysEstimate estimate = YosysEstimate.run(verilog, "UnitsDemoTop", dir.resolve("yosys"));
+        YosysEstimate estimate = YosysEstimate.run(verilog, "PeSequencer", dir.resolve("yosys"));
 
         Resources total = estimate.total();
         assertTrue(total.dsp() >= 1, "the 12x16 multiply maps to a DSP48E2: " + total);
@@ -42,7 +38,7 @@ class YosysEstimateTest {
                 .reduce(Resources.NONE, Resources::plus);
         assertEquals(total, sum, "module totals add up to the design's");
         YosysEstimate.ModuleUsage mac = estimate.modules().stream()
-                .filter(m -> m.module().equals("SaturatingMac")).findFirst().orElseThrow();
+                .filter(m -> m.module().equals("AccumulatorLane")).findFirst().orElseThrow();
         assertEquals(1, mac.instances());
         assertTrue(mac.perInstance().dsp() >= 1, mac.toString());
 

@@ -49,7 +49,8 @@ import org.junit.jupiter.api.TestFactory;
  * printed at the start; every configuration prints its id, its own seed and its full field map, and
  * gets one folder {@code target/regression/<id>-<summary>/} holding {@code config.json} (the config
  * fields and the drawn model, pruning, frame and memory-model parameters), {@code image.bin},
- * {@code rtl/} (the generated Verilog), {@code run/} (the co-simulation run folder) and
+ * {@code rtl/} (the generated Verilog, linted with {@code verilator --lint-only -Wall} and hdl-gen's
+ * waivers: a configuration whose design is not lint-clean fails, {@code lint.log}), {@code run/} (the co-simulation run folder) and
  * {@code result.json} (the {@link Cosimulation.Result}, or the error). A failure names the
  * frame, stage, channel, index, expected and actual value of the first mismatch and prints the
  * command that re-runs that configuration alone.
@@ -194,6 +195,10 @@ class RandomConfigurationRegressionTest {
             long start = System.nanoTime();
             Generator.Result rtl = Generator.generate(c.config(), dir.resolve("rtl"));
             double generateSeconds = (System.nanoTime() - start) / 1e9;
+            String lint = lint(rtl.verilog(), dir);
+            result.put("lint", lint.isEmpty() ? "clean" : lint);
+            assertTrue(lint.isEmpty(), "config " + id + ": verilator --lint-only -Wall is not clean (waivers: "
+                    + "hdl-gen's verilator-waivers.vlt):\n" + lint + "\n" + rerun);
             Cosimulation.Result r = Cosimulation.run(rtl.verilog(), compiled, image, TestDuts.CACHE,
                     dir.resolve("run"), c.memoryModel(), false);
             result.put("generate_seconds", generateSeconds);
@@ -222,6 +227,25 @@ class RandomConfigurationRegressionTest {
             }
             throw e;
         }
+    }
+
+    /**
+     * {@code verilator --lint-only -Wall} on the generated design with hdl-gen's waivers (the one waiver
+     * file, each with its reason); returns Verilator's messages, empty when clean.
+     */
+    private static String lint(List<Path> verilog, Path dir) throws IOException, InterruptedException {
+        Path waivers = dir.resolve("verilator-waivers.vlt");
+        try (var in = org.esegen.hdl.spinal.VerilogEmitter.class.getResourceAsStream("/verilator-waivers.vlt")) {
+            Files.copy(in, waivers);
+        }
+        List<String> command = new ArrayList<>(List.of("verilator", "--lint-only", "-Wall", "-Wno-DECLFILENAME",
+                "--top-module", Generator.TOP, waivers.toString()));
+        verilog.forEach(f -> command.add(f.toString()));
+        Process p = new ProcessBuilder(command).redirectErrorStream(true).start();
+        String output = new String(p.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
+        int code = p.waitFor();
+        Files.writeString(dir.resolve("lint.log"), output);
+        return code == 0 && output.isBlank() ? "" : output.strip();
     }
 
     private static void deleteTree(Path dir) throws IOException {

@@ -27,6 +27,7 @@ import static org.esegen.hdl.spinal.Hdl.sint;
 import static org.esegen.hdl.spinal.Hdl.sintConst;
 import static org.esegen.hdl.spinal.Hdl.slaveStream;
 import static org.esegen.hdl.spinal.Hdl.slice;
+import static org.esegen.hdl.spinal.Hdl.unused;
 import static org.esegen.hdl.spinal.Hdl.streamFifo;
 import static org.esegen.hdl.spinal.Hdl.sub;
 import static org.esegen.hdl.spinal.Hdl.uint;
@@ -221,6 +222,11 @@ public final class PeSequencer extends JavaComponent {
         // row = previous row + index + 1; row_base holds previous row + 1 (0 at a column's start)
         UInt firstRow = named("first_row", add(rowBase, firstIndex.resize(rowBits)));
         UInt foldedRow = named("folded_row", add(add(firstRow, secondIndex.resize(rowBits)), uintConst(1, rowBits)));
+        if (indexBits > rowBits) {
+            // an index wider than the row address: the compiler never writes one past the PE's rows
+            unused("first_index_high", slice(firstIndex, rowBits, indexBits - rowBits));
+            unused("second_index_high", slice(secondIndex, rowBits, indexBits - rowBits));
+        }
         UInt row = named("row", mux(fold, foldedRow, firstRow));
         SInt weight = named("weight", mux(fold, secondWeight, firstWeight));
 

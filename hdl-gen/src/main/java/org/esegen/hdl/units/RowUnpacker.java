@@ -17,6 +17,7 @@ import static org.esegen.hdl.spinal.Hdl.reg;
 import static org.esegen.hdl.spinal.Hdl.regInit;
 import static org.esegen.hdl.spinal.Hdl.slaveStream;
 import static org.esegen.hdl.spinal.Hdl.slice;
+import static org.esegen.hdl.spinal.Hdl.unused;
 import static org.esegen.hdl.spinal.Hdl.uint;
 import static org.esegen.hdl.spinal.Hdl.uintConst;
 import static org.esegen.hdl.spinal.Hdl.when;
@@ -77,6 +78,9 @@ public final class RowUnpacker extends JavaComponent {
         if (maxWords == 1) {
             assign(rows.valid(), words.valid());
             assign(rows.payload(), slice(words.payload(), 0, rowBits));
+            if (rowBits < wordBits) {
+                unused("word_padding", slice(words.payload(), rowBits, wordBits - rowBits));
+            }
             assign(words.ready(), rows.ready());
             return;
         }
@@ -95,9 +99,9 @@ public final class RowUnpacker extends JavaComponent {
             row.add(variableWords ? mux(equal(rowWords, uintConst(i + 1, rowWords.getWidth())), words.payload(), held)
                     : held);
         }
-        row.add(words.payload());
+        row.add(slice(words.payload(), 0, rowBits - (maxWords - 1) * wordBits));
 
-        assign(rows.payload(), slice(concatLowFirst(row), 0, rowBits));
+        assign(rows.payload(), concatLowFirst(row));
         assign(rows.valid(), and(words.valid(), lastWord));
         assign(words.ready(), or(not(lastWord), rows.ready()));
         when(accepted, () -> assign(wordIndex,

@@ -114,21 +114,21 @@ public final class Sequencer extends JavaComponent {
 
     private static final int REGISTER_BITS = 32;
     private static final int LEFT_BITS = 48;
-    private static final int STATE_BITS = 5;
-    private static final int IDLE = 0;
-    private static final int SETUP = 1;
-    private static final int PARAMS_START = 2;
-    private static final int PARAMS_WAIT = 3;
-    private static final int INPUT_START = 4;
-    private static final int INPUT_WAIT = 5;
-    private static final int SPMV1_START = 6;
-    private static final int SPMV1_WAIT = 7;
-    private static final int EW_START = 8;
-    private static final int SPMV2_START = 10;
-    private static final int SPMV2_WAIT = 11;
-    private static final int OUTPUT_DRAIN = 12;
-    private static final int GATHER_START = 13;
-    private static final int FINISH = 16;
+    /**
+     * The phases of a run, in the order a frame passes them; the state register holds the ordinal.
+     * A job's {@code _START} phase lasts one cycle (the job's start pulse), its {@code _WAIT} phase
+     * until the job is no longer busy.
+     */
+    private enum Phase {
+        IDLE, SETUP, PARAMS_START, PARAMS_WAIT, INPUT_START, INPUT_WAIT, SPMV1_START, SPMV1_WAIT, EW_START,
+        SPMV2_START, SPMV2_WAIT, OUTPUT_DRAIN, GATHER_START, FINISH;
+
+        static final int BITS = widthFor(values().length - 1);
+
+        UInt constant() {
+            return uintConst(ordinal(), BITS);
+        }
+    }
 
     public final Bool start;
     public final UInt inputSize;
@@ -307,7 +307,7 @@ public final class Sequencer extends JavaComponent {
                 clampToWidth(mul(regNext("out_row_bytes_q", outRowBytes), framesQ), addrBits));
 
         // ---- main phase machine ----
-        UInt state = regInit("state", uint(STATE_BITS), uintConst(IDLE, STATE_BITS));
+        UInt state = regInit("state", uint(Phase.BITS), Phase.IDLE.constant());
         UInt setupCount = regInit("setup_count", uint(3), uintConst(0, 3));
         UInt frame = regInit("frame", uint(REGISTER_BITS), uintConst(0, REGISTER_BITS));
         Bool doneReg = regInit("done_reg", bool(), boolConst(false));
@@ -320,66 +320,66 @@ public final class Sequencer extends JavaComponent {
         Bool commandsPending = named("commands_pending", anyOf(all.stream().map(c -> not(c.idle)).toList()));
         Bool writesPending = regInit("writes_pending", bool(), boolConst(false));
 
-        Bool launch = named("launch", and(is(state, IDLE), start));
+        Bool launch = named("launch", and(is(state, Phase.IDLE), start));
         // the gather of frame t runs alongside SpMV 1 of frame t+1; its output starts when it is done
         Bool outputDue = regInit("output_due", bool(), boolConst(false));
 
         when(launch, () -> {
-            goTo(state, SETUP);
+            goTo(state, Phase.SETUP);
             assign(setupCount, uintConst(0, 3));
             assign(frame, uintConst(0, REGISTER_BITS));
             assign(doneReg, boolConst(false));
         });
-        when(is(state, SETUP), () -> {
+        when(is(state, Phase.SETUP), () -> {
             assign(setupCount, add(setupCount, uintConst(1, 3)));
             when(equal(setupCount, uintConst(SETUP_CYCLES - 1, 3)), () -> {
-                goTo(state, PARAMS_START);
+                goTo(state, Phase.PARAMS_START);
                 assign(issuersRun, boolConst(true));
             });
         });
-        step(state, PARAMS_START, PARAMS_WAIT);
-        when(and(is(state, PARAMS_WAIT), not(or(paramsBusy, ewBusy))),
-                () -> assign(state, mux(noFrames, uintConst(FINISH, STATE_BITS), uintConst(INPUT_START, STATE_BITS))));
-        step(state, INPUT_START, INPUT_WAIT);
-        waitFor(state, INPUT_WAIT, inputBusy, SPMV1_START);
-        step(state, SPMV1_START, SPMV1_WAIT);
-        waitFor(state, SPMV1_WAIT, or(spmvBusy, gatherBusy), EW_START);
-        step(state, EW_START, SPMV2_START);
-        step(state, SPMV2_START, SPMV2_WAIT);
-        waitFor(state, SPMV2_WAIT, or(spmvBusy, ewBusy), OUTPUT_DRAIN);
-        waitFor(state, OUTPUT_DRAIN, or(or(outputBusy, writesPending), or(inputBusy, outputDue)), GATHER_START);
-        when(is(state, GATHER_START), () -> {
+        step(state, Phase.PARAMS_START, Phase.PARAMS_WAIT);
+        when(and(is(state, Phase.PARAMS_WAIT), not(or(paramsBusy, ewBusy))),
+                () -> assign(state, mux(noFrames, Phase.FINISH.constant(), Phase.INPUT_START.constant())));
+        step(state, Phase.INPUT_START, Phase.INPUT_WAIT);
+        waitFor(state, Phase.INPUT_WAIT, inputBusy, Phase.SPMV1_START);
+        step(state, Phase.SPMV1_START, Phase.SPMV1_WAIT);
+        waitFor(state, Phase.SPMV1_WAIT, or(spmvBusy, gatherBusy), Phase.EW_START);
+        step(state, Phase.EW_START, Phase.SPMV2_START);
+        step(state, Phase.SPMV2_START, Phase.SPMV2_WAIT);
+        waitFor(state, Phase.SPMV2_WAIT, or(spmvBusy, ewBusy), Phase.OUTPUT_DRAIN);
+        waitFor(state, Phase.OUTPUT_DRAIN, or(or(outputBusy, writesPending), or(inputBusy, outputDue)), Phase.GATHER_START);
+        when(is(state, Phase.GATHER_START), () -> {
             assign(frame, add(frame, uintConst(1, REGISTER_BITS)));
-            assign(state, mux(lastFrame, uintConst(FINISH, STATE_BITS), uintConst(SPMV1_START, STATE_BITS)));
+            assign(state, mux(lastFrame, Phase.FINISH.constant(), Phase.SPMV1_START.constant()));
         });
         Bool outputNow = named("output_now", and(outputDue, not(gatherBusy)));
         when(outputNow, () -> assign(outputDue, boolConst(false)));
-        when(is(state, GATHER_START), () -> assign(outputDue, boolConst(true)));
+        when(is(state, Phase.GATHER_START), () -> assign(outputDue, boolConst(true)));
         when(launch, () -> assign(outputDue, boolConst(false)));
-        Bool finished = named("finished", and(and(is(state, FINISH), not(or(outputDue, gatherBusy))),
+        Bool finished = named("finished", and(and(is(state, Phase.FINISH), not(or(outputDue, gatherBusy))),
                 not(or(or(outputBusy, writesPending), or(commandsPending, not(memoryIdle))))));
         when(finished, () -> {
-            goTo(state, IDLE);
+            goTo(state, Phase.IDLE);
             assign(doneReg, boolConst(true));
             assign(issuersRun, boolConst(false));
         });
 
-        assign(busy, not(is(state, IDLE)));
+        assign(busy, not(is(state, Phase.IDLE)));
         assign(done, doneReg);
         assign(donePulse, regNext("done_pulse_q", finished, boolConst(false)));
-        assign(paramsStart, is(state, PARAMS_START));
-        assign(ewReset, is(state, PARAMS_START));
-        assign(inputStart, or(is(state, INPUT_START), and(is(state, SPMV1_START), not(lastFrame))));
-        assign(spmvStart, or(is(state, SPMV1_START), is(state, SPMV2_START)));
-        Bool projection = named("projection", or(is(state, SPMV2_START), is(state, SPMV2_WAIT)));
+        assign(paramsStart, is(state, Phase.PARAMS_START));
+        assign(ewReset, is(state, Phase.PARAMS_START));
+        assign(inputStart, or(is(state, Phase.INPUT_START), and(is(state, Phase.SPMV1_START), not(lastFrame))));
+        assign(spmvStart, or(is(state, Phase.SPMV1_START), is(state, Phase.SPMV2_START)));
+        Bool projection = named("projection", or(is(state, Phase.SPMV2_START), is(state, Phase.SPMV2_WAIT)));
         assign(spmvProjection, projection);
         assign(spmvFirstFrame, equal(frame, uintConst(0, REGISTER_BITS)));
         assign(spmvColumns, mux(projection, whrColumns, waColumns));
         assign(spmvRows, mux(projection, whrRows, waRows));
-        assign(ewStart, is(state, EW_START));
-        assign(gatherStart, is(state, GATHER_START));
+        assign(ewStart, is(state, Phase.EW_START));
+        assign(gatherStart, is(state, Phase.GATHER_START));
         assign(outputStart, outputNow);
-        assign(inSpmv, or(is(state, SPMV1_WAIT), is(state, SPMV2_WAIT)));
+        assign(inSpmv, or(is(state, Phase.SPMV1_WAIT), is(state, Phase.SPMV2_WAIT)));
 
         // ---- read client 0: pointer rows, W_a then W_hr, every frame ----
         // ImageLayout.pointerRows: (columns + 2) / 2 rows, computed wide enough never to wrap
@@ -513,21 +513,21 @@ public final class Sequencer extends JavaComponent {
         });
     }
 
-    private static Bool is(UInt state, int value) {
-        return equal(state, uintConst(value, STATE_BITS));
+    private static Bool is(UInt state, Phase phase) {
+        return equal(state, phase.constant());
     }
 
-    private static void goTo(UInt state, int value) {
-        assign(state, uintConst(value, STATE_BITS));
+    private static void goTo(UInt state, Phase phase) {
+        assign(state, phase.constant());
     }
 
     /** From {@code from} to {@code to} after one cycle (a start pulse). */
-    private static void step(UInt state, int from, int to) {
+    private static void step(UInt state, Phase from, Phase to) {
         when(is(state, from), () -> goTo(state, to));
     }
 
     /** From {@code from} to {@code to} once {@code busy} is low. */
-    private static void waitFor(UInt state, int from, Bool busy, int to) {
+    private static void waitFor(UInt state, Phase from, Bool busy, Phase to) {
         when(and(is(state, from), not(busy)), () -> goTo(state, to));
     }
 }
