@@ -41,6 +41,7 @@
 #include "harness_top.h"
 
 #include "axi_memory.h"
+#include "axi_ports.h"
 #include "axil_driver.h"
 #include "exit_codes.h"
 #include "verilator_ports.h"
@@ -55,10 +56,12 @@ constexpr std::size_t portBytes = sizeof(std::remove_reference_t<Port>);
 static_assert(AXI_DATA_BITS >= 32 && AXI_DATA_BITS <= 1024 && (AXI_DATA_BITS & (AXI_DATA_BITS - 1)) == 0,
               "AXI_DATA_BITS must be a power of two in 32..1024");
 static_assert(AXI_ADDR_BITS >= 32 && AXI_ADDR_BITS <= 64, "AXI_ADDR_BITS must be in 32..64");
-static_assert(portBytes<decltype(std::declval<TOP&>().m_axi_rdata)> == verilatedPortBytes(AXI_DATA_BITS),
-              "m_axi_rdata width differs from AXI_DATA_BITS");
-static_assert(portBytes<decltype(std::declval<TOP&>().m_axi_araddr)> == verilatedPortBytes(AXI_ADDR_BITS),
-              "m_axi_araddr width differs from AXI_ADDR_BITS");
+// Every AXI port of the contract (axi_ports.h, generated from the one signal table) exists at its width.
+#define ESEGEN_CHECK_AXI_PORT(port, bits)                                                        \
+    static_assert(portBytes<decltype(std::declval<TOP&>().port)> == verilatedPortBytes(bits), \
+                  #port " differs in width from the AXI signal table");
+ESEGEN_AXI_PORTS(ESEGEN_CHECK_AXI_PORT)
+#undef ESEGEN_CHECK_AXI_PORT
 
 struct Dump {
     std::string file;

@@ -53,10 +53,12 @@ import org.esegen.compile.ImageLayout;
 import org.esegen.compile.LaneRows;
 import org.esegen.compile.RegisterMap;
 import org.esegen.config.AcceleratorConfig;
+import org.esegen.hdl.axi.AxiSignals;
 import org.esegen.hdl.spinal.JavaComponent;
 import org.esegen.hdl.units.AxiLiteRegisters;
 import org.esegen.hdl.units.ChunkPacker;
 import org.esegen.hdl.units.ColumnBroadcaster;
+import org.esegen.hdl.units.DdrCommand;
 import org.esegen.hdl.units.DdrReader;
 import org.esegen.hdl.units.DdrWriter;
 import org.esegen.hdl.units.Elementwise;
@@ -120,17 +122,31 @@ import spinal.core.UInt;
 public final class EseAccelerator extends JavaComponent {
     /** Verilog module name of the top. */
     public static final String NAME = "EseAccelerator";
+    /** Prefix of the DDR AXI4 master's ports. */
+    public static final String MEMORY_PREFIX = "m_axi_";
+    /** Prefix of the register AXI4-Lite slave's ports. */
+    public static final String REGISTERS_PREFIX = "s_axil_";
+    /** AXI4 ID bits of the DDR master. */
+    public static final int MEMORY_ID_BITS = DdrReader.ID_BITS;
     /** The names of the top's ports (the same for every config; widths follow the config). */
-    public static final List<String> PORTS = List.of("clk", "reset", "interrupt",
-            "m_axi_arvalid", "m_axi_arready", "m_axi_araddr", "m_axi_arid", "m_axi_arlen", "m_axi_arsize",
-            "m_axi_arburst", "m_axi_rvalid", "m_axi_rready", "m_axi_rdata", "m_axi_rid", "m_axi_rresp",
-            "m_axi_rlast", "m_axi_awvalid", "m_axi_awready", "m_axi_awaddr", "m_axi_awid", "m_axi_awlen",
-            "m_axi_awsize", "m_axi_awburst", "m_axi_wvalid", "m_axi_wready", "m_axi_wdata", "m_axi_wstrb",
-            "m_axi_wlast", "m_axi_bvalid", "m_axi_bready", "m_axi_bid", "m_axi_bresp",
-            "s_axil_awvalid", "s_axil_awready", "s_axil_awaddr", "s_axil_wvalid", "s_axil_wready",
-            "s_axil_wdata", "s_axil_wstrb", "s_axil_bvalid", "s_axil_bready", "s_axil_bresp",
-            "s_axil_arvalid", "s_axil_arready", "s_axil_araddr", "s_axil_rvalid", "s_axil_rready",
-            "s_axil_rdata", "s_axil_rresp");
+    public static final List<String> PORTS = portNames();
+
+    /** The DDR master's widths for {@code config}. */
+    public static AxiSignals.Widths memoryWidths(AcceleratorConfig config) {
+        return new AxiSignals.Widths(config.memory().axiDataBits(), config.memory().axiAddrBits(), MEMORY_ID_BITS);
+    }
+
+    /** The register slave's widths: 32-bit data, {@link RegisterMap#ADDRESS_BITS} address bits. */
+    public static final AxiSignals.Widths REGISTER_WIDTHS = new AxiSignals.Widths(AxiLiteRegisters.DATA_BITS,
+            RegisterMap.ADDRESS_BITS, 0);
+
+    private static List<String> portNames() {
+        List<String> names = new ArrayList<>(List.of("clk", "reset", "interrupt"));
+        AxiSignals.of(AxiSignals.Protocol.AXI4).forEach(s -> names.add(MEMORY_PREFIX + s.name()));
+        AxiSignals.of(AxiSignals.Protocol.AXI4_LITE).forEach(s -> names.add(REGISTERS_PREFIX + s.name()));
+        return List.copyOf(names);
+    }
+
     /** Cycles from a value read of the column broadcast to its value. */
     static final int VALUE_LATENCY = 2;
     /** Cycles from a PE's {@code read_row} to its values. */
@@ -180,7 +196,7 @@ public final class EseAccelerator extends JavaComponent {
         int maxCells = config.maxCellsPerPe();
         int addrBits = config.memory().axiAddrBits();
         AxiLiteRegisters regs = child("regs", new AxiLiteRegisters(addrBits));
-        exposePorts(regs, "s_axil_");
+        exposePorts(regs, REGISTERS_PREFIX);
         assign(outBool("interrupt"), regs.interrupt);
         Sequencer seq = child("sequencer", new Sequencer(config));
         assign(seq.start, regs.start);
@@ -220,22 +236,14 @@ public final class EseAccelerator extends JavaComponent {
         int maxBurst = config.memory().axiMaxBurstBeats();
         DdrReader reader = child("reader", new DdrReader(wordBits, addrBits, Sequencer.CLIENTS, maxBurst,
                 config.memory().axiMaxOutstanding(), clientFifoBeats(config)));
-        exposePorts(reader, "m_axi_");
+        exposePorts(reader, MEMORY_PREFIX);
         DdrWriter writer = child("writer", new DdrWriter(wordBits, addrBits, maxBurst,
                 config.memory().axiMaxOutstanding()));
-        exposePorts(writer, "m_axi_");
+        exposePorts(writer, MEMORY_PREFIX);
         for (int k = 0; k < Sequencer.CLIENTS; k++) {
-            Sequencer.CommandPort from = seq.readCommands.get(k);
-            DdrReader.Command to = reader.commands.get(k);
-            assign(to.valid(), from.valid);
-            assign(to.address(), from.address);
-            assign(to.beats(), from.beats);
-            assign(from.ready, to.ready());
+            DdrCommand.connect(seq.readCommands.get(k).port, reader.commands.get(k));
         }
-        assign(writer.cmdValid, seq.writeCommand.valid);
-        assign(writer.cmdAddress, seq.writeCommand.address);
-        assign(writer.cmdBeats, seq.writeCommand.beats);
-        assign(seq.writeCommand.ready, writer.cmdReady);
+        DdrCommand.connect(seq.writeCommand.port, writer.command);
         assign(seq.memoryIdle, and(reader.idle, writer.idle));
         unused("reader_error", reader.error);
         unused("writer_error", writer.error);

@@ -327,12 +327,12 @@ class AxiLiteRegistersTest {
             exposePorts(child("reader", new DdrReader(512, 33, 3, 64, 4, 128)), "");
             DdrWriter writer = child("writer", new DdrWriter(512, 33, 64, 4));
             exposePorts(writer, "m_axi_");
-            assign(writer.cmdValid, boolConst(false));
-            assign(writer.cmdAddress, uintConst(0, 33));
-            assign(writer.cmdBeats, uintConst(0, 24));
+            assign(writer.command.valid(), boolConst(false));
+            assign(writer.command.address(), uintConst(0, 33));
+            assign(writer.command.beats(), uintConst(0, 24));
             assign(writer.data.valid(), boolConst(false));
             assign(writer.data.payload(), sintConst(0, 512).asBits());
-            assign(outBool("writer_cmd_ready"), writer.cmdReady);
+            assign(outBool("writer_cmd_ready"), writer.command.ready());
             assign(outBool("writer_data_ready"), writer.data.ready());
             assign(outBool("writer_idle"), writer.idle);
             assign(outBool("writer_error"), writer.error);

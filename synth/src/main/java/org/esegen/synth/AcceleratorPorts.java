@@ -1,7 +1,10 @@
 package org.esegen.synth;
 
 import org.esegen.EsegenException;
+import org.esegen.compile.RegisterMap;
 import org.esegen.config.AcceleratorConfig;
+import org.esegen.hdl.EseAccelerator;
+import org.esegen.hdl.axi.AxiSignals;
 
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -20,50 +23,29 @@ import static org.esegen.synth.VerilogPort.Direction.OUTPUT;
  */
 public final class AcceleratorPorts {
     /** Module name of the generated accelerator. */
-    public static final String TOP = "EseAccelerator";
+    public static final String TOP = EseAccelerator.NAME;
     /** AXI4 ID width of the accelerator's master port. */
-    public static final int ID_BITS = 4;
+    public static final int ID_BITS = EseAccelerator.MEMORY_ID_BITS;
     /** AXI4-Lite address width of the register port. */
-    public static final int LITE_ADDR_BITS = 12;
+    public static final int LITE_ADDR_BITS = RegisterMap.ADDRESS_BITS;
 
     private AcceleratorPorts() {
     }
 
-    /** Every port of {@value #TOP} for {@code config}, in contract order. */
+    /** Every port of {@value #TOP} for {@code config}, in contract order: clock, reset, interrupt, then {@link AxiSignals}'s. */
     public static List<VerilogPort> expected(AcceleratorConfig config) {
-        int data = config.memory().axiDataBits();
-        int address = config.memory().axiAddrBits();
         List<VerilogPort> ports = new ArrayList<>(List.of(
                 new VerilogPort("clk", INPUT, 1), new VerilogPort("reset", INPUT, 1),
                 new VerilogPort("interrupt", OUTPUT, 1)));
-        for (String channel : List.of("aw", "ar")) {
-            ports.add(new VerilogPort("m_axi_" + channel + "valid", OUTPUT, 1));
-            ports.add(new VerilogPort("m_axi_" + channel + "ready", INPUT, 1));
-            ports.add(new VerilogPort("m_axi_" + channel + "addr", OUTPUT, address));
-            ports.add(new VerilogPort("m_axi_" + channel + "id", OUTPUT, ID_BITS));
-            ports.add(new VerilogPort("m_axi_" + channel + "len", OUTPUT, 8));
-            ports.add(new VerilogPort("m_axi_" + channel + "size", OUTPUT, 3));
-            ports.add(new VerilogPort("m_axi_" + channel + "burst", OUTPUT, 2));
+        AxiSignals.Widths memory = EseAccelerator.memoryWidths(config);
+        for (AxiSignals.Signal s : AxiSignals.of(AxiSignals.Protocol.AXI4)) {
+            ports.add(new VerilogPort(EseAccelerator.MEMORY_PREFIX + s.name(), s.drivenByMaster() ? OUTPUT : INPUT,
+                    memory.bits(s.width())));
         }
-        ports.addAll(List.of(
-                new VerilogPort("m_axi_rvalid", INPUT, 1), new VerilogPort("m_axi_rready", OUTPUT, 1),
-                new VerilogPort("m_axi_rdata", INPUT, data), new VerilogPort("m_axi_rid", INPUT, ID_BITS),
-                new VerilogPort("m_axi_rresp", INPUT, 2), new VerilogPort("m_axi_rlast", INPUT, 1),
-                new VerilogPort("m_axi_wvalid", OUTPUT, 1), new VerilogPort("m_axi_wready", INPUT, 1),
-                new VerilogPort("m_axi_wdata", OUTPUT, data), new VerilogPort("m_axi_wstrb", OUTPUT, data / 8),
-                new VerilogPort("m_axi_wlast", OUTPUT, 1),
-                new VerilogPort("m_axi_bvalid", INPUT, 1), new VerilogPort("m_axi_bready", OUTPUT, 1),
-                new VerilogPort("m_axi_bid", INPUT, ID_BITS), new VerilogPort("m_axi_bresp", INPUT, 2),
-                new VerilogPort("s_axil_awvalid", INPUT, 1), new VerilogPort("s_axil_awready", OUTPUT, 1),
-                new VerilogPort("s_axil_awaddr", INPUT, LITE_ADDR_BITS),
-                new VerilogPort("s_axil_wvalid", INPUT, 1), new VerilogPort("s_axil_wready", OUTPUT, 1),
-                new VerilogPort("s_axil_wdata", INPUT, 32), new VerilogPort("s_axil_wstrb", INPUT, 4),
-                new VerilogPort("s_axil_bvalid", OUTPUT, 1), new VerilogPort("s_axil_bready", INPUT, 1),
-                new VerilogPort("s_axil_bresp", OUTPUT, 2),
-                new VerilogPort("s_axil_arvalid", INPUT, 1), new VerilogPort("s_axil_arready", OUTPUT, 1),
-                new VerilogPort("s_axil_araddr", INPUT, LITE_ADDR_BITS),
-                new VerilogPort("s_axil_rvalid", OUTPUT, 1), new VerilogPort("s_axil_rready", INPUT, 1),
-                new VerilogPort("s_axil_rdata", OUTPUT, 32), new VerilogPort("s_axil_rresp", OUTPUT, 2)));
+        for (AxiSignals.Signal s : AxiSignals.of(AxiSignals.Protocol.AXI4_LITE)) {
+            ports.add(new VerilogPort(EseAccelerator.REGISTERS_PREFIX + s.name(), s.drivenByMaster() ? INPUT : OUTPUT,
+                    EseAccelerator.REGISTER_WIDTHS.bits(s.width())));
+        }
         return ports;
     }
 

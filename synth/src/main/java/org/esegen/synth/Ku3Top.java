@@ -2,6 +2,7 @@ package org.esegen.synth;
 
 import org.esegen.EsegenException;
 import org.esegen.config.AcceleratorConfig;
+import org.esegen.hdl.axi.AxiSignals;
 import org.esegen.hdl.spinal.VerilogEmitter;
 import org.esegen.hdl.units.AxiBankSplitter;
 
@@ -9,6 +10,7 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.EnumSet;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -126,74 +128,40 @@ public final class Ku3Top {
     }
 
     /**
-     * An AXI4 or AXI4-Lite interface as one IP spells it: widths and which optional signals it has
-     * (an ID width of 0 means no ID signals).
+     * An AXI4 or AXI4-Lite interface as one IP spells it: its protocol, widths and which optional signal
+     * groups of {@link AxiSignals} it has (an ID width of 0 means no ID signals).
      */
-    private record Axi(boolean lite, int address, int data, int id, boolean lockCacheProt, boolean prot,
-                       boolean qos, boolean region) {
+    private record Axi(AxiSignals.Protocol protocol, AxiSignals.Widths widths, Set<AxiSignals.Option> options) {
 
         static Axi full(int address, int data, int id, boolean lockCacheProt, boolean qos, boolean region) {
-            return new Axi(false, address, data, id, lockCacheProt, lockCacheProt, qos, region);
+            Set<AxiSignals.Option> options = EnumSet.noneOf(AxiSignals.Option.class);
+            if (id > 0) {
+                options.add(AxiSignals.Option.ID);
+            }
+            if (lockCacheProt) {
+                options.addAll(List.of(AxiSignals.Option.LOCK, AxiSignals.Option.CACHE, AxiSignals.Option.PROT));
+            }
+            if (qos) {
+                options.add(AxiSignals.Option.QOS);
+            }
+            if (region) {
+                options.add(AxiSignals.Option.REGION);
+            }
+            return new Axi(AxiSignals.Protocol.AXI4, new AxiSignals.Widths(data, address, id), options);
         }
 
         static Axi lite(int address, boolean prot) {
-            return new Axi(true, address, 32, 0, false, prot, false, false);
+            return new Axi(AxiSignals.Protocol.AXI4_LITE, new AxiSignals.Widths(32, address, 0),
+                    prot ? EnumSet.of(AxiSignals.Option.PROT) : EnumSet.noneOf(AxiSignals.Option.class));
+        }
+
+        int data() {
+            return widths.data();
         }
 
         List<Signal> signals() {
-            List<Signal> s = new ArrayList<>();
-            for (String a : List.of("aw", "ar")) {
-                if (id > 0) {
-                    s.add(new Signal(a + "id", id, true, zero(id)));
-                }
-                s.add(new Signal(a + "addr", address, true, zero(address)));
-                if (!lite) {
-                    s.add(new Signal(a + "len", 8, true, zero(8)));
-                    s.add(new Signal(a + "size", 3, true, zero(3)));
-                    s.add(new Signal(a + "burst", 2, true, "2'b01"));
-                }
-                if (lockCacheProt) {
-                    s.add(new Signal(a + "lock", 1, true, "1'b0"));
-                    s.add(new Signal(a + "cache", 4, true, "4'b0011"));
-                }
-                if (prot) {
-                    s.add(new Signal(a + "prot", 3, true, zero(3)));
-                }
-                if (qos) {
-                    s.add(new Signal(a + "qos", 4, true, zero(4)));
-                }
-                if (region) {
-                    s.add(new Signal(a + "region", 4, true, zero(4)));
-                }
-                s.add(new Signal(a + "valid", 1, true, "1'b0"));
-                s.add(new Signal(a + "ready", 1, false, "1'b0"));
-                if (a.equals("aw")) {
-                    s.add(new Signal("wdata", data, true, zero(data)));
-                    s.add(new Signal("wstrb", data / 8, true, zero(data / 8)));
-                    if (!lite) {
-                        s.add(new Signal("wlast", 1, true, "1'b0"));
-                    }
-                    s.add(new Signal("wvalid", 1, true, "1'b0"));
-                    s.add(new Signal("wready", 1, false, "1'b0"));
-                    if (id > 0) {
-                        s.add(new Signal("bid", id, false, zero(id)));
-                    }
-                    s.add(new Signal("bresp", 2, false, zero(2)));
-                    s.add(new Signal("bvalid", 1, false, "1'b0"));
-                    s.add(new Signal("bready", 1, true, "1'b1"));
-                }
-            }
-            if (id > 0) {
-                s.add(new Signal("rid", id, false, zero(id)));
-            }
-            s.add(new Signal("rdata", data, false, zero(data)));
-            s.add(new Signal("rresp", 2, false, zero(2)));
-            if (!lite) {
-                s.add(new Signal("rlast", 1, false, "1'b0"));
-            }
-            s.add(new Signal("rvalid", 1, false, "1'b0"));
-            s.add(new Signal("rready", 1, true, "1'b1"));
-            return s;
+            return AxiSignals.of(protocol, options).stream().map(s -> new Signal(s.name(), widths.bits(s.width()),
+                    s.drivenByMaster(), s.tieOff(widths))).toList();
         }
     }
 

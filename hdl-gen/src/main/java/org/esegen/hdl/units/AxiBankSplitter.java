@@ -7,16 +7,10 @@ import static org.esegen.hdl.spinal.Hdl.boolConst;
 import static org.esegen.hdl.spinal.Hdl.concatLowFirst;
 import static org.esegen.hdl.spinal.Hdl.greaterThan;
 import static org.esegen.hdl.spinal.Hdl.hardType;
-import static org.esegen.hdl.spinal.Hdl.inBits;
-import static org.esegen.hdl.spinal.Hdl.inBool;
-import static org.esegen.hdl.spinal.Hdl.inUInt;
 import static org.esegen.hdl.spinal.Hdl.mux;
 import static org.esegen.hdl.spinal.Hdl.named;
 import static org.esegen.hdl.spinal.Hdl.not;
 import static org.esegen.hdl.spinal.Hdl.or;
-import static org.esegen.hdl.spinal.Hdl.outBits;
-import static org.esegen.hdl.spinal.Hdl.outBool;
-import static org.esegen.hdl.spinal.Hdl.outUInt;
 import static org.esegen.hdl.spinal.Hdl.reg;
 import static org.esegen.hdl.spinal.Hdl.regInit;
 import static org.esegen.hdl.spinal.Hdl.slice;
@@ -26,9 +20,12 @@ import static org.esegen.hdl.spinal.Hdl.uintConst;
 import static org.esegen.hdl.spinal.Hdl.unused;
 import static org.esegen.hdl.spinal.Hdl.when;
 
+import java.util.ArrayList;
 import java.util.List;
 
 import org.esegen.EsegenException;
+import org.esegen.hdl.axi.AxiPort;
+import org.esegen.hdl.axi.AxiSignals;
 import org.esegen.hdl.spinal.Hdl.FifoPorts;
 import org.esegen.hdl.spinal.JavaComponent;
 import spinal.core.Bits;
@@ -73,29 +70,36 @@ public final class AxiBankSplitter extends JavaComponent {
         super(validated(wideBits, addrBits, idBits, maxOutstanding));
         int narrowBits = wideBits / 2;
         int narrowSize = Integer.numberOfTrailingZeros(narrowBits / 8);
-        Request read = request("ar", addrBits, idBits, maxOutstanding);
-        Request write = request("aw", addrBits, idBits, maxOutstanding);
+        AxiPort slave = AxiPort.declare("s_axi_", AxiPort.Role.SLAVE, AxiSignals.Protocol.AXI4,
+                new AxiSignals.Widths(wideBits, addrBits, idBits));
+        List<AxiPort> banks = new ArrayList<>();
+        for (int bank = 0; bank < 2; bank++) {
+            banks.add(AxiPort.declare("m" + bank + "_axi_", AxiPort.Role.MASTER, AxiSignals.Protocol.AXI4,
+                    new AxiSignals.Widths(narrowBits, addrBits - 1, idBits)));
+        }
+        Request read = request("ar", slave, idBits, maxOutstanding);
+        Request write = request("aw", slave, idBits, maxOutstanding);
 
         // ---- R: a beat when both banks have one ----
-        Bool rvalid = outBool("s_axi_rvalid");
-        Bool rready = inBool("s_axi_rready");
-        Bits rdata = outBits("s_axi_rdata", wideBits);
-        UInt rid = outUInt("s_axi_rid", idBits);
-        UInt rresp = outUInt("s_axi_rresp", 2);
-        Bool rlast = outBool("s_axi_rlast");
+        Bool rvalid = slave.bool("rvalid");
+        Bool rready = slave.bool("rready");
+        Bits rdata = slave.bits("rdata");
+        UInt rid = slave.uint("rid");
+        UInt rresp = slave.uint("rresp");
+        Bool rlast = slave.bool("rlast");
         Bool[] bankRvalid = new Bool[2];
         Bool[] bankRready = new Bool[2];
         Bits[] bankRdata = new Bits[2];
         UInt[] bankRresp = new UInt[2];
         Bool[] bankRlast = new Bool[2];
         for (int bank = 0; bank < 2; bank++) {
-            String m = "m" + bank + "_axi_";
-            bankRvalid[bank] = inBool(m + "rvalid");
-            bankRready[bank] = outBool(m + "rready");
-            bankRdata[bank] = inBits(m + "rdata", narrowBits);
-            unused(m + "rid", inUInt(m + "rid", idBits));
-            bankRresp[bank] = inUInt(m + "rresp", 2);
-            bankRlast[bank] = inBool(m + "rlast");
+            AxiPort m = banks.get(bank);
+            bankRvalid[bank] = m.bool("rvalid");
+            bankRready[bank] = m.bool("rready");
+            bankRdata[bank] = m.bits("rdata");
+            unused("m" + bank + "_axi_rid", m.uint("rid"));
+            bankRresp[bank] = m.uint("rresp");
+            bankRlast[bank] = m.bool("rlast");
         }
         unused("m1_axi_rlast", bankRlast[1]);
         Bool rBoth = named("r_both", and(and(bankRvalid[0], bankRvalid[1]), read.ids.pop().valid()));
@@ -110,33 +114,33 @@ public final class AxiBankSplitter extends JavaComponent {
         assign(read.ids.pop().ready(), and(rTake, bankRlast[0]));
 
         // ---- W: a beat to both banks; taken once both took it ----
-        Bool wvalid = inBool("s_axi_wvalid");
-        Bool wready = outBool("s_axi_wready");
-        Bits wdata = inBits("s_axi_wdata", wideBits);
-        Bits wstrb = inBits("s_axi_wstrb", wideBits / 8);
-        Bool wlast = inBool("s_axi_wlast");
+        Bool wvalid = slave.bool("wvalid");
+        Bool wready = slave.bool("wready");
+        Bits wdata = slave.bits("wdata");
+        Bits wstrb = slave.bits("wstrb");
+        Bool wlast = slave.bool("wlast");
         for (int bank = 0; bank < 2; bank++) {
-            String m = "m" + bank + "_axi_";
-            assign(outBits(m + "wdata", narrowBits), slice(wdata, bank * narrowBits, narrowBits));
-            assign(outBits(m + "wstrb", narrowBits / 8), slice(wstrb, bank * narrowBits / 8, narrowBits / 8));
-            assign(outBool(m + "wlast"), wlast);
+            AxiPort m = banks.get(bank);
+            assign(m.bits("wdata"), slice(wdata, bank * narrowBits, narrowBits));
+            assign(m.bits("wstrb"), slice(wstrb, bank * narrowBits / 8, narrowBits / 8));
+            assign(m.bool("wlast"), wlast);
         }
-        assign(wready, forkToBanks("w", wvalid));
+        assign(wready, forkToBanks("w", banks, wvalid));
 
         // ---- B: a response when both banks have one ----
-        Bool bvalid = outBool("s_axi_bvalid");
-        Bool bready = inBool("s_axi_bready");
-        UInt bid = outUInt("s_axi_bid", idBits);
-        UInt bresp = outUInt("s_axi_bresp", 2);
+        Bool bvalid = slave.bool("bvalid");
+        Bool bready = slave.bool("bready");
+        UInt bid = slave.uint("bid");
+        UInt bresp = slave.uint("bresp");
         Bool[] bankBvalid = new Bool[2];
         Bool[] bankBready = new Bool[2];
         UInt[] bankBresp = new UInt[2];
         for (int bank = 0; bank < 2; bank++) {
-            String m = "m" + bank + "_axi_";
-            bankBvalid[bank] = inBool(m + "bvalid");
-            bankBready[bank] = outBool(m + "bready");
-            unused(m + "bid", inUInt(m + "bid", idBits));
-            bankBresp[bank] = inUInt(m + "bresp", 2);
+            AxiPort m = banks.get(bank);
+            bankBvalid[bank] = m.bool("bvalid");
+            bankBready[bank] = m.bool("bready");
+            unused("m" + bank + "_axi_bid", m.uint("bid"));
+            bankBresp[bank] = m.uint("bresp");
         }
         Bool bBoth = named("b_both", and(and(bankBvalid[0], bankBvalid[1]), write.ids.pop().valid()));
         assign(bvalid, bBoth);
@@ -147,20 +151,20 @@ public final class AxiBankSplitter extends JavaComponent {
         assign(bankBready[1], bTake);
         assign(write.ids.pop().ready(), bTake);
 
-        read.fork(addrBits, narrowSize);
-        write.fork(addrBits, narrowSize);
+        read.fork(banks, addrBits, narrowSize);
+        write.fork(banks, addrBits, narrowSize);
     }
 
     /** The request channel {@code channel} (ar or aw) of the slave: a holding register and the ID FIFO. */
-    private static Request request(String channel, int addrBits, int idBits, int maxOutstanding) {
-        String s = "s_axi_" + channel;
-        Bool valid = inBool(s + "valid");
-        Bool ready = outBool(s + "ready");
-        UInt addr = inUInt(s + "addr", addrBits);
-        UInt id = inUInt(s + "id", idBits);
-        UInt len = inUInt(s + "len", 8);
-        unused(s + "size", inUInt(s + "size", 3));
-        unused(s + "burst", inUInt(s + "burst", 2));
+    private static Request request(String channel, AxiPort slave, int idBits, int maxOutstanding) {
+        Bool valid = slave.bool(channel + "valid");
+        Bool ready = slave.bool(channel + "ready");
+        UInt addr = slave.uint(channel + "addr");
+        UInt id = slave.uint(channel + "id");
+        UInt len = slave.uint(channel + "len");
+        int addrBits = addr.getWidth();
+        unused("s_axi_" + channel + "size", slave.uint(channel + "size"));
+        unused("s_axi_" + channel + "burst", slave.uint(channel + "burst"));
         FifoPorts<UInt> ids = streamFifo(channel + "_ids", hardType(() -> uint(idBits)), maxOutstanding);
         Bool pending = regInit(channel + "_pending", bool(), boolConst(false));
         UInt heldAddr = reg(channel + "_addr", uint(addrBits));
@@ -180,16 +184,15 @@ public final class AxiBankSplitter extends JavaComponent {
     /** A request channel's state; {@link #fork} drives both banks' copies of it. */
     private record Request(String channel, int idBits, FifoPorts<UInt> ids, Bool pending, UInt addr, UInt len) {
         /** Offers the held request to both banks; it is done once both took it. */
-        void fork(int addrBits, int narrowSize) {
-            for (int bank = 0; bank < 2; bank++) {
-                String m = "m" + bank + "_axi_" + channel;
-                assign(outUInt(m + "addr", addrBits - 1), slice(addr, 1, addrBits - 1));
-                assign(outUInt(m + "id", idBits), uintConst(0, idBits));
-                assign(outUInt(m + "len", 8), len);
-                assign(outUInt(m + "size", 3), uintConst(narrowSize, 3));
-                assign(outUInt(m + "burst", 2), uintConst(INCR, 2));
+        void fork(List<AxiPort> banks, int addrBits, int narrowSize) {
+            for (AxiPort m : banks) {
+                assign(m.uint(channel + "addr"), slice(addr, 1, addrBits - 1));
+                assign(m.uint(channel + "id"), uintConst(0, idBits));
+                assign(m.uint(channel + "len"), len);
+                assign(m.uint(channel + "size"), uintConst(narrowSize, 3));
+                assign(m.uint(channel + "burst"), uintConst(INCR, 2));
             }
-            when(forkToBanks(channel, pending), () -> assign(pending, boolConst(false)));
+            when(forkToBanks(channel, banks, pending), () -> assign(pending, boolConst(false)));
             unused(channel + "_addr_low", addr.resize(1));
         }
     }
@@ -199,14 +202,13 @@ public final class AxiBankSplitter extends JavaComponent {
      * {@code ready}; a bank that took it is not offered it again. High in the cycle in which the
      * second bank takes it (both have it then), when the holder may let it go.
      */
-    private static Bool forkToBanks(String channel, Bool valid) {
+    private static Bool forkToBanks(String channel, List<AxiPort> banks, Bool valid) {
         Bool[] sent = new Bool[2];
         Bool[] done = new Bool[2];
         for (int bank = 0; bank < 2; bank++) {
-            String m = "m" + bank + "_axi_" + channel;
             sent[bank] = regInit(channel + "_sent_" + bank, bool(), boolConst(false));
-            Bool bankValid = outBool(m + "valid");
-            Bool bankReady = inBool(m + "ready");
+            Bool bankValid = banks.get(bank).bool(channel + "valid");
+            Bool bankReady = banks.get(bank).bool(channel + "ready");
             assign(bankValid, and(valid, not(sent[bank])));
             done[bank] = named(channel + "_done_" + bank, or(sent[bank], and(bankValid, bankReady)));
         }

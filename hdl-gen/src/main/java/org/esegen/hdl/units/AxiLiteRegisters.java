@@ -28,7 +28,10 @@ import java.util.TreeMap;
 import org.esegen.EsegenException;
 import org.esegen.compile.RegisterMap;
 import org.esegen.compile.RegisterMap.Register;
+import org.esegen.hdl.axi.AxiPort;
+import org.esegen.hdl.axi.AxiSignals;
 import org.esegen.hdl.spinal.JavaComponent;
+import spinal.core.Bits;
 import spinal.core.Bool;
 import spinal.core.UInt;
 
@@ -85,7 +88,8 @@ import spinal.core.UInt;
  * an input to an output).
  */
 public final class AxiLiteRegisters extends JavaComponent {
-    private static final int DATA_BITS = 32;
+    /** Data bits of the AXI4-Lite port and of every register. */
+    public static final int DATA_BITS = 32;
     private static final int WORD_ADDRESS_BITS = RegisterMap.ADDRESS_BITS - 2;
 
     public final Bool start;
@@ -130,23 +134,25 @@ public final class AxiLiteRegisters extends JavaComponent {
     public AxiLiteRegisters(int addrBits) {
         super(validated(addrBits));
 
-        Bool awvalid = inBool("s_axil_awvalid");
-        Bool awready = outBool("s_axil_awready");
-        UInt awaddr = inUInt("s_axil_awaddr", RegisterMap.ADDRESS_BITS);
-        Bool wvalid = inBool("s_axil_wvalid");
-        Bool wready = outBool("s_axil_wready");
-        UInt wdata = inUInt("s_axil_wdata", DATA_BITS);
-        UInt wstrb = inUInt("s_axil_wstrb", DATA_BITS / 8);
-        Bool bvalid = outBool("s_axil_bvalid");
-        Bool bready = inBool("s_axil_bready");
-        UInt bresp = outUInt("s_axil_bresp", 2);
-        Bool arvalid = inBool("s_axil_arvalid");
-        Bool arready = outBool("s_axil_arready");
-        UInt araddr = inUInt("s_axil_araddr", RegisterMap.ADDRESS_BITS);
-        Bool rvalid = outBool("s_axil_rvalid");
-        Bool rready = inBool("s_axil_rready");
-        UInt rdata = outUInt("s_axil_rdata", DATA_BITS);
-        UInt rresp = outUInt("s_axil_rresp", 2);
+        AxiPort axil = AxiPort.declare("s_axil_", AxiPort.Role.SLAVE, AxiSignals.Protocol.AXI4_LITE,
+                new AxiSignals.Widths(DATA_BITS, RegisterMap.ADDRESS_BITS, 0));
+        Bool awvalid = axil.bool("awvalid");
+        Bool awready = axil.bool("awready");
+        UInt awaddr = axil.uint("awaddr");
+        Bool wvalid = axil.bool("wvalid");
+        Bool wready = axil.bool("wready");
+        UInt wdata = axil.bits("wdata").asUInt();
+        UInt wstrb = axil.bits("wstrb").asUInt();
+        Bool bvalid = axil.bool("bvalid");
+        Bool bready = axil.bool("bready");
+        UInt bresp = axil.uint("bresp");
+        Bool arvalid = axil.bool("arvalid");
+        Bool arready = axil.bool("arready");
+        UInt araddr = axil.uint("araddr");
+        Bool rvalid = axil.bool("rvalid");
+        Bool rready = axil.bool("rready");
+        Bits rdata = axil.bits("rdata");
+        UInt rresp = axil.uint("rresp");
         start = outBool("start");
         interrupt = outBool("interrupt");
         busy = inBool("busy");
@@ -262,7 +268,7 @@ public final class AxiLiteRegisters extends JavaComponent {
         assign(bvalid, bValid);
         assign(bresp, uintConst(0, 2));
         assign(rvalid, rValid);
-        assign(rdata, rData);
+        assign(rdata, rData.asBits());
         assign(rresp, uintConst(0, 2));
     }
 

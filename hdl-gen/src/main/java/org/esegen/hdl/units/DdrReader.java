@@ -10,9 +10,6 @@ import static org.esegen.hdl.spinal.Hdl.connect;
 import static org.esegen.hdl.spinal.Hdl.equal;
 import static org.esegen.hdl.spinal.Hdl.greaterThan;
 import static org.esegen.hdl.spinal.Hdl.hardType;
-import static org.esegen.hdl.spinal.Hdl.inBits;
-import static org.esegen.hdl.spinal.Hdl.inBool;
-import static org.esegen.hdl.spinal.Hdl.inUInt;
 import static org.esegen.hdl.spinal.Hdl.lessThan;
 import static org.esegen.hdl.spinal.Hdl.masterStream;
 import static org.esegen.hdl.spinal.Hdl.mux;
@@ -20,7 +17,6 @@ import static org.esegen.hdl.spinal.Hdl.named;
 import static org.esegen.hdl.spinal.Hdl.not;
 import static org.esegen.hdl.spinal.Hdl.or;
 import static org.esegen.hdl.spinal.Hdl.outBool;
-import static org.esegen.hdl.spinal.Hdl.outUInt;
 import static org.esegen.hdl.spinal.Hdl.reg;
 import static org.esegen.hdl.spinal.Hdl.regInit;
 import static org.esegen.hdl.spinal.Hdl.regNext;
@@ -33,7 +29,6 @@ import static org.esegen.hdl.spinal.Hdl.uintConst;
 import static org.esegen.hdl.spinal.Hdl.unused;
 import static org.esegen.hdl.spinal.Hdl.when;
 import static org.esegen.hdl.units.AxiBursts.BEATS_BITS;
-import static org.esegen.hdl.units.AxiBursts.ID_BITS;
 import static org.esegen.hdl.units.AxiBursts.bitsFor;
 import static org.esegen.hdl.units.AxiBursts.log2;
 import static org.esegen.hdl.units.AxiBursts.oneIf;
@@ -43,6 +38,8 @@ import java.util.List;
 
 import org.esegen.EsegenException;
 import org.esegen.hdl.spinal.Hdl.FifoPorts;
+import org.esegen.hdl.axi.AxiPort;
+import org.esegen.hdl.axi.AxiSignals;
 import org.esegen.hdl.spinal.JavaComponent;
 import spinal.core.Bits;
 import spinal.core.Bool;
@@ -105,13 +102,12 @@ import spinal.lib.Stream;
  * write takes {@code m_axi_rdata} directly.
  */
 public final class DdrReader extends JavaComponent {
+    /** AXI4 ID bits of the read master (the ID is the client index). */
+    public static final int ID_BITS = AxiBursts.ID_BITS;
 
-    /** The command port of one client. */
-    public record Command(Bool valid, Bool ready, UInt address, UInt beats) {
-    }
 
     /** Command ports, by client. */
-    public final List<Command> commands;
+    public final List<DdrCommand> commands;
     /** Data streams, by client. */
     public final List<Stream<Bits>> data;
     /** Starved flags, by client (see the class comment). */
@@ -138,12 +134,11 @@ public final class DdrReader extends JavaComponent {
         int freeBits = bitsFor(clientFifoBeats);
         int outstandingBits = bitsFor(maxOutstanding);
 
-        List<Command> commandPorts = new ArrayList<>();
+        List<DdrCommand> commandPorts = new ArrayList<>();
         List<Stream<Bits>> dataPorts = new ArrayList<>();
         List<Bool> starvedPorts = new ArrayList<>();
         for (int k = 0; k < clients; k++) {
-            commandPorts.add(new Command(inBool("cmd_" + k + "_valid"), outBool("cmd_" + k + "_ready"),
-                    inUInt("cmd_" + k + "_address", addrBits), inUInt("cmd_" + k + "_beats", BEATS_BITS)));
+            commandPorts.add(DdrCommand.receiver("cmd_" + k, addrBits));
             dataPorts.add(masterStream("data_" + k, hardType(() -> bits(dataBits))));
             starvedPorts.add(outBool("starved_" + k));
         }
@@ -151,19 +146,21 @@ public final class DdrReader extends JavaComponent {
         data = List.copyOf(dataPorts);
         starved = List.copyOf(starvedPorts);
 
-        Bool arvalid = outBool("m_axi_arvalid");
-        Bool arready = inBool("m_axi_arready");
-        UInt araddr = outUInt("m_axi_araddr", addrBits);
-        UInt arid = outUInt("m_axi_arid", ID_BITS);
-        UInt arlen = outUInt("m_axi_arlen", 8);
-        UInt arsize = outUInt("m_axi_arsize", 3);
-        UInt arburst = outUInt("m_axi_arburst", 2);
-        Bool rvalid = inBool("m_axi_rvalid");
-        Bool rready = outBool("m_axi_rready");
-        Bits rdata = inBits("m_axi_rdata", dataBits);
-        UInt rid = inUInt("m_axi_rid", ID_BITS);
-        UInt rresp = inUInt("m_axi_rresp", 2);
-        Bool rlast = inBool("m_axi_rlast");
+        AxiPort axi = AxiPort.declare("m_axi_", AxiPort.Role.MASTER, AxiSignals.Protocol.AXI4,
+                new AxiSignals.Widths(dataBits, addrBits, ID_BITS), AxiSignals.Channel.AR, AxiSignals.Channel.R);
+        Bool arvalid = axi.bool("arvalid");
+        Bool arready = axi.bool("arready");
+        UInt araddr = axi.uint("araddr");
+        UInt arid = axi.uint("arid");
+        UInt arlen = axi.uint("arlen");
+        UInt arsize = axi.uint("arsize");
+        UInt arburst = axi.uint("arburst");
+        Bool rvalid = axi.bool("rvalid");
+        Bool rready = axi.bool("rready");
+        Bits rdata = axi.bits("rdata");
+        UInt rid = axi.uint("rid");
+        UInt rresp = axi.uint("rresp");
+        Bool rlast = axi.bool("rlast");
         idle = outBool("idle");
         error = outBool("error");
 
@@ -226,7 +223,7 @@ public final class DdrReader extends JavaComponent {
         for (int k = 0; k < clients; k++) {
             String c = "client_" + k;
             Client client = state.get(k);
-            Command command = commands.get(k);
+            DdrCommand command = commands.get(k);
             UInt id = uintConst(k, ID_BITS);
             Bool selected = named(c + "_selected", and(issue, equal(grant, uintConst(k, clientBits))));
 

@@ -8,16 +8,12 @@ import static org.esegen.hdl.spinal.Hdl.bool;
 import static org.esegen.hdl.spinal.Hdl.boolConst;
 import static org.esegen.hdl.spinal.Hdl.equal;
 import static org.esegen.hdl.spinal.Hdl.hardType;
-import static org.esegen.hdl.spinal.Hdl.inBool;
-import static org.esegen.hdl.spinal.Hdl.inUInt;
 import static org.esegen.hdl.spinal.Hdl.lessThan;
 import static org.esegen.hdl.spinal.Hdl.mux;
 import static org.esegen.hdl.spinal.Hdl.named;
 import static org.esegen.hdl.spinal.Hdl.not;
 import static org.esegen.hdl.spinal.Hdl.or;
-import static org.esegen.hdl.spinal.Hdl.outBits;
 import static org.esegen.hdl.spinal.Hdl.outBool;
-import static org.esegen.hdl.spinal.Hdl.outUInt;
 import static org.esegen.hdl.spinal.Hdl.reg;
 import static org.esegen.hdl.spinal.Hdl.regInit;
 import static org.esegen.hdl.spinal.Hdl.regNext;
@@ -39,6 +35,8 @@ import static org.esegen.hdl.units.AxiBursts.oneIf;
 
 import org.esegen.EsegenException;
 import org.esegen.hdl.spinal.Hdl.FifoPorts;
+import org.esegen.hdl.axi.AxiPort;
+import org.esegen.hdl.axi.AxiSignals;
 import org.esegen.hdl.spinal.JavaComponent;
 import spinal.core.Bits;
 import spinal.core.Bool;
@@ -89,10 +87,8 @@ import spinal.lib.Stream;
  * edge t on.
  */
 public final class DdrWriter extends JavaComponent {
-    public final Bool cmdValid;
-    public final Bool cmdReady;
-    public final UInt cmdAddress;
-    public final UInt cmdBeats;
+    /** The command port ({@code cmd_*}). */
+    public final DdrCommand command;
     public final Stream<Bits> data;
     public final Bool idle;
     public final Bool error;
@@ -111,28 +107,32 @@ public final class DdrWriter extends JavaComponent {
         int wordBits = addrBits - sizeCode;
         int outstandingBits = bitsFor(maxOutstanding);
 
-        cmdValid = inBool("cmd_valid");
-        cmdReady = outBool("cmd_ready");
-        cmdAddress = inUInt("cmd_address", addrBits);
-        cmdBeats = inUInt("cmd_beats", BEATS_BITS);
+        command = DdrCommand.receiver("cmd", addrBits);
+        Bool cmdValid = command.valid();
+        Bool cmdReady = command.ready();
+        UInt cmdAddress = command.address();
+        UInt cmdBeats = command.beats();
         data = slaveStream("data", hardType(() -> bits(dataBits)));
 
-        Bool awvalid = outBool("m_axi_awvalid");
-        Bool awready = inBool("m_axi_awready");
-        UInt awaddr = outUInt("m_axi_awaddr", addrBits);
-        UInt awid = outUInt("m_axi_awid", ID_BITS);
-        UInt awlen = outUInt("m_axi_awlen", 8);
-        UInt awsize = outUInt("m_axi_awsize", 3);
-        UInt awburst = outUInt("m_axi_awburst", 2);
-        Bool wvalid = outBool("m_axi_wvalid");
-        Bool wready = inBool("m_axi_wready");
-        Bits wdata = outBits("m_axi_wdata", dataBits);
-        Bits wstrb = outBits("m_axi_wstrb", beatBytes);
-        Bool wlast = outBool("m_axi_wlast");
-        Bool bvalid = inBool("m_axi_bvalid");
-        Bool bready = outBool("m_axi_bready");
-        UInt bid = inUInt("m_axi_bid", ID_BITS);
-        UInt bresp = inUInt("m_axi_bresp", 2);
+        AxiPort axi = AxiPort.declare("m_axi_", AxiPort.Role.MASTER, AxiSignals.Protocol.AXI4,
+                new AxiSignals.Widths(dataBits, addrBits, ID_BITS), AxiSignals.Channel.AW, AxiSignals.Channel.W,
+                AxiSignals.Channel.B);
+        Bool awvalid = axi.bool("awvalid");
+        Bool awready = axi.bool("awready");
+        UInt awaddr = axi.uint("awaddr");
+        UInt awid = axi.uint("awid");
+        UInt awlen = axi.uint("awlen");
+        UInt awsize = axi.uint("awsize");
+        UInt awburst = axi.uint("awburst");
+        Bool wvalid = axi.bool("wvalid");
+        Bool wready = axi.bool("wready");
+        Bits wdata = axi.bits("wdata");
+        Bits wstrb = axi.bits("wstrb");
+        Bool wlast = axi.bool("wlast");
+        Bool bvalid = axi.bool("bvalid");
+        Bool bready = axi.bool("bready");
+        UInt bid = axi.uint("bid");
+        UInt bresp = axi.uint("bresp");
         idle = outBool("idle");
         error = outBool("error");
 

@@ -104,7 +104,7 @@ import spinal.core.UInt;
  */
 public final class Sequencer extends JavaComponent {
     /** Width of a command's beat count (the DdrReader / DdrWriter command port). */
-    public static final int BEATS_BITS = 24;
+    public static final int BEATS_BITS = DdrCommand.BEATS_BITS;
     /** Most beats in one command. */
     public static final int CHUNK_BEATS = 1 << 20;
     /** Cycles from start to the first job. */
@@ -173,21 +173,22 @@ public final class Sequencer extends JavaComponent {
     public final Bool memoryIdle;
     public final Bool inSpmv;
 
-    /** A command port: {@code <prefix>_valid/_ready/_address/_beats}, fed from a section register. */
+    /** A command issuer: its {@link DdrCommand} port {@code <prefix>_*}, fed from a section register. */
     public static final class CommandPort {
-        public final Bool valid;
-        public final Bool ready;
-        public final UInt address;
-        public final UInt beats;
+        /** The port. */
+        public final DdrCommand port;
+        private final Bool valid;
+        private final Bool ready;
         private final UInt next;
         private final UInt left;
         private final Bool idle;
 
         private CommandPort(String prefix, int addrBits, int wordBytes) {
-            valid = outBool(prefix + "_valid");
-            ready = inBool(prefix + "_ready");
-            address = outUInt(prefix + "_address", addrBits);
-            beats = outUInt(prefix + "_beats", BEATS_BITS);
+            port = DdrCommand.sender(prefix, addrBits);
+            valid = port.valid();
+            ready = port.ready();
+            UInt address = port.address();
+            UInt beats = port.beats();
             next = regInit(prefix + "_next", uint(addrBits), uintConst(0, addrBits));
             left = regInit(prefix + "_left", uint(LEFT_BITS), uintConst(0, LEFT_BITS));
             idle = named(prefix + "_idle", equal(left, uintConst(0, LEFT_BITS)));
