@@ -580,11 +580,6 @@ public final class Hdl {
         return value.asSInt();
     }
 
-    /** {@code value} as a signed number one bit wider (zero extended, then signed). */
-    public static SInt intoSInt(UInt value) {
-        return value.intoSInt();
-    }
-
     /**
      * {@code value} narrowed to {@code width} bits, saturating: the largest {@code width}-bit value
      * when any higher bit is set (every bit of {@code value} is read).
