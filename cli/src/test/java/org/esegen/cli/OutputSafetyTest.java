@@ -78,6 +78,26 @@ class OutputSafetyTest {
     }
 
     @Test
+    void sigtermRemovesTheStagingFolderAndTheLock() throws Exception {
+        Path out = dir.resolve("killed");
+        Process p = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-cp",
+                System.getProperty("java.class.path"), Main.class.getName(), "compile", "--preset", "ese",
+                "--synthetic", "153,1024,512", "--num-frames", "3000", "--out", out.toString())
+                .redirectErrorStream(true).redirectOutput(dir.resolve("killed.log").toFile()).start();
+        long deadline = System.nanoTime() + 60_000_000_000L;
+        while (names(dir).stream().noneMatch(n -> n.startsWith(".esegen-tmp-")) && p.isAlive()
+                && System.nanoTime() < deadline) {
+            Thread.sleep(50);
+        }
+        assertTrue(p.isAlive(), "the compile is still running when it is killed: " + Files.readString(dir.resolve("killed.log")));
+        Thread.sleep(500);
+        p.destroy();
+        assertEquals(143, p.waitFor(), "SIGTERM ends the JVM");
+        assertFalse(Files.exists(out));
+        assertEquals(List.of("killed.log"), names(dir), "no staging folder or lock file left");
+    }
+
+    @Test
     void anOutputIsReplacedOnlyByTheSameKindOrWithForce() throws IOException {
         Path out = dir.resolve("out");
         assertEquals(0, CliErrorsTest.run("generate", "--out", out.toString()).code());

@@ -127,6 +127,15 @@ class OutputFolderTest {
         assertTrue(Files.exists(notOurs), "a folder without esegen's marker is never removed");
     }
 
+    @Test
+    void aFullDiskIsNamedWithTheFileWhereverItIsInTheCauseChain() {
+        IOException full = new java.nio.file.FileSystemException("/out/image.bin", null, "No space left on device");
+        assertEquals("no space left on device while writing /out/image.bin", OutputFolder.describe(full));
+        assertEquals("no space left on device while writing /out/image.bin",
+                OutputFolder.describe(new java.io.UncheckedIOException("copying", full)));
+        assertEquals("Permission denied", OutputFolder.describe(new IOException("Permission denied")));
+    }
+
     private static void write(Path target, OutputFolder.Request request, String name, String text) {
         try (OutputFolder folder = OutputFolder.create(target, request)) {
             folder.write(name, text.getBytes());
