@@ -1,0 +1,112 @@
+package org.esegen.speech;
+
+import org.esegen.EsegenException;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+
+/**
+ * The {@link Features} of every utterance of a {@link Dataset}, in dataset order, computed on
+ * {@code threads} threads (each utterance alone, so the result does not depend on the thread count).
+ * Every recording must have the same sample rate: the features' filterbank follows it.
+ *
+ * @param dataset    the recordings
+ * @param features   per utterance, T x {@value Features#DIMENSION}, not normalized
+ * @param sampleRate the common sample rate, Hz
+ */
+public record FeatureSet(Dataset dataset, List<double[][]> features, int sampleRate) {
+
+    /** Reads and featurizes every utterance. */
+    public static FeatureSet extract(Dataset dataset, int threads) {
+        List<Dataset.Utterance> utterances = dataset.utterances();
+        ExecutorService pool = Executors.newFixedThreadPool(Math.max(1, threads));
+        try {
+            List<Future<Wav>> reads = new ArrayList<>();
+            for (Dataset.Utterance u : utterances) {
+                reads.add(pool.submit(() -> Wav.read(u.path())));
+            }
+            List<Future<double[][]>> computed = new ArrayList<>();
+            int rate = -1;
+            Dataset.Utterance first = null;
+            for (int i = 0; i < utterances.size(); i++) {
+                Wav wav = get(reads.get(i));
+                if (rate < 0) {
+                    rate = wav.sampleRate();
+                    first = utterances.get(i);
+                } else if (wav.sampleRate() != rate) {
+                    throw new EsegenException(utterances.get(i).path() + ": " + wav.sampleRate() + " Hz, but "
+                            + first.path() + " is " + rate + " Hz; the features' filterbank follows the sample rate, "
+                            + "so every recording of a data set must share it (resample with e.g. sox)");
+                }
+                computed.add(pool.submit(() -> Features.of(wav)));
+            }
+            List<double[][]> features = new ArrayList<>();
+            for (Future<double[][]> f : computed) {
+                features.add(get(f));
+            }
+            return new FeatureSet(dataset, List.copyOf(features), rate);
+        } finally {
+            pool.shutdownNow();
+        }
+    }
+
+    private static <T> T get(Future<T> future) {
+        try {
+            return future.get();
+        } catch (ExecutionException e) {
+            if (e.getCause() instanceof RuntimeException re) {
+                throw re;
+            }
+            throw new IllegalStateException(e.getCause());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new EsegenException("interrupted while computing features", e);
+        }
+    }
+
+    /** The normalization of the training split's frames. */
+    public Normalization trainingNormalization() {
+        List<double[][]> train = new ArrayList<>();
+        for (int i = 0; i < features.size(); i++) {
+            if (dataset.utterances().get(i).split() == Dataset.Split.TRAIN) {
+                train.add(features.get(i));
+            }
+        }
+        if (train.isEmpty()) {
+            throw new EsegenException(dataset.source() + ": no utterance in the training split, so there are no "
+                    + "statistics to normalize the features with");
+        }
+        return Normalization.of(train);
+    }
+
+    /**
+     * How much consecutive frames differ: for each threshold, the fraction of (frame, feature) pairs
+     * with |x_t - x_(t-1)| at or above it, over every utterance's frames after the first.
+     */
+    public static double[] changedFraction(List<double[][]> utterances, double[] thresholds) {
+        long[] over = new long[thresholds.length];
+        long pairs = 0;
+        for (double[][] u : utterances) {
+            for (int t = 1; t < u.length; t++) {
+                for (int j = 0; j < u[t].length; j++) {
+                    double d = Math.abs(u[t][j] - u[t - 1][j]);
+                    for (int k = 0; k < thresholds.length; k++) {
+                        if (d >= thresholds[k]) {
+                            over[k]++;
+                        }
+                    }
+                    pairs++;
+                }
+            }
+        }
+        double[] fraction = new double[thresholds.length];
+        for (int k = 0; k < thresholds.length; k++) {
+            fraction[k] = pairs == 0 ? 0 : over[k] / (double) pairs;
+        }
+        return fraction;
+    }
+}
