@@ -69,7 +69,7 @@ public final class BenchCommand implements Callable<Integer> {
             ModelOptions model = ModelOptions.synthetic(MODEL, method);
             CosimFlow.Outcome o;
             try (OutputFolder folder = force.create("--out", out.resolve(method), "cosim")) {
-                o = CosimFlow.run(cfg, model.load(cfg), model, frames, "--frames", false, folder);
+                o = CosimFlow.run(cfg, model.load(cfg), model, null, frames, "--frames", false, folder);
             }
             Map<String, Object> row = row(cfg, method, o);
             rows.add(row);

@@ -22,9 +22,10 @@ public final class CosimCommand implements Callable<Integer> {
     @Mixin
     ModelOptions model;
 
-    @Option(names = "--frames", paramLabel = "T", defaultValue = "4",
-            description = "synthetic input frames per channel (default ${DEFAULT-VALUE})")
-    int frames;
+    @Option(names = "--frames", paramLabel = "T|X.npy", defaultValue = "4",
+            description = "synthetic input frames per channel (default ${DEFAULT-VALUE}), or a T x I .npy of real "
+                    + "frames (e.g. from esegen features) run in every channel")
+    String frames;
 
     @Option(names = "--trace", description = "write an FST waveform (cosim/waves.fst)")
     boolean trace;
@@ -43,10 +44,20 @@ public final class CosimCommand implements Callable<Integer> {
     public Integer call() {
         AcceleratorConfig cfg = config.resolve();
         CosimFlow.Outcome o;
-        try (OutputFolder folder = force.create("--out", out, "cosim", model.file())) {
-            o = CosimFlow.run(cfg, model.load(cfg), model, frames, "--frames", trace, folder);
+        try (OutputFolder folder = force.create("--out", out, "cosim", model.file(), framesFile())) {
+            o = CosimFlow.run(cfg, model.load(cfg), model, framesFile(), syntheticFrames(), "--frames", trace, folder);
         }
         System.out.print(json ? Json.line(o.figures()) + "\n" : CosimFlow.summary(o));
         return o.cosim().bitExact() ? 0 : CosimFlow.EXIT_MISMATCH;
+    }
+
+    /** {@code --frames} as a file, or null when it is a count. */
+    private Path framesFile() {
+        return frames.strip().matches("-?\\d+") ? null : Path.of(frames.strip());
+    }
+
+    /** {@code --frames} as a count (0 when it is a file). */
+    private int syntheticFrames() {
+        return framesFile() == null ? Integer.parseInt(frames.strip()) : 0;
     }
 }

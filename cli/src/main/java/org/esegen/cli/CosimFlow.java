@@ -44,13 +44,14 @@ final class CosimFlow {
     /**
      * Runs the flow into {@code folder} (committed when the co-simulation finished, bit-exact or not).
      *
+     * @param framesFile   input frames (T x I .npy) for every channel, or null for {@code frames} synthetic ones
      * @param framesOption the option that gave {@code frames}, for messages
      */
-    static Outcome run(AcceleratorConfig cfg, LstmpWeights weights, ModelOptions model, int frames,
+    static Outcome run(AcceleratorConfig cfg, LstmpWeights weights, ModelOptions model, Path framesFile, int frames,
                        String framesOption, boolean trace, OutputFolder folder) {
         long start = System.nanoTime();
         CompiledModel compiled = Compiler.compile(cfg, weights, model.method(), model.density());
-        FrameSet inputs = FrameSet.load(cfg, weights, null, frames, framesOption, model.frameSeed());
+        FrameSet inputs = FrameSet.load(cfg, weights, framesFile, frames, framesOption, model.frameSeed());
         byte[] image = compiled.image(inputs.raw());
         Evaluation evaluation = Evaluation.run(compiled, image, weights, inputs.real(), true);
         List<String> warnings = inputs.quantizationWarnings(compiled);

@@ -11,7 +11,8 @@ import picocli.CommandLine.Command;
                 + "run bit-exactly.",
         subcommands = {RunCommand.class, BenchCommand.class, CompileCommand.class, GenerateCommand.class, CosimCommand.class,
                 InferCommand.class, SynthCommand.class, VivadoCommand.class, SweepCommand.class,
-                SweepMergeCommand.class, SyntheticCommand.class, DatasetCommand.class, FeaturesCommand.class, PresetsCommand.class,
+                SweepMergeCommand.class, SyntheticCommand.class, DatasetCommand.class, FeaturesCommand.class, TrainCommand.class, CompressCommand.class, EvaluateCommand.class,
+                PresetsCommand.class,
                 RegistersCommand.class,
                 CommandLine.HelpCommand.class})
 public final class Main {

@@ -31,7 +31,8 @@ public final class ModelOptions {
     Source source;
 
     @Option(names = "--pruning", paramLabel = "METHOD", defaultValue = "ese",
-            description = "ese (load-balance-aware, default), cbtd (column-balanced) or global (baseline)")
+            description = "ese (load-balance-aware, default), cbtd (column-balanced), global (baseline), or none "
+                    + "(keep a pruned model's weights as they are; its zeros are the mask)")
     String pruning;
 
     @Option(names = "--density", paramLabel = "D",

@@ -40,7 +40,7 @@ public final class RunCommand implements Callable<Integer> {
         AcceleratorConfig cfg = Presets.get("tiny");
         CosimFlow.Outcome o;
         try (OutputFolder folder = force.create("--out", out, "cosim")) {
-            o = CosimFlow.run(cfg, model.load(cfg), model, DEFAULT_FRAMES, "frames", false, folder);
+            o = CosimFlow.run(cfg, model.load(cfg), model, null, DEFAULT_FRAMES, "frames", false, folder);
         }
         System.out.print(json ? Json.line(o.figures()) + "\n" : CosimFlow.summary(o));
         return o.cosim().bitExact() ? 0 : CosimFlow.EXIT_MISMATCH;

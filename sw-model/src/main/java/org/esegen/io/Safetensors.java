@@ -77,6 +77,12 @@ public final class Safetensors {
     static final String PEEPHOLE_O = "weight_oc_l0";
     private static final List<String> LSTMP_REQUIRED = List.of(WEIGHT_IH, WEIGHT_HH, BIAS_IH, BIAS_HH, WEIGHT_HR);
     private static final List<String> LSTMP_PEEPHOLES = List.of(PEEPHOLE_I, PEEPHOLE_F, PEEPHOLE_O);
+    /**
+     * Tensors a trained model carries besides its layer (DESIGN.md section 2): the host's classifier and
+     * the feature normalization; {@link #readLstmp} passes over them, {@code SpeechModel} reads them.
+     */
+    public static final List<String> MODEL_EXTRAS = List.of("classifier.weight", "classifier.bias",
+            "normalization.mean", "normalization.std");
 
     private static final int LENGTH_PREFIX_BYTES = 8;
     private static final int HEADER_ALIGNMENT = 8;
@@ -257,7 +263,7 @@ public final class Safetensors {
     public static LstmpWeights readLstmp(Path file) {
         Map<String, Tensor> tensors = read(file).tensors();
         for (String name : tensors.keySet()) {
-            if (!LSTMP_REQUIRED.contains(name) && !LSTMP_PEEPHOLES.contains(name)) {
+            if (!LSTMP_REQUIRED.contains(name) && !LSTMP_PEEPHOLES.contains(name) && !MODEL_EXTRAS.contains(name)) {
                 throw fail(file, "holds tensor '" + name + "', which is not part of one LSTMP layer; expected exactly "
                         + String.join(", ", LSTMP_REQUIRED) + ", optionally with " + String.join(", ", LSTMP_PEEPHOLES)
                         + " (esegen reads one layer, unidirectional, in PyTorch nn.LSTM(proj_size=P) naming)");
@@ -309,6 +315,11 @@ public final class Safetensors {
      * @param dtype F32 or F64
      */
     public static void writeLstmp(LstmpWeights weights, Path file, Dtype dtype) {
+        write(file, lstmpTensors(weights), dtype);
+    }
+
+    /** The tensors of an LSTMP layer in PyTorch naming, peepholes only when present. */
+    public static List<Tensor> lstmpTensors(LstmpWeights weights) {
         List<Tensor> tensors = new ArrayList<>();
         tensors.add(Tensor.ofMatrix(WEIGHT_IH, weights.wIh()));
         tensors.add(Tensor.ofMatrix(WEIGHT_HH, weights.wHh()));
@@ -320,7 +331,7 @@ public final class Safetensors {
             tensors.add(Tensor.ofVector(PEEPHOLE_F, weights.wFc()));
             tensors.add(Tensor.ofVector(PEEPHOLE_O, weights.wOc()));
         }
-        write(file, tensors, dtype);
+        return tensors;
     }
 
     private static List<Entry> parseHeader(Path file, String header, Map<String, String> metadata) {

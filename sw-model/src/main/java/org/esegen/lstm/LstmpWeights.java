@@ -70,6 +70,19 @@ public record LstmpWeights(int inputSize, int hiddenSize, int projSize,
         return a;
     }
 
+    /** Nonzero matrix weights over all matrix weights (W_ih, W_hh, W_hr). */
+    public double matrixDensity() {
+        long nonzeros = 0;
+        for (double[][] m : new double[][][]{wIh, wHh, wHr}) {
+            for (double[] row : m) {
+                for (double w : row) {
+                    nonzeros += w != 0 ? 1 : 0;
+                }
+            }
+        }
+        return nonzeros / (double) matrixWeights();
+    }
+
     /** Count of matrix weights (W_ih, W_hh, W_hr), dense. */
     public long matrixWeights() {
         return 4L * hiddenSize * (inputSize + projSize) + (long) projSize * hiddenSize;

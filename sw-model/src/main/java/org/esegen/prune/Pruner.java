@@ -84,6 +84,15 @@ public final class Pruner {
             case GLOBAL -> keepGlobal(weights, density, keep);
             case ESE -> keepEse(weights, density, slices, keep);
             case CBTD -> keepCbtd(weights, density, slices, keep);
+            case NONE -> {
+                if (density != 1.0) {
+                    throw new EsegenException("pruning none keeps the model's weights as they are; its density must be "
+                            + "1 (the model's own zeros are the mask), got --density " + density);
+                }
+                for (boolean[] row : keep) {
+                    java.util.Arrays.fill(row, true);
+                }
+            }
         }
         return keep;
     }

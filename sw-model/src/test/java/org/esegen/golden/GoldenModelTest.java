@@ -31,7 +31,7 @@ class GoldenModelTest {
         Stream.Builder<Arguments> b = Stream.builder();
         int id = 0;
         for (int pes : new int[]{1, 2, 3, 4, 5, 8}) {
-            for (PruningMethod m : PruningMethod.values()) {
+            for (PruningMethod m : PruningMethod.PRUNING) {
                 b.add(Arguments.of(id++, pes, m));
             }
         }
@@ -40,7 +40,7 @@ class GoldenModelTest {
 
     static Stream<Arguments> longCases() {
         return IntStream.range(0, 400).mapToObj(id -> Arguments.of(1000 + id, 1 + id % 16,
-                PruningMethod.values()[id % 3]));
+                PruningMethod.PRUNING.get(id % 3)));
     }
 
     @ParameterizedTest(name = "case {0}: pes={1} pruning={2}")

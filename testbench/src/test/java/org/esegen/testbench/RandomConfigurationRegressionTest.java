@@ -312,7 +312,7 @@ class RandomConfigurationRegressionTest {
             int axiAddrBits = pick(r, new int[] {32, 32, 33, 40});
             int axiMaxBurstBeats = 1 << r.nextInt(6);
             int axiMaxOutstanding = 1 + r.nextInt(4);
-            PruningMethod pruning = PruningMethod.values()[r.nextInt(PruningMethod.values().length)];
+            PruningMethod pruning = PruningMethod.PRUNING.get(r.nextInt(PruningMethod.PRUNING.size()));
             double d = r.nextDouble();
             double density = d < 0.1 ? 0.01 : d < 0.2 ? 1.0 : Math.exp(Math.log(0.01) * r.nextDouble());
             boolean peepholes = r.nextDouble() < 0.8;

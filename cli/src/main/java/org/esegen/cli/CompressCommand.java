@@ -1,0 +1,170 @@
+package org.esegen.cli;
+
+import org.esegen.EsegenException;
+import org.esegen.compile.Compiler;
+import org.esegen.config.AcceleratorConfig;
+import org.esegen.io.Json;
+import org.esegen.io.OutputFolder;
+import org.esegen.lstm.LstmpWeights;
+import org.esegen.prune.PruningMethod;
+import org.esegen.speech.Dataset;
+import org.esegen.speech.SpeechEvaluation;
+import org.esegen.speech.SpeechModel;
+import org.esegen.train.Trainer;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.concurrent.Callable;
+
+/** {@code esegen compress}: prune a trained model and retrain it with the masks fixed. */
+@Command(name = "compress", mixinStandardHelpOptions = true,
+        description = {"Prune a trained model to --density with --method (ese: every PE's row slice keeps the same "
+                + "count, as the compiler maps rows for the configuration's PEs; cbtd: the same count in every "
+                + "column of every PE's slice; global: the largest magnitudes), iteratively: --stages steps of "
+                + "geometrically falling density, each followed by retraining with the masks fixed (pruned weights stay "
+                + "exactly zero). The written model's zeros are its mask: compile, infer and cosim it with --pruning none.",
+                "Not built yet: quantization-aware fine-tuning, and CBTD's targeted-dropout ramp (cbtd here prunes "
+                        + "column-balanced and retrains, as ese does)."})
+public final class CompressCommand implements Callable<Integer> {
+    @Mixin
+    ConfigOptions config;
+
+    @Option(names = "--model", paramLabel = "M.safetensors", required = true, description = "a model from esegen train")
+    Path model;
+
+    @Option(names = "--data", paramLabel = "D", required = true, description = "the data set it was trained on")
+    Path data;
+
+    @Option(names = "--method", paramLabel = "ese|cbtd|global", required = true, description = "pruning method")
+    String method;
+
+    @Option(names = "--density", paramLabel = "X", required = true, description = "fraction of matrix weights kept, (0, 1]")
+    double density;
+
+    @Option(names = "--retrain-epochs", paramLabel = "N", defaultValue = "9",
+            description = "retraining epochs in all, shared by the stages (default ${DEFAULT-VALUE}; 0: one-shot)")
+    int retrainEpochs;
+
+    @Option(names = "--stages", paramLabel = "S", defaultValue = "3", description = "pruning steps (default ${DEFAULT-VALUE})")
+    int stages;
+
+    @Option(names = "--lr", paramLabel = "R", defaultValue = "0.002", description = "Adam's step (default ${DEFAULT-VALUE})")
+    double lr;
+
+    @Option(names = "--batch", paramLabel = "B", defaultValue = "32", description = "batch (default ${DEFAULT-VALUE})")
+    int batch;
+
+    @Option(names = "--seed", paramLabel = "S", defaultValue = "1", description = "seed (default ${DEFAULT-VALUE})")
+    long seed;
+
+    @Option(names = "--threads", paramLabel = "N", description = "threads (default: the cores)")
+    Integer threads;
+
+    @Option(names = "--out", paramLabel = "M2.safetensors", required = true, description = "the compressed model written")
+    Path out;
+
+    @Option(names = "--json", description = "print one JSON object with the figures")
+    boolean json;
+
+    @Override
+    public Integer call() {
+        PruningMethod pruning = PruningMethod.parse(method);
+        if (pruning == PruningMethod.NONE) {
+            throw new EsegenException("--method none prunes nothing; choose ese, cbtd or global");
+        }
+        if (!(density > 0 && density <= 1)) {
+            throw new EsegenException("--density " + density + ": must be in (0, 1]");
+        }
+        if (stages < 1 || stages > 20 || retrainEpochs < 0 || retrainEpochs > 10_000) {
+            throw new EsegenException("--stages " + stages + " --retrain-epochs " + retrainEpochs
+                    + ": stages must be in 1..20, epochs in 0..10000");
+        }
+        OutputFolder.checkOutputFile(out, "--out", List.of(model, data));
+        long start = System.nanoTime();
+        AcceleratorConfig cfg = config.resolve();
+        int n = threads == null ? Runtime.getRuntime().availableProcessors() : Math.max(1, threads);
+        SpeechModel dense = SpeechModel.read(model);
+        SpeechData speech = SpeechData.load(data, n);
+        if (!speech.labels().equals(dense.labels())) {
+            throw new EsegenException("--data " + data + ": labels " + speech.labels() + ", the model knows "
+                    + dense.labels());
+        }
+        Trainer.Examples train = speech.training(false, dense.normalization());
+        Trainer.Examples validation = speech.training(true, dense.normalization());
+        double before = testAccuracy(dense, speech, n);
+        SpeechModel current = dense;
+        SpeechModel oneShot = withLayer(dense, Compiler.prune(cfg, dense.layer(), pruning, density));
+        double oneShotAccuracy = testAccuracy(oneShot, speech, n);
+        for (int s = 1; s <= stages; s++) {
+            double stageDensity = Math.pow(density, s / (double) stages);
+            LstmpWeights pruned = Compiler.prune(cfg, current.layer(), pruning, stageDensity);
+            int epochs = retrainEpochs * s / stages - retrainEpochs * (s - 1) / stages;
+            System.err.printf(Locale.ROOT, "stage %d/%d: %s pruning to density %.4f, %d retraining epoch(s)%n", s,
+                    stages, pruning.cliName(), stageDensity, epochs);
+            if (epochs == 0) {
+                current = withLayer(current, pruned);
+                continue;
+            }
+            Trainer.Trained t = Trainer.train(new Trainer.From(pruned, current.classifierWeight(),
+                            current.classifierBias()), train, validation,
+                    new Trainer.Options(epochs, batch, lr, seed + s, n), masks(pruned), TrainCommand::progress);
+            current = new SpeechModel(t.layer(), t.classifierWeight(), t.classifierBias(), dense.normalization(),
+                    dense.labels());
+        }
+        current.write(out);
+        double after = testAccuracy(current, speech, n);
+        Map<String, Object> figures = new LinkedHashMap<>();
+        figures.put("model", out.toAbsolutePath().toString());
+        figures.put("method", pruning.cliName());
+        figures.put("pes", cfg.pes());
+        figures.put("target_density", density);
+        figures.put("density", current.layer().matrixDensity());
+        figures.put("accuracy_before", before);
+        figures.put("accuracy_one_shot", oneShotAccuracy);
+        figures.put("accuracy_after", after);
+        figures.put("retrain_epochs", retrainEpochs);
+        figures.put("stages", stages);
+        figures.put("wall_seconds", (System.nanoTime() - start) / 1e9);
+        System.out.println(json ? Json.line(figures) : String.format(Locale.ROOT, "%s pruning to density %.4f "
+                        + "(%d PEs): test accuracy %.2f %% dense, %.2f %% one-shot, %.2f %% after retraining (float) in "
+                        + "%.0f s -> %s", pruning.cliName(), current.layer().matrixDensity(), cfg.pes(), 100 * before,
+                100 * oneShotAccuracy, 100 * after, (double) figures.get("wall_seconds"), out));
+        return 0;
+    }
+
+    private static SpeechModel withLayer(SpeechModel m, LstmpWeights layer) {
+        return new SpeechModel(layer, m.classifierWeight(), m.classifierBias(), m.normalization(), m.labels());
+    }
+
+    private static double testAccuracy(SpeechModel m, SpeechData speech, int threads) {
+        List<double[][]> features = new ArrayList<>();
+        List<String> truths = new ArrayList<>();
+        for (int i : speech.indices(Dataset.Split.TEST)) {
+            features.add(speech.set().features().get(i));
+            truths.add(speech.set().dataset().utterances().get(i).label());
+        }
+        return SpeechEvaluation.run(m, null, features, truths, threads).accuracy();
+    }
+
+    /** 1 where the pruned layer keeps a nonzero weight. */
+    static Trainer.Masks masks(LstmpWeights pruned) {
+        return new Trainer.Masks(mask(pruned.wIh()), mask(pruned.wHh()), mask(pruned.wHr()));
+    }
+
+    private static double[][] mask(double[][] w) {
+        double[][] m = new double[w.length][w[0].length];
+        for (int r = 0; r < w.length; r++) {
+            for (int c = 0; c < w[r].length; c++) {
+                m[r][c] = w[r][c] != 0 ? 1 : 0;
+            }
+        }
+        return m;
+    }
+}

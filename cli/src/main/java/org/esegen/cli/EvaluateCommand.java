@@ -1,0 +1,125 @@
+package org.esegen.cli;
+
+import org.esegen.EsegenException;
+import org.esegen.compile.CompiledModel;
+import org.esegen.compile.Compiler;
+import org.esegen.compile.Metrics;
+import org.esegen.config.AcceleratorConfig;
+import org.esegen.io.Json;
+import org.esegen.prune.PruningMethod;
+import org.esegen.speech.Dataset;
+import org.esegen.speech.FeatureSet;
+import org.esegen.speech.Features;
+import org.esegen.speech.SpeechEvaluation;
+import org.esegen.speech.SpeechModel;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.concurrent.Callable;
+
+/** {@code esegen evaluate}: a speech model's accuracy, in float or through the bit-exact golden model. */
+@Command(name = "evaluate", mixinStandardHelpOptions = true,
+        description = "Top-1 accuracy, per-class accuracy and confusion matrix of a trained model on a data set's "
+                + "split. --mode float runs the double-precision reference; --mode fixed compiles the model for the "
+                + "configuration (its own zeros kept: pruning none) and runs the bit-exact golden model (what the "
+                + "Verilog computes), the classifier in float on the host.")
+public final class EvaluateCommand implements Callable<Integer> {
+    @Mixin
+    ConfigOptions config;
+
+    @Option(names = "--model", paramLabel = "M.safetensors", required = true, description = "a model from esegen train")
+    Path model;
+
+    @Option(names = "--data", paramLabel = "D", required = true, description = "FSDD folder or manifest .csv")
+    Path data;
+
+    @Option(names = "--split", paramLabel = "test|train|all", defaultValue = "test",
+            description = "utterances evaluated (default ${DEFAULT-VALUE})")
+    String split;
+
+    @Option(names = "--mode", paramLabel = "float|fixed", required = true, description = "float or fixed")
+    String mode;
+
+    @Option(names = "--threads", paramLabel = "N", description = "utterances at once (default: the cores)")
+    Integer threads;
+
+    @Option(names = "--json", description = "print one JSON object with the figures")
+    boolean json;
+
+    @Override
+    public Integer call() {
+        boolean fixed = switch (mode.toLowerCase(Locale.ROOT)) {
+            case "float" -> false;
+            case "fixed" -> true;
+            default -> throw new EsegenException("--mode " + mode + ": allowed are float and fixed");
+        };
+        Dataset.Split only = split.equalsIgnoreCase("all") ? null : Dataset.Split.parse(split, "--split");
+        long start = System.nanoTime();
+        AcceleratorConfig cfg = config.resolve();
+        SpeechModel m = SpeechModel.read(model);
+        if (m.layer().inputSize() != Features.DIMENSION) {
+            throw new EsegenException(model + ": the layer takes " + m.layer().inputSize() + " inputs, the speech "
+                    + "features are " + Features.DIMENSION + " per frame");
+        }
+        int n = threads == null ? Runtime.getRuntime().availableProcessors() : Math.max(1, threads);
+        FeatureSet set = FeatureSet.extract(Dataset.load(data), n);
+        List<double[][]> features = new ArrayList<>();
+        List<String> truths = new ArrayList<>();
+        for (int i = 0; i < set.features().size(); i++) {
+            Dataset.Utterance u = set.dataset().utterances().get(i);
+            if (only == null || u.split() == only) {
+                features.add(set.features().get(i));
+                truths.add(u.label());
+            }
+        }
+        if (features.isEmpty()) {
+            throw new EsegenException("--data " + data + ": no utterance in the " + split + " split");
+        }
+        CompiledModel compiled = null;
+        try {
+            compiled = Compiler.compile(cfg, m.layer(), PruningMethod.NONE, 1.0);
+        } catch (EsegenException notForThisConfig) {
+            if (fixed) {
+                throw notForThisConfig;
+            }
+        }
+        Metrics metrics = compiled == null ? null : Metrics.of(compiled);
+        SpeechEvaluation e = SpeechEvaluation.run(m, fixed ? compiled : null, features, truths, n);
+        Map<String, Object> figures = new LinkedHashMap<>();
+        figures.put("model", model.toString());
+        figures.put("mode", e.mode());
+        figures.put("split", split.toLowerCase(Locale.ROOT));
+        figures.put("utterances", e.utterances());
+        figures.put("accuracy", e.accuracy());
+        Map<String, Double> perClass = new LinkedHashMap<>();
+        double[] pc = e.perClassAccuracy();
+        for (int k = 0; k < pc.length; k++) {
+            perClass.put(e.labels().get(k), pc[k]);
+        }
+        figures.put("per_class_accuracy", perClass);
+        figures.put("labels", e.labels());
+        figures.put("confusion", e.confusion());
+        figures.put("density", m.layer().matrixDensity());
+        figures.put("compression_ratio", metrics == null ? null : metrics.compressionRatio());
+        figures.put("config", fixed ? cfg.toFieldMap() : null);
+        figures.put("wall_seconds", (System.nanoTime() - start) / 1e9);
+        if (json) {
+            System.out.println(Json.line(figures));
+        } else {
+            System.out.printf(Locale.ROOT, "%s accuracy on %d %s utterances: %.2f %% (density %.4f, %s) in %.1f s%n",
+                    e.mode(), e.utterances(), split, 100 * e.accuracy(), m.layer().matrixDensity(), metrics == null
+                            ? "no compression figure: the model does not fit the configuration's buffers"
+                            : String.format(Locale.ROOT, "compression %.2fx vs fp32", metrics.compressionRatio()),
+                    (double) figures.get("wall_seconds"));
+            System.out.println("per class: " + perClass);
+        }
+        return 0;
+    }
+}

@@ -1,0 +1,288 @@
+package org.esegen.train;
+
+import ai.djl.engine.Engine;
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.NDScope;
+import ai.djl.ndarray.types.Shape;
+import ai.djl.training.GradientCollector;
+import org.esegen.EsegenException;
+import org.esegen.lstm.LstmpWeights;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Random;
+import java.util.function.Consumer;
+
+/**
+ * Training of an LSTMP layer with its classifier on PyTorch's engine through DJL: Adam, softmax
+ * cross-entropy over utterances, gradients clipped to a global norm of {@value #CLIP_NORM}, batches
+ * drawn in a seeded order. Offline: DJL takes PyTorch's native libraries from the Maven jars
+ * ({@code ai.djl.offline=true}). Deterministic at a fixed seed and thread count: parameters start
+ * from a seeded Java generator, batches follow a seeded shuffle, and PyTorch runs {@code threads}
+ * intra-op threads and one inter-op thread.
+ *
+ * <p>Pruned retraining: with masks, every weight a mask zeroes stays exactly zero (re-masked after
+ * each step).
+ */
+public final class Trainer {
+    /** Gradients are scaled down to this global norm when larger. */
+    public static final double CLIP_NORM = 5.0;
+    private static final double BETA1 = 0.9;
+    private static final double BETA2 = 0.999;
+    private static final double EPSILON = 1e-8;
+
+    private Trainer() {
+    }
+
+    /**
+     * @param epochs       passes over the training examples, 1..10000
+     * @param batch        utterances per step, 1..4096
+     * @param learningRate Adam's step size, in (0, 1]
+     * @param seed         initialization and batch order
+     * @param threads      PyTorch's intra-op threads, 1..256
+     */
+    public record Options(int epochs, int batch, double learningRate, long seed, int threads) {
+        public Options {
+            if (epochs < 1 || epochs > 10_000) {
+                throw new EsegenException("--epochs " + epochs + ": must be in 1..10000");
+            }
+            if (batch < 1 || batch > 4096) {
+                throw new EsegenException("--batch " + batch + ": must be in 1..4096");
+            }
+            if (!(learningRate > 0 && learningRate <= 1)) {
+                throw new EsegenException("--lr " + learningRate + ": must be in (0, 1]");
+            }
+            if (threads < 1 || threads > 256) {
+                throw new EsegenException("--threads " + threads + ": must be in 1..256");
+            }
+        }
+    }
+
+    /**
+     * Labelled utterances.
+     *
+     * @param features per utterance T x I, normalized
+     * @param labels   per utterance, the class index
+     */
+    public record Examples(List<double[][]> features, int[] labels) {
+        public Examples {
+            if (features.size() != labels.length) {
+                throw new IllegalArgumentException(features.size() + " utterances, " + labels.length + " labels");
+            }
+        }
+
+        public int size() {
+            return labels.length;
+        }
+    }
+
+    /**
+     * The weights pruning keeps: 1 kept, 0 pruned, per matrix of the layer; null for a dense layer.
+     */
+    public record Masks(double[][] wIh, double[][] wHh, double[][] wHr) {
+    }
+
+    /** One epoch's figures. */
+    public record EpochReport(int epoch, int epochs, double loss, double trainAccuracy, double validationAccuracy,
+                              double seconds, double etaSeconds) {
+    }
+
+    /** The trained layer and classifier, and the epochs' figures. */
+    public record Trained(LstmpWeights layer, double[][] classifierWeight, double[] classifierBias,
+                          List<EpochReport> epochs) {
+    }
+
+    /** Where training starts. */
+    public sealed interface Start permits Fresh, From {
+    }
+
+    /** Fresh parameters of the given shape. */
+    public record Fresh(int inputSize, int hiddenSize, int projSize, int classes, boolean peepholes) implements Start {
+    }
+
+    /** An existing layer and classifier (retraining). */
+    public record From(LstmpWeights layer, double[][] classifierWeight, double[] classifierBias) implements Start {
+    }
+
+    /** PyTorch through DJL, offline, with {@code threads} intra-op threads; the same engine for the whole JVM. */
+    static synchronized Engine engine(int threads) {
+        System.setProperty("ai.djl.offline", "true");
+        System.setProperty("org.slf4j.simpleLogger.defaultLogLevel", System.getProperty(
+                "org.slf4j.simpleLogger.defaultLogLevel", "warn"));
+        // DJL asks for a GPU on every start and warns that this CPU-only machine has none
+        System.setProperty("org.slf4j.simpleLogger.log.ai.djl.util.cuda.CudaUtils", "error");
+        System.setProperty("ai.djl.pytorch.num_threads", String.valueOf(threads));
+        System.setProperty("ai.djl.pytorch.num_interop_threads", "1");
+        try {
+            return Engine.getEngine("PyTorch");
+        } catch (RuntimeException | UnsatisfiedLinkError e) {
+            throw new EsegenException("PyTorch's engine could not start (DJL " + Engine.getDjlVersion() + ", offline, "
+                    + "native libraries from the pytorch-native-cpu jar extracted under ~/.djl.ai): " + e, e);
+        }
+    }
+
+    /**
+     * Trains; {@code progress} hears every epoch.
+     *
+     * @param masks null for dense training
+     */
+    public static Trained train(Start start, Examples train, Examples validation, Options options, Masks masks,
+                                Consumer<EpochReport> progress) {
+        if (train.size() == 0) {
+            throw new EsegenException("training: no training utterance");
+        }
+        Engine engine = engine(options.threads());
+        try (NDManager manager = engine.newBaseManager();
+             LstmpNet net = start instanceof Fresh f
+                     ? LstmpNet.initial(manager, f.inputSize(), f.hiddenSize(), f.projSize(), f.classes(), f.peepholes(),
+                     options.seed())
+                     : LstmpNet.of(manager, ((From) start).layer(), ((From) start).classifierWeight(),
+                     ((From) start).classifierBias())) {
+            List<NDArray> params = net.parameters();
+            List<NDArray> maskArrays = new ArrayList<>();
+            if (masks != null) {
+                maskArrays.add(LstmpNet.matrix(manager, masks.wIh()));
+                maskArrays.add(LstmpNet.matrix(manager, masks.wHh()));
+                maskArrays.add(null);
+                maskArrays.add(null);
+                maskArrays.add(LstmpNet.matrix(manager, masks.wHr()));
+                applyMasks(params, maskArrays);
+            }
+            List<NDArray> first = new ArrayList<>();
+            List<NDArray> second = new ArrayList<>();
+            for (NDArray p : params) {
+                first.add(manager.zeros(p.getShape()));
+                second.add(manager.zeros(p.getShape()));
+            }
+            List<EpochReport> reports = new ArrayList<>();
+            long step = 0;
+            long trainingStart = System.nanoTime();
+            for (int epoch = 1; epoch <= options.epochs(); epoch++) {
+                long epochStart = System.nanoTime();
+                int[] order = shuffled(train.size(), new Random(options.seed() * 31 + epoch));
+                double lossSum = 0;
+                for (int from = 0; from < order.length; from += options.batch()) {
+                    int to = Math.min(order.length, from + options.batch());
+                    step++;
+                    try (NDScope scope = new NDScope()) {
+                        Batch b = Batch.of(manager, train, order, from, to, net.classes);
+                        NDArray loss;
+                        try (GradientCollector collector = engine.newGradientCollector()) {
+                            collector.zeroGradients();
+                            NDArray logits = net.logits(b.x(), b.mask());
+                            loss = logits.logSoftmax(1).mul(b.oneHot()).sum().neg().div(to - from);
+                            collector.backward(loss);
+                        }
+                        lossSum += loss.getFloat() * (to - from);
+                        adam(params, first, second, step, options.learningRate());
+                        applyMasks(params, maskArrays);
+                    }
+                }
+                double trainAccuracy = accuracy(net, manager, train, options.batch());
+                double validationAccuracy = validation.size() == 0 ? Double.NaN
+                        : accuracy(net, manager, validation, options.batch());
+                double seconds = (System.nanoTime() - epochStart) / 1e9;
+                double elapsed = (System.nanoTime() - trainingStart) / 1e9;
+                EpochReport r = new EpochReport(epoch, options.epochs(), lossSum / train.size(), trainAccuracy,
+                        validationAccuracy, seconds, elapsed / epoch * (options.epochs() - epoch));
+                reports.add(r);
+                progress.accept(r);
+            }
+            return new Trained(net.layer(), net.classifierWeight(), net.classifierBias(), List.copyOf(reports));
+        }
+    }
+
+    /** Top-1 accuracy of {@code net} on {@code examples}. */
+    static double accuracy(LstmpNet net, NDManager manager, Examples examples, int batch) {
+        int correct = 0;
+        int[] order = new int[examples.size()];
+        for (int i = 0; i < order.length; i++) {
+            order[i] = i;
+        }
+        for (int from = 0; from < order.length; from += batch) {
+            int to = Math.min(order.length, from + batch);
+            try (NDScope scope = new NDScope()) {
+                Batch b = Batch.of(manager, examples, order, from, to, net.classes);
+                long[] predicted = net.logits(b.x(), b.mask()).argMax(1).toLongArray();
+                for (int k = 0; k < predicted.length; k++) {
+                    if (predicted[k] == examples.labels()[order[from + k]]) {
+                        correct++;
+                    }
+                }
+            }
+        }
+        return correct / (double) examples.size();
+    }
+
+    private static void adam(List<NDArray> params, List<NDArray> first, List<NDArray> second, long step, double lr) {
+        List<NDArray> grads = new ArrayList<>();
+        double squares = 0;
+        for (NDArray p : params) {
+            NDArray g = p.getGradient();
+            grads.add(g);
+            squares += g.square().sum().getFloat();
+        }
+        double norm = Math.sqrt(squares);
+        float scale = norm > CLIP_NORM ? (float) (CLIP_NORM / norm) : 1f;
+        float correction1 = (float) (1 - Math.pow(BETA1, step));
+        float correction2 = (float) (1 - Math.pow(BETA2, step));
+        for (int k = 0; k < params.size(); k++) {
+            NDArray g = grads.get(k).mul(scale);
+            first.get(k).muli((float) BETA1).addi(g.mul((float) (1 - BETA1)));
+            second.get(k).muli((float) BETA2).addi(g.square().mul((float) (1 - BETA2)));
+            NDArray update = first.get(k).div(correction1).mul((float) lr)
+                    .div(second.get(k).div(correction2).sqrt().add((float) EPSILON));
+            params.get(k).subi(update);
+        }
+    }
+
+    private static void applyMasks(List<NDArray> params, List<NDArray> masks) {
+        for (int k = 0; k < masks.size(); k++) {
+            if (masks.get(k) != null) {
+                params.get(k).muli(masks.get(k));
+            }
+        }
+    }
+
+    private static int[] shuffled(int n, Random r) {
+        int[] order = new int[n];
+        for (int i = 0; i < n; i++) {
+            order[i] = i;
+        }
+        for (int i = n - 1; i > 0; i--) {
+            int j = r.nextInt(i + 1);
+            int t = order[i];
+            order[i] = order[j];
+            order[j] = t;
+        }
+        return order;
+    }
+
+    /** A padded batch: B x T x I features, B x T mask, B x K one-hot labels. */
+    private record Batch(NDArray x, NDArray mask, NDArray oneHot) {
+        static Batch of(NDManager manager, Examples examples, int[] order, int from, int to, int classes) {
+            int b = to - from;
+            int frames = 0;
+            int inputs = examples.features().get(order[from])[0].length;
+            for (int k = from; k < to; k++) {
+                frames = Math.max(frames, examples.features().get(order[k]).length);
+            }
+            float[] x = new float[b * frames * inputs];
+            float[] mask = new float[b * frames];
+            float[] oneHot = new float[b * classes];
+            for (int k = 0; k < b; k++) {
+                double[][] u = examples.features().get(order[from + k]);
+                for (int t = 0; t < u.length; t++) {
+                    mask[k * frames + t] = 1;
+                    for (int j = 0; j < inputs; j++) {
+                        x[(k * frames + t) * inputs + j] = (float) u[t][j];
+                    }
+                }
+                oneHot[k * classes + examples.labels()[order[from + k]]] = 1;
+            }
+            return new Batch(manager.create(x, new Shape(b, frames, inputs)), manager.create(mask, new Shape(b, frames)),
+                    manager.create(oneHot, new Shape(b, classes)));
+        }
+    }
+}
