@@ -83,12 +83,14 @@ public final class EvaluateCommand implements Callable<Integer> {
             throw new EsegenException("--data " + data + ": no utterance in the " + split + " split");
         }
         CompiledModel compiled = null;
+        String notCompiled = null;
         try {
             compiled = Compiler.compile(cfg, m.layer(), PruningMethod.NONE, 1.0);
         } catch (EsegenException notForThisConfig) {
             if (fixed) {
                 throw notForThisConfig;
             }
+            notCompiled = notForThisConfig.getMessage();
         }
         Metrics metrics = compiled == null ? null : Metrics.of(compiled);
         SpeechEvaluation e = SpeechEvaluation.run(m, fixed ? compiled : null, features, truths, n);
@@ -115,7 +117,7 @@ public final class EvaluateCommand implements Callable<Integer> {
         } else {
             System.out.printf(Locale.ROOT, "%s accuracy on %d %s utterances: %.2f %% (density %.4f, %s) in %.1f s%n",
                     e.mode(), e.utterances(), split, 100 * e.accuracy(), m.layer().matrixDensity(), metrics == null
-                            ? "no compression figure: the model does not fit the configuration's buffers"
+                            ? "no compression figure: the model does not compile for this configuration: " + notCompiled
                             : String.format(Locale.ROOT, "compression %.2fx vs fp32", metrics.compressionRatio()),
                     (double) figures.get("wall_seconds"));
             System.out.println("per class: " + perClass);

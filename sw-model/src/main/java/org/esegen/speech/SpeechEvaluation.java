@@ -101,7 +101,7 @@ public record SpeechEvaluation(String mode, List<String> labels, int[][] confusi
     }
 
     /** The golden model's outputs (T x P, dequantized) of one utterance in every channel of the image. */
-    static double[][] fixedOutputs(CompiledModel compiled, double[][] frames) {
+    public static double[][] fixedOutputs(CompiledModel compiled, double[][] frames) {
         FixedFormat act = compiled.config().activationFormat();
         long[][] raw = Quantizer.quantize(frames, act);
         long[][][] channels = new long[compiled.config().channels()][][];

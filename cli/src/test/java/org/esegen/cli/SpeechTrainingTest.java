@@ -1,0 +1,203 @@
+package org.esegen.cli;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import org.esegen.compile.CompiledModel;
+import org.esegen.compile.Compiler;
+import org.esegen.compile.RowMapping;
+import org.esegen.config.AcceleratorConfig;
+import org.esegen.config.Presets;
+import org.esegen.io.Json;
+import org.esegen.lstm.FloatReference;
+import org.esegen.lstm.LstmpWeights;
+import org.esegen.prune.PruningMethod;
+import org.esegen.speech.Dataset;
+import org.esegen.speech.FeatureSet;
+import org.esegen.speech.Normalization;
+import org.esegen.speech.SpeechEvaluation;
+import org.esegen.speech.SpeechModel;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
+
+/**
+ * Training, compression and evaluation on a small espeak-ng digit set (real engine, real files):
+ * the loss falls and beats chance, same seed same bytes, masks hold through retraining, float and
+ * fixed agree within the derived bound, and the compressed model co-simulates bit-exactly.
+ */
+class SpeechTrainingTest {
+    static final List<String> TINY_SPEECH = List.of("--preset", "tiny", "--set", "maxInputSize=120");
+
+    @TempDir
+    static Path dir;
+    static Path digits;
+    static Path model;
+    static String trainLog;
+
+    @BeforeAll
+    static void trainATinyModel() throws Exception {
+        assumeTrue(new ProcessBuilder("sh", "-c", "command -v espeak-ng").start().waitFor() == 0,
+                "espeak-ng is installed (scripts/bootstrap.sh)");
+        digits = dir.resolve("digits");
+        assertEquals(0, CliErrorsTest.run("dataset", "espeak-digits", "--out", digits.toString(), "--per-digit", "10",
+                "--seed", "11").code());
+        model = dir.resolve("m.safetensors");
+        CliErrorsTest.Outcome o = CliErrorsTest.run("train", "--data", digits.resolve("manifest.csv").toString(),
+                "--hidden", "16", "--proj", "8", "--peepholes", "--epochs", "8", "--lr", "0.02", "--seed", "5",
+                "--threads", "1", "--out", model.toString());
+        assertEquals(0, o.code(), o.err());
+        trainLog = o.err();
+        System.out.println(trainLog);
+    }
+
+    @Test
+    void theLossFallsAndTheModelBeatsChance() {
+        Matcher m = Pattern.compile("loss ([0-9.]+), train ([0-9.]+) %").matcher(trainLog);
+        List<double[]> epochs = new ArrayList<>();
+        while (m.find()) {
+            epochs.add(new double[]{Double.parseDouble(m.group(1)), Double.parseDouble(m.group(2))});
+        }
+        assertEquals(8, epochs.size(), trainLog);
+        assertTrue(epochs.get(7)[0] < 0.7 * epochs.get(0)[0], "loss falls: " + trainLog);
+        assertTrue(epochs.get(7)[1] > 30, "training accuracy beats chance (10 %) by far: " + trainLog);
+    }
+
+    @Test
+    void theSameSeedAndThreadsGiveTheSameBytes() throws Exception {
+        Path again = dir.resolve("again.safetensors");
+        assertEquals(0, CliErrorsTest.run("train", "--data", digits.resolve("manifest.csv").toString(), "--hidden", "16",
+                "--proj", "8", "--peepholes", "--epochs", "8", "--lr", "0.02", "--seed", "5", "--threads", "1", "--out",
+                again.toString()).code());
+        assertArrayEquals(Files.readAllBytes(model), Files.readAllBytes(again));
+    }
+
+    @Test
+    void compressionKeepsItsMasksHitsTheDensityAndStaysBalanced() throws Exception {
+        for (String method : List.of("ese", "cbtd")) {
+            Path out = dir.resolve(method + ".safetensors");
+            List<String> args = new ArrayList<>(List.of("compress", "--model", model.toString(), "--data",
+                    digits.resolve("manifest.csv").toString(), "--method", method, "--density", "0.25",
+                    "--retrain-epochs", "2", "--stages", "2", "--threads", "1", "--out", out.toString(), "--json"));
+            args.addAll(TINY_SPEECH);
+            CliErrorsTest.Outcome o = CliErrorsTest.run(args.toArray(String[]::new));
+            assertEquals(0, o.code(), o.err());
+            SpeechModel dense = SpeechModel.read(model);
+            SpeechModel pruned = SpeechModel.read(out);
+            AcceleratorConfig cfg = Presets.resolve("tiny", List.of("maxInputSize=120"));
+            LstmpWeights target = Compiler.prune(cfg, dense.layer(), PruningMethod.parse(method), 0.25);
+            assertEquals(target.matrixDensity(), pruned.layer().matrixDensity(), 0.002,
+                    method + ": the density the pruner sets (a retrained weight can only reach 0 exactly by chance)");
+            assertTrue(Math.abs(pruned.layer().matrixDensity() - 0.25) < 0.01, method + " hits 0.25: "
+                    + pruned.layer().matrixDensity());
+            double[][] wa = pruned.layer().combinedInputMatrix();
+            int[] rowToPe = RowMapping.gates(pruned.layer().hiddenSize(), cfg.pes()).pe();
+            int[] perPe = new int[cfg.pes()];
+            for (int r = 0; r < wa.length; r++) {
+                for (double w : wa[r]) {
+                    perPe[rowToPe[r]] += w != 0 ? 1 : 0;
+                }
+            }
+            int min = java.util.Arrays.stream(perPe).min().orElseThrow();
+            int max = java.util.Arrays.stream(perPe).max().orElseThrow();
+            assertTrue(max - min <= 1 + wa[0].length / 10, method + ": per-PE nonzeros " + java.util.Arrays.toString(perPe));
+        }
+    }
+
+    /**
+     * A prediction can change between float and fixed only where the float logits' margin is at most
+     * 2 max_k ||W_k||_1 eps, eps the largest |fixed - float| output of the utterance: a logit moves by at
+     * most ||W_k||_1 eps when every averaged output moves by at most eps.
+     */
+    @Test
+    void floatAndFixedAgreeWhereverTheMarginExceedsTheDerivedBound() {
+        SpeechModel m = SpeechModel.read(model);
+        AcceleratorConfig cfg = Presets.resolve("tiny", List.of("maxInputSize=120"));
+        CompiledModel compiled = Compiler.compile(cfg, m.layer(), PruningMethod.NONE, 1.0);
+        FeatureSet set = FeatureSet.extract(Dataset.load(digits.resolve("manifest.csv")), 2);
+        Normalization norm = m.normalization();
+        double rowNorm = 0;
+        for (double[] row : m.classifierWeight()) {
+            rowNorm = Math.max(rowNorm, java.util.Arrays.stream(row).map(Math::abs).sum());
+        }
+        int checked = 0;
+        for (double[][] f : set.features()) {
+            double[][] x = norm.apply(f);
+            double[][] floatOut = FloatReference.run(m.layer(), x);
+            double[][] fixedOut = SpeechEvaluation.fixedOutputs(compiled, x);
+            double eps = 0;
+            for (int t = 0; t < floatOut.length; t++) {
+                for (int j = 0; j < floatOut[t].length; j++) {
+                    eps = Math.max(eps, Math.abs(floatOut[t][j] - fixedOut[t][j]));
+                }
+            }
+            double[] logits = m.logits(floatOut);
+            double[] sorted = logits.clone();
+            java.util.Arrays.sort(sorted);
+            double margin = sorted[sorted.length - 1] - sorted[sorted.length - 2];
+            if (margin > 2 * rowNorm * eps) {
+                assertEquals(SpeechModel.argmax(logits), SpeechModel.argmax(m.logits(fixedOut)),
+                        "margin " + margin + " > bound " + 2 * rowNorm * eps);
+                checked++;
+            }
+        }
+        System.out.println("float/fixed: " + checked + " of " + set.features().size() + " utterances above the bound");
+        assertTrue(checked > set.features().size() / 2, "the bound is not vacuous: " + checked);
+    }
+
+    @Test
+    void theCompressedModelCoSimulatesBitExactlyOnARealUtterance() throws Exception {
+        Path compressed = dir.resolve("for-cosim.safetensors");
+        List<String> args = new ArrayList<>(List.of("compress", "--model", model.toString(), "--data",
+                digits.resolve("manifest.csv").toString(), "--method", "ese", "--density", "0.3", "--retrain-epochs",
+                "1", "--stages", "1", "--threads", "1", "--out", compressed.toString()));
+        args.addAll(TINY_SPEECH);
+        assertEquals(0, CliErrorsTest.run(args.toArray(String[]::new)).code());
+        Path features = dir.resolve("features");
+        assertEquals(0, CliErrorsTest.run("features", "--data", digits.resolve("manifest.csv").toString(), "--out",
+                features.toString()).code());
+        List<String> cosim = new ArrayList<>(List.of("cosim", "--model", compressed.toString(), "--pruning", "none",
+                "--frames", features.resolve("4_gbm3_0.npy").toString(), "--out", dir.resolve("cosim").toString(),
+                "--json"));
+        cosim.addAll(TINY_SPEECH);
+        CliErrorsTest.Outcome o = CliErrorsTest.run(cosim.toArray(String[]::new));
+        assertEquals(0, o.code(), "bit-exact on a real utterance: " + o.err());
+        JsonNode report = Json.mapper().readTree(dir.resolve("cosim/report.json").toFile());
+        assertTrue(report.get("bit_exact").asBoolean());
+        assertEquals("none", report.get("pruning").asText());
+    }
+
+    @Test
+    void badModelsAreRefusedWithTheReason() throws Exception {
+        Path synthetic = dir.resolve("synthetic");
+        assertEquals(0, CliErrorsTest.run("synthetic", "--spec", "120,16,8", "--frames", "2", "--out",
+                synthetic.toString()).code());
+        CliErrorsTest.Outcome o = CliErrorsTest.run("evaluate", "--model", synthetic.resolve("model.safetensors")
+                .toString(), "--data", digits.resolve("manifest.csv").toString(), "--mode", "float");
+        assertEquals(2, o.code());
+        assertTrue(o.err().contains("has no tensor 'classifier.weight'"), o.err());
+        SpeechModel m = SpeechModel.read(model);
+        LstmpWeights narrow = org.esegen.io.SyntheticModel.generate(7, 16, 8, true, 1);
+        Path wrongInput = dir.resolve("seven.safetensors");
+        new SpeechModel(narrow, m.classifierWeight(), m.classifierBias(), new Normalization(new double[7], new double[7]),
+                m.labels()).write(wrongInput);
+        o = CliErrorsTest.run("evaluate", "--model", wrongInput.toString(), "--data",
+                digits.resolve("manifest.csv").toString(), "--mode", "float");
+        assertEquals(2, o.code());
+        assertTrue(o.err().contains("takes 7 inputs, the speech features are 120"), o.err());
+        o = CliErrorsTest.run("train", "--data", dir.resolve("nowhere").toString(), "--hidden", "8", "--out",
+                dir.resolve("x.safetensors").toString());
+        assertEquals(2, o.code());
+        assertTrue(o.err().contains("does not exist"), o.err());
+    }
+}
