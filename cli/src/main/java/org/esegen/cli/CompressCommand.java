@@ -58,14 +58,8 @@ public final class CompressCommand implements Callable<Integer> {
     @Option(names = "--lr", paramLabel = "R", defaultValue = "0.002", description = "Adam's step (default ${DEFAULT-VALUE})")
     double lr;
 
-    @Option(names = "--batch", paramLabel = "B", defaultValue = "32", description = "batch (default ${DEFAULT-VALUE})")
-    int batch;
-
-    @Option(names = "--seed", paramLabel = "S", defaultValue = "1", description = "seed (default ${DEFAULT-VALUE})")
-    long seed;
-
-    @Option(names = "--threads", paramLabel = "N", description = "threads (default: the cores)")
-    Integer threads;
+    @Mixin
+    TrainingOptions training;
 
     @Option(names = "--out", paramLabel = "M2.safetensors", required = true, description = "the compressed model written")
     Path out;
@@ -89,7 +83,7 @@ public final class CompressCommand implements Callable<Integer> {
         OutputFolder.checkOutputFile(out, "--out", List.of(model, data));
         long start = System.nanoTime();
         AcceleratorConfig cfg = config.resolve();
-        int n = threads == null ? Runtime.getRuntime().availableProcessors() : Math.max(1, threads);
+        int n = training.threads();
         SpeechModel dense = SpeechModel.read(model);
         SpeechData speech = SpeechData.load(data, n);
         if (!speech.labels().equals(dense.labels())) {
@@ -114,7 +108,7 @@ public final class CompressCommand implements Callable<Integer> {
             }
             Trainer.Trained t = Trainer.train(new Trainer.From(pruned, current.classifierWeight(),
                             current.classifierBias()), train, validation,
-                    new Trainer.Options(epochs, batch, lr, seed + s, n), masks(pruned), TrainCommand::progress);
+                    new Trainer.Options(epochs, training.batch, lr, training.seed + s, n), masks(pruned), TrainCommand::progress);
             current = new SpeechModel(t.layer(), t.classifierWeight(), t.classifierBias(), dense.normalization(),
                     dense.labels());
         }

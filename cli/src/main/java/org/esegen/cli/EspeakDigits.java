@@ -1,6 +1,7 @@
 package org.esegen.cli;
 
 import org.esegen.EsegenException;
+import org.esegen.Parallel;
 import org.esegen.speech.Resampler;
 import org.esegen.speech.Wav;
 
@@ -13,9 +14,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.SplittableRandom;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import java.util.concurrent.Future;
 
 /**
  * A spoken-digit set made offline with espeak-ng (Debian's package): for each digit 0-9, {@code perDigit}
@@ -72,30 +70,19 @@ final class EspeakDigits {
     }
 
     /** Writes the set into {@code dir} (an empty staging folder) with {@code threads} espeak-ng processes at a time. */
-    static void write(Path dir, long seed, int perDigit, int threads) throws IOException, InterruptedException {
+    static void write(Path dir, long seed, int perDigit, int threads) throws IOException {
         List<Recording> plan = plan(seed, perDigit);
-        ExecutorService pool = Executors.newFixedThreadPool(threads);
-        try {
-            List<Future<Void>> done = new ArrayList<>();
-            for (Recording rec : plan) {
-                done.add(pool.submit(() -> {
-                    synthesize(rec, dir);
-                    return null;
-                }));
+        Parallel.map(plan, threads, rec -> {
+            try {
+                synthesize(rec, dir);
+                return rec;
+            } catch (IOException e) {
+                throw new java.io.UncheckedIOException(e);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new EsegenException("interrupted while synthesizing " + rec.fileName(), e);
             }
-            for (Future<Void> f : done) {
-                try {
-                    f.get();
-                } catch (java.util.concurrent.ExecutionException e) {
-                    if (e.getCause() instanceof RuntimeException re) {
-                        throw re;
-                    }
-                    throw new IOException(e.getCause());
-                }
-            }
-        } finally {
-            pool.shutdownNow();
-        }
+        });
         StringBuilder manifest = new StringBuilder("path,label,split,speaker\n");
         for (Recording rec : plan) {
             manifest.append(rec.fileName()).append(',').append(rec.digit()).append(',').append(rec.split()).append(',')

@@ -7,6 +7,7 @@ import org.esegen.speech.Features;
 import org.esegen.speech.SpeechModel;
 import org.esegen.train.Trainer;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 import java.nio.file.Path;
@@ -43,17 +44,11 @@ public final class TrainCommand implements Callable<Integer> {
     @Option(names = "--epochs", paramLabel = "E", defaultValue = "20", description = "epochs (default ${DEFAULT-VALUE})")
     int epochs;
 
-    @Option(names = "--batch", paramLabel = "B", defaultValue = "32", description = "batch (default ${DEFAULT-VALUE})")
-    int batch;
-
     @Option(names = "--lr", paramLabel = "R", defaultValue = "0.005", description = "Adam's step (default ${DEFAULT-VALUE})")
     double lr;
 
-    @Option(names = "--seed", paramLabel = "S", defaultValue = "1", description = "seed (default ${DEFAULT-VALUE})")
-    long seed;
-
-    @Option(names = "--threads", paramLabel = "N", description = "PyTorch threads (default: the cores)")
-    Integer threads;
+    @Mixin
+    TrainingOptions training;
 
     @Option(names = "--out", paramLabel = "M.safetensors", required = true, description = "the model file written")
     Path out;
@@ -71,8 +66,8 @@ public final class TrainCommand implements Callable<Integer> {
         if (hidden < 1 || hidden > 4096 || p < 1 || p > 4096) {
             throw new EsegenException("--hidden " + hidden + " --proj " + p + ": both must be in 1..4096");
         }
-        int n = threads == null ? Runtime.getRuntime().availableProcessors() : threads;
-        Trainer.Options options = new Trainer.Options(epochs, batch, lr, seed, n);
+        int n = training.threads();
+        Trainer.Options options = new Trainer.Options(epochs, training.batch, lr, training.seed, n);
         OutputFolder.checkOutputFile(out, "--out", List.of(data));
         long start = System.nanoTime();
         SpeechData speech = SpeechData.load(data, n);

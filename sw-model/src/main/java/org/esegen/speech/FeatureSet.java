@@ -1,13 +1,10 @@
 package org.esegen.speech;
 
 import org.esegen.EsegenException;
+import org.esegen.Parallel;
 
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.ExecutionException;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import java.util.concurrent.Future;
 
 /**
  * The {@link Features} of every utterance of a {@link Dataset}, in dataset order, computed on
@@ -23,49 +20,17 @@ public record FeatureSet(Dataset dataset, List<double[][]> features, int sampleR
     /** Reads and featurizes every utterance. */
     public static FeatureSet extract(Dataset dataset, int threads) {
         List<Dataset.Utterance> utterances = dataset.utterances();
-        ExecutorService pool = Executors.newFixedThreadPool(Math.max(1, threads));
-        try {
-            List<Future<Wav>> reads = new ArrayList<>();
-            for (Dataset.Utterance u : utterances) {
-                reads.add(pool.submit(() -> Wav.read(u.path())));
+        List<Wav> wavs = Parallel.map(utterances, threads, u -> Wav.read(u.path()));
+        for (int i = 1; i < wavs.size(); i++) {
+            if (wavs.get(i).sampleRate() != wavs.get(0).sampleRate()) {
+                throw new EsegenException(utterances.get(i).path() + ": " + wavs.get(i).sampleRate() + " Hz, but "
+                        + utterances.get(0).path() + " is " + wavs.get(0).sampleRate() + " Hz; the features' "
+                        + "filterbank follows the sample rate, so every recording of a data set must share it (resample "
+                        + "with e.g. sox)");
             }
-            List<Future<double[][]>> computed = new ArrayList<>();
-            int rate = -1;
-            Dataset.Utterance first = null;
-            for (int i = 0; i < utterances.size(); i++) {
-                Wav wav = get(reads.get(i));
-                if (rate < 0) {
-                    rate = wav.sampleRate();
-                    first = utterances.get(i);
-                } else if (wav.sampleRate() != rate) {
-                    throw new EsegenException(utterances.get(i).path() + ": " + wav.sampleRate() + " Hz, but "
-                            + first.path() + " is " + rate + " Hz; the features' filterbank follows the sample rate, "
-                            + "so every recording of a data set must share it (resample with e.g. sox)");
-                }
-                computed.add(pool.submit(() -> Features.of(wav)));
-            }
-            List<double[][]> features = new ArrayList<>();
-            for (Future<double[][]> f : computed) {
-                features.add(get(f));
-            }
-            return new FeatureSet(dataset, List.copyOf(features), rate);
-        } finally {
-            pool.shutdownNow();
         }
-    }
-
-    private static <T> T get(Future<T> future) {
-        try {
-            return future.get();
-        } catch (ExecutionException e) {
-            if (e.getCause() instanceof RuntimeException re) {
-                throw re;
-            }
-            throw new IllegalStateException(e.getCause());
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new EsegenException("interrupted while computing features", e);
-        }
+        return new FeatureSet(dataset, List.copyOf(Parallel.map(wavs, threads, Features::of)),
+                wavs.get(0).sampleRate());
     }
 
     /** The normalization of the training split's frames. */

@@ -1,18 +1,14 @@
 package org.esegen.speech;
 
 import org.esegen.EsegenException;
+import org.esegen.Parallel;
 import org.esegen.compile.CompiledModel;
 import org.esegen.fixed.FixedFormat;
 import org.esegen.golden.GoldenModel;
 import org.esegen.lstm.FloatReference;
 import org.esegen.quant.Quantizer;
 
-import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.ExecutionException;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import java.util.concurrent.Future;
 
 /**
  * Top-1 accuracy of a {@link SpeechModel} on labelled utterances, in float (the double-precision
@@ -72,32 +68,16 @@ public record SpeechEvaluation(String mode, List<String> labels, int[][] confusi
                 throw new EsegenException("evaluation: label '" + truth + "' is not one the model knows " + labels);
             }
         }
-        ExecutorService pool = Executors.newFixedThreadPool(Math.max(1, threads));
-        try {
-            List<Future<Integer>> jobs = new ArrayList<>();
-            for (double[][] f : features) {
-                jobs.add(pool.submit(() -> SpeechModel.argmax(model.logits(compiled == null
-                        ? FloatReference.run(model.layer(), model.normalization().apply(f))
-                        : fixedOutputs(compiled, model.normalization().apply(f))))));
-            }
-            int[] predicted = new int[features.size()];
-            int[][] confusion = new int[labels.size()][labels.size()];
-            for (int i = 0; i < predicted.length; i++) {
-                predicted[i] = jobs.get(i).get();
-                confusion[labels.indexOf(truths.get(i))][predicted[i]]++;
-            }
-            return new SpeechEvaluation(compiled == null ? "float" : "fixed", labels, confusion, predicted);
-        } catch (ExecutionException e) {
-            if (e.getCause() instanceof RuntimeException re) {
-                throw re;
-            }
-            throw new IllegalStateException(e.getCause());
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new EsegenException("evaluation interrupted", e);
-        } finally {
-            pool.shutdownNow();
+        List<Integer> predictions = Parallel.map(features, threads, f -> SpeechModel.argmax(model.logits(
+                compiled == null ? FloatReference.run(model.layer(), model.normalization().apply(f))
+                        : fixedOutputs(compiled, model.normalization().apply(f)))));
+        int[] predicted = new int[features.size()];
+        int[][] confusion = new int[labels.size()][labels.size()];
+        for (int i = 0; i < predicted.length; i++) {
+            predicted[i] = predictions.get(i);
+            confusion[labels.indexOf(truths.get(i))][predicted[i]]++;
         }
+        return new SpeechEvaluation(compiled == null ? "float" : "fixed", labels, confusion, predicted);
     }
 
     /** The golden model's outputs (T x P, dequantized) of one utterance in every channel of the image. */
