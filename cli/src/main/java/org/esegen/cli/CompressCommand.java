@@ -10,6 +10,7 @@ import org.esegen.prune.PruningMethod;
 import org.esegen.speech.Dataset;
 import org.esegen.speech.SpeechEvaluation;
 import org.esegen.speech.SpeechModel;
+import org.esegen.train.FakeQuantization;
 import org.esegen.train.Trainer;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -30,8 +31,8 @@ import java.util.concurrent.Callable;
                 + "column of every PE's slice; global: the largest magnitudes), iteratively: --stages steps of "
                 + "geometrically falling density, each followed by retraining with the masks fixed (pruned weights stay "
                 + "exactly zero). The written model's zeros are its mask: compile, infer and cosim it with --pruning none.",
-                "Not built yet: quantization-aware fine-tuning, and CBTD's targeted-dropout ramp (cbtd here prunes "
-                        + "column-balanced and retrains, as ese does)."})
+                "Not built yet: CBTD's targeted-dropout ramp (cbtd here prunes column-balanced and retrains, as ese "
+                        + "does)."})
 public final class CompressCommand implements Callable<Integer> {
     @Mixin
     ConfigOptions config;
@@ -57,6 +58,14 @@ public final class CompressCommand implements Callable<Integer> {
 
     @Option(names = "--lr", paramLabel = "R", defaultValue = "0.002", description = "Adam's step (default ${DEFAULT-VALUE})")
     double lr;
+
+    @Option(names = "--qat", description = "after pruning, fine-tune at the configuration's weight and activation "
+            + "formats (fake quantization, straight-through), masks fixed")
+    boolean qat;
+
+    @Option(names = "--qat-epochs", paramLabel = "N", defaultValue = "2",
+            description = "epochs of quantization-aware fine-tuning (default ${DEFAULT-VALUE})")
+    int qatEpochs;
 
     @Mixin
     TrainingOptions training;
@@ -108,7 +117,19 @@ public final class CompressCommand implements Callable<Integer> {
             }
             Trainer.Trained t = Trainer.train(new Trainer.From(pruned, current.classifierWeight(),
                             current.classifierBias()), train, validation,
-                    new Trainer.Options(epochs, training.batch, lr, training.seed + s, n), masks(pruned), TrainCommand::progress);
+                    new Trainer.Options(epochs, training.batch, lr, training.seed + s, n), masks(pruned), null,
+                    TrainCommand::progress);
+            current = new SpeechModel(t.layer(), t.classifierWeight(), t.classifierBias(), dense.normalization(),
+                    dense.labels());
+        }
+        if (qat) {
+            FakeQuantization formats = new FakeQuantization(cfg.formats().weightBits(), cfg.activationFormat());
+            System.err.printf(Locale.ROOT, "quantization-aware fine-tuning: %d-bit weights, %s activations, %d epoch(s)%n",
+                    formats.weightBits(), formats.activation(), qatEpochs);
+            Trainer.Trained t = Trainer.train(new Trainer.From(current.layer(), current.classifierWeight(),
+                            current.classifierBias()), train, validation,
+                    new Trainer.Options(qatEpochs, training.batch, lr / 2, training.seed + stages + 1, n),
+                    masks(current.layer()), formats, TrainCommand::progress);
             current = new SpeechModel(t.layer(), t.classifierWeight(), t.classifierBias(), dense.normalization(),
                     dense.labels());
         }
@@ -125,6 +146,7 @@ public final class CompressCommand implements Callable<Integer> {
         figures.put("accuracy_after", after);
         figures.put("retrain_epochs", retrainEpochs);
         figures.put("stages", stages);
+        figures.put("qat", qat);
         figures.put("wall_seconds", (System.nanoTime() - start) / 1e9);
         System.out.println(json ? Json.line(figures) : String.format(Locale.ROOT, "%s pruning to density %.4f "
                         + "(%d PEs): test accuracy %.2f %% dense, %.2f %% one-shot, %.2f %% after retraining (float) in "

@@ -26,6 +26,11 @@ public final class Quantizer {
                 maxAbs = Math.max(maxAbs, Math.abs(w));
             }
         }
+        return weightFracBits(maxAbs, weightBits);
+    }
+
+    /** Weight fractional bits for a matrix whose largest magnitude is {@code maxAbs}; see above. */
+    public static int weightFracBits(double maxAbs, int weightBits) {
         long maxRaw = (1L << (weightBits - 1)) - 1;
         for (int f = MAX_WEIGHT_FRAC_BITS; f > 0; f--) {
             if (Math.floor(Math.scalb(maxAbs, f) + 0.5) <= maxRaw) {

@@ -116,6 +116,22 @@ final class LstmpNet implements AutoCloseable {
      * @param mask B x T, 1 for a frame of the utterance, 0 for padding
      */
     NDArray logits(NDArray x, NDArray mask) {
+        return logits(x, mask, null);
+    }
+
+    /**
+     * Logits with quantization-aware training when {@code formats} is not null: every matrix fake-quantized
+     * to the weight format at the binary point the compiler will choose for it, and the input, the cell
+     * state c, m and the output y fake-quantized to the activation format (round half up, saturate, as
+     * {@code FixedFormat}); gradients pass straight through the rounding.
+     */
+    NDArray logits(NDArray x, NDArray mask, FakeQuantization formats) {
+        NDArray wIh = formats == null ? this.wIh : formats.weights(this.wIh);
+        NDArray wHh = formats == null ? this.wHh : formats.weights(this.wHh);
+        NDArray wHr = formats == null ? this.wHr : formats.weights(this.wHr);
+        if (formats != null) {
+            x = formats.activations(x);
+        }
         long batch = x.getShape().get(0);
         long frames = x.getShape().get(1);
         NDManager m = x.getManager();
@@ -143,11 +159,21 @@ final class LstmpNet implements AutoCloseable {
             NDArray f = Activation.sigmoid(zf);
             NDArray g = zg.tanh();
             NDArray cNew = f.mul(c).add(i.mul(g));
+            if (formats != null) {
+                cNew = formats.activations(cNew);
+            }
             if (peepholes) {
                 zo = zo.add(cNew.mul(wOc));
             }
             NDArray o = Activation.sigmoid(zo);
-            NDArray yNew = o.mul(cNew.tanh()).matMul(wHrT);
+            NDArray cellOut = o.mul(cNew.tanh());
+            if (formats != null) {
+                cellOut = formats.activations(cellOut);
+            }
+            NDArray yNew = cellOut.matMul(wHrT);
+            if (formats != null) {
+                yNew = formats.activations(yNew);
+            }
             NDArray keep = mt.neg().add(1);
             c = cNew.mul(mt).add(c.mul(keep));
             y = yNew.mul(mt).add(y.mul(keep));

@@ -125,10 +125,11 @@ public final class Trainer {
     /**
      * Trains; {@code progress} hears every epoch.
      *
-     * @param masks null for dense training
+     * @param masks        null for dense training
+     * @param quantization null, or the formats of quantization-aware training (straight-through)
      */
     public static Trained train(Start start, Examples train, Examples validation, Options options, Masks masks,
-                                Consumer<EpochReport> progress) {
+                                FakeQuantization quantization, Consumer<EpochReport> progress) {
         if (train.size() == 0) {
             throw new EsegenException("training: no training utterance");
         }
@@ -170,7 +171,7 @@ public final class Trainer {
                         NDArray loss;
                         try (GradientCollector collector = engine.newGradientCollector()) {
                             collector.zeroGradients();
-                            NDArray logits = net.logits(b.x(), b.mask());
+                            NDArray logits = net.logits(b.x(), b.mask(), quantization);
                             loss = logits.logSoftmax(1).mul(b.oneHot()).sum().neg().div(to - from);
                             collector.backward(loss);
                         }
@@ -179,9 +180,9 @@ public final class Trainer {
                         applyMasks(params, maskArrays);
                     }
                 }
-                double trainAccuracy = accuracy(net, manager, train, options.batch());
+                double trainAccuracy = accuracy(net, manager, train, options.batch(), quantization);
                 double validationAccuracy = validation.size() == 0 ? Double.NaN
-                        : accuracy(net, manager, validation, options.batch());
+                        : accuracy(net, manager, validation, options.batch(), quantization);
                 double seconds = (System.nanoTime() - epochStart) / 1e9;
                 double elapsed = (System.nanoTime() - trainingStart) / 1e9;
                 EpochReport r = new EpochReport(epoch, options.epochs(), lossSum / train.size(), trainAccuracy,
@@ -194,7 +195,8 @@ public final class Trainer {
     }
 
     /** Top-1 accuracy of {@code net} on {@code examples}. */
-    static double accuracy(LstmpNet net, NDManager manager, Examples examples, int batch) {
+    static double accuracy(LstmpNet net, NDManager manager, Examples examples, int batch,
+                           FakeQuantization quantization) {
         int correct = 0;
         int[] order = new int[examples.size()];
         for (int i = 0; i < order.length; i++) {
@@ -204,7 +206,7 @@ public final class Trainer {
             int to = Math.min(order.length, from + batch);
             try (NDScope scope = new NDScope()) {
                 Batch b = Batch.of(manager, examples, order, from, to, net.classes);
-                long[] predicted = net.logits(b.x(), b.mask()).argMax(1).toLongArray();
+                long[] predicted = net.logits(b.x(), b.mask(), quantization).argMax(1).toLongArray();
                 for (int k = 0; k < predicted.length; k++) {
                     if (predicted[k] == examples.labels()[order[from + k]]) {
                         correct++;
