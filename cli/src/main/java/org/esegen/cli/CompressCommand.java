@@ -31,8 +31,9 @@ import java.util.concurrent.Callable;
                 + "column of every PE's slice; global: the largest magnitudes), iteratively: --stages steps of "
                 + "geometrically falling density, each followed by retraining with the masks fixed (pruned weights stay "
                 + "exactly zero). The written model's zeros are its mask: compile, infer and cosim it with --pruning none.",
-                "Not built yet: CBTD's targeted-dropout ramp (cbtd here prunes column-balanced and retrains, as ese "
-                        + "does)."})
+                "cbtd with 2 or more retraining epochs trains as Spartus does: targeted dropout towards the "
+                        + "column-balanced choice, the drop probability ramping from 0 to 1 over the first half, then the "
+                        + "cut and one epoch with the masks fixed (--stages does not apply)."})
 public final class CompressCommand implements Callable<Integer> {
     @Mixin
     ConfigOptions config;
@@ -105,7 +106,10 @@ public final class CompressCommand implements Callable<Integer> {
         SpeechModel current = dense;
         SpeechModel oneShot = withLayer(dense, Compiler.prune(cfg, dense.layer(), pruning, density));
         double oneShotAccuracy = testAccuracy(oneShot, speech, n);
-        for (int s = 1; s <= stages; s++) {
+        if (pruning == PruningMethod.CBTD && retrainEpochs >= 2) {
+            current = targetedDropout(cfg, current, train, validation, n);
+        }
+        for (int s = 1; s <= (pruning == PruningMethod.CBTD && retrainEpochs >= 2 ? 0 : stages); s++) {
             double stageDensity = Math.pow(density, s / (double) stages);
             LstmpWeights pruned = Compiler.prune(cfg, current.layer(), pruning, stageDensity);
             int epochs = retrainEpochs * s / stages - retrainEpochs * (s - 1) / stages;
@@ -117,7 +121,7 @@ public final class CompressCommand implements Callable<Integer> {
             }
             Trainer.Trained t = Trainer.train(new Trainer.From(pruned, current.classifierWeight(),
                             current.classifierBias()), train, validation,
-                    new Trainer.Options(epochs, training.batch, lr, training.seed + s, n), masks(pruned), null,
+                    new Trainer.Options(epochs, training.batch, lr, training.seed + s, n), masks(pruned), null, null,
                     TrainCommand::progress);
             current = new SpeechModel(t.layer(), t.classifierWeight(), t.classifierBias(), dense.normalization(),
                     dense.labels());
@@ -129,7 +133,7 @@ public final class CompressCommand implements Callable<Integer> {
             Trainer.Trained t = Trainer.train(new Trainer.From(current.layer(), current.classifierWeight(),
                             current.classifierBias()), train, validation,
                     new Trainer.Options(qatEpochs, training.batch, lr / 2, training.seed + stages + 1, n),
-                    masks(current.layer()), formats, TrainCommand::progress);
+                    masks(current.layer()), formats, null, TrainCommand::progress);
             current = new SpeechModel(t.layer(), t.classifierWeight(), t.classifierBias(), dense.normalization(),
                     dense.labels());
         }
@@ -153,6 +157,30 @@ public final class CompressCommand implements Callable<Integer> {
                         + "%.0f s -> %s", pruning.cliName(), current.layer().matrixDensity(), cfg.pes(), 100 * before,
                 100 * oneShotAccuracy, 100 * after, (double) figures.get("wall_seconds"), out));
         return 0;
+    }
+
+    /**
+     * CBTD as Spartus trains it: retrainEpochs - 1 epochs of targeted dropout towards the column-balanced
+     * choice at the target density (alpha ramping to 1 over the first half), then the hard cut and one
+     * epoch with the masks fixed.
+     */
+    private SpeechModel targetedDropout(AcceleratorConfig cfg, SpeechModel start, Trainer.Examples train,
+                                        Trainer.Examples validation, int n) {
+        int dropoutEpochs = retrainEpochs - 1;
+        int ramp = Math.max(1, dropoutEpochs / 2);
+        System.err.printf(Locale.ROOT, "cbtd: %d epoch(s) of targeted dropout towards density %.4f (ramp over %d), "
+                + "then the cut and 1 epoch with the masks fixed%n", dropoutEpochs, density, ramp);
+        Trainer.Trained t = Trainer.train(new Trainer.From(start.layer(), start.classifierWeight(),
+                        start.classifierBias()), train, validation,
+                new Trainer.Options(dropoutEpochs, training.batch, lr, training.seed, n), null, null,
+                new Trainer.TargetedDropout(layer -> masks(Compiler.prune(cfg, layer, PruningMethod.CBTD, density)),
+                        ramp), TrainCommand::progress);
+        LstmpWeights cut = Compiler.prune(cfg, t.layer(), PruningMethod.CBTD, density);
+        Trainer.Trained tuned = Trainer.train(new Trainer.From(cut, t.classifierWeight(), t.classifierBias()), train,
+                validation, new Trainer.Options(1, training.batch, lr, training.seed + 1, n), masks(cut), null, null,
+                TrainCommand::progress);
+        return new SpeechModel(tuned.layer(), tuned.classifierWeight(), tuned.classifierBias(), start.normalization(),
+                start.labels());
     }
 
     private static SpeechModel withLayer(SpeechModel m, LstmpWeights layer) {

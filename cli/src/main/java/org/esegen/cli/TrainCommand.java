@@ -74,7 +74,7 @@ public final class TrainCommand implements Callable<Integer> {
         Trainer.Examples train = speech.training(false, speech.normalization());
         Trainer.Examples validation = speech.training(true, speech.normalization());
         Trainer.Trained trained = Trainer.train(new Trainer.Fresh(Features.DIMENSION, hidden, p,
-                speech.labels().size(), peepholes), train, validation, options, null, null, TrainCommand::progress);
+                speech.labels().size(), peepholes), train, validation, options, null, null, null, TrainCommand::progress);
         SpeechModel model = new SpeechModel(trained.layer(), trained.classifierWeight(), trained.classifierBias(),
                 speech.normalization(), speech.labels());
         model.write(out);

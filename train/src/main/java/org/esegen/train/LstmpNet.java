@@ -116,19 +116,25 @@ final class LstmpNet implements AutoCloseable {
      * @param mask B x T, 1 for a frame of the utterance, 0 for padding
      */
     NDArray logits(NDArray x, NDArray mask) {
-        return logits(x, mask, null);
+        return logits(x, mask, null, null);
     }
 
     /**
      * Logits with quantization-aware training when {@code formats} is not null: every matrix fake-quantized
      * to the weight format at the binary point the compiler will choose for it, and the input, the cell
      * state c, m and the output y fake-quantized to the activation format (round half up, saturate, as
-     * {@code FixedFormat}); gradients pass straight through the rounding.
+     * {@code FixedFormat}); gradients pass straight through the rounding. With {@code weightMasks} (for
+     * W_ih, W_hh, W_hr) the matrices are multiplied by them first (targeted dropout).
      */
-    NDArray logits(NDArray x, NDArray mask, FakeQuantization formats) {
-        NDArray wIh = formats == null ? this.wIh : formats.weights(this.wIh);
-        NDArray wHh = formats == null ? this.wHh : formats.weights(this.wHh);
-        NDArray wHr = formats == null ? this.wHr : formats.weights(this.wHr);
+    NDArray logits(NDArray x, NDArray mask, FakeQuantization formats, List<NDArray> weightMasks) {
+        NDArray wIh = weightMasks == null ? this.wIh : this.wIh.mul(weightMasks.get(0));
+        NDArray wHh = weightMasks == null ? this.wHh : this.wHh.mul(weightMasks.get(1));
+        NDArray wHr = weightMasks == null ? this.wHr : this.wHr.mul(weightMasks.get(2));
+        if (formats != null) {
+            wIh = formats.weights(wIh);
+            wHh = formats.weights(wHh);
+            wHr = formats.weights(wHr);
+        }
         if (formats != null) {
             x = formats.activations(x);
         }

@@ -88,6 +88,15 @@ public final class Trainer {
                               double seconds, double etaSeconds) {
     }
 
+    /**
+     * Targeted dropout (Spartus's CBTD training): at the start of every epoch {@code targets} names the
+     * weights to keep (the pruner's choice on the current weights); during the epoch every other weight
+     * is dropped from each step's forward pass with probability alpha = min(1, epoch / rampEpochs), so at
+     * the end of the ramp the network already runs without them.
+     */
+    public record TargetedDropout(java.util.function.Function<LstmpWeights, Masks> targets, int rampEpochs) {
+    }
+
     /** The trained layer and classifier, and the epochs' figures. */
     public record Trained(LstmpWeights layer, double[][] classifierWeight, double[] classifierBias,
                           List<EpochReport> epochs) {
@@ -127,13 +136,16 @@ public final class Trainer {
      *
      * @param masks        null for dense training
      * @param quantization null, or the formats of quantization-aware training (straight-through)
+     * @param dropout      null, or targeted dropout
      */
     public static Trained train(Start start, Examples train, Examples validation, Options options, Masks masks,
-                                FakeQuantization quantization, Consumer<EpochReport> progress) {
+                                FakeQuantization quantization, TargetedDropout dropout,
+                                Consumer<EpochReport> progress) {
         if (train.size() == 0) {
             throw new EsegenException("training: no training utterance");
         }
         Engine engine = engine(options.threads());
+        engine.setRandomSeed((int) options.seed());
         try (NDManager manager = engine.newBaseManager();
              LstmpNet net = start instanceof Fresh f
                      ? LstmpNet.initial(manager, f.inputSize(), f.hiddenSize(), f.projSize(), f.classes(), f.peepholes(),
@@ -162,6 +174,8 @@ public final class Trainer {
             for (int epoch = 1; epoch <= options.epochs(); epoch++) {
                 long epochStart = System.nanoTime();
                 int[] order = shuffled(train.size(), new Random(options.seed() * 31 + epoch));
+                List<NDArray> keep = dropout == null ? null : keepArrays(manager, dropout.targets().apply(net.layer()));
+                float alpha = dropout == null ? 0 : (float) Math.min(1.0, epoch / (double) dropout.rampEpochs());
                 double lossSum = 0;
                 for (int from = 0; from < order.length; from += options.batch()) {
                     int to = Math.min(order.length, from + options.batch());
@@ -171,7 +185,7 @@ public final class Trainer {
                         NDArray loss;
                         try (GradientCollector collector = engine.newGradientCollector()) {
                             collector.zeroGradients();
-                            NDArray logits = net.logits(b.x(), b.mask(), quantization);
+                            NDArray logits = net.logits(b.x(), b.mask(), quantization, stepMasks(keep, alpha));
                             loss = logits.logSoftmax(1).mul(b.oneHot()).sum().neg().div(to - from);
                             collector.backward(loss);
                         }
@@ -179,6 +193,9 @@ public final class Trainer {
                         adam(params, first, second, step, options.learningRate());
                         applyMasks(params, maskArrays);
                     }
+                }
+                if (keep != null) {
+                    keep.forEach(NDArray::close);
                 }
                 double trainAccuracy = accuracy(net, manager, train, options.batch(), quantization);
                 double validationAccuracy = validation.size() == 0 ? Double.NaN
@@ -206,7 +223,7 @@ public final class Trainer {
             int to = Math.min(order.length, from + batch);
             try (NDScope scope = new NDScope()) {
                 Batch b = Batch.of(manager, examples, order, from, to, net.classes);
-                long[] predicted = net.logits(b.x(), b.mask(), quantization).argMax(1).toLongArray();
+                long[] predicted = net.logits(b.x(), b.mask(), quantization, null).argMax(1).toLongArray();
                 for (int k = 0; k < predicted.length; k++) {
                     if (predicted[k] == examples.labels()[order[from + k]]) {
                         correct++;
@@ -215,6 +232,25 @@ public final class Trainer {
             }
         }
         return correct / (double) examples.size();
+    }
+
+    private static List<NDArray> keepArrays(NDManager manager, Masks keep) {
+        return List.of(LstmpNet.matrix(manager, keep.wIh()), LstmpNet.matrix(manager, keep.wHh()),
+                LstmpNet.matrix(manager, keep.wHr()));
+    }
+
+    /** This step's masks: every kept weight, and each other one with probability 1 - alpha. */
+    private static List<NDArray> stepMasks(List<NDArray> keep, float alpha) {
+        if (keep == null) {
+            return null;
+        }
+        List<NDArray> out = new ArrayList<>();
+        for (NDArray k : keep) {
+            NDArray survives = k.getManager().randomUniform(0f, 1f, k.getShape()).gte(alpha).toType(
+                    ai.djl.ndarray.types.DataType.FLOAT32, false);
+            out.add(k.add(k.neg().add(1f).mul(survives)));
+        }
+        return out;
     }
 
     private static void adam(List<NDArray> params, List<NDArray> first, List<NDArray> second, long step, double lr) {
