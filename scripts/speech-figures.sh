@@ -12,15 +12,18 @@ root="$(cd "$(dirname "$(readlink -f "${BASH_SOURCE[0]}")")/.." && pwd)"
 esegen="$root/esegen"
 mkdir -p "$out"
 : > "$out/figures.jsonl"
-evaluate() { # evaluate MODEL LABEL
+evaluate() { # evaluate MODEL LABEL [--set f=v ...]
+  local model=$1 label=$2
+  shift 2
   for mode in float fixed; do
-    line=$("$esegen" evaluate --model "$1" --data "$data" --mode "$mode" --preset "$preset" --json)
-    echo "{\"row\": \"$2\", ${line#\{}" | tee -a "$out/figures.jsonl"
+    line=$("$esegen" evaluate --model "$model" --data "$data" --mode "$mode" --preset "$preset" "$@" --json)
+    echo "{\"row\": \"$label\", ${line#\{}" | tee -a "$out/figures.jsonl"
   done
 }
 "$esegen" train --data "$data" --hidden "$hidden" --proj "$proj" --peepholes --epochs "$epochs" \
   --lr "$( [ "$hidden" -ge 512 ] && echo 0.001 || echo 0.005 )" --out "$out/dense.safetensors" --json | tee "$out/train.json"
-evaluate "$out/dense.safetensors" dense
+# a dense layer needs wider column pointers than the pruned ones (ptrBits 16 counts 65,535 entries a PE)
+evaluate "$out/dense.safetensors" dense --set ptrBits=20
 for spec in ese:0.112 cbtd:0.06 global:0.112; do
   method=${spec%:*} density=${spec#*:}
   "$esegen" compress --model "$out/dense.safetensors" --data "$data" --method "$method" --density "$density" \
