@@ -8,6 +8,7 @@ import org.esegen.io.OutputFolder;
 import org.esegen.lstm.LstmpWeights;
 import org.esegen.prune.PruningMethod;
 import org.esegen.speech.Dataset;
+import org.esegen.speech.FeatureSet;
 import org.esegen.speech.SpeechEvaluation;
 import org.esegen.speech.SpeechModel;
 import org.esegen.train.FakeQuantization;
@@ -17,7 +18,6 @@ import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
@@ -188,13 +188,8 @@ public final class CompressCommand implements Callable<Integer> {
     }
 
     private static double testAccuracy(SpeechModel m, SpeechData speech, int threads) {
-        List<double[][]> features = new ArrayList<>();
-        List<String> truths = new ArrayList<>();
-        for (int i : speech.indices(Dataset.Split.TEST)) {
-            features.add(speech.set().features().get(i));
-            truths.add(speech.set().dataset().utterances().get(i).label());
-        }
-        return SpeechEvaluation.run(m, null, features, truths, threads).accuracy();
+        FeatureSet.Labelled test = speech.set().select(Dataset.Split.TEST);
+        return SpeechEvaluation.run(m, null, test.features(), test.labels(), threads).accuracy();
     }
 
     /** 1 where the pruned layer keeps a nonzero weight. */

@@ -17,7 +17,6 @@ import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
@@ -70,15 +69,9 @@ public final class EvaluateCommand implements Callable<Integer> {
         }
         int n = threads == null ? Runtime.getRuntime().availableProcessors() : Math.max(1, threads);
         FeatureSet set = FeatureSet.extract(Dataset.load(data), n);
-        List<double[][]> features = new ArrayList<>();
-        List<String> truths = new ArrayList<>();
-        for (int i = 0; i < set.features().size(); i++) {
-            Dataset.Utterance u = set.dataset().utterances().get(i);
-            if (only == null || u.split() == only) {
-                features.add(set.features().get(i));
-                truths.add(u.label());
-            }
-        }
+        FeatureSet.Labelled selected = set.select(only);
+        List<double[][]> features = selected.features();
+        List<String> truths = selected.labels();
         if (features.isEmpty()) {
             throw new EsegenException("--data " + data + ": no utterance in the " + split + " split");
         }

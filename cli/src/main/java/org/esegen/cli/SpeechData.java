@@ -43,15 +43,4 @@ record SpeechData(FeatureSet set, Normalization normalization, List<String> labe
         }
         return new Trainer.Examples(features, labelIndices.stream().mapToInt(Integer::intValue).toArray());
     }
-
-    /** The utterances of {@code split}: their indices in the set. */
-    List<Integer> indices(Dataset.Split split) {
-        List<Integer> out = new ArrayList<>();
-        for (int i = 0; i < set.features().size(); i++) {
-            if (split == null || set.dataset().utterances().get(i).split() == split) {
-                out.add(i);
-            }
-        }
-        return out;
-    }
 }

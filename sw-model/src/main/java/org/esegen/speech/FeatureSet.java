@@ -33,6 +33,29 @@ public record FeatureSet(Dataset dataset, List<double[][]> features, int sampleR
                 wavs.get(0).sampleRate());
     }
 
+    /**
+     * The features and labels of one split's utterances, in dataset order.
+     *
+     * @param features per utterance, T x {@value Features#DIMENSION}, not normalized
+     * @param labels   per utterance, its label
+     */
+    public record Labelled(List<double[][]> features, List<String> labels) {
+    }
+
+    /** The utterances of {@code split} (every utterance when null). */
+    public Labelled select(Dataset.Split split) {
+        List<double[][]> selected = new ArrayList<>();
+        List<String> labels = new ArrayList<>();
+        for (int i = 0; i < features.size(); i++) {
+            Dataset.Utterance u = dataset.utterances().get(i);
+            if (split == null || u.split() == split) {
+                selected.add(features.get(i));
+                labels.add(u.label());
+            }
+        }
+        return new Labelled(List.copyOf(selected), List.copyOf(labels));
+    }
+
     /** The normalization of the training split's frames. */
     public Normalization trainingNormalization() {
         List<double[][]> train = new ArrayList<>();

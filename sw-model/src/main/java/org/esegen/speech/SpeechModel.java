@@ -5,7 +5,6 @@ import org.esegen.EsegenException;
 import org.esegen.io.Json;
 import org.esegen.io.Safetensors;
 import org.esegen.io.Tensor;
-import org.esegen.lstm.FloatReference;
 import org.esegen.lstm.LstmpWeights;
 
 import java.io.IOException;
@@ -77,11 +76,6 @@ public record SpeechModel(LstmpWeights layer, double[][] classifierWeight, doubl
             }
         }
         return best;
-    }
-
-    /** The float prediction of an utterance's (unnormalized) features. */
-    public int predictFloat(double[][] features) {
-        return argmax(logits(FloatReference.run(layer, normalization.apply(features))));
     }
 
     /** Writes the model as safetensors (F32), its metadata naming the cell, the features and the labels. */
