@@ -67,7 +67,10 @@ public final class EvaluateCommand implements Callable<Integer> {
             throw new EsegenException(model + ": the layer takes " + m.layer().inputSize() + " inputs, the speech "
                     + "features are " + Features.DIMENSION + " per frame");
         }
-        int n = threads == null ? Runtime.getRuntime().availableProcessors() : Math.max(1, threads);
+        if (threads != null && threads < 1) {
+            throw new EsegenException("--threads " + threads + ": must be at least 1");
+        }
+        int n = threads == null ? Runtime.getRuntime().availableProcessors() : threads;
         FeatureSet set = FeatureSet.extract(Dataset.load(data), n);
         FeatureSet.Labelled selected = set.select(only);
         List<double[][]> features = selected.features();
@@ -86,7 +89,10 @@ public final class EvaluateCommand implements Callable<Integer> {
             notCompiled = notForThisConfig.getMessage();
         }
         Metrics metrics = compiled == null ? null : Metrics.of(compiled);
+        long modelStart = System.nanoTime();
         SpeechEvaluation e = SpeechEvaluation.run(m, fixed ? compiled : null, features, truths, n);
+        double modelSeconds = (System.nanoTime() - modelStart) / 1e9;
+        long frames = features.stream().mapToLong(f -> f.length).sum();
         Map<String, Object> figures = new LinkedHashMap<>();
         figures.put("model", model.toString());
         figures.put("mode", e.mode());
@@ -104,6 +110,10 @@ public final class EvaluateCommand implements Callable<Integer> {
         figures.put("density", m.layer().matrixDensity());
         figures.put("compression_ratio", metrics == null ? null : metrics.compressionRatio());
         figures.put("config", fixed ? cfg.toFieldMap() : null);
+        figures.put("frames", frames);
+        figures.put("threads", n);
+        figures.put("model_seconds", modelSeconds);
+        figures.put("frames_per_second", frames / modelSeconds);
         figures.put("wall_seconds", (System.nanoTime() - start) / 1e9);
         if (json) {
             System.out.println(Json.line(figures));
@@ -113,6 +123,8 @@ public final class EvaluateCommand implements Callable<Integer> {
                             ? "no compression figure: the model does not compile for this configuration: " + notCompiled
                             : String.format(Locale.ROOT, "compression %.2fx vs fp32", metrics.compressionRatio()),
                     (double) figures.get("wall_seconds"));
+            System.out.printf(Locale.ROOT, "%s model on %d thread(s): %d frames in %.2f s = %.0f frames/s%n",
+                    fixed ? "golden" : "float reference", n, frames, modelSeconds, frames / modelSeconds);
             System.out.println("per class: " + perClass);
         }
         return 0;

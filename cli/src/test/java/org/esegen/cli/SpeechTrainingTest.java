@@ -6,6 +6,7 @@ import org.esegen.compile.Compiler;
 import org.esegen.compile.RowMapping;
 import org.esegen.config.AcceleratorConfig;
 import org.esegen.config.Presets;
+import org.esegen.golden.GoldenModel;
 import org.esegen.io.Json;
 import org.esegen.lstm.FloatReference;
 import org.esegen.lstm.LstmpWeights;
@@ -126,6 +127,7 @@ class SpeechTrainingTest {
         CompiledModel compiled = Compiler.compile(cfg, m.layer(), PruningMethod.NONE, 1.0);
         FeatureSet set = FeatureSet.extract(Dataset.load(digits.resolve("manifest.csv")), 2);
         Normalization norm = m.normalization();
+        GoldenModel golden = SpeechEvaluation.goldenModel(compiled);
         double rowNorm = 0;
         for (double[] row : m.classifierWeight()) {
             rowNorm = Math.max(rowNorm, java.util.Arrays.stream(row).map(Math::abs).sum());
@@ -134,7 +136,7 @@ class SpeechTrainingTest {
         for (double[][] f : set.features()) {
             double[][] x = norm.apply(f);
             double[][] floatOut = FloatReference.run(m.layer(), x);
-            double[][] fixedOut = SpeechEvaluation.fixedOutputs(compiled, x);
+            double[][] fixedOut = SpeechEvaluation.fixedOutputs(golden, cfg.activationFormat(), x);
             double eps = 0;
             for (int t = 0; t < floatOut.length; t++) {
                 for (int j = 0; j < floatOut[t].length; j++) {

@@ -73,38 +73,72 @@ public final class GoldenModel {
      */
     public Result run(boolean trace) {
         int frames = layout.frames();
-        long[][][] outputs = new long[layout.channels()][frames][];
+        long[][][] outputs = new long[layout.channels()][][];
         List<FrameTrace> traces = new ArrayList<>();
         byte[] expected = image.clone();
         LaneRows in = layout.packing(Section.INPUT);
         LaneRows out = layout.packing(Section.OUTPUT);
         long inBase = layout.offset(Section.INPUT);
         long outBase = layout.offset(Section.OUTPUT);
-        int h = layout.hiddenSize();
-        int p = layout.projSize();
         for (int ch = 0; ch < layout.channels(); ch++) {
-            long[] c = new long[h];
-            long[] y = new long[p];
+            long[][] inputs = new long[frames][layout.inputSize()];
             for (int t = 0; t < frames; t++) {
-                long row = (long) ch * frames + t;
-                long[] v = new long[layout.waColumns()];
                 for (int k = 0; k < layout.inputSize(); k++) {
-                    v[k] = in.getSigned(image, inBase, row, k);
+                    inputs[t][k] = in.getSigned(image, inBase, (long) ch * frames + t, k);
                 }
-                System.arraycopy(y, 0, v, layout.inputSize(), p);
-                FrameTrace ft = step(ch, t, v, c);
-                c = ft.c();
-                y = ft.y();
-                outputs[ch][t] = y;
-                for (int j = 0; j < p; j++) {
-                    out.put(expected, outBase, row, j, y[j]);
-                }
-                if (trace) {
-                    traces.add(ft);
+            }
+            outputs[ch] = runChannel(ch, inputs, trace ? traces : null);
+            for (int t = 0; t < frames; t++) {
+                for (int j = 0; j < layout.projSize(); j++) {
+                    out.put(expected, outBase, (long) ch * frames + t, j, outputs[ch][t][j]);
                 }
             }
         }
         return new Result(outputs, traces, expected);
+    }
+
+    /**
+     * Runs one channel over {@code inputs} from zero state: the outputs {@link #run} gives for a
+     * channel whose INPUT section holds these frames, without building an image per input sequence
+     * (the weights are decoded once, in the constructor). Safe to call from several threads.
+     *
+     * @param inputs T x I raw activation-format inputs
+     * @return T x P raw activation-format outputs
+     */
+    public long[][] run(long[][] inputs) {
+        for (int t = 0; t < inputs.length; t++) {
+            if (inputs[t].length != layout.inputSize()) {
+                throw new EsegenException("golden model: frame " + t + " has " + inputs[t].length
+                        + " inputs, the image's layer takes " + layout.inputSize());
+            }
+            for (int k = 0; k < inputs[t].length; k++) {
+                if (!act.holds(inputs[t][k])) {
+                    throw new EsegenException("golden model: input value " + inputs[t][k] + " at frame " + t
+                            + " index " + k + " is outside " + act);
+                }
+            }
+        }
+        return runChannel(0, inputs, null);
+    }
+
+    private long[][] runChannel(int channel, long[][] inputs, List<FrameTrace> traces) {
+        int p = layout.projSize();
+        long[][] outputs = new long[inputs.length][];
+        long[] c = new long[layout.hiddenSize()];
+        long[] y = new long[p];
+        for (int t = 0; t < inputs.length; t++) {
+            long[] v = new long[layout.waColumns()];
+            System.arraycopy(inputs[t], 0, v, 0, layout.inputSize());
+            System.arraycopy(y, 0, v, layout.inputSize(), p);
+            FrameTrace ft = step(channel, t, v, c);
+            c = ft.c();
+            y = ft.y();
+            outputs[t] = y;
+            if (traces != null) {
+                traces.add(ft);
+            }
+        }
+        return outputs;
     }
 
     private FrameTrace step(int channel, int frame, long[] v, long[] cPrev) {
@@ -135,14 +169,22 @@ public final class GoldenModel {
     private long[] spmv(DecodedMatrix matrix, long[] vector, int weightFracBits) {
         long[] result = new long[matrix.mapping.rows()];
         int[][] global = matrix.mapping.globalRows();
+        long accMin = acc.minRaw();
+        long accMax = acc.maxRaw();
         for (int pe = 0; pe < layout.pes(); pe++) {
             long[] accumulators = new long[matrix.mapping.localRows()];
+            int[] pointers = matrix.pointers[pe];
+            int[] indices = matrix.indices[pe];
+            long[] weights = matrix.weights[pe];
             for (int col = 0; col < matrix.cols; col++) {
-                int row = -1;
                 long a = vector[col];
-                for (int e = matrix.pointers[pe][col]; e < matrix.pointers[pe][col + 1]; e++) {
-                    row += matrix.indices[pe][e] + 1;
-                    accumulators[row] = acc.saturate(accumulators[row] + matrix.weights[pe][e] * a);
+                if (a == 0) {
+                    continue;
+                }
+                int row = -1;
+                for (int e = pointers[col]; e < pointers[col + 1]; e++) {
+                    row += indices[e] + 1;
+                    accumulators[row] = Math.max(accMin, Math.min(accMax, accumulators[row] + weights[e] * a));
                 }
             }
             for (int lr = 0; lr < accumulators.length; lr++) {

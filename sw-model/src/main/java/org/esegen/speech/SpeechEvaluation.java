@@ -68,9 +68,11 @@ public record SpeechEvaluation(String mode, List<String> labels, int[][] confusi
                 throw new EsegenException("evaluation: label '" + truth + "' is not one the model knows " + labels);
             }
         }
+        GoldenModel golden = compiled == null ? null : goldenModel(compiled);
+        FixedFormat act = compiled == null ? null : compiled.config().activationFormat();
         List<Integer> predictions = Parallel.map(features, threads, f -> SpeechModel.argmax(model.logits(
-                compiled == null ? FloatReference.run(model.layer(), model.normalization().apply(f))
-                        : fixedOutputs(compiled, model.normalization().apply(f)))));
+                golden == null ? FloatReference.run(model.layer(), model.normalization().apply(f))
+                        : fixedOutputs(golden, act, model.normalization().apply(f)))));
         int[] predicted = new int[features.size()];
         int[][] confusion = new int[labels.size()][labels.size()];
         for (int i = 0; i < predicted.length; i++) {
@@ -80,13 +82,15 @@ public record SpeechEvaluation(String mode, List<String> labels, int[][] confusi
         return new SpeechEvaluation(compiled == null ? "float" : "fixed", labels, confusion, predicted);
     }
 
-    /** The golden model's outputs (T x P, dequantized) of one utterance in every channel of the image. */
-    public static double[][] fixedOutputs(CompiledModel compiled, double[][] frames) {
-        FixedFormat act = compiled.config().activationFormat();
-        long[][] raw = Quantizer.quantize(frames, act);
-        long[][][] channels = new long[compiled.config().channels()][][];
-        java.util.Arrays.fill(channels, raw);
-        long[][] out = new GoldenModel(compiled.config(), compiled.image(channels)).run(false).outputs()[0];
+    /** The golden model of {@code compiled}'s image (weights decoded once; one zero frame per channel). */
+    public static GoldenModel goldenModel(CompiledModel compiled) {
+        long[][][] zeroFrame = new long[compiled.config().channels()][1][compiled.inputSize()];
+        return new GoldenModel(compiled.config(), compiled.image(zeroFrame));
+    }
+
+    /** The golden model's outputs (T x P, dequantized) of one utterance: what every channel computes. */
+    public static double[][] fixedOutputs(GoldenModel golden, FixedFormat act, double[][] frames) {
+        long[][] out = golden.run(Quantizer.quantize(frames, act));
         double[][] y = new double[out.length][];
         for (int t = 0; t < out.length; t++) {
             y[t] = new double[out[t].length];

@@ -78,11 +78,14 @@ class GoldenModelTest {
                 }
             }
         }
-        GoldenModel.Result result = new GoldenModel(cfg, compiled.image(x)).run(true);
+        GoldenModel golden = new GoldenModel(cfg, compiled.image(x));
+        GoldenModel.Result result = golden.run(true);
         for (int ch = 0; ch < 2; ch++) {
             long[][] expected = denseReference(cfg, compiled, x[ch]);
+            long[][] sequence = golden.run(x[ch]);
             for (int t = 0; t < frames; t++) {
                 assertArrayEquals(expected[t], result.outputs()[ch][t], "channel " + ch + " frame " + t);
+                assertArrayEquals(expected[t], sequence[t], "run(inputs): channel " + ch + " frame " + t);
             }
         }
         assertEquals(2 * frames, result.traces().size());
