@@ -8,7 +8,7 @@ import org.esegen.config.AcceleratorConfig;
 import org.esegen.golden.Accuracy;
 import org.esegen.golden.Evaluation;
 import org.esegen.io.OutputFolder;
-import org.esegen.lstm.LstmpWeights;
+import org.esegen.rnn.LayerWeights;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
@@ -52,7 +52,7 @@ public final class CompileCommand implements Callable<Integer> {
         long start = System.nanoTime();
         AcceleratorConfig cfg = config.resolve();
         try (OutputFolder folder = force.create("--out", out, "compile", model.file(), frames)) {
-            LstmpWeights weights = model.load(cfg);
+            LayerWeights weights = model.load(cfg);
             Run run = Run.compile(cfg, weights, model, frames, numFrames);
             Map<String, Object> report = run.report();
             folder.write("image.bin", run.image());
@@ -82,7 +82,7 @@ public final class CompileCommand implements Callable<Integer> {
     record Run(AcceleratorConfig config, CompiledModel compiled, Metrics metrics, byte[] image, int frames,
                Evaluation evaluation, String source, List<String> warnings) {
 
-        static Run compile(AcceleratorConfig cfg, LstmpWeights weights, ModelOptions model, Path framesFile,
+        static Run compile(AcceleratorConfig cfg, LayerWeights weights, ModelOptions model, Path framesFile,
                            int numFrames) {
             CompiledModel compiled = Compiler.compile(cfg, weights, model.method(), model.density());
             FrameSet inputs = FrameSet.load(cfg, weights, framesFile, numFrames, "--num-frames", model.frameSeed());

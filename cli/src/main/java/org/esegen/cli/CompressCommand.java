@@ -5,7 +5,7 @@ import org.esegen.compile.Compiler;
 import org.esegen.config.AcceleratorConfig;
 import org.esegen.io.Json;
 import org.esegen.io.OutputFolder;
-import org.esegen.lstm.LstmpWeights;
+import org.esegen.rnn.LayerWeights;
 import org.esegen.prune.PruningMethod;
 import org.esegen.speech.Dataset;
 import org.esegen.speech.FeatureSet;
@@ -111,7 +111,7 @@ public final class CompressCommand implements Callable<Integer> {
         }
         for (int s = 1; s <= (pruning == PruningMethod.CBTD && retrainEpochs >= 2 ? 0 : stages); s++) {
             double stageDensity = Math.pow(density, s / (double) stages);
-            LstmpWeights pruned = Compiler.prune(cfg, current.layer(), pruning, stageDensity);
+            LayerWeights pruned = Compiler.prune(cfg, current.layer(), pruning, stageDensity);
             int epochs = retrainEpochs * s / stages - retrainEpochs * (s - 1) / stages;
             System.err.printf(Locale.ROOT, "stage %d/%d: %s pruning to density %.4f, %d retraining epoch(s)%n", s,
                     stages, pruning.cliName(), stageDensity, epochs);
@@ -175,7 +175,7 @@ public final class CompressCommand implements Callable<Integer> {
                 new Trainer.Options(dropoutEpochs, training.batch, lr, training.seed, n), null, null,
                 new Trainer.TargetedDropout(layer -> masks(Compiler.prune(cfg, layer, PruningMethod.CBTD, density)),
                         ramp), TrainCommand::progress);
-        LstmpWeights cut = Compiler.prune(cfg, t.layer(), PruningMethod.CBTD, density);
+        LayerWeights cut = Compiler.prune(cfg, t.layer(), PruningMethod.CBTD, density);
         Trainer.Trained tuned = Trainer.train(new Trainer.From(cut, t.classifierWeight(), t.classifierBias()), train,
                 validation, new Trainer.Options(1, training.batch, lr, training.seed + 1, n), masks(cut), null, null,
                 TrainCommand::progress);
@@ -183,7 +183,7 @@ public final class CompressCommand implements Callable<Integer> {
                 start.labels());
     }
 
-    private static SpeechModel withLayer(SpeechModel m, LstmpWeights layer) {
+    private static SpeechModel withLayer(SpeechModel m, LayerWeights layer) {
         return new SpeechModel(layer, m.classifierWeight(), m.classifierBias(), m.normalization(), m.labels());
     }
 
@@ -193,7 +193,7 @@ public final class CompressCommand implements Callable<Integer> {
     }
 
     /** 1 where the pruned layer keeps a nonzero weight. */
-    static Trainer.Masks masks(LstmpWeights pruned) {
+    static Trainer.Masks masks(LayerWeights pruned) {
         return new Trainer.Masks(mask(pruned.wIh()), mask(pruned.wHh()), mask(pruned.wHr()));
     }
 

@@ -9,7 +9,7 @@ import org.esegen.config.AcceleratorConfig;
 import org.esegen.golden.Evaluation;
 import org.esegen.hdl.Generator;
 import org.esegen.io.OutputFolder;
-import org.esegen.lstm.LstmpWeights;
+import org.esegen.rnn.LayerWeights;
 import org.esegen.testbench.Cosimulation;
 
 import java.io.IOException;
@@ -47,7 +47,7 @@ final class CosimFlow {
      * @param framesFile   input frames (T x I .npy) for every channel, or null for {@code frames} synthetic ones
      * @param framesOption the option that gave {@code frames}, for messages
      */
-    static Outcome run(AcceleratorConfig cfg, LstmpWeights weights, ModelOptions model, Path framesFile, int frames,
+    static Outcome run(AcceleratorConfig cfg, LayerWeights weights, ModelOptions model, Path framesFile, int frames,
                        String framesOption, boolean trace, OutputFolder folder) {
         long start = System.nanoTime();
         CompiledModel compiled = Compiler.compile(cfg, weights, model.method(), model.density());

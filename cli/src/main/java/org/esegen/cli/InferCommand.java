@@ -8,8 +8,8 @@ import org.esegen.golden.Evaluation;
 import org.esegen.golden.FrameTrace;
 import org.esegen.io.OutputFolder;
 import org.esegen.io.Npy;
-import org.esegen.lstm.FloatReference;
-import org.esegen.lstm.LstmpWeights;
+import org.esegen.rnn.FloatReference;
+import org.esegen.rnn.LayerWeights;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
@@ -66,7 +66,7 @@ public final class InferCommand implements Callable<Integer> {
         if (trace != null) {
             force.check("--trace", trace, "trace", model.file(), frames, out);
         }
-        LstmpWeights weights = model.load(cfg);
+        LayerWeights weights = model.load(cfg);
         FrameSet inputs = FrameSet.load(cfg, weights, frames, 0, "--frames", 0);
         double[][] outputs;
         String detail;

@@ -3,10 +3,10 @@ package org.esegen.cli;
 import org.esegen.EsegenException;
 import org.esegen.config.AcceleratorConfig;
 import org.esegen.config.MemoryBudget;
-import org.esegen.io.Safetensors;
+import org.esegen.io.ModelFile;
 import org.esegen.io.SyntheticModel;
 import org.esegen.io.SyntheticSpec;
-import org.esegen.lstm.LstmpWeights;
+import org.esegen.rnn.LayerWeights;
 import org.esegen.prune.PruningMethod;
 import picocli.CommandLine.ArgGroup;
 import picocli.CommandLine.Option;
@@ -53,9 +53,9 @@ public final class ModelOptions {
      * The float model for {@code config}. A synthetic model is checked against the config's dimensions and
      * the free heap before it is generated.
      */
-    public LstmpWeights load(AcceleratorConfig config) {
+    public LayerWeights load(AcceleratorConfig config) {
         if (source.model != null) {
-            return Safetensors.readLstmp(source.model);
+            return ModelFile.read(source.model, null).single(source.model + ": the compiler");
         }
         SyntheticSpec spec = SyntheticSpec.parse(source.synthetic);
         String option = "--synthetic " + source.synthetic;

@@ -2,11 +2,13 @@ package org.esegen.cli;
 
 import org.esegen.EsegenException;
 import org.esegen.config.MemoryBudget;
+import org.esegen.io.ModelFile;
 import org.esegen.io.Npy;
 import org.esegen.io.OutputFolder;
 import org.esegen.io.Safetensors;
 import org.esegen.io.SyntheticModel;
 import org.esegen.io.SyntheticSpec;
+import org.esegen.rnn.LayerStack;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
@@ -44,8 +46,8 @@ public final class SyntheticCommand implements Callable<Integer> {
         MemoryBudget.require("--spec " + spec + " --frames " + frames, MemoryBudget.modelBytes(MemoryBudget.denseWeights(
                 s.inputSize(), s.hiddenSize(), s.projSize())) + MemoryBudget.frameBytes(1, frames, s.inputSize(), 0, 0));
         try (OutputFolder folder = force.create("--out", out, "synthetic")) {
-            Safetensors.writeLstmp(SyntheticModel.generate(s.inputSize(), s.hiddenSize(), s.projSize(), !noPeepholes,
-                    s.seed()), folder.resolve("model.safetensors"), Safetensors.Dtype.F32);
+            ModelFile.write(LayerStack.of(SyntheticModel.generate(s.inputSize(), s.hiddenSize(), s.projSize(),
+                    !noPeepholes, s.seed())), folder.resolve("model.safetensors"), Safetensors.Dtype.F32);
             Npy.write(folder.resolve("frames.npy"), SyntheticModel.frames(frames, s.inputSize(), s.seed()), "<f4");
             folder.commit();
         }

@@ -1,9 +1,11 @@
 package org.esegen.cli;
 
 import org.esegen.io.Npy;
+import org.esegen.io.ModelFile;
 import org.esegen.io.Safetensors;
+import org.esegen.rnn.LayerStack;
 import org.esegen.io.SyntheticModel;
-import org.esegen.lstm.LstmpWeights;
+import org.esegen.rnn.LayerWeights;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -33,7 +35,7 @@ class CliErrorsTest {
     @BeforeAll
     static void writeGoodModel() throws IOException {
         good = dir.resolve("good.safetensors");
-        Safetensors.writeLstmp(SyntheticModel.generate(6, 8, 4, true, 3), good, Safetensors.Dtype.F32);
+        ModelFile.write(LayerStack.of(SyntheticModel.generate(6, 8, 4, true, 3)), good, Safetensors.Dtype.F32);
         goodBytes = Files.readAllBytes(good);
     }
 
@@ -115,7 +117,7 @@ class CliErrorsTest {
 
     @Test
     void missingTensor() throws IOException {
-        LstmpWeights w = SyntheticModel.generate(6, 8, 4, false, 3);
+        LayerWeights w = SyntheticModel.generate(6, 8, 4, false, 3);
         Path p = dir.resolve("missing.safetensors");
         Safetensors.write(p, java.util.List.of(
                 org.esegen.io.Tensor.ofMatrix("weight_ih_l0", w.wIh()),
@@ -128,7 +130,7 @@ class CliErrorsTest {
 
     @Test
     void misshapenTensor() throws IOException {
-        LstmpWeights w = SyntheticModel.generate(6, 8, 4, false, 3);
+        LayerWeights w = SyntheticModel.generate(6, 8, 4, false, 3);
         Path p = dir.resolve("misshapen.safetensors");
         Safetensors.write(p, java.util.List.of(
                 org.esegen.io.Tensor.ofMatrix("weight_ih_l0", w.wIh()),
@@ -142,7 +144,7 @@ class CliErrorsTest {
 
     @Test
     void nanWeight() throws IOException {
-        LstmpWeights w = SyntheticModel.generate(6, 8, 4, false, 3);
+        LayerWeights w = SyntheticModel.generate(6, 8, 4, false, 3);
         double[][] wHr = w.wHr();
         Path p = dir.resolve("nan.safetensors");
         wHr[1][2] = Double.NaN;

@@ -1,7 +1,9 @@
 package org.esegen.cli;
 
 import org.esegen.io.Npy;
+import org.esegen.io.ModelFile;
 import org.esegen.io.Safetensors;
+import org.esegen.rnn.LayerStack;
 import org.esegen.io.SyntheticModel;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -36,7 +38,7 @@ class CliFlowTest {
     @Test
     void inferFixedIsCloseToInferFloat() throws IOException {
         Path model = dir.resolve("m.safetensors");
-        Safetensors.writeLstmp(SyntheticModel.generate(10, 16, 8, true, 9), model, Safetensors.Dtype.F32);
+        ModelFile.write(LayerStack.of(SyntheticModel.generate(10, 16, 8, true, 9)), model, Safetensors.Dtype.F32);
         Path frames = dir.resolve("x.npy");
         Npy.write(frames, SyntheticModel.frames(20, 10, 4), "<f4");
         Path yFloat = dir.resolve("yf.npy");

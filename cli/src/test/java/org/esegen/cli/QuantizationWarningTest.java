@@ -3,9 +3,11 @@ package org.esegen.cli;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import org.esegen.io.Npy;
+import org.esegen.io.ModelFile;
 import org.esegen.io.Safetensors;
+import org.esegen.rnn.LayerStack;
 import org.esegen.io.SyntheticModel;
-import org.esegen.lstm.LstmpWeights;
+import org.esegen.rnn.LayerWeights;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -31,12 +33,12 @@ class QuantizationWarningTest {
 
     @Test
     void denormalWeightsAHugeWeightAndHugeFramesAreWarnedAbout() throws IOException {
-        LstmpWeights m = SyntheticModel.generate(6, 8, 4, true, 3);
+        LayerWeights m = SyntheticModel.generate(6, 8, 4, true, 3);
         scale(m.wIh(), 1e-310);
         scale(m.wHh(), 1e-310);
         m.wHr()[0][0] = 3e38;
         Path model = dir.resolve("absurd.safetensors");
-        Safetensors.writeLstmp(m, model, Safetensors.Dtype.F64);
+        ModelFile.write(LayerStack.of(m), model, Safetensors.Dtype.F64);
         double[][] frames = new double[3][6];
         for (double[] f : frames) {
             Arrays.fill(f, 1e30);

@@ -8,8 +8,8 @@ import org.esegen.config.AcceleratorConfig;
 import org.esegen.config.Presets;
 import org.esegen.golden.GoldenModel;
 import org.esegen.io.Json;
-import org.esegen.lstm.FloatReference;
-import org.esegen.lstm.LstmpWeights;
+import org.esegen.rnn.FloatReference;
+import org.esegen.rnn.LayerWeights;
 import org.esegen.prune.PruningMethod;
 import org.esegen.speech.Dataset;
 import org.esegen.speech.FeatureSet;
@@ -96,7 +96,7 @@ class SpeechTrainingTest {
             SpeechModel dense = SpeechModel.read(model);
             SpeechModel pruned = SpeechModel.read(out);
             AcceleratorConfig cfg = Presets.resolve("tiny", List.of("maxInputSize=120"));
-            LstmpWeights target = Compiler.prune(cfg, dense.layer(), PruningMethod.parse(method), 0.25);
+            LayerWeights target = Compiler.prune(cfg, dense.layer(), PruningMethod.parse(method), 0.25);
             assertEquals(target.matrixDensity(), pruned.layer().matrixDensity(), 0.002,
                     method + ": the density the pruner sets (a retrained weight can only reach 0 exactly by chance)");
             assertTrue(Math.abs(pruned.layer().matrixDensity() - 0.25) < 0.01, method + " hits 0.25: "
@@ -189,7 +189,7 @@ class SpeechTrainingTest {
         assertEquals(2, o.code());
         assertTrue(o.err().contains("has no tensor 'classifier.weight'"), o.err());
         SpeechModel m = SpeechModel.read(model);
-        LstmpWeights narrow = org.esegen.io.SyntheticModel.generate(7, 16, 8, true, 1);
+        LayerWeights narrow = org.esegen.io.SyntheticModel.generate(7, 16, 8, true, 1);
         Path wrongInput = dir.resolve("seven.safetensors");
         new SpeechModel(narrow, m.classifierWeight(), m.classifierBias(), new Normalization(new double[7], new double[7]),
                 m.labels()).write(wrongInput);

@@ -2,7 +2,9 @@ package org.esegen.cli;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import org.esegen.io.ModelFile;
 import org.esegen.io.Safetensors;
+import org.esegen.rnn.LayerStack;
 import org.esegen.io.SyntheticModel;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -135,7 +137,7 @@ class SweepCommandTest {
     @Test
     void aModelFileIsIdentifiedByItsHash() throws IOException {
         Path model = dir.resolve("m.safetensors");
-        Safetensors.writeLstmp(SyntheticModel.generate(10, 16, 8, true, 9), model, Safetensors.Dtype.F32);
+        ModelFile.write(LayerStack.of(SyntheticModel.generate(10, 16, 8, true, 9)), model, Safetensors.Dtype.F32);
         Path out = dir.resolve("from-file");
         CliErrorsTest.Outcome o = CliErrorsTest.run("sweep", "--model", model.toString(), "--density", "0.5",
                 "--pes", "2", "--pruning", "cbtd,global", "--frames", "2", "--no-synth", "--out", out.toString());
@@ -147,7 +149,7 @@ class SweepCommandTest {
         assertEquals("p0000-pes2-w12-a16-i4-c1-global", results.get(0).get("id").asText());
         assertEquals("p0001-pes2-w12-a16-i4-c1-cbtd", results.get(1).get("id").asText());
         assertEquals(0.5, results.get(1).get("density").asDouble(), 0.01);
-        Safetensors.writeLstmp(SyntheticModel.generate(10, 16, 8, true, 10), model, Safetensors.Dtype.F32);
+        ModelFile.write(LayerStack.of(SyntheticModel.generate(10, 16, 8, true, 10)), model, Safetensors.Dtype.F32);
         o = CliErrorsTest.run("sweep", "--model", model.toString(), "--density", "0.5", "--pes", "2", "--pruning",
                 "cbtd,global", "--frames", "2", "--no-synth", "--resume", "--out", out.toString());
         assertEquals(2, o.code(), "a changed model file is a different sweep");

@@ -3,7 +3,7 @@ package org.esegen.compile;
 import org.esegen.EsegenException;
 import org.esegen.config.AcceleratorConfig;
 import org.esegen.fixed.FixedFormat;
-import org.esegen.lstm.LstmpWeights;
+import org.esegen.rnn.LayerWeights;
 import org.esegen.prune.PruningMethod;
 import org.esegen.quant.QuantizationLoss;
 
@@ -23,7 +23,7 @@ import java.util.Map;
  * @param bias     combined gate biases, 4H raw activation-format values (gate order i, f, g, o)
  * @param peep     peepholes, 3H raw values in order i, f, o (all zero without peepholes)
  */
-public record CompiledModel(AcceleratorConfig config, PruningMethod pruning, double density, LstmpWeights pruned,
+public record CompiledModel(AcceleratorConfig config, PruningMethod pruning, double density, LayerWeights pruned,
                             SparseMatrixEncoding wa, SparseMatrixEncoding whr, long[] bias, long[] peep) {
 
     /**

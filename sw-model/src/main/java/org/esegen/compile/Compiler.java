@@ -3,7 +3,8 @@ package org.esegen.compile;
 import org.esegen.EsegenException;
 import org.esegen.config.AcceleratorConfig;
 import org.esegen.fixed.FixedFormat;
-import org.esegen.lstm.LstmpWeights;
+import org.esegen.rnn.CellKind;
+import org.esegen.rnn.LayerWeights;
 import org.esegen.prune.Pruner;
 import org.esegen.prune.PruningMethod;
 import org.esegen.quant.Quantizer;
@@ -24,15 +25,16 @@ public final class Compiler {
      * @param pruning pruning method
      * @param density target fraction of matrix weights kept, in (0, 1]
      */
-    public static CompiledModel compile(AcceleratorConfig config, LstmpWeights model, PruningMethod pruning,
+    public static CompiledModel compile(AcceleratorConfig config, LayerWeights model, PruningMethod pruning,
                                         double density) {
+        requireLstmp(model);
         config.requireFits(model.inputSize(), model.hiddenSize(), model.projSize(), "model");
         int n = config.pes();
         int h = model.hiddenSize();
         RowMapping gateRows = RowMapping.gates(h, n);
         RowMapping projRows = RowMapping.interleaved(model.projSize(), n);
 
-        LstmpWeights pruned = prune(config, model, pruning, density);
+        LayerWeights pruned = prune(config, model, pruning, density);
         double[][] wa = pruned.combinedInputMatrix();
         double[][] whr = pruned.wHr();
 
@@ -64,8 +66,9 @@ public final class Compiler {
      * The pruned float model alone (what the float reference runs), without the hardware checks of
      * {@link #compile}: the PE count shapes ESE and CBTD pruning, buffer sizes play no part.
      */
-    public static LstmpWeights prune(AcceleratorConfig config, LstmpWeights model, PruningMethod pruning,
+    public static LayerWeights prune(AcceleratorConfig config, LayerWeights model, PruningMethod pruning,
                                      double density) {
+        requireLstmp(model);
         int n = config.pes();
         double[][] wa = Pruner.prune(model.combinedInputMatrix(), density,
                 RowMapping.gates(model.hiddenSize(), n).pe(), n, pruning);
@@ -74,7 +77,16 @@ public final class Compiler {
         return splitPruned(model, wa, whr);
     }
 
-    private static LstmpWeights splitPruned(LstmpWeights model, double[][] wa, double[][] whr) {
+    /** The sparse-column engine maps one LSTMP layer so far; other cells and stacks are refused by name. */
+    private static void requireLstmp(LayerWeights model) {
+        if (model.cell() != CellKind.LSTMP || model.layer() != 0) {
+            throw new EsegenException("layer " + model.layer() + " (" + model.cell().cliName() + "): the compiler maps"
+                    + " one lstmp layer so far; lstm and gru cells and stacks of layers run in the float reference only"
+                    + " (not yet compiled, simulated or generated)");
+        }
+    }
+
+    private static LayerWeights splitPruned(LayerWeights model, double[][] wa, double[][] whr) {
         int i = model.inputSize();
         int p = model.projSize();
         double[][] wIh = new double[wa.length][i];
@@ -83,7 +95,7 @@ public final class Compiler {
             System.arraycopy(wa[r], 0, wIh[r], 0, i);
             System.arraycopy(wa[r], i, wHh[r], 0, p);
         }
-        return new LstmpWeights(i, model.hiddenSize(), p, wIh, wHh, model.bIh(), model.bHh(), whr, model.wIc(),
+        return new LayerWeights(model.layer(), model.cell(), i, model.hiddenSize(), p, wIh, wHh, model.bIh(), model.bHh(), whr, model.wIc(),
                 model.wFc(), model.wOc());
     }
 

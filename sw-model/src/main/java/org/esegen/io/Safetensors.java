@@ -8,7 +8,6 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.json.JsonMapper;
 import org.esegen.EsegenException;
-import org.esegen.lstm.LstmpWeights;
 
 import java.io.IOException;
 import java.io.OutputStream;
@@ -35,8 +34,8 @@ import java.util.Set;
 import java.util.TreeMap;
 
 /**
- * Reader and writer of the safetensors format (Hugging Face), and the mapping of one PyTorch
- * {@code nn.LSTM(proj_size=P)} layer onto {@link LstmpWeights}.
+ * Reader and writer of the safetensors format (Hugging Face); {@link ModelFile} maps PyTorch's
+ * recurrent layers onto it.
  *
  * <p>File layout: an unsigned 64-bit little-endian header length N; N bytes of UTF-8 JSON mapping
  * each tensor name to {@code {"dtype": ..., "shape": [...], "data_offsets": [begin, end]}} plus an
@@ -67,19 +66,9 @@ public final class Safetensors {
     /** The header key that holds free-form string metadata instead of a tensor. */
     public static final String METADATA_KEY = "__metadata__";
 
-    static final String WEIGHT_IH = "weight_ih_l0";
-    static final String WEIGHT_HH = "weight_hh_l0";
-    static final String BIAS_IH = "bias_ih_l0";
-    static final String BIAS_HH = "bias_hh_l0";
-    static final String WEIGHT_HR = "weight_hr_l0";
-    static final String PEEPHOLE_I = "weight_ic_l0";
-    static final String PEEPHOLE_F = "weight_fc_l0";
-    static final String PEEPHOLE_O = "weight_oc_l0";
-    private static final List<String> LSTMP_REQUIRED = List.of(WEIGHT_IH, WEIGHT_HH, BIAS_IH, BIAS_HH, WEIGHT_HR);
-    private static final List<String> LSTMP_PEEPHOLES = List.of(PEEPHOLE_I, PEEPHOLE_F, PEEPHOLE_O);
     /**
      * Tensors a trained model carries besides its layer (DESIGN.md section 2): the host's classifier and
-     * the feature normalization; {@link #readLstmp} passes over them, {@code SpeechModel} reads them.
+     * the feature normalization; {@link ModelFile#read} passes over them, {@code SpeechModel} reads them.
      */
     public static final List<String> MODEL_EXTRAS = List.of("classifier.weight", "classifier.bias",
             "normalization.mean", "normalization.std");
@@ -244,94 +233,6 @@ public final class Safetensors {
                 writeElements(out, tensor.data(), dtype);
             }
         });
-    }
-
-    /**
-     * Reads one PyTorch {@code nn.LSTM(proj_size=P)} layer: {@code weight_ih_l0} [4H, I],
-     * {@code weight_hh_l0} [4H, P], {@code bias_ih_l0} [4H], {@code bias_hh_l0} [4H],
-     * {@code weight_hr_l0} [P, H], and optionally all three peepholes {@code weight_ic_l0},
-     * {@code weight_fc_l0}, {@code weight_oc_l0} [H]. I and 4H come from {@code weight_ih_l0}, P and
-     * H from {@code weight_hr_l0}; every other tensor must agree with them. Any dtype the reader
-     * accepts may be used.
-     *
-     * @throws EsegenException naming the file when a required tensor is missing, a tensor outside the
-     *                         list above is present (other layers, bidirectional weights), a shape is
-     *                         wrong (the message gives the tensor, its shape and the expected shape),
-     *                         only some peepholes are present, or a weight is NaN or infinite (the
-     *                         message gives the tensor and the index)
-     */
-    public static LstmpWeights readLstmp(Path file) {
-        Map<String, Tensor> tensors = read(file).tensors();
-        for (String name : tensors.keySet()) {
-            if (!LSTMP_REQUIRED.contains(name) && !LSTMP_PEEPHOLES.contains(name) && !MODEL_EXTRAS.contains(name)) {
-                throw fail(file, "holds tensor '" + name + "', which is not part of one LSTMP layer; expected exactly "
-                        + String.join(", ", LSTMP_REQUIRED) + ", optionally with " + String.join(", ", LSTMP_PEEPHOLES)
-                        + " (esegen reads one layer, unidirectional, in PyTorch nn.LSTM(proj_size=P) naming)");
-            }
-        }
-        Tensor wIh = require(file, tensors, WEIGHT_IH, "[4H, I]");
-        requireRank(file, wIh, 2, "[4H, I]");
-        long gateRows = wIh.dimension(0);
-        long inputSize = wIh.dimension(1);
-        if (gateRows == 0 || gateRows % 4 != 0 || inputSize == 0) {
-            throw fail(file, "tensor '" + WEIGHT_IH + "' has shape " + wIh.shapeText() + "; expected [4H, I] with"
-                    + " H >= 1 and I >= 1 (its rows hold gates i, f, g, o, so their count is a positive multiple of 4)");
-        }
-        long hiddenSize = gateRows / 4;
-        Tensor wHr = require(file, tensors, WEIGHT_HR, "[P, " + hiddenSize + "]");
-        requireRank(file, wHr, 2, "[P, " + hiddenSize + "]");
-        long projSize = wHr.dimension(0);
-        if (projSize == 0 || wHr.dimension(1) != hiddenSize) {
-            throw fail(file, "tensor '" + WEIGHT_HR + "' has shape " + wHr.shapeText() + "; expected [P, "
-                    + hiddenSize + "] with P >= 1 (H = " + hiddenSize + " because " + WEIGHT_IH + " has shape "
-                    + wIh.shapeText() + ", i.e. 4H = " + gateRows + ")");
-        }
-        String dimensions = " (H = " + hiddenSize + " and I = " + inputSize + " from " + WEIGHT_IH + " "
-                + wIh.shapeText() + ", P = " + projSize + " from " + WEIGHT_HR + " " + wHr.shapeText() + ")";
-        Tensor wHh = requireShape(file, tensors, WEIGHT_HH, new long[] {gateRows, projSize}, "[4H, P]", dimensions);
-        Tensor bIh = requireShape(file, tensors, BIAS_IH, new long[] {gateRows}, "[4H]", dimensions);
-        Tensor bHh = requireShape(file, tensors, BIAS_HH, new long[] {gateRows}, "[4H]", dimensions);
-        double[][] peepholes = new double[LSTMP_PEEPHOLES.size()][];
-        for (int gate = 0; gate < peepholes.length; gate++) {
-            String name = LSTMP_PEEPHOLES.get(gate);
-            if (tensors.containsKey(name)) {
-                peepholes[gate] = requireShape(file, tensors, name, new long[] {hiddenSize}, "[H]", dimensions)
-                        .toVector();
-            }
-        }
-        try {
-            return new LstmpWeights((int) inputSize, (int) hiddenSize, (int) projSize,
-                    wIh.toMatrix(), wHh.toMatrix(), bIh.toVector(), bHh.toVector(), wHr.toMatrix(),
-                    peepholes[0], peepholes[1], peepholes[2]);
-        } catch (EsegenException e) {
-            throw new EsegenException(file + ": " + e.getMessage(), e);
-        }
-    }
-
-    /**
-     * Writes an LSTMP layer in the PyTorch naming {@link #readLstmp} reads, without metadata;
-     * peepholes are written only when present.
-     *
-     * @param dtype F32 or F64
-     */
-    public static void writeLstmp(LstmpWeights weights, Path file, Dtype dtype) {
-        write(file, lstmpTensors(weights), dtype);
-    }
-
-    /** The tensors of an LSTMP layer in PyTorch naming, peepholes only when present. */
-    public static List<Tensor> lstmpTensors(LstmpWeights weights) {
-        List<Tensor> tensors = new ArrayList<>();
-        tensors.add(Tensor.ofMatrix(WEIGHT_IH, weights.wIh()));
-        tensors.add(Tensor.ofMatrix(WEIGHT_HH, weights.wHh()));
-        tensors.add(Tensor.ofVector(BIAS_IH, weights.bIh()));
-        tensors.add(Tensor.ofVector(BIAS_HH, weights.bHh()));
-        tensors.add(Tensor.ofMatrix(WEIGHT_HR, weights.wHr()));
-        if (weights.hasPeepholes()) {
-            tensors.add(Tensor.ofVector(PEEPHOLE_I, weights.wIc()));
-            tensors.add(Tensor.ofVector(PEEPHOLE_F, weights.wFc()));
-            tensors.add(Tensor.ofVector(PEEPHOLE_O, weights.wOc()));
-        }
-        return tensors;
     }
 
     private static List<Entry> parseHeader(Path file, String header, Map<String, String> metadata) {
@@ -561,7 +462,7 @@ public final class Safetensors {
         }
     }
 
-    private static Tensor require(Path file, Map<String, Tensor> tensors, String name, String expectedShape) {
+    static Tensor require(Path file, Map<String, Tensor> tensors, String name, String expectedShape) {
         Tensor tensor = tensors.get(name);
         if (tensor == null) {
             throw fail(file, "has no tensor '" + name + "' (expected shape " + expectedShape + "); it holds "
@@ -570,14 +471,14 @@ public final class Safetensors {
         return tensor;
     }
 
-    private static void requireRank(Path file, Tensor tensor, int rank, String expectedShape) {
+    static void requireRank(Path file, Tensor tensor, int rank, String expectedShape) {
         if (tensor.rank() != rank) {
             throw fail(file, "tensor '" + tensor.name() + "' has shape " + tensor.shapeText() + " (rank "
                     + tensor.rank() + "); expected " + expectedShape + " (rank " + rank + ")");
         }
     }
 
-    private static Tensor requireShape(Path file, Map<String, Tensor> tensors, String name, long[] expected,
+    static Tensor requireShape(Path file, Map<String, Tensor> tensors, String name, long[] expected,
                                        String symbolicShape, String dimensions) {
         Tensor tensor = require(file, tensors, name, Tensor.shapeText(expected));
         if (!Arrays.equals(tensor.shape(), expected)) {

@@ -1,8 +1,12 @@
 package org.esegen.io;
 
 import org.esegen.EsegenException;
-import org.esegen.lstm.LstmpWeights;
+import org.esegen.rnn.CellKind;
+import org.esegen.rnn.LayerStack;
+import org.esegen.rnn.LayerWeights;
 
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Random;
 
 /**
@@ -61,26 +65,65 @@ public final class SyntheticModel {
      *
      * @throws EsegenException when a size is below 1
      */
-    public static LstmpWeights generate(int inputSize, int hiddenSize, int projSize, boolean peepholes, long seed) {
+    public static LayerWeights generate(int inputSize, int hiddenSize, int projSize, boolean peepholes, long seed) {
+        return generate(CellKind.LSTMP, 0, inputSize, hiddenSize, projSize, peepholes, seed);
+    }
+
+    /**
+     * Generates layer {@code layer} of a stack of {@code cell}s, drawn as {@link #generate(int, int, int,
+     * boolean, long)} describes with G gate blocks instead of 4: fan-in I + P (P = H without a
+     * projection), W_hr only for {@code lstmp}, the forget-gate bias offset only for the LSTMs,
+     * peepholes only where the cell has them.
+     *
+     * @throws EsegenException when a size is below 1, or peepholes are asked of a GRU
+     */
+    public static LayerWeights generate(CellKind cell, int layer, int inputSize, int hiddenSize, int projSize,
+                                        boolean peepholes, long seed) {
         if (inputSize < 1 || hiddenSize < 1 || projSize < 1) {
             throw new EsegenException("synthetic model: sizes must be at least 1, got I=" + inputSize + " H="
                     + hiddenSize + " P=" + projSize);
         }
+        if (peepholes && !cell.allowsPeepholes()) {
+            throw new EsegenException("synthetic model: a " + cell.cliName() + " cell has no peepholes");
+        }
+        int outputSize = cell.hasProjection() ? projSize : hiddenSize;
         Random random = new Random(seed);
-        int gateRows = 4 * hiddenSize;
-        double gateSigma = 1.0 / Math.sqrt((double) inputSize + projSize);
+        int gateRows = cell.gates() * hiddenSize;
+        double gateSigma = 1.0 / Math.sqrt((double) inputSize + outputSize);
         double[][] wIh = heavyTailedMatrix(random, gateRows, inputSize, gateSigma);
-        double[][] wHh = heavyTailedMatrix(random, gateRows, projSize, gateSigma);
+        double[][] wHh = heavyTailedMatrix(random, gateRows, outputSize, gateSigma);
         double[] bIh = normalVector(random, gateRows, BIAS_STD);
-        for (int row = hiddenSize; row < 2 * hiddenSize; row++) {
+        for (int row = hiddenSize; cell != CellKind.GRU && row < 2 * hiddenSize; row++) {
             bIh[row] += FORGET_BIAS;
         }
         double[] bHh = normalVector(random, gateRows, BIAS_STD);
-        double[][] wHr = heavyTailedMatrix(random, projSize, hiddenSize, 1.0 / Math.sqrt(hiddenSize));
+        double[][] wHr = cell.hasProjection()
+                ? heavyTailedMatrix(random, projSize, hiddenSize, 1.0 / Math.sqrt(hiddenSize)) : null;
         double[] wIc = peepholes ? normalVector(random, hiddenSize, BIAS_STD) : null;
         double[] wFc = peepholes ? normalVector(random, hiddenSize, BIAS_STD) : null;
         double[] wOc = peepholes ? normalVector(random, hiddenSize, BIAS_STD) : null;
-        return new LstmpWeights(inputSize, hiddenSize, projSize, wIh, wHh, bIh, bHh, wHr, wIc, wFc, wOc);
+        return new LayerWeights(layer, cell, inputSize, hiddenSize, outputSize, wIh, wHh, bIh, bHh, wHr, wIc, wFc,
+                wOc);
+    }
+
+    /**
+     * Generates a stack: layer k has {@code hiddenSizes[k]} cells and (for {@code lstmp})
+     * {@code projSizes[k]} outputs, takes the previous layer's outputs, and is drawn from seed
+     * {@code seed + k} (so layer 0 equals {@link #generate(CellKind, int, int, int, int, boolean, long)}
+     * with {@code seed}).
+     *
+     * @param projSizes per layer P for {@code lstmp}; ignored (may be null) for the other cells
+     */
+    public static LayerStack stack(CellKind cell, int inputSize, int[] hiddenSizes, int[] projSizes, boolean peepholes,
+                                   long seed) {
+        List<LayerWeights> layers = new ArrayList<>();
+        int in = inputSize;
+        for (int k = 0; k < hiddenSizes.length; k++) {
+            int p = cell.hasProjection() ? projSizes[k] : hiddenSizes[k];
+            layers.add(generate(cell, k, in, hiddenSizes[k], p, peepholes, seed + k));
+            in = p;
+        }
+        return new LayerStack(layers);
     }
 
     /**

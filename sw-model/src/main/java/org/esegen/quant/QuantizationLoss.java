@@ -2,7 +2,7 @@ package org.esegen.quant;
 
 import org.esegen.config.AcceleratorConfig;
 import org.esegen.fixed.FixedFormat;
-import org.esegen.lstm.LstmpWeights;
+import org.esegen.rnn.LayerWeights;
 
 import java.util.ArrayList;
 import java.util.List;
@@ -61,7 +61,7 @@ public record QuantizationLoss(String tensor, long nonzeros, long zeroed, long s
      * The model's tensors as the compiler quantizes them: both matrices at their binary points, biases
      * (the two added) and peepholes in the activation format.
      */
-    public static List<QuantizationLoss> ofModel(AcceleratorConfig config, LstmpWeights pruned, int waFracBits,
+    public static List<QuantizationLoss> ofModel(AcceleratorConfig config, LayerWeights pruned, int waFracBits,
                                                  int whrFracBits) {
         int weightBits = config.formats().weightBits();
         FixedFormat act = config.activationFormat();

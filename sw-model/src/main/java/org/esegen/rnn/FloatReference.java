@@ -1,69 +1,114 @@
-package org.esegen.lstm;
+package org.esegen.rnn;
 
 /**
- * The float reference: LSTMP with optional peepholes in double precision, zero initial state,
- * exactly the equations of DESIGN.md section 3:
- * i = s(W_i [x; y] + b_i + p_i c), f = s(W_f [x; y] + b_f + p_f c), g = tanh(W_g [x; y] + b_g),
- * c' = f c + i g, o = s(W_o [x; y] + b_o + p_o c'), m = o tanh(c'), y' = W_hr m.
+ * The float reference: every cell of DESIGN.md section 3 in double precision, zero initial state,
+ * PyTorch's equations (s = sigmoid):
+ * <ul>
+ *   <li>{@code lstmp}: i = s(W_i [x; y] + b_i + p_i c), f = s(W_f [x; y] + b_f + p_f c),
+ *       g = tanh(W_g [x; y] + b_g), c' = f c + i g, o = s(W_o [x; y] + b_o + p_o c'),
+ *       m = o tanh(c'), y' = W_hr m;</li>
+ *   <li>{@code lstm}: the same with y' = m (peepholes optional);</li>
+ *   <li>{@code gru}: r = s(W_ir x + b_ir + W_hr h + b_hr), z likewise,
+ *       n = tanh(W_in x + b_in + r (W_hn h + b_hn)), h' = (1 - z) n + z h.</li>
+ * </ul>
+ * A stack feeds layer k's output of frame t to layer k+1 at frame t.
  */
 public final class FloatReference {
     private FloatReference() {
     }
 
     /**
-     * Run the model over frames.
+     * Runs the stack over frames.
      *
-     * @param model  weights
+     * @param frames T x I inputs
+     * @return T x (last layer's output size) outputs
+     */
+    public static double[][] run(LayerStack model, double[][] frames) {
+        double[][] x = frames;
+        for (LayerWeights layer : model.layers()) {
+            x = run(layer, x);
+        }
+        return x;
+    }
+
+    /**
+     * Runs one layer over frames.
+     *
      * @param frames T x I inputs
      * @return T x P outputs y_t
      */
-    public static double[][] run(LstmpWeights model, double[][] frames) {
+    public static double[][] run(LayerWeights model, double[][] frames) {
         int h = model.hiddenSize();
         int p = model.projSize();
-        int in = model.inputSize();
         double[] bias = model.combinedBias();
+        boolean gru = model.cell() == CellKind.GRU;
         double[] c = new double[h];
         double[] y = new double[p];
         double[][] out = new double[frames.length][];
-        double[] z = new double[4 * h];
         for (int t = 0; t < frames.length; t++) {
             double[] x = frames[t];
-            for (int r = 0; r < 4 * h; r++) {
+            double[] z = new double[bias.length];
+            for (int r = 0; r < z.length; r++) {
+                double[] wi = gru && r >= 3 * h ? null : model.wIh()[r];
+                double[] wh = !gru ? model.wHh()[r] : r < 2 * h ? model.wHh()[r] : r >= 3 * h ? model.wHh()[r - h] : null;
                 double s = bias[r];
-                double[] wi = model.wIh()[r];
-                for (int k = 0; k < in; k++) {
+                for (int k = 0; wi != null && k < model.inputSize(); k++) {
                     s += wi[k] * x[k];
                 }
-                double[] wh = model.wHh()[r];
-                for (int k = 0; k < p; k++) {
+                for (int k = 0; wh != null && k < p; k++) {
                     s += wh[k] * y[k];
                 }
                 z[r] = s;
             }
-            double[] m = new double[h];
-            for (int k = 0; k < h; k++) {
-                double pi = model.hasPeepholes() ? model.wIc()[k] * c[k] : 0;
-                double pf = model.hasPeepholes() ? model.wFc()[k] * c[k] : 0;
-                double gi = sigmoid(z[k] + pi);
-                double gf = sigmoid(z[h + k] + pf);
-                double gg = Math.tanh(z[2 * h + k]);
-                c[k] = gf * c[k] + gi * gg;
-                double po = model.hasPeepholes() ? model.wOc()[k] * c[k] : 0;
-                double go = sigmoid(z[3 * h + k] + po);
-                m[k] = go * Math.tanh(c[k]);
-            }
-            y = new double[p];
-            for (int j = 0; j < p; j++) {
-                double s = 0;
-                double[] w = model.wHr()[j];
-                for (int k = 0; k < h; k++) {
-                    s += w[k] * m[k];
-                }
-                y[j] = s;
-            }
-            out[t] = y;
+            out[t] = y = switch (model.cell()) {
+                case GRU -> gru(z, y, h);
+                case LSTM -> lstm(model, z, c);
+                case LSTMP -> project(model.wHr(), lstm(model, z, c));
+            };
         }
         return out;
+    }
+
+    /** The LSTM cell on accumulator rows z (biases added): updates c in place, returns m. */
+    private static double[] lstm(LayerWeights model, double[] z, double[] c) {
+        int h = c.length;
+        double[] m = new double[h];
+        for (int k = 0; k < h; k++) {
+            double pi = model.hasPeepholes() ? model.wIc()[k] * c[k] : 0;
+            double pf = model.hasPeepholes() ? model.wFc()[k] * c[k] : 0;
+            double gi = sigmoid(z[k] + pi);
+            double gf = sigmoid(z[h + k] + pf);
+            double gg = Math.tanh(z[2 * h + k]);
+            c[k] = gf * c[k] + gi * gg;
+            double po = model.hasPeepholes() ? model.wOc()[k] * c[k] : 0;
+            double go = sigmoid(z[3 * h + k] + po);
+            m[k] = go * Math.tanh(c[k]);
+        }
+        return m;
+    }
+
+    /** The GRU cell on accumulator rows z = (r, z, n_x, n_h), biases added: returns h'. */
+    private static double[] gru(double[] acc, double[] hPrev, int h) {
+        double[] out = new double[h];
+        for (int k = 0; k < h; k++) {
+            double r = sigmoid(acc[k]);
+            double z = sigmoid(acc[h + k]);
+            double n = Math.tanh(acc[2 * h + k] + r * acc[3 * h + k]);
+            out[k] = (1 - z) * n + z * hPrev[k];
+        }
+        return out;
+    }
+
+    private static double[] project(double[][] wHr, double[] m) {
+        double[] y = new double[wHr.length];
+        for (int j = 0; j < y.length; j++) {
+            double s = 0;
+            for (int k = 0; k < m.length; k++) {
+                s += wHr[j][k] * m[k];
+            }
+            y[j] = s;
+        }
+        return y;
     }
 
     /** Logistic sigmoid. */

@@ -5,7 +5,7 @@ import org.esegen.Parallel;
 import org.esegen.compile.CompiledModel;
 import org.esegen.fixed.FixedFormat;
 import org.esegen.golden.GoldenModel;
-import org.esegen.lstm.FloatReference;
+import org.esegen.rnn.FloatReference;
 import org.esegen.quant.Quantizer;
 
 import java.util.List;

@@ -3,9 +3,11 @@ package org.esegen.speech;
 import com.fasterxml.jackson.core.type.TypeReference;
 import org.esegen.EsegenException;
 import org.esegen.io.Json;
+import org.esegen.io.ModelFile;
 import org.esegen.io.Safetensors;
 import org.esegen.io.Tensor;
-import org.esegen.lstm.LstmpWeights;
+import org.esegen.rnn.LayerStack;
+import org.esegen.rnn.LayerWeights;
 
 import java.io.IOException;
 import java.nio.file.Path;
@@ -26,7 +28,7 @@ import java.util.TreeMap;
  * @param normalization    the features' normalization (training split statistics)
  * @param labels           the K class names, in logit order
  */
-public record SpeechModel(LstmpWeights layer, double[][] classifierWeight, double[] classifierBias,
+public record SpeechModel(LayerWeights layer, double[][] classifierWeight, double[] classifierBias,
                           Normalization normalization, List<String> labels) {
     /** The front end the model was trained on, as written in its metadata. */
     public static final String FEATURES = "esegen-logmel40-d-dd";
@@ -80,13 +82,13 @@ public record SpeechModel(LstmpWeights layer, double[][] classifierWeight, doubl
 
     /** Writes the model as safetensors (F32), its metadata naming the cell, the features and the labels. */
     public void write(Path file) {
-        List<Tensor> tensors = new ArrayList<>(Safetensors.lstmpTensors(layer));
+        List<Tensor> tensors = new ArrayList<>(ModelFile.tensors(LayerStack.of(layer)));
         tensors.add(Tensor.ofMatrix("classifier.weight", classifierWeight));
         tensors.add(Tensor.ofVector("classifier.bias", classifierBias));
         tensors.add(Tensor.ofVector("normalization.mean", normalization.mean()));
         tensors.add(Tensor.ofVector("normalization.std", normalization.std()));
         Map<String, String> metadata = new TreeMap<>();
-        metadata.put("cell", "lstmp");
+        metadata.put(ModelFile.CELL_KEY, layer.cell().cliName());
         metadata.put("features", FEATURES);
         metadata.put("labels", Json.line(labels));
         Safetensors.write(file, tensors, metadata, Safetensors.Dtype.F32);
@@ -99,7 +101,7 @@ public record SpeechModel(LstmpWeights layer, double[][] classifierWeight, doubl
      *                         normalization or the labels are missing, or their sizes disagree
      */
     public static SpeechModel read(Path file) {
-        LstmpWeights layer = Safetensors.readLstmp(file);
+        LayerWeights layer = ModelFile.read(file, null).single(file + ": esegen's speech models (train, compress, evaluate)");
         Safetensors.Contents contents = Safetensors.read(file);
         Map<String, Tensor> t = contents.tensors();
         for (String name : Safetensors.MODEL_EXTRAS) {

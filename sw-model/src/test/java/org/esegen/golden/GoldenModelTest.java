@@ -5,7 +5,8 @@ import org.esegen.compile.Compiler;
 import org.esegen.config.AcceleratorConfig;
 import org.esegen.config.Presets;
 import org.esegen.fixed.FixedFormat;
-import org.esegen.lstm.LstmpWeights;
+import org.esegen.rnn.CellKind;
+import org.esegen.rnn.LayerWeights;
 import org.esegen.prune.PruningMethod;
 import org.esegen.quant.ActivationTables;
 import org.junit.jupiter.api.Tag;
@@ -66,7 +67,7 @@ class GoldenModelTest {
         int proj = 1 + rnd.nextInt(12);
         AcceleratorConfig cfg = Presets.resolve("tiny", List.of("pesPerChannel=" + pes, "channels=2",
                 "indexBits=" + (1 + rnd.nextInt(4)), "weightBits=" + (4 + rnd.nextInt(10)), "accBits=30", "entryFifoDepth=4096"));
-        LstmpWeights model = randomModel(rnd, in, hidden, proj, id % 2 == 0, id % 3 == 0 ? 3.0 : 1.0);
+        LayerWeights model = randomModel(rnd, in, hidden, proj, id % 2 == 0, id % 3 == 0 ? 3.0 : 1.0);
         CompiledModel compiled = Compiler.compile(cfg, model, method, 0.05 + rnd.nextDouble() * 0.95);
         FixedFormat act = cfg.activationFormat();
         int frames = 6;
@@ -142,7 +143,7 @@ class GoldenModelTest {
         return out;
     }
 
-    static LstmpWeights randomModel(SplittableRandom rnd, int in, int hidden, int proj, boolean peepholes,
+    static LayerWeights randomModel(SplittableRandom rnd, int in, int hidden, int proj, boolean peepholes,
                                     double scale) {
         double[][] wIh = gaussian(rnd, 4 * hidden, in, scale / Math.sqrt(in + proj));
         double[][] wHh = gaussian(rnd, 4 * hidden, proj, scale / Math.sqrt(in + proj));
@@ -150,7 +151,7 @@ class GoldenModelTest {
         double[] bIh = gaussian(rnd, 1, 4 * hidden, 0.5)[0];
         double[] bHh = gaussian(rnd, 1, 4 * hidden, 0.5)[0];
         double[][] peep = gaussian(rnd, 3, hidden, 0.3);
-        return new LstmpWeights(in, hidden, proj, wIh, wHh, bIh, bHh, wHr, peepholes ? peep[0] : null,
+        return new LayerWeights(0, CellKind.LSTMP, in, hidden, proj, wIh, wHh, bIh, bHh, wHr, peepholes ? peep[0] : null,
                 peepholes ? peep[1] : null, peepholes ? peep[2] : null);
     }
 

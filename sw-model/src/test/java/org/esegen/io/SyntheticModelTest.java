@@ -1,7 +1,7 @@
 package org.esegen.io;
 
 import org.esegen.EsegenException;
-import org.esegen.lstm.LstmpWeights;
+import org.esegen.rnn.LayerWeights;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -29,9 +29,9 @@ class SyntheticModelTest {
 
     @Test
     void sameSeedGivesIdenticalWeightsAndDifferentSeedDifferentWeights() {
-        LstmpWeights first = SyntheticModel.generate(7, 5, 3, true, BASE_SEED);
-        LstmpWeights again = SyntheticModel.generate(7, 5, 3, true, BASE_SEED);
-        LstmpWeights other = SyntheticModel.generate(7, 5, 3, true, BASE_SEED + 1);
+        LayerWeights first = SyntheticModel.generate(7, 5, 3, true, BASE_SEED);
+        LayerWeights again = SyntheticModel.generate(7, 5, 3, true, BASE_SEED);
+        LayerWeights other = SyntheticModel.generate(7, 5, 3, true, BASE_SEED + 1);
         assertSameWeights(first, again);
         assertFalse(Arrays.deepEquals(first.wIh(), other.wIh()));
         assertFalse(Arrays.deepEquals(first.wHh(), other.wHh()));
@@ -42,8 +42,8 @@ class SyntheticModelTest {
 
     @Test
     void peepholesDoNotChangeTheOtherTensors() {
-        LstmpWeights with = SyntheticModel.generate(4, 6, 2, true, BASE_SEED);
-        LstmpWeights without = SyntheticModel.generate(4, 6, 2, false, BASE_SEED);
+        LayerWeights with = SyntheticModel.generate(4, 6, 2, true, BASE_SEED);
+        LayerWeights without = SyntheticModel.generate(4, 6, 2, false, BASE_SEED);
         assertTrue(with.hasPeepholes());
         assertFalse(without.hasPeepholes());
         assertArrayEquals(with.wIh(), without.wIh());
@@ -56,7 +56,7 @@ class SyntheticModelTest {
     /** Pins the generator: golden files elsewhere depend on these exact numbers. */
     @Test
     void knownSeedGivesKnownValues() {
-        LstmpWeights weights = SyntheticModel.generate(2, 1, 1, true, 1);
+        LayerWeights weights = SyntheticModel.generate(2, 1, 1, true, 1);
         assertEquals(-0.22104654449113392, weights.wIh()[0][0]);
         assertEquals(1.2193259350913983, weights.wHh()[3][0]);
         assertEquals(0.8837037527073126, weights.bIh()[1]);
@@ -69,7 +69,7 @@ class SyntheticModelTest {
 
     @Test
     void smallestModel() {
-        LstmpWeights weights = SyntheticModel.generate(1, 1, 1, false, BASE_SEED);
+        LayerWeights weights = SyntheticModel.generate(1, 1, 1, false, BASE_SEED);
         assertEquals(1, weights.inputSize());
         assertEquals(4, weights.wHh().length);
         assertEquals(1, weights.wHr()[0].length);
@@ -83,7 +83,7 @@ class SyntheticModelTest {
         int inputSize = 1024;
         int hiddenSize = 256;
         int projSize = 256;
-        LstmpWeights weights = SyntheticModel.generate(inputSize, hiddenSize, projSize, true, seed);
+        LayerWeights weights = SyntheticModel.generate(inputSize, hiddenSize, projSize, true, seed);
         double gateSigma = 1 / Math.sqrt(inputSize + projSize);
 
         double rowStdSum = 0;
@@ -162,7 +162,7 @@ class SyntheticModelTest {
         assertTrue(frames.getMessage().contains("frames=0"), frames.getMessage());
     }
 
-    private static void assertSameWeights(LstmpWeights expected, LstmpWeights actual) {
+    private static void assertSameWeights(LayerWeights expected, LayerWeights actual) {
         assertArrayEquals(expected.wIh(), actual.wIh());
         assertArrayEquals(expected.wHh(), actual.wHh());
         assertArrayEquals(expected.bIh(), actual.bIh());

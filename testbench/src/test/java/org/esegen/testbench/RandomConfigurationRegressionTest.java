@@ -30,7 +30,7 @@ import org.esegen.config.Presets;
 import org.esegen.fixed.FixedFormat;
 import org.esegen.hdl.Generator;
 import org.esegen.io.SyntheticModel;
-import org.esegen.lstm.LstmpWeights;
+import org.esegen.rnn.LayerWeights;
 import org.esegen.prune.PruningMethod;
 import org.esegen.quant.Quantizer;
 import org.junit.jupiter.api.BeforeAll;
@@ -378,7 +378,7 @@ class RandomConfigurationRegressionTest {
             return 1 + r.nextInt(24);
         }
 
-        private static LstmpWeights model(int inputSize, int hiddenSize, int projSize, boolean peepholes, long seed) {
+        private static LayerWeights model(int inputSize, int hiddenSize, int projSize, boolean peepholes, long seed) {
             return SyntheticModel.generate(inputSize, hiddenSize, projSize, peepholes, seed);
         }
 

@@ -7,7 +7,8 @@ import ai.djl.ndarray.index.NDIndex;
 import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.nn.Activation;
-import org.esegen.lstm.LstmpWeights;
+import org.esegen.rnn.CellKind;
+import org.esegen.rnn.LayerWeights;
 
 import java.util.ArrayList;
 import java.util.List;
@@ -82,7 +83,7 @@ final class LstmpNet implements AutoCloseable {
     }
 
     /** Parameters of a model (layer and classifier). */
-    static LstmpNet of(NDManager manager, LstmpWeights layer, double[][] classifierWeight, double[] classifierBias) {
+    static LstmpNet of(NDManager manager, LayerWeights layer, double[][] classifierWeight, double[] classifierBias) {
         List<NDArray> p = new ArrayList<>();
         p.add(matrix(manager, layer.wIh()));
         p.add(matrix(manager, layer.wHh()));
@@ -190,8 +191,8 @@ final class LstmpNet implements AutoCloseable {
     }
 
     /** The layer as esegen's weights (float32 values as doubles). */
-    LstmpWeights layer() {
-        return new LstmpWeights(inputSize, hiddenSize, projSize, toMatrix(wIh), toMatrix(wHh), toVector(bIh),
+    LayerWeights layer() {
+        return new LayerWeights(0, CellKind.LSTMP, inputSize, hiddenSize, projSize, toMatrix(wIh), toMatrix(wHh), toVector(bIh),
                 toVector(bHh), toMatrix(wHr), peepholes ? toVector(wIc) : null, peepholes ? toVector(wFc) : null,
                 peepholes ? toVector(wOc) : null);
     }

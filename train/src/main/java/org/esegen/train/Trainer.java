@@ -7,7 +7,7 @@ import ai.djl.ndarray.NDScope;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.training.GradientCollector;
 import org.esegen.EsegenException;
-import org.esegen.lstm.LstmpWeights;
+import org.esegen.rnn.LayerWeights;
 
 import java.util.ArrayList;
 import java.util.List;
@@ -94,11 +94,11 @@ public final class Trainer {
      * is dropped from each step's forward pass with probability alpha = min(1, epoch / rampEpochs), so at
      * the end of the ramp the network already runs without them.
      */
-    public record TargetedDropout(java.util.function.Function<LstmpWeights, Masks> targets, int rampEpochs) {
+    public record TargetedDropout(java.util.function.Function<LayerWeights, Masks> targets, int rampEpochs) {
     }
 
     /** The trained layer and classifier, and the epochs' figures. */
-    public record Trained(LstmpWeights layer, double[][] classifierWeight, double[] classifierBias,
+    public record Trained(LayerWeights layer, double[][] classifierWeight, double[] classifierBias,
                           List<EpochReport> epochs) {
     }
 
@@ -111,7 +111,7 @@ public final class Trainer {
     }
 
     /** An existing layer and classifier (retraining). */
-    public record From(LstmpWeights layer, double[][] classifierWeight, double[] classifierBias) implements Start {
+    public record From(LayerWeights layer, double[][] classifierWeight, double[] classifierBias) implements Start {
     }
 
     /** PyTorch through DJL, offline, with {@code threads} intra-op threads; the same engine for the whole JVM. */

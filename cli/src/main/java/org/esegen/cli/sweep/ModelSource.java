@@ -1,10 +1,10 @@
 package org.esegen.cli.sweep;
 
 import org.esegen.EsegenException;
-import org.esegen.io.Safetensors;
+import org.esegen.io.ModelFile;
 import org.esegen.io.SyntheticModel;
 import org.esegen.io.SyntheticSpec;
-import org.esegen.lstm.LstmpWeights;
+import org.esegen.rnn.LayerWeights;
 
 import java.io.IOException;
 import java.io.InputStream;
@@ -47,9 +47,9 @@ public record ModelSource(Path file, SyntheticSpec synthetic, double density) {
     }
 
     /** The float model. */
-    public LstmpWeights load() {
+    public LayerWeights load() {
         if (file != null) {
-            return Safetensors.readLstmp(file);
+            return ModelFile.read(file, null).single(file + ": the compiler");
         }
         return SyntheticModel.generate(synthetic.inputSize(), synthetic.hiddenSize(), synthetic.projSize(), true,
                 synthetic.seed());

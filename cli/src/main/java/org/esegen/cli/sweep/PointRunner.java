@@ -10,7 +10,7 @@ import org.esegen.compile.Metrics;
 import org.esegen.golden.Evaluation;
 import org.esegen.io.AtomicFiles;
 import org.esegen.io.OutputFolder;
-import org.esegen.lstm.LstmpWeights;
+import org.esegen.rnn.LayerWeights;
 import org.esegen.quant.QuantizationLoss;
 import org.esegen.synth.AcceleratorPorts;
 import org.esegen.synth.GeneratedDesign;
@@ -56,7 +56,7 @@ final class PointRunner {
     }
 
     private final SweepSpec spec;
-    private final LstmpWeights weights;
+    private final LayerWeights weights;
     private final DesignGenerator generator;
     private final Cosimulator cosimulator;
 
@@ -65,12 +65,12 @@ final class PointRunner {
      * @param generator      writes a point's Verilog, or null when this build has no generator
      * @param verilatorCache the Verilator build cache the co-simulations share
      */
-    PointRunner(SweepSpec spec, LstmpWeights weights, DesignGenerator generator, Path verilatorCache) {
+    PointRunner(SweepSpec spec, LayerWeights weights, DesignGenerator generator, Path verilatorCache) {
         this(spec, weights, generator, (verilog, compiled, image, runDir) -> Cosimulation.run(verilog, compiled,
                 image, verilatorCache, runDir, Cosimulation.MemoryModel.KU3_DDR3, false));
     }
 
-    PointRunner(SweepSpec spec, LstmpWeights weights, DesignGenerator generator, Cosimulator cosimulator) {
+    PointRunner(SweepSpec spec, LayerWeights weights, DesignGenerator generator, Cosimulator cosimulator) {
         this.spec = spec;
         this.weights = weights;
         this.generator = generator;
