@@ -11,6 +11,7 @@ import java.util.Map;
 import java.util.concurrent.Callable;
 
 import org.esegen.compile.Metrics;
+import org.esegen.compile.SparseMatrixEncoding;
 import org.esegen.config.AcceleratorConfig;
 import org.esegen.config.Presets;
 import org.esegen.testbench.Cosimulation;
@@ -113,7 +114,7 @@ public final class BenchCommand implements Callable<Integer> {
         r.put("padding_fraction", m.paddingFraction());
         r.put("padding_cycles_folded_per_frame", m.idealCyclesPerFramePadded() - m.idealCyclesPerFrame());
         r.put("padding_cycles_left_per_frame", m.idealCyclesPerFrame() - m.idealCyclesPerFrameNoPadding());
-        long twin = o.compiled().wa().totalCycles() + o.compiled().whr().totalCycles();
+        long twin = o.compiled().matrices().stream().mapToLong(SparseMatrixEncoding::totalCycles).sum();
         r.put("mac_cycles_per_pe_frame", c.macCycles() / (frames * cfg.pes()));
         r.put("padding_unfolded_cycles_per_pe_frame", (c.macCycles() - frames * twin) / (frames * cfg.pes()));
         r.put("cycles_above_bound_per_frame", cycles - m.idealCyclesPerFrame());

@@ -1,6 +1,7 @@
 package org.esegen.cli;
 
 import org.esegen.io.Json;
+import org.esegen.compile.CompiledLayer;
 import org.esegen.compile.CompiledModel;
 import org.esegen.compile.Compiler;
 import org.esegen.compile.Metrics;
@@ -8,6 +9,7 @@ import org.esegen.config.AcceleratorConfig;
 import org.esegen.golden.Accuracy;
 import org.esegen.golden.Evaluation;
 import org.esegen.io.OutputFolder;
+import org.esegen.rnn.LayerStack;
 import org.esegen.rnn.LayerWeights;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -52,7 +54,7 @@ public final class CompileCommand implements Callable<Integer> {
         long start = System.nanoTime();
         AcceleratorConfig cfg = config.resolve();
         try (OutputFolder folder = force.create("--out", out, "compile", model.file(), frames)) {
-            LayerWeights weights = model.load(cfg);
+            LayerStack weights = model.load(cfg);
             Run run = Run.compile(cfg, weights, model, frames, numFrames);
             Map<String, Object> report = run.report();
             folder.write("image.bin", run.image());
@@ -82,7 +84,7 @@ public final class CompileCommand implements Callable<Integer> {
     record Run(AcceleratorConfig config, CompiledModel compiled, Metrics metrics, byte[] image, int frames,
                Evaluation evaluation, String source, List<String> warnings) {
 
-        static Run compile(AcceleratorConfig cfg, LayerWeights weights, ModelOptions model, Path framesFile,
+        static Run compile(AcceleratorConfig cfg, LayerStack weights, ModelOptions model, Path framesFile,
                            int numFrames) {
             CompiledModel compiled = Compiler.compile(cfg, weights, model.method(), model.density());
             FrameSet inputs = FrameSet.load(cfg, weights, framesFile, numFrames, "--num-frames", model.frameSeed());
@@ -96,16 +98,14 @@ public final class CompileCommand implements Callable<Integer> {
             Map<String, Object> r = new LinkedHashMap<>();
             r.put("model", source);
             r.put("input_size", compiled.inputSize());
-            r.put("hidden_size", compiled.hiddenSize());
-            r.put("proj_size", compiled.projSize());
-            r.put("peepholes", compiled.pruned().hasPeepholes());
+            r.put("output_size", compiled.outputSize());
+            r.put("cell", compiled.pruned().cell().cliName());
+            r.put("layers", compiled.describeLayers());
             r.put("pruning", compiled.pruning().cliName());
             r.put("target_density", compiled.density());
             r.put("pes_per_channel", config.pes());
             r.put("channels", config.channels());
             r.put("clock_mhz", config.clockMhz());
-            r.put("wa_frac_bits", compiled.wa().fracBits());
-            r.put("whr_frac_bits", compiled.whr().fracBits());
             r.put("image_bytes", image.length);
             r.put("frames", frames);
             Map<String, Object> m = Json.toMap(metrics);
@@ -128,8 +128,12 @@ public final class CompileCommand implements Callable<Integer> {
 
         String summary() {
             StringBuilder s = new StringBuilder();
-            s.append(String.format("model       %s: I=%d H=%d P=%d%s%n", source, compiled.inputSize(),
-                    compiled.hiddenSize(), compiled.projSize(), compiled.pruned().hasPeepholes() ? " (peepholes)" : ""));
+            for (CompiledLayer layer : compiled.layers()) {
+                LayerWeights w = layer.pruned();
+                s.append(String.format("model       %s%s: %s I=%d H=%d P=%d%s%n", source, compiled.layers().size() == 1
+                        ? "" : " layer " + w.layer(), w.cell().cliName(), w.inputSize(), w.hiddenSize(), w.projSize(),
+                        w.hasPeepholes() ? " (peepholes)" : ""));
+            }
             s.append(String.format("pruning     %s to density %.4f (target %.4f), %d nonzeros, %d padding entries%n",
                     compiled.pruning().cliName(), metrics.density(), compiled.density(), metrics.nonzeros(),
                     metrics.paddingEntries()));

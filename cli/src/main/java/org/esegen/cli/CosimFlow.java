@@ -9,7 +9,7 @@ import org.esegen.config.AcceleratorConfig;
 import org.esegen.golden.Evaluation;
 import org.esegen.hdl.Generator;
 import org.esegen.io.OutputFolder;
-import org.esegen.rnn.LayerWeights;
+import org.esegen.rnn.LayerStack;
 import org.esegen.testbench.Cosimulation;
 
 import java.io.IOException;
@@ -47,7 +47,7 @@ final class CosimFlow {
      * @param framesFile   input frames (T x I .npy) for every channel, or null for {@code frames} synthetic ones
      * @param framesOption the option that gave {@code frames}, for messages
      */
-    static Outcome run(AcceleratorConfig cfg, LayerWeights weights, ModelOptions model, Path framesFile, int frames,
+    static Outcome run(AcceleratorConfig cfg, LayerStack weights, ModelOptions model, Path framesFile, int frames,
                        String framesOption, boolean trace, OutputFolder folder) {
         long start = System.nanoTime();
         CompiledModel compiled = Compiler.compile(cfg, weights, model.method(), model.density());
@@ -87,8 +87,7 @@ final class CosimFlow {
         f.put("channels", cfg.channels());
         f.put("pes_per_channel", cfg.pes());
         f.put("input_size", compiled.inputSize());
-        f.put("hidden_size", compiled.hiddenSize());
-        f.put("proj_size", compiled.projSize());
+        f.put("layers", compiled.describeLayers());
         f.put("pruning", compiled.pruning().cliName());
         f.put("cycles", cosim.cycles());
         f.put("cycles_per_frame", cosim.cyclesPerFrame());

@@ -8,7 +8,7 @@ import org.esegen.fixed.FixedFormat;
 import org.esegen.golden.Evaluation;
 import org.esegen.io.Npy;
 import org.esegen.io.SyntheticModel;
-import org.esegen.rnn.LayerWeights;
+import org.esegen.rnn.LayerStack;
 import org.esegen.quant.QuantizationLoss;
 import org.esegen.quant.Quantizer;
 
@@ -33,7 +33,7 @@ public record FrameSet(double[][][] real, long[][][] raw) {
      * @param option    the option that gave {@code numFrames}, for messages ({@code --num-frames}, {@code --frames})
      * @param seed      seed of channel 0's synthetic frames
      */
-    public static FrameSet load(AcceleratorConfig cfg, LayerWeights weights, Path file, int numFrames, String option,
+    public static FrameSet load(AcceleratorConfig cfg, LayerStack weights, Path file, int numFrames, String option,
                                 long seed) {
         int inputSize = weights.inputSize();
         double[][][] real = new double[cfg.channels()][][];
@@ -46,8 +46,8 @@ public record FrameSet(double[][][] real, long[][][] raw) {
                 throw new EsegenException(option + " " + numFrames + " must be at least 1");
             }
             MemoryBudget.require(option + " " + numFrames + " (x " + cfg.channels() + " channels)",
-                    MemoryBudget.frameBytes(cfg.channels(), numFrames, inputSize, weights.hiddenSize(),
-                            weights.projSize()));
+                    MemoryBudget.frameBytes(cfg.channels(), numFrames, inputSize, weights.totalHiddenSize(),
+                            weights.totalOutputSize()));
             for (int ch = 0; ch < real.length; ch++) {
                 real[ch] = SyntheticModel.frames(numFrames, inputSize, seed + ch);
             }
@@ -84,7 +84,7 @@ public record FrameSet(double[][][] real, long[][][] raw) {
     }
 
     /** Golden model on the image and float references on the same frames. */
-    public Evaluation evaluate(CompiledModel compiled, byte[] image, LayerWeights dense) {
+    public Evaluation evaluate(CompiledModel compiled, byte[] image, LayerStack dense) {
         return Evaluation.run(compiled, image, dense, real, false);
     }
 }

@@ -9,13 +9,14 @@ import org.esegen.golden.FrameTrace;
 import org.esegen.io.OutputFolder;
 import org.esegen.io.Npy;
 import org.esegen.rnn.FloatReference;
-import org.esegen.rnn.LayerWeights;
+import org.esegen.rnn.LayerStack;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.concurrent.Callable;
 
 /** {@code esegen infer}: run frames through the float reference or the compiled fixed-point golden model. */
@@ -66,7 +67,7 @@ public final class InferCommand implements Callable<Integer> {
         if (trace != null) {
             force.check("--trace", trace, "trace", model.file(), frames, out);
         }
-        LayerWeights weights = model.load(cfg);
+        LayerStack weights = model.load(cfg);
         FrameSet inputs = FrameSet.load(cfg, weights, frames, 0, "--frames", 0);
         double[][] outputs;
         String detail;
@@ -95,15 +96,23 @@ public final class InferCommand implements Callable<Integer> {
     private void writeTrace(Evaluation e) {
         try (OutputFolder folder = force.create("--trace", trace, "trace", model.file(), frames, out)) {
             int channels = e.outputs().length;
+            List<FrameTrace> traces = e.golden().traces();
+            int layers = traces.stream().mapToInt(FrameTrace::layer).max().orElse(0) + 1;
             for (int ch = 0; ch < channels; ch++) {
-                int channel = ch;
-                for (String stage : FrameTrace.STAGES) {
-                    double[][] rows = e.golden().traces().stream().filter(ft -> ft.channel() == channel)
-                            .map(ft -> java.util.Arrays.stream(ft.stage(stage)).asDoubleStream().toArray())
-                            .toArray(double[][]::new);
-                    String name = channels == 1 ? stage : "ch" + ch + "/" + stage;
-                    Files.createDirectories(folder.resolve(name).getParent());
-                    Npy.write(folder.resolve(name + ".npy"), rows, "<f8");
+                for (int k = 0; k < layers; k++) {
+                    int channel = ch;
+                    int layer = k;
+                    List<FrameTrace> mine = traces.stream().filter(ft -> ft.channel() == channel && ft.layer() == layer)
+                            .toList();
+                    for (String stage : FrameTrace.stageNames(mine.get(0).cell())) {
+                        double[][] rows = mine.stream()
+                                .map(ft -> java.util.Arrays.stream(ft.stage(stage)).asDoubleStream().toArray())
+                                .toArray(double[][]::new);
+                        String name = (channels == 1 ? "" : "ch" + ch + "/") + (layers == 1 ? "" : "l" + k + "/")
+                                + stage;
+                        Files.createDirectories(folder.resolve(name).getParent());
+                        Npy.write(folder.resolve(name + ".npy"), rows, "<f8");
+                    }
                 }
             }
             folder.commit();

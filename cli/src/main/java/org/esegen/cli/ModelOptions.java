@@ -6,7 +6,7 @@ import org.esegen.config.MemoryBudget;
 import org.esegen.io.ModelFile;
 import org.esegen.io.SyntheticModel;
 import org.esegen.io.SyntheticSpec;
-import org.esegen.rnn.LayerWeights;
+import org.esegen.rnn.LayerStack;
 import org.esegen.prune.PruningMethod;
 import picocli.CommandLine.ArgGroup;
 import picocli.CommandLine.Option;
@@ -53,16 +53,16 @@ public final class ModelOptions {
      * The float model for {@code config}. A synthetic model is checked against the config's dimensions and
      * the free heap before it is generated.
      */
-    public LayerWeights load(AcceleratorConfig config) {
+    public LayerStack load(AcceleratorConfig config) {
         if (source.model != null) {
-            return ModelFile.read(source.model, null).single(source.model + ": the compiler");
+            return ModelFile.read(source.model, null);
         }
         SyntheticSpec spec = SyntheticSpec.parse(source.synthetic);
         String option = "--synthetic " + source.synthetic;
+        config.requireLayersFit(spec.layers(), option);
         config.requireFits(spec.inputSize(), spec.hiddenSize(), spec.projSize(), option);
-        MemoryBudget.require(option, MemoryBudget.modelBytes(MemoryBudget.denseWeights(spec.inputSize(),
-                spec.hiddenSize(), spec.projSize())));
-        return SyntheticModel.generate(spec.inputSize(), spec.hiddenSize(), spec.projSize(), true, spec.seed());
+        MemoryBudget.require(option, MemoryBudget.modelBytes(spec.denseWeights()));
+        return spec.model(true);
     }
 
     /** The model file, or null for a synthetic model. */

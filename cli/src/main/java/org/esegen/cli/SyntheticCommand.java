@@ -18,11 +18,13 @@ import java.util.concurrent.Callable;
 
 /** {@code esegen synthetic}: write a seeded synthetic model and input frames as real files. */
 @Command(name = "synthetic", mixinStandardHelpOptions = true,
-        description = "Write a seeded synthetic LSTMP model (model.safetensors, PyTorch naming, F32, with peepholes) "
-                + "and input frames (frames.npy, T x I float32) with trained-network statistics. The density in "
+        description = "Write a seeded synthetic model (model.safetensors: PyTorch's state_dict naming, F32, no "
+                + "metadata; LSTMs with peepholes unless --no-peepholes; the spec may name a cell and a layer count, "
+                + "e.g. gru*2:120,64,64) and input frames (frames.npy, T x I float32) with trained-network statistics. The density in "
                 + "the spec is not applied here; it is the default --density of commands given --synthetic.")
 public final class SyntheticCommand implements Callable<Integer> {
-    @Option(names = "--spec", paramLabel = "I,H,P[,density[,seed]]", required = true, description = "dims and seed")
+    @Option(names = "--spec", paramLabel = "[CELL[*L]:]I,H,P[,density[,seed]]", required = true,
+            description = "cell (lstmp, lstm, gru), layers, dims and seed")
     String spec;
 
     @Option(names = "--frames", paramLabel = "T", defaultValue = "100", description = "frames (default ${DEFAULT-VALUE})")
@@ -43,11 +45,9 @@ public final class SyntheticCommand implements Callable<Integer> {
         if (frames < 1) {
             throw new EsegenException("--frames " + frames + " must be at least 1");
         }
-        MemoryBudget.require("--spec " + spec + " --frames " + frames, MemoryBudget.modelBytes(MemoryBudget.denseWeights(
-                s.inputSize(), s.hiddenSize(), s.projSize())) + MemoryBudget.frameBytes(1, frames, s.inputSize(), 0, 0));
+        MemoryBudget.require("--spec " + spec + " --frames " + frames, MemoryBudget.modelBytes(s.denseWeights()) + MemoryBudget.frameBytes(1, frames, s.inputSize(), 0, 0));
         try (OutputFolder folder = force.create("--out", out, "synthetic")) {
-            ModelFile.write(LayerStack.of(SyntheticModel.generate(s.inputSize(), s.hiddenSize(), s.projSize(),
-                    !noPeepholes, s.seed())), folder.resolve("model.safetensors"), Safetensors.Dtype.F32);
+            ModelFile.write(s.model(!noPeepholes), folder.resolve("model.safetensors"), Safetensors.Dtype.F32);
             Npy.write(folder.resolve("frames.npy"), SyntheticModel.frames(frames, s.inputSize(), s.seed()), "<f4");
             folder.commit();
         }

@@ -8,6 +8,8 @@ import java.util.List;
 import java.util.Map;
 
 import org.esegen.compile.ImageLayout;
+import org.esegen.compile.LayerLayout;
+import org.esegen.rnn.CellKind;
 import org.esegen.compile.LaneRows;
 import org.esegen.compile.RegisterMap;
 import org.esegen.compile.Section;
@@ -45,9 +47,9 @@ class SequencerTest {
     @Test
     void commandsFollowTheImageLayoutAndJobsTheArchitectureOrder() throws Exception {
         check(CONFIG, List.of(
-                new Run(ImageLayout.of(CONFIG, 10, 12, 6, 3, true, 9, 10, 7, 0), 0),
-                new Run(ImageLayout.of(CONFIG, 5, 8, 3, 1, false, 9, 10, 2, 4), 0x1_0000_0000L),
-                new Run(ImageLayout.of(CONFIG, 64, 64, 64, 0, false, 9, 10, 300, 200), 0x4000)));
+                new Run(layout(CONFIG, 10, 12, 6, 3, true, 9, 10, 7, 0), 0),
+                new Run(layout(CONFIG, 5, 8, 3, 1, false, 9, 10, 2, 4), 0x1_0000_0000L),
+                new Run(layout(CONFIG, 64, 64, 64, 0, false, 9, 10, 300, 200), 0x4000)));
     }
 
     /**
@@ -61,8 +63,8 @@ class SequencerTest {
         AcceleratorConfig config = CONFIG.with(Map.of("maxInputSize", 3, "maxHiddenSize", 16, "maxProjSize", 3,
                 "axiDataBits", 256));
         check(config, List.of(
-                new Run(ImageLayout.of(config, 3, 16, 3, 2, true, 9, 10, 7, 3), 0x2000),
-                new Run(ImageLayout.of(config, 1, 3, 1, 1, false, 9, 10, 2, 1), 0)));
+                new Run(layout(config, 3, 16, 3, 2, true, 9, 10, 7, 3), 0x2000),
+                new Run(layout(config, 1, 3, 1, 1, false, 9, 10, 2, 1), 0)));
     }
 
     /**
@@ -75,8 +77,16 @@ class SequencerTest {
     void pointerReadsOfTwoToTheKColumnsDoNotWrap() throws Exception {
         AcceleratorConfig config = CONFIG.with(Map.of("maxInputSize", 9, "maxHiddenSize", 31, "maxProjSize", 22));
         check(config, List.of(
-                new Run(ImageLayout.of(config, 9, 31, 22, 2, true, 9, 10, 40, 12), 0),
-                new Run(ImageLayout.of(config, 9, 9, 22, 1, true, 9, 10, 30, 8), 0x8000)));
+                new Run(layout(config, 9, 31, 22, 2, true, 9, 10, 40, 12), 0),
+                new Run(layout(config, 9, 9, 22, 1, true, 9, 10, 30, 8), 0x8000)));
+    }
+
+    /** A one-layer lstmp image layout. */
+    private static ImageLayout layout(AcceleratorConfig config, int inputSize, int hiddenSize, int projSize, int frames,
+                                      boolean peepholes, int waFracBits, int whrFracBits, int waEntryRows,
+                                      int whrEntryRows) {
+        return ImageLayout.of(config, List.of(new LayerLayout(CellKind.LSTMP, inputSize, hiddenSize, projSize, peepholes,
+                waFracBits, whrFracBits, waEntryRows, whrEntryRows)), frames);
     }
 
     private void check(AcceleratorConfig config, List<Run> runs) throws Exception {
@@ -144,9 +154,10 @@ class SequencerTest {
 
     private static void expect(Run run, List<String> jobs, List<List<String>> reads, List<String> writes) {
         ImageLayout layout = run.layout();
-        int i = layout.inputSize();
-        int h = layout.hiddenSize();
-        int p = layout.projSize();
+        LayerLayout layer = layout.single("SequencerTest");
+        int i = layer.inputSize();
+        int h = layer.hiddenSize();
+        int p = layer.projSize();
         jobs.add("job params");
         jobs.add("job ew_reset");
         if (layout.frames() > 0) {
@@ -157,13 +168,13 @@ class SequencerTest {
             if (t + 1 < layout.frames()) {
                 jobs.add("job input");
             }
-            jobs.add("job spmv 0 " + (i + p) + " " + layout.waEntryRows() + " " + first);
+            jobs.add("job spmv 0 " + (i + p) + " " + layer.waEntryRows() + " " + first);
             if (t > 0) {
                 // frame t-1's gather started a cycle before this SpMV 1 and is busy for at least a cycle
                 jobs.add("job output");
             }
             jobs.add("job ew");
-            jobs.add("job spmv 1 " + h + " " + layout.whrEntryRows() + " " + first);
+            jobs.add("job spmv 1 " + h + " " + layer.whrEntryRows() + " " + first);
             jobs.add("job gather");
             if (t + 1 == layout.frames()) {
                 jobs.add("job output");

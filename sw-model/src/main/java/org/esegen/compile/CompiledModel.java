@@ -3,33 +3,35 @@ package org.esegen.compile;
 import org.esegen.EsegenException;
 import org.esegen.config.AcceleratorConfig;
 import org.esegen.fixed.FixedFormat;
-import org.esegen.rnn.LayerWeights;
+import org.esegen.rnn.LayerStack;
 import org.esegen.prune.PruningMethod;
 import org.esegen.quant.QuantizationLoss;
 
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 
 /**
  * A model pruned, quantized and encoded for a configuration: everything the DDR image holds but the
- * frames. Build the image with {@link #image(long[][][])}.
+ * frames, layer by layer. Build the image with {@link #image(long[][][])}.
  *
- * @param config   the accelerator configuration
- * @param pruning  pruning method used
- * @param density  target density given to the pruner
- * @param pruned   the pruned float model (the float reference of what the hardware runs)
- * @param wa       encoded W_a = [W_ih | W_hh], 4H x (I+P)
- * @param whr      encoded W_hr, P x H
- * @param bias     combined gate biases, 4H raw activation-format values (gate order i, f, g, o)
- * @param peep     peepholes, 3H raw values in order i, f, o (all zero without peepholes)
+ * @param config  the accelerator configuration
+ * @param pruning pruning method used
+ * @param density target density given to the pruner
+ * @param layers  the compiled layers, layer 0 first
  */
-public record CompiledModel(AcceleratorConfig config, PruningMethod pruning, double density, LayerWeights pruned,
-                            SparseMatrixEncoding wa, SparseMatrixEncoding whr, long[] bias, long[] peep) {
+public record CompiledModel(AcceleratorConfig config, PruningMethod pruning, double density,
+                            List<CompiledLayer> layers) {
+
+    public CompiledModel {
+        layers = List.copyOf(layers);
+    }
 
     /**
      * What {@code layout.json} holds for an image of {@code frames} frames: the layout (header fields),
      * every section's offset and size, and the datapath formats a reader of the image needs besides
-     * (accumulator width, activation format, sigmoid/tanh table size and input range).
+     * (accumulator width, activation format, sigmoid/tanh table size and input range; per layer the
+     * weights' binary points).
      */
     public Map<String, Object> describeLayout(int frames) {
         Map<String, Object> datapath = new java.util.LinkedHashMap<>();
@@ -38,8 +40,8 @@ public record CompiledModel(AcceleratorConfig config, PruningMethod pruning, dou
         datapath.put("act_bits", config.formats().actBits());
         datapath.put("act_frac_bits", config.formats().actFracBits());
         datapath.put("acc_bits", config.pe().accBits());
-        datapath.put("wa_frac_bits", wa.fracBits());
-        datapath.put("whr_frac_bits", whr.fracBits());
+        datapath.put("wa_frac_bits", layers.stream().map(l -> l.wa().fracBits()).toList());
+        datapath.put("whr_frac_bits", layers.stream().map(l -> l.whr() == null ? null : l.whr().fracBits()).toList());
         datapath.put("lut_entries", config.lut().lutEntries());
         datapath.put("lut_input_range", config.lut().lutInputRange());
         Map<String, Object> d = new java.util.LinkedHashMap<>();
@@ -51,26 +53,69 @@ public record CompiledModel(AcceleratorConfig config, PruningMethod pruning, dou
 
     /** What quantizing the model's tensors zeroed and saturated; see {@link QuantizationLoss}. */
     public List<QuantizationLoss> quantizationLosses() {
-        return QuantizationLoss.ofModel(config, pruned, wa.fracBits(), whr.fracBits());
+        List<QuantizationLoss> losses = new ArrayList<>();
+        for (CompiledLayer l : layers) {
+            losses.addAll(QuantizationLoss.ofLayer(config, l.pruned(), l.wa().fracBits(),
+                    l.whr() == null ? 0 : l.whr().fracBits(), layers.size() > 1 ? "layer " + l.pruned().layer() + " " : ""));
+        }
+        return losses;
     }
 
+    /** Every encoded matrix, layer by layer: W_a, then W_hr where the cell has a projection. */
+    public List<SparseMatrixEncoding> matrices() {
+        List<SparseMatrixEncoding> out = new ArrayList<>();
+        for (CompiledLayer l : layers) {
+            out.add(l.wa());
+            if (l.whr() != null) {
+                out.add(l.whr());
+            }
+        }
+        return out;
+    }
+
+    /**
+     * Per layer, what a report gives of it: {@code cell}, {@code input_size}, {@code hidden_size},
+     * {@code proj_size}, {@code peepholes}, {@code wa_frac_bits}, {@code whr_frac_bits} (null without projection).
+     */
+    public List<Map<String, Object>> describeLayers() {
+        List<Map<String, Object>> out = new ArrayList<>();
+        for (CompiledLayer l : layers) {
+            Map<String, Object> m = new java.util.LinkedHashMap<>();
+            m.put("cell", l.pruned().cell().cliName());
+            m.put("input_size", l.pruned().inputSize());
+            m.put("hidden_size", l.pruned().hiddenSize());
+            m.put("proj_size", l.pruned().projSize());
+            m.put("peepholes", l.pruned().hasPeepholes());
+            m.put("wa_frac_bits", l.wa().fracBits());
+            m.put("whr_frac_bits", l.whr() == null ? null : l.whr().fracBits());
+            out.add(m);
+        }
+        return out;
+    }
+
+    /** Layer {@code k}. */
+    public CompiledLayer layer(int k) {
+        return layers.get(k);
+    }
+
+    /** The pruned float model, the float reference of what the hardware runs. */
+    public LayerStack pruned() {
+        return new LayerStack(layers.stream().map(CompiledLayer::pruned).toList());
+    }
+
+    /** Width of an input frame (layer 0's I). */
     public int inputSize() {
-        return pruned.inputSize();
+        return layers.get(0).pruned().inputSize();
     }
 
-    public int hiddenSize() {
-        return pruned.hiddenSize();
-    }
-
-    public int projSize() {
-        return pruned.projSize();
+    /** Width of an output frame (the last layer's P). */
+    public int outputSize() {
+        return layers.get(layers.size() - 1).pruned().projSize();
     }
 
     /** Image layout for {@code frames} frames per channel. */
     public ImageLayout layout(int frames) {
-        return ImageLayout.of(config, inputSize(), hiddenSize(), projSize(), frames, pruned.hasPeepholes(),
-                wa.fracBits(), whr.fracBits(), ImageLayout.entryRows(wa.maxEntries()),
-                ImageLayout.entryRows(whr.maxEntries()));
+        return ImageLayout.of(config, layers.stream().map(CompiledLayer::layout).toList(), frames);
     }
 
     /**
@@ -92,24 +137,32 @@ public record CompiledModel(AcceleratorConfig config, PruningMethod pruning, dou
         }
         byte[] image = new byte[(int) total];
         layout.writeHeader(image);
-        Map<Section, Long> at = layout.offsets();
-        writeMatrix(layout, image, at.get(Section.WA_POINTERS), at.get(Section.WA_ENTRIES), wa);
-        writeMatrix(layout, image, at.get(Section.WHR_POINTERS), at.get(Section.WHR_ENTRIES), whr);
         int n = config.pes();
-        int cellsPerPe = layout.cellsPerPe();
-        int h = hiddenSize();
-        LaneRows act = layout.packing(Section.BIAS);
-        for (int cell = 0; cell < h; cell++) {
-            int p = cell % n;
-            int local = cell / n;
-            for (int g = 0; g < 4; g++) {
-                act.put(image, at.get(Section.BIAS), (long) g * cellsPerPe + local, p, bias[g * h + cell]);
+        for (int k = 0; k < layers.size(); k++) {
+            CompiledLayer l = layers.get(k);
+            writeMatrix(layout, image, layout.offset(k, Section.WA_POINTERS), layout.offset(k, Section.WA_ENTRIES), l.wa());
+            if (l.whr() != null) {
+                writeMatrix(layout, image, layout.offset(k, Section.WHR_POINTERS), layout.offset(k, Section.WHR_ENTRIES),
+                        l.whr());
             }
-            for (int q = 0; q < 3; q++) {
-                act.put(image, at.get(Section.PEEPHOLES), (long) q * cellsPerPe + local, p, peep[q * h + cell]);
+            int cellsPerPe = layout.layer(k).cellsPerPe(n);
+            int h = l.pruned().hiddenSize();
+            LaneRows act = layout.packing(k, Section.BIAS);
+            long biasBase = layout.offset(k, Section.BIAS);
+            long peepBase = layout.offset(k, Section.PEEPHOLES);
+            for (int cell = 0; cell < h; cell++) {
+                int p = cell % n;
+                int local = cell / n;
+                for (int g = 0; g < 4; g++) {
+                    act.put(image, biasBase, (long) g * cellsPerPe + local, p, l.bias()[g * h + cell]);
+                }
+                for (int q = 0; q < 3; q++) {
+                    act.put(image, peepBase, (long) q * cellsPerPe + local, p, l.peep()[q * h + cell]);
+                }
             }
         }
         LaneRows in = layout.packing(Section.INPUT);
+        long inputBase = layout.offset(Section.INPUT);
         FixedFormat a = config.activationFormat();
         for (int ch = 0; ch < framesRaw.length; ch++) {
             if (framesRaw[ch].length != frames) {
@@ -123,7 +176,7 @@ public record CompiledModel(AcceleratorConfig config, PruningMethod pruning, dou
                         throw new EsegenException("image: input value " + v + " at channel " + ch + " frame " + t
                                 + " index " + i + " is outside " + a);
                     }
-                    in.put(image, at.get(Section.INPUT), (long) ch * frames + t, i, v);
+                    in.put(image, inputBase, (long) ch * frames + t, i, v);
                 }
             }
         }

@@ -4,49 +4,73 @@ import org.esegen.EsegenException;
 import org.esegen.config.AcceleratorConfig;
 import org.esegen.fixed.FixedFormat;
 import org.esegen.rnn.CellKind;
+import org.esegen.rnn.LayerStack;
 import org.esegen.rnn.LayerWeights;
+
+import java.util.ArrayList;
+import java.util.List;
 import org.esegen.prune.Pruner;
 import org.esegen.prune.PruningMethod;
 import org.esegen.quant.Quantizer;
 
 /**
- * Prune, quantize, encode and schedule an LSTMP model for a configuration. Deterministic: the same
- * inputs give the same {@link CompiledModel} and the same image bytes.
+ * Prune, quantize, encode and schedule a model (a stack of layers of one cell kind) for a
+ * configuration. Deterministic: the same inputs give the same {@link CompiledModel} and the same
+ * image bytes.
  */
 public final class Compiler {
     private Compiler() {
     }
 
+    /** Compile a one-layer model; see {@link #compile(AcceleratorConfig, LayerStack, PruningMethod, double)}. */
+    public static CompiledModel compile(AcceleratorConfig config, LayerWeights model, PruningMethod pruning,
+                                        double density) {
+        return compile(config, LayerStack.of(model), pruning, density);
+    }
+
     /**
-     * Compile a float model.
+     * Compile a float model: every layer pruned to {@code density} (of its real matrix weights),
+     * quantized (each matrix at its own binary point) and encoded for the PEs.
      *
      * @param config  accelerator configuration
-     * @param model   float LSTMP weights
+     * @param model   float layers
      * @param pruning pruning method
      * @param density target fraction of matrix weights kept, in (0, 1]
      */
-    public static CompiledModel compile(AcceleratorConfig config, LayerWeights model, PruningMethod pruning,
+    public static CompiledModel compile(AcceleratorConfig config, LayerStack model, PruningMethod pruning,
                                         double density) {
-        requireLstmp(model);
-        config.requireFits(model.inputSize(), model.hiddenSize(), model.projSize(), "model");
+        config.requireLayersFit(model.depth(), "model");
+        List<CompiledLayer> layers = new ArrayList<>();
+        for (LayerWeights layer : model.layers()) {
+            layers.add(compileLayer(config, layer, pruning, density));
+        }
+        return new CompiledModel(config, pruning, density, layers);
+    }
+
+    private static CompiledLayer compileLayer(AcceleratorConfig config, LayerWeights model, PruningMethod pruning,
+                                              double density) {
+        String source = "model layer " + model.layer() + " (" + model.cell().cliName() + ")";
+        config.requireFits(model.inputSize(), model.hiddenSize(), model.projSize(), source);
         int n = config.pes();
         int h = model.hiddenSize();
-        RowMapping gateRows = RowMapping.gates(h, n);
-        RowMapping projRows = RowMapping.interleaved(model.projSize(), n);
+        int weightBits = config.formats().weightBits();
+        String suffix = model.layer() == 0 ? "" : " of layer " + model.layer();
 
         LayerWeights pruned = prune(config, model, pruning, density);
         double[][] wa = pruned.combinedInputMatrix();
-        double[][] whr = pruned.wHr();
-
-        int weightBits = config.formats().weightBits();
         int waFrac = Quantizer.weightFracBits(wa, weightBits);
-        int whrFrac = Quantizer.weightFracBits(whr, weightBits);
-        SparseMatrixEncoding waEnc = SparseMatrixEncoding.encode("W_a", Quantizer.quantize(wa,
-                new FixedFormat(weightBits, waFrac)), gateRows, waFrac, config.formats().indexBits());
-        SparseMatrixEncoding whrEnc = SparseMatrixEncoding.encode("W_hr", Quantizer.quantize(whr,
-                new FixedFormat(weightBits, whrFrac)), projRows, whrFrac, config.formats().indexBits());
+        SparseMatrixEncoding waEnc = SparseMatrixEncoding.encode("W_a" + suffix, Quantizer.quantize(wa,
+                new FixedFormat(weightBits, waFrac)), RowMapping.gates(h, n), waFrac, config.formats().indexBits());
         requirePointersFit(config, waEnc);
-        requirePointersFit(config, whrEnc);
+        SparseMatrixEncoding whrEnc = null;
+        if (model.cell().hasProjection()) {
+            double[][] whr = pruned.wHr();
+            int whrFrac = Quantizer.weightFracBits(whr, weightBits);
+            whrEnc = SparseMatrixEncoding.encode("W_hr" + suffix, Quantizer.quantize(whr,
+                    new FixedFormat(weightBits, whrFrac)), RowMapping.interleaved(model.projSize(), n), whrFrac,
+                    config.formats().indexBits());
+            requirePointersFit(config, whrEnc);
+        }
 
         FixedFormat act = config.activationFormat();
         long[] bias = Quantizer.quantize(model.combinedBias(), act);
@@ -59,44 +83,53 @@ public final class Compiler {
                 }
             }
         }
-        return new CompiledModel(config, pruning, density, pruned, waEnc, whrEnc, bias, peep);
+        return new CompiledLayer(pruned, waEnc, whrEnc, bias, peep);
+    }
+
+    /** The pruned float stack alone; see {@link #prune(AcceleratorConfig, LayerWeights, PruningMethod, double)}. */
+    public static LayerStack prune(AcceleratorConfig config, LayerStack model, PruningMethod pruning, double density) {
+        return new LayerStack(model.layers().stream().map(l -> prune(config, l, pruning, density)).toList());
     }
 
     /**
-     * The pruned float model alone (what the float reference runs), without the hardware checks of
-     * {@link #compile}: the PE count shapes ESE and CBTD pruning, buffer sizes play no part.
+     * The pruned float layer alone (what the float reference runs), without the hardware checks of
+     * {@link #compile}: the PE count shapes ESE and CBTD pruning, buffer sizes play no part. A GRU's
+     * W_a holds a zero block for each of W_in's and W_hn's missing halves, so it is pruned to
+     * density x 3/4 of its entries: the density of its real weights.
      */
     public static LayerWeights prune(AcceleratorConfig config, LayerWeights model, PruningMethod pruning,
                                      double density) {
-        requireLstmp(model);
         int n = config.pes();
-        double[][] wa = Pruner.prune(model.combinedInputMatrix(), density,
-                RowMapping.gates(model.hiddenSize(), n).pe(), n, pruning);
-        double[][] whr = Pruner.prune(model.wHr(), density, RowMapping.interleaved(model.projSize(), n).pe(), n,
-                pruning);
-        return splitPruned(model, wa, whr);
+        double[][] wa = model.combinedInputMatrix();
+        long realWeights = (long) model.cell().gates() * model.hiddenSize() * model.waColumns();
+        double waDensity = density * realWeights / ((long) wa.length * model.waColumns());
+        double[][] prunedWa = Pruner.prune(wa, waDensity, RowMapping.gates(model.hiddenSize(), n).pe(), n, pruning);
+        double[][] whr = model.cell().hasProjection() ? Pruner.prune(model.wHr(), density,
+                RowMapping.interleaved(model.projSize(), n).pe(), n, pruning) : null;
+        return splitPruned(model, prunedWa, whr);
     }
 
-    /** The sparse-column engine maps one LSTMP layer so far; other cells and stacks are refused by name. */
-    private static void requireLstmp(LayerWeights model) {
-        if (model.cell() != CellKind.LSTMP || model.layer() != 0) {
-            throw new EsegenException("layer " + model.layer() + " (" + model.cell().cliName() + "): the compiler maps"
-                    + " one lstmp layer so far; lstm and gru cells and stacks of layers run in the float reference only"
-                    + " (not yet compiled, simulated or generated)");
-        }
-    }
-
+    /** The layer with W_a's rows put back into W_ih and W_hh (for a GRU, rows n_x and n_h into the n rows). */
     private static LayerWeights splitPruned(LayerWeights model, double[][] wa, double[][] whr) {
         int i = model.inputSize();
         int p = model.projSize();
-        double[][] wIh = new double[wa.length][i];
-        double[][] wHh = new double[wa.length][p];
+        int h = model.hiddenSize();
+        int gateRows = model.cell().gates() * h;
+        double[][] wIh = new double[gateRows][i];
+        double[][] wHh = new double[gateRows][p];
         for (int r = 0; r < wa.length; r++) {
-            System.arraycopy(wa[r], 0, wIh[r], 0, i);
-            System.arraycopy(wa[r], i, wHh[r], 0, p);
+            boolean gru = model.cell() == CellKind.GRU;
+            if (!gru || r < 3 * h) {
+                System.arraycopy(wa[r], 0, wIh[r], 0, i);
+            }
+            if (!gru || r < 2 * h) {
+                System.arraycopy(wa[r], i, wHh[r], 0, p);
+            } else if (r >= 3 * h) {
+                System.arraycopy(wa[r], i, wHh[r - h], 0, p);
+            }
         }
-        return new LayerWeights(model.layer(), model.cell(), i, model.hiddenSize(), p, wIh, wHh, model.bIh(), model.bHh(), whr, model.wIc(),
-                model.wFc(), model.wOc());
+        return new LayerWeights(model.layer(), model.cell(), i, h, p, wIh, wHh, model.bIh(), model.bHh(), whr,
+                model.wIc(), model.wFc(), model.wOc());
     }
 
     private static void requirePointersFit(AcceleratorConfig config, SparseMatrixEncoding m) {

@@ -2,91 +2,130 @@ package org.esegen.compile;
 
 import org.esegen.EsegenException;
 import org.esegen.config.AcceleratorConfig;
+import org.esegen.rnn.CellKind;
 
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
-import java.util.EnumMap;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 
 /**
- * The DDR image layout: where each {@link Section} starts and how it is packed. Defined here once;
- * the golden model, the testbench and the register programming read it from here.
+ * The DDR image layout: where each {@link Section} of each layer starts and how it is packed. Defined
+ * here once; the golden model, the testbench and the register programming read it from here.
  *
- * <p>Every section starts on a {@value #SECTION_ALIGN}-byte boundary (so no AXI burst inside a
- * section's row crosses a 4 KiB boundary when rows are word aligned), in {@link Section} order, and
- * is packed as {@link LaneRows}: parameter sections with N lanes (one per PE), frame sections with
- * one lane per vector element; pointer sections with 2 N lanes, row k holding the pointers of
- * columns 2k (lanes 0 .. N-1) and 2k + 1 (lanes N .. 2N-1) ({@link #pointerRow},
- * {@link #pointerLane}; the high half of a last odd row is zero), so a 1024-bit word carries two
- * columns of 32 16-bit pointers; and entry sections with {@value #ENTRIES_PER_PE_ROW} N lanes: row k
- * holds entries {@value #ENTRIES_PER_PE_ROW} k and {@value #ENTRIES_PER_PE_ROW} k + 1 of PE p in
- * lanes 2p and 2p + 1 ({@link #entryRow}, {@link #entryLane}), so a PE receives its entries in pairs
- * and can take a padding entry together with the next one. Entries are
- * {@code weight | index << weightBits}; lanes past a PE's last entry are zero.
+ * <p>Sections follow one another in this order: HEADER, then for each layer k = 0 .. L-1 its
+ * {@link Section#perLayer()} sections (WA_POINTERS, WA_ENTRIES, WHR_POINTERS, WHR_ENTRIES, BIAS,
+ * PEEPHOLES; the W_hr sections are empty for a cell without projection), then INPUT (the frames,
+ * layer 0's input) and OUTPUT (the last layer's outputs). A one-layer image is laid out exactly as
+ * before stacks existed. Every section starts on a {@value #SECTION_ALIGN}-byte boundary (so no AXI
+ * burst inside a section's row crosses a 4 KiB boundary when rows are word aligned) and is packed as
+ * {@link LaneRows}: parameter sections with N lanes (one per PE), frame sections with one lane per
+ * vector element; pointer sections with 2 N lanes, row k holding the pointers of columns 2k (lanes
+ * 0 .. N-1) and 2k + 1 (lanes N .. 2N-1) ({@link #pointerRow}, {@link #pointerLane}; the high half of
+ * a last odd row is zero), so a 1024-bit word carries two columns of 32 16-bit pointers; and entry
+ * sections with {@value #ENTRIES_PER_PE_ROW} N lanes: row k holds entries {@value #ENTRIES_PER_PE_ROW} k
+ * and {@value #ENTRIES_PER_PE_ROW} k + 1 of PE p in lanes 2p and 2p + 1 ({@link #entryRow},
+ * {@link #entryLane}), so a PE receives its entries in pairs and can take a padding entry together
+ * with the next one. Entries are {@code weight | index << weightBits}; lanes past a PE's last entry
+ * are zero.
  *
  * <p>The header (section HEADER, little-endian) holds: u32 magic {@value #MAGIC} ("ESEG" read as
- * bytes), u32 version, then u32 I, H, P, frames, channels, pes, flags (bit 0: peepholes),
- * waFracBits, whrFracBits, weightBits, indexBits, actBits, actFracBits, ptrBits, axiDataBits,
- * waEntryRows, whrEntryRows; then from byte 128 one (u64 offset, u64 bytes) pair per section.
+ * bytes), u32 version, then u32 frames, channels, pes, weightBits, indexBits, actBits, actFracBits,
+ * ptrBits, axiDataBits, L; from byte {@value #LAYER_TABLE_OFFSET} one descriptor of
+ * {@value #LAYER_DESCRIPTOR_BYTES} bytes per layer: u32 cell (the {@link CellKind} ordinal: 0 lstmp,
+ * 1 lstm, 2 gru), I, H, P, flags (bit 0: peepholes), waFracBits, whrFracBits, waEntryRows,
+ * whrEntryRows; from byte {@value #SECTION_TABLE_OFFSET} one (u64 offset, u64 bytes) pair per section
+ * in address order.
  *
- * @param inputSize     I
- * @param hiddenSize    H
- * @param projSize      P
- * @param frames        T, frames per channel
- * @param channels      C
- * @param pes           N
- * @param peepholes     whether the model has peepholes
- * @param waFracBits    weight fractional bits of W_a
- * @param whrFracBits   weight fractional bits of W_hr
- * @param weightBits    stored weight width
- * @param indexBits     relative index width
- * @param actBits       activation width
- * @param actFracBits   activation fractional bits
- * @param ptrBits       column pointer width
- * @param axiDataBits   DDR word width
- * @param waEntryRows   rows of the W_a entry section ({@link #entryRows} of the busiest PE's entries)
- * @param whrEntryRows  rows of the W_hr entry section
+ * @param layers      the layers, layer 0 first (at most {@value #MAX_LAYERS})
+ * @param frames      T, frames per channel
+ * @param channels    C
+ * @param pes         N
+ * @param weightBits  stored weight width
+ * @param indexBits   relative index width
+ * @param actBits     activation width
+ * @param actFracBits activation fractional bits
+ * @param ptrBits     column pointer width
+ * @param axiDataBits DDR word width
  */
-public record ImageLayout(int inputSize, int hiddenSize, int projSize, int frames, int channels, int pes,
-                          boolean peepholes, int waFracBits, int whrFracBits, int weightBits, int indexBits,
-                          int actBits, int actFracBits, int ptrBits, int axiDataBits, int waEntryRows,
-                          int whrEntryRows) {
+public record ImageLayout(List<LayerLayout> layers, int frames, int channels, int pes, int weightBits,
+                          int indexBits, int actBits, int actFracBits, int ptrBits, int axiDataBits) {
 
     /** "ESEG" as a little-endian u32. */
     public static final int MAGIC = 0x47455345;
     /** Layout version written in the header. */
-    public static final int VERSION = 3;
+    public static final int VERSION = 4;
     /** Consecutive entries of one PE in one entry row. */
     public static final int ENTRIES_PER_PE_ROW = 2;
     /** Section alignment in bytes. */
     public static final int SECTION_ALIGN = 4096;
+    /** Byte offset of the layer descriptors in the header. */
+    public static final int LAYER_TABLE_OFFSET = 64;
+    /** Bytes of one layer descriptor. */
+    public static final int LAYER_DESCRIPTOR_BYTES = 48;
     /** Byte offset of the section table in the header. */
-    public static final int SECTION_TABLE_OFFSET = 128;
+    public static final int SECTION_TABLE_OFFSET = 1024;
+    /** Most layers an image holds. */
+    public static final int MAX_LAYERS = AcceleratorConfig.MAX_LAYERS;
 
-    /** Layout for a config and a compiled model's shape. */
-    public static ImageLayout of(AcceleratorConfig config, int inputSize, int hiddenSize, int projSize, int frames,
-                                 boolean peepholes, int waFracBits, int whrFracBits, int waEntryRows,
-                                 int whrEntryRows) {
+    private static final int GLOBAL_FIELDS = 12;
+    private static final int LAYER_FIELDS = 9;
+
+    public ImageLayout {
+        layers = List.copyOf(layers);
+        if (layers.isEmpty() || layers.size() > MAX_LAYERS) {
+            throw new EsegenException("image layout: " + layers.size() + " layers; allowed are 1 to " + MAX_LAYERS);
+        }
+    }
+
+    /** One section of the image: a global one (layer -1) or one of a layer's. */
+    public record Placement(int layer, Section section, long offset, long bytes, long rows) {
+        /** The section's name in layout.json: e.g. {@code wa_entries_l1}, {@code input}. */
+        public String name() {
+            String base = section.name().toLowerCase(Locale.ROOT);
+            return layer < 0 ? base : base + "_l" + layer;
+        }
+    }
+
+    /** Layout for a config, the layers of a compiled model and {@code frames} frames a channel. */
+    public static ImageLayout of(AcceleratorConfig config, List<LayerLayout> layers, int frames) {
         AcceleratorConfig.Formats f = config.formats();
-        return new ImageLayout(inputSize, hiddenSize, projSize, frames, config.channels(), config.pes(), peepholes,
-                waFracBits, whrFracBits, f.weightBits(), f.indexBits(), f.actBits(), f.actFracBits(), f.ptrBits(),
-                config.memory().axiDataBits(), waEntryRows, whrEntryRows);
+        return new ImageLayout(layers, frames, config.channels(), config.pes(), f.weightBits(), f.indexBits(),
+                f.actBits(), f.actFracBits(), f.ptrBits(), config.memory().axiDataBits());
     }
 
-    /** Cells per PE, ceil(H / N). */
-    public int cellsPerPe() {
-        return (hiddenSize + pes - 1) / pes;
+    /** Layer {@code k}. */
+    public LayerLayout layer(int k) {
+        return layers.get(k);
     }
 
-    /** Projection rows per PE, ceil(P / N). */
-    public int projRowsPerPe() {
-        return (projSize + pes - 1) / pes;
+    /** L. */
+    public int layerCount() {
+        return layers.size();
     }
 
-    /** Columns of W_a, I + P. */
-    public int waColumns() {
-        return inputSize + projSize;
+    /** Width of an input frame: layer 0's I. */
+    public int inputSize() {
+        return layers.get(0).inputSize();
+    }
+
+    /** Width of an output frame: the last layer's P. */
+    public int outputSize() {
+        return layers.get(layers.size() - 1).projSize();
+    }
+
+    /**
+     * The only layer, for what runs one layer (the register programming and the generated design so
+     * far); {@code what} names it in the error.
+     */
+    public LayerLayout single(String what) {
+        if (layers.size() != 1) {
+            throw new EsegenException(what + " runs one layer; this image holds " + layers.size());
+        }
+        return layers.get(0);
     }
 
     /** Packing of the entry sections for N PEs, entries of entryBits bits and DDR words of axiDataBits bits. */
@@ -129,65 +168,104 @@ public record ImageLayout(int inputSize, int hiddenSize, int projSize, int frame
         return (entries + ENTRIES_PER_PE_ROW - 1) / ENTRIES_PER_PE_ROW;
     }
 
-    /** Packing of a section. */
-    public LaneRows packing(Section s) {
+    /** Packing of section {@code s} of layer {@code layer} (ignored for the global sections). */
+    public LaneRows packing(int layer, Section s) {
         return switch (s) {
             case HEADER -> new LaneRows(1, 8, axiDataBits);
             case WA_POINTERS, WHR_POINTERS -> pointerPacking(pes, ptrBits, axiDataBits);
             case WA_ENTRIES, WHR_ENTRIES -> entryPacking(pes, weightBits + indexBits, axiDataBits);
             case BIAS, PEEPHOLES -> new LaneRows(pes, actBits, axiDataBits);
-            case INPUT -> new LaneRows(inputSize, actBits, axiDataBits);
-            case OUTPUT -> new LaneRows(projSize, actBits, axiDataBits);
+            case INPUT -> new LaneRows(inputSize(), actBits, axiDataBits);
+            case OUTPUT -> new LaneRows(outputSize(), actBits, axiDataBits);
         };
     }
 
-    /** Rows of a section. */
-    public long rows(Section s) {
+    /** Packing of a global section, or of a layer's section in a one-layer image. */
+    public LaneRows packing(Section s) {
+        return packing(0, s);
+    }
+
+    /** Rows of section {@code s} of layer {@code layer} (ignored for the global sections). */
+    public long rows(int layer, Section s) {
+        LayerLayout l = s.perLayer() ? layers.get(layer) : null;
         return switch (s) {
             case HEADER -> 0;
-            case WA_POINTERS -> pointerRows(waColumns());
-            case WA_ENTRIES -> waEntryRows;
-            case WHR_POINTERS -> pointerRows(hiddenSize);
-            case WHR_ENTRIES -> whrEntryRows;
-            case BIAS -> 4L * cellsPerPe();
-            case PEEPHOLES -> 3L * cellsPerPe();
+            case WA_POINTERS -> pointerRows(l.waColumns());
+            case WA_ENTRIES -> l.waEntryRows();
+            case WHR_POINTERS -> l.cell().hasProjection() ? pointerRows(l.hiddenSize()) : 0;
+            case WHR_ENTRIES -> l.whrEntryRows();
+            case BIAS -> 4L * l.cellsPerPe(pes);
+            case PEEPHOLES -> 3L * l.cellsPerPe(pes);
             case INPUT, OUTPUT -> (long) channels * frames;
         };
     }
 
+    /** Rows of a global section, or of a layer's section in a one-layer image. */
+    public long rows(Section s) {
+        return rows(singleFor(s), s);
+    }
+
     /** Bytes of a section's content (the header is one alignment unit). */
-    public long bytes(Section s) {
-        return s == Section.HEADER ? SECTION_ALIGN : packing(s).bytes(rows(s));
+    public long bytes(int layer, Section s) {
+        return s == Section.HEADER ? SECTION_ALIGN : packing(layer, s).bytes(rows(layer, s));
     }
 
-    /** Byte offset of every section. */
-    public Map<Section, Long> offsets() {
-        Map<Section, Long> offsets = new EnumMap<>(Section.class);
+    /** Every section in address order with its offset and size. */
+    public List<Placement> placements() {
+        List<Placement> out = new ArrayList<>();
         long at = 0;
-        for (Section s : Section.values()) {
-            offsets.put(s, at);
-            at += align(bytes(s));
+        List<int[]> order = new ArrayList<>();
+        order.add(new int[]{-1, Section.HEADER.ordinal()});
+        for (int k = 0; k < layers.size(); k++) {
+            for (Section s : Section.values()) {
+                if (s.perLayer()) {
+                    order.add(new int[]{k, s.ordinal()});
+                }
+            }
         }
-        return offsets;
+        order.add(new int[]{-1, Section.INPUT.ordinal()});
+        order.add(new int[]{-1, Section.OUTPUT.ordinal()});
+        for (int[] o : order) {
+            Section s = Section.values()[o[1]];
+            long bytes = bytes(Math.max(0, o[0]), s);
+            out.add(new Placement(o[0], s, at, bytes, rows(Math.max(0, o[0]), s)));
+            at += align(bytes);
+        }
+        return out;
     }
 
-    /** Byte offset of one section. */
+    /** Byte offset of section {@code s} of layer {@code layer} (ignored for the global sections). */
+    public long offset(int layer, Section s) {
+        for (Placement p : placements()) {
+            if (p.section() == s && (!s.perLayer() || p.layer() == layer)) {
+                return p.offset();
+            }
+        }
+        throw new EsegenException("image layout: layer " + layer + " has no section " + s);
+    }
+
+    /** Byte offset of a global section, or of a layer's section in a one-layer image. */
     public long offset(Section s) {
-        return offsets().get(s);
+        return offset(singleFor(s), s);
     }
 
     /** Total image bytes (sections aligned). */
     public long totalBytes() {
-        long total = 0;
-        for (Section s : Section.values()) {
-            total += align(bytes(s));
-        }
-        return total;
+        Placement last = placements().get(placements().size() - 1);
+        return last.offset() + align(last.bytes());
     }
 
     /** Byte address of frame t of channel ch in the INPUT or OUTPUT section. */
     public long frameAddress(Section s, int channel, int frame) {
         return offset(s) + packing(s).bytes((long) channel * frames + frame);
+    }
+
+    private int singleFor(Section s) {
+        if (s.perLayer() && layers.size() != 1) {
+            throw new EsegenException("image layout: section " + s + " of which layer? this image holds "
+                    + layers.size());
+        }
+        return 0;
     }
 
     private static long align(long bytes) {
@@ -197,16 +275,23 @@ public record ImageLayout(int inputSize, int hiddenSize, int projSize, int frame
     /** Write the header into the first bytes of {@code image}. */
     public void writeHeader(byte[] image) {
         ByteBuffer b = ByteBuffer.wrap(image).order(ByteOrder.LITTLE_ENDIAN);
-        int[] fields = {MAGIC, VERSION, inputSize, hiddenSize, projSize, frames, channels, pes, peepholes ? 1 : 0,
-                waFracBits, whrFracBits, weightBits, indexBits, actBits, actFracBits, ptrBits, axiDataBits,
-                waEntryRows, whrEntryRows};
+        int[] fields = {MAGIC, VERSION, frames, channels, pes, weightBits, indexBits, actBits, actFracBits, ptrBits,
+                axiDataBits, layers.size()};
         for (int i = 0; i < fields.length; i++) {
             b.putInt(4 * i, fields[i]);
         }
+        for (int k = 0; k < layers.size(); k++) {
+            LayerLayout l = layers.get(k);
+            int[] d = {l.cell().ordinal(), l.inputSize(), l.hiddenSize(), l.projSize(), l.peepholes() ? 1 : 0,
+                    l.waFracBits(), l.whrFracBits(), l.waEntryRows(), l.whrEntryRows()};
+            for (int i = 0; i < d.length; i++) {
+                b.putInt(LAYER_TABLE_OFFSET + k * LAYER_DESCRIPTOR_BYTES + 4 * i, d[i]);
+            }
+        }
         int at = SECTION_TABLE_OFFSET;
-        for (Map.Entry<Section, Long> e : offsets().entrySet()) {
-            b.putLong(at, e.getValue());
-            b.putLong(at + 8, bytes(e.getKey()));
+        for (Placement p : placements()) {
+            b.putLong(at, p.offset());
+            b.putLong(at + 8, p.bytes());
             at += 16;
         }
     }
@@ -222,12 +307,26 @@ public record ImageLayout(int inputSize, int hiddenSize, int projSize, int frame
             throw new EsegenException(source + ": not an esegen image of version " + VERSION + " (magic 0x"
                     + Integer.toHexString(b.getInt(0)) + ", version " + b.getInt(4) + ")");
         }
-        int[] f = new int[19];
+        int[] f = new int[GLOBAL_FIELDS];
         for (int i = 0; i < f.length; i++) {
             f[i] = b.getInt(4 * i);
         }
-        ImageLayout layout = new ImageLayout(f[2], f[3], f[4], f[5], f[6], f[7], f[8] != 0, f[9], f[10], f[11], f[12],
-                f[13], f[14], f[15], f[16], f[17], f[18]);
+        if (f[11] < 1 || f[11] > MAX_LAYERS) {
+            throw new EsegenException(source + ": header gives " + f[11] + " layers; allowed are 1 to " + MAX_LAYERS);
+        }
+        List<LayerLayout> layers = new ArrayList<>();
+        for (int k = 0; k < f[11]; k++) {
+            int[] d = new int[LAYER_FIELDS];
+            for (int i = 0; i < d.length; i++) {
+                d[i] = b.getInt(LAYER_TABLE_OFFSET + k * LAYER_DESCRIPTOR_BYTES + 4 * i);
+            }
+            if (d[0] < 0 || d[0] >= CellKind.values().length) {
+                throw new EsegenException(source + ": layer " + k + " has cell code " + d[0] + "; allowed are 0 to "
+                        + (CellKind.values().length - 1));
+            }
+            layers.add(new LayerLayout(CellKind.values()[d[0]], d[1], d[2], d[3], d[4] != 0, d[5], d[6], d[7], d[8]));
+        }
+        ImageLayout layout = new ImageLayout(layers, f[2], f[3], f[4], f[5], f[6], f[7], f[8], f[9], f[10]);
         if (layout.totalBytes() != image.length) {
             throw new EsegenException(source + ": image has " + image.length + " bytes but its header describes "
                     + layout.totalBytes());
@@ -235,16 +334,16 @@ public record ImageLayout(int inputSize, int hiddenSize, int projSize, int frame
         return layout;
     }
 
-    /** Section table as name -> {offset, bytes}, for the JSON description written beside the image. */
+    /** Section table as name -> {offset, bytes, rows, row_bytes}, for the JSON description written beside the image. */
     public Map<String, Map<String, Long>> describeSections() {
         Map<String, Map<String, Long>> d = new LinkedHashMap<>();
-        for (Map.Entry<Section, Long> e : offsets().entrySet()) {
+        for (Placement p : placements()) {
             Map<String, Long> s = new LinkedHashMap<>();
-            s.put("offset", e.getValue());
-            s.put("bytes", bytes(e.getKey()));
-            s.put("rows", rows(e.getKey()));
-            s.put("row_bytes", (long) packing(e.getKey()).rowBytes());
-            d.put(e.getKey().name().toLowerCase(), s);
+            s.put("offset", p.offset());
+            s.put("bytes", p.bytes());
+            s.put("rows", p.rows());
+            s.put("row_bytes", (long) packing(Math.max(0, p.layer()), p.section()).rowBytes());
+            d.put(p.name(), s);
         }
         return d;
     }

@@ -23,6 +23,10 @@ import com.fasterxml.jackson.annotation.JsonProperty;
  * @param waMaxEntries                    W_a busiest PE's entries
  * @param whrMaxEntries                   W_hr busiest PE's entries
  * @param maxPointerSkew                  largest pointer skew of both matrices (entry FIFO depth needed)
+ * @param idealCyclesPerLayer             per layer, its part of idealCyclesPerFrame
+ *
+ * <p>Over a stack every figure sums (or, for the maxima, takes the largest) over the layers; the W_hr
+ * terms are zero for cells without projection.</p>
  */
 public record Metrics(
         @JsonProperty("density") double density,
@@ -40,31 +44,53 @@ public record Metrics(
         @JsonProperty("compressed_bytes") long compressedBytes,
         @JsonProperty("wa_max_entries") long waMaxEntries,
         @JsonProperty("whr_max_entries") long whrMaxEntries,
-        @JsonProperty("max_pointer_skew") long maxPointerSkew) {
+        @JsonProperty("max_pointer_skew") long maxPointerSkew,
+        @JsonProperty("ideal_cycles_per_layer") java.util.List<Long> idealCyclesPerLayer) {
 
     /** Metrics of a compiled model. */
     public static Metrics of(CompiledModel model) {
-        SparseMatrixEncoding wa = model.wa();
-        SparseMatrixEncoding whr = model.whr();
         int n = model.config().pes();
         long dense = model.pruned().matrixWeights();
-        long nonzeros = wa.totalNonzeros() + whr.totalNonzeros();
-        long entries = wa.totalEntries() + whr.totalEntries();
-        long padding = wa.totalPadding() + whr.totalPadding();
-        long pointerBits = (long) n * (wa.cols() + 1 + whr.cols() + 1) * model.config().formats().ptrBits();
-        long compressedBits = entries * model.config().entryBits() + pointerBits;
-        long maxLoad = 0;
-        for (int p = 0; p < n; p++) {
-            maxLoad = Math.max(maxLoad, wa.entries(p) + whr.entries(p));
+        long nonzeros = 0;
+        long entries = 0;
+        long padding = 0;
+        long pointers = 0;
+        long[] load = new long[n];
+        long ideal = 0;
+        long padded = 0;
+        long idealNoPad = 0;
+        long waMax = 0;
+        long whrMax = 0;
+        long skew = 0;
+        java.util.List<Long> perLayer = new java.util.ArrayList<>();
+        for (CompiledLayer layer : model.layers()) {
+            long layerIdeal = 0;
+            for (SparseMatrixEncoding m : layer.whr() == null ? java.util.List.of(layer.wa())
+                    : java.util.List.of(layer.wa(), layer.whr())) {
+                nonzeros += m.totalNonzeros();
+                entries += m.totalEntries();
+                padding += m.totalPadding();
+                pointers += m.cols() + 1;
+                for (int p = 0; p < n; p++) {
+                    load[p] += m.entries(p);
+                }
+                layerIdeal += m.maxCycles();
+                padded += m.maxEntries();
+                idealNoPad += m.maxNonzeros();
+                skew = Math.max(skew, m.pointerSkew());
+            }
+            waMax = Math.max(waMax, layer.wa().maxEntries());
+            whrMax = Math.max(whrMax, layer.whr() == null ? 0 : layer.whr().maxEntries());
+            ideal += layerIdeal;
+            perLayer.add(layerIdeal);
         }
+        long compressedBits = entries * model.config().entryBits() + (long) n * pointers * model.config().formats().ptrBits();
+        long maxLoad = java.util.Arrays.stream(load).max().orElse(0);
         double meanLoad = (double) entries / n;
-        long ideal = (long) wa.maxCycles() + whr.maxCycles();
-        long padded = (long) wa.maxEntries() + whr.maxEntries();
-        long idealNoPad = (long) wa.maxNonzeros() + whr.maxNonzeros();
         double mhz = model.config().clockMhz();
         return new Metrics((double) nonzeros / dense, 32.0 * dense / compressedBits,
                 entries == 0 ? 0 : (double) padding / entries, meanLoad == 0 ? 1 : maxLoad / meanLoad, ideal,
                 padded, idealNoPad, ideal / mhz, padded / mhz, idealNoPad / mhz, nonzeros, padding, (compressedBits + 7) / 8,
-                wa.maxEntries(), whr.maxEntries(), Math.max(wa.pointerSkew(), whr.pointerSkew()));
+                waMax, whrMax, skew, perLayer);
     }
 }

@@ -1,5 +1,8 @@
 package org.esegen.compile;
 
+import org.esegen.EsegenException;
+import org.esegen.rnn.CellKind;
+
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -96,17 +99,22 @@ public final class RegisterMap {
 
     /** The values to write before start, for an image laid out as {@code layout} at DDR address 0. */
     public static Map<Register, Long> programming(ImageLayout layout) {
+        LayerLayout layer = layout.single("the register programming");
+        if (layer.cell() != CellKind.LSTMP) {
+            throw new EsegenException("the register programming runs the lstmp cell; this image's layer is "
+                    + layer.cell().cliName() + " (the generated design runs no other cell yet)");
+        }
         Map<Register, Long> w = new LinkedHashMap<>();
-        w.put(INPUT_SIZE, (long) layout.inputSize());
-        w.put(HIDDEN_SIZE, (long) layout.hiddenSize());
-        w.put(PROJ_SIZE, (long) layout.projSize());
+        w.put(INPUT_SIZE, (long) layer.inputSize());
+        w.put(HIDDEN_SIZE, (long) layer.hiddenSize());
+        w.put(PROJ_SIZE, (long) layer.projSize());
         w.put(FRAME_COUNT, (long) layout.frames());
-        w.put(WA_FRAC_BITS, (long) layout.waFracBits());
-        w.put(WHR_FRAC_BITS, (long) layout.whrFracBits());
-        w.put(WA_ENTRY_ROWS, (long) layout.waEntryRows());
-        w.put(WHR_ENTRY_ROWS, (long) layout.whrEntryRows());
-        w.put(CELLS_PER_PE, (long) layout.cellsPerPe());
-        w.put(PROJ_ROWS_PER_PE, (long) layout.projRowsPerPe());
+        w.put(WA_FRAC_BITS, (long) layer.waFracBits());
+        w.put(WHR_FRAC_BITS, (long) layer.whrFracBits());
+        w.put(WA_ENTRY_ROWS, (long) layer.waEntryRows());
+        w.put(WHR_ENTRY_ROWS, (long) layer.whrEntryRows());
+        w.put(CELLS_PER_PE, (long) layer.cellsPerPe(layout.pes()));
+        w.put(PROJ_ROWS_PER_PE, (long) layer.projRowsPerPe(layout.pes()));
         w.put(WA_POINTERS_BASE, layout.offset(Section.WA_POINTERS));
         w.put(WA_ENTRIES_BASE, layout.offset(Section.WA_ENTRIES));
         w.put(WHR_POINTERS_BASE, layout.offset(Section.WHR_POINTERS));

@@ -1,6 +1,6 @@
 package org.esegen.compile;
 
-/** The sections of a DDR image, in address order. See {@link ImageLayout}. */
+/** The sections of a DDR image; {@link ImageLayout} places them (per layer where {@link #perLayer}). */
 public enum Section {
     /** Image header: {@link ImageLayout} fields. */
     HEADER,
@@ -14,12 +14,18 @@ public enum Section {
     WHR_POINTERS,
     /** W_hr entries, packed as {@link #WA_ENTRIES}. */
     WHR_ENTRIES,
-    /** Gate biases: 4 cellsPerPe rows, row g cellsPerPe + l, lane p = bias of gate g of cell l N + p. */
+    /** Biases of the four accumulator rows ({@code LayerWeights.combinedBias}): 4 cellsPerPe rows, row
+     * g cellsPerPe + l, lane p = bias of row g of cell l N + p (i, f, g, o; for a GRU r, z, n_x, n_h). */
     BIAS,
-    /** Peepholes: 3 cellsPerPe rows in order i, f, o; zeros when the model has none. */
+    /** Peepholes: 3 cellsPerPe rows in order i, f, o; zeros when the layer has none (always for a GRU). */
     PEEPHOLES,
     /** Input frames: frame t of channel ch is one row of I lanes at row ch T + t. */
     INPUT,
-    /** Output frames: y_t of channel ch is one row of P lanes at row ch T + t; written by the accelerator. */
-    OUTPUT
+    /** Output frames: the last layer's y_t of channel ch is one row of P lanes at row ch T + t; written by the accelerator. */
+    OUTPUT;
+
+    /** True for the sections every layer has its own of (the weights and per-cell parameters). */
+    public boolean perLayer() {
+        return this != HEADER && this != INPUT && this != OUTPUT;
+    }
 }

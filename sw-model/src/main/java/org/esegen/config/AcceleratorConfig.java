@@ -2,6 +2,8 @@ package org.esegen.config;
 
 import org.esegen.EsegenException;
 import org.esegen.fixed.FixedFormat;
+import org.esegen.rnn.LayerStack;
+import org.esegen.rnn.LayerWeights;
 
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -30,8 +32,9 @@ public record AcceleratorConfig(int channels, int clockMhz, Dims dims, Pe pe, Fo
      * @param maxInputSize   largest input size I the vector buffers hold
      * @param maxHiddenSize  largest cell count H the cell-state, accumulator and m buffers hold
      * @param maxProjSize    largest projection size P the vector buffers hold
+     * @param maxLayers      most layers of a stack the design runs (each layer's I, H and P within the above)
      */
-    public record Dims(int maxInputSize, int maxHiddenSize, int maxProjSize) {
+    public record Dims(int maxInputSize, int maxHiddenSize, int maxProjSize, int maxLayers) {
     }
 
     /**
@@ -77,6 +80,9 @@ public record AcceleratorConfig(int channels, int clockMhz, Dims dims, Pe pe, Fo
     public record Memory(int axiDataBits, int axiAddrBits, int axiMaxBurstBeats, int axiMaxOutstanding) {
     }
 
+    /** Most layers of a stack esegen handles (the image header holds one descriptor per layer). */
+    public static final int MAX_LAYERS = 16;
+
     /** A config field: flat name, unit, legal range and what it does in hardware. */
     public record Field(String name, String unit, int min, int max, boolean powerOfTwo, String effect) {
         String range() {
@@ -93,6 +99,9 @@ public record AcceleratorConfig(int channels, int clockMhz, Dims dims, Pe pe, Fo
             new Field("maxHiddenSize", "cells", 1, 65536, false,
                     "cell-state, m and accumulator buffers (4 ceil(H/N) words per PE)"),
             new Field("maxProjSize", "values", 1, 65536, false, "recurrent part of the vector buffer per channel"),
+            new Field("maxLayers", "layers", 1, MAX_LAYERS, false,
+                    "most layers of a stack, each layer's sizes within the max sizes above (compiler and golden "
+                            + "model; the generated design runs one layer so far)"),
             new Field("pesPerChannel", "PEs", 1, 256, false,
                     "PEs per channel; one MAC (DSP48E2) each, sets cycles per frame"),
             new Field("actQueueDepth", "entries", 1, 64, false,
@@ -170,6 +179,7 @@ public record AcceleratorConfig(int channels, int clockMhz, Dims dims, Pe pe, Fo
         m.put("maxInputSize", dims.maxInputSize());
         m.put("maxHiddenSize", dims.maxHiddenSize());
         m.put("maxProjSize", dims.maxProjSize());
+        m.put("maxLayers", dims.maxLayers());
         m.put("pesPerChannel", pe.pesPerChannel());
         m.put("actQueueDepth", pe.actQueueDepth());
         m.put("entryFifoDepth", pe.entryFifoDepth());
@@ -205,7 +215,7 @@ public record AcceleratorConfig(int channels, int clockMhz, Dims dims, Pe pe, Fo
             throw new EsegenException("config: missing fields " + missing);
         }
         return new AcceleratorConfig(m.get("channels"), m.get("clockMhz"),
-                new Dims(m.get("maxInputSize"), m.get("maxHiddenSize"), m.get("maxProjSize")),
+                new Dims(m.get("maxInputSize"), m.get("maxHiddenSize"), m.get("maxProjSize"), m.get("maxLayers")),
                 new Pe(m.get("pesPerChannel"), m.get("actQueueDepth"), m.get("accBits"), m.get("entryFifoDepth"),
                         m.get("pesPerElementwise"), m.get("gatherLanes")),
                 new Formats(m.get("weightBits"), m.get("indexBits"), m.get("actBits"), m.get("actFracBits"),
@@ -325,6 +335,32 @@ public record AcceleratorConfig(int channels, int clockMhz, Dims dims, Pe pe, Fo
                 throw new EsegenException(source + ": " + dimNames[k] + " = " + given[k] + " does not fit the config's "
                         + names[k] + " = " + max[k] + "; raise it with --set " + names[k] + "=" + given[k]);
             }
+        }
+    }
+
+    /**
+     * Checks that a model fits: its layer count within maxLayers and every layer's sizes within the
+     * max sizes.
+     *
+     * @param source what the model comes from, for the message
+     */
+    public void requireFits(LayerStack model, String source) {
+        requireLayersFit(model.depth(), source);
+        for (LayerWeights layer : model.layers()) {
+            requireFits(layer.inputSize(), layer.hiddenSize(), layer.projSize(),
+                    model.depth() == 1 ? source : source + " layer " + layer.layer());
+        }
+    }
+
+    /**
+     * Checks that a stack of {@code layers} layers fits the configuration's maxLayers.
+     *
+     * @param source what the stack comes from, for the message
+     */
+    public void requireLayersFit(int layers, String source) {
+        if (layers > dims.maxLayers()) {
+            throw new EsegenException(source + ": " + layers + " layers do not fit the config's maxLayers = "
+                    + dims.maxLayers() + "; raise it with --set maxLayers=" + layers);
         }
     }
 

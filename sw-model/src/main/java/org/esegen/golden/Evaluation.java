@@ -3,7 +3,7 @@ package org.esegen.golden;
 import org.esegen.compile.CompiledModel;
 import org.esegen.fixed.FixedFormat;
 import org.esegen.rnn.FloatReference;
-import org.esegen.rnn.LayerWeights;
+import org.esegen.rnn.LayerStack;
 
 /**
  * Golden-model outputs of an image and their error against the float reference, over all channels.
@@ -24,7 +24,7 @@ public record Evaluation(GoldenModel.Result golden, double[][][] outputs, Accura
      * @param frames    [channel][frame][I] float inputs the image's frames were quantized from
      * @param trace     keep per-stage traces
      */
-    public static Evaluation run(CompiledModel compiled, byte[] image, LayerWeights dense, double[][][] frames,
+    public static Evaluation run(CompiledModel compiled, byte[] image, LayerStack dense, double[][][] frames,
                                  boolean trace) {
         GoldenModel.Result result = new GoldenModel(compiled.config(), image).run(trace);
         FixedFormat act = compiled.config().activationFormat();

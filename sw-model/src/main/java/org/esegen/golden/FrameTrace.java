@@ -1,37 +1,50 @@
 package org.esegen.golden;
 
+import org.esegen.rnn.CellKind;
+
+import java.util.List;
+import java.util.Map;
+
 /**
- * Every stage of one frame of one channel, raw activation-format values in global order.
+ * Every stage of one layer in one frame of one channel, raw activation-format values in global order.
+ * The stages, in datapath order ({@link #stageNames}):
+ * <ul>
+ *   <li>{@code z}: SpMV 1, W_a [x_t; y_(t-1)] after rescaling, 4H (rows i, f, g, o; GRU r, u, n_x, n_h);</li>
+ *   <li>LSTMs: {@code i}, {@code f}, {@code g}, {@code o} (gates), {@code c} (cell state c_t), then
+ *       {@code lstmp} {@code m} (o tanh(c_t)) and {@code y} = W_hr m, P; {@code lstm} {@code y} = m, H;</li>
+ *   <li>GRU: {@code r} (reset), {@code u} (update), {@code nh} (W_hn h + b_hn), {@code n} (candidate),
+ *       {@code y} = h_t, H.</li>
+ * </ul>
  *
  * @param channel channel
  * @param frame   frame index t
- * @param z       SpMV 1 result W_a [x_t; y_(t-1)] after rescaling, 4H (gate order i, f, g, o)
- * @param i       input gate, H
- * @param f       forget gate, H
- * @param g       cell candidate tanh, H
- * @param o       output gate, H
- * @param c       cell state c_t, H
- * @param m       cell output o * tanh(c_t), H
- * @param y       projection y_t = W_hr m_t, P
+ * @param layer   layer index k
+ * @param cell    the layer's cell
+ * @param stages  stage name to values
  */
-public record FrameTrace(int channel, int frame, long[] z, long[] i, long[] f, long[] g, long[] o, long[] c,
-                         long[] m, long[] y) {
+public record FrameTrace(int channel, int frame, int layer, CellKind cell, Map<String, long[]> stages) {
 
-    /** Stage names in datapath order, as used in mismatch reports. */
-    public static final String[] STAGES = {"z", "i", "f", "g", "o", "c", "m", "y"};
+    /** The stage names of a cell in datapath order, as used in mismatch reports and trace files. */
+    public static List<String> stageNames(CellKind cell) {
+        return switch (cell) {
+            case LSTMP -> List.of("z", "i", "f", "g", "o", "c", "m", "y");
+            case LSTM -> List.of("z", "i", "f", "g", "o", "c", "y");
+            case GRU -> List.of("z", "r", "u", "nh", "n", "y");
+        };
+    }
 
     /** The values of a stage by name. */
     public long[] stage(String name) {
-        return switch (name) {
-            case "z" -> z;
-            case "i" -> i;
-            case "f" -> f;
-            case "g" -> g;
-            case "o" -> o;
-            case "c" -> c;
-            case "m" -> m;
-            case "y" -> y;
-            default -> throw new IllegalArgumentException("unknown stage " + name);
-        };
+        long[] values = stages.get(name);
+        if (values == null) {
+            throw new IllegalArgumentException("a " + cell.cliName() + " layer has no stage " + name + "; it has "
+                    + stageNames(cell));
+        }
+        return values;
+    }
+
+    /** The layer's output y_t. */
+    public long[] y() {
+        return stages.get("y");
     }
 }

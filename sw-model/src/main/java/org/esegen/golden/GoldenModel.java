@@ -2,23 +2,29 @@ package org.esegen.golden;
 
 import org.esegen.EsegenException;
 import org.esegen.compile.ImageLayout;
+import org.esegen.compile.LayerLayout;
 import org.esegen.compile.LaneRows;
 import org.esegen.compile.RowMapping;
 import org.esegen.compile.Section;
 import org.esegen.config.AcceleratorConfig;
 import org.esegen.fixed.FixedFormat;
+import org.esegen.rnn.CellKind;
 
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 
 /**
  * The bit-exact model of the accelerator. It runs the compiled DDR image (not the float weights),
- * so it checks the compiler too, and does exactly what the hardware does:
+ * so it checks the compiler too, and does exactly what the hardware does, layer after layer in each
+ * frame (layer k+1 takes layer k's y_t):
  * <ol>
  *   <li>SpMV 1, per PE and column in order: acc[row] = sat_acc(acc[row] + w * v[col]) over the
  *       PE's entries, v = [x_t; y_(t-1)], then z = A.rescale(acc, waFrac + F);</li>
- *   <li>per cell: the {@link ElementwiseTwin};</li>
- *   <li>SpMV 2 over m the same way with W_hr, giving y_t.</li>
+ *   <li>per cell: the {@link ElementwiseTwin} of the layer's cell;</li>
+ *   <li>{@code lstmp}: SpMV 2 over m the same way with W_hr, giving y_t; {@code lstm}: y_t = m;
+ *       {@code gru}: y_t = h_t.</li>
  * </ol>
  * State starts at zero. sat_acc saturates at accBits; A is the activation format.
  */
@@ -26,10 +32,7 @@ public final class GoldenModel {
     private final AcceleratorConfig config;
     private final byte[] image;
     private final ImageLayout layout;
-    private final DecodedMatrix wa;
-    private final DecodedMatrix whr;
-    private final long[] bias;
-    private final long[] peep;
+    private final List<DecodedLayer> layers = new ArrayList<>();
     private final ElementwiseTwin elementwise;
     private final FixedFormat act;
     private final FixedFormat acc;
@@ -39,20 +42,23 @@ public final class GoldenModel {
         this.config = config;
         this.image = image;
         this.layout = ImageLayout.readHeader(image, "image");
-        if (!layout.equals(ImageLayout.of(config, layout.inputSize(), layout.hiddenSize(), layout.projSize(),
-                layout.frames(), layout.peepholes(), layout.waFracBits(), layout.whrFracBits(),
-                layout.waEntryRows(), layout.whrEntryRows()))) {
+        if (!layout.equals(ImageLayout.of(config, layout.layers(), layout.frames()))) {
             throw new EsegenException("image header " + layout + " does not match the configuration " + config);
         }
         this.act = config.activationFormat();
         this.acc = new FixedFormat(config.pe().accBits(), 0);
-        this.wa = decode(Section.WA_POINTERS, Section.WA_ENTRIES, layout.waColumns(),
-                RowMapping.gates(layout.hiddenSize(), layout.pes()));
-        this.whr = decode(Section.WHR_POINTERS, Section.WHR_ENTRIES, layout.hiddenSize(),
-                RowMapping.interleaved(layout.projSize(), layout.pes()));
-        this.bias = readPerCell(Section.BIAS, 4);
-        this.peep = readPerCell(Section.PEEPHOLES, 3);
+        for (int k = 0; k < layout.layerCount(); k++) {
+            LayerLayout shape = layout.layer(k);
+            DecodedMatrix wa = decode(k, Section.WA_POINTERS, Section.WA_ENTRIES, shape.waColumns(),
+                    RowMapping.gates(shape.hiddenSize(), layout.pes()));
+            DecodedMatrix whr = shape.cell().hasProjection() ? decode(k, Section.WHR_POINTERS, Section.WHR_ENTRIES,
+                    shape.hiddenSize(), RowMapping.interleaved(shape.projSize(), layout.pes())) : null;
+            layers.add(new DecodedLayer(shape, wa, whr, readPerCell(k, Section.BIAS, 4), readPerCell(k, Section.PEEPHOLES, 3)));
+        }
         this.elementwise = new ElementwiseTwin(config);
+    }
+
+    private record DecodedLayer(LayerLayout shape, DecodedMatrix wa, DecodedMatrix whr, long[] bias, long[] peep) {
     }
 
     /** The image's layout. */
@@ -67,9 +73,9 @@ public final class GoldenModel {
     /**
      * Run every channel over every frame of the image.
      *
-     * @param trace keep a {@link FrameTrace} per channel and frame
-     * @return outputs [channel][frame][P], traces (empty unless asked), and the image with the
-     *         OUTPUT section filled as the accelerator must leave it
+     * @param trace keep a {@link FrameTrace} per channel, frame and layer
+     * @return outputs [channel][frame][last layer's P], traces (empty unless asked), and the image
+     *         with the OUTPUT section filled as the accelerator must leave it
      */
     public Result run(boolean trace) {
         int frames = layout.frames();
@@ -89,7 +95,7 @@ public final class GoldenModel {
             }
             outputs[ch] = runChannel(ch, inputs, trace ? traces : null);
             for (int t = 0; t < frames; t++) {
-                for (int j = 0; j < layout.projSize(); j++) {
+                for (int j = 0; j < layout.outputSize(); j++) {
                     out.put(expected, outBase, (long) ch * frames + t, j, outputs[ch][t][j]);
                 }
             }
@@ -103,13 +109,13 @@ public final class GoldenModel {
      * (the weights are decoded once, in the constructor). Safe to call from several threads.
      *
      * @param inputs T x I raw activation-format inputs
-     * @return T x P raw activation-format outputs
+     * @return T x P raw activation-format outputs of the last layer
      */
     public long[][] run(long[][] inputs) {
         for (int t = 0; t < inputs.length; t++) {
             if (inputs[t].length != layout.inputSize()) {
                 throw new EsegenException("golden model: frame " + t + " has " + inputs[t].length
-                        + " inputs, the image's layer takes " + layout.inputSize());
+                        + " inputs, the image's first layer takes " + layout.inputSize());
             }
             for (int k = 0; k < inputs[t].length; k++) {
                 if (!act.holds(inputs[t][k])) {
@@ -122,48 +128,83 @@ public final class GoldenModel {
     }
 
     private long[][] runChannel(int channel, long[][] inputs, List<FrameTrace> traces) {
-        int p = layout.projSize();
+        int depth = layers.size();
+        long[][] c = new long[depth][];
+        long[][] y = new long[depth][];
+        for (int k = 0; k < depth; k++) {
+            c[k] = new long[layers.get(k).shape().hiddenSize()];
+            y[k] = new long[layers.get(k).shape().projSize()];
+        }
         long[][] outputs = new long[inputs.length][];
-        long[] c = new long[layout.hiddenSize()];
-        long[] y = new long[p];
         for (int t = 0; t < inputs.length; t++) {
-            long[] v = new long[layout.waColumns()];
-            System.arraycopy(inputs[t], 0, v, 0, layout.inputSize());
-            System.arraycopy(y, 0, v, layout.inputSize(), p);
-            FrameTrace ft = step(channel, t, v, c);
-            c = ft.c();
-            y = ft.y();
-            outputs[t] = y;
-            if (traces != null) {
-                traces.add(ft);
+            long[] x = inputs[t];
+            for (int k = 0; k < depth; k++) {
+                DecodedLayer layer = layers.get(k);
+                long[] v = new long[layer.shape().waColumns()];
+                System.arraycopy(x, 0, v, 0, layer.shape().inputSize());
+                System.arraycopy(y[k], 0, v, layer.shape().inputSize(), y[k].length);
+                FrameTrace ft = step(channel, t, k, layer, v, c[k], y[k]);
+                if (ft.stages().containsKey("c")) {
+                    c[k] = ft.stage("c");
+                }
+                y[k] = ft.y();
+                x = y[k];
+                if (traces != null) {
+                    traces.add(ft);
+                }
             }
+            outputs[t] = x;
         }
         return outputs;
     }
 
-    private FrameTrace step(int channel, int frame, long[] v, long[] cPrev) {
-        int h = layout.hiddenSize();
-        long[] z = spmv(wa, v, layout.waFracBits());
-        long[] gi = new long[h];
-        long[] gf = new long[h];
-        long[] gg = new long[h];
-        long[] go = new long[h];
-        long[] c = new long[h];
-        long[] m = new long[h];
-        for (int k = 0; k < h; k++) {
-            ElementwiseTwin.Cell cell = elementwise.cell(
-                    new long[]{z[k], z[h + k], z[2 * h + k], z[3 * h + k]},
-                    new long[]{bias[k], bias[h + k], bias[2 * h + k], bias[3 * h + k]},
-                    new long[]{peep[k], peep[h + k], peep[2 * h + k]}, cPrev[k]);
-            gi[k] = cell.i();
-            gf[k] = cell.f();
-            gg[k] = cell.g();
-            go[k] = cell.o();
-            c[k] = cell.c();
-            m[k] = cell.m();
+    private FrameTrace step(int channel, int frame, int k, DecodedLayer layer, long[] v, long[] cPrev, long[] yPrev) {
+        int h = layer.shape().hiddenSize();
+        long[] z = spmv(layer.wa(), v, layer.shape().waFracBits());
+        long[] b = layer.bias();
+        Map<String, long[]> stages = new LinkedHashMap<>();
+        stages.put("z", z);
+        if (layer.shape().cell() == CellKind.GRU) {
+            long[][] g = new long[5][h];
+            for (int j = 0; j < h; j++) {
+                ElementwiseTwin.GruCell cell = elementwise.gru(new long[]{z[j], z[h + j], z[2 * h + j], z[3 * h + j]},
+                        new long[]{b[j], b[h + j], b[2 * h + j], b[3 * h + j]}, yPrev[j]);
+                g[0][j] = cell.r();
+                g[1][j] = cell.u();
+                g[2][j] = cell.nh();
+                g[3][j] = cell.n();
+                g[4][j] = cell.h();
+            }
+            String[] names = {"r", "u", "nh", "n", "y"};
+            for (int q = 0; q < names.length; q++) {
+                stages.put(names[q], g[q]);
+            }
+            return new FrameTrace(channel, frame, k, CellKind.GRU, stages);
         }
-        long[] y = spmv(whr, m, layout.whrFracBits());
-        return new FrameTrace(channel, frame, z, gi, gf, gg, go, c, m, y);
+        long[] p = layer.peep();
+        long[][] g = new long[6][h];
+        for (int j = 0; j < h; j++) {
+            ElementwiseTwin.Cell cell = elementwise.cell(new long[]{z[j], z[h + j], z[2 * h + j], z[3 * h + j]},
+                    new long[]{b[j], b[h + j], b[2 * h + j], b[3 * h + j]}, new long[]{p[j], p[h + j], p[2 * h + j]},
+                    cPrev[j]);
+            g[0][j] = cell.i();
+            g[1][j] = cell.f();
+            g[2][j] = cell.g();
+            g[3][j] = cell.o();
+            g[4][j] = cell.c();
+            g[5][j] = cell.m();
+        }
+        String[] names = {"i", "f", "g", "o", "c"};
+        for (int q = 0; q < names.length; q++) {
+            stages.put(names[q], g[q]);
+        }
+        if (layer.shape().cell() == CellKind.LSTMP) {
+            stages.put("m", g[5]);
+            stages.put("y", spmv(layer.whr(), g[5], layer.shape().whrFracBits()));
+        } else {
+            stages.put("y", g[5]);
+        }
+        return new FrameTrace(channel, frame, k, layer.shape().cell(), stages);
     }
 
     private long[] spmv(DecodedMatrix matrix, long[] vector, int weightFracBits) {
@@ -199,12 +240,12 @@ public final class GoldenModel {
     private record DecodedMatrix(RowMapping mapping, int cols, int[][] pointers, long[][] weights, int[][] indices) {
     }
 
-    private DecodedMatrix decode(Section ptrSection, Section entrySection, int cols, RowMapping mapping) {
-        LaneRows ptr = layout.packing(ptrSection);
-        LaneRows ent = layout.packing(entrySection);
-        long ptrBase = layout.offset(ptrSection);
-        long entBase = layout.offset(entrySection);
-        long capacity = layout.rows(entrySection) * ImageLayout.ENTRIES_PER_PE_ROW;
+    private DecodedMatrix decode(int layer, Section ptrSection, Section entrySection, int cols, RowMapping mapping) {
+        LaneRows ptr = layout.packing(layer, ptrSection);
+        LaneRows ent = layout.packing(layer, entrySection);
+        long ptrBase = layout.offset(layer, ptrSection);
+        long entBase = layout.offset(layer, entrySection);
+        long capacity = layout.rows(layer, entrySection) * ImageLayout.ENTRIES_PER_PE_ROW;
         int n = layout.pes();
         int wb = layout.weightBits();
         int[][] pointers = new int[n][cols + 1];
@@ -215,7 +256,7 @@ public final class GoldenModel {
                 pointers[pe][c] = (int) ptr.getUnsigned(image, ptrBase, ImageLayout.pointerRow(c),
                         ImageLayout.pointerLane(n, pe, c));
                 if ((c > 0 && pointers[pe][c] < pointers[pe][c - 1]) || pointers[pe][c] > capacity) {
-                    throw new EsegenException("image: " + entrySection + " pointer of PE " + pe + " column " + c
+                    throw new EsegenException("image: layer " + layer + " " + entrySection + " pointer of PE " + pe + " column " + c
                             + " = " + pointers[pe][c] + " is out of order or beyond " + capacity + " entries");
                 }
             }
@@ -233,7 +274,7 @@ public final class GoldenModel {
                     row += indices[pe][e] + 1;
                 }
                 if (row >= mapping.localRows()) {
-                    throw new EsegenException("image: " + entrySection + " PE " + pe + " column " + c
+                    throw new EsegenException("image: layer " + layer + " " + entrySection + " PE " + pe + " column " + c
                             + " walks to local row " + row + ", beyond the " + mapping.localRows() + " rows of a slice");
                 }
             }
@@ -241,12 +282,12 @@ public final class GoldenModel {
         return new DecodedMatrix(mapping, cols, pointers, weights, indices);
     }
 
-    private long[] readPerCell(Section section, int groups) {
-        LaneRows lanes = layout.packing(section);
-        long base = layout.offset(section);
-        int h = layout.hiddenSize();
+    private long[] readPerCell(int layer, Section section, int groups) {
+        LaneRows lanes = layout.packing(layer, section);
+        long base = layout.offset(layer, section);
+        int h = layout.layer(layer).hiddenSize();
         int n = layout.pes();
-        int cellsPerPe = layout.cellsPerPe();
+        int cellsPerPe = layout.layer(layer).cellsPerPe(n);
         long[] values = new long[groups * h];
         for (int k = 0; k < h; k++) {
             for (int g = 0; g < groups; g++) {

@@ -168,7 +168,9 @@ public final class ModelFile {
                 throw fail(file, "tensors '" + ih + "' " + wIh.shapeText() + " and '" + hh + "' " + wHh.shapeText()
                         + " give a gate count G = rows / H of " + (hiddenSize == 0 ? "nothing"
                         : gateRows % hiddenSize != 0 ? gateRows + " / " + hiddenSize : String.valueOf(gateRows / hiddenSize))
-                        + "; expected 4 (nn.LSTM: i, f, g, o) or 3 (nn.GRU: r, z, n), with H the columns of " + hh);
+                        + "; expected 4 (nn.LSTM: i, f, g, o) or 3 (nn.GRU: r, z, n), with H the columns of " + hh
+                        + (gateRows % 4 == 0 ? "; or, for an nn.LSTM(proj_size=P) layer, its projection '" + hr
+                        + "' [P, " + gateRows / 4 + "] is missing" : ""));
             }
             projSize = hiddenSize;
             cell = gateRows / hiddenSize == 3 ? CellKind.GRU : CellKind.LSTM;

@@ -1,18 +1,27 @@
 package org.esegen.io;
 
 import org.esegen.EsegenException;
+import org.esegen.config.AcceleratorConfig;
+import org.esegen.rnn.CellKind;
+import org.esegen.rnn.LayerStack;
 
 /**
- * A synthetic model request, as given on the command line by {@code --synthetic I,H,P[,density[,seed]]}.
- * Validated at construction.
+ * A synthetic model request, as given on the command line by
+ * {@code --synthetic [CELL[*L]:]I,H,P[,density[,seed]]}: L layers (default 1) of cell CELL (lstmp,
+ * lstm or gru; default lstmp), each of H cells, layer 0 taking I inputs, every layer outputting P
+ * (P must equal H for lstm and gru), as PyTorch's {@code nn.LSTM}/{@code nn.GRU(num_layers=L)} size
+ * them. Validated at construction.
  *
+ * @param cell       the cell kind
+ * @param layers     L, in 1..{@value AcceleratorConfig#MAX_LAYERS}
  * @param inputSize  I, in 1..{@value #MAX_SIZE}
  * @param hiddenSize H, in 1..{@value #MAX_SIZE}
  * @param projSize   P, in 1..{@value #MAX_SIZE}
  * @param density    fraction of weights kept by pruning, in (0, 1]
  * @param seed       seed of {@link SyntheticModel}
  */
-public record SyntheticSpec(int inputSize, int hiddenSize, int projSize, double density, long seed) {
+public record SyntheticSpec(CellKind cell, int layers, int inputSize, int hiddenSize, int projSize, double density,
+                            long seed) {
 
     /** Largest I, H or P accepted. */
     public static final int MAX_SIZE = 65536;
@@ -24,12 +33,25 @@ public record SyntheticSpec(int inputSize, int hiddenSize, int projSize, double 
     public static final long DEFAULT_SEED = 1;
 
     /** The accepted syntax, for messages and help texts. */
-    public static final String SYNTAX = "I,H,P[,density[,seed]]";
+    public static final String SYNTAX = "[CELL[*L]:]I,H,P[,density[,seed]]";
 
-    private static final String LEGAL = "expected " + SYNTAX + " with I, H, P integers in 1.." + MAX_SIZE
-            + ", density in (0, 1] (default " + DEFAULT_DENSITY + ") and seed an integer (default " + DEFAULT_SEED + ")";
+    private static final String LEGAL = "expected " + SYNTAX + " with CELL lstmp (default), lstm or gru, L layers in 1.."
+            + AcceleratorConfig.MAX_LAYERS + " (default 1), I, H, P integers in 1.." + MAX_SIZE + " (P = H for lstm and"
+            + " gru), density in (0, 1] (default " + DEFAULT_DENSITY + ") and seed an integer (default " + DEFAULT_SEED + ")";
+
+    /** A one-layer LSTMP spec. */
+    public SyntheticSpec(int inputSize, int hiddenSize, int projSize, double density, long seed) {
+        this(CellKind.LSTMP, 1, inputSize, hiddenSize, projSize, density, seed);
+    }
 
     public SyntheticSpec {
+        if (layers < 1 || layers > AcceleratorConfig.MAX_LAYERS) {
+            throw new EsegenException("synthetic model: " + layers + " layers is outside 1.." + AcceleratorConfig.MAX_LAYERS);
+        }
+        if (!cell.hasProjection() && projSize != hiddenSize) {
+            throw new EsegenException("synthetic model: a " + cell.cliName() + " layer outputs its H = " + hiddenSize
+                    + " hidden values, so P must equal H, got P = " + projSize);
+        }
         requireSize("input size I", inputSize);
         requireSize("hidden size H", hiddenSize);
         requireSize("projection size P", projSize);
@@ -45,7 +67,31 @@ public record SyntheticSpec(int inputSize, int hiddenSize, int projSize, double 
      * @throws EsegenException quoting the spec, naming the field at fault and the legal syntax
      */
     public static SyntheticSpec parse(String spec) {
-        String[] fields = spec.split(",", -1);
+        CellKind cell = CellKind.LSTMP;
+        int layers = 1;
+        String sizes = spec;
+        int colon = spec.indexOf(':');
+        if (colon >= 0) {
+            String[] head = spec.substring(0, colon).split("\\*", -1);
+            if (head.length > 2) {
+                throw error(spec, "'" + spec.substring(0, colon) + "' is not CELL or CELL*L");
+            }
+            try {
+                cell = CellKind.parse(head[0], "cell");
+            } catch (EsegenException e) {
+                throw error(spec, e.getMessage());
+            }
+            if (head.length == 2) {
+                try {
+                    layers = Integer.parseInt(head[1].strip());
+                } catch (NumberFormatException e) {
+                    throw error(spec, "layer count '" + head[1].strip() + "' is not an integer in 1.."
+                            + AcceleratorConfig.MAX_LAYERS);
+                }
+            }
+            sizes = spec.substring(colon + 1);
+        }
+        String[] fields = sizes.split(",", -1);
         if (fields.length < 3 || fields.length > 5) {
             throw error(spec, "has " + fields.length + " comma-separated field" + (fields.length == 1 ? "" : "s"));
         }
@@ -55,10 +101,27 @@ public record SyntheticSpec(int inputSize, int hiddenSize, int projSize, double 
         double density = fields.length > 3 ? parseDensity(spec, fields[3]) : DEFAULT_DENSITY;
         long seed = fields.length > 4 ? parseSeed(spec, fields[4]) : DEFAULT_SEED;
         try {
-            return new SyntheticSpec(inputSize, hiddenSize, projSize, density, seed);
+            return new SyntheticSpec(cell, layers, inputSize, hiddenSize, projSize, density, seed);
         } catch (EsegenException e) {
             throw error(spec, e.getMessage().replaceFirst("^synthetic model: ", ""));
         }
+    }
+
+    /** The model: {@link SyntheticModel#stack} of this spec, peepholes on the LSTMs as {@code peepholes} says. */
+    public LayerStack model(boolean peepholes) {
+        int[] hidden = new int[layers];
+        int[] proj = new int[layers];
+        java.util.Arrays.fill(hidden, hiddenSize);
+        java.util.Arrays.fill(proj, projSize);
+        return SyntheticModel.stack(cell, inputSize, hidden, proj, peepholes && cell.allowsPeepholes(), seed);
+    }
+
+    /** Dense matrix weights of the model (for memory budgets). */
+    public long denseWeights() {
+        long gates = (long) cell.gates() * hiddenSize;
+        long first = gates * (inputSize + projSize) + (cell.hasProjection() ? (long) projSize * hiddenSize : 0);
+        long next = gates * (2L * projSize) + (cell.hasProjection() ? (long) projSize * hiddenSize : 0);
+        return first + (layers - 1) * next;
     }
 
     private static int parseSize(String spec, String field, String text) {

@@ -58,19 +58,23 @@ public record QuantizationLoss(String tensor, long nonzeros, long zeroed, long s
     }
 
     /**
-     * The model's tensors as the compiler quantizes them: both matrices at their binary points, biases
-     * (the two added) and peepholes in the activation format.
+     * A layer's tensors as the compiler quantizes them: both matrices at their binary points (W_hr
+     * only for a projection), biases (the two added) and peepholes in the activation format.
+     *
+     * @param prefix put before each tensor's name (e.g. {@code "layer 1 "}; empty for a one-layer model)
      */
-    public static List<QuantizationLoss> ofModel(AcceleratorConfig config, LayerWeights pruned, int waFracBits,
-                                                 int whrFracBits) {
+    public static List<QuantizationLoss> ofLayer(AcceleratorConfig config, LayerWeights pruned, int waFracBits,
+                                                 int whrFracBits, String prefix) {
         int weightBits = config.formats().weightBits();
         FixedFormat act = config.activationFormat();
         List<QuantizationLoss> losses = new ArrayList<>();
-        losses.add(of("W_a", pruned.combinedInputMatrix(), new FixedFormat(weightBits, waFracBits)));
-        losses.add(of("W_hr", pruned.wHr(), new FixedFormat(weightBits, whrFracBits)));
-        losses.add(of("biases", pruned.combinedBias(), act));
+        losses.add(of(prefix + "W_a", pruned.combinedInputMatrix(), new FixedFormat(weightBits, waFracBits)));
+        if (pruned.cell().hasProjection()) {
+            losses.add(of(prefix + "W_hr", pruned.wHr(), new FixedFormat(weightBits, whrFracBits)));
+        }
+        losses.add(of(prefix + "biases", pruned.combinedBias(), act));
         if (pruned.hasPeepholes()) {
-            losses.add(of("peepholes", new double[][]{pruned.wIc(), pruned.wFc(), pruned.wOc()}, act));
+            losses.add(of(prefix + "peepholes", new double[][]{pruned.wIc(), pruned.wFc(), pruned.wOc()}, act));
         }
         return losses;
     }

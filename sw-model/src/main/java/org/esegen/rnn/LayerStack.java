@@ -64,6 +64,16 @@ public record LayerStack(List<LayerWeights> layers) {
         return layers.get(layers.size() - 1).projSize();
     }
 
+    /** H summed over the layers (the golden model's traces keep every layer's cell values). */
+    public int totalHiddenSize() {
+        return layers.stream().mapToInt(LayerWeights::hiddenSize).sum();
+    }
+
+    /** P summed over the layers. */
+    public int totalOutputSize() {
+        return layers.stream().mapToInt(LayerWeights::projSize).sum();
+    }
+
     /** Count of matrix weights over every layer, dense. */
     public long matrixWeights() {
         return layers.stream().mapToLong(LayerWeights::matrixWeights).sum();

@@ -80,6 +80,11 @@ public record LayerWeights(int layer, CellKind cell, int inputSize, int hiddenSi
         return new LayerWeights(index, cell, inputSize, hiddenSize, projSize, wIh, wHh, bIh, bHh, wHr, wIc, wFc, wOc);
     }
 
+    /** Columns of the first SpMV's matrix, I + P. */
+    public int waColumns() {
+        return inputSize + projSize;
+    }
+
     /** True when the peephole vectors are present. */
     public boolean hasPeepholes() {
         return wIc != null;

@@ -7,6 +7,7 @@ import org.esegen.config.Presets;
 import org.esegen.fixed.FixedFormat;
 import org.esegen.io.SyntheticModel;
 import org.esegen.rnn.FloatReference;
+import org.esegen.rnn.LayerStack;
 import org.esegen.rnn.LayerWeights;
 import org.esegen.prune.PruningMethod;
 import org.esegen.quant.Quantizer;
@@ -48,7 +49,7 @@ class GoldenModelAccuracyTest {
         double[][] x = SyntheticModel.frames(frames, 153, seed + 1);
         FixedFormat act = cfg.activationFormat();
         byte[] image = compiled.image(new long[][][]{Quantizer.quantize(x, act)});
-        Evaluation e = Evaluation.run(compiled, image, model, new double[][][]{x}, false);
+        Evaluation e = Evaluation.run(compiled, image, LayerStack.of(model), new double[][][]{x}, false);
 
         double[][] reference = FloatReference.run(compiled.pruned(), x);
         double signal = 0;
@@ -61,12 +62,12 @@ class GoldenModelAccuracyTest {
         }
         signal /= count;
         double rowNorm = 0;
-        for (double[] row : compiled.pruned().wHr()) {
+        for (double[] row : compiled.layer(0).pruned().wHr()) {
             for (double w : row) {
                 rowNorm += w * w;
             }
         }
-        rowNorm /= compiled.pruned().wHr().length;
+        rowNorm /= compiled.layer(0).pruned().wHr().length;
         double step = 2.0 * cfg.lut().lutInputRange() / cfg.lut().lutEntries();
         double varM = 16 * step * step / 12;
         double bound = 10 * Math.log10(signal / (rowNorm * varM));

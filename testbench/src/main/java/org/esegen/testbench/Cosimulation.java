@@ -4,6 +4,7 @@ import com.fasterxml.jackson.annotation.JsonProperty;
 import org.esegen.EsegenException;
 import org.esegen.compile.CompiledModel;
 import org.esegen.compile.ImageLayout;
+import org.esegen.compile.LayerLayout;
 import org.esegen.compile.Metrics;
 import org.esegen.compile.RegisterMap;
 import org.esegen.golden.GoldenModel;
@@ -104,16 +105,18 @@ public final class Cosimulation {
                              Path cacheRoot, Path runDir, MemoryModel memory, boolean trace)
             throws IOException, InterruptedException {
         ImageLayout layout = ImageLayout.readHeader(image, "image");
+        LayerLayout layer = layout.single("co-simulation (the generated design)");
+        Map<RegisterMap.Register, Long> programming = RegisterMap.programming(layout);
         VerilatorBuild.Result build = VerilatorBuild.of(verilog, TOP, compiled.config().memory().axiDataBits(),
                 compiled.config().memory().axiAddrBits(), cacheRoot).withFlags("-MAKEFLAGS", "OPT_FAST=-O2").build();
         Files.createDirectories(runDir);
         Path imageFile = runDir.resolve("image.bin");
         Files.write(imageFile, image);
         long maxCycles = 1000L + 50L * layout.frames() * (compiled.layout(layout.frames()).totalBytes()
-                + (long) layout.hiddenSize() * 64 + (long) layout.projSize() * 64);
+                + (long) layer.hiddenSize() * 64 + (long) layer.projSize() * 64);
         RegisterScript script = new RegisterScript().comment("program the accelerator for " + layout.frames()
                 + " frames");
-        for (Map.Entry<RegisterMap.Register, Long> w : RegisterMap.programming(layout).entrySet()) {
+        for (Map.Entry<RegisterMap.Register, Long> w : programming.entrySet()) {
             script.write(w.getKey().offset(), w.getValue() & 0xffffffffL);
             if (w.getKey().name().endsWith("_BASE")) {
                 script.write(w.getKey().offset() + 4, w.getValue() >>> 32);
@@ -142,7 +145,7 @@ public final class Cosimulation {
         OutputComparison cmp = OutputComparison.compare(layout, golden.expectedImage(), actual, golden.traces());
         long cycles = counter(r, RegisterMap.CYCLES);
         long ideal = Metrics.of(compiled).idealCyclesPerFrame();
-        long useful = (compiled.wa().totalNonzeros() + compiled.whr().totalNonzeros()) * layout.frames();
+        long useful = Metrics.of(compiled).nonzeros() * layout.frames();
         return new Result(cmp.bitExact(), cmp.mismatch(), layout.frames(), cycles,
                 (double) cycles / layout.frames(), ideal,
                 cycles == 0 ? 0 : (double) useful / ((double) compiled.config().pes() * cycles),

@@ -6,7 +6,6 @@ import org.esegen.compile.Section;
 import org.esegen.golden.FrameTrace;
 
 import java.util.List;
-import java.util.Map;
 
 /**
  * Bit-exact comparison of the memory the accelerator left behind with the image the golden model
@@ -32,24 +31,25 @@ public record OutputComparison(boolean bitExact, String mismatch) {
         for (int ch = 0; ch < layout.channels(); ch++) {
             for (int t = 0; t < layout.frames(); t++) {
                 long row = (long) ch * layout.frames() + t;
-                for (int j = 0; j < layout.projSize(); j++) {
+                for (int j = 0; j < layout.outputSize(); j++) {
                     long e = out.getSigned(expected, outBase, row, j);
                     long a = out.getSigned(actual, outBase, row, j);
                     if (e != a) {
                         return new OutputComparison(false, String.format(
-                                "frame %d, stage y, channel %d, index %d: expected %d, actual %d%s", t, ch, j, e, a,
+                                "frame %d, layer %d, stage y, channel %d, index %d: expected %d, actual %d%s", t,
+                                layout.layerCount() - 1, ch, j, e, a,
                                 context(traces, ch, t)));
                     }
                 }
             }
         }
-        Map<Section, Long> offsets = layout.offsets();
+        List<ImageLayout.Placement> placements = layout.placements();
         for (int i = 0; i < expected.length; i++) {
             if (expected[i] != actual[i]) {
-                Section where = Section.HEADER;
-                for (Map.Entry<Section, Long> s : offsets.entrySet()) {
-                    if (s.getValue() <= i) {
-                        where = s.getKey();
+                String where = Section.HEADER.name();
+                for (ImageLayout.Placement p : placements) {
+                    if (p.offset() <= i) {
+                        where = p.name();
                     }
                 }
                 return new OutputComparison(false, String.format(
@@ -61,17 +61,17 @@ public record OutputComparison(boolean bitExact, String mismatch) {
     }
 
     private static String context(List<FrameTrace> traces, int channel, int frame) {
+        StringBuilder s = new StringBuilder();
         for (FrameTrace ft : traces) {
             if (ft.channel() == channel && ft.frame() == frame) {
-                StringBuilder s = new StringBuilder("; golden stages of that frame (first values):");
-                for (String stage : FrameTrace.STAGES) {
+                s.append("; golden stages of layer ").append(ft.layer()).append(" in that frame (first values):");
+                for (String stage : FrameTrace.stageNames(ft.cell())) {
                     long[] v = ft.stage(stage);
                     s.append(' ').append(stage).append('=').append(java.util.Arrays.toString(
                             java.util.Arrays.copyOf(v, Math.min(4, v.length))));
                 }
-                return s.toString();
             }
         }
-        return "";
+        return s.toString();
     }
 }

@@ -73,8 +73,8 @@ class EseAcceleratorCosimulationTest {
         assertTrue(result.cyclesPerFrame() >= result.idealCyclesPerFrame(),
                 "no run beats the busiest PE's entry count: " + result);
         assertTrue(result.elementwiseCycles() < result.cycles(), result.toString());
-        long twinCycles = compiled.wa().totalCycles() + compiled.whr().totalCycles();
-        long storedEntries = compiled.wa().totalEntries() + compiled.whr().totalEntries();
+        long twinCycles = compiled.layer(0).wa().totalCycles() + compiled.layer(0).whr().totalCycles();
+        long storedEntries = compiled.layer(0).wa().totalEntries() + compiled.layer(0).whr().totalEntries();
         assertTrue(result.macCycles() >= frames * twinCycles && result.macCycles() <= frames * storedEntries,
                 "MAC_CYCLES " + result.macCycles() + " outside the PE timing twin's " + frames * twinCycles
                         + " (padding folded) .. one per stored entry " + frames * storedEntries);

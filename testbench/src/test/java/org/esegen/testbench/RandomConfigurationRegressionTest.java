@@ -187,11 +187,11 @@ class RandomConfigurationRegressionTest {
             CompiledModel compiled = c.compile();
             byte[] image = compiled.image(c.frames(compiled.config()));
             Files.write(dir.resolve("image.bin"), image);
-            result.put("wa_max_entries", compiled.wa().maxEntries());
-            result.put("whr_max_entries", compiled.whr().maxEntries());
-            result.put("wa_padding", compiled.wa().totalPadding());
-            result.put("whr_padding", compiled.whr().totalPadding());
-            result.put("pointer_skew", Math.max(compiled.wa().pointerSkew(), compiled.whr().pointerSkew()));
+            result.put("wa_max_entries", compiled.layer(0).wa().maxEntries());
+            result.put("whr_max_entries", compiled.layer(0).whr().maxEntries());
+            result.put("wa_padding", compiled.layer(0).wa().totalPadding());
+            result.put("whr_padding", compiled.layer(0).whr().totalPadding());
+            result.put("pointer_skew", Math.max(compiled.layer(0).wa().pointerSkew(), compiled.layer(0).whr().pointerSkew()));
             long start = System.nanoTime();
             Generator.Result rtl = Generator.generate(c.config(), dir.resolve("rtl"));
             double generateSeconds = (System.nanoTime() - start) / 1e9;
@@ -355,9 +355,9 @@ class RandomConfigurationRegressionTest {
             AcceleratorConfig probe = Presets.get("tiny").with(fields);
             CompiledModel probed = Compiler.compile(probe, model(inputSize, hiddenSize, projSize, peepholes,
                     modelSeed), pruning, density);
-            int maxEntries = Math.max(probed.wa().maxEntries(), probed.whr().maxEntries());
+            int maxEntries = Math.max(probed.layer(0).wa().maxEntries(), probed.layer(0).whr().maxEntries());
             int ptrBits = Math.min(32, Math.max(8, 64 - Long.numberOfLeadingZeros(maxEntries)) + ptrSlack);
-            int skew = Math.max(probed.wa().pointerSkew(), probed.whr().pointerSkew());
+            int skew = Math.max(probed.layer(0).wa().pointerSkew(), probed.layer(0).whr().pointerSkew());
             int fifo = Math.max(4, Integer.highestOneBit(tight ? skew : skew + 4) * 2);
             fields.put("ptrBits", ptrBits);
             fields.put("entryFifoDepth", fifo);

@@ -4,7 +4,7 @@ import org.esegen.EsegenException;
 import org.esegen.io.ModelFile;
 import org.esegen.io.SyntheticModel;
 import org.esegen.io.SyntheticSpec;
-import org.esegen.rnn.LayerWeights;
+import org.esegen.rnn.LayerStack;
 
 import java.io.IOException;
 import java.io.InputStream;
@@ -47,12 +47,11 @@ public record ModelSource(Path file, SyntheticSpec synthetic, double density) {
     }
 
     /** The float model. */
-    public LayerWeights load() {
+    public LayerStack load() {
         if (file != null) {
-            return ModelFile.read(file, null).single(file + ": the compiler");
+            return ModelFile.read(file, null);
         }
-        return SyntheticModel.generate(synthetic.inputSize(), synthetic.hiddenSize(), synthetic.projSize(), true,
-                synthetic.seed());
+        return synthetic.model(true);
     }
 
     /** Seed of the synthetic input frames: the synthetic spec's seed, or 1 (as {@code compile}). */

@@ -10,7 +10,7 @@ import org.esegen.compile.Metrics;
 import org.esegen.golden.Evaluation;
 import org.esegen.io.AtomicFiles;
 import org.esegen.io.OutputFolder;
-import org.esegen.rnn.LayerWeights;
+import org.esegen.rnn.LayerStack;
 import org.esegen.quant.QuantizationLoss;
 import org.esegen.synth.AcceleratorPorts;
 import org.esegen.synth.GeneratedDesign;
@@ -56,7 +56,7 @@ final class PointRunner {
     }
 
     private final SweepSpec spec;
-    private final LayerWeights weights;
+    private final LayerStack weights;
     private final DesignGenerator generator;
     private final Cosimulator cosimulator;
 
@@ -65,12 +65,12 @@ final class PointRunner {
      * @param generator      writes a point's Verilog, or null when this build has no generator
      * @param verilatorCache the Verilator build cache the co-simulations share
      */
-    PointRunner(SweepSpec spec, LayerWeights weights, DesignGenerator generator, Path verilatorCache) {
+    PointRunner(SweepSpec spec, LayerStack weights, DesignGenerator generator, Path verilatorCache) {
         this(spec, weights, generator, (verilog, compiled, image, runDir) -> Cosimulation.run(verilog, compiled,
                 image, verilatorCache, runDir, Cosimulation.MemoryModel.KU3_DDR3, false));
     }
 
-    PointRunner(SweepSpec spec, LayerWeights weights, DesignGenerator generator, Cosimulator cosimulator) {
+    PointRunner(SweepSpec spec, LayerStack weights, DesignGenerator generator, Cosimulator cosimulator) {
         this.spec = spec;
         this.weights = weights;
         this.generator = generator;
@@ -192,8 +192,7 @@ final class PointRunner {
         Files.write(dir.resolve("image.bin"), image);
 Files.write(dir.resolve("layout.json"), Json.pretty(compiled.describeLayout(inputs.frames())));
         Map<String, Object> metrics = new LinkedHashMap<>(Json.toMap(m));
-        metrics.put("wa_frac_bits", compiled.wa().fracBits());
-        metrics.put("whr_frac_bits", compiled.whr().fracBits());
+        metrics.put("layers", compiled.describeLayers());
         metrics.put("vs_pruned", evaluation.vsPruned());
         metrics.put("vs_dense", evaluation.vsDense());
         Files.write(dir.resolve("metrics.json"), Json.pretty(metrics));

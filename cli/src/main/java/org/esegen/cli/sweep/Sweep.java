@@ -3,7 +3,7 @@ package org.esegen.cli.sweep;
 import org.esegen.EsegenException;
 import org.esegen.cli.DesignGenerator;
 import org.esegen.config.MemoryBudget;
-import org.esegen.rnn.LayerWeights;
+import org.esegen.rnn.LayerStack;
 
 import java.io.IOException;
 import java.io.PrintStream;
@@ -83,7 +83,7 @@ public final class Sweep {
      * @param slice   the shard's points
      * @param weights the float model, which fits every point's buffers
      */
-    public record Plan(List<Point> grid, List<Point> slice, LayerWeights weights) {
+    public record Plan(List<Point> grid, List<Point> slice, LayerStack weights) {
     }
 
     /**
@@ -93,8 +93,8 @@ public final class Sweep {
      */
     public static Plan plan(SweepSpec spec, Shard shard) {
         List<Point> grid = spec.points();
-        LayerWeights weights = spec.model().load();
-        spec.base().requireFits(weights.inputSize(), weights.hiddenSize(), weights.projSize(), spec.model().describe());
+        LayerStack weights = spec.model().load();
+        spec.base().requireFits(weights, spec.model().describe());
         return new Plan(grid, shard.select(grid), weights);
     }
 
@@ -110,7 +110,7 @@ public final class Sweep {
         long start = System.nanoTime();
         Plan plan = plan(spec, options.shard());
         List<Point> grid = plan.grid();
-        LayerWeights weights = plan.weights();
+        LayerStack weights = plan.weights();
         List<Point> slice = plan.slice();
         try (SweepFolder folder = SweepFolder.open(out, specFile(spec, options.shard(), grid), options.resume())) {
             Map<Integer, PointResult> results = new TreeMap<>();
@@ -213,10 +213,10 @@ public final class Sweep {
     }
 
     /** Heap one point needs: its own copies of the model's matrices, encodings, image and references. */
-    static long pointBytes(SweepSpec spec, LayerWeights weights) {
+    static long pointBytes(SweepSpec spec, LayerStack weights) {
         int maxChannels = spec.grid().channels().get(spec.grid().channels().size() - 1);
         return MemoryBudget.modelBytes(weights.matrixWeights()) + MemoryBudget.frameBytes(maxChannels, spec.frames(),
-                weights.inputSize(), weights.hiddenSize(), weights.projSize());
+                weights.inputSize(), weights.totalHiddenSize(), weights.totalOutputSize());
     }
 
     /**

@@ -1,0 +1,23 @@
+package org.esegen.compile;
+
+import org.esegen.rnn.LayerWeights;
+
+/**
+ * One layer pruned, quantized and encoded for a configuration.
+ *
+ * @param pruned the pruned float layer (the float reference of what the hardware runs)
+ * @param wa     encoded W_a, the four accumulator rows per cell over [x; y_(t-1)] ({@link LayerWeights#combinedInputMatrix}), 4H x (I+P)
+ * @param whr    encoded W_hr, P x H, for {@code lstmp}; null for a cell without projection
+ * @param bias   the accumulator rows' biases, 4H raw activation-format values ({@link LayerWeights#combinedBias})
+ * @param peep   peepholes, 3H raw values in order i, f, o (all zero without peepholes)
+ */
+public record CompiledLayer(LayerWeights pruned, SparseMatrixEncoding wa, SparseMatrixEncoding whr, long[] bias,
+                            long[] peep) {
+
+    /** This layer's part of the image layout. */
+    public LayerLayout layout() {
+        return new LayerLayout(pruned.cell(), pruned.inputSize(), pruned.hiddenSize(), pruned.projSize(),
+                pruned.hasPeepholes(), wa.fracBits(), whr == null ? 0 : whr.fracBits(),
+                ImageLayout.entryRows(wa.maxEntries()), whr == null ? 0 : ImageLayout.entryRows(whr.maxEntries()));
+    }
+}
