@@ -2,6 +2,7 @@ package org.esegen.cli;
 
 import org.esegen.io.Json;
 import org.esegen.EsegenException;
+import org.esegen.compile.CompiledLayer;
 import org.esegen.compile.CompiledModel;
 import org.esegen.compile.Compiler;
 import org.esegen.compile.Metrics;
@@ -10,6 +11,7 @@ import org.esegen.golden.Evaluation;
 import org.esegen.hdl.Generator;
 import org.esegen.io.OutputFolder;
 import org.esegen.rnn.LayerStack;
+import org.esegen.rnn.LayerWeights;
 import org.esegen.testbench.Cosimulation;
 
 import java.io.IOException;
@@ -95,6 +97,8 @@ final class CosimFlow {
         f.put("ideal_cycles_per_frame", metrics.idealCyclesPerFrame());
         f.put("ideal_cycles_per_frame_no_padding", metrics.idealCyclesPerFrameNoPadding());
         f.put("ideal_latency_us", metrics.idealLatencyUs());
+        f.put("cycles_per_frame_per_layer", cosim.cyclesPerLayer().stream().map(c -> (double) c / cosim.frames()).toList());
+        f.put("ideal_cycles_per_frame_per_layer", metrics.idealCyclesPerLayer());
         f.put("pe_utilization", cosim.peUtilization());
         f.put("ddr_stall_cycles", cosim.ddrStallCycles());
         f.put("queue_stall_cycles", cosim.queueStallCycles());
@@ -111,16 +115,25 @@ final class CosimFlow {
     static String summary(Outcome o) {
         Map<String, Object> f = o.figures();
         StringBuilder s = new StringBuilder();
-        s.append(String.format("co-simulation  %s: %d frames, %d channel(s) x %d PEs, model I=%d H=%d P=%d, pruning %s%n",
+        StringBuilder model = new StringBuilder();
+        for (CompiledLayer layer : o.compiled().layers()) {
+            LayerWeights w = layer.pruned();
+            model.append(model.length() == 0 ? "" : " -> ").append(String.format("%s %d/%d/%d", w.cell().cliName(),
+                    w.inputSize(), w.hiddenSize(), w.projSize()));
+        }
+        s.append(String.format("co-simulation  %s: %d frames, %d channel(s) x %d PEs, model %s (I/H/P), pruning %s%n",
                 (boolean) f.get("bit_exact") ? "BIT-EXACT" : "MISMATCH", f.get("frames"), f.get("channels"),
-                f.get("pes_per_channel"), f.get("input_size"), f.get("hidden_size"), f.get("proj_size"),
-                f.get("pruning")));
+                f.get("pes_per_channel"), model, f.get("pruning")));
         if (!(boolean) f.get("bit_exact")) {
             s.append("  first mismatch: ").append(f.get("mismatch")).append('\n');
         }
         s.append(String.format("cycles/frame   %.1f (ideal %d, %d without padding) = %.2f us at the clock%n",
                 (double) f.get("cycles_per_frame"), (long) f.get("ideal_cycles_per_frame"),
                 (long) f.get("ideal_cycles_per_frame_no_padding"), (double) f.get("latency_us")));
+        if (o.compiled().layers().size() > 1) {
+            s.append("per layer      cycles/frame ").append(f.get("cycles_per_frame_per_layer")).append(", ideal ")
+                    .append(f.get("ideal_cycles_per_frame_per_layer")).append('\n');
+        }
         s.append(String.format("PE utilization %.1f %%, DDR stall cycles %d, queue stall cycles %d, element-wise "
                         + "cycles %d, y_(t-1) wait cycles %d%n", 100 * (double) f.get("pe_utilization"),
                 (long) f.get("ddr_stall_cycles"), (long) f.get("queue_stall_cycles"), (long) f.get("elementwise_cycles"),

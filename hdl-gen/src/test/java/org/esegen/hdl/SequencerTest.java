@@ -120,7 +120,7 @@ class SequencerTest {
                 new Port("write_cmd_beats", Sequencer.BEATS_BITS)), 40);
         StringBuilder stimulus = new StringBuilder();
         for (Run run : runs) {
-            for (Map.Entry<RegisterMap.Register, Long> write : RegisterMap.programming(run.layout()).entrySet()) {
+            for (Map.Entry<RegisterMap.Register, Long> write : RegisterMap.programming(run.layout(), 0).entrySet()) {
                 String name = write.getKey().name();
                 if (!name.endsWith("FRAC_BITS") && write.getKey() != RegisterMap.PROJ_ROWS_PER_PE) {
                     long value = write.getValue() + (name.endsWith("_BASE") ? run.base() : 0);
@@ -189,9 +189,9 @@ class SequencerTest {
         section(reads.get(2), run, Section.PEEPHOLES);
         for (int t = 0; t < layout.frames(); t++) {
             for (int ch = 0; ch < layout.channels(); ch++) {
-                reads.get(2).add(command(run.base() + layout.frameAddress(Section.INPUT, ch, t),
+                reads.get(2).add(command(run.base() + layout.frameAddress(0, Section.INPUT, ch, t),
                         layout.packing(Section.INPUT).wordsPerRow()));
-                writes.add(command(run.base() + layout.frameAddress(Section.OUTPUT, ch, t),
+                writes.add(command(run.base() + layout.frameAddress(0, Section.OUTPUT, ch, t),
                         layout.packing(Section.OUTPUT).wordsPerRow()));
             }
         }

@@ -7,7 +7,8 @@ import org.esegen.rnn.LayerWeights;
  *
  * @param pruned the pruned float layer (the float reference of what the hardware runs)
  * @param wa     encoded W_a, the four accumulator rows per cell over [x; y_(t-1)] ({@link LayerWeights#combinedInputMatrix}), 4H x (I+P)
- * @param whr    encoded W_hr, P x H, for {@code lstmp}; null for a cell without projection
+ * @param whr    encoded W_hr, P x H: the projection of an {@code lstmp}; the identity (H x H) for a cell
+ *               without projection, which SpMV 2 then passes through exactly
  * @param bias   the accumulator rows' biases, 4H raw activation-format values ({@link LayerWeights#combinedBias})
  * @param peep   peepholes, 3H raw values in order i, f, o (all zero without peepholes)
  */
@@ -17,7 +18,7 @@ public record CompiledLayer(LayerWeights pruned, SparseMatrixEncoding wa, Sparse
     /** This layer's part of the image layout. */
     public LayerLayout layout() {
         return new LayerLayout(pruned.cell(), pruned.inputSize(), pruned.hiddenSize(), pruned.projSize(),
-                pruned.hasPeepholes(), wa.fracBits(), whr == null ? 0 : whr.fracBits(),
-                ImageLayout.entryRows(wa.maxEntries()), whr == null ? 0 : ImageLayout.entryRows(whr.maxEntries()));
+                pruned.hasPeepholes(), wa.fracBits(), whr.fracBits(), ImageLayout.entryRows(wa.maxEntries()),
+                ImageLayout.entryRows(whr.maxEntries()));
     }
 }

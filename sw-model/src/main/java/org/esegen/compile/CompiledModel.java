@@ -41,7 +41,7 @@ public record CompiledModel(AcceleratorConfig config, PruningMethod pruning, dou
         datapath.put("act_frac_bits", config.formats().actFracBits());
         datapath.put("acc_bits", config.pe().accBits());
         datapath.put("wa_frac_bits", layers.stream().map(l -> l.wa().fracBits()).toList());
-        datapath.put("whr_frac_bits", layers.stream().map(l -> l.whr() == null ? null : l.whr().fracBits()).toList());
+        datapath.put("whr_frac_bits", layers.stream().map(l -> l.whr().fracBits()).toList());
         datapath.put("lut_entries", config.lut().lutEntries());
         datapath.put("lut_input_range", config.lut().lutInputRange());
         Map<String, Object> d = new java.util.LinkedHashMap<>();
@@ -55,27 +55,25 @@ public record CompiledModel(AcceleratorConfig config, PruningMethod pruning, dou
     public List<QuantizationLoss> quantizationLosses() {
         List<QuantizationLoss> losses = new ArrayList<>();
         for (CompiledLayer l : layers) {
-            losses.addAll(QuantizationLoss.ofLayer(config, l.pruned(), l.wa().fracBits(),
-                    l.whr() == null ? 0 : l.whr().fracBits(), layers.size() > 1 ? "layer " + l.pruned().layer() + " " : ""));
+            losses.addAll(QuantizationLoss.ofLayer(config, l.pruned(), l.wa().fracBits(), l.whr().fracBits(),
+                    layers.size() > 1 ? "layer " + l.pruned().layer() + " " : ""));
         }
         return losses;
     }
 
-    /** Every encoded matrix, layer by layer: W_a, then W_hr where the cell has a projection. */
+    /** Every encoded matrix, layer by layer: W_a, then W_hr (the identity for a cell without projection). */
     public List<SparseMatrixEncoding> matrices() {
         List<SparseMatrixEncoding> out = new ArrayList<>();
         for (CompiledLayer l : layers) {
             out.add(l.wa());
-            if (l.whr() != null) {
-                out.add(l.whr());
-            }
+            out.add(l.whr());
         }
         return out;
     }
 
     /**
      * Per layer, what a report gives of it: {@code cell}, {@code input_size}, {@code hidden_size},
-     * {@code proj_size}, {@code peepholes}, {@code wa_frac_bits}, {@code whr_frac_bits} (null without projection).
+     * {@code proj_size}, {@code peepholes}, {@code wa_frac_bits}, {@code whr_frac_bits}.
      */
     public List<Map<String, Object>> describeLayers() {
         List<Map<String, Object>> out = new ArrayList<>();
@@ -87,7 +85,7 @@ public record CompiledModel(AcceleratorConfig config, PruningMethod pruning, dou
             m.put("proj_size", l.pruned().projSize());
             m.put("peepholes", l.pruned().hasPeepholes());
             m.put("wa_frac_bits", l.wa().fracBits());
-            m.put("whr_frac_bits", l.whr() == null ? null : l.whr().fracBits());
+            m.put("whr_frac_bits", l.whr().fracBits());
             out.add(m);
         }
         return out;
@@ -141,10 +139,8 @@ public record CompiledModel(AcceleratorConfig config, PruningMethod pruning, dou
         for (int k = 0; k < layers.size(); k++) {
             CompiledLayer l = layers.get(k);
             writeMatrix(layout, image, layout.offset(k, Section.WA_POINTERS), layout.offset(k, Section.WA_ENTRIES), l.wa());
-            if (l.whr() != null) {
-                writeMatrix(layout, image, layout.offset(k, Section.WHR_POINTERS), layout.offset(k, Section.WHR_ENTRIES),
-                        l.whr());
-            }
+            writeMatrix(layout, image, layout.offset(k, Section.WHR_POINTERS), layout.offset(k, Section.WHR_ENTRIES),
+                    l.whr());
             int cellsPerPe = layout.layer(k).cellsPerPe(n);
             int h = l.pruned().hiddenSize();
             LaneRows act = layout.packing(k, Section.BIAS);

@@ -62,15 +62,12 @@ public final class Compiler {
         SparseMatrixEncoding waEnc = SparseMatrixEncoding.encode("W_a" + suffix, Quantizer.quantize(wa,
                 new FixedFormat(weightBits, waFrac)), RowMapping.gates(h, n), waFrac, config.formats().indexBits());
         requirePointersFit(config, waEnc);
-        SparseMatrixEncoding whrEnc = null;
-        if (model.cell().hasProjection()) {
-            double[][] whr = pruned.wHr();
-            int whrFrac = Quantizer.weightFracBits(whr, weightBits);
-            whrEnc = SparseMatrixEncoding.encode("W_hr" + suffix, Quantizer.quantize(whr,
-                    new FixedFormat(weightBits, whrFrac)), RowMapping.interleaved(model.projSize(), n), whrFrac,
-                    config.formats().indexBits());
-            requirePointersFit(config, whrEnc);
-        }
+        double[][] whr = model.cell().hasProjection() ? pruned.wHr() : identity(h);
+        int whrFrac = Quantizer.weightFracBits(whr, weightBits);
+        SparseMatrixEncoding whrEnc = SparseMatrixEncoding.encode("W_hr" + suffix, Quantizer.quantize(whr,
+                new FixedFormat(weightBits, whrFrac)), RowMapping.interleaved(model.projSize(), n), whrFrac,
+                config.formats().indexBits());
+        requirePointersFit(config, whrEnc);
 
         FixedFormat act = config.activationFormat();
         long[] bias = Quantizer.quantize(model.combinedBias(), act);
@@ -84,6 +81,18 @@ public final class Compiler {
             }
         }
         return new CompiledLayer(pruned, waEnc, whrEnc, bias, peep);
+    }
+
+    /**
+     * The H x H identity, the W_hr of a cell without projection: its 1.0 is exact at every weight
+     * width (the binary point goes to weightBits - 2), so y = rescale(2^frac m) = m bit for bit.
+     */
+    static double[][] identity(int size) {
+        double[][] id = new double[size][size];
+        for (int k = 0; k < size; k++) {
+            id[k][k] = 1;
+        }
+        return id;
     }
 
     /** The pruned float stack alone; see {@link #prune(AcceleratorConfig, LayerWeights, PruningMethod, double)}. */

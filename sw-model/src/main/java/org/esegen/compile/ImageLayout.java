@@ -16,11 +16,12 @@ import java.util.Map;
  * The DDR image layout: where each {@link Section} of each layer starts and how it is packed. Defined
  * here once; the golden model, the testbench and the register programming read it from here.
  *
- * <p>Sections follow one another in this order: HEADER, then for each layer k = 0 .. L-1 its
- * {@link Section#perLayer()} sections (WA_POINTERS, WA_ENTRIES, WHR_POINTERS, WHR_ENTRIES, BIAS,
- * PEEPHOLES; the W_hr sections are empty for a cell without projection), then INPUT (the frames,
- * layer 0's input) and OUTPUT (the last layer's outputs). A one-layer image is laid out exactly as
- * before stacks existed. Every section starts on a {@value #SECTION_ALIGN}-byte boundary (so no AXI
+ * <p>Sections follow one another in this order: HEADER, then for each layer k = 0 .. L-1 its weight
+ * and parameter sections (WA_POINTERS, WA_ENTRIES, WHR_POINTERS, WHR_ENTRIES, BIAS, PEEPHOLES), then
+ * INPUT (the frames, layer 0's input), then for each layer its OUTPUT (layer k+1 reads layer k's; the
+ * last layer's are the model's outputs). A cell without projection carries W_hr = I, so every layer
+ * has all its sections. A one-layer image is laid out exactly as before stacks existed. Every
+ * section starts on a {@value #SECTION_ALIGN}-byte boundary (so no AXI
  * burst inside a section's row crosses a 4 KiB boundary when rows are word aligned) and is packed as
  * {@link LaneRows}: parameter sections with N lanes (one per PE), frame sections with one lane per
  * vector element; pointer sections with 2 N lanes, row k holding the pointers of columns 2k (lanes
@@ -176,7 +177,7 @@ public record ImageLayout(List<LayerLayout> layers, int frames, int channels, in
             case WA_ENTRIES, WHR_ENTRIES -> entryPacking(pes, weightBits + indexBits, axiDataBits);
             case BIAS, PEEPHOLES -> new LaneRows(pes, actBits, axiDataBits);
             case INPUT -> new LaneRows(inputSize(), actBits, axiDataBits);
-            case OUTPUT -> new LaneRows(outputSize(), actBits, axiDataBits);
+            case OUTPUT -> new LaneRows(layers.get(layer).projSize(), actBits, axiDataBits);
         };
     }
 
@@ -192,7 +193,7 @@ public record ImageLayout(List<LayerLayout> layers, int frames, int channels, in
             case HEADER -> 0;
             case WA_POINTERS -> pointerRows(l.waColumns());
             case WA_ENTRIES -> l.waEntryRows();
-            case WHR_POINTERS -> l.cell().hasProjection() ? pointerRows(l.hiddenSize()) : 0;
+            case WHR_POINTERS -> pointerRows(l.hiddenSize());
             case WHR_ENTRIES -> l.whrEntryRows();
             case BIAS -> 4L * l.cellsPerPe(pes);
             case PEEPHOLES -> 3L * l.cellsPerPe(pes);
@@ -218,13 +219,15 @@ public record ImageLayout(List<LayerLayout> layers, int frames, int channels, in
         order.add(new int[]{-1, Section.HEADER.ordinal()});
         for (int k = 0; k < layers.size(); k++) {
             for (Section s : Section.values()) {
-                if (s.perLayer()) {
+                if (s.perLayer() && s != Section.OUTPUT) {
                     order.add(new int[]{k, s.ordinal()});
                 }
             }
         }
         order.add(new int[]{-1, Section.INPUT.ordinal()});
-        order.add(new int[]{-1, Section.OUTPUT.ordinal()});
+        for (int k = 0; k < layers.size(); k++) {
+            order.add(new int[]{k, Section.OUTPUT.ordinal()});
+        }
         for (int[] o : order) {
             Section s = Section.values()[o[1]];
             long bytes = bytes(Math.max(0, o[0]), s);
@@ -255,9 +258,9 @@ public record ImageLayout(List<LayerLayout> layers, int frames, int channels, in
         return last.offset() + align(last.bytes());
     }
 
-    /** Byte address of frame t of channel ch in the INPUT or OUTPUT section. */
-    public long frameAddress(Section s, int channel, int frame) {
-        return offset(s) + packing(s).bytes((long) channel * frames + frame);
+    /** Byte address of frame t of channel ch in the INPUT section or in layer {@code layer}'s OUTPUT section. */
+    public long frameAddress(int layer, Section s, int channel, int frame) {
+        return offset(layer, s) + packing(layer, s).bytes((long) channel * frames + frame);
     }
 
     private int singleFor(Section s) {

@@ -11,9 +11,9 @@ import org.esegen.rnn.CellKind;
  * @param projSize     P, the layer's output width (H without a projection)
  * @param peepholes    whether the layer has peepholes (its PEEPHOLES section is zero otherwise)
  * @param waFracBits   weight fractional bits of W_a
- * @param whrFracBits  weight fractional bits of W_hr (0 without a projection)
+ * @param whrFracBits  weight fractional bits of W_hr (W_hr = I without a projection)
  * @param waEntryRows  rows of the W_a entry section ({@link ImageLayout#entryRows} of the busiest PE's entries)
- * @param whrEntryRows rows of the W_hr entry section (0 without a projection)
+ * @param whrEntryRows rows of the W_hr entry section
  */
 public record LayerLayout(CellKind cell, int inputSize, int hiddenSize, int projSize, boolean peepholes,
                           int waFracBits, int whrFracBits, int waEntryRows, int whrEntryRows) {

@@ -25,8 +25,9 @@ import com.fasterxml.jackson.annotation.JsonProperty;
  * @param maxPointerSkew                  largest pointer skew of both matrices (entry FIFO depth needed)
  * @param idealCyclesPerLayer             per layer, its part of idealCyclesPerFrame
  *
- * <p>Over a stack every figure sums (or, for the maxima, takes the largest) over the layers; the W_hr
- * terms are zero for cells without projection.</p>
+ * <p>Over a stack every figure sums (or, for the maxima, takes the largest) over the layers. A cell
+ * without projection carries W_hr = I: its H entries are stored and take their cycles, but they are
+ * not weights, so {@code nonzeros} and {@code density} leave them out.</p>
  */
 public record Metrics(
         @JsonProperty("density") double density,
@@ -65,9 +66,9 @@ public record Metrics(
         java.util.List<Long> perLayer = new java.util.ArrayList<>();
         for (CompiledLayer layer : model.layers()) {
             long layerIdeal = 0;
-            for (SparseMatrixEncoding m : layer.whr() == null ? java.util.List.of(layer.wa())
-                    : java.util.List.of(layer.wa(), layer.whr())) {
-                nonzeros += m.totalNonzeros();
+            for (SparseMatrixEncoding m : java.util.List.of(layer.wa(), layer.whr())) {
+                boolean weights = m == layer.wa() || layer.pruned().cell().hasProjection();
+                nonzeros += weights ? m.totalNonzeros() : 0;
                 entries += m.totalEntries();
                 padding += m.totalPadding();
                 pointers += m.cols() + 1;
@@ -80,7 +81,7 @@ public record Metrics(
                 skew = Math.max(skew, m.pointerSkew());
             }
             waMax = Math.max(waMax, layer.wa().maxEntries());
-            whrMax = Math.max(whrMax, layer.whr() == null ? 0 : layer.whr().maxEntries());
+            whrMax = Math.max(whrMax, layer.whr().maxEntries());
             ideal += layerIdeal;
             perLayer.add(layerIdeal);
         }

@@ -97,32 +97,37 @@ public final class RegisterMap {
             WHR_POINTERS_BASE, WHR_ENTRIES_BASE, BIAS_BASE, PEEPHOLES_BASE, INPUT_BASE, OUTPUT_BASE, CYCLES,
             DDR_STALL_CYCLES, QUEUE_STALL_CYCLES, MAC_CYCLES, ELEMENTWISE_CYCLES, RECURRENT_WAIT_CYCLES);
 
-    /** The values to write before start, for an image laid out as {@code layout} at DDR address 0. */
-    public static Map<Register, Long> programming(ImageLayout layout) {
-        LayerLayout layer = layout.single("the register programming");
-        if (layer.cell() != CellKind.LSTMP) {
-            throw new EsegenException("the register programming runs the lstmp cell; this image's layer is "
-                    + layer.cell().cliName() + " (the generated design runs no other cell yet)");
+    /**
+     * The values to write before the start of layer {@code layer}'s run, for an image laid out as
+     * {@code layout} at DDR address 0. The generated design runs one layer a run over every frame;
+     * the host runs a stack layer after layer, each run reading the previous layer's OUTPUT section
+     * as its input (layer 0 reads INPUT).
+     */
+    public static Map<Register, Long> programming(ImageLayout layout, int layer) {
+        LayerLayout l = layout.layer(layer);
+        if (l.cell() == CellKind.GRU) {
+            throw new EsegenException("layer " + layer + " is a gru: the generated element-wise unit computes the LSTM"
+                    + " cells (lstmp, lstm); gru layers run in the compiler and the golden model only so far");
         }
         Map<Register, Long> w = new LinkedHashMap<>();
-        w.put(INPUT_SIZE, (long) layer.inputSize());
-        w.put(HIDDEN_SIZE, (long) layer.hiddenSize());
-        w.put(PROJ_SIZE, (long) layer.projSize());
+        w.put(INPUT_SIZE, (long) l.inputSize());
+        w.put(HIDDEN_SIZE, (long) l.hiddenSize());
+        w.put(PROJ_SIZE, (long) l.projSize());
         w.put(FRAME_COUNT, (long) layout.frames());
-        w.put(WA_FRAC_BITS, (long) layer.waFracBits());
-        w.put(WHR_FRAC_BITS, (long) layer.whrFracBits());
-        w.put(WA_ENTRY_ROWS, (long) layer.waEntryRows());
-        w.put(WHR_ENTRY_ROWS, (long) layer.whrEntryRows());
-        w.put(CELLS_PER_PE, (long) layer.cellsPerPe(layout.pes()));
-        w.put(PROJ_ROWS_PER_PE, (long) layer.projRowsPerPe(layout.pes()));
-        w.put(WA_POINTERS_BASE, layout.offset(Section.WA_POINTERS));
-        w.put(WA_ENTRIES_BASE, layout.offset(Section.WA_ENTRIES));
-        w.put(WHR_POINTERS_BASE, layout.offset(Section.WHR_POINTERS));
-        w.put(WHR_ENTRIES_BASE, layout.offset(Section.WHR_ENTRIES));
-        w.put(BIAS_BASE, layout.offset(Section.BIAS));
-        w.put(PEEPHOLES_BASE, layout.offset(Section.PEEPHOLES));
-        w.put(INPUT_BASE, layout.offset(Section.INPUT));
-        w.put(OUTPUT_BASE, layout.offset(Section.OUTPUT));
+        w.put(WA_FRAC_BITS, (long) l.waFracBits());
+        w.put(WHR_FRAC_BITS, (long) l.whrFracBits());
+        w.put(WA_ENTRY_ROWS, (long) l.waEntryRows());
+        w.put(WHR_ENTRY_ROWS, (long) l.whrEntryRows());
+        w.put(CELLS_PER_PE, (long) l.cellsPerPe(layout.pes()));
+        w.put(PROJ_ROWS_PER_PE, (long) l.projRowsPerPe(layout.pes()));
+        w.put(WA_POINTERS_BASE, layout.offset(layer, Section.WA_POINTERS));
+        w.put(WA_ENTRIES_BASE, layout.offset(layer, Section.WA_ENTRIES));
+        w.put(WHR_POINTERS_BASE, layout.offset(layer, Section.WHR_POINTERS));
+        w.put(WHR_ENTRIES_BASE, layout.offset(layer, Section.WHR_ENTRIES));
+        w.put(BIAS_BASE, layout.offset(layer, Section.BIAS));
+        w.put(PEEPHOLES_BASE, layout.offset(layer, Section.PEEPHOLES));
+        w.put(INPUT_BASE, layer == 0 ? layout.offset(Section.INPUT) : layout.offset(layer - 1, Section.OUTPUT));
+        w.put(OUTPUT_BASE, layout.offset(layer, Section.OUTPUT));
         return w;
     }
 }

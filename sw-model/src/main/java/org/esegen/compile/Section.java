@@ -10,7 +10,8 @@ public enum Section {
     /** W_a entries: 2N lanes a row, row k holding entries 2k and 2k+1 of every PE (lanes 2p and 2p+1);
      * each entry the weight in the low weightBits, the relative index above ({@link ImageLayout#entryPacking}). */
     WA_ENTRIES,
-    /** W_hr column pointers, packed as {@link #WA_POINTERS}. */
+    /** W_hr column pointers, packed as {@link #WA_POINTERS}; a cell without projection carries W_hr = I
+     * (SpMV 2 then passes its output through exactly). */
     WHR_POINTERS,
     /** W_hr entries, packed as {@link #WA_ENTRIES}. */
     WHR_ENTRIES,
@@ -21,11 +22,12 @@ public enum Section {
     PEEPHOLES,
     /** Input frames: frame t of channel ch is one row of I lanes at row ch T + t. */
     INPUT,
-    /** Output frames: the last layer's y_t of channel ch is one row of P lanes at row ch T + t; written by the accelerator. */
+    /** Output frames of a layer: its y_t of channel ch is one row of P lanes at row ch T + t; written by the
+     * accelerator (layer k+1 reads layer k's as its input; the last layer's are the model's outputs). */
     OUTPUT;
 
-    /** True for the sections every layer has its own of (the weights and per-cell parameters). */
+    /** True for the sections every layer has its own of (weights, per-cell parameters, outputs). */
     public boolean perLayer() {
-        return this != HEADER && this != INPUT && this != OUTPUT;
+        return this != HEADER && this != INPUT;
     }
 }

@@ -100,8 +100,8 @@ public record AcceleratorConfig(int channels, int clockMhz, Dims dims, Pe pe, Fo
                     "cell-state, m and accumulator buffers (4 ceil(H/N) words per PE)"),
             new Field("maxProjSize", "values", 1, 65536, false, "recurrent part of the vector buffer per channel"),
             new Field("maxLayers", "layers", 1, MAX_LAYERS, false,
-                    "most layers of a stack, each layer's sizes within the max sizes above (compiler and golden "
-                            + "model; the generated design runs one layer so far)"),
+                    "most layers of a stack, each within the max sizes above; the design runs one layer a run "
+                            + "over every frame, the host the layers one after the other"),
             new Field("pesPerChannel", "PEs", 1, 256, false,
                     "PEs per channel; one MAC (DSP48E2) each, sets cycles per frame"),
             new Field("actQueueDepth", "entries", 1, 64, false,

@@ -10,10 +10,12 @@ import java.util.Map;
  * The stages, in datapath order ({@link #stageNames}):
  * <ul>
  *   <li>{@code z}: SpMV 1, W_a [x_t; y_(t-1)] after rescaling, 4H (rows i, f, g, o; GRU r, u, n_x, n_h);</li>
- *   <li>LSTMs: {@code i}, {@code f}, {@code g}, {@code o} (gates), {@code c} (cell state c_t), then
- *       {@code lstmp} {@code m} (o tanh(c_t)) and {@code y} = W_hr m, P; {@code lstm} {@code y} = m, H;</li>
+ *   <li>LSTMs: {@code i}, {@code f}, {@code g}, {@code o} (gates), {@code c} (cell state c_t),
+ *       {@code m} (o tanh(c_t));</li>
  *   <li>GRU: {@code r} (reset), {@code u} (update), {@code nh} (W_hn h + b_hn), {@code n} (candidate),
- *       {@code y} = h_t, H.</li>
+ *       {@code h} (the new state h_t);</li>
+ *   <li>{@code y}: SpMV 2, W_hr m (or W_hr h): the projection of an {@code lstmp}, equal to m (or h)
+ *       for the cells without projection, whose W_hr is the identity.</li>
  * </ul>
  *
  * @param channel channel
@@ -27,9 +29,8 @@ public record FrameTrace(int channel, int frame, int layer, CellKind cell, Map<S
     /** The stage names of a cell in datapath order, as used in mismatch reports and trace files. */
     public static List<String> stageNames(CellKind cell) {
         return switch (cell) {
-            case LSTMP -> List.of("z", "i", "f", "g", "o", "c", "m", "y");
-            case LSTM -> List.of("z", "i", "f", "g", "o", "c", "y");
-            case GRU -> List.of("z", "r", "u", "nh", "n", "y");
+            case LSTMP, LSTM -> List.of("z", "i", "f", "g", "o", "c", "m", "y");
+            case GRU -> List.of("z", "r", "u", "nh", "n", "h", "y");
         };
     }
 

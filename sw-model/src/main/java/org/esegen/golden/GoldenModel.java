@@ -23,9 +23,10 @@ import java.util.Map;
  *   <li>SpMV 1, per PE and column in order: acc[row] = sat_acc(acc[row] + w * v[col]) over the
  *       PE's entries, v = [x_t; y_(t-1)], then z = A.rescale(acc, waFrac + F);</li>
  *   <li>per cell: the {@link ElementwiseTwin} of the layer's cell;</li>
- *   <li>{@code lstmp}: SpMV 2 over m the same way with W_hr, giving y_t; {@code lstm}: y_t = m;
- *       {@code gru}: y_t = h_t.</li>
+ *   <li>SpMV 2 over the cell output (m, or the GRU's h_t) the same way with W_hr, giving y_t; a cell
+ *       without projection carries W_hr = I, which gives y_t = m (or h_t) exactly.</li>
  * </ol>
+ * A layer's state is c (the LSTMs) or h (the GRU, kept where the LSTMs keep c) and y_(t-1).
  * State starts at zero. sat_acc saturates at accBits; A is the activation format.
  */
 public final class GoldenModel {
@@ -51,8 +52,8 @@ public final class GoldenModel {
             LayerLayout shape = layout.layer(k);
             DecodedMatrix wa = decode(k, Section.WA_POINTERS, Section.WA_ENTRIES, shape.waColumns(),
                     RowMapping.gates(shape.hiddenSize(), layout.pes()));
-            DecodedMatrix whr = shape.cell().hasProjection() ? decode(k, Section.WHR_POINTERS, Section.WHR_ENTRIES,
-                    shape.hiddenSize(), RowMapping.interleaved(shape.projSize(), layout.pes())) : null;
+            DecodedMatrix whr = decode(k, Section.WHR_POINTERS, Section.WHR_ENTRIES, shape.hiddenSize(),
+                    RowMapping.interleaved(shape.projSize(), layout.pes()));
             layers.add(new DecodedLayer(shape, wa, whr, readPerCell(k, Section.BIAS, 4), readPerCell(k, Section.PEEPHOLES, 3)));
         }
         this.elementwise = new ElementwiseTwin(config);
@@ -75,7 +76,7 @@ public final class GoldenModel {
      *
      * @param trace keep a {@link FrameTrace} per channel, frame and layer
      * @return outputs [channel][frame][last layer's P], traces (empty unless asked), and the image
-     *         with the OUTPUT section filled as the accelerator must leave it
+     *         with every layer's OUTPUT section filled as the accelerator must leave it
      */
     public Result run(boolean trace) {
         int frames = layout.frames();
@@ -83,9 +84,7 @@ public final class GoldenModel {
         List<FrameTrace> traces = new ArrayList<>();
         byte[] expected = image.clone();
         LaneRows in = layout.packing(Section.INPUT);
-        LaneRows out = layout.packing(Section.OUTPUT);
         long inBase = layout.offset(Section.INPUT);
-        long outBase = layout.offset(Section.OUTPUT);
         for (int ch = 0; ch < layout.channels(); ch++) {
             long[][] inputs = new long[frames][layout.inputSize()];
             for (int t = 0; t < frames; t++) {
@@ -93,11 +92,17 @@ public final class GoldenModel {
                     inputs[t][k] = in.getSigned(image, inBase, (long) ch * frames + t, k);
                 }
             }
-            outputs[ch] = runChannel(ch, inputs, trace ? traces : null);
-            for (int t = 0; t < frames; t++) {
-                for (int j = 0; j < layout.outputSize(); j++) {
-                    out.put(expected, outBase, (long) ch * frames + t, j, outputs[ch][t][j]);
+            List<FrameTrace> channelTraces = new ArrayList<>();
+            outputs[ch] = runChannel(ch, inputs, channelTraces);
+            for (FrameTrace ft : channelTraces) {
+                LaneRows out = layout.packing(ft.layer(), Section.OUTPUT);
+                long outBase = layout.offset(ft.layer(), Section.OUTPUT);
+                for (int j = 0; j < ft.y().length; j++) {
+                    out.put(expected, outBase, (long) ch * frames + ft.frame(), j, ft.y()[j]);
                 }
+            }
+            if (trace) {
+                traces.addAll(channelTraces);
             }
         }
         return new Result(outputs, traces, expected);
@@ -143,10 +148,8 @@ public final class GoldenModel {
                 long[] v = new long[layer.shape().waColumns()];
                 System.arraycopy(x, 0, v, 0, layer.shape().inputSize());
                 System.arraycopy(y[k], 0, v, layer.shape().inputSize(), y[k].length);
-                FrameTrace ft = step(channel, t, k, layer, v, c[k], y[k]);
-                if (ft.stages().containsKey("c")) {
-                    c[k] = ft.stage("c");
-                }
+                FrameTrace ft = step(channel, t, k, layer, v, c[k]);
+                c[k] = ft.stage(layer.shape().cell() == CellKind.GRU ? "h" : "c");
                 y[k] = ft.y();
                 x = y[k];
                 if (traces != null) {
@@ -158,7 +161,7 @@ public final class GoldenModel {
         return outputs;
     }
 
-    private FrameTrace step(int channel, int frame, int k, DecodedLayer layer, long[] v, long[] cPrev, long[] yPrev) {
+    private FrameTrace step(int channel, int frame, int k, DecodedLayer layer, long[] v, long[] cPrev) {
         int h = layer.shape().hiddenSize();
         long[] z = spmv(layer.wa(), v, layer.shape().waFracBits());
         long[] b = layer.bias();
@@ -168,17 +171,18 @@ public final class GoldenModel {
             long[][] g = new long[5][h];
             for (int j = 0; j < h; j++) {
                 ElementwiseTwin.GruCell cell = elementwise.gru(new long[]{z[j], z[h + j], z[2 * h + j], z[3 * h + j]},
-                        new long[]{b[j], b[h + j], b[2 * h + j], b[3 * h + j]}, yPrev[j]);
+                        new long[]{b[j], b[h + j], b[2 * h + j], b[3 * h + j]}, cPrev[j]);
                 g[0][j] = cell.r();
                 g[1][j] = cell.u();
                 g[2][j] = cell.nh();
                 g[3][j] = cell.n();
                 g[4][j] = cell.h();
             }
-            String[] names = {"r", "u", "nh", "n", "y"};
+            String[] names = {"r", "u", "nh", "n", "h"};
             for (int q = 0; q < names.length; q++) {
                 stages.put(names[q], g[q]);
             }
+            stages.put("y", spmv(layer.whr(), g[4], layer.shape().whrFracBits()));
             return new FrameTrace(channel, frame, k, CellKind.GRU, stages);
         }
         long[] p = layer.peep();
@@ -198,12 +202,8 @@ public final class GoldenModel {
         for (int q = 0; q < names.length; q++) {
             stages.put(names[q], g[q]);
         }
-        if (layer.shape().cell() == CellKind.LSTMP) {
-            stages.put("m", g[5]);
-            stages.put("y", spmv(layer.whr(), g[5], layer.shape().whrFracBits()));
-        } else {
-            stages.put("y", g[5]);
-        }
+        stages.put("m", g[5]);
+        stages.put("y", spmv(layer.whr(), g[5], layer.shape().whrFracBits()));
         return new FrameTrace(channel, frame, k, layer.shape().cell(), stages);
     }
 

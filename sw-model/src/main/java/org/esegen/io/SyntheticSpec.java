@@ -107,13 +107,16 @@ public record SyntheticSpec(CellKind cell, int layers, int inputSize, int hidden
         }
     }
 
-    /** The model: {@link SyntheticModel#stack} of this spec, peepholes on the LSTMs as {@code peepholes} says. */
+    /**
+     * The model: {@link SyntheticModel#stack} of this spec, with peepholes on an {@code lstmp} (ESE's
+     * cell) as {@code peepholes} says; {@code lstm} and {@code gru} have none, as PyTorch's.
+     */
     public LayerStack model(boolean peepholes) {
         int[] hidden = new int[layers];
         int[] proj = new int[layers];
         java.util.Arrays.fill(hidden, hiddenSize);
         java.util.Arrays.fill(proj, projSize);
-        return SyntheticModel.stack(cell, inputSize, hidden, proj, peepholes && cell.allowsPeepholes(), seed);
+        return SyntheticModel.stack(cell, inputSize, hidden, proj, peepholes && cell == CellKind.LSTMP, seed);
     }
 
     /** Dense matrix weights of the model (for memory budgets). */

@@ -162,7 +162,7 @@ class GoldenModelTest {
                         act.saturate(z[3 * h + k] + b[3 * h + k] + act.multiply(pp[2 * h + k], f, c[k], f)))];
                 m[k] = act.multiply(go, f, tanh[ActivationTables.index(cfg, c[k])], f);
             }
-            if (layer.whr() == null) {
+            if (layer.pruned().cell() != CellKind.LSTMP) {
                 y = m;
             } else {
                 long[][] whr = layer.whr().decode();

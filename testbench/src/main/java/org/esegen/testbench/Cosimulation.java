@@ -13,6 +13,7 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 
@@ -20,7 +21,9 @@ import java.util.Map;
  * One co-simulation: the generated Verilog under Verilator, driven by the C++ harness with the
  * compiled image in its DDR model, compared bit for bit with the golden model.
  * The harness only moves data; this class programs the registers (from {@link RegisterMap}),
- * reads the counters back and compares.
+ * reads the counters back and compares. A stack runs layer after layer, one run over every frame
+ * each (layer k reads layer k-1's OUTPUT section), as {@link RegisterMap#programming} describes; the
+ * counters are read after each run and summed.
  */
 public final class Cosimulation {
     /** Verilog top module name of the accelerator. */
@@ -64,6 +67,7 @@ public final class Cosimulation {
      * @param buildSeconds         Verilator build time (0 when reused from the cache)
      * @param simSeconds           simulation wall time
      * @param runDirectory         where the run's files are
+     * @param cyclesPerLayer       per layer, the cycles of its run
      */
     public record Result(@JsonProperty("bit_exact") boolean bitExact, @JsonProperty("mismatch") String mismatch,
                          @JsonProperty("frames") int frames, @JsonProperty("cycles") long cycles,
@@ -77,7 +81,8 @@ public final class Cosimulation {
                          @JsonProperty("mac_cycles") long macCycles,
                          @JsonProperty("build_seconds") double buildSeconds,
                          @JsonProperty("sim_seconds") double simSeconds,
-                         @JsonProperty("run_directory") String runDirectory) {
+                         @JsonProperty("run_directory") String runDirectory,
+                         @JsonProperty("cycles_per_layer") List<Long> cyclesPerLayer) {
     }
 
     /**
@@ -105,29 +110,35 @@ public final class Cosimulation {
                              Path cacheRoot, Path runDir, MemoryModel memory, boolean trace)
             throws IOException, InterruptedException {
         ImageLayout layout = ImageLayout.readHeader(image, "image");
-        LayerLayout layer = layout.single("co-simulation (the generated design)");
-        Map<RegisterMap.Register, Long> programming = RegisterMap.programming(layout);
+        List<Map<RegisterMap.Register, Long>> programming = new ArrayList<>();
+        for (int k = 0; k < layout.layerCount(); k++) {
+            programming.add(RegisterMap.programming(layout, k));
+        }
         VerilatorBuild.Result build = VerilatorBuild.of(verilog, TOP, compiled.config().memory().axiDataBits(),
                 compiled.config().memory().axiAddrBits(), cacheRoot).withFlags("-MAKEFLAGS", "OPT_FAST=-O2").build();
         Files.createDirectories(runDir);
         Path imageFile = runDir.resolve("image.bin");
         Files.write(imageFile, image);
-        long maxCycles = 1000L + 50L * layout.frames() * (compiled.layout(layout.frames()).totalBytes()
-                + (long) layer.hiddenSize() * 64 + (long) layer.projSize() * 64);
-        RegisterScript script = new RegisterScript().comment("program the accelerator for " + layout.frames()
-                + " frames");
-        for (Map.Entry<RegisterMap.Register, Long> w : programming.entrySet()) {
-            script.write(w.getKey().offset(), w.getValue() & 0xffffffffL);
-            if (w.getKey().name().endsWith("_BASE")) {
-                script.write(w.getKey().offset() + 4, w.getValue() >>> 32);
+        RegisterScript script = new RegisterScript();
+        long maxCycles = 0;
+        for (int k = 0; k < layout.layerCount(); k++) {
+            LayerLayout layer = layout.layer(k);
+            long layerCycles = 1000L + 50L * layout.frames() * (compiled.layout(layout.frames()).totalBytes()
+                    + (long) layer.hiddenSize() * 64 + (long) layer.projSize() * 64);
+            maxCycles += layerCycles;
+            script.comment("program the accelerator for layer " + k + " (" + layer.cell().cliName() + "), "
+                    + layout.frames() + " frames");
+            for (Map.Entry<RegisterMap.Register, Long> w : programming.get(k).entrySet()) {
+                script.write(w.getKey().offset(), w.getValue() & 0xffffffffL);
+                if (w.getKey().name().endsWith("_BASE")) {
+                    script.write(w.getKey().offset() + 4, w.getValue() >>> 32);
+                }
             }
-        }
-        script.write(RegisterMap.CONTROL.offset(), 3)
-                .waitFor(RegisterMap.STATUS.offset(), STATUS_DONE, STATUS_DONE, maxCycles);
-        for (RegisterMap.Register r : List.of(RegisterMap.CYCLES, RegisterMap.DDR_STALL_CYCLES,
-                RegisterMap.QUEUE_STALL_CYCLES, RegisterMap.MAC_CYCLES, RegisterMap.ELEMENTWISE_CYCLES,
-                RegisterMap.RECURRENT_WAIT_CYCLES)) {
-            script.read(r.offset(), r.name() + "_LO").read(r.offset() + 4, r.name() + "_HI");
+            script.write(RegisterMap.CONTROL.offset(), 3)
+                    .waitFor(RegisterMap.STATUS.offset(), STATUS_DONE, STATUS_DONE, layerCycles);
+            for (RegisterMap.Register r : COUNTERS) {
+                script.read(r.offset(), counterName(r, k, "LO")).read(r.offset() + 4, counterName(r, k, "HI"));
+            }
         }
         HarnessRun run = HarnessRun.of(build, runDir).script(script).image(imageFile)
                 .dump("memory", 0, image.length).timeoutCycles(maxCycles + 10_000)
@@ -143,19 +154,40 @@ public final class Cosimulation {
         }
         byte[] actual = Files.readAllBytes(r.dumps().get("memory"));
         OutputComparison cmp = OutputComparison.compare(layout, golden.expectedImage(), actual, golden.traces());
-        long cycles = counter(r, RegisterMap.CYCLES);
+        List<Long> perLayer = new ArrayList<>();
+        for (int k = 0; k < layout.layerCount(); k++) {
+            perLayer.add(counter(r, RegisterMap.CYCLES, k));
+        }
+        long cycles = perLayer.stream().mapToLong(Long::longValue).sum();
         long ideal = Metrics.of(compiled).idealCyclesPerFrame();
         long useful = Metrics.of(compiled).nonzeros() * layout.frames();
         return new Result(cmp.bitExact(), cmp.mismatch(), layout.frames(), cycles,
                 (double) cycles / layout.frames(), ideal,
                 cycles == 0 ? 0 : (double) useful / ((double) compiled.config().pes() * cycles),
-                counter(r, RegisterMap.DDR_STALL_CYCLES), counter(r, RegisterMap.QUEUE_STALL_CYCLES),
-                counter(r, RegisterMap.ELEMENTWISE_CYCLES), counter(r, RegisterMap.RECURRENT_WAIT_CYCLES),
-                counter(r, RegisterMap.MAC_CYCLES), build.reused() ? 0 : build.buildSeconds(), r.runSeconds(),
-                runDir.toString());
+                total(r, RegisterMap.DDR_STALL_CYCLES, layout), total(r, RegisterMap.QUEUE_STALL_CYCLES, layout),
+                total(r, RegisterMap.ELEMENTWISE_CYCLES, layout), total(r, RegisterMap.RECURRENT_WAIT_CYCLES, layout),
+                total(r, RegisterMap.MAC_CYCLES, layout), build.reused() ? 0 : build.buildSeconds(), r.runSeconds(),
+                runDir.toString(), perLayer);
     }
 
-    private static long counter(HarnessRun.Result r, RegisterMap.Register reg) {
-        return (r.register(reg.name() + "_HI") << 32) | r.register(reg.name() + "_LO");
+    /** The counters read back after each layer's run. */
+    private static final List<RegisterMap.Register> COUNTERS = List.of(RegisterMap.CYCLES, RegisterMap.DDR_STALL_CYCLES,
+            RegisterMap.QUEUE_STALL_CYCLES, RegisterMap.MAC_CYCLES, RegisterMap.ELEMENTWISE_CYCLES,
+            RegisterMap.RECURRENT_WAIT_CYCLES);
+
+    private static String counterName(RegisterMap.Register r, int layer, String half) {
+        return r.name() + "_L" + layer + "_" + half;
+    }
+
+    private static long total(HarnessRun.Result r, RegisterMap.Register reg, ImageLayout layout) {
+        long sum = 0;
+        for (int k = 0; k < layout.layerCount(); k++) {
+            sum += counter(r, reg, k);
+        }
+        return sum;
+    }
+
+    private static long counter(HarnessRun.Result r, RegisterMap.Register reg, int layer) {
+        return (r.register(counterName(reg, layer, "HI")) << 32) | r.register(counterName(reg, layer, "LO"));
     }
 }

@@ -9,8 +9,10 @@ import java.util.List;
 
 /**
  * Bit-exact comparison of the memory the accelerator left behind with the image the golden model
- * predicts. The first difference is reported by frame, stage, channel, index, expected and actual;
- * a difference outside the OUTPUT section is reported as a stray write with its section and address.
+ * predicts. The first difference in the layers' OUTPUT sections (lowest layer first, where a fault
+ * shows first) is reported by frame, layer, stage, channel, index, expected and actual, with the
+ * golden model's stages of that layer and frame; a difference outside them is reported as a stray
+ * write with its section and address.
  *
  * @param bitExact  true when every byte matches
  * @param mismatch  the first difference in words a person can act on, or null
@@ -21,24 +23,25 @@ public record OutputComparison(boolean bitExact, String mismatch) {
      * Compare.
      *
      * @param layout   the image layout
-     * @param expected golden-model image (OUTPUT filled)
+     * @param expected golden-model image (every OUTPUT section filled)
      * @param actual   memory dumped after the run (at least as long as expected)
      * @param traces   golden traces per (channel, frame), used to print the stage values of the failing frame
      */
     public static OutputComparison compare(ImageLayout layout, byte[] expected, byte[] actual, List<FrameTrace> traces) {
-        LaneRows out = layout.packing(Section.OUTPUT);
-        long outBase = layout.offset(Section.OUTPUT);
-        for (int ch = 0; ch < layout.channels(); ch++) {
-            for (int t = 0; t < layout.frames(); t++) {
-                long row = (long) ch * layout.frames() + t;
-                for (int j = 0; j < layout.outputSize(); j++) {
-                    long e = out.getSigned(expected, outBase, row, j);
-                    long a = out.getSigned(actual, outBase, row, j);
-                    if (e != a) {
-                        return new OutputComparison(false, String.format(
-                                "frame %d, layer %d, stage y, channel %d, index %d: expected %d, actual %d%s", t,
-                                layout.layerCount() - 1, ch, j, e, a,
-                                context(traces, ch, t)));
+        for (int k = 0; k < layout.layerCount(); k++) {
+            LaneRows out = layout.packing(k, Section.OUTPUT);
+            long outBase = layout.offset(k, Section.OUTPUT);
+            for (int ch = 0; ch < layout.channels(); ch++) {
+                for (int t = 0; t < layout.frames(); t++) {
+                    long row = (long) ch * layout.frames() + t;
+                    for (int j = 0; j < layout.layer(k).projSize(); j++) {
+                        long e = out.getSigned(expected, outBase, row, j);
+                        long a = out.getSigned(actual, outBase, row, j);
+                        if (e != a) {
+                            return new OutputComparison(false, String.format(
+                                    "frame %d, layer %d, stage y, channel %d, index %d: expected %d, actual %d%s", t, k,
+                                    ch, j, e, a, context(traces, ch, t, k)));
+                        }
                     }
                 }
             }
@@ -60,10 +63,10 @@ public record OutputComparison(boolean bitExact, String mismatch) {
         return new OutputComparison(true, null);
     }
 
-    private static String context(List<FrameTrace> traces, int channel, int frame) {
+    private static String context(List<FrameTrace> traces, int channel, int frame, int layer) {
         StringBuilder s = new StringBuilder();
         for (FrameTrace ft : traces) {
-            if (ft.channel() == channel && ft.frame() == frame) {
+            if (ft.channel() == channel && ft.frame() == frame && ft.layer() == layer) {
                 s.append("; golden stages of layer ").append(ft.layer()).append(" in that frame (first values):");
                 for (String stage : FrameTrace.stageNames(ft.cell())) {
                     long[] v = ft.stage(stage);

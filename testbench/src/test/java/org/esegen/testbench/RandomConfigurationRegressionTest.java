@@ -24,12 +24,15 @@ import java.util.stream.IntStream;
 import java.util.stream.Stream;
 
 import org.esegen.compile.CompiledModel;
+import org.esegen.compile.SparseMatrixEncoding;
 import org.esegen.compile.Compiler;
 import org.esegen.config.AcceleratorConfig;
 import org.esegen.config.Presets;
 import org.esegen.fixed.FixedFormat;
 import org.esegen.hdl.Generator;
 import org.esegen.io.SyntheticModel;
+import org.esegen.rnn.CellKind;
+import org.esegen.rnn.LayerStack;
 import org.esegen.rnn.LayerWeights;
 import org.esegen.prune.PruningMethod;
 import org.esegen.quant.Quantizer;
@@ -66,8 +69,10 @@ import org.junit.jupiter.api.TestFactory;
  * axiDataBits 32/64/128/256, bursts, outstanding reads, queue depths, buffers exactly the model's
  * size or a little larger, entryFifoDepth the next power of two above pointer skew + 4 or, in a
  * quarter of the configurations, the smallest legal one; PEs per element-wise unit 1/2/4/8 and
- * gather lanes 1..16 (powers of two, clamped to what N allows); and the DDR model's latency,
- * bandwidth and outstanding limit.
+ * gather lanes 1..16 (powers of two, clamped to what N allows); the DDR model's latency,
+ * bandwidth and outstanding limit; and the cell (lstmp or lstm, the cells the generated element-wise
+ * unit computes; gru is checked in the golden model's tests) and 1 to 3 layers of drawn sizes, run
+ * layer after layer.
  *
  * <p><b>Tiers and commands</b> (from the repository root; the Verilator build cache is
  * {@code testbench/target/verilator-cache}, so a fresh clone starts empty):
@@ -263,8 +268,8 @@ class RandomConfigurationRegressionTest {
      * One drawn configuration: the accelerator config plus the model, pruning, frames and DDR model
      * it is co-simulated with.
      */
-    record Case(long seed, AcceleratorConfig config, int inputSize, int hiddenSize, int projSize, boolean peepholes,
-                long modelSeed, PruningMethod pruning, double density, int frames, boolean saturating,
+    record Case(long seed, AcceleratorConfig config, CellKind cell, int inputSize, int[] hiddenSizes, int[] projSizes,
+                boolean peepholes, long modelSeed, PruningMethod pruning, double density, int frames, boolean saturating,
                 double inputScale, long frameSeed, boolean tightEntryFifo, Cosimulation.MemoryModel memoryModel) {
 
         /** Seed of configuration {@code id} under {@code baseSeed}: a SplitMix64 finalizer of both. */
@@ -328,12 +333,28 @@ class RandomConfigurationRegressionTest {
                     new double[] {0.25, 0.5, 0.8, 1.0}[r.nextInt(4)], 1 + r.nextInt(8));
             int pesPerElementwise = 1 << r.nextInt(4);
             int gatherLanes = 1 << r.nextInt(5);
+            // drawn last, so the draws above stay those of the one-layer lstmp regression
+            CellKind cell = r.nextDouble() < 0.6 ? CellKind.LSTMP : CellKind.LSTM;
+            double l = r.nextDouble();
+            int layers = l < 0.6 ? 1 : l < 0.85 ? 2 : 3;
+            int[] hiddenSizes = new int[layers];
+            int[] projSizes = new int[layers];
+            for (int k = 0; k < layers; k++) {
+                hiddenSizes[k] = k == 0 ? hiddenSize : dim(r, n);
+                projSizes[k] = cell == CellKind.LSTM ? hiddenSizes[k] : k == 0 ? projSize : dim(r, n);
+            }
+            for (int k = 0; k < layers; k++) {
+                maxH = Math.max(maxH, hiddenSizes[k]);
+                maxP = Math.max(maxP, projSizes[k]);
+                maxI = Math.max(maxI, k == 0 ? inputSize : projSizes[k - 1]);
+            }
 
             Map<String, Integer> fields = new LinkedHashMap<>();
             fields.put("channels", channels);
             fields.put("maxInputSize", maxI);
             fields.put("maxHiddenSize", maxH);
             fields.put("maxProjSize", maxP);
+            fields.put("maxLayers", layers);
             fields.put("pesPerChannel", n);
             fields.put("actQueueDepth", actQueueDepth);
             fields.put("accBits", accBits);
@@ -353,16 +374,16 @@ class RandomConfigurationRegressionTest {
             fields.put("ptrBits", 32);
             fields.put("entryFifoDepth", 65536);
             AcceleratorConfig probe = Presets.get("tiny").with(fields);
-            CompiledModel probed = Compiler.compile(probe, model(inputSize, hiddenSize, projSize, peepholes,
+            CompiledModel probed = Compiler.compile(probe, model(cell, inputSize, hiddenSizes, projSizes, peepholes,
                     modelSeed), pruning, density);
-            int maxEntries = Math.max(probed.layer(0).wa().maxEntries(), probed.layer(0).whr().maxEntries());
+            int maxEntries = probed.matrices().stream().mapToInt(SparseMatrixEncoding::maxEntries).max().orElse(0);
             int ptrBits = Math.min(32, Math.max(8, 64 - Long.numberOfLeadingZeros(maxEntries)) + ptrSlack);
-            int skew = Math.max(probed.layer(0).wa().pointerSkew(), probed.layer(0).whr().pointerSkew());
+            int skew = probed.matrices().stream().mapToInt(SparseMatrixEncoding::pointerSkew).max().orElse(0);
             int fifo = Math.max(4, Integer.highestOneBit(tight ? skew : skew + 4) * 2);
             fields.put("ptrBits", ptrBits);
             fields.put("entryFifoDepth", fifo);
             AcceleratorConfig config = Presets.get("tiny").with(fields);
-            return new Case(seed, config, inputSize, hiddenSize, projSize, peepholes, modelSeed, pruning, density,
+            return new Case(seed, config, cell, inputSize, hiddenSizes, projSizes, peepholes, modelSeed, pruning, density,
                     frames, saturating, inputScale, frameSeed, tight, memory);
         }
 
@@ -378,13 +399,14 @@ class RandomConfigurationRegressionTest {
             return 1 + r.nextInt(24);
         }
 
-        private static LayerWeights model(int inputSize, int hiddenSize, int projSize, boolean peepholes, long seed) {
-            return SyntheticModel.generate(inputSize, hiddenSize, projSize, peepholes, seed);
+        private static LayerStack model(CellKind cell, int inputSize, int[] hiddenSizes, int[] projSizes,
+                                        boolean peepholes, long seed) {
+            return SyntheticModel.stack(cell, inputSize, hiddenSizes, projSizes, peepholes, seed);
         }
 
         CompiledModel compile() {
-            return Compiler.compile(config, model(inputSize, hiddenSize, projSize, peepholes, modelSeed), pruning,
-                    density);
+            return Compiler.compile(config, model(cell, inputSize, hiddenSizes, projSizes, peepholes, modelSeed),
+                    pruning, density);
         }
 
         /** Raw input frames [channel][frame][I]: synthetic frames times inputScale, quantized (saturating). */
@@ -405,15 +427,16 @@ class RandomConfigurationRegressionTest {
 
         /** Short folder-name summary. */
         String summary() {
-            return "N" + config.pes() + "-C" + config.channels() + "-I" + inputSize + "H" + hiddenSize + "P" + projSize
-                    + "-" + pruning.cliName();
+            return "N" + config.pes() + "-C" + config.channels() + "-" + cell.cliName() + "x" + hiddenSizes.length
+                    + "-I" + inputSize + "H" + hiddenSizes[0] + "P" + projSizes[0] + "-" + pruning.cliName();
         }
 
         String describe() {
-            return String.format(Locale.ROOT, "I=%d H=%d P=%d peepholes=%s model seed %d, %s density %.4f, %d frames,"
+            return String.format(Locale.ROOT, "%s x %d, I=%d H=%s P=%s peepholes=%s model seed %d, %s density %.4f, %d frames,"
                             + " %s (frame seed %d, scale %.2f), entry FIFO %s, DDR latency %d beats/cycle %.2f"
                             + " outstanding %d",
-                    inputSize, hiddenSize, projSize, peepholes, modelSeed, pruning.cliName(), density, frames,
+                    cell.cliName(), hiddenSizes.length, inputSize, java.util.Arrays.toString(hiddenSizes),
+                    java.util.Arrays.toString(projSizes), peepholes, modelSeed, pruning.cliName(), density, frames,
                     saturating ? "saturating inputs" : "normal inputs", frameSeed, inputScale,
                     tightEntryFifo ? "tight" : "skew+4", memoryModel.readLatency(), memoryModel.readBeatsPerCycle(),
                     memoryModel.maxOutstanding());
@@ -426,8 +449,9 @@ class RandomConfigurationRegressionTest {
             m.put("config_seed", String.format("0x%016x", seed));
             m.put("config", config.toFieldMap());
             m.put("input_size", inputSize);
-            m.put("hidden_size", hiddenSize);
-            m.put("proj_size", projSize);
+            m.put("cell", cell.cliName());
+            m.put("hidden_sizes", hiddenSizes);
+            m.put("proj_sizes", projSizes);
             m.put("peepholes", peepholes);
             m.put("model_seed", modelSeed);
             m.put("pruning", pruning.cliName());

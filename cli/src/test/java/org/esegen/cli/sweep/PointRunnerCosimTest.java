@@ -43,7 +43,7 @@ class PointRunnerCosimTest {
 
     private static Cosimulation.Result result(boolean bitExact, long cycles) {
         return new Cosimulation.Result(bitExact, bitExact ? null : "frame 1, stage y_t, index 3: expected 17, "
-                + "actual 18", 2, cycles, cycles / 2.0, 100, 0.5, 30, 50, 12, 7, 400, 1.5, 0.2, "run");
+                + "actual 18", 2, cycles, cycles / 2.0, 100, 0.5, 30, 50, 12, 7, 400, 1.5, 0.2, "run", java.util.List.of(cycles));
     }
 
     @Test
