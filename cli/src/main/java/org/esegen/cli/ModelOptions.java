@@ -4,8 +4,8 @@ import org.esegen.EsegenException;
 import org.esegen.config.AcceleratorConfig;
 import org.esegen.config.MemoryBudget;
 import org.esegen.io.ModelFile;
-import org.esegen.io.SyntheticModel;
 import org.esegen.io.SyntheticSpec;
+import org.esegen.rnn.CellKind;
 import org.esegen.rnn.LayerStack;
 import org.esegen.prune.PruningMethod;
 import picocli.CommandLine.ArgGroup;
@@ -18,14 +18,19 @@ public final class ModelOptions {
 
     static final class Source {
         @Option(names = "--model", paramLabel = "M.safetensors",
-                description = "LSTMP weights in PyTorch nn.LSTM(proj_size=P) naming")
+                description = "a state_dict of PyTorch's nn.LSTM(num_layers=L), nn.LSTM(proj_size=P, num_layers=L) or "
+                        + "nn.GRU(num_layers=L) as safetensors; the cell follows from the tensors")
         Path model;
 
-        @Option(names = "--synthetic", paramLabel = "I,H,P[,density[,seed]]",
-                description = "seeded synthetic model with trained-network statistics (density default 0.112, "
-                        + "seed default 1)")
+        @Option(names = "--synthetic", paramLabel = "[CELL[*L]:]I,H,P[,density[,seed]]",
+                description = "seeded synthetic model with trained-network statistics (cell lstmp, lstm or gru, "
+                        + "default lstmp; L layers, default 1; density default 0.112, seed default 1)")
         String synthetic;
     }
+
+    @Option(names = "--cell", paramLabel = "lstmp|lstm|gru",
+            description = "the cell --model holds, checked against its tensors (default: inferred from them)")
+    String cell;
 
     @ArgGroup(exclusive = true, multiplicity = "1", heading = "Model, one of:%n")
     Source source;
@@ -55,7 +60,11 @@ public final class ModelOptions {
      */
     public LayerStack load(AcceleratorConfig config) {
         if (source.model != null) {
-            return ModelFile.read(source.model, null);
+            return ModelFile.read(source.model, cell == null ? null : CellKind.parse(cell, "--cell"));
+        }
+        if (cell != null) {
+            throw new EsegenException("--cell states the cell of a --model file; a --synthetic spec names its cell "
+                    + "itself, e.g. --synthetic gru:120,64,64");
         }
         SyntheticSpec spec = SyntheticSpec.parse(source.synthetic);
         String option = "--synthetic " + source.synthetic;

@@ -129,6 +129,26 @@ class CliErrorsTest {
     }
 
     @Test
+    void aStatedCellMustAgreeWithTheTensorsAndOnlyAModelFileTakesOne() throws IOException {
+        Path out = dir.resolve("out-cell");
+        assertCleanFailure(out, run("compile", "--preset", "tiny", "--model", good.toString(), "--cell", "gru",
+                "--out", out.toString()), "good.safetensors", "stated to be gru", "lstmp");
+        assertCleanFailure(out, run("compile", "--preset", "tiny", "--model", good.toString(), "--cell", "rnn",
+                "--out", out.toString()), "--cell 'rnn'", "allowed are lstmp, lstm, gru");
+        assertCleanFailure(out, run("compile", "--preset", "tiny", "--synthetic", "6,8,4", "--cell", "lstm",
+                "--out", out.toString()), "--cell states the cell of a --model file");
+    }
+
+    @Test
+    void aStackDeeperThanMaxLayersIsRefusedWithTheFieldToRaise() throws IOException {
+        Path out = dir.resolve("out-layers");
+        assertCleanFailure(out, run("compile", "--preset", "tiny", "--synthetic", "lstm*3:6,8,8", "--out",
+                out.toString()), "3 layers do not fit the config's maxLayers = 1", "--set maxLayers=3");
+        assertCleanFailure(out, run("compile", "--preset", "tiny", "--synthetic", "gru*2:6,8,4", "--out",
+                out.toString()), "P must equal H");
+    }
+
+    @Test
     void misshapenTensor() throws IOException {
         LayerWeights w = SyntheticModel.generate(6, 8, 4, false, 3);
         Path p = dir.resolve("misshapen.safetensors");
