@@ -327,7 +327,7 @@ public final class EseAccelerator extends JavaComponent {
         }
         for (int u = 0; u < config.elementwiseUnits(); u++) {
             ewUnits.add(child("ew_" + u, new Elementwise(channels, group, maxCells, config.pe().accBits(),
-                    ProjectionGather.SHIFT_BITS, ACC_READ_LATENCY, arithmetic)));
+                    ProjectionGather.SHIFT_BITS, ACC_READ_LATENCY, arithmetic, config.pe().gru())));
         }
         int gatherLanes = config.gatherLanesUsed();
         ProjectionGather gather = child("gather", new ProjectionGather(pes, gatherLanes, channels, config.pe().accBits(),

@@ -60,20 +60,38 @@ class ElementwiseTest {
             "ese,   1, 8, 1, 2, 112"})
     void everyCellAndOutputMatchesTheGoldenTwin(String preset, int channels, int pes, int latency, int cellsPerPeMax,
                                                 long seed) throws Exception {
-        System.out.println("ElementwiseTest " + preset + " channels " + channels + " pes " + pes + " latency "
-                + latency + " cpp " + cellsPerPeMax + " seed " + seed);
+        check(preset, channels, pes, latency, cellsPerPeMax, seed, false);
+    }
+
+    /** The GRU schedule against {@link ElementwiseTwin#gru}: h in the c RAM, m = h'. */
+    @ParameterizedTest(name = "gru {0}: {1} channel(s), {2} PE(s), accReadLatency {3}, cpp {4}, seed {5}")
+    @CsvSource({
+            "tiny,  1, 1, 1, 7, 201",
+            "ese,   2, 1, 0, 7, 202",
+            "8-bit, 1, 2, 2, 4, 203",
+            "ese,   1, 4, 3, 3, 204",
+            "tiny,  3, 8, 1, 2, 205"})
+    void everyGruCellAndOutputMatchesTheGoldenTwin(String preset, int channels, int pes, int latency,
+                                                   int cellsPerPeMax, long seed) throws Exception {
+        check(preset, channels, pes, latency, cellsPerPeMax, seed, true);
+    }
+
+    private void check(String preset, int channels, int pes, int latency, int cellsPerPeMax, long seed, boolean gru)
+            throws Exception {
+        System.out.println("ElementwiseTest " + (gru ? "gru " : "lstm ") + preset + " channels " + channels + " pes "
+                + pes + " latency " + latency + " cpp " + cellsPerPeMax + " seed " + seed);
         AcceleratorConfig config = config(preset);
         int accBits = config.pe().accBits();
         Elementwise.Arithmetic arithmetic = Elementwise.Arithmetic.of(config);
         Path verilog = VerilogEmitter.emit(dir, "Elementwise",
-                () -> new Elementwise(channels, pes, cellsPerPeMax, accBits, FRAC_SHIFT_BITS, latency, arithmetic))
+                () -> new Elementwise(channels, pes, cellsPerPeMax, accBits, FRAC_SHIFT_BITS, latency, arithmetic, gru))
                 .get(0);
 
         Tools.assumeOnPath("verilator");
         Tools.runOk(dir, "verilator", "--lint-only", "-Wall", "-Wno-DECLFILENAME",
                 Tools.verilatorWaivers().toString(), verilog.toString());
 
-        Scenario scenario = new Scenario(config, channels, pes, accBits, latency, cellsPerPeMax, new Random(seed));
+        Scenario scenario = new Scenario(config, channels, pes, accBits, latency, cellsPerPeMax, new Random(seed), gru);
         List<String> printed = Tools.simulate(dir, scenario.bench(dir), List.of(verilog));
         List<String> expected = scenario.expected();
         List<String> actual = printed.stream()
@@ -127,6 +145,7 @@ class ElementwiseTest {
         private final int latency;
         private final int cellsPerPeMax;
         private final Random random;
+        private final boolean gru;
         /** Biases and peepholes [PE][word]. */
         private final long[][] bias;
         private final long[][] peep;
@@ -144,7 +163,8 @@ class ElementwiseTest {
         }
 
         Scenario(AcceleratorConfig config, int channels, int pes, int accBits, int latency, int cellsPerPeMax,
-                 Random random) {
+                 Random random, boolean gru) {
+            this.gru = gru;
             this.config = config;
             this.act = config.activationFormat();
             this.channels = channels;
@@ -256,6 +276,12 @@ class ElementwiseTest {
                             z[g] = act.rescale(accumulator, frame.fracShift + act.fracBits());
                             b[g] = bias[j][g * n + l];
                         }
+                        if (gru) {
+                            ElementwiseTwin.GruCell cell = twin.gru(z, b, c[ch][slot]);
+                            c[ch][slot] = cell.h();
+                            m[ch][slot] = cell.h();
+                            continue;
+                        }
                         long[] p = {peep[j][l], peep[j][n + l], peep[j][2 * n + l]};
                         ElementwiseTwin.Cell cell = twin.cell(z, b, p, c[ch][slot]);
                         c[ch][slot] = cell.c();
@@ -275,7 +301,7 @@ class ElementwiseTest {
                 // the last slot's m is written at age L + 2 + LAST_STEP of it; a run of no cells writes
                 // nothing and ends when the schedule's last phase comes round
                 int period = Elementwise.CYCLES_PER_CELL;
-                int lastAge = latency + 2 + Elementwise.LAST_STEP;
+                int lastAge = latency + 2 + (gru ? Elementwise.GRU_LAST_STEP : Elementwise.LAST_STEP);
                 int cycles = n == 0 ? (lastAge + 1) % period + 2 : period * (pes * n - 1) + lastAge + 3;
                 lines.add("cycles " + k + " " + cycles);
             }

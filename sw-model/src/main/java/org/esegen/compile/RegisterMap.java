@@ -1,7 +1,5 @@
 package org.esegen.compile;
 
-import org.esegen.EsegenException;
-import org.esegen.rnn.CellKind;
 
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -105,10 +103,6 @@ public final class RegisterMap {
      */
     public static Map<Register, Long> programming(ImageLayout layout, int layer) {
         LayerLayout l = layout.layer(layer);
-        if (l.cell() == CellKind.GRU) {
-            throw new EsegenException("layer " + layer + " is a gru: the generated element-wise unit computes the LSTM"
-                    + " cells (lstmp, lstm); gru layers run in the compiler and the golden model only so far");
-        }
         Map<Register, Long> w = new LinkedHashMap<>();
         w.put(INPUT_SIZE, (long) l.inputSize());
         w.put(HIDDEN_SIZE, (long) l.hiddenSize());

@@ -48,9 +48,15 @@ public record AcceleratorConfig(int channels, int clockMhz, Dims dims, Pe pe, Fo
      *                       {@link AcceleratorConfig#elementwiseGroup()}
      * @param gatherLanes    y values the gather rescales per cycle and channel after SpMV 2 (a power
      *                       of two); see {@link AcceleratorConfig#gatherLanesUsed()}
+     * @param gruElementwise 1: the element-wise units compute the GRU cell; 0: the LSTM cells
      */
     public record Pe(int pesPerChannel, int actQueueDepth, int accBits, int entryFifoDepth, int pesPerElementwise,
-                     int gatherLanes) {
+                     int gatherLanes, int gruElementwise) {
+
+        /** True when the element-wise unit computes the GRU cell (gruElementwise = 1), not the LSTMs'. */
+        public boolean gru() {
+            return gruElementwise == 1;
+        }
     }
 
     /**
@@ -114,6 +120,9 @@ public record AcceleratorConfig(int channels, int clockMhz, Dims dims, Pe pe, Fo
             new Field("gatherLanes", "lanes", 1, 256, true,
                     "y rescalers per channel; the y gather takes ceil(P/N) x ceil(N/lanes) cycles, overlapped with "
                             + "the next frame's SpMV 1 input columns"),
+            new Field("gruElementwise", "0/1", 0, 1, false,
+                    "0: the element-wise units compute the LSTM cells (lstmp, lstm); 1: the GRU cell (its own "
+                            + "schedule, h kept where c is)"),
             new Field("accBits", "bits", 8, 48, false,
                     "saturating accumulator width; must be >= weightBits + actBits"),
             new Field("weightBits", "bits", 2, 16, false, "stored weight width; DSP multiplier input"),
@@ -185,6 +194,7 @@ public record AcceleratorConfig(int channels, int clockMhz, Dims dims, Pe pe, Fo
         m.put("entryFifoDepth", pe.entryFifoDepth());
         m.put("pesPerElementwise", pe.pesPerElementwise());
         m.put("gatherLanes", pe.gatherLanes());
+        m.put("gruElementwise", pe.gruElementwise());
         m.put("accBits", pe.accBits());
         m.put("weightBits", formats.weightBits());
         m.put("indexBits", formats.indexBits());
@@ -217,7 +227,7 @@ public record AcceleratorConfig(int channels, int clockMhz, Dims dims, Pe pe, Fo
         return new AcceleratorConfig(m.get("channels"), m.get("clockMhz"),
                 new Dims(m.get("maxInputSize"), m.get("maxHiddenSize"), m.get("maxProjSize"), m.get("maxLayers")),
                 new Pe(m.get("pesPerChannel"), m.get("actQueueDepth"), m.get("accBits"), m.get("entryFifoDepth"),
-                        m.get("pesPerElementwise"), m.get("gatherLanes")),
+                        m.get("pesPerElementwise"), m.get("gatherLanes"), m.get("gruElementwise")),
                 new Formats(m.get("weightBits"), m.get("indexBits"), m.get("actBits"), m.get("actFracBits"),
                         m.get("ptrBits")),
                 new Lut(m.get("lutEntries"), m.get("lutInputRange")),

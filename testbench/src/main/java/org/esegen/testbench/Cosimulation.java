@@ -5,6 +5,7 @@ import org.esegen.EsegenException;
 import org.esegen.compile.CompiledModel;
 import org.esegen.compile.ImageLayout;
 import org.esegen.compile.LayerLayout;
+import org.esegen.rnn.CellKind;
 import org.esegen.compile.Metrics;
 import org.esegen.compile.RegisterMap;
 import org.esegen.golden.GoldenModel;
@@ -111,7 +112,14 @@ public final class Cosimulation {
             throws IOException, InterruptedException {
         ImageLayout layout = ImageLayout.readHeader(image, "image");
         List<Map<RegisterMap.Register, Long>> programming = new ArrayList<>();
+        boolean gruDesign = compiled.config().pe().gru();
         for (int k = 0; k < layout.layerCount(); k++) {
+            CellKind cell = layout.layer(k).cell();
+            if ((cell == CellKind.GRU) != gruDesign) {
+                throw new EsegenException("layer " + k + " is " + cell.cliName() + ", but the design's element-wise units"
+                        + " compute " + (gruDesign ? "the GRU cell (gruElementwise = 1); set gruElementwise=0"
+                        : "the LSTM cells (gruElementwise = 0); set gruElementwise=1") + " for this model");
+            }
             programming.add(RegisterMap.programming(layout, k));
         }
         VerilatorBuild.Result build = VerilatorBuild.of(verilog, TOP, compiled.config().memory().axiDataBits(),

@@ -70,9 +70,8 @@ import org.junit.jupiter.api.TestFactory;
  * size or a little larger, entryFifoDepth the next power of two above pointer skew + 4 or, in a
  * quarter of the configurations, the smallest legal one; PEs per element-wise unit 1/2/4/8 and
  * gather lanes 1..16 (powers of two, clamped to what N allows); the DDR model's latency,
- * bandwidth and outstanding limit; and the cell (lstmp or lstm, the cells the generated element-wise
- * unit computes; gru is checked in the golden model's tests) and 1 to 3 layers of drawn sizes, run
- * layer after layer.
+ * bandwidth and outstanding limit; and the cell (lstmp, lstm or gru, the design built with the
+ * element-wise variant the cell needs) and 1 to 3 layers of drawn sizes, run layer after layer.
  *
  * <p><b>Tiers and commands</b> (from the repository root; the Verilator build cache is
  * {@code testbench/target/verilator-cache}, so a fresh clone starts empty):
@@ -334,14 +333,15 @@ class RandomConfigurationRegressionTest {
             int pesPerElementwise = 1 << r.nextInt(4);
             int gatherLanes = 1 << r.nextInt(5);
             // drawn last, so the draws above stay those of the one-layer lstmp regression
-            CellKind cell = r.nextDouble() < 0.6 ? CellKind.LSTMP : CellKind.LSTM;
+            double c = r.nextDouble();
+            CellKind cell = c < 0.45 ? CellKind.LSTMP : c < 0.75 ? CellKind.LSTM : CellKind.GRU;
             double l = r.nextDouble();
             int layers = l < 0.6 ? 1 : l < 0.85 ? 2 : 3;
             int[] hiddenSizes = new int[layers];
             int[] projSizes = new int[layers];
             for (int k = 0; k < layers; k++) {
                 hiddenSizes[k] = k == 0 ? hiddenSize : dim(r, n);
-                projSizes[k] = cell == CellKind.LSTM ? hiddenSizes[k] : k == 0 ? projSize : dim(r, n);
+                projSizes[k] = cell != CellKind.LSTMP ? hiddenSizes[k] : k == 0 ? projSize : dim(r, n);
             }
             for (int k = 0; k < layers; k++) {
                 maxH = Math.max(maxH, hiddenSizes[k]);
@@ -355,6 +355,7 @@ class RandomConfigurationRegressionTest {
             fields.put("maxHiddenSize", maxH);
             fields.put("maxProjSize", maxP);
             fields.put("maxLayers", layers);
+            fields.put("gruElementwise", cell == CellKind.GRU ? 1 : 0);
             fields.put("pesPerChannel", n);
             fields.put("actQueueDepth", actQueueDepth);
             fields.put("accBits", accBits);
@@ -401,7 +402,8 @@ class RandomConfigurationRegressionTest {
 
         private static LayerStack model(CellKind cell, int inputSize, int[] hiddenSizes, int[] projSizes,
                                         boolean peepholes, long seed) {
-            return SyntheticModel.stack(cell, inputSize, hiddenSizes, projSizes, peepholes, seed);
+            return SyntheticModel.stack(cell, inputSize, hiddenSizes, projSizes, peepholes && cell.allowsPeepholes(),
+                    seed);
         }
 
         CompiledModel compile() {

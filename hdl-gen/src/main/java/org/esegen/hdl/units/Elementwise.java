@@ -37,9 +37,11 @@ import static org.esegen.hdl.spinal.Hdl.shiftLeft;
 import static org.esegen.hdl.spinal.Hdl.shiftRight;
 import static org.esegen.hdl.spinal.Hdl.sint;
 import static org.esegen.hdl.spinal.Hdl.sintConst;
+import static org.esegen.hdl.spinal.Hdl.sub;
 import static org.esegen.hdl.spinal.Hdl.slice;
 import static org.esegen.hdl.spinal.Hdl.uint;
 import static org.esegen.hdl.spinal.Hdl.uintConst;
+import static org.esegen.hdl.spinal.Hdl.unused;
 import static org.esegen.hdl.spinal.Hdl.when;
 import static org.esegen.hdl.spinal.Hdl.write;
 
@@ -160,12 +162,31 @@ import spinal.core.UInt;
  * used at distinct phases, so consecutive cells never collide; a value needed after the next
  * cell overwrites its register (z_o, o) is held in a second one. Cells before the first and after the last of a run pass through the schedule
  * too, but only reads happen for them: the c and m writes carry a valid bit.
+ *
+ * <h2>GRU schedule</h2>
+ * Built with {@code gru} set, the unit computes {@code org.esegen.golden.ElementwiseTwin#gru}
+ * instead: the four rows of a cell are r, u, n_x, n_h (bias words in that order), the c RAM holds
+ * h, and m = h'. Rows are read in the order r, n_h, u, n_x (ages 0..3), and by t:
+ * <pre>
+ * t 0   sum = z_r + b_r                             t 1   sigmoid lookup (r); sum = z_nh + b_hn
+ * t 2   r from ROM; mult r * sat(sum) (n_h); sum = z_u + b_u
+ * t 3   sigmoid lookup (u)                          t 4   u from ROM; sum = z_nx + b_in + r*n_h
+ * t 5   tanh lookup (n); h held                     t 6   n from ROM
+ * t 9   u held                                      t 11  sum = h - n; n held
+ * t 12  mult u * sat(sum) (d = h - n)               t 15  sum = n + u*d
+ * t 16  h' = sat(sum) to the c RAM and the m RAM
+ * </pre>
+ * The adder (t 0, 1, 2, 4, 11, 15), the multiplier (t 2, 12), the ROM (t 1, 3, 5) and the bias port
+ * again each take distinct phases; a run's {@code done} comes {@value #LAST_STEP} - {@value #GRU_LAST_STEP}
+ * cycles earlier than the LSTM schedule's. The peephole RAM is kept (the loader writes it) but not read.
  */
 public final class Elementwise extends JavaComponent {
     /** Cycles between the starts of two consecutive cells: the period of the schedule. */
     public static final int CYCLES_PER_CELL = 6;
     /** The step (t in the schedule below) at which a cell's m is written: its last. */
     public static final int LAST_STEP = 18;
+    /** The same for the GRU schedule: h' goes to the c and m RAMs at t 16. */
+    public static final int GRU_LAST_STEP = 16;
 
     /**
      * The activation format and the lookup tables, as {@code org.esegen.quant.ActivationTables}
@@ -236,6 +257,15 @@ public final class Elementwise extends JavaComponent {
      */
     public Elementwise(int channels, int pes, int cellsPerPeMax, int accBits, int fracShiftBits, int accReadLatency,
                        Arithmetic arithmetic) {
+        this(channels, pes, cellsPerPeMax, accBits, fracShiftBits, accReadLatency, arithmetic, false);
+    }
+
+    /**
+     * As {@link #Elementwise(int, int, int, int, int, int, Arithmetic)}, computing the GRU cell when
+     * {@code gru} is set (the schedule of the GRU section above).
+     */
+    public Elementwise(int channels, int pes, int cellsPerPeMax, int accBits, int fracShiftBits, int accReadLatency,
+                       Arithmetic arithmetic, boolean gru) {
         super(validated(channels, pes, cellsPerPeMax, accBits, fracShiftBits, accReadLatency, arithmetic));
         final int actBits = arithmetic.actBits();
         final int latency = accReadLatency;
@@ -250,7 +280,7 @@ public final class Elementwise extends JavaComponent {
         // ages t0 + k are the steps at t = k of the schedule in the class comment; the last one,
         // the m write, is at t = 14
         final int t0 = latency + 2;
-        final int lastAge = t0 + LAST_STEP;
+        final int lastAge = t0 + (gru ? GRU_LAST_STEP : LAST_STEP);
         final int slots = (lastAge + 1) / CYCLES_PER_CELL + 1;
 
         biasWriteValid = inBool("bias_write_valid");
@@ -354,10 +384,10 @@ public final class Elementwise extends JavaComponent {
         // ---- addresses: accumulator rows, bias and peephole words, cell state ----
         UInt accRow = reg("acc_row", uint(rowBits));
         assign(accReadRow, accRow);
-        loadRow(accRow, -1, offset2);
-        loadRow(accRow, 0, offset1);
-        loadRow(accRow, 1, offset0);
-        loadRow(accRow, 2, offset3);
+        UInt[] rowOrder = gru ? new UInt[]{offset0, offset3, offset1, offset2} : new UInt[]{offset2, offset1, offset0, offset3};
+        for (int k = 0; k < rowOrder.length; k++) {
+            loadRow(accRow, k - 1, rowOrder[k]);
+        }
 
         // the bias and peephole words appear exactly when the adder or the multiplier takes them
         // at t (address register loaded at t - 2, RAM output register at t - 1); each address comes
@@ -365,10 +395,17 @@ public final class Elementwise extends JavaComponent {
         int peSelectBits = Math.max(1, peBits);
         UInt biasAddr = reg("bias_addr", uint(rowBits));
         UInt biasPe = reg("bias_pe", uint(peSelectBits));
-        loadParameterRow(biasAddr, biasPe, t0 - 2, offset2);
-        loadParameterRow(biasAddr, biasPe, t0 + 1, offset1);
-        loadParameterRow(biasAddr, biasPe, t0 + 2, offset0);
-        loadParameterRow(biasAddr, biasPe, t0 + 9, offset3);
+        if (gru) {
+            loadParameterRow(biasAddr, biasPe, t0 - 2, offset0);
+            loadParameterRow(biasAddr, biasPe, t0 - 1, offset3);
+            loadParameterRow(biasAddr, biasPe, t0, offset1);
+            loadParameterRow(biasAddr, biasPe, t0 + 2, offset2);
+        } else {
+            loadParameterRow(biasAddr, biasPe, t0 - 2, offset2);
+            loadParameterRow(biasAddr, biasPe, t0 + 1, offset1);
+            loadParameterRow(biasAddr, biasPe, t0 + 2, offset0);
+            loadParameterRow(biasAddr, biasPe, t0 + 9, offset3);
+        }
 
         UInt peepAddr = reg("peep_addr", uint(peepBits));
         UInt peepPe = reg("peep_pe", uint(peSelectBits));
@@ -395,8 +432,11 @@ public final class Elementwise extends JavaComponent {
         Bits peepWord = named("peep_word", readSync(peepRam, peepAddr));
         write(peepRam, peepWriteAddr, concatLowFirst(peepWriteData), peepWriteValid);
         SInt peep = named("peep", lane(peepWord, peepPeAtRead, pes, actBits));
+        if (gru) {
+            unused("peep", peep);
+        }
 
-        int cAge = t0 + 9;
+        int cAge = gru ? lastAge : t0 + 9;
         UInt cWriteAddr = named("c_write_addr",
                 mux(clearing, clearAddr, cellAt(cAge).resize(stateAddrBits)));
         Bool cWrite = named("c_write", or(clearing, and(at(cAge), validAt(cAge))));
@@ -406,7 +446,7 @@ public final class Elementwise extends JavaComponent {
         when(mWrite, () -> assign(mWritten, add(mWritten, uintConst(1, cellBits))));
         when(startNow, () -> assign(mWritten, uintConst(0, cellBits)));
         assign(cellsDone, mWritten);
-        Bool tanhLookup = named("tanh_lookup", or(at(t0 + 1), at(t0 + 9)));
+        Bool tanhLookup = named("tanh_lookup", gru ? at(t0 + 5) : or(at(t0 + 1), at(t0 + 9)));
 
         long[] tables = new long[2 * arithmetic.sigmoid().length];
         System.arraycopy(arithmetic.sigmoid(), 0, tables, 0, arithmetic.sigmoid().length);
@@ -436,11 +476,6 @@ public final class Elementwise extends JavaComponent {
             SInt shifted = regNext("acc_shifted" + n, shiftRight(shiftLeft(accValue, 1), shiftQ));
             SInt z = named("z" + n, mux(accValidQ, saturate(shiftKeepingWidth(add(shifted.resize(accBits + 2),
                     sintConst(1, accBits + 2)), 1), actBits), sintConst(0, actBits)));
-            SInt zG = loadAt("z_g" + n, latency + 1, z);
-            SInt zF = loadAt("z_f" + n, latency + 2, z);
-            SInt zI = loadAt("z_i" + n, latency + 3, z);
-            SInt zO = loadAt("z_o" + n, latency + 4, z);
-
             SInt cOld = loadAt("c_old" + n, latency + 1, asSInt(slice(cWord, ch * actBits, actBits)));
 
             if (ch % 2 == 0) {
@@ -450,11 +485,6 @@ public final class Elementwise extends JavaComponent {
             }
             UInt romIndex = rom.indexes.get(ch % 2);
             SInt looked = rom.values.get(ch % 2);
-            SInt gateG = loadAt("gate_g" + n, t0 + 2, looked);
-            SInt tanhC = loadAt("tanh_c" + n, t0 + 10, looked);
-            SInt gateO = loadAt("gate_o" + n, t0 + 13, looked);
-            // z_o is used after the next slot has loaded its own: hold it one period longer
-            SInt zOHeld = loadAt("z_o_held" + n, t0 + 8, zO);
 
             // the multiplier: operands at t, product register at t + 1, rounded product read at t + 2
             int sumBits = actBits + 2;
@@ -462,12 +492,6 @@ public final class Elementwise extends JavaComponent {
             SInt cNext = named("c_next" + n, saturate(sum, actBits));
             SInt mulA = reg("mul_a" + n, sint(actBits));
             SInt mulB = reg("mul_b" + n, sint(actBits));
-            loadOperands(mulA, mulB, t0 + 1, peep, cOld);
-            loadOperands(mulA, mulB, t0 + 2, peep, cOld);
-            loadOperands(mulA, mulB, t0 + 5, looked, cOld);
-            loadOperands(mulA, mulB, t0 + 6, looked, gateG);
-            loadOperands(mulA, mulB, t0 + 9, peep, cNext);
-            loadOperands(mulA, mulB, t0 + 16, gateO, tanhC);
             int productBits = 2 * actBits + 1;
             SInt product = regNext("product" + n, add(mul(mulA, mulB).resize(productBits),
                     sintConst(1L << (arithmetic.actFracBits() - 1), productBits)));
@@ -481,40 +505,92 @@ public final class Elementwise extends JavaComponent {
             assign(x, sintConst(0, sumBits));
             assign(y, sintConst(0, actBits));
             assign(w, sintConst(0, actBits));
-            when(at(t0), () -> {
-                assign(x, zG.resize(sumBits));
-                assign(y, bias);
-            });
-            when(at(t0 + 3), () -> {
-                assign(x, zF.resize(sumBits));
-                assign(y, bias);
-                assign(w, rounded);
-            });
-            when(at(t0 + 4), () -> {
-                assign(x, zI.resize(sumBits));
-                assign(y, bias);
-                assign(w, rounded);
-            });
-            when(at(t0 + 7), () -> assign(w, rounded));
-            when(at(t0 + 8), () -> {
-                assign(x, sum);
-                assign(w, rounded);
-            });
-            when(at(t0 + 11), () -> {
-                assign(x, zOHeld.resize(sumBits));
-                assign(y, bias);
-                assign(w, rounded);
-            });
+            if (gru) {
+                gruSteps(n, t0, latency, z, cOld, looked, cNext, rounded, bias, mulA, mulB, x, y, w);
+                mWrites.add(cNext);
+            } else {
+                lstmSteps(n, t0, latency, z, cOld, looked, sum, cNext, rounded, bias, peep, mulA, mulB, x, y, w);
+                mWrites.add(rounded);
+            }
             assign(sum, add(add(x, y.resize(sumBits)), w.resize(sumBits)));
 
             assign(romIndex, concat(tanhLookup, lutIndex(sum, arithmetic)));
 
             cWrites.add(mux(clearing, sintConst(0, actBits), cNext));
             assign(mReadValue.get(ch), asSInt(slice(mWord, ch * actBits, actBits)));
-            mWrites.add(rounded);
         }
         write(stateRam, cWriteAddr, concatLowFirst(cWrites), cWrite);
         write(outputRam, mWriteAddr, concatLowFirst(mWrites), mWrite);
+    }
+
+    /** The LSTM cell's steps (the schedule in the class comment). */
+    private void lstmSteps(String n, int t0, int latency, SInt z, SInt cOld, SInt looked, SInt sum, SInt cNext,
+                           SInt rounded, SInt bias, SInt peep, SInt mulA, SInt mulB, SInt x, SInt y, SInt w) {
+        int sumBits = x.getWidth();
+        SInt zG = loadAt("z_g" + n, latency + 1, z);
+        SInt zF = loadAt("z_f" + n, latency + 2, z);
+        SInt zI = loadAt("z_i" + n, latency + 3, z);
+        SInt zO = loadAt("z_o" + n, latency + 4, z);
+        SInt gateG = loadAt("gate_g" + n, t0 + 2, looked);
+        SInt tanhC = loadAt("tanh_c" + n, t0 + 10, looked);
+        SInt gateO = loadAt("gate_o" + n, t0 + 13, looked);
+        // z_o is used after the next slot has loaded its own: hold it one period longer
+        SInt zOHeld = loadAt("z_o_held" + n, t0 + 8, zO);
+        loadOperands(mulA, mulB, t0 + 1, peep, cOld);
+        loadOperands(mulA, mulB, t0 + 2, peep, cOld);
+        loadOperands(mulA, mulB, t0 + 5, looked, cOld);
+        loadOperands(mulA, mulB, t0 + 6, looked, gateG);
+        loadOperands(mulA, mulB, t0 + 9, peep, cNext);
+        loadOperands(mulA, mulB, t0 + 16, gateO, tanhC);
+        addAt(t0, zG.resize(sumBits), bias, null, x, y, w);
+        addAt(t0 + 3, zF.resize(sumBits), bias, rounded, x, y, w);
+        addAt(t0 + 4, zI.resize(sumBits), bias, rounded, x, y, w);
+        addAt(t0 + 7, null, null, rounded, x, y, w);
+        addAt(t0 + 8, sum, null, rounded, x, y, w);
+        addAt(t0 + 11, zOHeld.resize(sumBits), bias, rounded, x, y, w);
+    }
+
+    /**
+     * The GRU cell's steps (the GRU schedule in the class comment): rows r, n_h, u, n_x arrive in
+     * that order; h is read from and written to the c RAM.
+     */
+    private void gruSteps(String n, int t0, int latency, SInt z, SInt cOld, SInt looked, SInt cNext, SInt rounded,
+                          SInt bias, SInt mulA, SInt mulB, SInt x, SInt y, SInt w) {
+        int sumBits = x.getWidth();
+        SInt zR = loadAt("z_r" + n, latency + 1, z);
+        SInt zNh = loadAt("z_nh" + n, latency + 2, z);
+        SInt zU = loadAt("z_u" + n, latency + 3, z);
+        SInt zNx = loadAt("z_nx" + n, latency + 4, z);
+        SInt gateU = loadAt("gate_u" + n, t0 + 4, looked);
+        SInt gateN = loadAt("gate_n" + n, t0 + 6, looked);
+        SInt hHeld = loadAt("h_held" + n, t0 + 5, cOld);
+        SInt uHeld = loadAt("u_held" + n, t0 + 9, gateU);
+        SInt nHeld = loadAt("n_held" + n, t0 + 11, gateN);
+        // n is a tanh table value, within [-2^F, 2^F] and F <= A - 2, so -n fits A bits
+        SInt minusN = named("minus_n" + n, sub(sintConst(0, gateN.getWidth()), gateN));
+        loadOperands(mulA, mulB, t0 + 2, looked, cNext);
+        loadOperands(mulA, mulB, t0 + 12, uHeld, cNext);
+        addAt(t0, zR.resize(sumBits), bias, null, x, y, w);
+        addAt(t0 + 1, zNh.resize(sumBits), bias, null, x, y, w);
+        addAt(t0 + 2, zU.resize(sumBits), bias, null, x, y, w);
+        addAt(t0 + 4, zNx.resize(sumBits), bias, rounded, x, y, w);
+        addAt(t0 + 11, hHeld.resize(sumBits), minusN, null, x, y, w);
+        addAt(t0 + 15, nHeld.resize(sumBits), null, rounded, x, y, w);
+    }
+
+    /** At age {@code age} the adder takes x, y and w (null: 0). */
+    private void addAt(int age, SInt xValue, SInt yValue, SInt wValue, SInt x, SInt y, SInt w) {
+        when(at(age), () -> {
+            if (xValue != null) {
+                assign(x, xValue);
+            }
+            if (yValue != null) {
+                assign(y, yValue);
+            }
+            if (wValue != null) {
+                assign(w, wValue);
+            }
+        });
     }
 
     /** True in the cycles where a cell of age {@code age} is in the schedule (valid or not). */
