@@ -5,6 +5,7 @@ import org.esegen.compile.Compiler;
 import org.esegen.config.AcceleratorConfig;
 import org.esegen.io.Json;
 import org.esegen.io.OutputFolder;
+import org.esegen.rnn.LayerStack;
 import org.esegen.rnn.LayerWeights;
 import org.esegen.prune.PruningMethod;
 import org.esegen.speech.Dataset;
@@ -104,14 +105,14 @@ public final class CompressCommand implements Callable<Integer> {
         Trainer.Examples validation = speech.training(true, dense.normalization());
         double before = testAccuracy(dense, speech, n);
         SpeechModel current = dense;
-        SpeechModel oneShot = withLayer(dense, Compiler.prune(cfg, dense.layer(), pruning, density));
+        SpeechModel oneShot = withLayer(dense, Compiler.prune(cfg, dense.model(), pruning, density));
         double oneShotAccuracy = testAccuracy(oneShot, speech, n);
         if (pruning == PruningMethod.CBTD && retrainEpochs >= 2) {
             current = targetedDropout(cfg, current, train, validation, n);
         }
         for (int s = 1; s <= (pruning == PruningMethod.CBTD && retrainEpochs >= 2 ? 0 : stages); s++) {
             double stageDensity = Math.pow(density, s / (double) stages);
-            LayerWeights pruned = Compiler.prune(cfg, current.layer(), pruning, stageDensity);
+            LayerStack pruned = Compiler.prune(cfg, current.model(), pruning, stageDensity);
             int epochs = retrainEpochs * s / stages - retrainEpochs * (s - 1) / stages;
             System.err.printf(Locale.ROOT, "stage %d/%d: %s pruning to density %.4f, %d retraining epoch(s)%n", s,
                     stages, pruning.cliName(), stageDensity, epochs);
@@ -123,18 +124,18 @@ public final class CompressCommand implements Callable<Integer> {
                             current.classifierBias()), train, validation,
                     new Trainer.Options(epochs, training.batch, lr, training.seed + s, n), masks(pruned), null, null,
                     TrainCommand::progress);
-            current = new SpeechModel(t.layer(), t.classifierWeight(), t.classifierBias(), dense.normalization(),
+            current = new SpeechModel(t.stack(), t.classifierWeight(), t.classifierBias(), dense.normalization(),
                     dense.labels());
         }
         if (qat) {
             FakeQuantization formats = new FakeQuantization(cfg.formats().weightBits(), cfg.activationFormat());
             System.err.printf(Locale.ROOT, "quantization-aware fine-tuning: %d-bit weights, %s activations, %d epoch(s)%n",
                     formats.weightBits(), formats.activation(), qatEpochs);
-            Trainer.Trained t = Trainer.train(new Trainer.From(current.layer(), current.classifierWeight(),
+            Trainer.Trained t = Trainer.train(new Trainer.From(current.model(), current.classifierWeight(),
                             current.classifierBias()), train, validation,
                     new Trainer.Options(qatEpochs, training.batch, lr / 2, training.seed + stages + 1, n),
-                    masks(current.layer()), formats, null, TrainCommand::progress);
-            current = new SpeechModel(t.layer(), t.classifierWeight(), t.classifierBias(), dense.normalization(),
+                    masks(current.model()), formats, null, TrainCommand::progress);
+            current = new SpeechModel(t.stack(), t.classifierWeight(), t.classifierBias(), dense.normalization(),
                     dense.labels());
         }
         current.write(out);
@@ -144,7 +145,7 @@ public final class CompressCommand implements Callable<Integer> {
         figures.put("method", pruning.cliName());
         figures.put("pes", cfg.pes());
         figures.put("target_density", density);
-        figures.put("density", current.layer().matrixDensity());
+        figures.put("density", current.model().matrixDensity());
         figures.put("accuracy_before", before);
         figures.put("accuracy_one_shot", oneShotAccuracy);
         figures.put("accuracy_after", after);
@@ -154,7 +155,7 @@ public final class CompressCommand implements Callable<Integer> {
         figures.put("wall_seconds", (System.nanoTime() - start) / 1e9);
         System.out.println(json ? Json.line(figures) : String.format(Locale.ROOT, "%s pruning to density %.4f "
                         + "(%d PEs): test accuracy %.2f %% dense, %.2f %% one-shot, %.2f %% after retraining (float) in "
-                        + "%.0f s -> %s", pruning.cliName(), current.layer().matrixDensity(), cfg.pes(), 100 * before,
+                        + "%.0f s -> %s", pruning.cliName(), current.model().matrixDensity(), cfg.pes(), 100 * before,
                 100 * oneShotAccuracy, 100 * after, (double) figures.get("wall_seconds"), out));
         return 0;
     }
@@ -170,21 +171,21 @@ public final class CompressCommand implements Callable<Integer> {
         int ramp = Math.max(1, dropoutEpochs / 2);
         System.err.printf(Locale.ROOT, "cbtd: %d epoch(s) of targeted dropout towards density %.4f (ramp over %d), "
                 + "then the cut and 1 epoch with the masks fixed%n", dropoutEpochs, density, ramp);
-        Trainer.Trained t = Trainer.train(new Trainer.From(start.layer(), start.classifierWeight(),
+        Trainer.Trained t = Trainer.train(new Trainer.From(start.model(), start.classifierWeight(),
                         start.classifierBias()), train, validation,
                 new Trainer.Options(dropoutEpochs, training.batch, lr, training.seed, n), null, null,
-                new Trainer.TargetedDropout(layer -> masks(Compiler.prune(cfg, layer, PruningMethod.CBTD, density)),
+                new Trainer.TargetedDropout(stack -> masks(Compiler.prune(cfg, stack, PruningMethod.CBTD, density)),
                         ramp), TrainCommand::progress);
-        LayerWeights cut = Compiler.prune(cfg, t.layer(), PruningMethod.CBTD, density);
+        LayerStack cut = Compiler.prune(cfg, t.stack(), PruningMethod.CBTD, density);
         Trainer.Trained tuned = Trainer.train(new Trainer.From(cut, t.classifierWeight(), t.classifierBias()), train,
                 validation, new Trainer.Options(1, training.batch, lr, training.seed + 1, n), masks(cut), null, null,
                 TrainCommand::progress);
-        return new SpeechModel(tuned.layer(), tuned.classifierWeight(), tuned.classifierBias(), start.normalization(),
+        return new SpeechModel(tuned.stack(), tuned.classifierWeight(), tuned.classifierBias(), start.normalization(),
                 start.labels());
     }
 
-    private static SpeechModel withLayer(SpeechModel m, LayerWeights layer) {
-        return new SpeechModel(layer, m.classifierWeight(), m.classifierBias(), m.normalization(), m.labels());
+    private static SpeechModel withLayer(SpeechModel m, LayerStack stack) {
+        return new SpeechModel(stack, m.classifierWeight(), m.classifierBias(), m.normalization(), m.labels());
     }
 
     private static double testAccuracy(SpeechModel m, SpeechData speech, int threads) {
@@ -192,9 +193,17 @@ public final class CompressCommand implements Callable<Integer> {
         return SpeechEvaluation.run(m, null, test.features(), test.labels(), threads).accuracy();
     }
 
-    /** 1 where the pruned layer keeps a nonzero weight. */
-    static Trainer.Masks masks(LayerWeights pruned) {
-        return new Trainer.Masks(mask(pruned.wIh()), mask(pruned.wHh()), mask(pruned.wHr()));
+    /** 1 where the pruned stack keeps a nonzero weight: per layer W_ih, W_hh, and W_hr with a projection. */
+    static Trainer.Masks masks(LayerStack pruned) {
+        List<double[][]> masks = new java.util.ArrayList<>();
+        for (LayerWeights layer : pruned.layers()) {
+            masks.add(mask(layer.wIh()));
+            masks.add(mask(layer.wHh()));
+            if (layer.wHr() != null) {
+                masks.add(mask(layer.wHr()));
+            }
+        }
+        return new Trainer.Masks(masks);
     }
 
     private static double[][] mask(double[][] w) {

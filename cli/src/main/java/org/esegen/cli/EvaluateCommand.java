@@ -63,8 +63,8 @@ public final class EvaluateCommand implements Callable<Integer> {
         long start = System.nanoTime();
         AcceleratorConfig cfg = config.resolve();
         SpeechModel m = SpeechModel.read(model);
-        if (m.layer().inputSize() != Features.DIMENSION) {
-            throw new EsegenException(model + ": the layer takes " + m.layer().inputSize() + " inputs, the speech "
+        if (m.model().inputSize() != Features.DIMENSION) {
+            throw new EsegenException(model + ": the first layer takes " + m.model().inputSize() + " inputs, the speech "
                     + "features are " + Features.DIMENSION + " per frame");
         }
         if (threads != null && threads < 1) {
@@ -81,7 +81,7 @@ public final class EvaluateCommand implements Callable<Integer> {
         CompiledModel compiled = null;
         String notCompiled = null;
         try {
-            compiled = Compiler.compile(cfg, m.layer(), PruningMethod.NONE, 1.0);
+            compiled = Compiler.compile(cfg, m.model(), PruningMethod.NONE, 1.0);
         } catch (EsegenException notForThisConfig) {
             if (fixed) {
                 throw notForThisConfig;
@@ -107,7 +107,7 @@ public final class EvaluateCommand implements Callable<Integer> {
         figures.put("per_class_accuracy", perClass);
         figures.put("labels", e.labels());
         figures.put("confusion", e.confusion());
-        figures.put("density", m.layer().matrixDensity());
+        figures.put("density", m.model().matrixDensity());
         figures.put("compression_ratio", metrics == null ? null : metrics.compressionRatio());
         figures.put("config", fixed ? cfg.toFieldMap() : null);
         figures.put("frames", frames);
@@ -119,7 +119,7 @@ public final class EvaluateCommand implements Callable<Integer> {
             System.out.println(Json.line(figures));
         } else {
             System.out.printf(Locale.ROOT, "%s accuracy on %d %s utterances: %.2f %% (density %.4f, %s) in %.1f s%n",
-                    e.mode(), e.utterances(), split, 100 * e.accuracy(), m.layer().matrixDensity(), metrics == null
+                    e.mode(), e.utterances(), split, 100 * e.accuracy(), m.model().matrixDensity(), metrics == null
                             ? "no compression figure: the model does not compile for this configuration: " + notCompiled
                             : String.format(Locale.ROOT, "compression %.2fx vs fp32", metrics.compressionRatio()),
                     (double) figures.get("wall_seconds"));

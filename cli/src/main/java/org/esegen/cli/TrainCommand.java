@@ -1,6 +1,8 @@
 package org.esegen.cli;
 
 import org.esegen.EsegenException;
+import org.esegen.config.AcceleratorConfig;
+import org.esegen.rnn.CellKind;
 import org.esegen.io.Json;
 import org.esegen.io.OutputFolder;
 import org.esegen.speech.Features;
@@ -32,13 +34,18 @@ public final class TrainCommand implements Callable<Integer> {
     @Option(names = "--hidden", paramLabel = "H", required = true, description = "cells")
     int hidden;
 
-    @Option(names = "--proj", paramLabel = "P", description = "projection size (default: H / 2)")
+    @Option(names = "--cell", paramLabel = "lstmp|lstm|gru", defaultValue = "lstmp",
+            description = "the cell (default ${DEFAULT-VALUE})")
+    String cell;
+
+    @Option(names = "--proj", paramLabel = "P", description = "projection size of an lstmp (default: H / 2)")
     Integer proj;
 
-    @Option(names = "--peepholes", description = "train peephole vectors")
+    @Option(names = "--peepholes", description = "train peephole vectors (the LSTMs)")
     boolean peepholes;
 
-    @Option(names = "--layers", paramLabel = "L", defaultValue = "1", description = "layers (only 1 today)")
+    @Option(names = "--layers", paramLabel = "L", defaultValue = "1",
+            description = "layers, 1.." + AcceleratorConfig.MAX_LAYERS + " (default ${DEFAULT-VALUE})")
     int layers;
 
     @Option(names = "--epochs", paramLabel = "E", defaultValue = "20", description = "epochs (default ${DEFAULT-VALUE})")
@@ -58,11 +65,18 @@ public final class TrainCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
-        if (layers != 1) {
-            throw new EsegenException("--layers " + layers + ": only one layer is trained today (stacks come with the "
-                    + "cells issue)");
+        CellKind kind = CellKind.parse(cell, "--cell");
+        if (layers < 1 || layers > AcceleratorConfig.MAX_LAYERS) {
+            throw new EsegenException("--layers " + layers + ": must be in 1.." + AcceleratorConfig.MAX_LAYERS);
         }
-        int p = proj == null ? Math.max(1, hidden / 2) : proj;
+        if (!kind.hasProjection() && proj != null && proj != hidden) {
+            throw new EsegenException("--proj " + proj + ": a " + kind.cliName() + " layer has no projection (its "
+                    + "output is its H = " + hidden + " hidden values); leave --proj out");
+        }
+        if (peepholes && !kind.allowsPeepholes()) {
+            throw new EsegenException("--peepholes: a gru cell has none");
+        }
+        int p = !kind.hasProjection() ? hidden : proj == null ? Math.max(1, hidden / 2) : proj;
         if (hidden < 1 || hidden > 4096 || p < 1 || p > 4096) {
             throw new EsegenException("--hidden " + hidden + " --proj " + p + ": both must be in 1..4096");
         }
@@ -73,14 +87,16 @@ public final class TrainCommand implements Callable<Integer> {
         SpeechData speech = SpeechData.load(data, n);
         Trainer.Examples train = speech.training(false, speech.normalization());
         Trainer.Examples validation = speech.training(true, speech.normalization());
-        Trainer.Trained trained = Trainer.train(new Trainer.Fresh(Features.DIMENSION, hidden, p,
+        Trainer.Trained trained = Trainer.train(new Trainer.Fresh(kind, layers, Features.DIMENSION, hidden, p,
                 speech.labels().size(), peepholes), train, validation, options, null, null, null, TrainCommand::progress);
-        SpeechModel model = new SpeechModel(trained.layer(), trained.classifierWeight(), trained.classifierBias(),
+        SpeechModel model = new SpeechModel(trained.stack(), trained.classifierWeight(), trained.classifierBias(),
                 speech.normalization(), speech.labels());
         model.write(out);
         Trainer.EpochReport last = trained.epochs().get(trained.epochs().size() - 1);
         Map<String, Object> figures = new LinkedHashMap<>();
         figures.put("model", out.toAbsolutePath().toString());
+        figures.put("cell", kind.cliName());
+        figures.put("layers", layers);
         figures.put("input_size", Features.DIMENSION);
         figures.put("hidden_size", hidden);
         figures.put("proj_size", p);
@@ -93,9 +109,9 @@ public final class TrainCommand implements Callable<Integer> {
         figures.put("train_accuracy", last.trainAccuracy());
         figures.put("validation_accuracy", last.validationAccuracy());
         figures.put("wall_seconds", (System.nanoTime() - start) / 1e9);
-        System.out.println(json ? Json.line(figures) : String.format(Locale.ROOT, "trained %d/%d/%d on %d utterances: "
-                        + "train %.1f %%, validation %.1f %% after %d epochs in %.0f s -> %s", Features.DIMENSION, hidden,
-                p, train.size(), 100 * last.trainAccuracy(), 100 * last.validationAccuracy(), epochs,
+        System.out.println(json ? Json.line(figures) : String.format(Locale.ROOT, "trained %s x %d, %d/%d/%d on %d "
+                        + "utterances: train %.1f %%, validation %.1f %% after %d epochs in %.0f s -> %s", kind.cliName(),
+                layers, Features.DIMENSION, hidden, p, train.size(), 100 * last.trainAccuracy(), 100 * last.validationAccuracy(), epochs,
                 (double) figures.get("wall_seconds"), out));
         return 0;
     }

@@ -83,6 +83,48 @@ class SpeechTrainingTest {
         assertArrayEquals(Files.readAllBytes(model), Files.readAllBytes(again));
     }
 
+    /**
+     * Every cell and a stack train, compress and evaluate: a 2-layer GRU learns (loss falls, beats
+     * chance), ESE compression keeps each layer at the density with its zeros fixed, and the fixed-point
+     * evaluation runs the GRU stack through the golden model.
+     */
+    @Test
+    void aGruStackTrainsCompressesAndEvaluatesInFixedPoint() throws Exception {
+        Path gru = dir.resolve("gru2.safetensors");
+        CliErrorsTest.Outcome o = CliErrorsTest.run("train", "--data", digits.resolve("manifest.csv").toString(),
+                "--cell", "gru", "--layers", "2", "--hidden", "12", "--epochs", "8", "--lr", "0.02", "--seed", "5",
+                "--threads", "1", "--out", gru.toString());
+        assertEquals(0, o.code(), o.err());
+        Matcher m = Pattern.compile("loss ([0-9.]+), train ([0-9.]+) %").matcher(o.err());
+        List<double[]> epochs = new ArrayList<>();
+        while (m.find()) {
+            epochs.add(new double[]{Double.parseDouble(m.group(1)), Double.parseDouble(m.group(2))});
+        }
+        assertTrue(epochs.get(7)[0] < 0.8 * epochs.get(0)[0] && epochs.get(7)[1] > 20, o.err());
+        SpeechModel trained = SpeechModel.read(gru);
+        assertEquals(org.esegen.rnn.CellKind.GRU, trained.model().cell());
+        assertEquals(2, trained.model().depth());
+
+        Path compressed = dir.resolve("gru2-ese.safetensors");
+        List<String> args = new ArrayList<>(List.of("compress", "--model", gru.toString(), "--data",
+                digits.resolve("manifest.csv").toString(), "--method", "ese", "--density", "0.3", "--retrain-epochs",
+                "2", "--stages", "1", "--threads", "1", "--out", compressed.toString(), "--json"));
+        args.addAll(TINY_SPEECH);
+        args.addAll(List.of("--set", "maxLayers=2"));
+        o = CliErrorsTest.run(args.toArray(String[]::new));
+        assertEquals(0, o.code(), o.err());
+        SpeechModel pruned = SpeechModel.read(compressed);
+        for (LayerWeights layer : pruned.model().layers()) {
+            assertEquals(0.3, layer.matrixDensity(), 0.01, "layer " + layer.layer() + " keeps its density");
+        }
+        List<String> eval = new ArrayList<>(List.of("evaluate", "--model", compressed.toString(), "--data",
+                digits.resolve("manifest.csv").toString(), "--mode", "fixed", "--json"));
+        eval.addAll(TINY_SPEECH);
+        eval.addAll(List.of("--set", "maxLayers=2", "--set", "gruElementwise=1"));
+        o = CliErrorsTest.run(eval.toArray(String[]::new));
+        assertEquals(0, o.code(), o.err());
+    }
+
     @Test
     void compressionKeepsItsMasksHitsTheDensityAndStaysBalanced() throws Exception {
         for (String method : List.of("ese", "cbtd")) {
@@ -96,13 +138,13 @@ class SpeechTrainingTest {
             SpeechModel dense = SpeechModel.read(model);
             SpeechModel pruned = SpeechModel.read(out);
             AcceleratorConfig cfg = Presets.resolve("tiny", List.of("maxInputSize=120"));
-            LayerWeights target = Compiler.prune(cfg, dense.layer(), PruningMethod.parse(method), 0.25);
-            assertEquals(target.matrixDensity(), pruned.layer().matrixDensity(), 0.002,
+            LayerWeights target = Compiler.prune(cfg, dense.model().layer(0), PruningMethod.parse(method), 0.25);
+            assertEquals(target.matrixDensity(), pruned.model().layer(0).matrixDensity(), 0.002,
                     method + ": the density the pruner sets (a retrained weight can only reach 0 exactly by chance)");
-            assertTrue(Math.abs(pruned.layer().matrixDensity() - 0.25) < 0.01, method + " hits 0.25: "
-                    + pruned.layer().matrixDensity());
-            double[][] wa = pruned.layer().combinedInputMatrix();
-            int[] rowToPe = RowMapping.gates(pruned.layer().hiddenSize(), cfg.pes()).pe();
+            assertTrue(Math.abs(pruned.model().layer(0).matrixDensity() - 0.25) < 0.01, method + " hits 0.25: "
+                    + pruned.model().layer(0).matrixDensity());
+            double[][] wa = pruned.model().layer(0).combinedInputMatrix();
+            int[] rowToPe = RowMapping.gates(pruned.model().layer(0).hiddenSize(), cfg.pes()).pe();
             int[] perPe = new int[cfg.pes()];
             for (int r = 0; r < wa.length; r++) {
                 for (double w : wa[r]) {
@@ -124,7 +166,7 @@ class SpeechTrainingTest {
     void floatAndFixedAgreeWhereverTheMarginExceedsTheDerivedBound() {
         SpeechModel m = SpeechModel.read(model);
         AcceleratorConfig cfg = Presets.resolve("tiny", List.of("maxInputSize=120"));
-        CompiledModel compiled = Compiler.compile(cfg, m.layer(), PruningMethod.NONE, 1.0);
+        CompiledModel compiled = Compiler.compile(cfg, m.model(), PruningMethod.NONE, 1.0);
         FeatureSet set = FeatureSet.extract(Dataset.load(digits.resolve("manifest.csv")), 2);
         Normalization norm = m.normalization();
         GoldenModel golden = SpeechEvaluation.goldenModel(compiled);
@@ -135,7 +177,7 @@ class SpeechTrainingTest {
         int checked = 0;
         for (double[][] f : set.features()) {
             double[][] x = norm.apply(f);
-            double[][] floatOut = FloatReference.run(m.layer(), x);
+            double[][] floatOut = FloatReference.run(m.model(), x);
             double[][] fixedOut = SpeechEvaluation.fixedOutputs(golden, cfg.activationFormat(), x);
             double eps = 0;
             for (int t = 0; t < floatOut.length; t++) {
@@ -191,7 +233,7 @@ class SpeechTrainingTest {
         SpeechModel m = SpeechModel.read(model);
         LayerWeights narrow = org.esegen.io.SyntheticModel.generate(7, 16, 8, true, 1);
         Path wrongInput = dir.resolve("seven.safetensors");
-        new SpeechModel(narrow, m.classifierWeight(), m.classifierBias(), new Normalization(new double[7], new double[7]),
+        new SpeechModel(org.esegen.rnn.LayerStack.of(narrow), m.classifierWeight(), m.classifierBias(), new Normalization(new double[7], new double[7]),
                 m.labels()).write(wrongInput);
         o = CliErrorsTest.run("evaluate", "--model", wrongInput.toString(), "--data",
                 digits.resolve("manifest.csv").toString(), "--mode", "float");

@@ -104,14 +104,15 @@ public final class Compiler {
      * The pruned float layer alone (what the float reference runs), without the hardware checks of
      * {@link #compile}: the PE count shapes ESE and CBTD pruning, buffer sizes play no part. A GRU's
      * W_a holds a zero block for each of W_in's and W_hn's missing halves, so it is pruned to
-     * density x 3/4 of its entries: the density of its real weights.
+     * density x 3/4 of its entries: the density of its real weights ({@code none} keeps every weight).
      */
     public static LayerWeights prune(AcceleratorConfig config, LayerWeights model, PruningMethod pruning,
                                      double density) {
         int n = config.pes();
         double[][] wa = model.combinedInputMatrix();
         long realWeights = (long) model.cell().gates() * model.hiddenSize() * model.waColumns();
-        double waDensity = density * realWeights / ((long) wa.length * model.waColumns());
+        double waDensity = pruning == PruningMethod.NONE ? density
+                : density * realWeights / ((long) wa.length * model.waColumns());
         double[][] prunedWa = Pruner.prune(wa, waDensity, RowMapping.gates(model.hiddenSize(), n).pe(), n, pruning);
         double[][] whr = model.cell().hasProjection() ? Pruner.prune(model.wHr(), density,
                 RowMapping.interleaved(model.projSize(), n).pe(), n, pruning) : null;

@@ -71,7 +71,7 @@ public record SpeechEvaluation(String mode, List<String> labels, int[][] confusi
         GoldenModel golden = compiled == null ? null : goldenModel(compiled);
         FixedFormat act = compiled == null ? null : compiled.config().activationFormat();
         List<Integer> predictions = Parallel.map(features, threads, f -> SpeechModel.argmax(model.logits(
-                golden == null ? FloatReference.run(model.layer(), model.normalization().apply(f))
+                golden == null ? FloatReference.run(model.model(), model.normalization().apply(f))
                         : fixedOutputs(golden, act, model.normalization().apply(f)))));
         int[] predicted = new int[features.size()];
         int[][] confusion = new int[labels.size()][labels.size()];

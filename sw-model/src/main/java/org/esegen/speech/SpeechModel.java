@@ -7,7 +7,6 @@ import org.esegen.io.ModelFile;
 import org.esegen.io.Safetensors;
 import org.esegen.io.Tensor;
 import org.esegen.rnn.LayerStack;
-import org.esegen.rnn.LayerWeights;
 
 import java.io.IOException;
 import java.nio.file.Path;
@@ -17,18 +16,18 @@ import java.util.Map;
 import java.util.TreeMap;
 
 /**
- * A trained speech classifier as esegen stores it (DESIGN.md section 2): the recurrent layer (what
+ * A trained speech classifier as esegen stores it (DESIGN.md section 2): the recurrent layers (what
  * the accelerator runs), the host's linear classifier over the layer's outputs averaged over the
  * utterance's frames, the feature normalization, and in the safetensors {@code __metadata__} the cell,
  * the front end and the labels. Logits = W mean_t(y_t) + b; the prediction is the largest logit.
  *
- * @param layer            the LSTMP layer
+ * @param model            the recurrent stack
  * @param classifierWeight K x P
  * @param classifierBias   K
  * @param normalization    the features' normalization (training split statistics)
  * @param labels           the K class names, in logit order
  */
-public record SpeechModel(LayerWeights layer, double[][] classifierWeight, double[] classifierBias,
+public record SpeechModel(LayerStack model, double[][] classifierWeight, double[] classifierBias,
                           Normalization normalization, List<String> labels) {
     /** The front end the model was trained on, as written in its metadata. */
     public static final String FEATURES = "esegen-logmel40-d-dd";
@@ -39,21 +38,21 @@ public record SpeechModel(LayerWeights layer, double[][] classifierWeight, doubl
                     + classifierWeight.length + " rows and " + classifierBias.length + " biases");
         }
         for (double[] row : classifierWeight) {
-            if (row.length != layer.projSize()) {
-                throw new EsegenException("speech model: classifier rows of " + row.length + " weights, the layer "
-                        + "outputs " + layer.projSize());
+            if (row.length != model.outputSize()) {
+                throw new EsegenException("speech model: classifier rows of " + row.length + " weights, the last layer "
+                        + "outputs " + model.outputSize());
             }
         }
-        if (normalization.mean().length != layer.inputSize()) {
+        if (normalization.mean().length != model.inputSize()) {
             throw new EsegenException("speech model: normalization of " + normalization.mean().length
-                    + " features, the layer takes " + layer.inputSize());
+                    + " features, the first layer takes " + model.inputSize());
         }
         labels = List.copyOf(labels);
     }
 
     /** Logits of an utterance from the layer's outputs (T x P). */
     public double[] logits(double[][] outputs) {
-        int p = layer.projSize();
+        int p = model.outputSize();
         double[] mean = new double[p];
         for (double[] y : outputs) {
             for (int j = 0; j < p; j++) {
@@ -82,13 +81,13 @@ public record SpeechModel(LayerWeights layer, double[][] classifierWeight, doubl
 
     /** Writes the model as safetensors (F32), its metadata naming the cell, the features and the labels. */
     public void write(Path file) {
-        List<Tensor> tensors = new ArrayList<>(ModelFile.tensors(LayerStack.of(layer)));
+        List<Tensor> tensors = new ArrayList<>(ModelFile.tensors(model));
         tensors.add(Tensor.ofMatrix("classifier.weight", classifierWeight));
         tensors.add(Tensor.ofVector("classifier.bias", classifierBias));
         tensors.add(Tensor.ofVector("normalization.mean", normalization.mean()));
         tensors.add(Tensor.ofVector("normalization.std", normalization.std()));
         Map<String, String> metadata = new TreeMap<>();
-        metadata.put(ModelFile.CELL_KEY, layer.cell().cliName());
+        metadata.put(ModelFile.CELL_KEY, model.cell().cliName());
         metadata.put("features", FEATURES);
         metadata.put("labels", Json.line(labels));
         Safetensors.write(file, tensors, metadata, Safetensors.Dtype.F32);
@@ -101,7 +100,7 @@ public record SpeechModel(LayerWeights layer, double[][] classifierWeight, doubl
      *                         normalization or the labels are missing, or their sizes disagree
      */
     public static SpeechModel read(Path file) {
-        LayerWeights layer = ModelFile.read(file, null).single(file + ": esegen's speech models (train, compress, evaluate)");
+        LayerStack stack = ModelFile.read(file, null);
         Safetensors.Contents contents = Safetensors.read(file);
         Map<String, Tensor> t = contents.tensors();
         for (String name : Safetensors.MODEL_EXTRAS) {
@@ -122,7 +121,7 @@ public record SpeechModel(LayerWeights layer, double[][] classifierWeight, doubl
             throw new EsegenException(file + ": __metadata__ 'labels' is not a JSON array of strings: " + labelsText, e);
         }
         try {
-            return new SpeechModel(layer, t.get("classifier.weight").toMatrix(), t.get("classifier.bias").toVector(),
+            return new SpeechModel(stack, t.get("classifier.weight").toMatrix(), t.get("classifier.bias").toVector(),
                     new Normalization(t.get("normalization.mean").toVector(), t.get("normalization.std").toVector()),
                     labels);
         } catch (EsegenException e) {

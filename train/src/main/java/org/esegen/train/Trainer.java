@@ -7,7 +7,8 @@ import ai.djl.ndarray.NDScope;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.training.GradientCollector;
 import org.esegen.EsegenException;
-import org.esegen.rnn.LayerWeights;
+import org.esegen.rnn.CellKind;
+import org.esegen.rnn.LayerStack;
 
 import java.util.ArrayList;
 import java.util.List;
@@ -15,7 +16,7 @@ import java.util.Random;
 import java.util.function.Consumer;
 
 /**
- * Training of an LSTMP layer with its classifier on PyTorch's engine through DJL: Adam, softmax
+ * Training of a stack of recurrent layers (any cell) with its classifier on PyTorch's engine through DJL: Adam, softmax
  * cross-entropy over utterances, gradients clipped to a global norm of {@value #CLIP_NORM}, batches
  * drawn in a seeded order. Offline: DJL takes PyTorch's native libraries from the Maven jars
  * ({@code ai.djl.offline=true}). Deterministic at a fixed seed and thread count: parameters start
@@ -78,9 +79,13 @@ public final class Trainer {
     }
 
     /**
-     * The weights pruning keeps: 1 kept, 0 pruned, per matrix of the layer; null for a dense layer.
+     * The weights pruning keeps: 1 kept, 0 pruned, per matrix layer by layer (W_ih, W_hh, then W_hr
+     * for a layer with a projection).
      */
-    public record Masks(double[][] wIh, double[][] wHh, double[][] wHr) {
+    public record Masks(List<double[][]> matrices) {
+        public Masks {
+            matrices = List.copyOf(matrices);
+        }
     }
 
     /** One epoch's figures. */
@@ -94,11 +99,11 @@ public final class Trainer {
      * is dropped from each step's forward pass with probability alpha = min(1, epoch / rampEpochs), so at
      * the end of the ramp the network already runs without them.
      */
-    public record TargetedDropout(java.util.function.Function<LayerWeights, Masks> targets, int rampEpochs) {
+    public record TargetedDropout(java.util.function.Function<LayerStack, Masks> targets, int rampEpochs) {
     }
 
-    /** The trained layer and classifier, and the epochs' figures. */
-    public record Trained(LayerWeights layer, double[][] classifierWeight, double[] classifierBias,
+    /** The trained stack and classifier, and the epochs' figures. */
+    public record Trained(LayerStack stack, double[][] classifierWeight, double[] classifierBias,
                           List<EpochReport> epochs) {
     }
 
@@ -106,12 +111,16 @@ public final class Trainer {
     public sealed interface Start permits Fresh, From {
     }
 
-    /** Fresh parameters of the given shape. */
-    public record Fresh(int inputSize, int hiddenSize, int projSize, int classes, boolean peepholes) implements Start {
+    /**
+     * Fresh parameters of the given shape: {@code layers} layers of {@code cell}, each of H cells and P
+     * outputs (P = H without a projection).
+     */
+    public record Fresh(CellKind cell, int layers, int inputSize, int hiddenSize, int projSize, int classes,
+                        boolean peepholes) implements Start {
     }
 
-    /** An existing layer and classifier (retraining). */
-    public record From(LayerWeights layer, double[][] classifierWeight, double[] classifierBias) implements Start {
+    /** An existing stack and classifier (retraining). */
+    public record From(LayerStack stack, double[][] classifierWeight, double[] classifierBias) implements Start {
     }
 
     /** PyTorch through DJL, offline, with {@code threads} intra-op threads; the same engine for the whole JVM. */
@@ -147,21 +156,14 @@ public final class Trainer {
         Engine engine = engine(options.threads());
         engine.setRandomSeed((int) options.seed());
         try (NDManager manager = engine.newBaseManager();
-             LstmpNet net = start instanceof Fresh f
-                     ? LstmpNet.initial(manager, f.inputSize(), f.hiddenSize(), f.projSize(), f.classes(), f.peepholes(),
-                     options.seed())
-                     : LstmpNet.of(manager, ((From) start).layer(), ((From) start).classifierWeight(),
+             RecurrentNet net = start instanceof Fresh f
+                     ? RecurrentNet.initial(manager, f.cell(), f.layers(), f.inputSize(), f.hiddenSize(), f.projSize(),
+                     f.classes(), f.peepholes(), options.seed())
+                     : RecurrentNet.of(manager, ((From) start).stack(), ((From) start).classifierWeight(),
                      ((From) start).classifierBias())) {
             List<NDArray> params = net.parameters();
-            List<NDArray> maskArrays = new ArrayList<>();
-            if (masks != null) {
-                maskArrays.add(LstmpNet.matrix(manager, masks.wIh()));
-                maskArrays.add(LstmpNet.matrix(manager, masks.wHh()));
-                maskArrays.add(null);
-                maskArrays.add(null);
-                maskArrays.add(LstmpNet.matrix(manager, masks.wHr()));
-                applyMasks(params, maskArrays);
-            }
+            List<NDArray> maskArrays = masks == null ? List.of() : maskArrays(manager, masks, net);
+            applyMasks(net.matrices(), maskArrays);
             List<NDArray> first = new ArrayList<>();
             List<NDArray> second = new ArrayList<>();
             for (NDArray p : params) {
@@ -174,7 +176,7 @@ public final class Trainer {
             for (int epoch = 1; epoch <= options.epochs(); epoch++) {
                 long epochStart = System.nanoTime();
                 int[] order = shuffled(train.size(), new Random(options.seed() * 31 + epoch));
-                List<NDArray> keep = dropout == null ? null : keepArrays(manager, dropout.targets().apply(net.layer()));
+                List<NDArray> keep = dropout == null ? null : maskArrays(manager, dropout.targets().apply(net.stack()), net);
                 float alpha = dropout == null ? 0 : (float) Math.min(1.0, epoch / (double) dropout.rampEpochs());
                 double lossSum = 0;
                 for (int from = 0; from < order.length; from += options.batch()) {
@@ -191,7 +193,7 @@ public final class Trainer {
                         }
                         lossSum += loss.getFloat() * (to - from);
                         adam(params, first, second, step, options.learningRate());
-                        applyMasks(params, maskArrays);
+                        applyMasks(net.matrices(), maskArrays);
                     }
                 }
                 if (keep != null) {
@@ -207,12 +209,12 @@ public final class Trainer {
                 reports.add(r);
                 progress.accept(r);
             }
-            return new Trained(net.layer(), net.classifierWeight(), net.classifierBias(), List.copyOf(reports));
+            return new Trained(net.stack(), net.classifierWeight(), net.classifierBias(), List.copyOf(reports));
         }
     }
 
     /** Top-1 accuracy of {@code net} on {@code examples}. */
-    static double accuracy(LstmpNet net, NDManager manager, Examples examples, int batch,
+    static double accuracy(RecurrentNet net, NDManager manager, Examples examples, int batch,
                            FakeQuantization quantization) {
         int correct = 0;
         int[] order = new int[examples.size()];
@@ -234,9 +236,13 @@ public final class Trainer {
         return correct / (double) examples.size();
     }
 
-    private static List<NDArray> keepArrays(NDManager manager, Masks keep) {
-        return List.of(LstmpNet.matrix(manager, keep.wIh()), LstmpNet.matrix(manager, keep.wHh()),
-                LstmpNet.matrix(manager, keep.wHr()));
+    /** The masks as arrays aligned with {@link RecurrentNet#matrices}; their count must match. */
+    private static List<NDArray> maskArrays(NDManager manager, Masks masks, RecurrentNet net) {
+        if (masks.matrices().size() != net.matrices().size()) {
+            throw new EsegenException("training: " + masks.matrices().size() + " masks for " + net.matrices().size()
+                    + " matrices");
+        }
+        return masks.matrices().stream().map(m -> RecurrentNet.matrix(manager, m)).toList();
     }
 
     /** This step's masks: every kept weight, and each other one with probability 1 - alpha. */
@@ -275,11 +281,9 @@ public final class Trainer {
         }
     }
 
-    private static void applyMasks(List<NDArray> params, List<NDArray> masks) {
+    private static void applyMasks(List<NDArray> matrices, List<NDArray> masks) {
         for (int k = 0; k < masks.size(); k++) {
-            if (masks.get(k) != null) {
-                params.get(k).muli(masks.get(k));
-            }
+            matrices.get(k).muli(masks.get(k));
         }
     }
 
