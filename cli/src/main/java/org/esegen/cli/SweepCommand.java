@@ -1,6 +1,7 @@
 package org.esegen.cli;
 
 import org.esegen.EsegenException;
+import org.esegen.rnn.CellKind;
 import org.esegen.cli.sweep.Grid;
 import org.esegen.cli.sweep.ModelSource;
 import org.esegen.cli.sweep.Shard;
@@ -16,6 +17,7 @@ import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 import java.nio.file.Path;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
 
@@ -63,6 +65,11 @@ public final class SweepCommand implements Callable<Integer> {
     @Option(names = "--pruning", paramLabel = "M,...", defaultValue = "ese",
             description = "pruning methods: ese, cbtd, global (default ${DEFAULT-VALUE})")
     String pruning;
+
+    @Option(names = "--cells", paramLabel = "C,...",
+            description = "cells: lstmp, lstm, gru (default: the model's); a --synthetic spec is run with each cell (P = H "
+                    + "without projection), a --model file only with its own; a gru point gets gruElementwise=1")
+    String cells;
 
     @Option(names = "--frames", paramLabel = "T", defaultValue = "10",
             description = "synthetic input frames per channel (default ${DEFAULT-VALUE})")
@@ -125,7 +132,7 @@ public final class SweepCommand implements Callable<Integer> {
                 Grid.parseNumbers(Grid.Axis.ACT_BITS, actBits, f.get(Grid.Axis.ACT_BITS.field())),
                 Grid.parseNumbers(Grid.Axis.INDEX_BITS, indexBits, f.get(Grid.Axis.INDEX_BITS.field())),
                 Grid.parseNumbers(Grid.Axis.CHANNELS, channels, f.get(Grid.Axis.CHANNELS.field())),
-                Grid.parsePruning(pruning));
+                Grid.parsePruning(pruning), cellAxis(ModelSource.of(source.model, source.synthetic, density)));
         SweepSpec spec = new SweepSpec(ModelSource.of(source.model, source.synthetic, density), config.preset,
                 config.overrides, grid, frames, !noCosim, !noSynth);
         requireNoConflict(Map.of(Grid.Axis.PES, pes == null, Grid.Axis.WEIGHT_BITS, weightBits == null,
@@ -150,6 +157,17 @@ public final class SweepCommand implements Callable<Integer> {
         System.out.printf("wrote %s, %s and %s%n", s.dir().resolve("results.csv"), s.dir().resolve("results.json"),
                 s.dir().resolve("report.html"));
         return s.failed().isEmpty() ? 0 : Main.EXIT_INTERNAL;
+    }
+
+    /** The cells swept: {@code --cells}, or the model's own; the element-wise variant follows the cell. */
+    private List<CellKind> cellAxis(ModelSource model) {
+        for (String o : config.overrides) {
+            if (o.substring(0, Math.max(0, o.indexOf('='))).strip().equals(Grid.GRU_FIELD)) {
+                throw new EsegenException("--set " + o + ": the sweep sets " + Grid.GRU_FIELD + " from each point's cell "
+                        + "(1 for gru, 0 otherwise); drop it");
+            }
+        }
+        return cells == null ? List.of(model.defaultCell()) : Grid.parseCells(cells);
     }
 
     /** A field both swept by an axis option and fixed by --set is refused: the sweep would silently win. */

@@ -19,9 +19,10 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.Callable;
 
-/** {@code esegen train}: an LSTMP speech classifier trained on PyTorch's engine through DJL. */
+/** {@code esegen train}: a recurrent speech classifier (any cell, L layers) trained on PyTorch's engine through DJL. */
 @Command(name = "train", mixinStandardHelpOptions = true,
-        description = {"Train an LSTMP layer (with a linear classifier on its outputs averaged over the utterance, "
+        description = {"Train a stack of recurrent layers (--cell, --layers; with a linear classifier on the last layer's "
+                + "outputs averaged over the utterance, "
                 + "the host's part) on a data set's features: Adam, softmax cross-entropy, PyTorch's engine through "
                 + "DJL, offline. Every tenth training utterance is held out for validation; the test split is not "
                 + "touched. Writes safetensors in PyTorch naming plus classifier.weight/bias, the feature "

@@ -134,6 +134,41 @@ class SweepCommandTest {
                 Files.readAllBytes(full.resolve("points").resolve(IDS.get(3)).resolve("image.bin"))));
     }
 
+    /** --cells runs the synthetic spec with each cell, innermost in grid order, a gru point on the GRU units. */
+    @Test
+    void theCellAxisRunsEachCellAndSetsTheElementwiseVariant() throws IOException {
+        Path out = dir.resolve("cells");
+        CliErrorsTest.Outcome o = CliErrorsTest.run("sweep", "--preset", "tiny", "--synthetic", "lstm*2:10,16,16,0.4",
+                "--set", "maxLayers=2", "--cells", "gru,lstm", "--pes", "2,4", "--no-cosim", "--no-synth", "--out",
+                out.toString());
+        assertEquals(0, o.code(), o.err());
+        JsonNode results = MAPPER.readTree(out.resolve("results.json").toFile());
+        assertEquals(List.of("p0000-pes2-w12-a16-i4-c1-ese-lstm", "p0001-pes2-w12-a16-i4-c1-ese-gru",
+                        "p0002-pes4-w12-a16-i4-c1-ese-lstm", "p0003-pes4-w12-a16-i4-c1-ese-gru"),
+                java.util.stream.StreamSupport.stream(results.spliterator(), false).map(r -> r.get("id").asText()).toList());
+        assertEquals("gru", results.get(1).get("cell").asText());
+        for (int k = 0; k < 4; k++) {
+            JsonNode config = MAPPER.readTree(out.resolve("points").resolve(results.get(k).get("id").asText())
+                    .resolve("config.json").toFile());
+            assertEquals(k % 2, config.get("gruElementwise").asInt(), "point " + k);
+        }
+        assertTrue(Files.readString(out.resolve("results.csv")).startsWith(
+                "index,id,pes,weight_bits,act_bits,index_bits,channels,pruning,cell,"));
+
+        Path conflict = dir.resolve("cells-conflict");
+        o = CliErrorsTest.run("sweep", "--preset", "tiny", "--synthetic", "10,16,8", "--set", "gruElementwise=1",
+                "--no-cosim", "--no-synth", "--out", conflict.toString());
+        assertEquals(2, o.code(), o.err());
+        assertTrue(o.err().contains("the sweep sets gruElementwise"), o.err());
+        Path model = dir.resolve("lstmp.safetensors");
+        ModelFile.write(LayerStack.of(SyntheticModel.generate(10, 16, 8, true, 9)), model, Safetensors.Dtype.F32);
+        o = CliErrorsTest.run("sweep", "--model", model.toString(), "--cells", "gru", "--no-cosim", "--no-synth",
+                "--out", conflict.toString());
+        assertEquals(2, o.code(), o.err());
+        assertTrue(o.err().contains("holds lstmp layers"), o.err());
+        assertFalse(Files.exists(conflict));
+    }
+
     @Test
     void aModelFileIsIdentifiedByItsHash() throws IOException {
         Path model = dir.resolve("m.safetensors");

@@ -119,6 +119,12 @@ public record SyntheticSpec(CellKind cell, int layers, int inputSize, int hidden
         return SyntheticModel.stack(cell, inputSize, hidden, proj, peepholes && cell == CellKind.LSTMP, seed);
     }
 
+    /** This spec with cell {@code other}; a cell without projection outputs H (P becomes H). */
+    public SyntheticSpec withCell(CellKind other) {
+        return new SyntheticSpec(other, layers, inputSize, hiddenSize, other.hasProjection() ? projSize : hiddenSize,
+                density, seed);
+    }
+
     /** Dense matrix weights of the model (for memory budgets). */
     public long denseWeights() {
         long gates = (long) cell.gates() * hiddenSize;

@@ -256,6 +256,7 @@ final class Charts {
                 case "a" -> "a" + r.actBits();
                 case "i" -> "i" + r.indexBits();
                 case "c" -> "c" + r.channels();
+                case "cell" -> r.cell();
                 default -> r.pruning();
             });
         }

@@ -3,6 +3,7 @@ package org.esegen.cli.sweep;
 import org.esegen.EsegenException;
 import org.esegen.config.AcceleratorConfig;
 import org.esegen.prune.PruningMethod;
+import org.esegen.rnn.CellKind;
 
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -15,9 +16,10 @@ import java.util.Set;
  * The axes of a sweep and the deterministic order of its points.
  * Numeric axes are sorted ascending; pruning methods keep the order of {@link PruningMethod}.
  * Points are enumerated with PEs outermost, then weight bits, activation bits, index bits,
- * channels, and pruning innermost; a point's index is its position in that order, and its id is
- * {@code p<index>-pes<N>-w<bits>-a<bits>-i<bits>-c<channels>-<pruning>}, e.g.
- * {@code p0007-pes16-w12-a16-i4-c1-ese}.
+ * channels, pruning, and the cell innermost; a point's index is its position in that order, and its
+ * id is {@code p<index>-pes<N>-w<bits>-a<bits>-i<bits>-c<channels>-<pruning>}, e.g.
+ * {@code p0007-pes16-w12-a16-i4-c1-ese}, followed by {@code -<cell>} unless every point is an
+ * {@code lstmp}. A point of a {@code gru} gets {@code gruElementwise = 1}, the others 0.
  *
  * <p>Sweeping activation width keeps the base configuration's integer bits: a point with
  * {@code actBits = a} gets {@code actFracBits = a - (base.actBits - base.actFracBits)}, so the
@@ -29,9 +31,16 @@ import java.util.Set;
  * @param indexBits  relative index widths
  * @param channels   channel counts
  * @param pruning    pruning methods
+ * @param cells      cells (the model's own for a model file)
  */
 public record Grid(List<Integer> pes, List<Integer> weightBits, List<Integer> actBits, List<Integer> indexBits,
-                   List<Integer> channels, List<PruningMethod> pruning) {
+                   List<Integer> channels, List<PruningMethod> pruning, List<CellKind> cells) {
+
+    /** A grid of one-layer-kind models: the cell axis holds only {@code lstmp}. */
+    public Grid(List<Integer> pes, List<Integer> weightBits, List<Integer> actBits, List<Integer> indexBits,
+                List<Integer> channels, List<PruningMethod> pruning) {
+        this(pes, weightBits, actBits, indexBits, channels, pruning, List.of(CellKind.LSTMP));
+    }
 
     /** A numeric axis: its option, the config field it sets, and its letter in point ids. */
     public enum Axis {
@@ -70,6 +79,7 @@ public record Grid(List<Integer> pes, List<Integer> weightBits, List<Integer> ac
         indexBits = sorted(indexBits, "--index-bits");
         channels = sorted(channels, "--channels");
         pruning = sorted(pruning, "--pruning");
+        cells = sorted(cells, "--cells");
     }
 
     private static <T extends Comparable<T>> List<T> sorted(List<T> values, String option) {
@@ -122,6 +132,22 @@ public record Grid(List<Integer> pes, List<Integer> weightBits, List<Integer> ac
         return List.copyOf(methods);
     }
 
+    /**
+     * Parse a comma-separated list of cells.
+     *
+     * @throws EsegenException on an empty list, an unknown cell or a repeated one
+     */
+    public static List<CellKind> parseCells(String text) {
+        Set<CellKind> cells = new LinkedHashSet<>();
+        for (String item : splitList("--cells", text)) {
+            CellKind c = CellKind.parse(item, "--cells");
+            if (!cells.add(c)) {
+                throw new EsegenException("--cells '" + text + "': " + c.cliName() + " is listed twice");
+            }
+        }
+        return List.copyOf(cells);
+    }
+
     private static List<String> splitList(String option, String text) {
         if (text.isBlank()) {
             throw new EsegenException(option + ": the list is empty; give at least one value");
@@ -150,7 +176,8 @@ public record Grid(List<Integer> pes, List<Integer> weightBits, List<Integer> ac
 
     /** Number of points. */
     public int size() {
-        return pes.size() * weightBits.size() * actBits.size() * indexBits.size() * channels.size() * pruning.size();
+        return pes.size() * weightBits.size() * actBits.size() * indexBits.size() * channels.size() * pruning.size()
+                * cells.size();
     }
 
     /** The axes as a map for {@code sweep.json}: option name without dashes to values. */
@@ -160,6 +187,7 @@ public record Grid(List<Integer> pes, List<Integer> weightBits, List<Integer> ac
             m.put(a.option.substring(2), values(a));
         }
         m.put("pruning", pruning.stream().map(PruningMethod::cliName).toList());
+        m.put("cells", cells.stream().map(CellKind::cliName).toList());
         return m;
     }
 
@@ -184,6 +212,7 @@ public record Grid(List<Integer> pes, List<Integer> weightBits, List<Integer> ac
             }
         }
         int digits = Math.max(4, Integer.toString(size() - 1).length());
+        boolean namesCells = !cells.equals(List.of(CellKind.LSTMP));
         List<Point> points = new ArrayList<>(size());
         for (int p : pes) {
             for (int w : weightBits) {
@@ -191,18 +220,22 @@ public record Grid(List<Integer> pes, List<Integer> weightBits, List<Integer> ac
                     for (int i : indexBits) {
                         for (int c : channels) {
                             for (PruningMethod m : pruning) {
-                                int index = points.size();
-                                String id = String.format("p%0" + digits + "d-pes%d-w%d-a%d-i%d-c%d-%s", index, p, w,
-                                        a, i, c, m.cliName());
-                                Map<Axis, Integer> values = Map.of(Axis.PES, p, Axis.WEIGHT_BITS, w, Axis.ACT_BITS, a,
-                                        Axis.INDEX_BITS, i, Axis.CHANNELS, c);
-                                AcceleratorConfig cfg;
-                                try {
-                                    cfg = base.with(changes(base, values));
-                                } catch (EsegenException e) {
-                                    throw new EsegenException("sweep point " + id + ": " + e.getMessage(), e);
+                                for (CellKind cell : cells) {
+                                    int index = points.size();
+                                    String id = String.format("p%0" + digits + "d-pes%d-w%d-a%d-i%d-c%d-%s", index, p,
+                                            w, a, i, c, m.cliName()) + (namesCells ? "-" + cell.cliName() : "");
+                                    Map<Axis, Integer> values = Map.of(Axis.PES, p, Axis.WEIGHT_BITS, w,
+                                            Axis.ACT_BITS, a, Axis.INDEX_BITS, i, Axis.CHANNELS, c);
+                                    Map<String, Integer> changes = changes(base, values);
+                                    changes.put(GRU_FIELD, cell == CellKind.GRU ? 1 : 0);
+                                    AcceleratorConfig cfg;
+                                    try {
+                                        cfg = base.with(changes);
+                                    } catch (EsegenException e) {
+                                        throw new EsegenException("sweep point " + id + ": " + e.getMessage(), e);
+                                    }
+                                    points.add(new Point(index, id, m, cell, cfg));
                                 }
-                                points.add(new Point(index, id, m, cfg));
                             }
                         }
                     }
@@ -211,6 +244,9 @@ public record Grid(List<Integer> pes, List<Integer> weightBits, List<Integer> ac
         }
         return points;
     }
+
+    /** The config field the cell axis sets: the element-wise variant the cell needs. */
+    public static final String GRU_FIELD = "gruElementwise";
 
     private static Map<String, Integer> changes(AcceleratorConfig base, Map<Axis, Integer> values) {
         Map<String, Integer> c = new LinkedHashMap<>();

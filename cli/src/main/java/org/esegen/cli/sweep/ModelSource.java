@@ -4,6 +4,7 @@ import org.esegen.EsegenException;
 import org.esegen.io.ModelFile;
 import org.esegen.io.SyntheticModel;
 import org.esegen.io.SyntheticSpec;
+import org.esegen.rnn.CellKind;
 import org.esegen.rnn.LayerStack;
 
 import java.io.IOException;
@@ -54,6 +55,27 @@ public record ModelSource(Path file, SyntheticSpec synthetic, double density) {
         return synthetic.model(true);
     }
 
+    /**
+     * The float model of cell {@code cell}: the synthetic spec with that cell ({@link SyntheticSpec#withCell}),
+     * or the model file, which must hold that cell.
+     */
+    public LayerStack load(CellKind cell) {
+        if (file != null) {
+            LayerStack stack = ModelFile.read(file, null);
+            if (stack.cell() != cell) {
+                throw new EsegenException("--cells lists " + cell.cliName() + ", but --model " + file + " holds "
+                        + stack.cell().cliName() + " layers; a model file sweeps its own cell only");
+            }
+            return stack;
+        }
+        return synthetic.withCell(cell).model(true);
+    }
+
+    /** The cell swept when {@code --cells} is not given: the file's, or the synthetic spec's. */
+    public CellKind defaultCell() {
+        return file != null ? ModelFile.read(file, null).cell() : synthetic.cell();
+    }
+
     /** Seed of the synthetic input frames: the synthetic spec's seed, or 1 (as {@code compile}). */
     public long frameSeed() {
         return synthetic != null ? synthetic.seed() : 1;
@@ -62,7 +84,8 @@ public record ModelSource(Path file, SyntheticSpec synthetic, double density) {
     /** Short description for reports. */
     public String describe() {
         return file != null ? file.toString()
-                : String.format("synthetic %d,%d,%d seed %d", synthetic.inputSize(), synthetic.hiddenSize(),
+                : String.format("synthetic %s%d,%d,%d seed %d", synthetic.layers() == 1 ? ""
+                        : synthetic.layers() + " layers of ", synthetic.inputSize(), synthetic.hiddenSize(),
                         synthetic.projSize(), synthetic.seed());
     }
 
@@ -77,6 +100,7 @@ public record ModelSource(Path file, SyntheticSpec synthetic, double density) {
             m.put("sha256", sha256(file));
         } else {
             Map<String, Object> spec = new LinkedHashMap<>();
+            spec.put("layers", synthetic.layers());
             spec.put("input_size", synthetic.inputSize());
             spec.put("hidden_size", synthetic.hiddenSize());
             spec.put("proj_size", synthetic.projSize());

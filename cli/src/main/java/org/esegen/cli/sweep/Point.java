@@ -2,6 +2,7 @@ package org.esegen.cli.sweep;
 
 import org.esegen.config.AcceleratorConfig;
 import org.esegen.prune.PruningMethod;
+import org.esegen.rnn.CellKind;
 
 /**
  * One point of a sweep grid.
@@ -9,7 +10,8 @@ import org.esegen.prune.PruningMethod;
  * @param index   position in grid order (stable for a given spec; shards keep it)
  * @param id      folder name and key in the results, see {@link Grid}
  * @param pruning pruning method
+ * @param cell    the model's cell
  * @param config  the point's resolved, validated configuration
  */
-public record Point(int index, String id, PruningMethod pruning, AcceleratorConfig config) {
+public record Point(int index, String id, PruningMethod pruning, CellKind cell, AcceleratorConfig config) {
 }

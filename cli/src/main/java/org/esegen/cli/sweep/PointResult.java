@@ -23,6 +23,7 @@ import java.util.Map;
  * @param indexBits           relative index width
  * @param channels            channels
  * @param pruning             pruning method
+ * @param cell                the model's cell
  * @param clockMhz            clock the latencies are computed at
  * @param frames              input frames per channel
  * @param status              {@code ok}, or {@code failed} when a stage threw
@@ -69,6 +70,7 @@ public record PointResult(
         @JsonProperty("index_bits") int indexBits,
         @JsonProperty("channels") int channels,
         @JsonProperty("pruning") String pruning,
+        @JsonProperty("cell") String cell,
         @JsonProperty("clock_mhz") int clockMhz,
         @JsonProperty("frames") int frames,
         @JsonProperty("status") String status,
@@ -186,7 +188,7 @@ public record PointResult(
         double idealLatency = compile.idealCyclesPerFrame() / (double) p.config().clockMhz();
         return new PointResult(p.index(), p.id(), pes, p.config().formats().weightBits(),
                 p.config().formats().actBits(), p.config().formats().indexBits(), channels, p.pruning().cliName(),
-                p.config().clockMhz(), compile.frames(), OK, null, stagesRun, stagesSkipped,
+                p.cell().cliName(), p.config().clockMhz(), compile.frames(), OK, null, stagesRun, stagesSkipped,
                 c ? Boolean.TRUE : null, c ? cosim.cyclesPerFrame() : null, latency,
                 c ? gops(compile.nonzeros(), channels, latency) : null,
                 c ? gops(compile.denseWeights(), channels, latency) : null,
@@ -213,7 +215,7 @@ public record PointResult(
                                      int frames) {
         return new PointResult(p.index(), p.id(), p.config().pes(), p.config().formats().weightBits(),
                 p.config().formats().actBits(), p.config().formats().indexBits(), p.config().channels(),
-                p.pruning().cliName(), p.config().clockMhz(), frames, FAILED, error, stagesRun, stagesSkipped,
+                p.pruning().cliName(), p.cell().cliName(), p.config().clockMhz(), frames, FAILED, error, stagesRun, stagesSkipped,
                 null, null, null, null, null, null, null, null, null, null, null, null, null, null, null, null, null,
                 null, null, null, null, null, null, null, null, null, null, null, null);
     }

@@ -10,6 +10,7 @@ import org.esegen.compile.Metrics;
 import org.esegen.golden.Evaluation;
 import org.esegen.io.AtomicFiles;
 import org.esegen.io.OutputFolder;
+import org.esegen.rnn.CellKind;
 import org.esegen.rnn.LayerStack;
 import org.esegen.quant.QuantizationLoss;
 import org.esegen.synth.AcceleratorPorts;
@@ -56,21 +57,21 @@ final class PointRunner {
     }
 
     private final SweepSpec spec;
-    private final LayerStack weights;
+    private final Map<CellKind, LayerStack> weights;
     private final DesignGenerator generator;
     private final Cosimulator cosimulator;
 
     /**
-     * @param weights        the float model, loaded once for all points and never modified
+     * @param weights        the float model of every swept cell, loaded once for all points and never modified
      * @param generator      writes a point's Verilog, or null when this build has no generator
      * @param verilatorCache the Verilator build cache the co-simulations share
      */
-    PointRunner(SweepSpec spec, LayerStack weights, DesignGenerator generator, Path verilatorCache) {
+    PointRunner(SweepSpec spec, Map<CellKind, LayerStack> weights, DesignGenerator generator, Path verilatorCache) {
         this(spec, weights, generator, (verilog, compiled, image, runDir) -> Cosimulation.run(verilog, compiled,
                 image, verilatorCache, runDir, Cosimulation.MemoryModel.KU3_DDR3, false));
     }
 
-    PointRunner(SweepSpec spec, LayerStack weights, DesignGenerator generator, Cosimulator cosimulator) {
+    PointRunner(SweepSpec spec, Map<CellKind, LayerStack> weights, DesignGenerator generator, Cosimulator cosimulator) {
         this.spec = spec;
         this.weights = weights;
         this.generator = generator;
@@ -179,11 +180,12 @@ final class PointRunner {
     private Compiled compileAndRunGolden(Point p, Path dir, PrintWriter log,
             Map<String, Double> times) throws IOException {
         long start = System.nanoTime();
-        CompiledModel compiled = Compiler.compile(p.config(), weights, p.pruning(), spec.model().density());
-        FrameSet inputs = FrameSet.load(p.config(), weights, null, spec.frames(), "--frames",
+        LayerStack model = weights.get(p.cell());
+        CompiledModel compiled = Compiler.compile(p.config(), model, p.pruning(), spec.model().density());
+        FrameSet inputs = FrameSet.load(p.config(), model, null, spec.frames(), "--frames",
                 spec.model().frameSeed());
         byte[] image = compiled.image(inputs.raw());
-        Evaluation evaluation = inputs.evaluate(compiled, image, weights);
+        Evaluation evaluation = inputs.evaluate(compiled, image, model);
         List<QuantizationLoss> losses = new ArrayList<>(compiled.quantizationLosses());
         losses.add(inputs.quantizationLoss(p.config()));
         QuantizationLoss.warnings(losses).forEach(w -> log.println("warning: " + w));

@@ -358,6 +358,7 @@ final class Report {
             new Column("i", "relative index bits", PointResult::indexBits, 0),
             new Column("ch", "channels", PointResult::channels, 0),
             new Column("pruning", "pruning method", PointResult::pruning, 0),
+            new Column("cell", "the model's cell", PointResult::cell, 0),
             new Column("status", "ok or failed (hover for the error)", PointResult::status, 0),
             new Column("bit exact", "co-simulation equals the golden model", PointResult::bitExact, 0),
             new Column("cycles/frame", "co-simulated", PointResult::cyclesPerFrame, 1),
@@ -435,6 +436,7 @@ final class Report {
         axes.put("i", PointResult::indexBits);
         axes.put("c", PointResult::channels);
         axes.put("pruning", PointResult::pruning);
+        axes.put("cell", PointResult::cell);
         Set<String> out = new LinkedHashSet<>();
         axes.forEach((name, f) -> {
             if (!excluded.contains(name) && results.stream().map(f).distinct().count() > 1) {

@@ -3,6 +3,7 @@ package org.esegen.cli.sweep;
 import org.esegen.EsegenException;
 import org.esegen.cli.DesignGenerator;
 import org.esegen.config.MemoryBudget;
+import org.esegen.rnn.CellKind;
 import org.esegen.rnn.LayerStack;
 
 import java.io.IOException;
@@ -81,9 +82,9 @@ public final class Sweep {
      *
      * @param grid    every point, validated
      * @param slice   the shard's points
-     * @param weights the float model, which fits every point's buffers
+     * @param weights the float model of every swept cell, each fitting every point's buffers
      */
-    public record Plan(List<Point> grid, List<Point> slice, LayerStack weights) {
+    public record Plan(List<Point> grid, List<Point> slice, Map<CellKind, LayerStack> weights) {
     }
 
     /**
@@ -93,8 +94,12 @@ public final class Sweep {
      */
     public static Plan plan(SweepSpec spec, Shard shard) {
         List<Point> grid = spec.points();
-        LayerStack weights = spec.model().load();
-        spec.base().requireFits(weights, spec.model().describe());
+        Map<CellKind, LayerStack> weights = new java.util.EnumMap<>(CellKind.class);
+        for (CellKind cell : spec.grid().cells()) {
+            LayerStack model = spec.model().load(cell);
+            spec.base().requireFits(model, spec.model().describe() + " (" + cell.cliName() + ")");
+            weights.put(cell, model);
+        }
         return new Plan(grid, shard.select(grid), weights);
     }
 
@@ -110,7 +115,7 @@ public final class Sweep {
         long start = System.nanoTime();
         Plan plan = plan(spec, options.shard());
         List<Point> grid = plan.grid();
-        LayerStack weights = plan.weights();
+        Map<CellKind, LayerStack> weights = plan.weights();
         List<Point> slice = plan.slice();
         try (SweepFolder folder = SweepFolder.open(out, specFile(spec, options.shard(), grid), options.resume())) {
             Map<Integer, PointResult> results = new TreeMap<>();
@@ -213,10 +218,14 @@ public final class Sweep {
     }
 
     /** Heap one point needs: its own copies of the model's matrices, encodings, image and references. */
-    static long pointBytes(SweepSpec spec, LayerStack weights) {
+    static long pointBytes(SweepSpec spec, Map<CellKind, LayerStack> weights) {
         int maxChannels = spec.grid().channels().get(spec.grid().channels().size() - 1);
-        return MemoryBudget.modelBytes(weights.matrixWeights()) + MemoryBudget.frameBytes(maxChannels, spec.frames(),
-                weights.inputSize(), weights.totalHiddenSize(), weights.totalOutputSize());
+        long most = 0;
+        for (LayerStack w : weights.values()) {
+            most = Math.max(most, MemoryBudget.modelBytes(w.matrixWeights()) + MemoryBudget.frameBytes(maxChannels,
+                    spec.frames(), w.inputSize(), w.totalHiddenSize(), w.totalOutputSize()));
+        }
+        return most;
     }
 
     /**

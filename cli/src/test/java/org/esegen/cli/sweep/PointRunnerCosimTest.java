@@ -51,7 +51,7 @@ class PointRunnerCosimTest {
         SweepSpec spec = spec(true, false, List.of(2));
         Point p = spec.points().get(0);
         AtomicReference<byte[]> seenImage = new AtomicReference<>();
-        PointRunner runner = new PointRunner(spec, spec.model().load(), ONE_FILE, (verilog, compiled, image, run) -> {
+        PointRunner runner = new PointRunner(spec, java.util.Map.of(org.esegen.rnn.CellKind.LSTMP, spec.model().load()), ONE_FILE, (verilog, compiled, image, run) -> {
             assertEquals(List.of(dir.resolve("p").resolve("rtl").resolve("EseAccelerator.v")), verilog);
             assertEquals(dir.resolve("p").resolve("cosim"), run);
             seenImage.set(image);
@@ -83,7 +83,7 @@ class PointRunnerCosimTest {
     @Test
     void aRunThatIsNotBitExactFailsThePointWithTheMismatch() throws IOException {
         SweepSpec spec = spec(true, true, List.of(2));
-        PointRunner runner = new PointRunner(spec, spec.model().load(), ONE_FILE,
+        PointRunner runner = new PointRunner(spec, java.util.Map.of(org.esegen.rnn.CellKind.LSTMP, spec.model().load()), ONE_FILE,
                 (verilog, compiled, image, run) -> result(false, 600));
         PointResult r = runner.run(spec.points().get(0), dir.resolve("p")).result();
         assertEquals(PointResult.FAILED, r.status());
@@ -102,7 +102,7 @@ class PointRunnerCosimTest {
     @Test
     void noCosimRecordsTheStageAsSkipped() {
         SweepSpec spec = spec(false, false, List.of(2));
-        PointRunner runner = new PointRunner(spec, spec.model().load(), ONE_FILE, (verilog, compiled, image, run) -> {
+        PointRunner runner = new PointRunner(spec, java.util.Map.of(org.esegen.rnn.CellKind.LSTMP, spec.model().load()), ONE_FILE, (verilog, compiled, image, run) -> {
             throw new AssertionError("co-simulation ran under --no-cosim");
         });
         PointResult r = runner.run(spec.points().get(0), dir.resolve("p")).result();
