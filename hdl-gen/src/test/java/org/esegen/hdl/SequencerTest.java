@@ -154,7 +154,7 @@ class SequencerTest {
 
     private static void expect(Run run, List<String> jobs, List<List<String>> reads, List<String> writes) {
         ImageLayout layout = run.layout();
-        LayerLayout layer = layout.single("SequencerTest");
+        LayerLayout layer = layout.layer(0);
         int i = layer.inputSize();
         int h = layer.hiddenSize();
         int p = layer.projSize();

@@ -118,17 +118,6 @@ public record ImageLayout(List<LayerLayout> layers, int frames, int channels, in
         return layers.get(layers.size() - 1).projSize();
     }
 
-    /**
-     * The only layer, for what runs one layer (the register programming and the generated design so
-     * far); {@code what} names it in the error.
-     */
-    public LayerLayout single(String what) {
-        if (layers.size() != 1) {
-            throw new EsegenException(what + " runs one layer; this image holds " + layers.size());
-        }
-        return layers.get(0);
-    }
-
     /** Packing of the entry sections for N PEs, entries of entryBits bits and DDR words of axiDataBits bits. */
     public static LaneRows entryPacking(int pes, int entryBits, int axiDataBits) {
         return new LaneRows(ENTRIES_PER_PE_ROW * pes, entryBits, axiDataBits);

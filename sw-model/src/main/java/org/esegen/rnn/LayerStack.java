@@ -87,12 +87,4 @@ public record LayerStack(List<LayerWeights> layers) {
         }
         return nonzeros / matrixWeights();
     }
-
-    /** The one layer of a single-layer stack; {@code what} names the consumer in the error. */
-    public LayerWeights single(String what) {
-        if (layers.size() != 1) {
-            throw new EsegenException(what + " takes one layer; this model has " + layers.size());
-        }
-        return layers.get(0);
-    }
 }

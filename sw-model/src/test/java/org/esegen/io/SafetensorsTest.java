@@ -233,7 +233,7 @@ class SafetensorsTest {
         LayerWeights weights = SyntheticModel.generate(inputSize, hiddenSize, projSize, peepholes, seed);
         Path file = dir.resolve("lstm.safetensors");
         ModelFile.write(LayerStack.of(weights), file, dtype);
-        LayerWeights read = ModelFile.read(file, null).single("test");
+        LayerWeights read = ModelFile.read(file, null).layer(0);
         assertEquals(inputSize, read.inputSize());
         assertEquals(hiddenSize, read.hiddenSize());
         assertEquals(projSize, read.projSize());
@@ -393,7 +393,7 @@ class SafetensorsTest {
     @Test
     void lstmpMissingTensorNamesFileTensorAndShape() {
         Path file = writeLstmpTensors("missing.safetensors", 3, 2, 2, "bias_hh_l0", null);
-        assertFails(file, () -> ModelFile.read(file, null).single("test"), "has no tensor 'bias_hh_l0'", "expected shape [8]",
+        assertFails(file, () -> ModelFile.read(file, null).layer(0), "has no tensor 'bias_hh_l0'", "expected shape [8]",
                 "weight_ih_l0");
     }
 
@@ -401,7 +401,7 @@ class SafetensorsTest {
     void lstmpRecurrentColumnsMustMatchProjectionRows() {
         Path file = writeLstmpTensors("hh.safetensors", 3, 2, 2, "weight_hh_l0",
                 Tensor.ofMatrix("weight_hh_l0", new double[8][3]));
-        assertFails(file, () -> ModelFile.read(file, null).single("test"), "tensor 'weight_hh_l0'", "shape [8, 3]",
+        assertFails(file, () -> ModelFile.read(file, null).layer(0), "tensor 'weight_hh_l0'", "shape [8, 3]",
                 "expected [8, 2]", "[4H, P]", "P = 2 from weight_hr_l0");
     }
 
@@ -409,11 +409,11 @@ class SafetensorsTest {
     void lstmpInputWeightsMustHaveFourGateRowsPerCell() {
         Path rows = writeLstmpTensors("rows.safetensors", 3, 2, 2, "weight_ih_l0",
                 Tensor.ofMatrix("weight_ih_l0", new double[7][3]));
-        assertFails(rows, () -> ModelFile.read(rows, null).single("test"), "tensor 'weight_ih_l0'", "shape [7, 3]",
+        assertFails(rows, () -> ModelFile.read(rows, null).layer(0), "tensor 'weight_ih_l0'", "shape [7, 3]",
                 "[4H, I]", "multiple of 4");
         Path rank = writeLstmpTensors("rank.safetensors", 3, 2, 2, "weight_ih_l0",
                 Tensor.ofVector("weight_ih_l0", new double[24]));
-        assertFails(rank, () -> ModelFile.read(rank, null).single("test"), "tensor 'weight_ih_l0'", "shape [24]", "rank 1",
+        assertFails(rank, () -> ModelFile.read(rank, null).layer(0), "tensor 'weight_ih_l0'", "shape [24]", "rank 1",
                 "[GH, I]");
     }
 
@@ -421,7 +421,7 @@ class SafetensorsTest {
     void lstmpProjectionColumnsMustMatchCells() {
         Path file = writeLstmpTensors("hr.safetensors", 3, 2, 2, "weight_hr_l0",
                 Tensor.ofMatrix("weight_hr_l0", new double[2][5]));
-        assertFails(file, () -> ModelFile.read(file, null).single("test"), "tensor 'weight_hr_l0'", "shape [2, 5]",
+        assertFails(file, () -> ModelFile.read(file, null).layer(0), "tensor 'weight_hr_l0'", "shape [2, 5]",
                 "expected [P, 2]", "H = 2");
     }
 
@@ -429,24 +429,24 @@ class SafetensorsTest {
     void lstmpBiasAndPeepholeShapes() {
         Path bias = writeLstmpTensors("bias.safetensors", 3, 2, 2, "bias_ih_l0",
                 Tensor.ofVector("bias_ih_l0", new double[6]));
-        assertFails(bias, () -> ModelFile.read(bias, null).single("test"), "tensor 'bias_ih_l0'", "shape [6]", "expected [8]");
+        assertFails(bias, () -> ModelFile.read(bias, null).layer(0), "tensor 'bias_ih_l0'", "shape [6]", "expected [8]");
         Path peephole = writeLstmpTensors("peep.safetensors", 3, 2, 2, "weight_fc_l0",
                 Tensor.ofVector("weight_fc_l0", new double[3]));
-        assertFails(peephole, () -> ModelFile.read(peephole, null).single("test"), "tensor 'weight_fc_l0'", "shape [3]",
+        assertFails(peephole, () -> ModelFile.read(peephole, null).layer(0), "tensor 'weight_fc_l0'", "shape [3]",
                 "expected [2]");
     }
 
     @Test
     void lstmpPeepholesComeTogether() {
         Path file = writeLstmpTensors("somepeep.safetensors", 3, 2, 2, "weight_oc_l0", null);
-        assertFails(file, () -> ModelFile.read(file, null).single("test"), "weight_ic_l0", "together");
+        assertFails(file, () -> ModelFile.read(file, null).layer(0), "weight_ic_l0", "together");
     }
 
     @Test
     void lstmpRejectsAnIncompleteSecondLayer() {
         Path file = writeLstmpTensors("deep.safetensors", 3, 2, 2, "weight_ih_l1",
                 Tensor.ofMatrix("weight_ih_l1", new double[8][2]));
-        assertFails(file, () -> ModelFile.read(file, null).single("test"), "has no tensor 'weight_hh_l1'");
+        assertFails(file, () -> ModelFile.read(file, null).layer(0), "has no tensor 'weight_hh_l1'");
     }
 
     @Test
@@ -455,11 +455,11 @@ class SafetensorsTest {
         recurrent[5][1] = Double.NaN;
         Path nan = writeLstmpTensors("nan.safetensors", 3, 2, 2, "weight_hh_l0",
                 Tensor.ofMatrix("weight_hh_l0", recurrent));
-        assertFails(nan, () -> ModelFile.read(nan, null).single("test"), "'weight_hh_l0'", "NaN", "[5, 1]", "finite");
+        assertFails(nan, () -> ModelFile.read(nan, null).layer(0), "'weight_hh_l0'", "NaN", "[5, 1]", "finite");
         double[] bias = new double[8];
         bias[3] = Double.NEGATIVE_INFINITY;
         Path inf = writeLstmpTensors("inf.safetensors", 3, 2, 2, "bias_hh_l0", Tensor.ofVector("bias_hh_l0", bias));
-        assertFails(inf, () -> ModelFile.read(inf, null).single("test"), "'bias_hh_l0'", "-Infinity", "[3]");
+        assertFails(inf, () -> ModelFile.read(inf, null).layer(0), "'bias_hh_l0'", "-Infinity", "[3]");
     }
 
     // ---- helpers ----
