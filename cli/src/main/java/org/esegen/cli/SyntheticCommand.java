@@ -8,7 +8,7 @@ import org.esegen.io.OutputFolder;
 import org.esegen.io.Safetensors;
 import org.esegen.io.SyntheticModel;
 import org.esegen.io.SyntheticSpec;
-import org.esegen.rnn.LayerStack;
+import org.esegen.rnn.CellKind;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
@@ -30,6 +30,13 @@ public final class SyntheticCommand implements Callable<Integer> {
     @Option(names = "--frames", paramLabel = "T", defaultValue = "100", description = "frames (default ${DEFAULT-VALUE})")
     int frames;
 
+    @Option(names = "--cell", paramLabel = "lstmp|lstm|gru",
+            description = "the cell, as a CELL: prefix of --spec would give it (P becomes H without projection)")
+    String cell;
+
+    @Option(names = "--layers", paramLabel = "L", description = "layers, as a *L in the --spec prefix would give them")
+    Integer layers;
+
     @Option(names = "--no-peepholes", description = "omit the peephole vectors")
     boolean noPeepholes;
 
@@ -42,6 +49,16 @@ public final class SyntheticCommand implements Callable<Integer> {
     @Override
     public Integer call() {
         SyntheticSpec s = SyntheticSpec.parse(spec);
+        if ((cell != null || layers != null) && spec.contains(":")) {
+            throw new EsegenException("--cell and --layers restate what the --spec prefix '" + spec.substring(0,
+                    spec.indexOf(':')) + ":' gives; use one of them");
+        }
+        if (cell != null) {
+            s = s.withCell(CellKind.parse(cell, "--cell"));
+        }
+        if (layers != null) {
+            s = s.withLayers(layers);
+        }
         if (frames < 1) {
             throw new EsegenException("--frames " + frames + " must be at least 1");
         }

@@ -125,6 +125,11 @@ public record SyntheticSpec(CellKind cell, int layers, int inputSize, int hidden
                 density, seed);
     }
 
+    /** This spec with {@code count} layers. */
+    public SyntheticSpec withLayers(int count) {
+        return new SyntheticSpec(cell, count, inputSize, hiddenSize, projSize, density, seed);
+    }
+
     /** Dense matrix weights of the model (for memory budgets). */
     public long denseWeights() {
         long gates = (long) cell.gates() * hiddenSize;
