@@ -46,6 +46,11 @@ public final class EvaluateCommand implements Callable<Integer> {
     @Option(names = "--mode", paramLabel = "float|fixed", required = true, description = "float or fixed")
     String mode;
 
+    @Option(names = "--delta", paramLabel = "THETA_X,THETA_H",
+            description = "run the model as a delta network (float only): an input or recurrent element is sent "
+                    + "only when it moved by at least its threshold since last sent; reports the fired fractions")
+    String delta;
+
     @Option(names = "--threads", paramLabel = "N", description = "utterances at once (default: the cores)")
     Integer threads;
 
@@ -89,8 +94,16 @@ public final class EvaluateCommand implements Callable<Integer> {
             notCompiled = notForThisConfig.getMessage();
         }
         Metrics metrics = compiled == null ? null : Metrics.of(compiled);
+        double[] thresholds = delta == null ? null : thresholds(delta);
+        if (thresholds != null && fixed) {
+            throw new EsegenException("--delta runs in float only so far: the delta golden model and hardware come with "
+                    + "the Spartus engine; use --mode float");
+        }
         long modelStart = System.nanoTime();
-        SpeechEvaluation e = SpeechEvaluation.run(m, fixed ? compiled : null, features, truths, n);
+        SpeechEvaluation.Delta deltaRun = thresholds == null ? null
+                : SpeechEvaluation.runDelta(m, features, truths, n, thresholds[0], thresholds[1]);
+        SpeechEvaluation e = deltaRun != null ? deltaRun.evaluation()
+                : SpeechEvaluation.run(m, fixed ? compiled : null, features, truths, n);
         double modelSeconds = (System.nanoTime() - modelStart) / 1e9;
         long frames = features.stream().mapToLong(f -> f.length).sum();
         Map<String, Object> figures = new LinkedHashMap<>();
@@ -110,6 +123,12 @@ public final class EvaluateCommand implements Callable<Integer> {
         figures.put("density", m.model().matrixDensity());
         figures.put("compression_ratio", metrics == null ? null : metrics.compressionRatio());
         figures.put("config", fixed ? cfg.toFieldMap() : null);
+        if (deltaRun != null) {
+            figures.put("delta_theta_x", thresholds[0]);
+            figures.put("delta_theta_h", thresholds[1]);
+            figures.put("fired_fraction_x", deltaRun.firedInputs());
+            figures.put("fired_fraction_h", deltaRun.firedStates());
+        }
         figures.put("frames", frames);
         figures.put("threads", n);
         figures.put("model_seconds", modelSeconds);
@@ -125,8 +144,33 @@ public final class EvaluateCommand implements Callable<Integer> {
                     (double) figures.get("wall_seconds"));
             System.out.printf(Locale.ROOT, "%s model on %d thread(s): %d frames in %.2f s = %.0f frames/s%n",
                     fixed ? "golden" : "float reference", n, frames, modelSeconds, frames / modelSeconds);
+            if (deltaRun != null) {
+                System.out.printf(Locale.ROOT, "delta thresholds %s: fired fraction per layer, inputs %s, recurrent %s%n",
+                        delta, java.util.Arrays.toString(deltaRun.firedInputs()),
+                        java.util.Arrays.toString(deltaRun.firedStates()));
+            }
             System.out.println("per class: " + perClass);
         }
         return 0;
+    }
+
+    /** THETA_X,THETA_H: two finite numbers >= 0. */
+    private static double[] thresholds(String text) {
+        String[] parts = text.split(",", -1);
+        double[] t = parts.length == 2 ? new double[]{number(parts[0]), number(parts[1])} : new double[0];
+        if (t.length == 2 && t[0] >= 0 && t[1] >= 0 && Double.isFinite(t[0]) && Double.isFinite(t[1])) {
+            return t;
+        }
+        throw new EsegenException("--delta '" + text + "': expected THETA_X,THETA_H, two finite numbers >= 0 "
+                + "(normalized feature units for x, the layer's output units for h), e.g. 0.1,0.05");
+    }
+
+    /** The number {@code text} holds, NaN when it holds none. */
+    private static double number(String text) {
+        try {
+            return Double.parseDouble(text.strip());
+        } catch (NumberFormatException e) {
+            return Double.NaN;
+        }
     }
 }

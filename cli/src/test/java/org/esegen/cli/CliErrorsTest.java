@@ -39,18 +39,19 @@ class CliErrorsTest {
         goodBytes = Files.readAllBytes(good);
     }
 
-    record Outcome(int code, String err) {
+    record Outcome(int code, String err, String out) {
     }
 
     static Outcome run(String... args) {
         PrintStream oldErr = System.err;
         PrintStream oldOut = System.out;
         ByteArrayOutputStream err = new ByteArrayOutputStream();
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
         try {
             System.setErr(new PrintStream(err, true, StandardCharsets.UTF_8));
-            System.setOut(new PrintStream(new ByteArrayOutputStream(), true, StandardCharsets.UTF_8));
+            System.setOut(new PrintStream(out, true, StandardCharsets.UTF_8));
             int code = Main.execute(args);
-            return new Outcome(code, err.toString(StandardCharsets.UTF_8));
+            return new Outcome(code, err.toString(StandardCharsets.UTF_8), out.toString(StandardCharsets.UTF_8));
         } finally {
             System.setErr(oldErr);
             System.setOut(oldOut);

@@ -125,6 +125,38 @@ class SpeechTrainingTest {
         assertEquals(0, o.code(), o.err());
     }
 
+    /** --delta 0,0 is the plain network (every element fires); larger thresholds fire less; fixed is refused. */
+    @Test
+    void evaluateAsADeltaNetworkReportsTheFiredFractions() throws Exception {
+        String data = digits.resolve("manifest.csv").toString();
+        CliErrorsTest.Outcome plain = CliErrorsTest.run("evaluate", "--model", model.toString(), "--data", data,
+                "--mode", "float", "--json");
+        CliErrorsTest.Outcome every = CliErrorsTest.run("evaluate", "--model", model.toString(), "--data", data,
+                "--mode", "float", "--delta", "0,0", "--json");
+        CliErrorsTest.Outcome some = CliErrorsTest.run("evaluate", "--model", model.toString(), "--data", data,
+                "--mode", "float", "--delta", "0.5,0.1", "--json");
+        assertEquals(0, every.code(), every.err());
+        JsonNode p = Json.mapper().readTree(lastLine(plain));
+        JsonNode e = Json.mapper().readTree(lastLine(every));
+        JsonNode s = Json.mapper().readTree(lastLine(some));
+        assertEquals(p.get("accuracy").asDouble(), e.get("accuracy").asDouble(), 0.0);
+        assertEquals(1.0, e.get("fired_fraction_x").get(0).asDouble(), 0.0);
+        double fired = s.get("fired_fraction_x").get(0).asDouble();
+        assertTrue(fired > 0 && fired < 1, "theta 0.5 fires some inputs: " + fired);
+        assertEquals(2, CliErrorsTest.run("evaluate", "--model", model.toString(), "--data", data, "--mode", "fixed",
+                "--delta", "0.1,0.1").code());
+        CliErrorsTest.Outcome bad = CliErrorsTest.run("evaluate", "--model", model.toString(), "--data", data,
+                "--mode", "float", "--delta", "0.1");
+        assertEquals(2, bad.code());
+        assertTrue(bad.err().contains("expected THETA_X,THETA_H"), bad.err());
+    }
+
+    private static String lastLine(CliErrorsTest.Outcome o) {
+        assertEquals(0, o.code(), o.err());
+        String[] lines = o.out().strip().split("\n");
+        return lines[lines.length - 1];
+    }
+
     @Test
     void compressionKeepsItsMasksHitsTheDensityAndStaysBalanced() throws Exception {
         for (String method : List.of("ese", "cbtd")) {

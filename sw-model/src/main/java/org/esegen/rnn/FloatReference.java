@@ -70,7 +70,7 @@ public final class FloatReference {
     }
 
     /** The LSTM cell on accumulator rows z (biases added): updates c in place, returns m. */
-    private static double[] lstm(LayerWeights model, double[] z, double[] c) {
+    static double[] lstm(LayerWeights model, double[] z, double[] c) {
         int h = c.length;
         double[] m = new double[h];
         for (int k = 0; k < h; k++) {
@@ -88,7 +88,7 @@ public final class FloatReference {
     }
 
     /** The GRU cell on accumulator rows z = (r, z, n_x, n_h), biases added: returns h'. */
-    private static double[] gru(double[] acc, double[] hPrev, int h) {
+    static double[] gru(double[] acc, double[] hPrev, int h) {
         double[] out = new double[h];
         for (int k = 0; k < h; k++) {
             double r = sigmoid(acc[k]);
@@ -99,7 +99,7 @@ public final class FloatReference {
         return out;
     }
 
-    private static double[] project(double[][] wHr, double[] m) {
+    static double[] project(double[][] wHr, double[] m) {
         double[] y = new double[wHr.length];
         for (int j = 0; j < y.length; j++) {
             double s = 0;

@@ -5,6 +5,7 @@ import org.esegen.Parallel;
 import org.esegen.compile.CompiledModel;
 import org.esegen.fixed.FixedFormat;
 import org.esegen.golden.GoldenModel;
+import org.esegen.rnn.DeltaReference;
 import org.esegen.rnn.FloatReference;
 import org.esegen.quant.Quantizer;
 
@@ -80,6 +81,51 @@ public record SpeechEvaluation(String mode, List<String> labels, int[][] confusi
             confusion[labels.indexOf(truths.get(i))][predicted[i]]++;
         }
         return new SpeechEvaluation(compiled == null ? "float" : "fixed", labels, confusion, predicted);
+    }
+
+    /**
+     * Float accuracy of the model run as a delta network ({@link DeltaReference}) with thresholds
+     * {@code thetaX} and {@code thetaH} in every layer, and how much fired.
+     *
+     * @param evaluation   the accuracy figures (mode {@code float-delta})
+     * @param firedInputs  per layer, fired input elements over all input elements of all utterances
+     * @param firedStates  per layer, fired recurrent elements over all of them
+     */
+    public record Delta(SpeechEvaluation evaluation, double[] firedInputs, double[] firedStates) {
+    }
+
+    /** See {@link Delta}; features unnormalized (the model's normalization applies). */
+    public static Delta runDelta(SpeechModel model, List<double[][]> features, List<String> truths, int threads,
+                                 double thetaX, double thetaH) {
+        List<DeltaReference.Result> results = Parallel.map(features, threads,
+                f -> DeltaReference.run(model.model(), model.normalization().apply(f), thetaX, thetaH));
+        int depth = model.model().depth();
+        double[] firedX = new double[depth];
+        double[] firedH = new double[depth];
+        long frames = 0;
+        int[][] confusion = new int[model.labels().size()][model.labels().size()];
+        int[] predicted = new int[features.size()];
+        for (int i = 0; i < results.size(); i++) {
+            DeltaReference.Result r = results.get(i);
+            int t = features.get(i).length;
+            frames += t;
+            for (int k = 0; k < depth; k++) {
+                firedX[k] += r.firedInputs()[k] * t;
+                firedH[k] += r.firedStates()[k] * t;
+            }
+            predicted[i] = SpeechModel.argmax(model.logits(r.outputs()));
+            int truth = model.labels().indexOf(truths.get(i));
+            if (truth < 0) {
+                throw new EsegenException("evaluation: label '" + truths.get(i) + "' is not one the model knows "
+                        + model.labels());
+            }
+            confusion[truth][predicted[i]]++;
+        }
+        for (int k = 0; k < depth; k++) {
+            firedX[k] /= Math.max(1, frames);
+            firedH[k] /= Math.max(1, frames);
+        }
+        return new Delta(new SpeechEvaluation("float-delta", model.labels(), confusion, predicted), firedX, firedH);
     }
 
     /** The golden model of {@code compiled}'s image (weights decoded once; one zero frame per channel). */

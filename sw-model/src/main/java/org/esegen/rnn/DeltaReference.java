@@ -1,0 +1,104 @@
+package org.esegen.rnn;
+
+import org.esegen.EsegenException;
+
+/**
+ * The float reference of delta networks (DeltaLSTM, DeltaGRU; DESIGN.md section 3, Spartus): per layer
+ * the input x_t and the recurrent input y_(t-1) are compared with the values last sent, x^ and y^
+ * (zero at the start); an element fires when |value - last sent| >= its threshold (theta_x for the
+ * inputs, theta_h for the recurrent inputs), and only then is the difference multiplied into the
+ * delta memory M and the last-sent value updated. M starts at the accumulator rows' biases
+ * ({@link LayerWeights#combinedBias}) and persists across frames, so M = b + W_a [x^; y^]: with both
+ * thresholds 0 every changed element fires and the network equals {@link FloatReference}. The cell
+ * reads M as the plain cell reads its pre-activations (peepholes and projection as there).
+ */
+public final class DeltaReference {
+    private DeltaReference() {
+    }
+
+    /**
+     * Outputs of a run and how sparse it was.
+     *
+     * @param outputs      T x (last layer's P)
+     * @param firedInputs  per layer, input elements fired over input elements seen (T x I)
+     * @param firedStates  per layer, recurrent elements fired over recurrent elements seen (T x P)
+     */
+    public record Result(double[][] outputs, double[] firedInputs, double[] firedStates) {
+    }
+
+    /**
+     * Runs the stack over frames with the same thresholds in every layer.
+     *
+     * @param thetaX threshold on input deltas, >= 0
+     * @param thetaH threshold on recurrent deltas, >= 0
+     */
+    public static Result run(LayerStack model, double[][] frames, double thetaX, double thetaH) {
+        if (!(thetaX >= 0) || !(thetaH >= 0) || Double.isInfinite(thetaX) || Double.isInfinite(thetaH)) {
+            throw new EsegenException("delta thresholds " + thetaX + ", " + thetaH + ": must be finite and >= 0");
+        }
+        double[] firedX = new double[model.depth()];
+        double[] firedH = new double[model.depth()];
+        double[][] x = frames;
+        for (LayerWeights layer : model.layers()) {
+            long[] counts = new long[2];
+            x = run(layer, x, thetaX, thetaH, counts);
+            int k = layer.layer();
+            firedX[k] = frames.length == 0 ? 0 : counts[0] / ((double) frames.length * layer.inputSize());
+            firedH[k] = frames.length == 0 ? 0 : counts[1] / ((double) frames.length * layer.projSize());
+        }
+        return new Result(x, firedX, firedH);
+    }
+
+    private static double[][] run(LayerWeights model, double[][] frames, double thetaX, double thetaH, long[] fired) {
+        int h = model.hiddenSize();
+        int p = model.projSize();
+        int in = model.inputSize();
+        double[][] columns = transpose(model.combinedInputMatrix());
+        double[] memory = model.combinedBias();
+        double[] sentX = new double[in];
+        double[] sentY = new double[p];
+        double[] c = new double[h];
+        double[] y = new double[p];
+        double[][] out = new double[frames.length][];
+        for (int t = 0; t < frames.length; t++) {
+            for (int k = 0; k < in; k++) {
+                double delta = frames[t][k] - sentX[k];
+                if (Math.abs(delta) >= thetaX) {
+                    sentX[k] = frames[t][k];
+                    addColumn(columns[k], delta, memory);
+                    fired[0]++;
+                }
+            }
+            for (int k = 0; k < p; k++) {
+                double delta = y[k] - sentY[k];
+                if (Math.abs(delta) >= thetaH) {
+                    sentY[k] = y[k];
+                    addColumn(columns[in + k], delta, memory);
+                    fired[1]++;
+                }
+            }
+            out[t] = y = switch (model.cell()) {
+                case GRU -> FloatReference.gru(memory, y, h);
+                case LSTM -> FloatReference.lstm(model, memory, c);
+                case LSTMP -> FloatReference.project(model.wHr(), FloatReference.lstm(model, memory, c));
+            };
+        }
+        return out;
+    }
+
+    private static void addColumn(double[] column, double delta, double[] memory) {
+        for (int r = 0; r < memory.length; r++) {
+            memory[r] += column[r] * delta;
+        }
+    }
+
+    private static double[][] transpose(double[][] m) {
+        double[][] t = new double[m[0].length][m.length];
+        for (int r = 0; r < m.length; r++) {
+            for (int c = 0; c < m[r].length; c++) {
+                t[c][r] = m[r][c];
+            }
+        }
+        return t;
+    }
+}
