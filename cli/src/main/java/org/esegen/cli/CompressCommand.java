@@ -103,10 +103,10 @@ public final class CompressCommand implements Callable<Integer> {
         }
         Trainer.Examples train = speech.training(false, dense.normalization());
         Trainer.Examples validation = speech.training(true, dense.normalization());
-        double before = testAccuracy(dense, speech, n);
+        double before = testAccuracy(dense, speech, n, training.delta());
         SpeechModel current = dense;
         SpeechModel oneShot = withLayer(dense, Compiler.prune(cfg, dense.model(), pruning, density));
-        double oneShotAccuracy = testAccuracy(oneShot, speech, n);
+        double oneShotAccuracy = testAccuracy(oneShot, speech, n, training.delta());
         if (pruning == PruningMethod.CBTD && retrainEpochs >= 2) {
             current = targetedDropout(cfg, current, train, validation, n);
         }
@@ -122,7 +122,8 @@ public final class CompressCommand implements Callable<Integer> {
             }
             Trainer.Trained t = Trainer.train(new Trainer.From(pruned, current.classifierWeight(),
                             current.classifierBias()), train, validation,
-                    new Trainer.Options(epochs, training.batch, lr, training.seed + s, n), masks(pruned), null, null,
+                    new Trainer.Options(epochs, training.batch, lr, training.seed + s, n, training.delta()),
+                    masks(pruned), null, null,
                     TrainCommand::progress);
             current = new SpeechModel(t.stack(), t.classifierWeight(), t.classifierBias(), dense.normalization(),
                     dense.labels());
@@ -133,13 +134,13 @@ public final class CompressCommand implements Callable<Integer> {
                     formats.weightBits(), formats.activation(), qatEpochs);
             Trainer.Trained t = Trainer.train(new Trainer.From(current.model(), current.classifierWeight(),
                             current.classifierBias()), train, validation,
-                    new Trainer.Options(qatEpochs, training.batch, lr / 2, training.seed + stages + 1, n),
+                    new Trainer.Options(qatEpochs, training.batch, lr / 2, training.seed + stages + 1, n, training.delta()),
                     masks(current.model()), formats, null, TrainCommand::progress);
             current = new SpeechModel(t.stack(), t.classifierWeight(), t.classifierBias(), dense.normalization(),
                     dense.labels());
         }
         current.write(out);
-        double after = testAccuracy(current, speech, n);
+        double after = testAccuracy(current, speech, n, training.delta());
         Map<String, Object> figures = new LinkedHashMap<>();
         figures.put("model", out.toAbsolutePath().toString());
         figures.put("method", pruning.cliName());
@@ -173,12 +174,13 @@ public final class CompressCommand implements Callable<Integer> {
                 + "then the cut and 1 epoch with the masks fixed%n", dropoutEpochs, density, ramp);
         Trainer.Trained t = Trainer.train(new Trainer.From(start.model(), start.classifierWeight(),
                         start.classifierBias()), train, validation,
-                new Trainer.Options(dropoutEpochs, training.batch, lr, training.seed, n), null, null,
+                new Trainer.Options(dropoutEpochs, training.batch, lr, training.seed, n, training.delta()), null, null,
                 new Trainer.TargetedDropout(stack -> masks(Compiler.prune(cfg, stack, PruningMethod.CBTD, density)),
                         ramp), TrainCommand::progress);
         LayerStack cut = Compiler.prune(cfg, t.stack(), PruningMethod.CBTD, density);
         Trainer.Trained tuned = Trainer.train(new Trainer.From(cut, t.classifierWeight(), t.classifierBias()), train,
-                validation, new Trainer.Options(1, training.batch, lr, training.seed + 1, n), masks(cut), null, null,
+                validation, new Trainer.Options(1, training.batch, lr, training.seed + 1, n, training.delta()),
+                masks(cut), null, null,
                 TrainCommand::progress);
         return new SpeechModel(tuned.stack(), tuned.classifierWeight(), tuned.classifierBias(), start.normalization(),
                 start.labels());
@@ -188,9 +190,12 @@ public final class CompressCommand implements Callable<Integer> {
         return new SpeechModel(stack, m.classifierWeight(), m.classifierBias(), m.normalization(), m.labels());
     }
 
-    private static double testAccuracy(SpeechModel m, SpeechData speech, int threads) {
+    /** Float test accuracy, run as a delta network with {@code delta}'s thresholds when it is not null. */
+    private static double testAccuracy(SpeechModel m, SpeechData speech, int threads, double[] delta) {
         FeatureSet.Labelled test = speech.set().select(Dataset.Split.TEST);
-        return SpeechEvaluation.run(m, null, test.features(), test.labels(), threads).accuracy();
+        return delta == null ? SpeechEvaluation.run(m, null, test.features(), test.labels(), threads).accuracy()
+                : SpeechEvaluation.runDelta(m, test.features(), test.labels(), threads, delta[0], delta[1]).evaluation()
+                .accuracy();
     }
 
     /** 1 where the pruned stack keeps a nonzero weight: per layer W_ih, W_hh, and W_hr with a projection. */

@@ -7,6 +7,7 @@ import org.esegen.compile.Metrics;
 import org.esegen.config.AcceleratorConfig;
 import org.esegen.io.Json;
 import org.esegen.prune.PruningMethod;
+import org.esegen.rnn.DeltaReference;
 import org.esegen.speech.Dataset;
 import org.esegen.speech.FeatureSet;
 import org.esegen.speech.Features;
@@ -94,7 +95,7 @@ public final class EvaluateCommand implements Callable<Integer> {
             notCompiled = notForThisConfig.getMessage();
         }
         Metrics metrics = compiled == null ? null : Metrics.of(compiled);
-        double[] thresholds = delta == null ? null : thresholds(delta);
+        double[] thresholds = delta == null ? null : DeltaReference.thresholds(delta, "--delta");
         if (thresholds != null && fixed) {
             throw new EsegenException("--delta runs in float only so far: the delta golden model and hardware come with "
                     + "the Spartus engine; use --mode float");
@@ -152,25 +153,5 @@ public final class EvaluateCommand implements Callable<Integer> {
             System.out.println("per class: " + perClass);
         }
         return 0;
-    }
-
-    /** THETA_X,THETA_H: two finite numbers >= 0. */
-    private static double[] thresholds(String text) {
-        String[] parts = text.split(",", -1);
-        double[] t = parts.length == 2 ? new double[]{number(parts[0]), number(parts[1])} : new double[0];
-        if (t.length == 2 && t[0] >= 0 && t[1] >= 0 && Double.isFinite(t[0]) && Double.isFinite(t[1])) {
-            return t;
-        }
-        throw new EsegenException("--delta '" + text + "': expected THETA_X,THETA_H, two finite numbers >= 0 "
-                + "(normalized feature units for x, the layer's output units for h), e.g. 0.1,0.05");
-    }
-
-    /** The number {@code text} holds, NaN when it holds none. */
-    private static double number(String text) {
-        try {
-            return Double.parseDouble(text.strip());
-        } catch (NumberFormatException e) {
-            return Double.NaN;
-        }
     }
 }

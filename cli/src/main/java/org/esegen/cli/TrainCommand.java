@@ -82,7 +82,7 @@ public final class TrainCommand implements Callable<Integer> {
             throw new EsegenException("--hidden " + hidden + " --proj " + p + ": both must be in 1..4096");
         }
         int n = training.threads();
-        Trainer.Options options = new Trainer.Options(epochs, training.batch, lr, training.seed, n);
+        Trainer.Options options = new Trainer.Options(epochs, training.batch, lr, training.seed, n, training.delta());
         OutputFolder.checkOutputFile(out, "--out", List.of(data));
         long start = System.nanoTime();
         SpeechData speech = SpeechData.load(data, n);

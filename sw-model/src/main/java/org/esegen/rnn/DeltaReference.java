@@ -17,6 +17,29 @@ public final class DeltaReference {
     }
 
     /**
+     * Parses {@code THETA_X,THETA_H}: two finite numbers >= 0.
+     *
+     * @param option the option that gave it, for the message
+     */
+    public static double[] thresholds(String text, String option) {
+        String[] parts = text.split(",", -1);
+        double[] t = parts.length == 2 ? new double[]{number(parts[0]), number(parts[1])} : new double[0];
+        if (t.length == 2 && t[0] >= 0 && t[1] >= 0 && Double.isFinite(t[0]) && Double.isFinite(t[1])) {
+            return t;
+        }
+        throw new EsegenException(option + " '" + text + "': expected THETA_X,THETA_H, two finite numbers >= 0 "
+                + "(normalized feature units for x, the layer's output units for h), e.g. 0.1,0.05");
+    }
+
+    private static double number(String text) {
+        try {
+            return Double.parseDouble(text.strip());
+        } catch (NumberFormatException e) {
+            return Double.NaN;
+        }
+    }
+
+    /**
      * Outputs of a run and how sparse it was.
      *
      * @param outputs      T x (last layer's P)

@@ -140,7 +140,7 @@ final class RecurrentNet implements AutoCloseable {
      * @param mask B x T, 1 for a frame of the utterance, 0 for padding
      */
     NDArray logits(NDArray x, NDArray mask) {
-        return logits(x, mask, null, null);
+        return logits(x, mask, null, null, null);
     }
 
     /**
@@ -149,9 +149,12 @@ final class RecurrentNet implements AutoCloseable {
      * state (c, or the GRU's h), m and every layer's output y fake-quantized to the activation format
      * (round half up, saturate, as {@code FixedFormat}); gradients pass straight through the rounding.
      * With {@code weightMasks} (aligned with {@link #matrices}) the matrices are multiplied by them first
-     * (targeted dropout).
+     * (targeted dropout). With {@code delta} = {theta_x, theta_h} every layer runs as a delta network
+     * (as {@code org.esegen.rnn.DeltaReference}): its matrices see the last-sent values x^ and y^, which
+     * take an element's new value only where it moved by at least the threshold; the firing decision
+     * carries no gradient, the sent differences do (straight-through).
      */
-    NDArray logits(NDArray x, NDArray mask, FakeQuantization formats, List<NDArray> weightMasks) {
+    NDArray logits(NDArray x, NDArray mask, FakeQuantization formats, List<NDArray> weightMasks, double[] delta) {
         if (formats != null) {
             x = formats.activations(x);
         }
@@ -169,7 +172,8 @@ final class RecurrentNet implements AutoCloseable {
                 w.add(formats == null ? masked : formats.weights(masked));
                 at++;
             }
-            inputs = l.cell() == CellKind.GRU ? gru(l, w, inputs, mask, formats) : lstm(l, w, inputs, mask, formats);
+            inputs = l.cell() == CellKind.GRU ? gru(l, w, inputs, mask, formats, delta)
+                    : lstm(l, w, inputs, mask, formats, delta);
         }
         int out = layers.get(layers.size() - 1).projSize();
         NDArray sum = x.getManager().zeros(new Shape(batch, out), DataType.FLOAT32);
@@ -183,7 +187,7 @@ final class RecurrentNet implements AutoCloseable {
 
     /** An LSTM layer (with projection when it has W_hr) over the frames; returns y_t per frame. */
     private static List<NDArray> lstm(Layer l, List<NDArray> w, List<NDArray> xs, NDArray mask,
-                                      FakeQuantization formats) {
+                                      FakeQuantization formats, double[] delta) {
         long batch = xs.get(0).getShape().get(0);
         NDManager m = xs.get(0).getManager();
         NDArray y = m.zeros(new Shape(batch, l.projSize()), DataType.FLOAT32);
@@ -193,9 +197,19 @@ final class RecurrentNet implements AutoCloseable {
         NDArray wHrT = w.size() > 2 ? w.get(2).transpose() : null;
         NDArray bias = l.bIh().add(l.bHh());
         List<NDArray> ys = new ArrayList<>();
+        NDArray sentX = m.zeros(xs.get(0).getShape(), DataType.FLOAT32);
+        NDArray sentY = m.zeros(y.getShape(), DataType.FLOAT32);
         for (int t = 0; t < xs.size(); t++) {
             NDArray mt = mask.get(new NDIndex(":, {}", t)).reshape(batch, 1);
-            NDArray z = xs.get(t).matMul(wIhT).add(y.matMul(wHhT)).add(bias);
+            NDArray xIn = xs.get(t);
+            NDArray yIn = y;
+            if (delta != null) {
+                sentX = send(sentX, xIn, delta[0], mt);
+                sentY = send(sentY, yIn, delta[1], mt);
+                xIn = sentX;
+                yIn = sentY;
+            }
+            NDArray z = xIn.matMul(wIhT).add(yIn.matMul(wHhT)).add(bias);
             NDList gates = z.split(4, 1);
             NDArray zi = gates.get(0);
             NDArray zf = gates.get(1);
@@ -234,16 +248,27 @@ final class RecurrentNet implements AutoCloseable {
 
     /** A GRU layer over the frames (PyTorch's nn.GRU); returns h_t per frame. */
     private static List<NDArray> gru(Layer l, List<NDArray> w, List<NDArray> xs, NDArray mask,
-                                     FakeQuantization formats) {
+                                     FakeQuantization formats, double[] delta) {
         long batch = xs.get(0).getShape().get(0);
-        NDArray h = xs.get(0).getManager().zeros(new Shape(batch, l.hiddenSize()), DataType.FLOAT32);
+        NDManager m = xs.get(0).getManager();
+        NDArray h = m.zeros(new Shape(batch, l.hiddenSize()), DataType.FLOAT32);
         NDArray wIhT = w.get(0).transpose();
         NDArray wHhT = w.get(1).transpose();
         List<NDArray> hs = new ArrayList<>();
+        NDArray sentX = m.zeros(xs.get(0).getShape(), DataType.FLOAT32);
+        NDArray sentH = m.zeros(h.getShape(), DataType.FLOAT32);
         for (int t = 0; t < xs.size(); t++) {
             NDArray mt = mask.get(new NDIndex(":, {}", t)).reshape(batch, 1);
-            NDList gi = xs.get(t).matMul(wIhT).add(l.bIh()).split(3, 1);
-            NDList gh = h.matMul(wHhT).add(l.bHh()).split(3, 1);
+            NDArray xIn = xs.get(t);
+            NDArray hIn = h;
+            if (delta != null) {
+                sentX = send(sentX, xIn, delta[0], mt);
+                sentH = send(sentH, hIn, delta[1], mt);
+                xIn = sentX;
+                hIn = sentH;
+            }
+            NDList gi = xIn.matMul(wIhT).add(l.bIh()).split(3, 1);
+            NDList gh = hIn.matMul(wHhT).add(l.bHh()).split(3, 1);
             NDArray r = Activation.sigmoid(gi.get(0).add(gh.get(0)));
             NDArray z = Activation.sigmoid(gi.get(1).add(gh.get(1)));
             NDArray n = gi.get(2).add(r.mul(gh.get(2))).tanh();
@@ -255,6 +280,16 @@ final class RecurrentNet implements AutoCloseable {
             hs.add(h);
         }
         return hs;
+    }
+
+    /**
+     * The last-sent values after frame {@code mt} (1 for a frame of the utterance): each element takes
+     * the new value where |value - sent| >= theta, keeps the sent one elsewhere (and on padding).
+     */
+    private static NDArray send(NDArray sent, NDArray value, double theta, NDArray mt) {
+        NDArray difference = value.sub(sent);
+        NDArray fires = difference.abs().gte((float) theta).toType(DataType.FLOAT32, false).stopGradient().mul(mt);
+        return sent.add(difference.mul(fires));
     }
 
     /** The stack as esegen's weights (float32 values as doubles). */

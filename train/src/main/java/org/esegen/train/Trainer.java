@@ -42,9 +42,20 @@ public final class Trainer {
      * @param learningRate Adam's step size, in (0, 1]
      * @param seed         initialization and batch order
      * @param threads      PyTorch's intra-op threads, 1..256
+     * @param delta        null, or {theta_x, theta_h}: train the layers as delta networks (thresholds in
+     *                     the forward pass, straight-through)
      */
-    public record Options(int epochs, int batch, double learningRate, long seed, int threads) {
+    public record Options(int epochs, int batch, double learningRate, long seed, int threads, double[] delta) {
+        /** Options without deltas. */
+        public Options(int epochs, int batch, double learningRate, long seed, int threads) {
+            this(epochs, batch, learningRate, seed, threads, null);
+        }
+
         public Options {
+            if (delta != null && (delta.length != 2 || !(delta[0] >= 0) || !(delta[1] >= 0)
+                    || Double.isInfinite(delta[0]) || Double.isInfinite(delta[1]))) {
+                throw new EsegenException("--delta: expected two finite thresholds >= 0");
+            }
             if (epochs < 1 || epochs > 10_000) {
                 throw new EsegenException("--epochs " + epochs + ": must be in 1..10000");
             }
@@ -187,7 +198,8 @@ public final class Trainer {
                         NDArray loss;
                         try (GradientCollector collector = engine.newGradientCollector()) {
                             collector.zeroGradients();
-                            NDArray logits = net.logits(b.x(), b.mask(), quantization, stepMasks(keep, alpha));
+                            NDArray logits = net.logits(b.x(), b.mask(), quantization, stepMasks(keep, alpha),
+                                    options.delta());
                             loss = logits.logSoftmax(1).mul(b.oneHot()).sum().neg().div(to - from);
                             collector.backward(loss);
                         }
@@ -199,9 +211,9 @@ public final class Trainer {
                 if (keep != null) {
                     keep.forEach(NDArray::close);
                 }
-                double trainAccuracy = accuracy(net, manager, train, options.batch(), quantization);
+                double trainAccuracy = accuracy(net, manager, train, options.batch(), quantization, options.delta());
                 double validationAccuracy = validation.size() == 0 ? Double.NaN
-                        : accuracy(net, manager, validation, options.batch(), quantization);
+                        : accuracy(net, manager, validation, options.batch(), quantization, options.delta());
                 double seconds = (System.nanoTime() - epochStart) / 1e9;
                 double elapsed = (System.nanoTime() - trainingStart) / 1e9;
                 EpochReport r = new EpochReport(epoch, options.epochs(), lossSum / train.size(), trainAccuracy,
@@ -215,7 +227,7 @@ public final class Trainer {
 
     /** Top-1 accuracy of {@code net} on {@code examples}. */
     static double accuracy(RecurrentNet net, NDManager manager, Examples examples, int batch,
-                           FakeQuantization quantization) {
+                           FakeQuantization quantization, double[] delta) {
         int correct = 0;
         int[] order = new int[examples.size()];
         for (int i = 0; i < order.length; i++) {
@@ -225,7 +237,7 @@ public final class Trainer {
             int to = Math.min(order.length, from + batch);
             try (NDScope scope = new NDScope()) {
                 Batch b = Batch.of(manager, examples, order, from, to, net.classes);
-                long[] predicted = net.logits(b.x(), b.mask(), quantization, null).argMax(1).toLongArray();
+                long[] predicted = net.logits(b.x(), b.mask(), quantization, null, delta).argMax(1).toLongArray();
                 for (int k = 0; k < predicted.length; k++) {
                     if (predicted[k] == examples.labels()[order[from + k]]) {
                         correct++;
