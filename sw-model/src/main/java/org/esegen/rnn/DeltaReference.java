@@ -6,7 +6,8 @@ import org.esegen.EsegenException;
  * The float reference of delta networks (DeltaLSTM, DeltaGRU; DESIGN.md section 3, Spartus): per layer
  * the input x_t and the recurrent input y_(t-1) are compared with the values last sent, x^ and y^
  * (zero at the start); an element fires when |value - last sent| >= its threshold (theta_x for the
- * inputs, theta_h for the recurrent inputs), and only then is the difference multiplied into the
+ * features, the inputs of layer 0; theta_h for the recurrent inputs and for the inputs of the layers
+ * above, which are outputs of the layer below, in the same units), and only then is the difference multiplied into the
  * delta memory M and the last-sent value updated. M starts at the accumulator rows' biases
  * ({@link LayerWeights#combinedBias}) and persists across frames, so M = b + W_a [x^; y^]: with both
  * thresholds 0 every changed element fires and the network equals {@link FloatReference}. The cell
@@ -50,10 +51,11 @@ public final class DeltaReference {
     }
 
     /**
-     * Runs the stack over frames with the same thresholds in every layer.
+     * Runs the stack over frames.
      *
-     * @param thetaX threshold on input deltas, >= 0
-     * @param thetaH threshold on recurrent deltas, >= 0
+     * @param thetaX threshold on the deltas of the features (layer 0's inputs), >= 0
+     * @param thetaH threshold on the deltas of every layer's recurrent inputs and of the inputs of
+     *               layers 1 and above, >= 0
      */
     public static Result run(LayerStack model, double[][] frames, double thetaX, double thetaH) {
         if (!(thetaX >= 0) || !(thetaH >= 0) || Double.isInfinite(thetaX) || Double.isInfinite(thetaH)) {
@@ -64,7 +66,7 @@ public final class DeltaReference {
         double[][] x = frames;
         for (LayerWeights layer : model.layers()) {
             long[] counts = new long[2];
-            x = run(layer, x, thetaX, thetaH, counts);
+            x = run(layer, x, layer.layer() == 0 ? thetaX : thetaH, thetaH, counts);
             int k = layer.layer();
             firedX[k] = frames.length == 0 ? 0 : counts[0] / ((double) frames.length * layer.inputSize());
             firedH[k] = frames.length == 0 ? 0 : counts[1] / ((double) frames.length * layer.projSize());

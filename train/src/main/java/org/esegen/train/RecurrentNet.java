@@ -150,8 +150,9 @@ final class RecurrentNet implements AutoCloseable {
      * (round half up, saturate, as {@code FixedFormat}); gradients pass straight through the rounding.
      * With {@code weightMasks} (aligned with {@link #matrices}) the matrices are multiplied by them first
      * (targeted dropout). With {@code delta} = {theta_x, theta_h} every layer runs as a delta network
-     * (as {@code org.esegen.rnn.DeltaReference}): its matrices see the last-sent values x^ and y^, which
-     * take an element's new value only where it moved by at least the threshold; the firing decision
+     * (as {@code org.esegen.rnn.DeltaReference}: theta_x on the features, theta_h on every recurrent
+     * input and on the inputs of layers 1 and above): its matrices see the last-sent values x^ and y^,
+     * which take an element's new value only where it moved by at least the threshold; the firing decision
      * carries no gradient, the sent differences do (straight-through).
      */
     NDArray logits(NDArray x, NDArray mask, FakeQuantization formats, List<NDArray> weightMasks, double[] delta) {
@@ -172,8 +173,9 @@ final class RecurrentNet implements AutoCloseable {
                 w.add(formats == null ? masked : formats.weights(masked));
                 at++;
             }
-            inputs = l.cell() == CellKind.GRU ? gru(l, w, inputs, mask, formats, delta)
-                    : lstm(l, w, inputs, mask, formats, delta);
+            double[] layerDelta = delta == null || l == layers.get(0) ? delta : new double[]{delta[1], delta[1]};
+            inputs = l.cell() == CellKind.GRU ? gru(l, w, inputs, mask, formats, layerDelta)
+                    : lstm(l, w, inputs, mask, formats, layerDelta);
         }
         int out = layers.get(layers.size() - 1).projSize();
         NDArray sum = x.getManager().zeros(new Shape(batch, out), DataType.FLOAT32);
