@@ -2,7 +2,8 @@
 # Install esegen's external tools when missing: JDK 17 + Maven to build, and Verilator, g++, make,
 # zlib, Yosys and Icarus Verilog for co-simulation and estimates, and tclsh for testing the Vivado
 # scripts without Vivado, chromium for checking sweep reports headless, and espeak-ng for the
-# offline spoken-digit set (Debian packages).
+# offline spoken-digit set, and Slurm with munge for the single-node cluster of scripts/slurm-local.sh
+# (Debian packages).
 # Packages are installed without their recommended extras (no GTK, graphviz or font sets).
 # As root on Debian it installs them with apt-get; otherwise it prints exactly what to install and
 # exits 1. Quiet when everything is present. Usage: scripts/bootstrap.sh
@@ -22,6 +23,10 @@ need iverilog iverilog
 need tclsh tcl
 need chromium chromium
 need espeak-ng espeak-ng
+need slurmctld slurmctld
+need slurmd slurmd
+need sbatch slurm-client
+need munged munge
 if ! { [ -e /usr/include/zlib.h ] || [ -e /usr/local/include/zlib.h ]; }; then
   missing_packages+=(zlib1g-dev)
 fi
