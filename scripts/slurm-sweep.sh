@@ -9,9 +9,12 @@
 #                  --preset ese --synthetic 153,1024,512,0.112 --pes 8,16,32,64 --weight-bits 8,12,16
 #   --shards N     array size: shard k of N runs the grid points whose index i has i mod N = k - 1
 #   --out DIR      DIR/shard-K per array task, DIR/merged for the merge, DIR/slurm for scripts and logs
-#   --cpus C       CPUs per task (default 2); the sweep runs as many points at once as they and the
-#                  task's memory allow
-#   --mem M        memory per task (default 8G), --time T time limit per task (default 12:00:00),
+#   --cpus C       CPUs per task; the sweep runs as many points at once as they and the task's memory
+#                  allow
+#   --mem M        memory per task, --time T time limit per task; each of --cpus, --mem and --time
+#                  left out comes from `esegen sweep ... --shard 1/N --estimate` (the largest shard:
+#                  2 CPUs, the largest point's memory plus 25 %, its points one after the other plus
+#                  50 % and 10 minutes; coarse, on the safe side)
 #   --partition P, --sbatch-arg ARG   passed to sbatch (ARG repeatable, e.g. --sbatch-arg=--account=hw)
 #
 # What it does:
@@ -40,7 +43,7 @@ usage() {
   exit 2
 }
 
-shards="" out="" cpus=2 mem=8G time_limit=12:00:00 partition=""
+shards="" out="" cpus="" mem="" time_limit="" partition=""
 extra=()
 while [ $# -gt 0 ]; do
   case "$1" in
@@ -81,6 +84,15 @@ out="$(cd "$out" && pwd)"
 # Build once and check the spec here: a bad spec fails now (exit 2), not in N queued tasks.
 "$esegen" --version >/dev/null
 "$esegen" sweep "${sweep_args[@]}" --shard "1/$shards" --list >/dev/null
+estimate="$("$esegen" sweep "${sweep_args[@]}" --shard "1/$shards" --estimate)"
+field() { printf '%s' "$estimate" | sed -n "s/.*\"$1\":\([0-9]*\).*/\1/p"; }
+[ -n "$cpus" ] || cpus="$(field cpus)"
+[ -n "$mem" ] || mem="$(field memory_mib)M"
+if [ -z "$time_limit" ]; then
+  s="$(field seconds)"
+  time_limit="$(printf '%d:%02d:%02d' $((s / 3600)) $((s % 3600 / 60)) $((s % 60)))"
+fi
+echo "slurm-sweep: each task asks for $cpus CPUs, $mem of memory, $time_limit (estimate: $estimate)"
 
 q() { printf '%q ' "$@"; }
 

@@ -1,12 +1,14 @@
 package org.esegen.cli;
 
 import org.esegen.EsegenException;
+import org.esegen.io.Json;
 import org.esegen.rnn.CellKind;
 import org.esegen.cli.sweep.Grid;
 import org.esegen.cli.sweep.ModelSource;
 import org.esegen.cli.sweep.Shard;
 import org.esegen.cli.sweep.Stage;
 import org.esegen.cli.sweep.Sweep;
+import org.esegen.cli.sweep.SweepEstimate;
 import org.esegen.cli.sweep.SweepSpec;
 import org.esegen.config.AcceleratorConfig;
 import org.esegen.io.OutputFolder;
@@ -105,6 +107,10 @@ public final class SweepCommand implements Callable<Integer> {
     @Option(names = "--list", description = "check the spec and print the slice's point ids, one a line; run nothing")
     boolean list;
 
+    @Option(names = "--estimate", description = "check the spec and print, as one JSON line, what the slice asks of a "
+            + "node (points, cpus, memory_mib, seconds: coarse, on the safe side); run nothing")
+    boolean estimate;
+
     private final DesignGenerator generator;
 
     /** The real generator: {@link Generator#generate}. */
@@ -143,8 +149,19 @@ public final class SweepCommand implements Callable<Integer> {
             Sweep.plan(spec, options.shard()).slice().forEach(p -> System.out.println(p.id()));
             return 0;
         }
+        if (estimate) {
+            Sweep.Plan plan = Sweep.plan(spec, options.shard());
+            SweepEstimate e = SweepEstimate.of(spec, plan.slice(), plan.weights());
+            Map<String, Object> line = new java.util.LinkedHashMap<>();
+            line.put("points", e.points());
+            line.put("cpus", e.cpus());
+            line.put("memory_mib", e.memoryMib());
+            line.put("seconds", e.seconds());
+            System.out.println(Json.line(line));
+            return 0;
+        }
         if (out == null) {
-            throw new EsegenException("sweep: --out DIR is required (unless --list)");
+            throw new EsegenException("sweep: --out DIR is required (unless --list or --estimate)");
         }
         OutputFolder.checkTarget(out, new OutputFolder.Request("--out", "sweep", false,
                 java.util.Collections.singletonList(spec.model().file())));

@@ -80,6 +80,8 @@ class SlurmSweepScriptTest {
         assertEquals(2, calls.size(), calls.toString());
         assertTrue(calls.get(0).contains("--array=1-3"), calls.get(0));
         assertTrue(calls.get(0).contains("--partition=short --account=hw"), calls.get(0));
+        assertTrue(calls.get(0).matches(".*--cpus-per-task=2 --mem=[0-9]+M --time=[0-9]+:[0-5][0-9]:[0-5][0-9] .*"),
+                "requests derived from the sweep's --estimate: " + calls.get(0));
         assertTrue(calls.get(0).endsWith(out.resolve("slurm/array.sh").toString()), calls.get(0));
         assertTrue(calls.get(1).contains("--dependency=afterany:100 "), calls.get(1));
         assertTrue(calls.get(1).endsWith(out.resolve("slurm/merge.sh").toString()), calls.get(1));

@@ -134,6 +134,23 @@ class SweepCommandTest {
                 Files.readAllBytes(full.resolve("points").resolve(IDS.get(3)).resolve("image.bin"))));
     }
 
+    /** --estimate checks the spec, runs nothing, and counts a Yosys run in the time of every point. */
+    @Test
+    void estimatePrintsWhatAShardAsksOfANode() throws IOException {
+        List<String> base = List.of("sweep", "--preset", "tiny", "--synthetic", "12,16,8,0.4", "--pes", "2,4",
+                "--weight-bits", "8,12", "--shard", "1/2", "--estimate");
+        CliErrorsTest.Outcome quick = CliErrorsTest.run(java.util.stream.Stream.concat(base.stream(),
+                java.util.stream.Stream.of("--no-synth")).toArray(String[]::new));
+        CliErrorsTest.Outcome full = CliErrorsTest.run(base.toArray(String[]::new));
+        assertEquals(0, quick.code(), quick.err());
+        JsonNode q = MAPPER.readTree(quick.out());
+        JsonNode f = MAPPER.readTree(full.out());
+        assertEquals(2, q.get("points").asInt(), "shard 1 of 2 of a 4-point grid");
+        assertEquals(2, q.get("cpus").asInt());
+        assertTrue(q.get("memory_mib").asLong() > 1024, q.toString());
+        assertTrue(f.get("seconds").asLong() > q.get("seconds").asLong() + 2 * 140, f + " vs " + q);
+    }
+
     /** --cells runs the synthetic spec with each cell, innermost in grid order, a gru point on the GRU units. */
     @Test
     void theCellAxisRunsEachCellAndSetsTheElementwiseVariant() throws IOException {
