@@ -66,6 +66,11 @@ public final class EvaluateCommand implements Callable<Integer> {
             default -> throw new EsegenException("--mode " + mode + ": allowed are float and fixed");
         };
         Dataset.Split only = split.equalsIgnoreCase("all") ? null : Dataset.Split.parse(split, "--split");
+        double[] thresholds = delta == null ? null : DeltaReference.thresholds(delta, "--delta");
+        if (thresholds != null && fixed) {
+            throw new EsegenException("--delta runs in float only so far: the delta golden model and hardware come with "
+                    + "the Spartus engine; use --mode float");
+        }
         long start = System.nanoTime();
         AcceleratorConfig cfg = config.resolve();
         SpeechModel m = SpeechModel.read(model);
@@ -95,11 +100,6 @@ public final class EvaluateCommand implements Callable<Integer> {
             notCompiled = notForThisConfig.getMessage();
         }
         Metrics metrics = compiled == null ? null : Metrics.of(compiled);
-        double[] thresholds = delta == null ? null : DeltaReference.thresholds(delta, "--delta");
-        if (thresholds != null && fixed) {
-            throw new EsegenException("--delta runs in float only so far: the delta golden model and hardware come with "
-                    + "the Spartus engine; use --mode float");
-        }
         long modelStart = System.nanoTime();
         SpeechEvaluation.Delta deltaRun = thresholds == null ? null
                 : SpeechEvaluation.runDelta(m, features, truths, n, thresholds[0], thresholds[1]);

@@ -35,6 +35,10 @@ public final class ElementwiseTwin {
 
     /** Result of one cell. */
     public record Cell(long i, long f, long g, long o, long c, long m) {
+        /** The values in {@link FrameTrace#stageNames} order (i, f, g, o, c, m). */
+        public long[] stages() {
+            return new long[]{i, f, g, o, c, m};
+        }
     }
 
     /**
@@ -58,6 +62,10 @@ public final class ElementwiseTwin {
 
     /** Result of one GRU cell: reset gate, update gate, n_h = W_hn h + b_hn, candidate n, new state h. */
     public record GruCell(long r, long u, long nh, long n, long h) {
+        /** The values in {@link FrameTrace#stageNames} order (r, u, nh, n, h). */
+        public long[] stages() {
+            return new long[]{r, u, nh, n, h};
+        }
     }
 
     /**

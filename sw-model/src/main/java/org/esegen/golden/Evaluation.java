@@ -2,6 +2,7 @@ package org.esegen.golden;
 
 import org.esegen.compile.CompiledModel;
 import org.esegen.fixed.FixedFormat;
+import org.esegen.quant.Quantizer;
 import org.esegen.rnn.FloatReference;
 import org.esegen.rnn.LayerStack;
 
@@ -33,17 +34,13 @@ public record Evaluation(GoldenModel.Result golden, double[][][] outputs, Accura
         double[][] out = new double[channels * t][];
         double[][] refPruned = new double[channels * t][];
         double[][] refDense = new double[channels * t][];
-        double[][][] outputs = new double[channels][t][];
+        double[][][] outputs = new double[channels][][];
         for (int ch = 0; ch < channels; ch++) {
             double[][] rp = FloatReference.run(compiled.pruned(), frames[ch]);
             double[][] rd = FloatReference.run(dense, frames[ch]);
+            outputs[ch] = Quantizer.dequantize(result.outputs()[ch], act);
             for (int k = 0; k < t; k++) {
-                double[] y = new double[result.outputs()[ch][k].length];
-                for (int j = 0; j < y.length; j++) {
-                    y[j] = act.toDouble(result.outputs()[ch][k][j]);
-                }
-                outputs[ch][k] = y;
-                out[ch * t + k] = y;
+                out[ch * t + k] = outputs[ch][k];
                 refPruned[ch * t + k] = rp[k];
                 refDense[ch * t + k] = rd[k];
             }

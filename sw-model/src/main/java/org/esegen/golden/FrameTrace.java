@@ -26,7 +26,10 @@ import java.util.Map;
  */
 public record FrameTrace(int channel, int frame, int layer, CellKind cell, Map<String, long[]> stages) {
 
-    /** The stage names of a cell in datapath order, as used in mismatch reports and trace files. */
+    /**
+     * The stage names of a cell in datapath order, as used in mismatch reports and trace files; the
+     * names between {@code z} and {@code y} are those of the element-wise twin's {@code stages()}.
+     */
     public static List<String> stageNames(CellKind cell) {
         return switch (cell) {
             case LSTMP, LSTM -> List.of("z", "i", "f", "g", "o", "c", "m", "y");

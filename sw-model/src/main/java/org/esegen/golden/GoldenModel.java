@@ -14,6 +14,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.function.Consumer;
 
 /**
  * The bit-exact model of the accelerator. It runs the compiled DDR image (not the float weights),
@@ -92,18 +93,17 @@ public final class GoldenModel {
                     inputs[t][k] = in.getSigned(image, inBase, (long) ch * frames + t, k);
                 }
             }
-            List<FrameTrace> channelTraces = new ArrayList<>();
-            outputs[ch] = runChannel(ch, inputs, channelTraces);
-            for (FrameTrace ft : channelTraces) {
+            long rowBase = (long) ch * frames;
+            outputs[ch] = runChannel(ch, inputs, ft -> {
                 LaneRows out = layout.packing(ft.layer(), Section.OUTPUT);
                 long outBase = layout.offset(ft.layer(), Section.OUTPUT);
                 for (int j = 0; j < ft.y().length; j++) {
-                    out.put(expected, outBase, (long) ch * frames + ft.frame(), j, ft.y()[j]);
+                    out.put(expected, outBase, rowBase + ft.frame(), j, ft.y()[j]);
                 }
-            }
-            if (trace) {
-                traces.addAll(channelTraces);
-            }
+                if (trace) {
+                    traces.add(ft);
+                }
+            });
         }
         return new Result(outputs, traces, expected);
     }
@@ -129,10 +129,11 @@ public final class GoldenModel {
                 }
             }
         }
-        return runChannel(0, inputs, null);
+        return runChannel(0, inputs, ft -> { });
     }
 
-    private long[][] runChannel(int channel, long[][] inputs, List<FrameTrace> traces) {
+    /** Runs one channel; {@code each} sees every layer's trace of every frame as it is computed. */
+    private long[][] runChannel(int channel, long[][] inputs, Consumer<FrameTrace> each) {
         int depth = layers.size();
         long[][] c = new long[depth][];
         long[][] y = new long[depth][];
@@ -152,9 +153,7 @@ public final class GoldenModel {
                 c[k] = ft.stage(layer.shape().cell() == CellKind.GRU ? "h" : "c");
                 y[k] = ft.y();
                 x = y[k];
-                if (traces != null) {
-                    traces.add(ft);
-                }
+                each.accept(ft);
             }
             outputs[t] = x;
         }
@@ -165,46 +164,26 @@ public final class GoldenModel {
         int h = layer.shape().hiddenSize();
         long[] z = spmv(layer.wa(), v, layer.shape().waFracBits());
         long[] b = layer.bias();
+        long[] p = layer.peep();
+        CellKind cell = layer.shape().cell();
+        List<String> names = FrameTrace.stageNames(cell);
+        long[][] cellStages = new long[names.size() - 2][h];
+        for (int j = 0; j < h; j++) {
+            long[] rows = {z[j], z[h + j], z[2 * h + j], z[3 * h + j]};
+            long[] biases = {b[j], b[h + j], b[2 * h + j], b[3 * h + j]};
+            long[] values = cell == CellKind.GRU ? elementwise.gru(rows, biases, cPrev[j]).stages()
+                    : elementwise.cell(rows, biases, new long[]{p[j], p[h + j], p[2 * h + j]}, cPrev[j]).stages();
+            for (int q = 0; q < values.length; q++) {
+                cellStages[q][j] = values[q];
+            }
+        }
         Map<String, long[]> stages = new LinkedHashMap<>();
         stages.put("z", z);
-        if (layer.shape().cell() == CellKind.GRU) {
-            long[][] g = new long[5][h];
-            for (int j = 0; j < h; j++) {
-                ElementwiseTwin.GruCell cell = elementwise.gru(new long[]{z[j], z[h + j], z[2 * h + j], z[3 * h + j]},
-                        new long[]{b[j], b[h + j], b[2 * h + j], b[3 * h + j]}, cPrev[j]);
-                g[0][j] = cell.r();
-                g[1][j] = cell.u();
-                g[2][j] = cell.nh();
-                g[3][j] = cell.n();
-                g[4][j] = cell.h();
-            }
-            String[] names = {"r", "u", "nh", "n", "h"};
-            for (int q = 0; q < names.length; q++) {
-                stages.put(names[q], g[q]);
-            }
-            stages.put("y", spmv(layer.whr(), g[4], layer.shape().whrFracBits()));
-            return new FrameTrace(channel, frame, k, CellKind.GRU, stages);
+        for (int q = 0; q < cellStages.length; q++) {
+            stages.put(names.get(q + 1), cellStages[q]);
         }
-        long[] p = layer.peep();
-        long[][] g = new long[6][h];
-        for (int j = 0; j < h; j++) {
-            ElementwiseTwin.Cell cell = elementwise.cell(new long[]{z[j], z[h + j], z[2 * h + j], z[3 * h + j]},
-                    new long[]{b[j], b[h + j], b[2 * h + j], b[3 * h + j]}, new long[]{p[j], p[h + j], p[2 * h + j]},
-                    cPrev[j]);
-            g[0][j] = cell.i();
-            g[1][j] = cell.f();
-            g[2][j] = cell.g();
-            g[3][j] = cell.o();
-            g[4][j] = cell.c();
-            g[5][j] = cell.m();
-        }
-        String[] names = {"i", "f", "g", "o", "c"};
-        for (int q = 0; q < names.length; q++) {
-            stages.put(names[q], g[q]);
-        }
-        stages.put("m", g[5]);
-        stages.put("y", spmv(layer.whr(), g[5], layer.shape().whrFracBits()));
-        return new FrameTrace(channel, frame, k, layer.shape().cell(), stages);
+        stages.put("y", spmv(layer.whr(), cellStages[cellStages.length - 1], layer.shape().whrFracBits()));
+        return new FrameTrace(channel, frame, k, cell, stages);
     }
 
     private long[] spmv(DecodedMatrix matrix, long[] vector, int weightFracBits) {

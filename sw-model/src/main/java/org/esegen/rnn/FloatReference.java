@@ -41,7 +41,6 @@ public final class FloatReference {
         int h = model.hiddenSize();
         int p = model.projSize();
         double[] bias = model.combinedBias();
-        boolean gru = model.cell() == CellKind.GRU;
         double[] c = new double[h];
         double[] y = new double[p];
         double[][] out = new double[frames.length][];
@@ -49,8 +48,8 @@ public final class FloatReference {
             double[] x = frames[t];
             double[] z = new double[bias.length];
             for (int r = 0; r < z.length; r++) {
-                double[] wi = gru && r >= 3 * h ? null : model.wIh()[r];
-                double[] wh = !gru ? model.wHh()[r] : r < 2 * h ? model.wHh()[r] : r >= 3 * h ? model.wHh()[r - h] : null;
+                double[] wi = model.inputRow(r);
+                double[] wh = model.recurrentRow(r);
                 double s = bias[r];
                 for (int k = 0; wi != null && k < model.inputSize(); k++) {
                     s += wi[k] * x[k];

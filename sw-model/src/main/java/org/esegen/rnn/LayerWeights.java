@@ -119,19 +119,35 @@ public record LayerWeights(int layer, CellKind cell, int inputSize, int hiddenSi
      * n_h [0 | W_hn], so W_hn h is accumulated apart from W_in x.
      */
     public double[][] combinedInputMatrix() {
-        int h = hiddenSize;
-        double[][] a = new double[CellKind.ACCUMULATOR_ROWS * h][inputSize + projSize];
+        double[][] a = new double[CellKind.ACCUMULATOR_ROWS * hiddenSize][inputSize + projSize];
         for (int r = 0; r < a.length; r++) {
-            if (cell != CellKind.GRU || r < 2 * h) {
-                System.arraycopy(wIh[r], 0, a[r], 0, inputSize);
-                System.arraycopy(wHh[r], 0, a[r], inputSize, projSize);
-            } else if (r < 3 * h) {
-                System.arraycopy(wIh[r], 0, a[r], 0, inputSize);
-            } else {
-                System.arraycopy(wHh[r - h], 0, a[r], inputSize, projSize);
+            if (inputRow(r) != null) {
+                System.arraycopy(inputRow(r), 0, a[r], 0, inputSize);
+            }
+            if (recurrentRow(r) != null) {
+                System.arraycopy(recurrentRow(r), 0, a[r], inputSize, projSize);
             }
         }
         return a;
+    }
+
+    /**
+     * The row of W_ih that accumulator row {@code r} (0 .. 4H-1) multiplies x with, or null: the GRU's
+     * n_h rows take no input.
+     */
+    public double[] inputRow(int r) {
+        return cell == CellKind.GRU && r >= 3 * hiddenSize ? null : wIh[r];
+    }
+
+    /**
+     * The row of W_hh that accumulator row {@code r} (0 .. 4H-1) multiplies y_(t-1) with, or null: the
+     * GRU's n_x rows take no recurrent input, its n_h rows take W_hn's.
+     */
+    public double[] recurrentRow(int r) {
+        if (cell != CellKind.GRU || r < 2 * hiddenSize) {
+            return wHh[r];
+        }
+        return r < 3 * hiddenSize ? null : wHh[r - hiddenSize];
     }
 
     /** Nonzero matrix weights over all matrix weights (W_ih, W_hh and W_hr when present). */

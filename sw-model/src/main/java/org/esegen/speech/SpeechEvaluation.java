@@ -63,29 +63,18 @@ public record SpeechEvaluation(String mode, List<String> labels, int[][] confusi
      */
     public static SpeechEvaluation run(SpeechModel model, CompiledModel compiled, List<double[][]> features,
                                        List<String> truths, int threads) {
-        List<String> labels = model.labels();
-        for (String truth : truths) {
-            if (!labels.contains(truth)) {
-                throw new EsegenException("evaluation: label '" + truth + "' is not one the model knows " + labels);
-            }
-        }
+        requireKnownLabels(model, truths);
         GoldenModel golden = compiled == null ? null : goldenModel(compiled);
         FixedFormat act = compiled == null ? null : compiled.config().activationFormat();
         List<Integer> predictions = Parallel.map(features, threads, f -> SpeechModel.argmax(model.logits(
                 golden == null ? FloatReference.run(model.model(), model.normalization().apply(f))
                         : fixedOutputs(golden, act, model.normalization().apply(f)))));
-        int[] predicted = new int[features.size()];
-        int[][] confusion = new int[labels.size()][labels.size()];
-        for (int i = 0; i < predicted.length; i++) {
-            predicted[i] = predictions.get(i);
-            confusion[labels.indexOf(truths.get(i))][predicted[i]]++;
-        }
-        return new SpeechEvaluation(compiled == null ? "float" : "fixed", labels, confusion, predicted);
+        return of(compiled == null ? "float" : "fixed", model.labels(), truths, predictions);
     }
 
     /**
      * Float accuracy of the model run as a delta network ({@link DeltaReference}) with thresholds
-     * {@code thetaX} and {@code thetaH} in every layer, and how much fired.
+     * {@code thetaX} and {@code thetaH}, and how much fired.
      *
      * @param evaluation   the accuracy figures (mode {@code float-delta})
      * @param firedInputs  per layer, fired input elements over all input elements of all utterances
@@ -97,35 +86,47 @@ public record SpeechEvaluation(String mode, List<String> labels, int[][] confusi
     /** See {@link Delta}; features unnormalized (the model's normalization applies). */
     public static Delta runDelta(SpeechModel model, List<double[][]> features, List<String> truths, int threads,
                                  double thetaX, double thetaH) {
+        requireKnownLabels(model, truths);
         List<DeltaReference.Result> results = Parallel.map(features, threads,
                 f -> DeltaReference.run(model.model(), model.normalization().apply(f), thetaX, thetaH));
         int depth = model.model().depth();
         double[] firedX = new double[depth];
         double[] firedH = new double[depth];
         long frames = 0;
-        int[][] confusion = new int[model.labels().size()][model.labels().size()];
-        int[] predicted = new int[features.size()];
         for (int i = 0; i < results.size(); i++) {
-            DeltaReference.Result r = results.get(i);
             int t = features.get(i).length;
             frames += t;
             for (int k = 0; k < depth; k++) {
-                firedX[k] += r.firedInputs()[k] * t;
-                firedH[k] += r.firedStates()[k] * t;
+                firedX[k] += results.get(i).firedInputs()[k] * t;
+                firedH[k] += results.get(i).firedStates()[k] * t;
             }
-            predicted[i] = SpeechModel.argmax(model.logits(r.outputs()));
-            int truth = model.labels().indexOf(truths.get(i));
-            if (truth < 0) {
-                throw new EsegenException("evaluation: label '" + truths.get(i) + "' is not one the model knows "
-                        + model.labels());
-            }
-            confusion[truth][predicted[i]]++;
         }
         for (int k = 0; k < depth; k++) {
             firedX[k] /= Math.max(1, frames);
             firedH[k] /= Math.max(1, frames);
         }
-        return new Delta(new SpeechEvaluation("float-delta", model.labels(), confusion, predicted), firedX, firedH);
+        List<Integer> predictions = results.stream().map(r -> SpeechModel.argmax(model.logits(r.outputs()))).toList();
+        return new Delta(of("float-delta", model.labels(), truths, predictions), firedX, firedH);
+    }
+
+    private static void requireKnownLabels(SpeechModel model, List<String> truths) {
+        for (String truth : truths) {
+            if (!model.labels().contains(truth)) {
+                throw new EsegenException("evaluation: label '" + truth + "' is not one the model knows "
+                        + model.labels());
+            }
+        }
+    }
+
+    /** The figures of {@code predictions} (class indices) against {@code truths} (label names). */
+    private static SpeechEvaluation of(String mode, List<String> labels, List<String> truths, List<Integer> predictions) {
+        int[] predicted = new int[predictions.size()];
+        int[][] confusion = new int[labels.size()][labels.size()];
+        for (int i = 0; i < predicted.length; i++) {
+            predicted[i] = predictions.get(i);
+            confusion[labels.indexOf(truths.get(i))][predicted[i]]++;
+        }
+        return new SpeechEvaluation(mode, labels, confusion, predicted);
     }
 
     /** The golden model of {@code compiled}'s image (weights decoded once; one zero frame per channel). */
@@ -136,14 +137,6 @@ public record SpeechEvaluation(String mode, List<String> labels, int[][] confusi
 
     /** The golden model's outputs (T x P, dequantized) of one utterance: what every channel computes. */
     public static double[][] fixedOutputs(GoldenModel golden, FixedFormat act, double[][] frames) {
-        long[][] out = golden.run(Quantizer.quantize(frames, act));
-        double[][] y = new double[out.length][];
-        for (int t = 0; t < out.length; t++) {
-            y[t] = new double[out[t].length];
-            for (int j = 0; j < y[t].length; j++) {
-                y[t][j] = act.toDouble(out[t][j]);
-            }
-        }
-        return y;
+        return Quantizer.dequantize(golden.run(Quantizer.quantize(frames, act)), act);
     }
 }

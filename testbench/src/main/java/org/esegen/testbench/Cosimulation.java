@@ -167,8 +167,9 @@ public final class Cosimulation {
             perLayer.add(counter(r, RegisterMap.CYCLES, k));
         }
         long cycles = perLayer.stream().mapToLong(Long::longValue).sum();
-        long ideal = Metrics.of(compiled).idealCyclesPerFrame();
-        long useful = Metrics.of(compiled).nonzeros() * layout.frames();
+        Metrics metrics = Metrics.of(compiled);
+        long ideal = metrics.idealCyclesPerFrame();
+        long useful = metrics.nonzeros() * layout.frames();
         return new Result(cmp.bitExact(), cmp.mismatch(), layout.frames(), cycles,
                 (double) cycles / layout.frames(), ideal,
                 cycles == 0 ? 0 : (double) useful / ((double) compiled.config().pes() * cycles),

@@ -199,19 +199,11 @@ final class RecurrentNet implements AutoCloseable {
         NDArray wHrT = w.size() > 2 ? w.get(2).transpose() : null;
         NDArray bias = l.bIh().add(l.bHh());
         List<NDArray> ys = new ArrayList<>();
-        NDArray sentX = m.zeros(xs.get(0).getShape(), DataType.FLOAT32);
-        NDArray sentY = m.zeros(y.getShape(), DataType.FLOAT32);
+        MatrixInputs seen = new MatrixInputs(delta);
         for (int t = 0; t < xs.size(); t++) {
             NDArray mt = mask.get(new NDIndex(":, {}", t)).reshape(batch, 1);
-            NDArray xIn = xs.get(t);
-            NDArray yIn = y;
-            if (delta != null) {
-                sentX = send(sentX, xIn, delta[0], mt);
-                sentY = send(sentY, yIn, delta[1], mt);
-                xIn = sentX;
-                yIn = sentY;
-            }
-            NDArray z = xIn.matMul(wIhT).add(yIn.matMul(wHhT)).add(bias);
+            seen.next(xs.get(t), y, mt);
+            NDArray z = seen.x.matMul(wIhT).add(seen.y.matMul(wHhT)).add(bias);
             NDList gates = z.split(4, 1);
             NDArray zi = gates.get(0);
             NDArray zf = gates.get(1);
@@ -257,20 +249,12 @@ final class RecurrentNet implements AutoCloseable {
         NDArray wIhT = w.get(0).transpose();
         NDArray wHhT = w.get(1).transpose();
         List<NDArray> hs = new ArrayList<>();
-        NDArray sentX = m.zeros(xs.get(0).getShape(), DataType.FLOAT32);
-        NDArray sentH = m.zeros(h.getShape(), DataType.FLOAT32);
+        MatrixInputs seen = new MatrixInputs(delta);
         for (int t = 0; t < xs.size(); t++) {
             NDArray mt = mask.get(new NDIndex(":, {}", t)).reshape(batch, 1);
-            NDArray xIn = xs.get(t);
-            NDArray hIn = h;
-            if (delta != null) {
-                sentX = send(sentX, xIn, delta[0], mt);
-                sentH = send(sentH, hIn, delta[1], mt);
-                xIn = sentX;
-                hIn = sentH;
-            }
-            NDList gi = xIn.matMul(wIhT).add(l.bIh()).split(3, 1);
-            NDList gh = hIn.matMul(wHhT).add(l.bHh()).split(3, 1);
+            seen.next(xs.get(t), h, mt);
+            NDList gi = seen.x.matMul(wIhT).add(l.bIh()).split(3, 1);
+            NDList gh = seen.y.matMul(wHhT).add(l.bHh()).split(3, 1);
             NDArray r = Activation.sigmoid(gi.get(0).add(gh.get(0)));
             NDArray z = Activation.sigmoid(gi.get(1).add(gh.get(1)));
             NDArray n = gi.get(2).add(r.mul(gh.get(2))).tanh();
@@ -285,13 +269,36 @@ final class RecurrentNet implements AutoCloseable {
     }
 
     /**
-     * The last-sent values after frame {@code mt} (1 for a frame of the utterance): each element takes
-     * the new value where |value - sent| >= theta, keeps the sent one elsewhere (and on padding).
+     * What a layer's matrices see in each frame: the input and recurrent input themselves, or with
+     * {@code delta} = {theta_x, theta_h} the last-sent values (zero at the start), which take an
+     * element's new value only where it moved by at least its threshold, and keep it on padding.
      */
-    private static NDArray send(NDArray sent, NDArray value, double theta, NDArray mt) {
-        NDArray difference = value.sub(sent);
-        NDArray fires = difference.abs().gte((float) theta).toType(DataType.FLOAT32, false).stopGradient().mul(mt);
-        return sent.add(difference.mul(fires));
+    private static final class MatrixInputs {
+        private final double[] delta;
+        NDArray x;
+        NDArray y;
+
+        MatrixInputs(double[] delta) {
+            this.delta = delta;
+        }
+
+        /** Takes frame t's input and recurrent input; {@code mt} is 1 for a frame of the utterance. */
+        void next(NDArray input, NDArray recurrent, NDArray mt) {
+            if (delta == null) {
+                x = input;
+                y = recurrent;
+                return;
+            }
+            x = send(x == null ? input.zerosLike() : x, input, delta[0], mt);
+            y = send(y == null ? recurrent.zerosLike() : y, recurrent, delta[1], mt);
+        }
+
+        private static NDArray send(NDArray sent, NDArray value, double theta, NDArray mt) {
+            NDArray difference = value.sub(sent);
+            NDArray fires = difference.abs().gte((float) theta).toType(DataType.FLOAT32, false).stopGradient()
+                    .mul(mt);
+            return sent.add(difference.mul(fires));
+        }
     }
 
     /** The stack as esegen's weights (float32 values as doubles). */
