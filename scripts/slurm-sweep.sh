@@ -2,8 +2,8 @@
 # Run an esegen sweep on a Slurm cluster: a job array runs the shards, a dependent job merges them.
 #
 # Usage:
-#   scripts/slurm-sweep.sh --shards N --out DIR [--cpus C] [--mem M] [--time T] [--partition P]
-#                          [--sbatch-arg ARG]... -- SWEEP_OPTIONS...
+#   scripts/slurm-sweep.sh --shards N --out DIR [--search] [--cpus C] [--mem M] [--time T]
+#                          [--partition P] [--sbatch-arg ARG]... -- SWEEP_OPTIONS...
 #
 #   SWEEP_OPTIONS  everything `esegen sweep` takes except --out, --shard and --resume, e.g.
 #                  --preset ese --synthetic 153,1024,512,0.112 --pes 8,16,32,64 --weight-bits 8,12,16
@@ -29,6 +29,15 @@
 #      points no shard finished. Running this script again with the same arguments resubmits both
 #      jobs; finished points are kept, partial ones redone.
 # Results: DIR/merged/results.csv, results.json, report.html; logs: DIR/slurm/*.log.
+#
+# With --search the options after -- are `esegen search`'s (except --out, --shard, --resume,
+# --measured): task K runs `esegen search ... --shard K/N --resume --out DIR/shard-K` (every task
+# bounds the candidates and walks the accuracy floor the same way, then measures slice K of the
+# shortlist), and the dependent job merges the slices' DIR/shard-K/measured into DIR/merged and runs
+# `esegen search ... --measured DIR/merged --resume --out DIR/search` (the pick: DIR/search/best.json
+# and report.html). The search is not pre-checked here; --cpus, --mem and --time left out default to
+# 2 CPUs, 8G and 4:00:00 (a measured ESE-size point takes about 10 minutes and 3 GB; raise --time for
+# large budgets or models).
 # DIR and the esegen checkout must be on a filesystem the compute nodes share.
 #
 # Environment: ESEGEN (default: the esegen launcher next to this script), SBATCH (default: sbatch).
@@ -43,12 +52,13 @@ usage() {
   exit 2
 }
 
-shards="" out="" cpus="" mem="" time_limit="" partition=""
+shards="" out="" cpus="" mem="" time_limit="" partition="" search=""
 extra=()
 while [ $# -gt 0 ]; do
   case "$1" in
     --shards) shards="${2:-}"; shift 2 ;;
     --out) out="${2:-}"; shift 2 ;;
+    --search) search=1; shift ;;
     --cpus) cpus="${2:-}"; shift 2 ;;
     --mem) mem="${2:-}"; shift 2 ;;
     --time) time_limit="${2:-}"; shift 2 ;;
@@ -73,7 +83,7 @@ if [ ${#sweep_args[@]} -eq 0 ]; then
 fi
 for a in "${sweep_args[@]}"; do
   case "$a" in
-    --out|--out=*|--shard|--shard=*|--resume)
+    --out|--out=*|--shard|--shard=*|--resume|--measured|--measured=*)
       echo "slurm-sweep: '$a' is set per task by this script; leave it out of the sweep options" >&2; exit 2 ;;
   esac
 done
@@ -83,35 +93,58 @@ out="$(cd "$out" && pwd)"
 
 # Build once and check the spec here: a bad spec fails now (exit 2), not in N queued tasks.
 "$esegen" --version >/dev/null
-"$esegen" sweep "${sweep_args[@]}" --shard "1/$shards" --list >/dev/null
-estimate="$("$esegen" sweep "${sweep_args[@]}" --shard "1/$shards" --estimate)"
-field() { printf '%s' "$estimate" | sed -n "s/.*\"$1\":\([0-9]*\).*/\1/p"; }
-[ -n "$cpus" ] || cpus="$(field cpus)"
-[ -n "$mem" ] || mem="$(field memory_mib)M"
-if [ -z "$time_limit" ]; then
-  s="$(field seconds)"
-  time_limit="$(printf '%d:%02d:%02d' $((s / 3600)) $((s % 3600 / 60)) $((s % 60)))"
+if [ -n "$search" ]; then
+  [ -n "$cpus" ] || cpus=2
+  [ -n "$mem" ] || mem=8G
+  [ -n "$time_limit" ] || time_limit=4:00:00
+  echo "slurm-sweep: search; each task asks for $cpus CPUs, $mem of memory, $time_limit"
+else
+  "$esegen" sweep "${sweep_args[@]}" --shard "1/$shards" --list >/dev/null
+  estimate="$("$esegen" sweep "${sweep_args[@]}" --shard "1/$shards" --estimate)"
+  field() { printf '%s' "$estimate" | sed -n "s/.*\"$1\":\([0-9]*\).*/\1/p"; }
+  [ -n "$cpus" ] || cpus="$(field cpus)"
+  [ -n "$mem" ] || mem="$(field memory_mib)M"
+  if [ -z "$time_limit" ]; then
+    s="$(field seconds)"
+    time_limit="$(printf '%d:%02d:%02d' $((s / 3600)) $((s % 3600 / 60)) $((s % 60)))"
+  fi
+  echo "slurm-sweep: each task asks for $cpus CPUs, $mem of memory, $time_limit (estimate: $estimate)"
 fi
-echo "slurm-sweep: each task asks for $cpus CPUs, $mem of memory, $time_limit (estimate: $estimate)"
 
 q() { printf '%q ' "$@"; }
 
+command=sweep
+[ -n "$search" ] && command=search
 cat >"$out/slurm/array.sh" <<EOF
 #!/usr/bin/env bash
-# esegen sweep shard \$SLURM_ARRAY_TASK_ID of $shards (written by scripts/slurm-sweep.sh)
+# esegen $command shard \$SLURM_ARRAY_TASK_ID of $shards (written by scripts/slurm-sweep.sh)
 set -euo pipefail
 k="\${SLURM_ARRAY_TASK_ID:?run me with sbatch --array=1-$shards}"
-exec $(q "$esegen") sweep $(q "${sweep_args[@]}")--shard "\$k/$shards" --resume --out $(printf '%q' "$out")/shard-"\$k"
+exec $(q "$esegen") $command $(q "${sweep_args[@]}")--shard "\$k/$shards" --resume --out $(printf '%q' "$out")/shard-"\$k"
 EOF
 
 shard_dirs=()
-for k in $(seq 1 "$shards"); do shard_dirs+=("$out/shard-$k"); done
-cat >"$out/slurm/merge.sh" <<EOF
+measured_dirs=()
+for k in $(seq 1 "$shards"); do
+  shard_dirs+=("$out/shard-$k")
+  measured_dirs+=("$out/shard-$k/measured")
+done
+if [ -n "$search" ]; then
+  cat >"$out/slurm/merge.sh" <<EOF
+#!/usr/bin/env bash
+# merge the $shards slices of an esegen search's shortlist, then pick (written by scripts/slurm-sweep.sh)
+set -euo pipefail
+$(q "$esegen") sweep-merge --partial --out $(q "$out/merged") $(q "${measured_dirs[@]}")
+exec $(q "$esegen") search $(q "${sweep_args[@]}")--measured $(q "$out/merged") --resume --out $(q "$out/search")
+EOF
+else
+  cat >"$out/slurm/merge.sh" <<EOF
 #!/usr/bin/env bash
 # merge the $shards shards of an esegen sweep (written by scripts/slurm-sweep.sh)
 set -euo pipefail
 exec $(q "$esegen") sweep-merge --out $(q "$out/merged") $(q "${shard_dirs[@]}")
 EOF
+fi
 chmod +x "$out/slurm/array.sh" "$out/slurm/merge.sh"
 
 common=(--cpus-per-task="$cpus" --mem="$mem" --time="$time_limit")

@@ -10,7 +10,7 @@ import picocli.CommandLine.Command;
         description = "Sparse-LSTM accelerator generator after ESE (FPGA 2017): prune, quantize, compile, "
                 + "run bit-exactly.",
         subcommands = {RunCommand.class, BenchCommand.class, CompileCommand.class, GenerateCommand.class, CosimCommand.class,
-                InferCommand.class, SynthCommand.class, VivadoCommand.class, SweepCommand.class,
+                InferCommand.class, SynthCommand.class, VivadoCommand.class, SweepCommand.class, SearchCommand.class,
                 SweepMergeCommand.class, SyntheticCommand.class, DatasetCommand.class, FeaturesCommand.class, TrainCommand.class, CompressCommand.class, EvaluateCommand.class,
                 PresetsCommand.class,
                 RegistersCommand.class,

@@ -46,8 +46,12 @@ class SlurmClusterTest {
         return new Run(p.waitFor(), out);
     }
 
-    @Test
-    void aRealJobArrayKilledAndRequeuedMergesToTheSingleMachineSweep() throws Exception {
+    /** A running single-node cluster: the environment to reach it and the launcher its jobs run. */
+    private record Cluster(Map<String, String> env, Path esegen) {
+    }
+
+    /** Starts the local cluster in {@code dir/cluster} (after checking it can), runs {@code body}, stops it. */
+    private void withCluster(ClusterBody body) throws Exception {
         assumeTrue("root".equals(System.getProperty("user.name")), "the local Slurm daemons run as root");
         assumeTrue(run(Map.of(), List.of("sh", "-c", "command -v slurmctld && command -v munged")).code() == 0,
                 "slurmctld and munged are installed (scripts/bootstrap.sh)");
@@ -63,6 +67,23 @@ class SlurmClusterTest {
         Run started = run(Map.of(), List.of("bash", local, "start", cluster.toString()));
         assertEquals(0, started.code(), started.output());
         try {
+            body.run(new Cluster(env, esegen));
+        } finally {
+            Run stopped = run(Map.of(), List.of("bash", local, "stop", cluster.toString()));
+            assertEquals(0, stopped.code(), stopped.output());
+        }
+    }
+
+    @FunctionalInterface
+    private interface ClusterBody {
+        void run(Cluster cluster) throws Exception;
+    }
+
+    @Test
+    void aRealJobArrayKilledAndRequeuedMergesToTheSingleMachineSweep() throws Exception {
+        withCluster(c -> {
+            Map<String, String> env = c.env();
+            Path esegen = c.esegen();
             Path out = dir.resolve("sweep");
             List<String> submit = new ArrayList<>(List.of("bash", ROOT.resolve("scripts/slurm-sweep.sh").toString(),
                     "--shards", "3", "--out", out.toString(), "--cpus", "1", "--mem", "1G", "--time", "30:00", "--"));
@@ -91,10 +112,44 @@ class SlurmClusterTest {
                 assertArrayEquals(Files.readAllBytes(single.resolve(file)),
                         Files.readAllBytes(out.resolve("merged").resolve(file)), file);
             }
-        } finally {
-            Run stopped = run(Map.of(), List.of("bash", local, "stop", cluster.toString()));
-            assertEquals(0, stopped.code(), stopped.output());
-        }
+        });
+    }
+
+    /**
+     * {@code slurm-sweep.sh --search}: a design search whose shortlist is measured by a job array of two
+     * slices and picked by the dependent job picks what one machine picks, with the same files.
+     */
+    @Test
+    void aSearchOnTheClusterPicksWhatOneMachinePicks() throws Exception {
+        withCluster(c -> {
+            Path syn = dir.resolve("syn");
+            Run made = run(Map.of(), List.of(c.esegen().toString(), "synthetic", "--spec", "12,20,10,1.0,5", "--frames",
+                    "12", "--out", syn.toString()));
+            assertEquals(0, made.code(), made.output());
+            List<String> search = List.of("--preset", "tiny", "--model", syn.resolve("model.safetensors").toString(),
+                    "--frames", syn.resolve("frames.npy").toString(), "--pes", "2,4", "--channels", "1",
+                    "--weight-bits", "8", "--pruning", "global", "--densities", "1", "--min-snr", "20",
+                    "--budget-points", "2", "--frames-per-point", "2");
+            Path out = dir.resolve("search-cluster");
+            List<String> submit = new ArrayList<>(List.of("bash", ROOT.resolve("scripts/slurm-sweep.sh").toString(),
+                    "--search", "--shards", "2", "--out", out.toString(), "--cpus", "1", "--mem", "2G", "--time",
+                    "30:00", "--"));
+            submit.addAll(search);
+            Run submitted = run(c.env(), submit);
+            assertEquals(0, submitted.code(), submitted.output());
+            waitForTheQueueToEmpty(c.env());
+            System.out.println(Files.readString(out.resolve("slurm/merge.log")));
+            Path single = dir.resolve("search-single");
+            List<String> whole = new ArrayList<>(List.of(c.esegen().toString(), "search"));
+            whole.addAll(search);
+            whole.addAll(List.of("--out", single.toString()));
+            Run alone = run(Map.of(), whole);
+            assertEquals(0, alone.code(), alone.output());
+            for (String file : List.of("best.json", "candidates.json", "report.html")) {
+                assertArrayEquals(Files.readAllBytes(single.resolve(file)),
+                        Files.readAllBytes(out.resolve("search").resolve(file)), file);
+            }
+        });
     }
 
     /** Waits until array task 2 runs, lets it work 3 s, and cancels it; returns its job id. */

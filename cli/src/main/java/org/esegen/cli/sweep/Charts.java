@@ -44,7 +44,7 @@ import java.util.stream.Collectors;
 final class Charts {
     private static final int WIDTH = 640;
     private static final int HEIGHT = 400;
-    private static final Color[] PALETTE = {new Color(0x1f77b4), new Color(0xd62728), new Color(0x2ca02c),
+    static final Color[] PALETTE = {new Color(0x1f77b4), new Color(0xd62728), new Color(0x2ca02c),
             new Color(0xff7f0e), new Color(0x9467bd), new Color(0x8c564b), new Color(0xe377c2), new Color(0x17becf),
             new Color(0x7f7f7f), new Color(0xbcbd22)};
     /**
@@ -227,11 +227,20 @@ final class Charts {
      */
     static List<PointResult> paretoFront(List<PointResult> pts, ToDoubleFunction<PointResult> cost,
                                          ToDoubleFunction<PointResult> latency) {
-        List<PointResult> sorted = pts.stream().sorted(Comparator.comparingDouble(cost)
-                .thenComparingDouble(latency).thenComparingInt(PointResult::index)).toList();
-        List<PointResult> front = new ArrayList<>();
+        return paretoFront(pts, cost, latency, PointResult::index);
+    }
+
+    /**
+     * The items no other item beats on both cost and value (lower is better for both), in order of
+     * increasing cost; ties go to the lower {@code index}.
+     */
+    static <T> List<T> paretoFront(List<T> pts, ToDoubleFunction<T> cost, ToDoubleFunction<T> latency,
+                                   java.util.function.ToIntFunction<T> index) {
+        List<T> sorted = pts.stream().sorted(Comparator.comparingDouble(cost)
+                .thenComparingDouble(latency).thenComparingInt(index)).toList();
+        List<T> front = new ArrayList<>();
         double best = Double.POSITIVE_INFINITY;
-        for (PointResult r : sorted) {
+        for (T r : sorted) {
             if (latency.applyAsDouble(r) < best) {
                 front.add(r);
                 best = latency.applyAsDouble(r);
@@ -283,13 +292,13 @@ final class Charts {
         return a;
     }
 
-    private static NumberAxis zeroBased(String label) {
+    static NumberAxis zeroBased(String label) {
         NumberAxis a = new NumberAxis(label);
         a.setAutoRangeIncludesZero(true);
         return a;
     }
 
-    private static Chart draw(String title, ValueAxis x, ValueAxis y, XYSeriesCollection data, boolean lines,
+    static Chart draw(String title, ValueAxis x, ValueAxis y, XYSeriesCollection data, boolean lines,
                               Consumer<XYLineAndShapeRenderer> style) {
         XYLineAndShapeRenderer renderer = new XYLineAndShapeRenderer(lines, true);
         for (int s = 0; s < data.getSeriesCount(); s++) {

@@ -194,11 +194,12 @@ public record Grid(List<Integer> pes, List<Integer> weightBits, List<Integer> ac
     /**
      * Every point in grid order, each with its validated configuration.
      *
-     * @param base the resolved preset and {@code --set} overrides
+     * @param base    the resolved preset and {@code --set} overrides
+     * @param density the fraction of matrix weights every point keeps
      * @throws EsegenException when a value or a combination is not a legal configuration; the
      *                         message names the option or the point and the config field
      */
-    public List<Point> points(AcceleratorConfig base) {
+    public List<Point> points(AcceleratorConfig base, double density) {
         for (Axis a : Axis.values()) {
             for (int v : values(a)) {
                 try {
@@ -234,7 +235,7 @@ public record Grid(List<Integer> pes, List<Integer> weightBits, List<Integer> ac
                                     } catch (EsegenException e) {
                                         throw new EsegenException("sweep point " + id + ": " + e.getMessage(), e);
                                     }
-                                    points.add(new Point(index, id, m, cell, cfg));
+                                    points.add(new Point(index, id, m, cell, cfg, density));
                                 }
                             }
                         }

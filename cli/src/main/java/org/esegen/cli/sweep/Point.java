@@ -12,6 +12,8 @@ import org.esegen.rnn.CellKind;
  * @param pruning pruning method
  * @param cell    the model's cell
  * @param config  the point's resolved, validated configuration
+ * @param density fraction of matrix weights the pruning keeps, in (0, 1]
  */
-public record Point(int index, String id, PruningMethod pruning, CellKind cell, AcceleratorConfig config) {
+public record Point(int index, String id, PruningMethod pruning, CellKind cell, AcceleratorConfig config,
+                    double density) {
 }

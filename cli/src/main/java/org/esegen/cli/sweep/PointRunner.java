@@ -181,7 +181,7 @@ final class PointRunner {
             Map<String, Double> times) throws IOException {
         long start = System.nanoTime();
         LayerStack model = weights.get(p.cell());
-        CompiledModel compiled = Compiler.compile(p.config(), model, p.pruning(), spec.model().density());
+        CompiledModel compiled = Compiler.compile(p.config(), model, p.pruning(), p.density());
         FrameSet inputs = FrameSet.load(p.config(), model, null, spec.frames(), "--frames",
                 spec.model().frameSeed());
         byte[] image = compiled.image(inputs.raw());

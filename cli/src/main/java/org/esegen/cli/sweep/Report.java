@@ -318,7 +318,7 @@ final class Report {
         return mean;
     }
 
-    private static String figure(Charts.Chart chart, String caption, String what) {
+    static String figure(Charts.Chart chart, String caption, String what) {
         StringBuilder s = new StringBuilder("<figure>");
         if (chart.svg() != null) {
             s.append(chart.svg());
@@ -446,7 +446,7 @@ final class Report {
         return out;
     }
 
-    private static final String CSS = """
+    static final String CSS = """
             body{font:14px/1.45 system-ui,-apple-system,"Segoe UI",Roboto,"DejaVu Sans",sans-serif;margin:24px;\
             color:#1b1f24;max-width:1400px}
             h1{font-size:22px;margin:0 0 12px}h2{font-size:17px;margin:22px 0 8px;border-bottom:1px solid #d0d7de}
@@ -464,7 +464,7 @@ final class Report {
             tr.failed td{background:#ffebe9}tbody tr:hover td{background:#f3f8ff}
             """;
 
-    private static final String SORT_JS = """
+    static final String SORT_JS = """
             document.querySelectorAll('#points th').forEach(function(th,col){th.addEventListener('click',function(){
             var tb=document.querySelector('#points tbody'),rows=Array.from(tb.rows),asc=!th.classList.contains('asc');
             document.querySelectorAll('#points th').forEach(function(h){h.classList.remove('asc','desc');});

@@ -113,11 +113,25 @@ public final class Sweep {
      */
     public static Summary run(SweepSpec spec, Options options, Path out, DesignGenerator generator, PrintStream err) {
         long start = System.nanoTime();
-        Plan plan = plan(spec, options.shard());
+        return run(spec, spec.describe(), plan(spec, options.shard()), options, out, generator, err, start);
+    }
+
+    /**
+     * Run the points of a plan made elsewhere (a design search's shortlist) as a sweep.
+     *
+     * @param spec        what the points run (frames, stages) and the sizes the job planner reads
+     *                    from its grid (the largest PE and channel counts)
+     * @param description the {@code spec} written into {@code sweep.json} and shown in the report
+     * @param startNanos  when the work began, for the summary's wall time
+     */
+    static Summary run(SweepSpec spec, Map<String, Object> description, Plan plan, Options options, Path out,
+                       DesignGenerator generator, PrintStream err, long startNanos) {
+        long start = startNanos;
         List<Point> grid = plan.grid();
         Map<CellKind, LayerStack> weights = plan.weights();
         List<Point> slice = plan.slice();
-        try (SweepFolder folder = SweepFolder.open(out, specFile(spec, options.shard(), grid), options.resume())) {
+        try (SweepFolder folder = SweepFolder.open(out, specFile(description, options.shard(), grid),
+                options.resume())) {
             Map<Integer, PointResult> results = new TreeMap<>();
             List<Point> todo = new ArrayList<>();
             int redone = 0;
@@ -157,7 +171,7 @@ public final class Sweep {
                 progress.close();
                 removeHook(onInterrupt);
             }
-            Report.write(folder.dir().resolve(SweepFolder.REPORT), spec.describe(), grid.size(), options.shard(),
+            Report.write(folder.dir().resolve(SweepFolder.REPORT), description, grid.size(), options.shard(),
                     List.copyOf(results.values()), options.snrFloor());
             Map<String, String> failed = new LinkedHashMap<>();
             results.values().stream().filter(r -> !r.succeeded()).forEach(r -> failed.put(r.id(), r.error()));
@@ -209,9 +223,9 @@ public final class Sweep {
     }
 
     /** The content of {@code sweep.json}: the spec, the shard, and every grid point's id. */
-    static Map<String, Object> specFile(SweepSpec spec, Shard shard, List<Point> grid) {
+    static Map<String, Object> specFile(Map<String, Object> description, Shard shard, List<Point> grid) {
         Map<String, Object> m = new LinkedHashMap<>();
-        m.put("spec", spec.describe());
+        m.put("spec", description);
         m.put("shard", shard.toString());
         m.put("grid", grid.stream().map(Point::id).toList());
         return m;

@@ -41,7 +41,7 @@ public record SweepSpec(ModelSource model, String preset, List<String> sets, Gri
      * @throws EsegenException on an illegal configuration (see {@link Grid#points})
      */
     public List<Point> points() {
-        return grid.points(base());
+        return grid.points(base(), model.density());
     }
 
     /** The spec as written into {@code sweep.json}. */

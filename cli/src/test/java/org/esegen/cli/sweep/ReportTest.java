@@ -30,7 +30,7 @@ class ReportTest {
     private static PointResult point(int index, int pes, int w, double latency, double snr, Long lut, Long dsp,
                                      Double measuredLatency) {
         Point p = new Point(index, "p" + index, PruningMethod.ESE, org.esegen.rnn.CellKind.LSTMP,
-                Presets.get("ese").with(Map.of("pesPerChannel", pes, "weightBits", w)));
+                Presets.get("ese").with(Map.of("pesPerChannel", pes, "weightBits", w)), 0.112);
         Device d = Device.XCKU060;
         PointResult.SynthFigures synth = lut == null ? null : new PointResult.SynthFigures(lut, lut, dsp, 10,
                 100.0 * lut / d.luts(), 100.0 * lut / d.ffs(), 100.0 * dsp / d.dsps(), 1, 7);
@@ -119,7 +119,7 @@ class ReportTest {
     @Test
     void withoutResourcesTheResourceChartsSayWhy() {
         List<PointResult> pts = List.of(point(0, 4, 8, 100, 25, null, null), point(1, 8, 8, 50, 25, null, null),
-                PointResult.failed(new Point(2, "p2", PruningMethod.ESE, org.esegen.rnn.CellKind.LSTMP, Presets.get("ese")), "W_a: too <deep>",
+                PointResult.failed(new Point(2, "p2", PruningMethod.ESE, org.esegen.rnn.CellKind.LSTMP, Presets.get("ese"), 0.112), "W_a: too <deep>",
                         List.of(), Map.of(), 2));
         String html = Report.html(Map.of(), 3, Shard.ALL, pts, 30);
         assertTrue(html.contains("1 points failed (pink rows below; hover for the error): p2: W_a: too &lt;deep&gt;"));

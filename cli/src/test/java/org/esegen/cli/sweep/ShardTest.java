@@ -19,7 +19,7 @@ class ShardTest {
 
     @Test
     void shardsAreDisjointAndTheirUnionIsTheGrid() {
-        List<Point> grid = GRID.points(Presets.get("ese"));
+        List<Point> grid = GRID.points(Presets.get("ese"), 1.0);
         assertEquals(GRID.size(), grid.size());
         assertEquals(96, grid.size());
         for (int n : new int[]{1, 2, 3, 7, 96, 100}) {
@@ -41,9 +41,9 @@ class ShardTest {
 
     @Test
     void gridOrderAndIdsAreDeterministic() {
-        List<Point> a = GRID.points(Presets.get("ese"));
+        List<Point> a = GRID.points(Presets.get("ese"), 1.0);
         List<Point> b = new Grid(List.of(32, 16, 8, 4), List.of(16, 12, 8, 6), List.of(16), List.of(4), List.of(2, 1),
-                List.of(PruningMethod.CBTD, PruningMethod.GLOBAL, PruningMethod.ESE)).points(Presets.get("ese"));
+                List.of(PruningMethod.CBTD, PruningMethod.GLOBAL, PruningMethod.ESE)).points(Presets.get("ese"), 1.0);
         assertEquals(a.stream().map(Point::id).toList(), b.stream().map(Point::id).toList(),
                 "value order on the command line does not change the grid");
         assertEquals(a.get(50).config(), b.get(50).config());
@@ -66,7 +66,7 @@ class ShardTest {
     void actBitsKeepTheIntegerBits() {
         Grid g = new Grid(List.of(4), List.of(8), List.of(12, 16, 20), List.of(4), List.of(1),
                 List.of(PruningMethod.ESE));
-        List<Point> pts = g.points(Presets.get("ese").with("accBits", 40));
+        List<Point> pts = g.points(Presets.get("ese").with("accBits", 40), 1.0);
         assertEquals(List.of(7, 11, 15), pts.stream().map(p -> p.config().formats().actFracBits()).toList());
     }
 

@@ -1,0 +1,126 @@
+package org.esegen.cli.sweep;
+
+import org.esegen.compile.CompiledModel;
+import org.esegen.fixed.FixedFormat;
+import org.esegen.golden.Evaluation;
+import org.esegen.quant.Quantizer;
+import org.esegen.rnn.LayerStack;
+import org.esegen.speech.SpeechEvaluation;
+import org.esegen.speech.SpeechModel;
+
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * How a search measures a compiled design's accuracy, and the floor a design must reach. Measured
+ * through the bit-exact golden model on the compiled image (what the Verilog computes), never
+ * estimated. Implementations are thread-safe.
+ */
+public interface SearchQuality {
+    /** Figure name for reports: {@code accuracy} or {@code snr}. */
+    String name();
+
+    /** Unit of the figure: {@code %} or {@code dB}. */
+    String unit();
+
+    /** The floor: a design below it is not chosen. */
+    double floor();
+
+    /** The figure of a compiled design (its channel count plays no part). */
+    double measure(CompiledModel compiled);
+
+    /** For {@code search.json}. */
+    Map<String, Object> describe();
+
+    /**
+     * Top-1 accuracy in percent of a speech model's utterances through the golden model, the
+     * classifier in float on the host ({@link SpeechEvaluation#run}, as {@code evaluate --mode fixed}).
+     *
+     * @param model    the speech model (its stack is what is compiled)
+     * @param features the utterances' features, unnormalized
+     * @param truths   their labels
+     * @param threads  utterances evaluated at once
+     * @param floor    least accuracy, percent
+     * @param data     what the utterances are, for reports
+     */
+    static SearchQuality speech(SpeechModel model, List<double[][]> features, List<String> truths, int threads,
+                                double floor, String data) {
+        return new SearchQuality() {
+            @Override
+            public String name() {
+                return "accuracy";
+            }
+
+            @Override
+            public String unit() {
+                return "%";
+            }
+
+            @Override
+            public double floor() {
+                return floor;
+            }
+
+            @Override
+            public double measure(CompiledModel compiled) {
+                return 100 * SpeechEvaluation.run(model, compiled, features, truths, threads).accuracy();
+            }
+
+            @Override
+            public Map<String, Object> describe() {
+                Map<String, Object> m = new LinkedHashMap<>();
+                m.put("figure", "top-1 accuracy through the golden model, percent");
+                m.put("data", data);
+                m.put("utterances", features.size());
+                m.put("floor", floor);
+                return m;
+            }
+        };
+    }
+
+    /**
+     * SNR in dB of the golden model's outputs against the float reference of the unpruned model on
+     * the given frames (pruning and quantization together, as a sweep's {@code snr_db_vs_dense}).
+     *
+     * @param dense  the float model before pruning
+     * @param frames [frame][input] real inputs
+     * @param floor  least SNR, dB
+     * @param source what the frames are, for reports
+     */
+    static SearchQuality snr(LayerStack dense, double[][] frames, double floor, String source) {
+        return new SearchQuality() {
+            @Override
+            public String name() {
+                return "snr";
+            }
+
+            @Override
+            public String unit() {
+                return "dB";
+            }
+
+            @Override
+            public double floor() {
+                return floor;
+            }
+
+            @Override
+            public double measure(CompiledModel compiled) {
+                FixedFormat act = compiled.config().activationFormat();
+                byte[] image = compiled.image(new long[][][]{Quantizer.quantize(frames, act)});
+                return Evaluation.run(compiled, image, dense, new double[][][]{frames}, false).vsDense().snrDb();
+            }
+
+            @Override
+            public Map<String, Object> describe() {
+                Map<String, Object> m = new LinkedHashMap<>();
+                m.put("figure", "SNR of the golden model against the unpruned float model, dB");
+                m.put("frames", source);
+                m.put("frame_count", frames.length);
+                m.put("floor", floor);
+                return m;
+            }
+        };
+    }
+}

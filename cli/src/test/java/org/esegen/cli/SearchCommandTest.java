@@ -1,0 +1,195 @@
+package org.esegen.cli;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import org.esegen.compile.CompiledModel;
+import org.esegen.compile.Compiler;
+import org.esegen.compile.Metrics;
+import org.esegen.config.AcceleratorConfig;
+import org.esegen.config.Presets;
+import org.esegen.golden.Evaluation;
+import org.esegen.io.ModelFile;
+import org.esegen.io.Npy;
+import org.esegen.prune.PruningMethod;
+import org.esegen.quant.Quantizer;
+import org.esegen.rnn.LayerStack;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/** {@code esegen search}: bounds, verdicts, the pick, measurement, the sharded path, and bad input. */
+class SearchCommandTest {
+    private static final ObjectMapper MAPPER = new ObjectMapper();
+
+    @TempDir
+    static Path dir;
+    static Path model;
+    static Path frames;
+
+    @BeforeAll
+    static void makeModel() {
+        Path syn = dir.resolve("syn");
+        CliErrorsTest.Outcome o = CliErrorsTest.run("synthetic", "--spec", "12,20,10,1.0,5", "--frames", "12",
+                "--out", syn.toString());
+        assertEquals(0, o.code(), o.err());
+        model = syn.resolve("model.safetensors");
+        frames = syn.resolve("frames.npy");
+    }
+
+    private static List<String> search(String out, String... more) {
+        List<String> a = new ArrayList<>(List.of("search", "--preset", "tiny", "--model", model.toString(), "--frames",
+                frames.toString(), "--out", dir.resolve(out).toString()));
+        a.addAll(List.of(more));
+        return a;
+    }
+
+    private static final String[] SPACE = {"--pes", "2,4", "--channels", "1,2", "--weight-bits", "8,12", "--pruning",
+            "ese,global", "--densities", "0.5,1", "--min-snr", "20"};
+
+    /**
+     * Without measuring: every candidate has a verdict, the pick has the best bound of the candidates that
+     * reach the floor, its bound and SNR equal an independent compile and golden-model run, and a second
+     * run writes the same bytes.
+     */
+    @Test
+    void theUnmeasuredPickHasTheBestBoundAtTheFloor() throws IOException {
+        List<String> args = new ArrayList<>(search("predicted", SPACE));
+        args.addAll(List.of("--budget-points", "0", "--json"));
+        CliErrorsTest.Outcome o = CliErrorsTest.run(args.toArray(String[]::new));
+        System.out.println(o.err());
+        assertEquals(0, o.code(), o.err());
+        JsonNode rows = MAPPER.readTree(dir.resolve("predicted/candidates.json").toFile());
+        assertEquals(32, rows.size());
+        JsonNode chosen = null;
+        for (JsonNode r : rows) {
+            assertFalse(r.get("verdict").asText().isBlank(), r.toString());
+            if (r.get("chosen").asBoolean()) {
+                assertEquals(null, chosen, "one pick");
+                chosen = r;
+            }
+        }
+        assertNotNull(chosen);
+        assertEquals(chosen.get("id").asText(), MAPPER.readTree(o.out()).get("chosen").asText());
+        assertTrue(chosen.get("snr").asDouble() >= 20, chosen.toString());
+        for (JsonNode r : rows) {
+            if (r.get("snr").isNumber() && r.get("snr").asDouble() >= 20) {
+                assertTrue(r.get("bound_latency_us").asDouble() >= chosen.get("bound_latency_us").asDouble(),
+                        r.get("id") + " has a better bound than the pick " + chosen.get("id"));
+            }
+        }
+
+        AcceleratorConfig cfg = Presets.get("tiny").with(Map.of("pesPerChannel", chosen.get("pes").asInt(),
+                "weightBits", chosen.get("weight_bits").asInt()));
+        LayerStack dense = ModelFile.read(model, null);
+        CompiledModel compiled = Compiler.compile(cfg, dense, PruningMethod.parse(chosen.get("pruning").asText()),
+                chosen.get("target_density").asDouble());
+        Metrics m = Metrics.of(compiled);
+        long ddr = (m.compressedBytes() + cfg.axiDataBytes() - 1) / cfg.axiDataBytes();
+        assertEquals(Math.max(m.idealCyclesPerFrame(), ddr), Math.round(chosen.get("bound_latency_us").asDouble()
+                * cfg.clockMhz()));
+        double[][] x = Npy.read(frames);
+        byte[] image = compiled.image(new long[][][]{Quantizer.quantize(x, cfg.activationFormat())});
+        double snr = Evaluation.run(compiled, image, dense, new double[][][]{x}, false).vsDense().snrDb();
+        assertEquals(snr, chosen.get("snr").asDouble(), 1e-9);
+
+        List<String> again = new ArrayList<>(search("predicted-again", SPACE));
+        again.addAll(List.of("--budget-points", "0"));
+        assertEquals(0, CliErrorsTest.run(again.toArray(String[]::new)).code());
+        for (String f : List.of("candidates.json", "candidates.csv", "best.json", "report.html", "search.json")) {
+            assertArrayEquals(Files.readAllBytes(dir.resolve("predicted").resolve(f)),
+                    Files.readAllBytes(dir.resolve("predicted-again").resolve(f)), f);
+        }
+        String html = Files.readString(dir.resolve("predicted/report.html"));
+        assertTrue(html.contains("<svg") && html.contains("Why the others lost") && html.contains("below the floor"),
+                "report sections");
+    }
+
+    /**
+     * Measuring two candidates (co-simulation and Yosys): the pick is bit-exact, fits, and is the faster
+     * of the two; measuring the shortlist in two slices, merging them with sweep-merge and finishing with
+     * --measured gives the same files.
+     */
+    @Test
+    void measuredSearchAndItsShardedPathAgree() throws IOException {
+        String[] space = {"--pes", "2,4", "--channels", "1", "--weight-bits", "8", "--pruning", "global",
+                "--densities", "1", "--min-snr", "20", "--budget-points", "2", "--frames-per-point", "2"};
+        CliErrorsTest.Outcome o = CliErrorsTest.run(search("measured", space).toArray(String[]::new));
+        System.out.println(o.err());
+        assertEquals(0, o.code(), o.err() + o.out());
+        JsonNode rows = MAPPER.readTree(dir.resolve("measured/candidates.json").toFile());
+        assertEquals(2, rows.size());
+        JsonNode best = MAPPER.readTree(dir.resolve("measured/best.json").toFile());
+        JsonNode f = best.get("figures");
+        assertTrue(f.get("bit_exact").asBoolean() && f.get("fits").asBoolean(), f.toString());
+        for (JsonNode r : rows) {
+            assertTrue(r.get("latency_us").isNumber(), "both measured: " + r);
+            assertTrue(r.get("latency_us").asDouble() >= f.get("latency_us").asDouble());
+            assertTrue(r.get("latency_us").asDouble() >= r.get("bound_latency_us").asDouble() - 1e-9,
+                    "the bound is a lower bound: " + r);
+        }
+
+        for (int k = 1; k <= 2; k++) {
+            List<String> a = search("shard-" + k, space);
+            a.addAll(List.of("--shard", k + "/2"));
+            CliErrorsTest.Outcome s = CliErrorsTest.run(a.toArray(String[]::new));
+            assertEquals(0, s.code(), s.err());
+        }
+        CliErrorsTest.Outcome merge = CliErrorsTest.run("sweep-merge", "--out", dir.resolve("merged").toString(),
+                dir.resolve("shard-1/measured").toString(), dir.resolve("shard-2/measured").toString());
+        assertEquals(0, merge.code(), merge.err());
+        List<String> fin = search("from-shards", space);
+        fin.addAll(List.of("--measured", dir.resolve("merged").toString()));
+        CliErrorsTest.Outcome last = CliErrorsTest.run(fin.toArray(String[]::new));
+        assertEquals(0, last.code(), last.err());
+        for (String file : List.of("candidates.json", "best.json", "report.html")) {
+            assertArrayEquals(Files.readAllBytes(dir.resolve("measured").resolve(file)),
+                    Files.readAllBytes(dir.resolve("from-shards").resolve(file)), file);
+        }
+    }
+
+    @Test
+    void badInputIsRefusedWithExitTwo() throws IOException {
+        List<List<String>> bad = List.of(
+                search("e1", "--min-accuracy", "95"),
+                search("e2", "--device", "xc7a35t"),
+                search("e3", "--densities", "0,0.5"),
+                search("e4", "--objective", "power"),
+                search("e5", "--pruning", "none", "--densities", "0.5"),
+                search("e6", "--shard", "1/2", "--measured", dir.toString()),
+                search("e7", "--budget-points", "-1"));
+        List<String> expected = List.of("--min-accuracy goes with --data", "only ku060", "outside (0, 1]",
+                "allowed are latency and throughput", "--pruning none keeps the model's own zeros", "drop --shard",
+                "--budget-points -1");
+        for (int k = 0; k < bad.size(); k++) {
+            CliErrorsTest.Outcome o = CliErrorsTest.run(bad.get(k).toArray(String[]::new));
+            assertEquals(2, o.code(), bad.get(k) + ": " + o.err());
+            assertTrue(o.err().contains(expected.get(k)), o.err());
+        }
+        Path used = dir.resolve("used");
+        Files.createDirectories(used);
+        Files.writeString(used.resolve("notes.txt"), "mine");
+        CliErrorsTest.Outcome o = CliErrorsTest.run(search("used", "--budget-points", "0").toArray(String[]::new));
+        assertEquals(2, o.code(), o.err());
+        assertEquals("mine", Files.readString(used.resolve("notes.txt")));
+        List<String> first = new ArrayList<>(search("resumed", SPACE));
+        first.addAll(List.of("--budget-points", "0"));
+        assertEquals(0, CliErrorsTest.run(first.toArray(String[]::new)).code());
+        List<String> other = search("resumed", "--pes", "2", "--budget-points", "0", "--resume");
+        CliErrorsTest.Outcome r = CliErrorsTest.run(other.toArray(String[]::new));
+        assertEquals(2, r.code(), r.err());
+        assertTrue(r.err().contains("holds a different search"), r.err());
+    }
+}
