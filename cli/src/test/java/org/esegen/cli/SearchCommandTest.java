@@ -160,6 +160,56 @@ class SearchCommandTest {
         }
     }
 
+    /**
+     * With a speech data set: the floor defaults to the dense float accuracy less a point, and the pick's
+     * accuracy equals what {@code evaluate --mode fixed} measures for the same configuration.
+     */
+    @Test
+    void speechAccuracyMatchesEvaluate() throws IOException {
+        Path data = dir.resolve("speech");
+        Files.createDirectories(data);
+        StringBuilder manifest = new StringBuilder("path,label,split\n");
+        for (String label : List.of("0", "1")) {
+            for (int k = 0; k < 3; k++) {
+                String name = label + "_george_" + k + ".wav";
+                Files.copy(FSDD.resolve(name), data.resolve(name));
+                manifest.append(name).append(',').append(label).append(",test\n");
+            }
+        }
+        Files.writeString(data.resolve("manifest.csv"), manifest.toString());
+        LayerStack layers = org.esegen.io.SyntheticSpec.parse("120,12,6,1.0,9").model(true);
+        java.util.Random rnd = new java.util.Random(9);
+        double[][] w = new double[2][6];
+        for (double[] row : w) {
+            for (int j = 0; j < row.length; j++) {
+                row[j] = rnd.nextGaussian();
+            }
+        }
+        double[] ones = new double[120];
+        java.util.Arrays.fill(ones, 1);
+        Path speech = dir.resolve("speech-model.safetensors");
+        new org.esegen.speech.SpeechModel(layers, w, new double[]{0.1, -0.1},
+                new org.esegen.speech.Normalization(new double[120], ones), List.of("0", "1")).write(speech);
+        CliErrorsTest.Outcome o = CliErrorsTest.run("search", "--preset", "tiny", "--set", "maxInputSize=128",
+                "--model", speech.toString(), "--data", data.resolve("manifest.csv").toString(), "--pes", "2,4",
+                "--channels", "1", "--weight-bits", "8,12", "--pruning", "global", "--densities", "1",
+                "--budget-points", "0", "--out", dir.resolve("speech-search").toString(), "--json");
+        System.out.println(o.err());
+        assertEquals(0, o.code(), o.err());
+        assertTrue(o.err().contains("the dense float model's test accuracy less 1 point"), o.err());
+        JsonNode best = MAPPER.readTree(o.out()).get("figures");
+        CliErrorsTest.Outcome e = CliErrorsTest.run("evaluate", "--preset", "tiny", "--set", "maxInputSize=128",
+                "--set", "pesPerChannel=" + best.get("pes").asInt(), "--set", "weightBits="
+                        + best.get("weight_bits").asInt(), "--model", speech.toString(), "--data",
+                data.resolve("manifest.csv").toString(), "--mode", "fixed", "--json");
+        assertEquals(0, e.code(), e.err());
+        assertEquals(100 * MAPPER.readTree(e.out()).get("accuracy").asDouble(), best.get("accuracy").asDouble(), 1e-9);
+    }
+
+    /** The real recordings of ../shared (FSDD). */
+    private static final Path FSDD = Path.of(System.getProperty("user.dir")).getParent().getParent()
+            .resolve("shared/datasets/fsdd/recordings");
+
     @Test
     void badInputIsRefusedWithExitTwo() throws IOException {
         List<List<String>> bad = List.of(

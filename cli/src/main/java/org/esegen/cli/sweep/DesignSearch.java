@@ -101,7 +101,9 @@ public final class DesignSearch {
         public Map<String, Object> describe() {
             Map<String, Object> m = new LinkedHashMap<>();
             m.put("kind", "search");
-            m.put("model", source.identity());
+            Map<String, Object> model = new LinkedHashMap<>(source.identity());
+            model.remove("density");
+            m.put("model", model);
             m.put("preset", preset);
             m.put("set", sets);
             m.put("space", space.describe());
