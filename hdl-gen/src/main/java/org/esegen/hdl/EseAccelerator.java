@@ -68,6 +68,7 @@ import org.esegen.hdl.units.PairSplitter;
 import org.esegen.hdl.units.ParamLoader;
 import org.esegen.hdl.units.PeSequencer;
 import org.esegen.hdl.units.ProjectionGather;
+import org.esegen.hdl.units.RowStore;
 import org.esegen.hdl.units.RowUnpacker;
 import org.esegen.hdl.units.Sequencer;
 import spinal.core.Bits;
@@ -75,6 +76,7 @@ import spinal.core.Bool;
 import spinal.core.Mem;
 import spinal.core.SInt;
 import spinal.core.UInt;
+import spinal.lib.Stream;
 
 /**
  * The sparse-LSTM accelerator of one {@link AcceleratorConfig}: N PEs per channel, C channels,
@@ -339,6 +341,23 @@ public final class EseAccelerator extends JavaComponent {
     }
 
     /**
+     * The rows a matrix consumer takes: the DDR rows themselves, or with the on-chip weight store
+     * ({@code weightStore = 1}) a {@link RowStore} that keeps a run's first frame of them and replays it.
+     */
+    private Stream<Bits> weightRows(String instance, String module, Stream<Bits> ddrRows, int depth, UInt rowsPerFrame,
+                                    UInt frames, Bool launch) {
+        if (!config.onchipWeights()) {
+            return ddrRows;
+        }
+        RowStore store = child(instance, new RowStore(module, ddrRows.payload().getWidth(), depth));
+        connect(store.rowsIn, ddrRows);
+        assign(store.launch, launch);
+        assign(store.rowsPerFrame, rowsPerFrame);
+        assign(store.frames, clampToWidth(frames, RowStore.FRAME_BITS));
+        return store.rowsOut;
+    }
+
+    /**
      * The SpMV: pointer rows to the column broadcast, entry rows to the PEs, each PE wired to its
      * element-wise unit and to the gather, and the value limits that let SpMV 2 read an m and SpMV 1 a
      * y_(t-1) only once written.
@@ -364,12 +383,14 @@ public final class EseAccelerator extends JavaComponent {
                 ImageLayout.ENTRIES_PER_PE_ROW * entryBits));
         PairSplitter pointerSplitter = child("pointer_splitter", new PairSplitter(pes * ptrBits,
                 seq.spmvColumns.getWidth() + 1));
-        connect(pointerSplitter.pairs, memory.pointerRows().rows);
+        connect(pointerSplitter.pairs, weightRows("pointer_store", "PointerRowStore", memory.pointerRows().rows,
+                config.onchipPointerRows(), seq.pointerRowsPerFrame, seq.frameCount, seq.launched));
         connect(broadcaster.pointers, pointerSplitter.singles);
         assign(pointerSplitter.start, seq.spmvStart);
         assign(pointerSplitter.rows, add(seq.spmvColumns.resize(seq.spmvColumns.getWidth() + 1),
                 uintConst(1, seq.spmvColumns.getWidth() + 1)));
-        connect(distributor.rows, memory.entryRows().rows);
+        connect(distributor.rows, weightRows("entry_store", "EntryRowStore", memory.entryRows().rows,
+                config.onchipEntryRows(), seq.entryRowsPerFrame, seq.frameCount, seq.launched));
         assign(broadcaster.start, seq.spmvStart);
         assign(broadcaster.columns, seq.spmvColumns);
         // slots s of every unit are done: whole local cells s / G of every PE, and of unit 0 (the first

@@ -2,6 +2,7 @@ package org.esegen.compile;
 
 import org.esegen.EsegenException;
 import org.esegen.config.AcceleratorConfig;
+import org.esegen.config.Xcku060;
 import org.esegen.fixed.FixedFormat;
 import org.esegen.rnn.CellKind;
 import org.esegen.rnn.LayerStack;
@@ -80,7 +81,35 @@ public final class Compiler {
                 }
             }
         }
+        requireOnchipFit(config, waEnc, whrEnc, suffix);
         return new CompiledLayer(pruned, waEnc, whrEnc, bias, peep);
+    }
+
+    /**
+     * With the on-chip weight store, a layer's entry rows (W_a and W_hr together) must fit the store,
+     * and the store the device's block RAM.
+     */
+    private static void requireOnchipFit(AcceleratorConfig config, SparseMatrixEncoding wa, SparseMatrixEncoding whr,
+                                         String suffix) {
+        if (!config.onchipWeights()) {
+            return;
+        }
+        long rows = (long) ImageLayout.entryRows(wa.maxEntries()) + ImageLayout.entryRows(whr.maxEntries());
+        if (rows > config.onchipEntryRows()) {
+            long needed = Long.highestOneBit(Math.max(1, rows * 2 * config.pes() - 1)) << 1;
+            throw new EsegenException("the on-chip weight store holds " + config.onchipEntryRows() + " entry rows ("
+                    + "onchipEntries = " + config.memory().onchipEntries() + " over " + config.pes() + " PEs), but W_a"
+                    + " and W_hr" + suffix + " need " + rows + " (busiest PE: " + wa.maxEntries() + " + "
+                    + whr.maxEntries() + " entries, 2 a row); raise onchipEntries to " + needed
+                    + ", or use weightStore=0");
+        }
+        long bram = config.onchipStoreBram36();
+        if (bram > Xcku060.BRAM36) {
+            throw new EsegenException("the on-chip weight store needs " + bram + " BRAM36 (entry rows " + config
+                    .onchipEntryRows() + " x " + 2 * config.pes() * config.entryBits() + " bits, pointer rows "
+                    + config.onchipPointerRows() + " x " + 2 * config.pes() * config.formats().ptrBits()
+                    + " bits), more than the XCKU060's " + Xcku060.BRAM36 + "; lower onchipEntries or use weightStore=0");
+        }
     }
 
     /**

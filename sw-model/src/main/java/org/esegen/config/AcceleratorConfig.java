@@ -82,9 +82,18 @@ public record AcceleratorConfig(int channels, int clockMhz, Dims dims, Pe pe, Fo
      * @param axiAddrBits       AXI4 address width in bits
      * @param axiMaxBurstBeats  longest AXI4 INCR burst issued, in beats
      * @param axiMaxOutstanding read bursts in flight at once
+     * @param weightStore       where the matrices come from each frame: {@link #DDR_STORE} or {@link #ONCHIP_STORE}
+     * @param onchipEntries     entries (over all PEs) the on-chip store holds: {@link AcceleratorConfig#onchipEntryRows()}
+     *                          rows of a pair of entries per PE
      */
-    public record Memory(int axiDataBits, int axiAddrBits, int axiMaxBurstBeats, int axiMaxOutstanding) {
+    public record Memory(int axiDataBits, int axiAddrBits, int axiMaxBurstBeats, int axiMaxOutstanding,
+                         int weightStore, int onchipEntries) {
     }
+
+    /** {@code weightStore}: every matrix streamed from DDR every frame (ESE). */
+    public static final int DDR_STORE = 0;
+    /** {@code weightStore}: the matrices read from DDR in a run's first frame and kept in block RAM. */
+    public static final int ONCHIP_STORE = 1;
 
     /** Most layers of a stack esegen handles (the image header holds one descriptor per layer). */
     public static final int MAX_LAYERS = 16;
@@ -137,7 +146,14 @@ public record AcceleratorConfig(int channels, int clockMhz, Dims dims, Pe pe, Fo
             new Field("axiDataBits", "bits", 32, 1024, true, "DDR AXI4 data width"),
             new Field("axiAddrBits", "bits", 32, 64, false, "DDR AXI4 address width"),
             new Field("axiMaxBurstBeats", "beats", 1, 256, true, "longest AXI4 read/write burst"),
-            new Field("axiMaxOutstanding", "bursts", 1, 32, false, "AXI4 read bursts in flight"));
+            new Field("axiMaxOutstanding", "bursts", 1, 32, false, "AXI4 read bursts in flight"),
+            new Field("weightStore", "0/1", 0, 1, false,
+                    "0 (ddr): the pointer and entry rows stream from DDR every frame; 1 (onchip): they are read "
+                            + "from DDR in a run's first frame into block RAM and replayed a row a cycle from there, "
+                            + "DDR carrying only inputs and outputs"),
+            new Field("onchipEntries", "entries", 1024, 1 << 24, true,
+                    "with weightStore=1, the entries the block-RAM store holds over all PEs, in rows of a pair "
+                            + "per PE (onchipEntries / 2N rows): at least a layer's W_a and W_hr rows together"));
 
     public AcceleratorConfig {
         Map<String, Integer> values = fieldMap(channels, clockMhz, dims, pe, formats, lut, memory);
@@ -207,6 +223,8 @@ public record AcceleratorConfig(int channels, int clockMhz, Dims dims, Pe pe, Fo
         m.put("axiAddrBits", memory.axiAddrBits());
         m.put("axiMaxBurstBeats", memory.axiMaxBurstBeats());
         m.put("axiMaxOutstanding", memory.axiMaxOutstanding());
+        m.put("weightStore", memory.weightStore());
+        m.put("onchipEntries", memory.onchipEntries());
         return m;
     }
 
@@ -232,7 +250,7 @@ public record AcceleratorConfig(int channels, int clockMhz, Dims dims, Pe pe, Fo
                         m.get("ptrBits")),
                 new Lut(m.get("lutEntries"), m.get("lutInputRange")),
                 new Memory(m.get("axiDataBits"), m.get("axiAddrBits"), m.get("axiMaxBurstBeats"),
-                        m.get("axiMaxOutstanding")));
+                        m.get("axiMaxOutstanding"), m.get("weightStore"), m.get("onchipEntries")));
     }
 
     /** Throws a clear error unless {@code name} is a config field. */
@@ -305,6 +323,48 @@ public record AcceleratorConfig(int channels, int clockMhz, Dims dims, Pe pe, Fo
     /** Bytes per AXI data beat. */
     public int axiDataBytes() {
         return memory.axiDataBits() / 8;
+    }
+
+    /** Whether the matrices are kept in block RAM after a run's first frame ({@code weightStore = 1}). */
+    public boolean onchipWeights() {
+        return memory.weightStore() == ONCHIP_STORE;
+    }
+
+    /** Entry rows the on-chip store holds, onchipEntries / 2N (at least 1). */
+    public int onchipEntryRows() {
+        return Math.max(1, memory.onchipEntries() / (2 * pes()));
+    }
+
+    /**
+     * Pointer rows the on-chip store holds: a layer's W_a and W_hr pointer rows together at the
+     * largest sizes, (I + P + 2) / 2 + (H + 2) / 2 ({@code ImageLayout.pointerRows}).
+     */
+    public int onchipPointerRows() {
+        return (dims.maxInputSize() + dims.maxProjSize() + 2) / 2 + (dims.maxHiddenSize() + 2) / 2;
+    }
+
+    /**
+     * Block RAM of the on-chip store in 36 Kb equivalents, as the synthesizer packs each memory:
+     * 72-bit-wide RAMB36E2 of 512 words (or 36 x 1024 when the depth fills it better), side by side
+     * for the row width and stacked for the depth. 0 with the DDR store.
+     */
+    public long onchipStoreBram36() {
+        if (!onchipWeights()) {
+            return 0;
+        }
+        long entryRowBits = (long) pes() * 2 * entryBits();
+        long pointerRowBits = (long) pes() * 2 * formats.ptrBits();
+        return bram36(entryRowBits, onchipEntryRows()) + bram36(pointerRowBits, onchipPointerRows());
+    }
+
+    private static long bram36(long width, long depth) {
+        long wide = ceilDiv(width, 72) * ceilDiv(depth, 512);
+        long deep = ceilDiv(width, 36) * ceilDiv(depth, 1024);
+        return Math.min(wide, deep);
+    }
+
+    private static long ceilDiv(long a, long b) {
+        return (a + b - 1) / b;
     }
 
     /** Clock period in nanoseconds. */

@@ -27,12 +27,13 @@ public final class Presets {
             new AcceleratorConfig.Pe(32, 64, 32, 512, 8, 1, 0),
             new AcceleratorConfig.Formats(12, 4, 16, 11, 16),
             new AcceleratorConfig.Lut(2048, 8),
-            new AcceleratorConfig.Memory(1024, 33, 64, 4));
+            new AcceleratorConfig.Memory(1024, 33, 64, 4, AcceleratorConfig.DDR_STORE, 1 << 19));
 
     private static final Map<String, Map<String, Integer>> CHANGES = new LinkedHashMap<>();
 
     static {
         CHANGES.put("ese", Map.of());
+        CHANGES.put("ese-onchip", Map.of("weightStore", AcceleratorConfig.ONCHIP_STORE));
         CHANGES.put("tiny", Map.of("pesPerChannel", 4, "actQueueDepth", 8, "axiDataBits", 64, "lutEntries", 256,
                 "axiMaxBurstBeats", 16, "maxInputSize", 64, "maxHiddenSize", 64, "maxProjSize", 64, "entryFifoDepth", 64,
                 "pesPerElementwise", 1));

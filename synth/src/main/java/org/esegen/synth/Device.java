@@ -1,5 +1,7 @@
 package org.esegen.synth;
 
+import org.esegen.config.Xcku060;
+
 /**
  * An FPGA's capacity in the resources the estimates count.
  *
@@ -12,10 +14,11 @@ package org.esegen.synth;
 public record Device(String part, int luts, int ffs, int dsps, int bram36) {
 
     /** The XCKU060 part of ESE and of the ADM-PCIE-KU3. */
-    public static final String XCKU060_PART = "xcku060-ffva1156-2-e";
+    public static final String XCKU060_PART = Xcku060.PART;
 
     /** Kintex UltraScale XCKU060, the target of ESE; it has no UltraRAM. */
-    public static final Device XCKU060 = new Device(XCKU060_PART, 331_680, 663_360, 2_760, 1_080);
+    public static final Device XCKU060 = new Device(XCKU060_PART, Xcku060.LUTS, Xcku060.FFS, Xcku060.DSPS,
+            Xcku060.BRAM36);
 
     /**
      * Share of this device that {@code used} takes, in percent per resource.

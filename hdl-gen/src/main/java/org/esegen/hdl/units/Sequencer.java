@@ -172,6 +172,12 @@ public final class Sequencer extends JavaComponent {
     public final Bool outputBusy;
     public final Bool memoryIdle;
     public final Bool inSpmv;
+    /** A run starts (the cycle {@code start} is taken). */
+    public final Bool launched;
+    /** Pointer rows of one frame, W_a's and W_hr's ({@link Sequencer#storeRowBits} wide). */
+    public final UInt pointerRowsPerFrame;
+    /** Entry rows of one frame, W_a's and W_hr's. */
+    public final UInt entryRowsPerFrame;
 
     /** A command issuer: its {@link DdrCommand} port {@code <prefix>_*}, fed from a section register. */
     public static final class CommandPort {
@@ -279,6 +285,9 @@ public final class Sequencer extends JavaComponent {
         outputBusy = inBool("output_busy");
         memoryIdle = inBool("memory_idle");
         inSpmv = outBool("in_spmv");
+        launched = outBool("launched");
+        pointerRowsPerFrame = outUInt("pointer_rows_per_frame", storeRowBits(config.onchipPointerRows()));
+        entryRowsPerFrame = outUInt("entry_rows_per_frame", storeRowBits(config.onchipEntryRows()));
 
         // ---- sizes, clamped to what the hardware holds ----
         UInt i = named("i", clampToWidth(inputSize, widthFor(dims.maxInputSize())));
@@ -382,15 +391,23 @@ public final class Sequencer extends JavaComponent {
         assign(outputStart, outputNow);
         assign(inSpmv, or(is(state, Phase.SPMV1_WAIT), is(state, Phase.SPMV2_WAIT)));
 
+        assign(launched, launch);
+        assign(pointerRowsPerFrame, clampToWidth(add(pointerRowsOf(waColumns).resize(columnBits + 2),
+                pointerRowsOf(whrColumns).resize(columnBits + 2)), pointerRowsPerFrame.getWidth()));
+        assign(entryRowsPerFrame, clampToWidth(add(waRows.resize(ptrBits + 1), whrRows.resize(ptrBits + 1)),
+                entryRowsPerFrame.getWidth()));
+        // with the on-chip store, the matrices are read in frame 0 only (the store replays them)
+        UInt weightFrames = config.onchipWeights() ? named("weight_frames", mux(noFrames, frames,
+                uintConst(1, REGISTER_BITS))) : frames;
         // ---- read client 0: pointer rows, W_a then W_hr, every frame ----
         // ImageLayout.pointerRows: (columns + 2) / 2 rows, computed wide enough never to wrap
-        issueMatrixPairs(readCommands.get(0), issuersRun, frames, waPointersBase,
+        issueMatrixPairs(readCommands.get(0), issuersRun, weightFrames, waPointersBase,
                 mul(pointerRowsOf(waColumns), uintConst(pointerWords, widthFor(pointerWords))),
                 whrPointersBase,
                 mul(pointerRowsOf(whrColumns), uintConst(pointerWords, widthFor(pointerWords))),
                 "pointers", launch);
         // ---- read client 1: entry rows, W_a then W_hr, every frame ----
-        issueMatrixPairs(readCommands.get(1), issuersRun, frames, waEntriesBase,
+        issueMatrixPairs(readCommands.get(1), issuersRun, weightFrames, waEntriesBase,
                 mul(waRows, uintConst(entryWords, widthFor(entryWords))), whrEntriesBase,
                 mul(whrRows, uintConst(entryWords, widthFor(entryWords))), "entries", launch);
 
@@ -473,6 +490,11 @@ public final class Sequencer extends JavaComponent {
         UInt words = add(whole.resize(whole.getWidth() + 1),
                 mux(partial, uintConst(1, whole.getWidth() + 1), uintConst(0, whole.getWidth() + 1)));
         return clampToWidth(words, width);
+    }
+
+    /** Width of a rows-per-frame count for an on-chip store of {@code depth} rows ({@link RowStore}). */
+    public static int storeRowBits(int depth) {
+        return widthFor(depth);
     }
 
     /** Pointer-section rows of a matrix of {@code columns} columns, (columns + 2) / 2 ({@code ImageLayout.pointerRows}). */
