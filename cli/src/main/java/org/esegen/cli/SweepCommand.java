@@ -73,6 +73,11 @@ public final class SweepCommand implements Callable<Integer> {
                     + "without projection), a --model file only with its own; a gru point gets gruElementwise=1")
     String cells;
 
+    @Option(names = "--stores", paramLabel = "S,...",
+            description = "weight stores: ddr (streamed every frame), onchip (kept in block RAM after a run's first "
+                    + "frame); default: the preset's; point ids name the store when onchip is listed")
+    String stores;
+
     @Option(names = "--frames", paramLabel = "T", defaultValue = "10",
             description = "synthetic input frames per channel (default ${DEFAULT-VALUE})")
     int frames;
@@ -138,7 +143,8 @@ public final class SweepCommand implements Callable<Integer> {
                 Grid.parseNumbers(Grid.Axis.ACT_BITS, actBits, f.get(Grid.Axis.ACT_BITS.field())),
                 Grid.parseNumbers(Grid.Axis.INDEX_BITS, indexBits, f.get(Grid.Axis.INDEX_BITS.field())),
                 Grid.parseNumbers(Grid.Axis.CHANNELS, channels, f.get(Grid.Axis.CHANNELS.field())),
-                Grid.parsePruning(pruning), cellAxis(ModelSource.of(source.model, source.synthetic, density)));
+                Grid.parsePruning(pruning), cellAxis(ModelSource.of(source.model, source.synthetic, density)),
+                stores == null ? List.of(base.memory().weightStore()) : Grid.parseStores(stores));
         SweepSpec spec = new SweepSpec(ModelSource.of(source.model, source.synthetic, density), config.preset,
                 config.overrides, grid, frames, !noCosim, !noSynth);
         requireNoConflict(Map.of(Grid.Axis.PES, pes == null, Grid.Axis.WEIGHT_BITS, weightBits == null,
@@ -179,6 +185,10 @@ public final class SweepCommand implements Callable<Integer> {
     /** The cells swept: {@code --cells}, or the model's own; the element-wise variant follows the cell. */
     private List<CellKind> cellAxis(ModelSource model) {
         for (String o : config.overrides) {
+            if (stores != null && o.substring(0, Math.max(0, o.indexOf('='))).strip().equals(Grid.STORE_FIELD)) {
+                throw new EsegenException("--set " + o + " conflicts with --stores: the sweep sets " + Grid.STORE_FIELD
+                        + " at every point; drop one of them");
+            }
             if (o.substring(0, Math.max(0, o.indexOf('='))).strip().equals(Grid.GRU_FIELD)) {
                 throw new EsegenException("--set " + o + ": the sweep sets " + Grid.GRU_FIELD + " from each point's cell "
                         + "(1 for gru, 0 otherwise); drop it");

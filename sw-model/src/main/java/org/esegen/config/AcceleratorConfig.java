@@ -119,7 +119,7 @@ public record AcceleratorConfig(int channels, int clockMhz, Dims dims, Pe pe, Fo
                             + "over every frame, the host the layers one after the other"),
             new Field("pesPerChannel", "PEs", 1, 256, false,
                     "PEs per channel; one MAC (DSP48E2) each, sets cycles per frame"),
-            new Field("actQueueDepth", "entries", 1, 64, false,
+            new Field("actQueueDepth", "entries", 1, 1024, false,
                     "activation FIFO per PE; absorbs per-column imbalance"),
             new Field("entryFifoDepth", "entries", 4, 65536, true,
                     "weight-entry FIFO per PE; absorbs how far PEs drift apart within a matrix"),

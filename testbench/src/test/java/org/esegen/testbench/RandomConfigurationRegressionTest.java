@@ -24,6 +24,7 @@ import java.util.stream.IntStream;
 import java.util.stream.Stream;
 
 import org.esegen.compile.CompiledModel;
+import org.esegen.compile.ImageLayout;
 import org.esegen.compile.SparseMatrixEncoding;
 import org.esegen.compile.Compiler;
 import org.esegen.config.AcceleratorConfig;
@@ -71,7 +72,9 @@ import org.junit.jupiter.api.TestFactory;
  * quarter of the configurations, the smallest legal one; PEs per element-wise unit 1/2/4/8 and
  * gather lanes 1..16 (powers of two, clamped to what N allows); the DDR model's latency,
  * bandwidth and outstanding limit; and the cell (lstmp, lstm or gru, the design built with the
- * element-wise variant the cell needs) and 1 to 3 layers of drawn sizes, run layer after layer.
+ * element-wise variant the cell needs) and 1 to 3 layers of drawn sizes, run layer after layer;
+ * and the weight store: DDR or, in half the configurations, on chip (its entry capacity the
+ * smallest power of two the model's rows need, or twice that).
  *
  * <p><b>Tiers and commands</b> (from the repository root; the Verilator build cache is
  * {@code testbench/target/verilator-cache}, so a fresh clone starts empty):
@@ -343,6 +346,8 @@ class RandomConfigurationRegressionTest {
                 hiddenSizes[k] = k == 0 ? hiddenSize : dim(r, n);
                 projSizes[k] = cell != CellKind.LSTMP ? hiddenSizes[k] : k == 0 ? projSize : dim(r, n);
             }
+            boolean onchip = r.nextDouble() < 0.5;
+            boolean tightStore = r.nextDouble() < 0.5;
             for (int k = 0; k < layers; k++) {
                 maxH = Math.max(maxH, hiddenSizes[k]);
                 maxP = Math.max(maxP, projSizes[k]);
@@ -383,6 +388,13 @@ class RandomConfigurationRegressionTest {
             int fifo = Math.max(4, Integer.highestOneBit(tight ? skew : skew + 4) * 2);
             fields.put("ptrBits", ptrBits);
             fields.put("entryFifoDepth", fifo);
+            if (onchip) {
+                int rows = probed.layers().stream().mapToInt(cl -> ImageLayout.entryRows(cl.wa().maxEntries())
+                        + ImageLayout.entryRows(cl.whr().maxEntries())).max().orElse(1);
+                int entries = Integer.highestOneBit(Math.max(1, rows * 2 * n - 1)) * 2;
+                fields.put("weightStore", AcceleratorConfig.ONCHIP_STORE);
+                fields.put("onchipEntries", Math.max(1024, tightStore ? entries : 2 * entries));
+            }
             AcceleratorConfig config = Presets.get("tiny").with(fields);
             return new Case(seed, config, cell, inputSize, hiddenSizes, projSizes, peepholes, modelSeed, pruning, density,
                     frames, saturating, inputScale, frameSeed, tight, memory);

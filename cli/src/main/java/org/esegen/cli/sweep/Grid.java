@@ -32,14 +32,47 @@ import java.util.Set;
  * @param channels   channel counts
  * @param pruning    pruning methods
  * @param cells      cells (the model's own for a model file)
+ * @param stores     weight stores ({@code weightStore} values: 0 ddr, 1 onchip); innermost, and named
+ *                   in point ids ({@code -ddr}, {@code -onchip}) when the axis holds {@code onchip}
  */
 public record Grid(List<Integer> pes, List<Integer> weightBits, List<Integer> actBits, List<Integer> indexBits,
-                   List<Integer> channels, List<PruningMethod> pruning, List<CellKind> cells) {
+                   List<Integer> channels, List<PruningMethod> pruning, List<CellKind> cells, List<Integer> stores) {
 
     /** A grid of one-layer-kind models: the cell axis holds only {@code lstmp}. */
     public Grid(List<Integer> pes, List<Integer> weightBits, List<Integer> actBits, List<Integer> indexBits,
                 List<Integer> channels, List<PruningMethod> pruning) {
         this(pes, weightBits, actBits, indexBits, channels, pruning, List.of(CellKind.LSTMP));
+    }
+
+    /** A grid of the DDR weight store only. */
+    public Grid(List<Integer> pes, List<Integer> weightBits, List<Integer> actBits, List<Integer> indexBits,
+                List<Integer> channels, List<PruningMethod> pruning, List<CellKind> cells) {
+        this(pes, weightBits, actBits, indexBits, channels, pruning, cells, List.of(AcceleratorConfig.DDR_STORE));
+    }
+
+    /** The names of the weight stores, by {@code weightStore} value. */
+    public static final List<String> STORE_NAMES = List.of("ddr", "onchip");
+    /** The config field the store axis sets. */
+    public static final String STORE_FIELD = "weightStore";
+
+    /**
+     * Parse a comma-separated list of weight stores ({@code ddr}, {@code onchip}).
+     *
+     * @throws EsegenException on an empty list, an unknown store or a repeated one
+     */
+    public static List<Integer> parseStores(String text) {
+        Set<Integer> stores = new LinkedHashSet<>();
+        for (String item : splitList("--stores", text)) {
+            int v = STORE_NAMES.indexOf(item.toLowerCase(java.util.Locale.ROOT));
+            if (v < 0) {
+                throw new EsegenException("--stores '" + text + "': '" + item + "' is not a weight store; allowed are "
+                        + String.join(", ", STORE_NAMES));
+            }
+            if (!stores.add(v)) {
+                throw new EsegenException("--stores '" + text + "': " + item + " is listed twice");
+            }
+        }
+        return List.copyOf(stores);
     }
 
     /** A numeric axis: its option, the config field it sets, and its letter in point ids. */
@@ -80,6 +113,7 @@ public record Grid(List<Integer> pes, List<Integer> weightBits, List<Integer> ac
         channels = sorted(channels, "--channels");
         pruning = sorted(pruning, "--pruning");
         cells = sorted(cells, "--cells");
+        stores = sorted(stores, "--stores");
     }
 
     private static <T extends Comparable<T>> List<T> sorted(List<T> values, String option) {
@@ -177,7 +211,7 @@ public record Grid(List<Integer> pes, List<Integer> weightBits, List<Integer> ac
     /** Number of points. */
     public int size() {
         return pes.size() * weightBits.size() * actBits.size() * indexBits.size() * channels.size() * pruning.size()
-                * cells.size();
+                * cells.size() * stores.size();
     }
 
     /** The axes as a map for {@code sweep.json}: option name without dashes to values. */
@@ -188,6 +222,9 @@ public record Grid(List<Integer> pes, List<Integer> weightBits, List<Integer> ac
         }
         m.put("pruning", pruning.stream().map(PruningMethod::cliName).toList());
         m.put("cells", cells.stream().map(CellKind::cliName).toList());
+        if (namesStores()) {
+            m.put("stores", stores.stream().map(STORE_NAMES::get).toList());
+        }
         return m;
     }
 
@@ -222,20 +259,24 @@ public record Grid(List<Integer> pes, List<Integer> weightBits, List<Integer> ac
                         for (int c : channels) {
                             for (PruningMethod m : pruning) {
                                 for (CellKind cell : cells) {
-                                    int index = points.size();
-                                    String id = String.format("p%0" + digits + "d-pes%d-w%d-a%d-i%d-c%d-%s", index, p,
-                                            w, a, i, c, m.cliName()) + (namesCells ? "-" + cell.cliName() : "");
-                                    Map<Axis, Integer> values = Map.of(Axis.PES, p, Axis.WEIGHT_BITS, w,
-                                            Axis.ACT_BITS, a, Axis.INDEX_BITS, i, Axis.CHANNELS, c);
-                                    Map<String, Integer> changes = changes(base, values);
-                                    changes.put(GRU_FIELD, cell == CellKind.GRU ? 1 : 0);
-                                    AcceleratorConfig cfg;
-                                    try {
-                                        cfg = base.with(changes);
-                                    } catch (EsegenException e) {
-                                        throw new EsegenException("sweep point " + id + ": " + e.getMessage(), e);
+                                    for (int store : stores) {
+                                        int index = points.size();
+                                        String id = String.format("p%0" + digits + "d-pes%d-w%d-a%d-i%d-c%d-%s", index,
+                                                p, w, a, i, c, m.cliName()) + (namesCells ? "-" + cell.cliName() : "")
+                                                + (namesStores() ? "-" + STORE_NAMES.get(store) : "");
+                                        Map<Axis, Integer> values = Map.of(Axis.PES, p, Axis.WEIGHT_BITS, w,
+                                                Axis.ACT_BITS, a, Axis.INDEX_BITS, i, Axis.CHANNELS, c);
+                                        Map<String, Integer> changes = changes(base, values);
+                                        changes.put(GRU_FIELD, cell == CellKind.GRU ? 1 : 0);
+                                        changes.put(STORE_FIELD, store);
+                                        AcceleratorConfig cfg;
+                                        try {
+                                            cfg = base.with(changes);
+                                        } catch (EsegenException e) {
+                                            throw new EsegenException("sweep point " + id + ": " + e.getMessage(), e);
+                                        }
+                                        points.add(new Point(index, id, m, cell, cfg, density));
                                     }
-                                    points.add(new Point(index, id, m, cell, cfg, density));
                                 }
                             }
                         }
@@ -244,6 +285,11 @@ public record Grid(List<Integer> pes, List<Integer> weightBits, List<Integer> ac
             }
         }
         return points;
+    }
+
+    /** Whether point ids name the store: when the store axis holds {@code onchip}. */
+    private boolean namesStores() {
+        return stores.contains(AcceleratorConfig.ONCHIP_STORE);
     }
 
     /** The config field the cell axis sets: the element-wise variant the cell needs. */
