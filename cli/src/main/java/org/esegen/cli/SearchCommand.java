@@ -44,7 +44,8 @@ import java.util.concurrent.Callable;
                 + "and the best measured one that is bit-exact and fits is chosen.",
                 "Writes DIR/search.json, candidates.csv|json (every candidate's figures and why it lost), best.json "
                         + "(the pick and the commands that build it) and report.html (with the Pareto front).",
-                "Weights stream from DDR on the sparse-column engine: the only store and engine built so far.",
+                "Weights stream from DDR or stay on chip (--stores); the engine is the sparse-column one, the only "
+                        + "engine built so far.",
                 "On a cluster: --shard k/n measures slice k of the shortlist in its own --out; merge the slices' "
                         + "DIR/measured folders with sweep-merge and finish with --measured MERGED "
                         + "(scripts/slurm-sweep.sh --search does all three)."})
@@ -121,6 +122,10 @@ public final class SearchCommand implements Callable<Integer> {
             + SearchSpace.DEFAULT_DENSITIES + "; 1 with --pruning none)")
     String densities;
 
+    @Option(names = "--stores", paramLabel = "S,...", description = "weight stores: ddr, onchip (default "
+            + SearchSpace.DEFAULT_STORES + ")")
+    String stores;
+
     @Option(names = "--frames-per-point", paramLabel = "T", defaultValue = "4",
             description = "synthetic frames per channel each measured candidate co-simulates (default ${DEFAULT-VALUE})")
     int framesPerPoint;
@@ -166,7 +171,8 @@ public final class SearchCommand implements Callable<Integer> {
             throw new EsegenException("--threads " + n + ": must be at least 1");
         }
         AcceleratorConfig base = config.resolve();
-        SearchSpace space = SearchSpace.parse(pes, channels, weightBits, actBits, pruning, densities, base);
+        SearchSpace space = SearchSpace.parse(pes, channels, weightBits, actBits, pruning, densities, stores,
+                base);
         List<Path> inputs = new ArrayList<>(List.of(model, data.data != null ? data.data : data.frames));
         Path dir = OutputFolder.checkTarget(out, new OutputFolder.Request("--out", "search", false, inputs));
         LayerStack layers;

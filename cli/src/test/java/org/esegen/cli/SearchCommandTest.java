@@ -57,7 +57,7 @@ class SearchCommandTest {
     }
 
     private static final String[] SPACE = {"--pes", "2,4", "--channels", "1,2", "--weight-bits", "8,12", "--pruning",
-            "ese,global", "--densities", "0.5,1", "--min-snr", "20"};
+            "ese,global", "--densities", "0.5,1", "--stores", "ddr,onchip", "--min-snr", "20"};
 
     /**
      * Without measuring: every candidate has a verdict, the pick has the best bound of the candidates that
@@ -72,7 +72,7 @@ class SearchCommandTest {
         System.out.println(o.err());
         assertEquals(0, o.code(), o.err());
         JsonNode rows = MAPPER.readTree(dir.resolve("predicted/candidates.json").toFile());
-        assertEquals(32, rows.size());
+        assertEquals(64, rows.size());
         JsonNode chosen = null;
         for (JsonNode r : rows) {
             assertFalse(r.get("verdict").asText().isBlank(), r.toString());
@@ -91,15 +91,16 @@ class SearchCommandTest {
             }
         }
 
+        boolean onchip = chosen.get("id").asText().endsWith("-onchip");
         AcceleratorConfig cfg = Presets.get("tiny").with(Map.of("pesPerChannel", chosen.get("pes").asInt(),
-                "weightBits", chosen.get("weight_bits").asInt()));
+                "weightBits", chosen.get("weight_bits").asInt(), "weightStore", onchip ? 1 : 0));
         LayerStack dense = ModelFile.read(model, null);
         CompiledModel compiled = Compiler.compile(cfg, dense, PruningMethod.parse(chosen.get("pruning").asText()),
                 chosen.get("target_density").asDouble());
         Metrics m = Metrics.of(compiled);
         long ddr = (m.compressedBytes() + cfg.axiDataBytes() - 1) / cfg.axiDataBytes();
-        assertEquals(Math.max(m.idealCyclesPerFrame(), ddr), Math.round(chosen.get("bound_latency_us").asDouble()
-                * cfg.clockMhz()));
+        assertEquals(onchip ? m.idealCyclesPerFrame() : Math.max(m.idealCyclesPerFrame(), ddr),
+                Math.round(chosen.get("bound_latency_us").asDouble() * cfg.clockMhz()));
         double[][] x = Npy.read(frames);
         byte[] image = compiled.image(new long[][][]{Quantizer.quantize(x, cfg.activationFormat())});
         double snr = Evaluation.run(compiled, image, dense, new double[][][]{x}, false).vsDense().snrDb();
@@ -125,7 +126,7 @@ class SearchCommandTest {
     @Test
     void measuredSearchAndItsShardedPathAgree() throws IOException {
         String[] space = {"--pes", "2,4", "--channels", "1", "--weight-bits", "8", "--pruning", "global",
-                "--densities", "1", "--min-snr", "20", "--budget-points", "2", "--frames-per-point", "2"};
+                "--densities", "1", "--stores", "ddr", "--min-snr", "20", "--budget-points", "2", "--frames-per-point", "2"};
         CliErrorsTest.Outcome o = CliErrorsTest.run(search("measured", space).toArray(String[]::new));
         System.out.println(o.err());
         assertEquals(0, o.code(), o.err() + o.out());
@@ -193,7 +194,7 @@ class SearchCommandTest {
         CliErrorsTest.Outcome o = CliErrorsTest.run("search", "--preset", "tiny", "--set", "maxInputSize=128",
                 "--model", speech.toString(), "--data", data.resolve("manifest.csv").toString(), "--pes", "2,4",
                 "--channels", "1", "--weight-bits", "8,12", "--pruning", "global", "--densities", "1",
-                "--budget-points", "0", "--out", dir.resolve("speech-search").toString(), "--json");
+                "--stores", "ddr", "--budget-points", "0", "--out", dir.resolve("speech-search").toString(), "--json");
         System.out.println(o.err());
         assertEquals(0, o.code(), o.err());
         assertTrue(o.err().contains("the dense float model's test accuracy less 1 point"), o.err());

@@ -128,7 +128,7 @@ class SlurmClusterTest {
             assertEquals(0, made.code(), made.output());
             List<String> search = List.of("--preset", "tiny", "--model", syn.resolve("model.safetensors").toString(),
                     "--frames", syn.resolve("frames.npy").toString(), "--pes", "2,4", "--channels", "1",
-                    "--weight-bits", "8", "--pruning", "global", "--densities", "1", "--min-snr", "20",
+                    "--weight-bits", "8", "--pruning", "global", "--densities", "1", "--stores", "ddr", "--min-snr", "20",
                     "--budget-points", "2", "--frames-per-point", "2");
             Path out = dir.resolve("search-cluster");
             List<String> submit = new ArrayList<>(List.of("bash", ROOT.resolve("scripts/slurm-sweep.sh").toString(),

@@ -17,8 +17,10 @@ import java.util.List;
  * design search before running Yosys: each resource is a least-squares fit, over measured Yosys runs
  * of the generated design (the resource file {@value #CALIBRATION}, with the command that measured
  * them), of
- * {@code r = k0 + k1 P + k2 C + k3 P C + k4 P C w + k5 P C a}, P PEs per channel, C channels, w the
- * weight width and a the activation width (a width term only when the measurements vary that width). The measurements are of the {@code ese} preset's buffer
+ * {@code r = k0 + k1 P + k2 C + k3 P C + k4 P^2 + k5 P^2 C + k6 P C w + k7 P C a}, P PEs per channel,
+ * C channels, w the weight width and a the activation width (a width term only when the measurements
+ * vary that width; the P^2 terms are the column-value and gather multiplexers, which grow with PEs
+ * squared). The measurements are of the {@code ese} preset's buffer
  * sizes and its DDR-streamed sparse-column engine; other buffer sizes are extrapolated, and every
  * figure is a prediction, never a substitute for the Yosys run that confirms a design.
  * {@link #maxRelativeError()} is the largest error of the fit on its own measurements, the margin a
@@ -139,9 +141,14 @@ public final class ResourceModel {
         return new ResourceModel(measurements, k, weightTerm, actTerm);
     }
 
-    /** Predicted whole-design estimate of {@code config}. */
+    /**
+     * Predicted whole-design estimate of {@code config}: the fit, plus with the on-chip weight store its
+     * block RAM as {@link AcceleratorConfig#onchipStoreBram36()} computes it from the store's geometry.
+     */
     public Prediction predict(AcceleratorConfig config) {
-        return predict(config.pes(), config.channels(), config.formats().weightBits(), config.formats().actBits());
+        Prediction p = predict(config.pes(), config.channels(), config.formats().weightBits(),
+                config.formats().actBits());
+        return new Prediction(p.lut(), p.ff(), p.dsp(), p.bram36() + config.onchipStoreBram36());
     }
 
     /** Predicted whole-design estimate at these sizes; no resource is predicted below 0. */
@@ -170,7 +177,7 @@ public final class ResourceModel {
 
     private static double[] regressors(int p, int c, int w, int a, boolean weightTerm, boolean actTerm) {
         double pc = (double) p * c;
-        List<Double> f = new ArrayList<>(List.of(1.0, (double) p, (double) c, pc));
+        List<Double> f = new ArrayList<>(List.of(1.0, (double) p, (double) c, pc, (double) p * p, pc * p));
         if (weightTerm) {
             f.add(pc * w);
         }

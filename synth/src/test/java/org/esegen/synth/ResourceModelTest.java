@@ -21,21 +21,21 @@ class ResourceModelTest {
     void aLinearFamilyIsRecoveredExactly(long seed) {
         System.out.println("seed " + seed);
         Random rnd = new Random(seed);
-        double[][] k = new double[4][6];
+        double[][] k = new double[4][8];
         for (double[] row : k) {
             for (int j = 0; j < row.length; j++) {
                 row[j] = 1 + rnd.nextInt(500);
             }
         }
         List<ResourceModel.Measurement> ms = new ArrayList<>();
-        for (int p : new int[]{4, 8, 16, 32}) {
+        for (int p : new int[]{4, 8, 16, 32, 64}) {
             for (int c : new int[]{1, 2, 4}) {
                 for (int w : new int[]{8, 16}) {
                     for (int a : new int[]{12, 16}) {
                         double[] v = new double[4];
                         for (int r = 0; r < 4; r++) {
-                            v[r] = k[r][0] + k[r][1] * p + k[r][2] * c + k[r][3] * p * c + k[r][4] * p * c * w
-                                    + k[r][5] * p * c * a;
+                            v[r] = k[r][0] + k[r][1] * p + k[r][2] * c + k[r][3] * p * c + k[r][4] * p * p
+                                    + k[r][5] * p * p * c + k[r][6] * p * c * w + k[r][7] * p * c * a;
                         }
                         ms.add(new ResourceModel.Measurement(p, c, w, a, v[0], v[1], v[2], v[3]));
                     }
@@ -45,8 +45,8 @@ class ResourceModelTest {
         ResourceModel model = ResourceModel.fit(ms);
         assertTrue(model.maxRelativeError() < 1e-9, "error " + model.maxRelativeError());
         ResourceModel.Prediction p = model.predict(64, 8, 12, 14);
-        double expected = k[0][0] + k[0][1] * 64 + k[0][2] * 8 + k[0][3] * 512 + k[0][4] * 512 * 12
-                + k[0][5] * 512 * 14;
+        double expected = k[0][0] + k[0][1] * 64 + k[0][2] * 8 + k[0][3] * 512 + k[0][4] * 64 * 64
+                + k[0][5] * 64 * 64 * 8 + k[0][6] * 512 * 12 + k[0][7] * 512 * 14;
         assertEquals(expected, p.lut(), 1e-6 * expected);
     }
 

@@ -27,8 +27,9 @@ import java.util.Map;
  * <ol>
  * <li><b>Bound</b> every candidate of the {@link SearchSpace}: compile each distinct design (all but
  * the channel count) once and take the fastest it could run, the larger of the compiler's stall-free
- * bound (busiest PE) and the DDR bound (the compressed weights, read once a frame for every channel,
- * at the AXI port's full width every cycle). Both are lower bounds on the cycles a frame takes.</li>
+ * bound (busiest PE) and, for the DDR store, the DDR bound (the compressed weights, read once a frame
+ * for every channel, at the AXI port's full width every cycle). Both are lower bounds on the cycles a
+ * frame takes (with the on-chip store, of every frame after a run's first).</li>
  * <li><b>Predict</b> each candidate's whole-design Yosys estimate with the {@link ResourceModel}; a
  * candidate predicted over the device by more than the model's own worst error is dropped.</li>
  * <li><b>Shortlist</b>: walk the rest from the best bound down, measuring accuracy through the golden
@@ -276,7 +277,7 @@ public final class DesignSearch {
         if (d.error() != null) {
             return new Draft(c, d, null, null, p, "does not compile: " + d.error());
         }
-        long ddr = ddrBoundCycles(d.compressedBytes(), c.config().axiDataBytes());
+        long ddr = c.config().onchipWeights() ? 0 : ddrBoundCycles(d.compressedBytes(), c.config().axiDataBytes());
         long bound = Math.max(d.idealCycles(), ddr);
         String dropped = null;
         double[] pct = p.percentOf(spec.device());

@@ -14,10 +14,10 @@ import java.util.Set;
 
 /**
  * The designs a search considers: every combination of PEs per channel, channels, weight and
- * activation widths, pruning method and density, on the base configuration (its other fields, its
- * index width, the DDR weight store and the sparse-column engine, the only store and engine built so
- * far). Candidates are numbered with PEs outermost, then channels, weight bits, activation bits,
- * pruning and density innermost; lists are sorted, so their order on the command line does not matter.
+ * activation widths, pruning method, density and weight store, on the base configuration (its other
+ * fields, its index width, and the sparse-column engine, the only engine built so far). Candidates are
+ * numbered with PEs outermost, then channels, weight bits, activation bits, pruning, density and the
+ * store innermost; lists are sorted, so their order on the command line does not matter.
  *
  * @param pes        PEs per channel
  * @param channels   channel counts
@@ -25,9 +25,10 @@ import java.util.Set;
  * @param actBits    activation widths (each keeps the base's integer bits, as in a sweep)
  * @param pruning    pruning methods; {@code none} keeps the model's own zeros and takes density 1 only
  * @param densities  fractions of matrix weights kept, each in (0, 1]
+ * @param stores     weight stores ({@code weightStore} values)
  */
 public record SearchSpace(List<Integer> pes, List<Integer> channels, List<Integer> weightBits, List<Integer> actBits,
-                          List<PruningMethod> pruning, List<Double> densities) {
+                          List<PruningMethod> pruning, List<Double> densities, List<Integer> stores) {
 
     /** Default PE counts searched. */
     public static final String DEFAULT_PES = "8,16,32,64,128";
@@ -39,6 +40,8 @@ public record SearchSpace(List<Integer> pes, List<Integer> channels, List<Intege
     public static final String DEFAULT_PRUNING = "ese,cbtd,global";
     /** Default densities searched. */
     public static final String DEFAULT_DENSITIES = "0.05,0.08,0.112,0.15,0.2,0.3";
+    /** Default weight stores searched. */
+    public static final String DEFAULT_STORES = "ddr,onchip";
 
     public SearchSpace {
         pes = pes.stream().sorted().toList();
@@ -47,6 +50,7 @@ public record SearchSpace(List<Integer> pes, List<Integer> channels, List<Intege
         actBits = actBits.stream().sorted().toList();
         pruning = pruning.stream().sorted().toList();
         densities = densities.stream().sorted().toList();
+        stores = stores.stream().sorted().toList();
         if (pruning.contains(PruningMethod.NONE) && !densities.equals(List.of(1.0))) {
             throw new EsegenException("--pruning none keeps the model's own zeros, so the only density is the model's: "
                     + "give --densities 1 with it, or search ese, cbtd or global");
@@ -59,13 +63,14 @@ public record SearchSpace(List<Integer> pes, List<Integer> channels, List<Intege
      * @throws EsegenException on an empty list, a bad or repeated value, or a density outside (0, 1]
      */
     public static SearchSpace parse(String pes, String channels, String weightBits, String actBits, String pruning,
-                                    String densities, AcceleratorConfig base) {
+                                    String densities, String stores, AcceleratorConfig base) {
         return new SearchSpace(Grid.parseNumbers(Grid.Axis.PES, pes == null ? DEFAULT_PES : pes, 0),
                 Grid.parseNumbers(Grid.Axis.CHANNELS, channels == null ? DEFAULT_CHANNELS : channels, 0),
                 Grid.parseNumbers(Grid.Axis.WEIGHT_BITS, weightBits == null ? DEFAULT_WEIGHT_BITS : weightBits, 0),
                 Grid.parseNumbers(Grid.Axis.ACT_BITS, actBits, base.formats().actBits()),
                 Grid.parsePruning(pruning == null ? DEFAULT_PRUNING : pruning),
-                parseDensities(densities == null ? DEFAULT_DENSITIES : densities));
+                parseDensities(densities == null ? DEFAULT_DENSITIES : densities),
+                Grid.parseStores(stores == null ? DEFAULT_STORES : stores));
     }
 
     /**
@@ -95,7 +100,8 @@ public record SearchSpace(List<Integer> pes, List<Integer> channels, List<Intege
 
     /** Number of candidates. */
     public int size() {
-        return pes.size() * channels.size() * weightBits.size() * actBits.size() * pruning.size() * densities.size();
+        return pes.size() * channels.size() * weightBits.size() * actBits.size() * pruning.size() * densities.size()
+                * stores.size();
     }
 
     /** The space for {@code search.json}. */
@@ -107,7 +113,7 @@ public record SearchSpace(List<Integer> pes, List<Integer> channels, List<Intege
         m.put("act_bits", actBits);
         m.put("pruning", pruning.stream().map(PruningMethod::cliName).toList());
         m.put("densities", densities);
-        m.put("weight_store", List.of("ddr"));
+        m.put("weight_store", stores.stream().map(Grid.STORE_NAMES::get).toList());
         m.put("engine", List.of("sparse-columns"));
         return m;
     }
@@ -116,7 +122,7 @@ public record SearchSpace(List<Integer> pes, List<Integer> channels, List<Intege
      * A design the search considers.
      *
      * @param index   position in the space's order
-     * @param id      name: {@code c<index>-pes<N>-c<channels>-w<bits>-a<bits>-<pruning>-d<density>}
+     * @param id      name: {@code c<index>-pes<N>-c<channels>-w<bits>-a<bits>-<pruning>-d<density>-<store>}
      * @param pruning pruning method
      * @param density fraction of matrix weights kept
      * @param config  its configuration, or null when the combination is not a legal one
@@ -144,23 +150,27 @@ public record SearchSpace(List<Integer> pes, List<Integer> channels, List<Intege
                     for (int a : actBits) {
                         for (PruningMethod m : pruning) {
                             for (double d : densities) {
-                                int index = out.size();
-                                String id = String.format(Locale.ROOT, "c%0" + digits + "d-pes%d-c%d-w%d-a%d-%s-d%s",
-                                        index, p, c, w, a, m.cliName(), densityTag(d));
-                                Map<String, Integer> changes = new LinkedHashMap<>();
-                                changes.put("pesPerChannel", p);
-                                changes.put("channels", c);
-                                changes.put("weightBits", w);
-                                changes.put("actBits", a);
-                                changes.put("actFracBits", a - intBits);
-                                AcceleratorConfig cfg = null;
-                                String illegal = null;
-                                try {
-                                    cfg = base.with(changes);
-                                } catch (EsegenException e) {
-                                    illegal = e.getMessage();
+                                for (int store : stores) {
+                                    int index = out.size();
+                                    String id = String.format(Locale.ROOT, "c%0" + digits
+                                            + "d-pes%d-c%d-w%d-a%d-%s-d%s-%s", index, p, c, w, a, m.cliName(),
+                                            densityTag(d), Grid.STORE_NAMES.get(store));
+                                    Map<String, Integer> changes = new LinkedHashMap<>();
+                                    changes.put("pesPerChannel", p);
+                                    changes.put("channels", c);
+                                    changes.put("weightBits", w);
+                                    changes.put("actBits", a);
+                                    changes.put("actFracBits", a - intBits);
+                                    changes.put(Grid.STORE_FIELD, store);
+                                    AcceleratorConfig cfg = null;
+                                    String illegal = null;
+                                    try {
+                                        cfg = base.with(changes);
+                                    } catch (EsegenException e) {
+                                        illegal = e.getMessage();
+                                    }
+                                    out.add(new Candidate(index, id, m, d, cfg, illegal));
                                 }
-                                out.add(new Candidate(index, id, m, d, cfg, illegal));
                             }
                         }
                     }
