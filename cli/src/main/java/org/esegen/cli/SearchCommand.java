@@ -84,6 +84,11 @@ public final class SearchCommand implements Callable<Integer> {
     @ArgGroup(exclusive = true)
     Floor floor;
 
+    @Option(names = "--snr-against", paramLabel = "dense|pruned", defaultValue = "dense",
+            description = "with --frames: the float model the SNR is measured against: dense (pruning and "
+                    + "quantization; default) or pruned (quantization alone, for a model whose sparsity is given)")
+    String snrAgainst;
+
     @Option(names = "--device", paramLabel = "ku060", defaultValue = "ku060",
             description = "the device the design must fit (only ku060, the XCKU060, so far)")
     String device;
@@ -216,7 +221,13 @@ public final class SearchCommand implements Callable<Integer> {
             if (!Double.isFinite(least)) {
                 throw new EsegenException("--min-snr " + least + ": must be a finite number of dB, e.g. 30");
             }
-            quality = SearchQuality.snr(layers, frames, least, data.frames.toAbsolutePath().normalize().toString());
+            boolean againstPruned = switch (snrAgainst.toLowerCase(Locale.ROOT)) {
+                case "dense" -> false;
+                case "pruned" -> true;
+                default -> throw new EsegenException("--snr-against " + snrAgainst + ": allowed are dense and pruned");
+            };
+            quality = SearchQuality.snr(layers, frames, least, againstPruned,
+                    data.frames.toAbsolutePath().normalize().toString());
         }
         DesignSearch.Spec spec = new DesignSearch.Spec(ModelSource.of(model, null, null), layers, config.preset,
                 config.overrides, space, goal, quality, budget, framesPerPoint, Device.XCKU060);

@@ -220,10 +220,11 @@ class SearchCommandTest {
                 search("e4", "--objective", "power"),
                 search("e5", "--pruning", "none", "--densities", "0.5"),
                 search("e6", "--shard", "1/2", "--measured", dir.toString()),
-                search("e7", "--budget-points", "-1"));
+                search("e7", "--budget-points", "-1"),
+                search("e8", "--snr-against", "float"));
         List<String> expected = List.of("--min-accuracy goes with --data", "only ku060", "outside (0, 1]",
                 "allowed are latency and throughput", "--pruning none keeps the model's own zeros", "drop --shard",
-                "--budget-points -1");
+                "--budget-points -1", "--snr-against float: allowed are dense and pruned");
         for (int k = 0; k < bad.size(); k++) {
             CliErrorsTest.Outcome o = CliErrorsTest.run(bad.get(k).toArray(String[]::new));
             assertEquals(2, o.code(), bad.get(k) + ": " + o.err());

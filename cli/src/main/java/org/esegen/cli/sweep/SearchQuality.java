@@ -80,15 +80,18 @@ public interface SearchQuality {
     }
 
     /**
-     * SNR in dB of the golden model's outputs against the float reference of the unpruned model on
-     * the given frames (pruning and quantization together, as a sweep's {@code snr_db_vs_dense}).
+     * SNR in dB of the golden model's outputs on the given frames against the float reference of the
+     * unpruned model (pruning and quantization together, as a sweep's {@code snr_db_vs_dense}) or, with
+     * {@code againstPruned}, of the pruned one (quantization alone, the sweep's {@code snr_db}: for a
+     * model whose sparsity is given, such as a synthetic one, whose random weights no pruning keeps).
      *
-     * @param dense  the float model before pruning
-     * @param frames [frame][input] real inputs
-     * @param floor  least SNR, dB
-     * @param source what the frames are, for reports
+     * @param dense         the float model before pruning
+     * @param frames        [frame][input] real inputs
+     * @param floor         least SNR, dB
+     * @param againstPruned measure against the pruned float model instead of the unpruned one
+     * @param source        what the frames are, for reports
      */
-    static SearchQuality snr(LayerStack dense, double[][] frames, double floor, String source) {
+    static SearchQuality snr(LayerStack dense, double[][] frames, double floor, boolean againstPruned, String source) {
         return new SearchQuality() {
             @Override
             public String name() {
@@ -109,13 +112,15 @@ public interface SearchQuality {
             public double measure(CompiledModel compiled) {
                 FixedFormat act = compiled.config().activationFormat();
                 byte[] image = compiled.image(new long[][][]{Quantizer.quantize(frames, act)});
-                return Evaluation.run(compiled, image, dense, new double[][][]{frames}, false).vsDense().snrDb();
+                Evaluation e = Evaluation.run(compiled, image, dense, new double[][][]{frames}, false);
+                return (againstPruned ? e.vsPruned() : e.vsDense()).snrDb();
             }
 
             @Override
             public Map<String, Object> describe() {
                 Map<String, Object> m = new LinkedHashMap<>();
-                m.put("figure", "SNR of the golden model against the unpruned float model, dB");
+                m.put("figure", "SNR of the golden model against the " + (againstPruned ? "pruned" : "unpruned")
+                        + " float model, dB");
                 m.put("frames", source);
                 m.put("frame_count", frames.length);
                 m.put("floor", floor);
