@@ -118,22 +118,27 @@ class SearchCommandTest {
                 "report sections");
     }
 
-    /**
-     * Measuring two candidates (co-simulation and Yosys): the pick is bit-exact, fits, and is the faster
-     * of the two; measuring the shortlist in two slices, merging them with sweep-merge and finishing with
-     * --measured gives the same files.
-     */
-    @Test
-    void measuredSearchAndItsShardedPathAgree() throws IOException {
-        String[] space = {"--pes", "2,4", "--channels", "1", "--weight-bits", "8", "--pruning", "global",
-                "--densities", "1", "--stores", "ddr", "--min-snr", "20", "--budget-points", "2", "--frames-per-point", "2"};
-        CliErrorsTest.Outcome o = CliErrorsTest.run(search("measured", space).toArray(String[]::new));
+    private static final String[] MEASURED_SPACE = {"--pes", "2,4", "--channels", "1", "--weight-bits", "8", "--pruning",
+            "global", "--densities", "1", "--stores", "ddr", "--min-snr", "20", "--budget-points", "2",
+            "--frames-per-point", "2"};
+
+    /** A measured search into {@code out}; returns its candidates. */
+    private static JsonNode measuredSearch(String out) throws IOException {
+        CliErrorsTest.Outcome o = CliErrorsTest.run(search(out, MEASURED_SPACE).toArray(String[]::new));
         System.out.println(o.err());
         assertEquals(0, o.code(), o.err() + o.out());
-        JsonNode rows = MAPPER.readTree(dir.resolve("measured/candidates.json").toFile());
+        return MAPPER.readTree(dir.resolve(out).resolve("candidates.json").toFile());
+    }
+
+    /**
+     * Measuring two candidates (co-simulation and Yosys): the pick is bit-exact, fits, and is the faster
+     * of the two, and no measured latency is below its bound.
+     */
+    @Test
+    void measuredSearchPicksTheFastestBitExactDesignThatFits() throws IOException {
+        JsonNode rows = measuredSearch("measured");
         assertEquals(2, rows.size());
-        JsonNode best = MAPPER.readTree(dir.resolve("measured/best.json").toFile());
-        JsonNode f = best.get("figures");
+        JsonNode f = MAPPER.readTree(dir.resolve("measured/best.json").toFile()).get("figures");
         assertTrue(f.get("bit_exact").asBoolean() && f.get("fits").asBoolean(), f.toString());
         for (JsonNode r : rows) {
             assertTrue(r.get("latency_us").isNumber(), "both measured: " + r);
@@ -141,9 +146,18 @@ class SearchCommandTest {
             assertTrue(r.get("latency_us").asDouble() >= r.get("bound_latency_us").asDouble() - 1e-9,
                     "the bound is a lower bound: " + r);
         }
+    }
 
+    /**
+     * Measuring the shortlist in two slices, merging them with sweep-merge and finishing with --measured
+     * gives the files of the search run at once (long tier: four more Yosys runs).
+     */
+    @Test
+    @org.junit.jupiter.api.Tag("long")
+    void theShardedPathGivesTheSameFiles() throws IOException {
+        measuredSearch("whole");
         for (int k = 1; k <= 2; k++) {
-            List<String> a = search("shard-" + k, space);
+            List<String> a = search("shard-" + k, MEASURED_SPACE);
             a.addAll(List.of("--shard", k + "/2"));
             CliErrorsTest.Outcome s = CliErrorsTest.run(a.toArray(String[]::new));
             assertEquals(0, s.code(), s.err());
@@ -151,12 +165,12 @@ class SearchCommandTest {
         CliErrorsTest.Outcome merge = CliErrorsTest.run("sweep-merge", "--out", dir.resolve("merged").toString(),
                 dir.resolve("shard-1/measured").toString(), dir.resolve("shard-2/measured").toString());
         assertEquals(0, merge.code(), merge.err());
-        List<String> fin = search("from-shards", space);
+        List<String> fin = search("from-shards", MEASURED_SPACE);
         fin.addAll(List.of("--measured", dir.resolve("merged").toString()));
         CliErrorsTest.Outcome last = CliErrorsTest.run(fin.toArray(String[]::new));
         assertEquals(0, last.code(), last.err());
         for (String file : List.of("candidates.json", "best.json", "report.html")) {
-            assertArrayEquals(Files.readAllBytes(dir.resolve("measured").resolve(file)),
+            assertArrayEquals(Files.readAllBytes(dir.resolve("whole").resolve(file)),
                     Files.readAllBytes(dir.resolve("from-shards").resolve(file)), file);
         }
     }
