@@ -174,7 +174,7 @@ public final class Sequencer extends JavaComponent {
     public final Bool inSpmv;
     /** A run starts (the cycle {@code start} is taken). */
     public final Bool launched;
-    /** Pointer rows of one frame, W_a's and W_hr's ({@link Sequencer#storeRowBits} wide). */
+    /** Pointer rows of one frame, W_a's and W_hr's ({@link Sequencer#storeRowBits} wide; registered, valid a cycle after the sizes). */
     public final UInt pointerRowsPerFrame;
     /** Entry rows of one frame, W_a's and W_hr's. */
     public final UInt entryRowsPerFrame;
@@ -392,10 +392,12 @@ public final class Sequencer extends JavaComponent {
         assign(inSpmv, or(is(state, Phase.SPMV1_WAIT), is(state, Phase.SPMV2_WAIT)));
 
         assign(launched, launch);
-        assign(pointerRowsPerFrame, clampToWidth(add(pointerRowsOf(waColumns).resize(columnBits + 2),
-                pointerRowsOf(whrColumns).resize(columnBits + 2)), pointerRowsPerFrame.getWidth()));
-        assign(entryRowsPerFrame, clampToWidth(add(waRows.resize(ptrBits + 1), whrRows.resize(ptrBits + 1)),
-                entryRowsPerFrame.getWidth()));
+        // registered: the stores read them long after a run starts, and the sums sit behind the size registers
+        assign(pointerRowsPerFrame, regNext("pointer_rows_per_frame_q", clampToWidth(add(
+                pointerRowsOf(waColumns).resize(columnBits + 2), pointerRowsOf(whrColumns).resize(columnBits + 2)),
+                pointerRowsPerFrame.getWidth())));
+        assign(entryRowsPerFrame, regNext("entry_rows_per_frame_q", clampToWidth(add(waRows.resize(ptrBits + 1),
+                whrRows.resize(ptrBits + 1)), entryRowsPerFrame.getWidth())));
         // with the on-chip store, the matrices are read in frame 0 only (the store replays them)
         UInt weightFrames = config.onchipWeights() ? named("weight_frames", mux(noFrames, frames,
                 uintConst(1, REGISTER_BITS))) : frames;
