@@ -174,9 +174,12 @@ public final class Sequencer extends JavaComponent {
     public final Bool inSpmv;
     /** A run starts (the cycle {@code start} is taken). */
     public final Bool launched;
-    /** Pointer rows of one frame, W_a's and W_hr's ({@link Sequencer#storeRowBits} wide; registered, valid a cycle after the sizes). */
+    /**
+     * Pointer rows of one frame, W_a's and W_hr's ({@link Sequencer#storeRowBits} wide; registered,
+     * valid a cycle after the sizes).
+     */
     public final UInt pointerRowsPerFrame;
-    /** Entry rows of one frame, W_a's and W_hr's. */
+    /** Entry rows of one frame, W_a's and W_hr's (registered, as {@link #pointerRowsPerFrame}). */
     public final UInt entryRowsPerFrame;
 
     /** A command issuer: its {@link DdrCommand} port {@code <prefix>_*}, fed from a section register. */
