@@ -10,7 +10,6 @@ import org.esegen.prune.PruningMethod;
 import org.esegen.rnn.DeltaReference;
 import org.esegen.speech.Dataset;
 import org.esegen.speech.FeatureSet;
-import org.esegen.speech.Features;
 import org.esegen.speech.SpeechEvaluation;
 import org.esegen.speech.SpeechModel;
 import picocli.CommandLine.Command;
@@ -73,11 +72,7 @@ public final class EvaluateCommand implements Callable<Integer> {
         }
         long start = System.nanoTime();
         AcceleratorConfig cfg = config.resolve();
-        SpeechModel m = SpeechModel.read(model);
-        if (m.model().inputSize() != Features.DIMENSION) {
-            throw new EsegenException(model + ": the first layer takes " + m.model().inputSize() + " inputs, the speech "
-                    + "features are " + Features.DIMENSION + " per frame");
-        }
+        SpeechModel m = SpeechModel.readForFeatures(model);
         if (threads != null && threads < 1) {
             throw new EsegenException("--threads " + threads + ": must be at least 1");
         }

@@ -18,7 +18,6 @@ import org.esegen.quant.Quantizer;
 import org.esegen.rnn.LayerStack;
 import org.esegen.speech.Dataset;
 import org.esegen.speech.FeatureSet;
-import org.esegen.speech.Features;
 import org.esegen.speech.SpeechEvaluation;
 import org.esegen.speech.SpeechModel;
 import org.esegen.synth.Device;
@@ -175,6 +174,7 @@ public final class SearchCommand implements Callable<Integer> {
         if (n < 1) {
             throw new EsegenException("--threads " + n + ": must be at least 1");
         }
+        boolean againstPruned = floorOptions();
         AcceleratorConfig base = config.resolve();
         SearchSpace space = SearchSpace.parse(pes, channels, weightBits, actBits, pruning, densities, stores,
                 base);
@@ -183,14 +183,7 @@ public final class SearchCommand implements Callable<Integer> {
         LayerStack layers;
         SearchQuality quality;
         if (data.data != null) {
-            if (floor != null && floor.minSnr != null) {
-                throw new EsegenException("--min-snr goes with --frames; with --data give --min-accuracy (percent)");
-            }
-            SpeechModel speech = SpeechModel.read(model);
-            if (speech.model().inputSize() != Features.DIMENSION) {
-                throw new EsegenException(model + ": the first layer takes " + speech.model().inputSize()
-                        + " inputs, the speech features are " + Features.DIMENSION + " per frame");
-            }
+            SpeechModel speech = SpeechModel.readForFeatures(model);
             FeatureSet.Labelled test = FeatureSet.extract(Dataset.load(data.data), n).select(Dataset.Split.TEST);
             if (test.features().isEmpty()) {
                 throw new EsegenException("--data " + data.data + ": no utterance in the test split");
@@ -198,10 +191,6 @@ public final class SearchCommand implements Callable<Integer> {
             double least;
             if (floor != null && floor.minAccuracy != null) {
                 least = floor.minAccuracy;
-                if (!(least > 1 && least <= 100)) {
-                    throw new EsegenException("--min-accuracy " + least + ": a percentage in (1, 100], e.g. 95 "
-                            + "(not a fraction)");
-                }
             } else {
                 least = 100 * SpeechEvaluation.run(speech, null, test.features(), test.labels(), n).accuracy() - 1;
                 System.err.printf(Locale.ROOT, "search: floor %.2f %% (the dense float model's test accuracy less 1 "
@@ -211,21 +200,10 @@ public final class SearchCommand implements Callable<Integer> {
             quality = SearchQuality.speech(speech, test.features(), test.labels(), n, least,
                     data.data.toAbsolutePath().normalize() + " (test split)");
         } else {
-            if (floor != null && floor.minAccuracy != null) {
-                throw new EsegenException("--min-accuracy goes with --data; with --frames give --min-snr (dB)");
-            }
             layers = ModelFile.read(model, null);
             double[][] frames = Npy.read(data.frames);
             Quantizer.requireFrameWidth(frames, layers.inputSize(), data.frames.toString());
             double least = floor != null && floor.minSnr != null ? floor.minSnr : 30;
-            if (!Double.isFinite(least)) {
-                throw new EsegenException("--min-snr " + least + ": must be a finite number of dB, e.g. 30");
-            }
-            boolean againstPruned = switch (snrAgainst.toLowerCase(Locale.ROOT)) {
-                case "dense" -> false;
-                case "pruned" -> true;
-                default -> throw new EsegenException("--snr-against " + snrAgainst + ": allowed are dense and pruned");
-            };
             quality = SearchQuality.snr(layers, frames, least, againstPruned,
                     data.frames.toAbsolutePath().normalize().toString());
         }
@@ -252,6 +230,36 @@ public final class SearchCommand implements Callable<Integer> {
         return outcome.chosen() == null ? Main.EXIT_INTERNAL : 0;
     }
 
+    /**
+     * Checks the floor options against the data given, before anything is loaded.
+     *
+     * @return whether the SNR is measured against the pruned float model ({@code --snr-against pruned})
+     */
+    private boolean floorOptions() {
+        boolean againstPruned = switch (snrAgainst.toLowerCase(Locale.ROOT)) {
+            case "dense" -> false;
+            case "pruned" -> true;
+            default -> throw new EsegenException("--snr-against " + snrAgainst + ": allowed are dense and pruned");
+        };
+        if (floor == null) {
+            return againstPruned;
+        }
+        if (data.data != null && floor.minSnr != null) {
+            throw new EsegenException("--min-snr goes with --frames; with --data give --min-accuracy (percent)");
+        }
+        if (data.frames != null && floor.minAccuracy != null) {
+            throw new EsegenException("--min-accuracy goes with --data; with --frames give --min-snr (dB)");
+        }
+        if (floor.minAccuracy != null && !(floor.minAccuracy > 1 && floor.minAccuracy <= 100)) {
+            throw new EsegenException("--min-accuracy " + floor.minAccuracy + ": a percentage in (1, 100], e.g. 95 "
+                    + "(not a fraction)");
+        }
+        if (floor.minSnr != null && !Double.isFinite(floor.minSnr)) {
+            throw new EsegenException("--min-snr " + floor.minSnr + ": must be a finite number of dB, e.g. 30");
+        }
+        return againstPruned;
+    }
+
     private static String summary(DesignSearch.Objective goal, DesignSearch.Outcome o, Path dir) {
         StringBuilder s = new StringBuilder();
         s.append(String.format(Locale.ROOT, "search %s: %d candidates, %d designs compiled, %d accuracy runs%n", dir,
@@ -264,7 +272,7 @@ public final class SearchCommand implements Callable<Integer> {
             if (a.measured() != null && a.measured().latencyUs() != null) {
                 s.append(String.format(Locale.ROOT, "  %.2f us a frame, %,.0f frames/s on the device, %d LUT, %d FF, "
                                 + "%d DSP, %.1f BRAM36 (Yosys)%n", a.measured().latencyUs(),
-                        a.measured().channels() * 1e6 / a.measured().latencyUs(), a.measured().lut(),
+                        a.measuredObjective(DesignSearch.Objective.THROUGHPUT), a.measured().lut(),
                         a.measured().ff(), a.measured().dsp(), a.measured().bram36()));
             }
         }

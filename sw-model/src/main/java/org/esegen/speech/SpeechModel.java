@@ -94,6 +94,21 @@ public record SpeechModel(LayerStack model, double[][] classifierWeight, double[
     }
 
     /**
+     * Reads a model (as {@link #read}) that must take this front end's {@link Features#DIMENSION}
+     * features a frame, as every model evaluated on speech data does.
+     *
+     * @throws EsegenException naming the file when it does not, or as {@link #read}
+     */
+    public static SpeechModel readForFeatures(Path file) {
+        SpeechModel m = read(file);
+        if (m.model().inputSize() != Features.DIMENSION) {
+            throw new EsegenException(file + ": the first layer takes " + m.model().inputSize() + " inputs, the speech "
+                    + "features are " + Features.DIMENSION + " per frame");
+        }
+        return m;
+    }
+
+    /**
      * Reads a model written by {@link #write} (or by PyTorch with the same names and metadata).
      *
      * @throws EsegenException naming the file when the layer is malformed, the classifier, the

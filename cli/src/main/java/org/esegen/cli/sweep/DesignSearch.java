@@ -64,6 +64,22 @@ public final class DesignSearch {
         public String cliName() {
             return name().toLowerCase(Locale.ROOT);
         }
+
+        /** The objective's figure: the latency itself, or frames per second over all channels. */
+        double value(double latencyUs, int channels) {
+            return this == LATENCY ? latencyUs : channels * 1e6 / latencyUs;
+        }
+
+        /** A score where smaller is better: the latency, or frames per second negated. */
+        double rank(double latencyUs, int channels) {
+            return this == LATENCY ? latencyUs : -value(latencyUs, channels);
+        }
+
+        /** A {@link #rank} in words. */
+        String describe(double rank) {
+            return this == LATENCY ? String.format(Locale.ROOT, "%.2f us a frame", rank)
+                    : String.format(Locale.ROOT, "%,.0f frames/s", -rank);
+        }
     }
 
     /**
@@ -122,11 +138,10 @@ public final class DesignSearch {
      *
      * @param idealCycles      the compiler's stall-free cycles per frame
      * @param compressedBytes  bytes of entries and pointers read per frame
-     * @param denseWeights     dense matrix weights: MACs per frame and channel without pruning
      * @param density          real nonzeros / dense weights
      * @param error            why it does not compile, or null
      */
-    record DesignFigures(long idealCycles, long compressedBytes, long denseWeights, double density, String error) {
+    record DesignFigures(long idealCycles, long compressedBytes, double density, String error) {
     }
 
     /**
@@ -153,18 +168,18 @@ public final class DesignSearch {
             return boundCycles == null ? null : boundCycles / (double) candidate.config().clockMhz();
         }
 
-        /** The objective's value at the bound: microseconds (latency) or frames per second (throughput). */
+        /** The objective's figure at the bound ({@link Objective#value}), or null. */
         Double boundObjective(Objective o) {
             Double l = boundLatencyUs();
-            return l == null ? null : o == Objective.LATENCY ? l : candidate.config().channels() * 1e6 / l;
+            return l == null ? null : o.value(l, candidate.config().channels());
         }
 
-        /** The objective's value as co-simulated, or null. */
-        Double measuredObjective(Objective o) {
+        /** The objective's figure as co-simulated, or null. */
+        public Double measuredObjective(Objective o) {
             if (measured == null || measured.latencyUs() == null) {
                 return null;
             }
-            return o == Objective.LATENCY ? measured.latencyUs() : measured.channels() * 1e6 / measured.latencyUs();
+            return o.value(measured.latencyUs(), measured.channels());
         }
     }
 
@@ -173,13 +188,12 @@ public final class DesignSearch {
      *
      * @param assessments every candidate, in the space's order
      * @param chosen      the pick, or null when nothing qualifies
-     * @param measuredDir the sweep folder of the measured shortlist, or null when the budget is 0
      * @param designs     distinct designs compiled
      * @param qualityRuns designs whose accuracy was measured
      * @param margin      the resource model's margin, as a fraction
      */
-    public record Outcome(List<Assessment> assessments, Assessment chosen, Path measuredDir, int designs,
-                          int qualityRuns, double margin) {
+    public record Outcome(List<Assessment> assessments, Assessment chosen, int designs, int qualityRuns,
+                          double margin) {
     }
 
     private DesignSearch() {
@@ -222,16 +236,15 @@ public final class DesignSearch {
         if (measured == null) {
             measured = Map.of();
         }
-        return conclude(spec, drafts, walk, qualities, measured, spec.budget() > 0 ? measuredDir : null,
-                designs.size(), margin);
+        return conclude(spec, drafts, walk, qualities, measured, designs.size(), margin);
     }
 
     /** A candidate before the verdict. */
     private record Draft(SearchSpace.Candidate candidate, DesignFigures design, Long boundCycles, Long ddrBoundCycles,
                          ResourceModel.Prediction predicted, String dropped) {
+        /** The bound's {@link Objective#rank}. */
         double objective(Objective o) {
-            double l = boundCycles / (double) candidate.config().clockMhz();
-            return o == Objective.LATENCY ? l : -candidate.config().channels() * 1e6 / l;
+            return o.rank(boundCycles / (double) candidate.config().clockMhz(), candidate.config().channels());
         }
 
         double area() {
@@ -250,13 +263,10 @@ public final class DesignSearch {
         err.printf("search: compiling %d designs for their bounds%n", distinct.size());
         List<DesignFigures> figures = Parallel.map(List.copyOf(distinct.values()), threads, c -> {
             try {
-                CompiledModel compiled = Compiler.compile(c.config().with("channels", 1), spec.model(), c.pruning(),
-                        c.density());
-                Metrics m = Metrics.of(compiled);
-                return new DesignFigures(m.idealCyclesPerFrame(), m.compressedBytes(),
-                        compiled.pruned().matrixWeights(), m.density(), null);
+                Metrics m = Metrics.of(compileDesign(spec, c));
+                return new DesignFigures(m.idealCyclesPerFrame(), m.compressedBytes(), m.density(), null);
             } catch (EsegenException e) {
-                return new DesignFigures(0, 0, 0, 0, e.getMessage());
+                return new DesignFigures(0, 0, 0, e.getMessage());
             }
         });
         Map<String, DesignFigures> out = new HashMap<>();
@@ -265,6 +275,15 @@ public final class DesignSearch {
             out.put(key, figures.get(k++));
         }
         return out;
+    }
+
+    /**
+     * A candidate's design compiled on one channel (channels change neither its bound nor its accuracy).
+     * The bound step keeps only its figures, and the accuracy walk compiles again the few designs it
+     * visits: holding every compiled design of a search would take gigabytes for ESE-size models.
+     */
+    private static CompiledModel compileDesign(Spec spec, SearchSpace.Candidate c) {
+        return Compiler.compile(c.config().with("channels", 1), spec.model(), c.pruning(), c.density());
     }
 
     private static Draft bound(Spec spec, SearchSpace.Candidate c, Map<String, DesignFigures> designs,
@@ -335,8 +354,7 @@ public final class DesignSearch {
             Double q = qualities.get(key);
             if (q == null) {
                 SearchSpace.Candidate c = d.candidate();
-                q = spec.quality().measure(Compiler.compile(c.config().with("channels", 1), spec.model(), c.pruning(),
-                        c.density()));
+                q = spec.quality().measure(compileDesign(spec, c));
                 qualities.put(key, q);
                 err.printf(Locale.ROOT, "search: %s: %s %.2f %s (floor %.2f)%n", c.id(), spec.quality().name(), q,
                         spec.quality().unit(), spec.quality().floor());
@@ -382,7 +400,7 @@ public final class DesignSearch {
     }
 
     private static Outcome conclude(Spec spec, List<Draft> drafts, Walk walk, Map<String, Double> qualities,
-                                    Map<String, PointResult> measured, Path measuredDir, int designs, double margin) {
+                                    Map<String, PointResult> measured, int designs, double margin) {
         Objective o = spec.objective();
         List<Draft> shortlist = walk.shortlist();
         Draft chosen = null;
@@ -424,12 +442,12 @@ public final class DesignSearch {
             }
             out.add(a);
         }
-        return new Outcome(out, chosenAssessment, measuredDir, designs, qualities.size(), margin);
+        return new Outcome(out, chosenAssessment, designs, qualities.size(), margin);
     }
 
-    /** The objective of a measured result, smaller is better (throughput negated). */
+    /** The {@link Objective#rank} of a measured result. */
     private static double measuredValue(Objective o, PointResult r) {
-        return o == Objective.LATENCY ? r.latencyUs() : -r.channels() * 1e6 / r.latencyUs();
+        return o.rank(r.latencyUs(), r.channels());
     }
 
     private static String verdict(Spec spec, Draft d, Double q, PointResult r, Draft chosen, Double chosenValue,
@@ -446,8 +464,8 @@ public final class DesignSearch {
                 return String.format(Locale.ROOT, "measured: does not fit by Yosys (LUT %.1f %%, FF %.1f %%, DSP %.1f "
                         + "%%, BRAM %.1f %%)", r.lutPct(), r.ffPct(), r.dspPct(), r.bramPct());
             }
-            return "measured: " + describe(o, measuredValue(o, r)) + ", behind the chosen design's "
-                    + describe(o, chosenValue);
+            return "measured: " + o.describe(measuredValue(o, r)) + ", behind the chosen design's "
+                    + o.describe(chosenValue);
         }
         if (q != null && q < spec.quality().floor()) {
             return String.format(Locale.ROOT, "below the floor: %s %.2f %s < %.2f", spec.quality().name(), q,
@@ -457,8 +475,8 @@ public final class DesignSearch {
             return "same design as one with fewer channels: the same latency bound, more area";
         }
         if (chosenValue != null && d.objective(o) >= chosenValue) {
-            return "cannot win: its bound " + describe(o, d.objective(o)) + " is no better than the chosen design's "
-                    + (predictedPick ? "bound " : "measured ") + describe(o, chosenValue);
+            return "cannot win: its bound " + o.describe(d.objective(o)) + " is no better than the chosen design's "
+                    + (predictedPick ? "bound " : "measured ") + o.describe(chosenValue);
         }
         if (walk.shortlist().contains(d)) {
             return "shortlisted, not measured here (this run measured another slice of the shortlist)";
@@ -466,12 +484,7 @@ public final class DesignSearch {
         if (chosen == null) {
             return "not measured: no shortlisted design was measured bit-exact and fitting";
         }
-        return "not measured: its bound " + describe(o, d.objective(o)) + " could beat the chosen design's measured "
-                + describe(o, chosenValue) + ", but the budget of " + spec.budget() + " points went to better bounds";
-    }
-
-    private static String describe(Objective o, double value) {
-        return o == Objective.LATENCY ? String.format(Locale.ROOT, "%.2f us a frame", value)
-                : String.format(Locale.ROOT, "%,.0f frames/s", -value);
+        return "not measured: its bound " + o.describe(d.objective(o)) + " could beat the chosen design's measured "
+                + o.describe(chosenValue) + ", but the budget of " + spec.budget() + " points went to better bounds";
     }
 }

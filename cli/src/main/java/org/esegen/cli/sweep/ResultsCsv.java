@@ -40,7 +40,8 @@ final class ResultsCsv {
         return COLUMNS.stream().map(m::get).toList();
     }
 
-    private static String cell(Object v) {
+    /** One CSV cell: lists joined with ";", maps as "key: value; ...", quoted when it holds , " or a newline. */
+    static String cell(Object v) {
         String text;
         if (v == null) {
             return "";

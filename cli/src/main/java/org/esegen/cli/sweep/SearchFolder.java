@@ -11,11 +11,8 @@ import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
-import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
-import java.util.stream.Stream;
 
 /**
  * A search folder:
@@ -48,7 +45,7 @@ public final class SearchFolder {
     public static SearchFolder open(Path dir, DesignSearch.Spec spec, boolean resume) {
         byte[] wanted = Json.pretty(spec.describe());
         try {
-            boolean empty = !Files.exists(dir) || isEmpty(dir);
+            boolean empty = !Files.exists(dir) || SweepFolder.isEmpty(dir);
             if (!empty && !resume) {
                 throw new EsegenException("--out " + dir + ": the folder is not empty; pass --resume to continue the "
                         + "search in it, or choose a new folder");
@@ -59,7 +56,8 @@ public final class SearchFolder {
                     throw new EsegenException("--resume --out " + dir + ": the folder holds no " + SPEC
                             + ", so it is not a search folder");
                 }
-                List<String> differing = differing(Json.mapper().readTree(wanted), Json.mapper().readTree(file.toFile()));
+                List<String> differing = SweepFolder.differing(Json.mapper().readTree(wanted),
+                        Json.mapper().readTree(file.toFile()));
                 if (!differing.isEmpty()) {
                     throw new EsegenException("--resume --out " + dir + ": the folder holds a different search ("
                             + differing + " differ from " + file + "); rerun with the same options, or choose a new "
@@ -105,7 +103,8 @@ public final class SearchFolder {
             o.remove("shortlist");
         }
         try {
-            List<String> differing = differing(Json.mapper().readTree(Json.pretty(spec.describe())), theirs);
+            List<String> differing = SweepFolder.differing(Json.mapper().readTree(Json.pretty(spec.describe())),
+                    theirs);
             if (!differing.isEmpty()) {
                 throw new EsegenException("--measured " + measured + ": holds the measurements of a different search ("
                         + differing + " differ); give the merged measured folder of this search's --shard runs");
@@ -114,22 +113,5 @@ public final class SearchFolder {
             throw new IllegalStateException(e);
         }
         return SweepFolder.readFinished(abs);
-    }
-
-    private static List<String> differing(JsonNode wanted, JsonNode existing) {
-        List<String> out = new ArrayList<>();
-        for (Iterator<String> it = wanted.fieldNames(); it.hasNext(); ) {
-            String k = it.next();
-            if (!wanted.get(k).equals(existing.get(k))) {
-                out.add(k);
-            }
-        }
-        return out;
-    }
-
-    private static boolean isEmpty(Path dir) throws IOException {
-        try (Stream<Path> s = Files.list(dir)) {
-            return s.findAny().isEmpty();
-        }
     }
 }

@@ -11,27 +11,30 @@ import org.esegen.speech.SpeechModel;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.function.ToDoubleFunction;
 
 /**
  * How a search measures a compiled design's accuracy, and the floor a design must reach. Measured
  * through the bit-exact golden model on the compiled image (what the Verilog computes), never
- * estimated. Implementations are thread-safe.
+ * estimated.
+ *
+ * @param name     figure name for reports: {@code accuracy} or {@code snr}
+ * @param unit     unit of the figure: {@code %} or {@code dB}
+ * @param floor    a design below it is not chosen
+ * @param figure   the figure of a compiled design (its channel count plays no part); thread-safe
+ * @param describe what the figure is, for {@code search.json}
  */
-public interface SearchQuality {
-    /** Figure name for reports: {@code accuracy} or {@code snr}. */
-    String name();
+public record SearchQuality(String name, String unit, double floor, ToDoubleFunction<CompiledModel> figure,
+                            Map<String, Object> describe) {
 
-    /** Unit of the figure: {@code %} or {@code dB}. */
-    String unit();
+    public SearchQuality {
+        describe = java.util.Collections.unmodifiableMap(new LinkedHashMap<>(describe));
+    }
 
-    /** The floor: a design below it is not chosen. */
-    double floor();
-
-    /** The figure of a compiled design (its channel count plays no part). */
-    double measure(CompiledModel compiled);
-
-    /** For {@code search.json}. */
-    Map<String, Object> describe();
+    /** The figure of a compiled design. */
+    public double measure(CompiledModel compiled) {
+        return figure.applyAsDouble(compiled);
+    }
 
     /**
      * Top-1 accuracy in percent of a speech model's utterances through the golden model, the
@@ -44,39 +47,15 @@ public interface SearchQuality {
      * @param floor    least accuracy, percent
      * @param data     what the utterances are, for reports
      */
-    static SearchQuality speech(SpeechModel model, List<double[][]> features, List<String> truths, int threads,
-                                double floor, String data) {
-        return new SearchQuality() {
-            @Override
-            public String name() {
-                return "accuracy";
-            }
-
-            @Override
-            public String unit() {
-                return "%";
-            }
-
-            @Override
-            public double floor() {
-                return floor;
-            }
-
-            @Override
-            public double measure(CompiledModel compiled) {
-                return 100 * SpeechEvaluation.run(model, compiled, features, truths, threads).accuracy();
-            }
-
-            @Override
-            public Map<String, Object> describe() {
-                Map<String, Object> m = new LinkedHashMap<>();
-                m.put("figure", "top-1 accuracy through the golden model, percent");
-                m.put("data", data);
-                m.put("utterances", features.size());
-                m.put("floor", floor);
-                return m;
-            }
-        };
+    public static SearchQuality speech(SpeechModel model, List<double[][]> features, List<String> truths, int threads,
+                                       double floor, String data) {
+        Map<String, Object> m = new LinkedHashMap<>();
+        m.put("figure", "top-1 accuracy through the golden model, percent");
+        m.put("data", data);
+        m.put("utterances", features.size());
+        m.put("floor", floor);
+        return new SearchQuality("accuracy", "%", floor,
+                compiled -> 100 * SpeechEvaluation.run(model, compiled, features, truths, threads).accuracy(), m);
     }
 
     /**
@@ -91,41 +70,19 @@ public interface SearchQuality {
      * @param againstPruned measure against the pruned float model instead of the unpruned one
      * @param source        what the frames are, for reports
      */
-    static SearchQuality snr(LayerStack dense, double[][] frames, double floor, boolean againstPruned, String source) {
-        return new SearchQuality() {
-            @Override
-            public String name() {
-                return "snr";
-            }
-
-            @Override
-            public String unit() {
-                return "dB";
-            }
-
-            @Override
-            public double floor() {
-                return floor;
-            }
-
-            @Override
-            public double measure(CompiledModel compiled) {
-                FixedFormat act = compiled.config().activationFormat();
-                byte[] image = compiled.image(new long[][][]{Quantizer.quantize(frames, act)});
-                Evaluation e = Evaluation.run(compiled, image, dense, new double[][][]{frames}, false);
-                return (againstPruned ? e.vsPruned() : e.vsDense()).snrDb();
-            }
-
-            @Override
-            public Map<String, Object> describe() {
-                Map<String, Object> m = new LinkedHashMap<>();
-                m.put("figure", "SNR of the golden model against the " + (againstPruned ? "pruned" : "unpruned")
-                        + " float model, dB");
-                m.put("frames", source);
-                m.put("frame_count", frames.length);
-                m.put("floor", floor);
-                return m;
-            }
-        };
+    public static SearchQuality snr(LayerStack dense, double[][] frames, double floor, boolean againstPruned,
+                                    String source) {
+        Map<String, Object> m = new LinkedHashMap<>();
+        m.put("figure", "SNR of the golden model against the " + (againstPruned ? "pruned" : "unpruned")
+                + " float model, dB");
+        m.put("frames", source);
+        m.put("frame_count", frames.length);
+        m.put("floor", floor);
+        return new SearchQuality("snr", "dB", floor, compiled -> {
+            FixedFormat act = compiled.config().activationFormat();
+            byte[] image = compiled.image(new long[][][]{Quantizer.quantize(frames, act)});
+            Evaluation e = Evaluation.run(compiled, image, dense, new double[][][]{frames}, false);
+            return (againstPruned ? e.vsPruned() : e.vsDense()).snrDb();
+        }, m);
     }
 }

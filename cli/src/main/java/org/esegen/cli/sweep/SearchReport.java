@@ -68,8 +68,7 @@ final class SearchReport {
         m.put("ideal_cycles_per_frame", compiled ? a.design().idealCycles() : null);
         m.put("ddr_bound_cycles_per_frame", a.ddrBoundCycles());
         m.put("bound_latency_us", a.boundLatencyUs());
-        m.put("bound_frames_per_second", a.boundLatencyUs() == null ? null
-                : cfg.channels() * 1e6 / a.boundLatencyUs());
+        m.put("bound_frames_per_second", a.boundObjective(DesignSearch.Objective.THROUGHPUT));
         ResourceModel.Prediction p = a.predicted();
         double[] pct = p == null ? null : p.percentOf(spec.device());
         m.put("predicted_lut", p == null ? null : Math.round(p.lut()));
@@ -82,7 +81,7 @@ final class SearchReport {
         boolean ok = r != null && r.succeeded();
         m.put("bit_exact", ok ? r.bitExact() : null);
         m.put("latency_us", ok ? r.latencyUs() : null);
-        m.put("frames_per_second", ok && r.latencyUs() != null ? r.channels() * 1e6 / r.latencyUs() : null);
+        m.put("frames_per_second", ok ? a.measuredObjective(DesignSearch.Objective.THROUGHPUT) : null);
         m.put("tops_dense_equiv", ok && r.gopsDenseEquiv() != null ? r.gopsDenseEquiv() / 1000 : null);
         m.put("lut", ok ? r.lut() : null);
         m.put("ff", ok ? r.ff() : null);
@@ -106,17 +105,9 @@ final class SearchReport {
         }
         s.append(String.join(",", rows.get(0).keySet())).append('\n');
         for (Map<String, Object> r : rows) {
-            s.append(r.values().stream().map(SearchReport::csvCell).collect(Collectors.joining(","))).append('\n');
+            s.append(r.values().stream().map(ResultsCsv::cell).collect(Collectors.joining(","))).append('\n');
         }
         return s.toString();
-    }
-
-    private static String csvCell(Object v) {
-        if (v == null) {
-            return "";
-        }
-        String t = String.valueOf(v);
-        return t.contains(",") || t.contains("\"") ? "\"" + t.replace("\"", "\"\"") + "\"" : t;
     }
 
     /** The pick: its figures, configuration, and the commands that compile and generate it. */
@@ -245,8 +236,7 @@ final class SearchReport {
                 continue;
             }
             double x = a.predicted().lut() + a.predicted().dsp();
-            double bound = o == DesignSearch.Objective.LATENCY ? a.boundLatencyUs()
-                    : a.candidate().config().channels() * 1e6 / a.boundLatencyUs();
+            double bound = a.boundObjective(o);
             (a.quality() >= spec.quality().floor() ? above : below).add(x, bound);
             if (a.pareto()) {
                 frontPoints.add(a);
@@ -265,8 +255,7 @@ final class SearchReport {
             return Charts.Chart.none("no candidate's accuracy was measured (every one was dropped before)");
         }
         frontPoints.forEach(a -> front.add(a.predicted().lut() + a.predicted().dsp(),
-                o == DesignSearch.Objective.LATENCY ? a.boundLatencyUs()
-                        : a.candidate().config().channels() * 1e6 / a.boundLatencyUs()));
+                a.boundObjective(o)));
         XYSeriesCollection data = new XYSeriesCollection();
         data.addSeries(front);
         data.addSeries(above);

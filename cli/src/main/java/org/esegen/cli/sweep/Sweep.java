@@ -122,11 +122,10 @@ public final class Sweep {
      * @param spec        what the points run (frames, stages) and the sizes the job planner reads
      *                    from its grid (the largest PE and channel counts)
      * @param description the {@code spec} written into {@code sweep.json} and shown in the report
-     * @param startNanos  when the work began, for the summary's wall time
+     * @param start       when the work began ({@link System#nanoTime}), for the summary's wall time
      */
     static Summary run(SweepSpec spec, Map<String, Object> description, Plan plan, Options options, Path out,
-                       DesignGenerator generator, PrintStream err, long startNanos) {
-        long start = startNanos;
+                       DesignGenerator generator, PrintStream err, long start) {
         List<Point> grid = plan.grid();
         Map<CellKind, LayerStack> weights = plan.weights();
         List<Point> slice = plan.slice();

@@ -118,14 +118,7 @@ final class SweepFolder implements AutoCloseable {
         Path file = dir.resolve(SPEC);
         JsonNode wanted = MAPPER.readTree(Json.pretty(specFile));
         if (Files.exists(file)) {
-            JsonNode existing = readSpecFile(file);
-            List<String> differing = new ArrayList<>();
-            for (Iterator<String> it = wanted.fieldNames(); it.hasNext(); ) {
-                String k = it.next();
-                if (!wanted.get(k).equals(existing.get(k))) {
-                    differing.add(k);
-                }
-            }
+            List<String> differing = differing(wanted, readSpecFile(file));
             if (!differing.isEmpty()) {
                 throw new EsegenException("--resume " + shown + ": the folder holds a different sweep (" + differing
                         + " differ from " + file + "); rerun with the same options, or choose a new --out");
@@ -153,7 +146,20 @@ final class SweepFolder implements AutoCloseable {
         }
     }
 
-    private static boolean isEmpty(Path dir) throws IOException {
+    /** The top-level fields of {@code wanted} whose values {@code existing} does not have. */
+    static List<String> differing(JsonNode wanted, JsonNode existing) {
+        List<String> out = new ArrayList<>();
+        for (Iterator<String> it = wanted.fieldNames(); it.hasNext(); ) {
+            String k = it.next();
+            if (!wanted.get(k).equals(existing.get(k))) {
+                out.add(k);
+            }
+        }
+        return out;
+    }
+
+    /** Whether a folder has no entries. */
+    static boolean isEmpty(Path dir) throws IOException {
         try (Stream<Path> s = Files.list(dir)) {
             return s.findAny().isEmpty();
         }

@@ -70,7 +70,8 @@ public final class RowStore extends JavaComponent {
      */
     public RowStore(String name, int rowBits, int depth) {
         super(validated(name, rowBits, depth));
-        int addrBits = widthFor(depth);
+        int addrBits = countBits(depth);
+        int memoryAddressBits = widthFor(depth - 1);
         rowsIn = slaveStream("rows_in", hardType(() -> bits(rowBits)));
         rowsOut = masterStream("rows_out", hardType(() -> bits(rowBits)));
         launch = inBool("launch");
@@ -83,7 +84,7 @@ public final class RowStore extends JavaComponent {
 
         UInt captureAddress = regInit("capture_address", uint(addrBits), uintConst(0, addrBits));
         Bool captured = named("captured", and(rowsIn.valid(), rowsIn.ready()));
-        write(rows, captureAddress.resize(Math.max(1, widthFor(depth - 1))), rowsIn.payload(), captured);
+        write(rows, captureAddress.resize(memoryAddressBits), rowsIn.payload(), captured);
         UInt framesLeft = regInit("frames_left", uint(FRAME_BITS), uintConst(0, FRAME_BITS));
         when(captured, () -> {
             when(equal(captureAddress, lastRow), () -> {
@@ -97,7 +98,7 @@ public final class RowStore extends JavaComponent {
         Bool held = regInit("held", bool(), boolConst(false));
         Bool framesToGo = named("frames_to_go", not(equal(framesLeft, uintConst(0, FRAME_BITS))));
         Bool advance = named("advance", and(and(replaying, framesToGo), or(not(held), rowsOut.ready())));
-        Bits replayed = readSync(rows, replayAddress.resize(Math.max(1, widthFor(depth - 1))), advance);
+        Bits replayed = readSync(rows, replayAddress.resize(memoryAddressBits), advance);
         when(advance, () -> {
             assign(held, boolConst(true));
             when(equal(replayAddress, lastRow), () -> {
@@ -117,6 +118,11 @@ public final class RowStore extends JavaComponent {
             assign(replayAddress, uintConst(0, addrBits));
             assign(framesLeft, uintConst(0, FRAME_BITS));
         });
+    }
+
+    /** Width of {@code rows_per_frame} (and of the row counters) for a store of {@code depth} rows. */
+    public static int countBits(int depth) {
+        return widthFor(depth);
     }
 
     private static String validated(String name, int rowBits, int depth) {

@@ -175,7 +175,7 @@ public final class Sequencer extends JavaComponent {
     /** A run starts (the cycle {@code start} is taken). */
     public final Bool launched;
     /**
-     * Pointer rows of one frame, W_a's and W_hr's ({@link Sequencer#storeRowBits} wide; registered,
+     * Pointer rows of one frame, W_a's and W_hr's ({@link RowStore#countBits} wide; registered,
      * valid a cycle after the sizes).
      */
     public final UInt pointerRowsPerFrame;
@@ -289,8 +289,8 @@ public final class Sequencer extends JavaComponent {
         memoryIdle = inBool("memory_idle");
         inSpmv = outBool("in_spmv");
         launched = outBool("launched");
-        pointerRowsPerFrame = outUInt("pointer_rows_per_frame", storeRowBits(config.onchipPointerRows()));
-        entryRowsPerFrame = outUInt("entry_rows_per_frame", storeRowBits(config.onchipEntryRows()));
+        pointerRowsPerFrame = outUInt("pointer_rows_per_frame", RowStore.countBits(config.onchipPointerRows()));
+        entryRowsPerFrame = outUInt("entry_rows_per_frame", RowStore.countBits(config.onchipEntryRows()));
 
         // ---- sizes, clamped to what the hardware holds ----
         UInt i = named("i", clampToWidth(inputSize, widthFor(dims.maxInputSize())));
@@ -495,11 +495,6 @@ public final class Sequencer extends JavaComponent {
         UInt words = add(whole.resize(whole.getWidth() + 1),
                 mux(partial, uintConst(1, whole.getWidth() + 1), uintConst(0, whole.getWidth() + 1)));
         return clampToWidth(words, width);
-    }
-
-    /** Width of a rows-per-frame count for an on-chip store of {@code depth} rows ({@link RowStore}). */
-    public static int storeRowBits(int depth) {
-        return widthFor(depth);
     }
 
     /** Pointer-section rows of a matrix of {@code columns} columns, (columns + 2) / 2 ({@code ImageLayout.pointerRows}). */
