@@ -26,24 +26,7 @@ class BenchCommandTest {
 
     @Test
     void printsOneBitExactRowPerPruningMethodWithOrderedBounds() throws Exception {
-        ByteArrayOutputStream captured = new ByteArrayOutputStream();
-        PrintStream stdout = System.out;
-        int code;
-        System.setOut(new PrintStream(captured, true, StandardCharsets.UTF_8));
-        try {
-            code = Main.execute("bench", "--preset", "tiny", "--set", "pesPerChannel=16", "--set", "maxInputSize=256",
-                    "--set", "maxHiddenSize=1024", "--set", "maxProjSize=512", "--set", "entryFifoDepth=512",
-                    "--frames", "1", "--out", dir.resolve("bench").toString(), "--json");
-        } finally {
-            System.setOut(stdout);
-        }
-        assertEquals(0, code, captured.toString(StandardCharsets.UTF_8));
-        List<JsonNode> rows = new ArrayList<>();
-        for (String line : captured.toString(StandardCharsets.UTF_8).split("\n")) {
-            if (line.startsWith("{")) {
-                rows.add(new ObjectMapper().readTree(line));
-            }
-        }
+        List<JsonNode> rows = bench("1");
         assertEquals(List.of("ese", "cbtd"), rows.stream().map(r -> r.get("pruning").asText()).toList());
         for (JsonNode r : rows) {
             String where = r.toString();
@@ -60,6 +43,49 @@ class BenchCommandTest {
             assertTrue(r.get("padding_unfolded_cycles_per_pe_frame").asDouble() >= 0, where);
             assertEquals(82.7, r.get("ese_measured_latency_us").asDouble(), where);
             assertEquals(57.0, r.get("ese_ideal_latency_us").asDouble(), where);
+            assertTrue(r.get("steady_latency_us") == null, "a DDR design has no store load: " + where);
         }
+    }
+
+    @Test
+    void onChipRowsSeparateTheStoreLoadFromTheSteadyState() throws Exception {
+        List<JsonNode> rows = bench("2", "--set", "weightStore=1", "--set", "broadcastColumns=2");
+        assertEquals(2, rows.size());
+        for (JsonNode r : rows) {
+            String where = r.toString();
+            assertTrue(r.get("bit_exact").asBoolean() && r.get("first_frame_bit_exact").asBoolean(), where);
+            double steady = r.get("steady_cycles_per_frame").asDouble();
+            double load = r.get("weight_load_cycles").asDouble();
+            assertTrue(steady >= r.get("ideal_cycles_per_frame").asDouble(), "no frame beats the busiest PE: " + where);
+            assertTrue(load > 0, "the first frame reads the weights from DDR: " + where);
+            assertEquals(r.get("cycles_per_frame").asDouble(), steady + load / 2, 1e-9,
+                    "two frames: one steady frame and one that also loads the store: " + where);
+            assertEquals(steady / 200, r.get("steady_latency_us").asDouble(), 1e-9, where);
+        }
+    }
+
+    /** {@code esegen bench --json} on 16 PEs with the ESE model's sizes, its rows. */
+    private List<JsonNode> bench(String frames, String... settings) throws Exception {
+        ByteArrayOutputStream captured = new ByteArrayOutputStream();
+        PrintStream stdout = System.out;
+        List<String> args = new ArrayList<>(List.of("bench", "--preset", "tiny", "--set", "pesPerChannel=16", "--set",
+                "maxInputSize=256", "--set", "maxHiddenSize=1024", "--set", "maxProjSize=512", "--set",
+                "entryFifoDepth=512", "--frames", frames, "--out", dir.resolve("bench").toString(), "--json"));
+        args.addAll(List.of(settings));
+        int code;
+        System.setOut(new PrintStream(captured, true, StandardCharsets.UTF_8));
+        try {
+            code = Main.execute(args.toArray(String[]::new));
+        } finally {
+            System.setOut(stdout);
+        }
+        assertEquals(0, code, captured.toString(StandardCharsets.UTF_8));
+        List<JsonNode> rows = new ArrayList<>();
+        for (String line : captured.toString(StandardCharsets.UTF_8).split("\n")) {
+            if (line.startsWith("{")) {
+                rows.add(new ObjectMapper().readTree(line));
+            }
+        }
+        return rows;
     }
 }

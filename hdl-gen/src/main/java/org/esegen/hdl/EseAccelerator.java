@@ -160,6 +160,8 @@ public final class EseAccelerator extends JavaComponent {
     private final int pes;
     private final int channels;
     private final int actBits;
+    /** Columns the broadcast sends per cycle, 1 or 2 ({@code broadcastColumns}). */
+    private final int lanes;
 
     /**
      * @param config the configuration
@@ -172,6 +174,7 @@ public final class EseAccelerator extends JavaComponent {
         this.pes = config.pes();
         this.channels = config.channels();
         this.actBits = config.formats().actBits();
+        this.lanes = config.pe().broadcastColumns();
         Control control = control();
         Memory memory = memory(control);
         Loaders loaders = loaders(control, memory);
@@ -325,11 +328,11 @@ public final class EseAccelerator extends JavaComponent {
             peUnits.add(child("pe_" + p, new PeSequencer(channels, config.formats().weightBits(),
                     config.formats().indexBits(), actBits, config.pe().accBits(), 4 * maxCells,
                     Math.max(2, config.maxProjRowsPerPe()), ptrBits,
-                    config.pe().actQueueDepth(), config.pe().entryFifoDepth())));
+                    config.pe().actQueueDepth(), config.pe().entryFifoDepth(), lanes)));
         }
         for (int u = 0; u < config.elementwiseUnits(); u++) {
             ewUnits.add(child("ew_" + u, new Elementwise(channels, group, maxCells, config.pe().accBits(),
-                    ProjectionGather.SHIFT_BITS, ACC_READ_LATENCY, arithmetic, config.pe().gru())));
+                    ProjectionGather.SHIFT_BITS, ACC_READ_LATENCY, arithmetic, config.pe().gru(), lanes)));
         }
         int gatherLanes = config.gatherLanesUsed();
         ProjectionGather gather = child("gather", new ProjectionGather(pes, gatherLanes, channels, config.pe().accBits(),
@@ -378,17 +381,22 @@ public final class EseAccelerator extends JavaComponent {
         int group = config.elementwiseGroup();
         int groupBits = Integer.numberOfTrailingZeros(group);
         ColumnBroadcaster broadcaster = child("broadcaster", new ColumnBroadcaster(pes, channels, ptrBits, actBits,
-                Sequencer.maxColumns(config), VALUE_LATENCY));
+                Sequencer.maxColumns(config), VALUE_LATENCY, lanes));
         EntryDistributor distributor = child("distributor", new EntryDistributor(pes,
                 ImageLayout.ENTRIES_PER_PE_ROW * entryBits));
-        PairSplitter pointerSplitter = child("pointer_splitter", new PairSplitter(pes * ptrBits,
-                seq.spmvColumns.getWidth() + 1));
-        connect(pointerSplitter.pairs, weightRows("pointer_store", "PointerRowStore", memory.pointerRows().rows,
-                config.onchipPointerRows(), seq.pointerRowsPerFrame, seq.frameCount, seq.launched));
-        connect(broadcaster.pointers, pointerSplitter.singles);
-        assign(pointerSplitter.start, seq.spmvStart);
-        assign(pointerSplitter.rows, add(seq.spmvColumns.resize(seq.spmvColumns.getWidth() + 1),
-                uintConst(1, seq.spmvColumns.getWidth() + 1)));
+        Stream<Bits> pointerPairs = weightRows("pointer_store", "PointerRowStore", memory.pointerRows().rows,
+                config.onchipPointerRows(), seq.pointerRowsPerFrame, seq.frameCount, seq.launched);
+        if (lanes == 2) {
+            connect(broadcaster.pointers, pointerPairs);
+        } else {
+            PairSplitter pointerSplitter = child("pointer_splitter", new PairSplitter(pes * ptrBits,
+                    seq.spmvColumns.getWidth() + 1));
+            connect(pointerSplitter.pairs, pointerPairs);
+            connect(broadcaster.pointers, pointerSplitter.singles);
+            assign(pointerSplitter.start, seq.spmvStart);
+            assign(pointerSplitter.rows, add(seq.spmvColumns.resize(seq.spmvColumns.getWidth() + 1),
+                    uintConst(1, seq.spmvColumns.getWidth() + 1)));
+        }
         connect(distributor.rows, weightRows("entry_store", "EntryRowStore", memory.entryRows().rows,
                 config.onchipEntryRows(), seq.entryRowsPerFrame, seq.frameCount, seq.launched));
         assign(broadcaster.start, seq.spmvStart);
@@ -413,8 +421,8 @@ public final class EseAccelerator extends JavaComponent {
             PeSequencer pe = peUnits.get(p);
             Elementwise ew = ewUnits.get(p / group);
             List<Bits> column = new ArrayList<>();
-            column.add(asBits(broadcaster.columnStreams.get(p).payload()));
-            broadcaster.columnValues.forEach(value -> column.add(asBits(value)));
+            column.add(broadcaster.columnStreams.get(p).payload());
+            broadcaster.columnValues.forEach(lane -> lane.forEach(value -> column.add(asBits(value))));
             assign(pe.column.valid(), broadcaster.columnStreams.get(p).valid());
             assign(pe.column.payload(), concatLowFirst(column));
             assign(broadcaster.columnStreams.get(p).ready(), pe.column.ready());
@@ -447,15 +455,19 @@ public final class EseAccelerator extends JavaComponent {
             assign(ew.biasWriteData.get(p % group), sintConst(0, actBits));
             assign(ew.peepWriteData.get(p % group), sintConst(0, actBits));
         }
-        int slotBits = ewUnits.get(0).mReadAddr.getWidth();
-        if (groupBits > 0 && broadcaster.valueCell.getWidth() > slotBits) {
-            // the cell count's high bits serve SpMV 1's y rows only, which may need none (one y row)
-            unused("value_cell_high", slice(broadcaster.valueCell, slotBits,
-                    broadcaster.valueCell.getWidth() - slotBits));
+        int slotBits = ewUnits.get(0).mReadAddr.get(0).getWidth();
+        List<UInt> mReadSlots = new ArrayList<>();
+        for (int lane = 0; lane < lanes; lane++) {
+            ColumnBroadcaster.ValuePort port = broadcaster.reads.get(lane);
+            String prefix = lane == 0 ? "" : "second_";
+            if (groupBits > 0 && port.cell().getWidth() > slotBits) {
+                // the cell count's high bits serve SpMV 1's y rows only, which may need none (one y row)
+                unused(prefix + "value_cell_high", slice(port.cell(), slotBits, port.cell().getWidth() - slotBits));
+            }
+            mReadSlots.add(named(prefix + "m_read_slot", groupBits == 0 ? clampToWidth(port.cell(), slotBits)
+                    : clampToWidth(add(shiftLeft(port.cell().resize(slotBits), groupBits),
+                            port.pe().resize(groupBits).resize(slotBits)), slotBits)));
         }
-        UInt mReadSlot = named("m_read_slot", groupBits == 0 ? clampToWidth(broadcaster.valueCell, slotBits)
-                : clampToWidth(add(shiftLeft(broadcaster.valueCell.resize(slotBits), groupBits),
-                        broadcaster.valuePe.resize(groupBits).resize(slotBits)), slotBits));
         for (Elementwise ew : ewUnits) {
             assign(ew.biasWriteValid, params.biasWriteValid);
             assign(ew.biasWriteAddr, params.biasWriteAddr.resize(ew.biasWriteAddr.getWidth()));
@@ -465,12 +477,40 @@ public final class EseAccelerator extends JavaComponent {
             assign(ew.start, seq.ewStart);
             assign(ew.cells, cellsPerPe.resize(ew.cells.getWidth()));
             assign(ew.fracShift, cores.waShift().resize(ew.fracShift.getWidth()));
-            assign(ew.mReadAddr, mReadSlot);
+            for (int lane = 0; lane < lanes; lane++) {
+                assign(ew.mReadAddr.get(lane), mReadSlots.get(lane));
+            }
         }
         assign(seq.spmvBusy, or(broadcaster.busy, not(allOf(pesDone))));
         assign(seq.ewBusy, anyOf(ewUnits.stream().map(ew -> not(ew.ready)).toList()));
         ewUnits.forEach(ew -> unused(ew.getName() + "_done", ew.done));
         return new Spmv(broadcaster, distributor);
+    }
+
+    /**
+     * One broadcast lane's read of a column value, decoded: the x vector address, the y row, and,
+     * registered to the read's data cycle, the PE and element-wise unit holding the value and
+     * whether it is an input (x) or a zero (y_(-1)).
+     *
+     * @param readsY the lane reads the y buffers this cycle (SpMV 1, a recurrent column)
+     */
+    private record LaneRead(String prefix, UInt vectorAddress, UInt yRow, Bool readsY, UInt peAtRead,
+                            UInt unitAtRead, Bool inputAtRead, Bool zeroAtRead) {
+    }
+
+    private LaneRead laneRead(String prefix, ColumnBroadcaster.ValuePort port, Control control, Bool readHalf,
+                              int vectorBits, int yRowBits, int groupBits) {
+        Sequencer seq = control.seq();
+        int columnBits = port.column().getWidth();
+        UInt vectorAddress = named(prefix + "input_read_address", concat(readHalf, port.column().resize(vectorBits)));
+        UInt peAtRead = regNext(prefix + "value_pe_q", port.pe());
+        UInt unitAtRead = named(prefix + "value_unit_q", shiftRight(peAtRead, groupBits));
+        Bool isInput = lessThan(port.column(), control.inputSize().resize(columnBits));
+        Bool inputAtRead = regNext(prefix + "value_input_q", isInput);
+        Bool zeroAtRead = regNext(prefix + "value_zero_q", and(seq.spmvFirstFrame, not(isInput)));
+        Bool readsY = named(prefix + "broadcast_reads_y", and(and(port.read(), not(isInput)), not(seq.spmvProjection)));
+        return new LaneRead(prefix, vectorAddress, clampToWidth(port.cell(), yRowBits), readsY, peAtRead, unitAtRead,
+                inputAtRead, zeroAtRead);
     }
 
     /**
@@ -513,17 +553,13 @@ public final class EseAccelerator extends JavaComponent {
             assign(readHalf, boolConst(true));
         });
         UInt writeAddress = named("input_write_address", concat(writeHalf, inputs.writeIndex.resize(vectorBits)));
-        UInt readAddress = named("input_read_address",
-                concat(readHalf, broadcaster.valueColumn.resize(vectorBits)));
-        int columnBits = broadcaster.valueColumn.getWidth();
         int yRows = config.maxProjRowsPerPe();
         int yRowBits = widthFor(yRows - 1);
-        UInt peAtRead = regNext("value_pe_q", broadcaster.valuePe);
-        UInt unitAtRead = named("value_unit_q", shiftRight(peAtRead, groupBits));
-        Bool isInput = lessThan(broadcaster.valueColumn, inputSize.resize(columnBits));
-        Bool inputAtRead = regNext("value_input_q", isInput);
-        Bool zeroAtRead = regNext("value_zero_q", and(seq.spmvFirstFrame, not(isInput)));
-        UInt yReadRow = clampToWidth(broadcaster.valueCell, yRowBits);
+        List<LaneRead> laneReads = new ArrayList<>();
+        for (int lane = 0; lane < lanes; lane++) {
+            laneReads.add(laneRead(lane == 0 ? "" : "second_", broadcaster.reads.get(lane), control, readHalf,
+                    vectorBits, yRowBits, groupBits));
+        }
         UInt yWriteRow = clampToWidth(gather.yRow, yRowBits);
         // the gather writes PEs kL .. kL + L - 1 when it shows group k
         List<Bool> yWrite = new ArrayList<>();
@@ -531,43 +567,58 @@ public final class EseAccelerator extends JavaComponent {
             yWrite.add(named("y_write_" + k, and(gather.yValid,
                     equal(gather.yGroup, uintConst(k, gather.yGroup.getWidth())))));
         }
-        // the OUTPUT rows are read from the y buffers too, one row of every PE per read, through the
-        // same read port in cycles the column broadcast does not read it
+        // the OUTPUT rows are read from the y buffers too, one row of every PE per read, through lane 0's
+        // read port in cycles the column broadcast does not read it
         UInt outRow = regInit("output_row", uint(yRowBits), uintConst(0, yRowBits));
         Bool outRead = named("output_read", bool());
-        Bool broadcastReadsY = named("broadcast_reads_y", and(and(broadcaster.valueRead, not(isInput)),
-                not(seq.spmvProjection)));
-        UInt yAddress = named("y_read_address", mux(broadcastReadsY, yReadRow, outRow));
-        Bool yRead = named("y_read", or(broadcastReadsY, outRead));
+        Bool broadcastReadsY = laneReads.get(0).readsY();
+        List<UInt> yAddresses = new ArrayList<>();
+        List<Bool> yReads = new ArrayList<>();
+        yAddresses.add(named("y_read_address", mux(broadcastReadsY, laneReads.get(0).yRow(), outRow)));
+        yReads.add(named("y_read", or(broadcastReadsY, outRead)));
+        for (int lane = 1; lane < lanes; lane++) {
+            yAddresses.add(laneReads.get(lane).yRow());
+            yReads.add(laneReads.get(lane).readsY());
+        }
         List<Bits> outChunks = new ArrayList<>();
-        // PE p's y buffer holds y_(rN + p) of every channel in word r (the channels run in lockstep)
-        List<Bits> yWords = new ArrayList<>();
+        // PE p's y buffer holds y_(rN + p) of every channel in word r (the channels run in lockstep);
+        // yWords.get(lane).get(p) is PE p's word as the lane's port reads it
+        List<List<Bits>> yWords = new ArrayList<>();
+        laneReads.forEach(read -> yWords.add(new ArrayList<>()));
         for (int p = 0; p < pes; p++) {
             Mem<Bits> y = ram("y_" + p, hardType(() -> bits(channels * actBits)), yRows);
-            yWords.add(named("y_word_" + p, readSync(y, yAddress, yRead)));
-            List<SInt> lanes = gather.yValues.get(p % gatherLanes);
-            write(y, yWriteRow, concatLowFirst(lanes), yWrite.get(p / gatherLanes));
+            for (int lane = 0; lane < lanes; lane++) {
+                yWords.get(lane).add(named(laneReads.get(lane).prefix() + "y_word_" + p,
+                        readSync(y, yAddresses.get(lane), yReads.get(lane))));
+            }
+            List<SInt> gathered = gather.yValues.get(p % gatherLanes);
+            write(y, yWriteRow, concatLowFirst(gathered), yWrite.get(p / gatherLanes));
         }
         for (int ch = 0; ch < channels; ch++) {
             Mem<SInt> vector = blockRam("vector_" + ch, hardType(() -> sint(actBits)), 2 << vectorBits);
             UInt channelIndex = uintConst(ch, inputs.writeChannel.getWidth());
             Bool inputWrite = and(inputs.writeValid, equal(inputs.writeChannel, channelIndex));
             write(vector, writeAddress, inputs.writeValue, inputWrite);
-            SInt fromVector = readSync(vector, readAddress, broadcaster.valueRead);
-            List<SInt> fromY = new ArrayList<>();
             List<Bits> outLanes = new ArrayList<>();
             for (int p = 0; p < pes; p++) {
-                SInt yValue = asSInt(slice(yWords.get(p), ch * actBits, actBits));
-                fromY.add(yValue);
-                outLanes.add(asBits(yValue));
+                outLanes.add(slice(yWords.get(0).get(p), ch * actBits, actBits));
             }
             outChunks.add(concatLowFirst(outLanes));
-            int channel = ch;
-            SInt fromM = ewUnits.size() == 1 ? ewUnits.get(0).mReadValue.get(channel)
-                    : select(unitAtRead, ewUnits.stream().map(ew -> ew.mReadValue.get(channel)).toList());
-            SInt recurrent = mux(zeroAtRead, sintConst(0, actBits), select(peAtRead, fromY));
-            SInt value = mux(seq.spmvProjection, fromM, mux(inputAtRead, fromVector, recurrent));
-            assign(broadcaster.values.get(ch), regNext("column_value_" + ch, value));
+            for (int lane = 0; lane < lanes; lane++) {
+                LaneRead read = laneReads.get(lane);
+                int channel = ch;
+                int port = lane;
+                SInt fromVector = readSync(vector, read.vectorAddress(), broadcaster.reads.get(lane).read());
+                List<SInt> fromY = new ArrayList<>();
+                for (int p = 0; p < pes; p++) {
+                    fromY.add(asSInt(slice(yWords.get(lane).get(p), ch * actBits, actBits)));
+                }
+                SInt fromM = ewUnits.size() == 1 ? ewUnits.get(0).mReadValue.get(port).get(channel)
+                        : select(read.unitAtRead(), ewUnits.stream().map(ew -> ew.mReadValue.get(port).get(channel)).toList());
+                SInt recurrent = mux(read.zeroAtRead(), sintConst(0, actBits), select(read.peAtRead(), fromY));
+                SInt value = mux(seq.spmvProjection, fromM, mux(read.inputAtRead(), fromVector, recurrent));
+                assign(broadcaster.reads.get(lane).values().get(ch), regNext(read.prefix() + "column_value_" + ch, value));
+            }
         }
         return new YBuffers(launch, outChunks, outRow, outRead, broadcastReadsY);
     }

@@ -32,7 +32,7 @@ enum Design {
     CHUNK_PACKER("ChunkPacker", () -> new ChunkPacker(64, 64, 6)),
     ENTRY_DISTRIBUTOR("EntryDistributor", () -> new EntryDistributor(4, 32)),
     PAIR_SPLITTER("PairSplitter", () -> new PairSplitter(64, 11)),
-    COLUMN_BROADCASTER("ColumnBroadcaster", () -> new ColumnBroadcaster(4, 2, 16, 16, 128, 2)),
+    COLUMN_BROADCASTER("ColumnBroadcaster", () -> new ColumnBroadcaster(4, 2, 16, 16, 128, 2, 2)),
     PROJECTION_GATHER("ProjectionGather", () -> new ProjectionGather(4, 2, 2, 32, 16, 18, 3, 1)),
     PARAM_LOADER("ParamLoader", () -> new ParamLoader(4, 16, 16)),
     INPUT_LOADER("InputLoader", () -> new InputLoader(2, 16, 64)),

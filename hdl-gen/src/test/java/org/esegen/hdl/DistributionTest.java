@@ -65,9 +65,9 @@ class DistributionTest {
         assertLockstep(taken);
     }
 
-    @ParameterizedTest(name = "value latency {0}")
-    @CsvSource({"1", "3"})
-    void columnBroadcasterSendsEachPeItsCountsWithTheColumnValues(int latency) throws Exception {
+    @ParameterizedTest(name = "value latency {0}, {1} lane(s)")
+    @CsvSource({"1, 1", "3, 1", "1, 2", "3, 2"})
+    void columnBroadcasterSendsEachPeItsCountsWithTheColumnValues(int latency, int lanes) throws Exception {
         int pes = 3;
         int channels = 2;
         int ptrBits = 8;
@@ -77,16 +77,18 @@ class DistributionTest {
         int columnBits = ColumnBroadcaster.columnBits(maxColumns);
         int peBits = Hdl.widthFor(pes - 1);
         int cellBits = Hdl.widthFor((maxColumns - 1) / pes);
-        Random random = new Random(SEED + latency);
+        long seed = SEED + latency + 10L * lanes;
+        System.out.println("DistributionTest broadcaster seed " + seed);
+        Random random = new Random(seed);
 
         List<BigInteger[]> pointerRows = new ArrayList<>();
-        List<List<long[]>> expected = new ArrayList<>();
+        List<List<long[]>> columnsByPe = new ArrayList<>();
         for (int p = 0; p < pes; p++) {
-            expected.add(new ArrayList<>());
+            columnsByPe.add(new ArrayList<>());
         }
         for (int columns : matrixColumns) {
             long[] pointer = new long[pes];
-            pointerRows.add(new BigInteger[] {BigInteger.ZERO});
+            List<BigInteger> rows = new ArrayList<>(List.of(BigInteger.ZERO));
             for (int c = 0; c < columns; c++) {
                 BigInteger row = BigInteger.ZERO;
                 for (int p = 0; p < pes; p++) {
@@ -94,83 +96,137 @@ class DistributionTest {
                     pointer[p] += count;
                     row = row.or(BigInteger.valueOf(pointer[p]).shiftLeft(p * ptrBits));
                     long distributed = c >= RESTART_COLUMN ? c - RESTART_COLUMN : c;
-                    expected.get(p).add(new long[] {count, (c * 3L + 1) & 0xfff, (distributed * 5 + 2) & 0xfff});
+                    columnsByPe.get(p).add(new long[] {count, (c * 3L + 1) & 0xfff, (distributed * 5 + 2) & 0xfff});
                 }
-                pointerRows.add(new BigInteger[] {row});
+                rows.add(row);
+            }
+            for (int r = 0; r < rows.size(); r += lanes) {
+                BigInteger high = lanes == 1 || r + 1 == rows.size() ? BigInteger.ZERO : rows.get(r + 1);
+                pointerRows.add(new BigInteger[] {rows.get(r).or(high.shiftLeft(pes * ptrBits))});
             }
         }
+        List<List<String>> expected = new ArrayList<>();
+        for (int p = 0; p < pes; p++) {
+            expected.add(lanes == 1 ? columnsByPe.get(p).stream().map(DistributionTest::laneText).toList()
+                    : pairedGroups(columnsByPe.get(p), matrixColumns));
+        }
+        int wordBits = ColumnBroadcaster.columnWordBits(ptrBits, lanes);
         StreamBench bench = new StreamBench("ColumnBroadcaster")
                 .input("start", 1, 0)
                 .input("columns", columnBits, 0)
                 .input("restart_column", columnBits, RESTART_COLUMN)
                 .input("value_limit", columnBits + 1, (1L << (columnBits + 1)) - 1)
                 .output("busy", 1)
-                .output("value_read", 1)
-                .output("value_column", columnBits)
-                .output("value_pe", peBits)
-                .output("value_cell", cellBits)
                 .output("pointer_wait", 1)
                 .output("queue_wait", 1)
-                .input("value_0", actBits, 0)
-                .input("value_1", actBits, 0)
-                .raw(valueSource(latency, columnBits, peBits, cellBits, pes))
-                .source("pointers", List.of(new Port("pointers_payload", pes * ptrBits)), pointerRows, 80)
+                .source("pointers", List.of(new Port("pointers_payload", lanes * pes * ptrBits)), pointerRows, 80)
                 .stimulus(twoStarts("columns", matrixColumns[0], matrixColumns[1]));
+        for (int lane = 0; lane < lanes; lane++) {
+            String prefix = lane == 0 ? "" : "second_";
+            bench.output(prefix + "value_read", 1)
+                    .output(prefix + "value_column", columnBits)
+                    .output(prefix + "value_pe", peBits)
+                    .output(prefix + "value_cell", cellBits)
+                    .input(prefix + "value_0", actBits, 0)
+                    .input(prefix + "value_1", actBits, 0)
+                    .raw(valueSource(prefix, latency, columnBits, peBits, cellBits, pes));
+        }
         for (int p = 0; p < pes; p++) {
-            bench.timedSink("column_" + p, List.of(new Port("column_" + p + "_payload", ptrBits),
-                    new Port("column_value_0", actBits), new Port("column_value_1", actBits)), 80);
+            List<Port> ports = new ArrayList<>(List.of(new Port("column_" + p + "_payload", wordBits),
+                    new Port("column_value_0", actBits), new Port("column_value_1", actBits)));
+            if (lanes == 2) {
+                ports.add(new Port("column_second_value_0", actBits));
+                ports.add(new Port("column_second_value_1", actBits));
+            }
+            bench.timedSink("column_" + p, ports, 80);
         }
         Path verilog = VerilogEmitter.emit(dir, "ColumnBroadcaster",
-                () -> new ColumnBroadcaster(pes, channels, ptrBits, actBits, maxColumns, latency)).get(0);
+                () -> new ColumnBroadcaster(pes, channels, ptrBits, actBits, maxColumns, latency, lanes)).get(0);
 
-        List<String> printed = Tools.simulate(dir, bench.write(dir, SEED, 30, 20_000), List.of(verilog));
+        List<String> printed = Tools.simulate(dir, bench.write(dir, seed, 30, 20_000), List.of(verilog));
 
         long secondStart = secondStartCycle(printed);
         List<List<BigInteger[]>> taken = new ArrayList<>();
         for (int p = 0; p < pes; p++) {
             List<BigInteger[]> got = StreamBench.taken(printed, "column_" + p);
             taken.add(got);
-            assertEquals(expected.get(p).stream().map(e -> e[0] + " " + e[1] + " " + e[2]).toList(),
-                    got.stream().map(item -> item[0] + " " + item[1] + " " + item[2]).toList(), "PE " + p);
+            assertEquals(expected.get(p), got.stream().map(item -> deliveredText(item, ptrBits, lanes)).toList(),
+                    "PE " + p);
         }
         assertLockstep(taken);
-        assertTrue(taken.get(0).get(matrixColumns[0] - 1)[3].longValue() < secondStart,
+        int firstMatrixGroups = lanes == 1 ? matrixColumns[0] : 1 + matrixColumns[0] / 2;
+        assertTrue(taken.get(0).get(firstMatrixGroups - 1)[taken.get(0).get(0).length - 1].longValue() < secondStart,
                 "the first matrix is delivered before the second start at cycle " + secondStart);
     }
 
+    private static String laneText(long[] column) {
+        return column[0] + " " + column[1] + " " + column[2];
+    }
+
+    /** Two lanes: column 0 of a matrix alone, then the columns two by two (the last alone if it is odd). */
+    private static List<String> pairedGroups(List<long[]> columns, int[] matrixColumns) {
+        List<String> groups = new ArrayList<>();
+        int base = 0;
+        for (int count : matrixColumns) {
+            groups.add(laneText(columns.get(base)) + " | -");
+            for (int c = 1; c < count; c += 2) {
+                groups.add(laneText(columns.get(base + c)) + " | "
+                        + (c + 1 < count ? laneText(columns.get(base + c + 1)) : "-"));
+            }
+            base += count;
+        }
+        return groups;
+    }
+
+    /** An item a PE took, as {@link #laneText} per lane; with two lanes "-" for an absent (count 0) second column. */
+    private static String deliveredText(BigInteger[] item, int ptrBits, int lanes) {
+        long word = item[0].longValue();
+        String first = (word & ((1L << ptrBits) - 1)) + " " + item[1] + " " + item[2];
+        if (lanes == 1) {
+            return first;
+        }
+        long secondCount = (word >> ptrBits) & ((1L << ptrBits) - 1);
+        boolean present = ((word >> (2 * ptrBits)) & 1) == 1;
+        return first + " | " + (present ? secondCount + " " + item[3] + " " + item[4]
+                : secondCount == 0 ? "-" : "absent with count " + secondCount);
+    }
+
     /**
-     * A value source answering exactly {@code latency} cycles after each read: channel 0 from the
-     * column index (3 c + 1), channel 1 from the PE and cell (5 (cell N + pe) + 2); x otherwise.
+     * A value source for the read port with {@code prefix}, answering exactly {@code latency} cycles
+     * after each read: channel 0 from the column index (3 c + 1), channel 1 from the PE and cell
+     * (5 (cell N + pe) + 2); x otherwise on lane 0, 0 on lane 1 (whose values a PE sees also when
+     * the lane is absent).
      */
-    private static String valueSource(int latency, int columnBits, int peBits, int cellBits, int pes) {
+    private static String valueSource(String prefix, int latency, int columnBits, int peBits, int cellBits, int pes) {
         return """
-                  reg [%2$d:0] column_pipe [0:%1$d];
-                  reg [%3$d:0] pe_pipe [0:%1$d];
-                  reg [%4$d:0] cell_pipe [0:%1$d];
-                  reg read_pipe [0:%1$d];
-                  integer k;
+                  reg [%2$d:0] %6$scolumn_pipe [0:%1$d];
+                  reg [%3$d:0] %6$spe_pipe [0:%1$d];
+                  reg [%4$d:0] %6$scell_pipe [0:%1$d];
+                  reg %6$sread_pipe [0:%1$d];
+                  integer %6$sk;
                   always @(posedge clk) begin
-                    column_pipe[0] <= value_column;
-                    pe_pipe[0] <= value_pe;
-                    cell_pipe[0] <= value_cell;
-                    read_pipe[0] <= value_read;
-                    for (k = 1; k <= %1$d; k = k + 1) begin
-                      column_pipe[k] <= column_pipe[k - 1];
-                      pe_pipe[k] <= pe_pipe[k - 1];
-                      cell_pipe[k] <= cell_pipe[k - 1];
-                      read_pipe[k] <= read_pipe[k - 1];
+                    %6$scolumn_pipe[0] <= %6$svalue_column;
+                    %6$spe_pipe[0] <= %6$svalue_pe;
+                    %6$scell_pipe[0] <= %6$svalue_cell;
+                    %6$sread_pipe[0] <= %6$svalue_read;
+                    for (%6$sk = 1; %6$sk <= %1$d; %6$sk = %6$sk + 1) begin
+                      %6$scolumn_pipe[%6$sk] <= %6$scolumn_pipe[%6$sk - 1];
+                      %6$spe_pipe[%6$sk] <= %6$spe_pipe[%6$sk - 1];
+                      %6$scell_pipe[%6$sk] <= %6$scell_pipe[%6$sk - 1];
+                      %6$sread_pipe[%6$sk] <= %6$sread_pipe[%6$sk - 1];
                     end
                   end
                   always @(*) begin
-                    if (read_pipe[%1$d] === 1'b1) begin
-                      value_0 = column_pipe[%1$d] * 3 + 1;
-                      value_1 = (cell_pipe[%1$d] * %5$d + pe_pipe[%1$d]) * 5 + 2;
+                    if (%6$sread_pipe[%1$d] === 1'b1) begin
+                      %6$svalue_0 = %6$scolumn_pipe[%1$d] * 3 + 1;
+                      %6$svalue_1 = (%6$scell_pipe[%1$d] * %5$d + %6$spe_pipe[%1$d]) * 5 + 2;
                     end else begin
-                      value_0 = 'bx;
-                      value_1 = 'bx;
+                      %6$svalue_0 = %7$s;
+                      %6$svalue_1 = %7$s;
                     end
                   end
-                """.formatted(latency - 1, columnBits - 1, peBits - 1, cellBits - 1, pes);
+                """.formatted(latency - 1, columnBits - 1, peBits - 1, cellBits - 1, pes, prefix,
+                prefix.isEmpty() ? "'bx" : "0");
     }
 
     /** Starts a matrix of {@code first}, waits until the unit is idle and a while longer, starts one of {@code second}. */

@@ -45,14 +45,14 @@ class PeSequencerTest {
 
     /** The PeSequencer constructor's parameters. */
     record Hw(int channels, int weightBits, int indexBits, int actBits, int accBits, int accWords, int ptrBits,
-              int queueDepth, int fifoDepth) {
+              int queueDepth, int fifoDepth, int lanes) {
         PeSequencer build() {
             return new PeSequencer(channels, weightBits, indexBits, actBits, accBits, accWords, 2, ptrBits,
-                    queueDepth, fifoDepth);
+                    queueDepth, fifoDepth, lanes);
         }
 
         int columnBits() {
-            return ptrBits + channels * actBits;
+            return PeSequencer.columnWordBits(ptrBits, channels, actBits, lanes);
         }
 
         int entryBits() {
@@ -67,15 +67,18 @@ class PeSequencerTest {
         @Override
         public String toString() {
             return channels + " ch, " + weightBits + "x" + actBits + " into " + accBits + ", index " + indexBits
-                    + ", " + accWords + " words, queue " + queueDepth + ", fifo " + fifoDepth;
+                    + ", " + accWords + " words, queue " + queueDepth + ", fifo " + fifoDepth + ", " + lanes
+                    + " column(s) a word";
         }
     }
 
     static Stream<Hw> designs() {
         return Stream.of(
-                new Hw(1, 12, 4, 16, 32, 17, 16, 8, 16),
-                new Hw(2, 4, 2, 4, 8, 32, 8, 3, 4),
-                new Hw(3, 8, 3, 8, 16, 20, 10, 1, 8));
+                new Hw(1, 12, 4, 16, 32, 17, 16, 8, 16, 1),
+                new Hw(2, 4, 2, 4, 8, 32, 8, 3, 4, 1),
+                new Hw(3, 8, 3, 8, 16, 20, 10, 1, 8, 1),
+                new Hw(1, 12, 4, 16, 32, 17, 16, 8, 16, 2),
+                new Hw(2, 4, 2, 4, 8, 32, 8, 2, 4, 2));
     }
 
     /**
@@ -192,7 +195,7 @@ class PeSequencerTest {
     @Test
     void eseConfigurationLintsClean() throws Exception {
         Path verilog = VerilogEmitter.emit(dir, "PeSequencer",
-                () -> new PeSequencer(1, 12, 4, 16, 32, 128, 16, 16, 8, 512)).get(0);
+                () -> new PeSequencer(1, 12, 4, 16, 32, 128, 16, 16, 8, 512, 1)).get(0);
         lint(verilog);
     }
 
@@ -298,12 +301,9 @@ class PeSequencerTest {
         StringBuilder table = new StringBuilder();
         for (int m = 0; m < matrices.size(); m++) {
             Matrix matrix = matrices.get(m);
-            for (int c = 0; c < matrix.cols(); c++) {
-                BigInteger word = BigInteger.valueOf(matrix.counts[c]);
-                for (int ch = 0; ch < hw.channels; ch++) {
-                    word = word.or(field(matrix.acts[c][ch], hw.actBits).shiftLeft(hw.ptrBits + ch * hw.actBits));
-                }
-                columnWords.add(word.toString(16));
+            int words = 0;
+            for (int c = 0; c < matrix.cols(); c += hw.lanes, words++) {
+                columnWords.add(columnWord(hw, matrix, c).toString(16));
             }
             List<BigInteger> stream = new ArrayList<>();
             for (int e = 0; e < matrix.entries(); e++) {
@@ -319,9 +319,9 @@ class PeSequencerTest {
             for (int e = 0; e < stream.size(); e += 2) {
                 entryWords.add(stream.get(e).or(stream.get(e + 1).shiftLeft(hw.entryBits())).toString(16));
             }
-            table.append("    cols[%d] = %d; ents[%d] = %d; col_pct[%d] = %d; ent_pct[%d] = %d;%n".formatted(
-                    m, matrix.cols(), m, stream.size() / 2, m, matrix.columnValidPercent,
-                    m, matrix.entryValidPercent));
+            table.append("    cols[%d] = %d; words[%d] = %d; ents[%d] = %d; col_pct[%d] = %d; ent_pct[%d] = %d;%n"
+                    .formatted(m, matrix.cols(), m, words, m, stream.size() / 2, m, matrix.columnValidPercent,
+                            m, matrix.entryValidPercent));
         }
         columnWords.add("0");
         entryWords.add("0");
@@ -370,6 +370,7 @@ class PeSequencerTest {
                   reg [%2$d:0] column_words [0:%7$d];
                   reg [%3$d:0] entry_words [0:%8$d];
                   integer cols [0:M-1];
+                  integer words [0:M-1];
                   integer ents [0:M-1];
                   integer col_pct [0:M-1];
                   integer ent_pct [0:M-1];
@@ -462,10 +463,10 @@ class PeSequencerTest {
                       $display("start_done %%0d %%0d", m, done);
                       @(posedge clk); #1;
                       fork
-                        push_columns(column_base, cols[m], col_pct[m]);
+                        push_columns(column_base, words[m], col_pct[m]);
                         push_entries(entry_base, ents[m], ent_pct[m]);
                       join
-                      column_base = column_base + cols[m];
+                      column_base = column_base + words[m];
                       entry_base = entry_base + ents[m];
                       waited = 0;
                       @(negedge clk);
@@ -489,6 +490,26 @@ class PeSequencerTest {
                 """.formatted(matrices.size(), hw.columnBits() - 1, 2 * hw.entryBits() - 1,
                 AccumulatorLane.rowBits(hw.accWords) - 1, valueWires, valuePorts, columnWords.size() - 1,
                 entryWords.size() - 1, benchSeed, table, hw.accWords, valueFormat, values, hw.ptrBits - 1);
+    }
+
+    /**
+     * The column word holding column c (and with two lanes column c + 1, if the matrix has it), packed as
+     * {@link PeSequencer} takes it.
+     */
+    private static BigInteger columnWord(Hw hw, Matrix matrix, int c) {
+        int valuesAt = hw.lanes == 1 ? hw.ptrBits : 2 * hw.ptrBits + 1;
+        BigInteger word = BigInteger.ZERO;
+        for (int lane = 0; lane < hw.lanes && c + lane < matrix.cols(); lane++) {
+            word = word.or(BigInteger.valueOf(matrix.counts[c + lane]).shiftLeft(lane * hw.ptrBits));
+            for (int ch = 0; ch < hw.channels; ch++) {
+                word = word.or(field(matrix.acts[c + lane][ch], hw.actBits)
+                        .shiftLeft(valuesAt + (lane * hw.channels + ch) * hw.actBits));
+            }
+        }
+        if (hw.lanes == 2 && c + 1 < matrix.cols()) {
+            word = word.setBit(2 * hw.ptrBits);
+        }
+        return word;
     }
 
     /** {@code value} as a {@code bits}-bit two's complement field. */

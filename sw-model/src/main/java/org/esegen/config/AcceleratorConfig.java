@@ -49,9 +49,11 @@ public record AcceleratorConfig(int channels, int clockMhz, Dims dims, Pe pe, Fo
      * @param gatherLanes    y values the gather rescales per cycle and channel after SpMV 2 (a power
      *                       of two); see {@link AcceleratorConfig#gatherLanesUsed()}
      * @param gruElementwise 1: the element-wise units compute the GRU cell; 0: the LSTM cells
+     * @param broadcastColumns columns the broadcast sends the PEs per cycle, 1 or 2 (a PE still
+     *                       consumes one column a cycle; empty columns cost it nothing)
      */
     public record Pe(int pesPerChannel, int actQueueDepth, int accBits, int entryFifoDepth, int pesPerElementwise,
-                     int gatherLanes, int gruElementwise) {
+                     int gatherLanes, int gruElementwise, int broadcastColumns) {
 
         /** True when the element-wise unit computes the GRU cell (gruElementwise = 1), not the LSTMs'. */
         public boolean gru() {
@@ -132,6 +134,10 @@ public record AcceleratorConfig(int channels, int clockMhz, Dims dims, Pe pe, Fo
             new Field("gruElementwise", "0/1", 0, 1, false,
                     "0: the element-wise units compute the LSTM cells (lstmp, lstm); 1: the GRU cell (its own "
                             + "schedule, h kept where c is)"),
+            new Field("broadcastColumns", "columns", 1, 2, true,
+                    "columns broadcast to the PEs per cycle; 2 reads two column values a cycle (a second read "
+                            + "port on the x, y and m buffers) and splits each PE's activation queue in two, so that "
+                            + "a matrix with more columns than entries per PE (W_hr) is not bound by one column a cycle"),
             new Field("accBits", "bits", 8, 48, false,
                     "saturating accumulator width; must be >= weightBits + actBits"),
             new Field("weightBits", "bits", 2, 16, false, "stored weight width; DSP multiplier input"),
@@ -179,6 +185,9 @@ public record AcceleratorConfig(int channels, int clockMhz, Dims dims, Pe pe, Fo
                         + (1L << (formats.actBits() - formats.actFracBits() - 1)));
         requireRelation(memory.axiDataBits() >= formats.actBits(), "axiDataBits", memory.axiDataBits(),
                 "at least actBits = " + formats.actBits());
+        requireRelation(pe.actQueueDepth() % pe.broadcastColumns() == 0, "actQueueDepth", pe.actQueueDepth(),
+                "a multiple of broadcastColumns = " + pe.broadcastColumns()
+                        + " (each PE's activation queue is split into that many queues of equal depth)");
     }
 
     private static long activationFormatMaxRaw(Formats formats) {
@@ -211,6 +220,7 @@ public record AcceleratorConfig(int channels, int clockMhz, Dims dims, Pe pe, Fo
         m.put("pesPerElementwise", pe.pesPerElementwise());
         m.put("gatherLanes", pe.gatherLanes());
         m.put("gruElementwise", pe.gruElementwise());
+        m.put("broadcastColumns", pe.broadcastColumns());
         m.put("accBits", pe.accBits());
         m.put("weightBits", formats.weightBits());
         m.put("indexBits", formats.indexBits());
@@ -245,7 +255,8 @@ public record AcceleratorConfig(int channels, int clockMhz, Dims dims, Pe pe, Fo
         return new AcceleratorConfig(m.get("channels"), m.get("clockMhz"),
                 new Dims(m.get("maxInputSize"), m.get("maxHiddenSize"), m.get("maxProjSize"), m.get("maxLayers")),
                 new Pe(m.get("pesPerChannel"), m.get("actQueueDepth"), m.get("accBits"), m.get("entryFifoDepth"),
-                        m.get("pesPerElementwise"), m.get("gatherLanes"), m.get("gruElementwise")),
+                        m.get("pesPerElementwise"), m.get("gatherLanes"), m.get("gruElementwise"),
+                        m.get("broadcastColumns")),
                 new Formats(m.get("weightBits"), m.get("indexBits"), m.get("actBits"), m.get("actFracBits"),
                         m.get("ptrBits")),
                 new Lut(m.get("lutEntries"), m.get("lutInputRange")),

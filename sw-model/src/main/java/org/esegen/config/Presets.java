@@ -14,8 +14,11 @@ import java.util.Map;
  * (one half of every word in each bank), so the shared weight stream gets both banks' bandwidth.
  * Eight PEs share an element-wise unit (its 6 x 8 x 32 cycles a frame run alongside SpMV 2) and the
  * y gather rescales one value per cycle and channel (512 cycles alongside the next SpMV 1's input
- * columns): both cut the area a channel costs, not its latency. {@code tiny} keeps one
- * element-wise unit per PE.
+ * columns): both cut the area a channel costs, not its latency. {@code ese-onchip} keeps the
+ * weights in block RAM and is tuned for latency at 64 PEs and more: two columns broadcast a cycle
+ * (W_hr's 1,024 columns no longer bound SpMV 2), 1,024-column activation queues and 2,048-entry
+ * FIFOs so that the PEs drift apart freely, an element-wise unit per 4 PEs and a 4-lane gather.
+ * {@code tiny} keeps one element-wise unit per PE.
  */
 public final class Presets {
     private Presets() {
@@ -24,7 +27,7 @@ public final class Presets {
     /** The default: ESE's configuration on the XCKU060 with one channel. */
     public static final AcceleratorConfig DEFAULT = new AcceleratorConfig(1, 200,
             new AcceleratorConfig.Dims(256, 1024, 512, 1),
-            new AcceleratorConfig.Pe(32, 64, 32, 512, 8, 1, 0),
+            new AcceleratorConfig.Pe(32, 64, 32, 512, 8, 1, 0, 1),
             new AcceleratorConfig.Formats(12, 4, 16, 11, 16),
             new AcceleratorConfig.Lut(2048, 8),
             new AcceleratorConfig.Memory(1024, 33, 64, 4, AcceleratorConfig.DDR_STORE, 1 << 19));
@@ -33,7 +36,8 @@ public final class Presets {
 
     static {
         CHANGES.put("ese", Map.of());
-        CHANGES.put("ese-onchip", Map.of("weightStore", AcceleratorConfig.ONCHIP_STORE));
+        CHANGES.put("ese-onchip", Map.of("weightStore", AcceleratorConfig.ONCHIP_STORE, "broadcastColumns", 2,
+                "actQueueDepth", 1024, "entryFifoDepth", 2048, "pesPerElementwise", 4, "gatherLanes", 4));
         CHANGES.put("tiny", Map.of("pesPerChannel", 4, "actQueueDepth", 8, "axiDataBits", 64, "lutEntries", 256,
                 "axiMaxBurstBeats", 16, "maxInputSize", 64, "maxHiddenSize", 64, "maxProjSize", 64, "entryFifoDepth", 64,
                 "pesPerElementwise", 1));

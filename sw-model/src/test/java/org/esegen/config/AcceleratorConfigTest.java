@@ -42,12 +42,22 @@ class AcceleratorConfigTest {
             "lutEntries=1000; power of two",
             "actFracBits=15; at most actBits - 2",
             "accBits=20; at least weightBits + actBits",
+            "broadcastColumns=3; 'broadcastColumns' = 3 is invalid: allowed is a power of two in 1..2",
             "nonsense=3; unknown field 'nonsense'",
             "channels=x; whole number",
             "channels; expected field=value"})
     void invalidValuesNameTheFieldAndTheRange(String override, String expectedText) {
         EsegenException e = assertThrows(EsegenException.class, () -> Presets.resolve("ese", List.of(override)));
         assertTrue(e.getMessage().contains(expectedText), e.getMessage());
+    }
+
+    @Test
+    void twoBroadcastColumnsNeedAnEvenActivationQueue() {
+        EsegenException e = assertThrows(EsegenException.class,
+                () -> Presets.resolve("ese-onchip", List.of("actQueueDepth=7")));
+        assertTrue(e.getMessage().contains("'actQueueDepth' = 7") && e.getMessage().contains("broadcastColumns = 2"),
+                e.getMessage());
+        assertEquals(7, Presets.resolve("ese", List.of("actQueueDepth=7")).pe().actQueueDepth());
     }
 
     @Test

@@ -26,7 +26,7 @@ import org.junit.jupiter.params.provider.CsvSource;
  * golden model. The shapes cover sizes that are not multiples of N, several channels, every
  * pruning method, and a configuration whose lanes straddle DDR words (12-bit activations, 11-bit
  * entries and two-word pointer rows on a 32-bit bus, 3 PEs, shallow queues); the counters must
- * be consistent with the run.
+ * be consistent with the run. Two cases broadcast two columns a cycle ({@code broadcastColumns=2}).
  */
 class EseAcceleratorCosimulationTest {
     @BeforeAll
@@ -36,8 +36,8 @@ class EseAcceleratorCosimulationTest {
 
     @ParameterizedTest(name = "I={0} H={1} P={2} T={3} C={4} {5} density {6} seed {7} {8}")
     @CsvSource({"16, 32, 16, 3, 1, ese, 0.3, 1, ''",
-            "13, 30, 11, 4, 2, global, 0.25, 7, pesPerElementwise=2 gatherLanes=4",
-            "5, 9, 3, 5, 1, cbtd, 0.6, 11, pesPerElementwise=4 gatherLanes=2",
+            "13, 30, 11, 4, 2, global, 0.25, 7, pesPerElementwise=2 gatherLanes=4 broadcastColumns=2",
+            "5, 9, 3, 5, 1, cbtd, 0.6, 11, pesPerElementwise=4 gatherLanes=2 broadcastColumns=2",
             "16, 32, 16, 4, 2, ese, 0.3, 3, weightStore=1 onchipEntries=2048",
             "13, 22, 10, 4, 2, ese, 0.4, 5, actBits=12 actFracBits=8 weightBits=8 indexBits=3 ptrBits=10 "
                     + "axiDataBits=32 accBits=24 entryFifoDepth=32 actQueueDepth=2 pesPerChannel=3 "

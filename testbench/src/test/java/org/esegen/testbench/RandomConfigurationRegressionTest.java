@@ -348,6 +348,7 @@ class RandomConfigurationRegressionTest {
             }
             boolean onchip = r.nextDouble() < 0.5;
             boolean tightStore = r.nextDouble() < 0.5;
+            int broadcastColumns = 1 + r.nextInt(2);
             for (int k = 0; k < layers; k++) {
                 maxH = Math.max(maxH, hiddenSizes[k]);
                 maxP = Math.max(maxP, projSizes[k]);
@@ -362,7 +363,8 @@ class RandomConfigurationRegressionTest {
             fields.put("maxLayers", layers);
             fields.put("gruElementwise", cell == CellKind.GRU ? 1 : 0);
             fields.put("pesPerChannel", n);
-            fields.put("actQueueDepth", actQueueDepth);
+            fields.put("actQueueDepth", (actQueueDepth + broadcastColumns - 1) / broadcastColumns * broadcastColumns);
+            fields.put("broadcastColumns", broadcastColumns);
             fields.put("accBits", accBits);
             fields.put("weightBits", weightBits);
             fields.put("indexBits", indexBits);

@@ -134,7 +134,8 @@ import spinal.core.UInt;
  *       every channel (the accumulator lane's valid bit).</li>
  *   <li>{@code m_read_addr} in UInt log2Up(max(2, pes cpp)); {@code m_read_value_<ch>} out SInt
  *       actBits: m of slot addr, one cycle after the address is sampled (a block or distributed
- *       RAM read port, independent of the run).</li>
+ *       RAM read port, independent of the run); with two m read ports also
+ *       {@code second_m_read_addr} and {@code second_m_read_value_<ch>}, the same.</li>
  * </ul>
  * cpp = cellsPerPeMax.
  *
@@ -230,9 +231,10 @@ public final class Elementwise extends JavaComponent {
     public final List<List<SInt>> accReadValue;
     /** {@code acc_read_valid_<j>}, by PE of the group: low, the row's accumulators count as 0. */
     public final List<Bool> accReadValid;
-    public final UInt mReadAddr;
-    /** {@code m_read_value_<ch>}, by channel. */
-    public final List<SInt> mReadValue;
+    /** {@code m_read_addr} and, with a second read port, {@code second_m_read_addr}. */
+    public final List<UInt> mReadAddr;
+    /** {@code m_read_value_<ch>} (second port: {@code second_m_read_value_<ch>}), by port, then channel. */
+    public final List<List<SInt>> mReadValue;
 
     private final UInt phase;
     /** log2(pes): a slot's low peBits bits are its PE, the rest its local cell. */
@@ -266,7 +268,16 @@ public final class Elementwise extends JavaComponent {
      */
     public Elementwise(int channels, int pes, int cellsPerPeMax, int accBits, int fracShiftBits, int accReadLatency,
                        Arithmetic arithmetic, boolean gru) {
-        super(validated(channels, pes, cellsPerPeMax, accBits, fracShiftBits, accReadLatency, arithmetic));
+        this(channels, pes, cellsPerPeMax, accBits, fracShiftBits, accReadLatency, arithmetic, gru, 1);
+    }
+
+    /**
+     * As {@link #Elementwise(int, int, int, int, int, int, Arithmetic, boolean)}, with
+     * {@code mReadPorts} (1 or 2) independent m read ports.
+     */
+    public Elementwise(int channels, int pes, int cellsPerPeMax, int accBits, int fracShiftBits, int accReadLatency,
+                       Arithmetic arithmetic, boolean gru, int mReadPorts) {
+        super(validated(channels, pes, cellsPerPeMax, accBits, fracShiftBits, accReadLatency, arithmetic, mReadPorts));
         final int actBits = arithmetic.actBits();
         final int latency = accReadLatency;
         this.peBits = Integer.numberOfTrailingZeros(pes);
@@ -305,11 +316,18 @@ public final class Elementwise extends JavaComponent {
         accReadRow = outUInt("acc_read_row", rowBits);
         accReadValue = inSIntGrid("acc_read_value", pes, channels, accBits);
         accReadValid = inBools("acc_read_valid", pes);
-        mReadAddr = inUInt("m_read_addr", stateAddrBits);
-        List<SInt> mValues = new ArrayList<>();
-        for (int ch = 0; ch < channels; ch++) {
-            mValues.add(outSInt("m_read_value_" + ch, actBits));
+        List<UInt> mAddrs = new ArrayList<>();
+        List<List<SInt>> mValues = new ArrayList<>();
+        for (int port = 0; port < mReadPorts; port++) {
+            String prefix = port == 0 ? "" : "second_";
+            mAddrs.add(inUInt(prefix + "m_read_addr", stateAddrBits));
+            List<SInt> portValues = new ArrayList<>();
+            for (int ch = 0; ch < channels; ch++) {
+                portValues.add(outSInt(prefix + "m_read_value_" + ch, actBits));
+            }
+            mValues.add(List.copyOf(portValues));
         }
+        mReadAddr = List.copyOf(mAddrs);
         mReadValue = List.copyOf(mValues);
 
         // ---- control: idle, clearing the cell state, or running the schedule ----
@@ -460,7 +478,10 @@ public final class Elementwise extends JavaComponent {
         Mem<Bits> stateRam = ram("c_ram", hardType(() -> bits(channels * actBits)), stateDepth);
         Bits cWord = named("c_word", readSync(stateRam, stateReadAddr));
         Mem<Bits> outputRam = ram("m_ram", hardType(() -> bits(channels * actBits)), stateDepth);
-        Bits mWord = named("m_word", readSync(outputRam, mReadAddr));
+        List<Bits> mWords = new ArrayList<>();
+        for (int port = 0; port < mReadPorts; port++) {
+            mWords.add(named(port == 0 ? "m_word" : "second_m_word", readSync(outputRam, mReadAddr.get(port))));
+        }
         List<SInt> cWrites = new ArrayList<>();
         List<SInt> mWrites = new ArrayList<>();
 
@@ -517,7 +538,9 @@ public final class Elementwise extends JavaComponent {
             assign(romIndex, concat(tanhLookup, lutIndex(sum, arithmetic)));
 
             cWrites.add(mux(clearing, sintConst(0, actBits), cNext));
-            assign(mReadValue.get(ch), asSInt(slice(mWord, ch * actBits, actBits)));
+            for (int port = 0; port < mReadPorts; port++) {
+                assign(mReadValue.get(port).get(ch), asSInt(slice(mWords.get(port), ch * actBits, actBits)));
+            }
         }
         write(stateRam, cWriteAddr, concatLowFirst(cWrites), cWrite);
         write(outputRam, mWriteAddr, concatLowFirst(mWrites), mWrite);
@@ -696,8 +719,9 @@ public final class Elementwise extends JavaComponent {
     }
 
     private static String validated(int channels, int pes, int cellsPerPeMax, int accBits, int fracShiftBits,
-                                    int accReadLatency, Arithmetic a) {
+                                    int accReadLatency, Arithmetic a, int mReadPorts) {
         String name = "Elementwise";
+        check(mReadPorts == 1 || mReadPorts == 2, name + ": mReadPorts " + mReadPorts + " is neither 1 nor 2");
         check(channels >= 1 && channels <= 64, name + ": channels " + channels + " is outside 1..64");
         check(pes >= 1 && pes <= 64 && Integer.bitCount(pes) == 1,
                 name + ": pes " + pes + " is not a power of two in 1..64");

@@ -7,6 +7,7 @@ import static org.esegen.hdl.spinal.Hdl.bits;
 import static org.esegen.hdl.spinal.Hdl.bool;
 import static org.esegen.hdl.spinal.Hdl.boolConst;
 import static org.esegen.hdl.spinal.Hdl.child;
+import static org.esegen.hdl.spinal.Hdl.concatLowFirst;
 import static org.esegen.hdl.spinal.Hdl.connect;
 import static org.esegen.hdl.spinal.Hdl.equal;
 import static org.esegen.hdl.spinal.Hdl.greaterThan;
@@ -56,9 +57,14 @@ import spinal.lib.Stream;
  * on stream {@code entry} into the entry FIFO ({@code entry_fifo}, entryFifoDepth / 2 pairs), as
  * the PE's two lanes of an entry row ({@code ImageLayout.entryPacking}). Payload packing:
  * <ul>
- *   <li>{@code column_payload}, ptrBits + channels * actBits bits: the column's entry count
- *       (UInt) in bits [0, ptrBits), the activation of channel ch (SInt, two's complement) in bits
- *       [ptrBits + ch * actBits, ptrBits + (ch + 1) * actBits);</li>
+ *   <li>{@code column_payload}, one lane: ptrBits + channels * actBits bits: the column's entry
+ *       count (UInt) in bits [0, ptrBits), the activation of channel ch (SInt, two's complement) in
+ *       bits [ptrBits + ch * actBits, ptrBits + (ch + 1) * actBits); two lanes
+ *       ({@link #columnWordBits}): the counts of columns 0 and 1 in bits [0, 2 ptrBits), in bit
+ *       2 ptrBits whether column 1 exists (else its count is 0), then the activations of column 0
+ *       and of column 1 as above. The two columns go into two queues of actQueueDepth / 2 written
+ *       and read alternately, so the PE takes them in order, one a cycle; columns without
+ *       entries are counted and dropped.</li>
  *   <li>{@code entry_payload}, 2 (weightBits + indexBits) bits: the PE's entries 2k (low half) and
  *       2k + 1 (high half), each the weight (SInt) in its bits [0, weightBits) and the relative
  *       index (UInt) in bits [weightBits, weightBits + indexBits), as the entry lanes of the DDR
@@ -116,6 +122,8 @@ public final class PeSequencer extends JavaComponent {
     public static final int COLUMN_COUNT_BITS = 16;
 
     public final Stream<Bits> column;
+    private final int channels;
+    private final int actBits;
     public final Stream<Bits> entry;
     public final Bool start;
     public final Bool projection;
@@ -142,16 +150,19 @@ public final class PeSequencer extends JavaComponent {
      * @param ptrBits        width of a column's entry count, 1..32
      * @param actQueueDepth  activation queue depth, 1..4096
      * @param entryFifoDepth entry FIFO depth in entries, even, 4..65536 (entryFifoDepth / 2 pairs)
+     * @param lanes          columns a {@code column} word carries, 1 or 2 (then actQueueDepth even)
      * @throws EsegenException if a parameter is out of range
      */
     public PeSequencer(int channels, int weightBits, int indexBits, int actBits, int accBits, int accWords,
-                       int projWords, int ptrBits, int actQueueDepth, int entryFifoDepth) {
-        super(validated(channels, indexBits, ptrBits, actQueueDepth, entryFifoDepth));
+                       int projWords, int ptrBits, int actQueueDepth, int entryFifoDepth, int lanes) {
+        super(validated(channels, indexBits, ptrBits, actQueueDepth, entryFifoDepth, lanes));
+        this.channels = channels;
+        this.actBits = actBits;
         int rowBits = AccumulatorLane.rowBits(Math.max(accWords, projWords));
         int columnBits = ptrBits + channels * actBits;
         int entryBits = weightBits + indexBits;
 
-        column = slaveStream("column", hardType(() -> bits(columnBits)));
+        column = slaveStream("column", hardType(() -> bits(columnWordBits(ptrBits, channels, actBits, lanes))));
         entry = slaveStream("entry", hardType(() -> bits(2 * entryBits)));
         start = inBool("start");
         projection = inBool("projection");
@@ -165,15 +176,11 @@ public final class PeSequencer extends JavaComponent {
         macStep = outBool("mac_step");
         stallEmptyEntry = outBool("stall_empty_entry");
 
-        UInt incomingCount = named("incoming_count", slice(column.payload(), 0, ptrBits).asUInt());
-        Bool incomingEmpty = named("incoming_empty", equal(incomingCount, uintConst(0, ptrBits)));
-        FifoPorts<Bits> queue = streamFifo("column_queue", hardType(() -> bits(columnBits)), actQueueDepth);
-        assign(queue.push().payload(), column.payload());
-        assign(queue.push().valid(), and(and(column.valid(), not(start)), not(incomingEmpty)));
-        assign(column.ready(), and(not(start), or(queue.push().ready(), incomingEmpty)));
+        ColumnQueue queue = lanes == 1 ? singleQueue(columnBits, ptrBits, actQueueDepth)
+                : pairedQueue(columnBits, ptrBits, actQueueDepth);
         FifoPorts<Bits> pairs = streamFifo("entry_fifo", hardType(() -> bits(2 * entryBits)), entryFifoDepth / 2);
         connect(pairs.push(), entry);
-        Bits columnWord = queue.pop().payload();
+        Bits columnWord = queue.head();
         UInt count = named("count", slice(columnWord, 0, ptrBits).asUInt());
 
         Bool leftoverValid = regInit("leftover_valid", bool(), boolConst(false));
@@ -202,8 +209,7 @@ public final class PeSequencer extends JavaComponent {
         Bool bank = regInit("bank", bool(), boolConst(false));
 
         Bool columnActive = named("column_active", not(equal(remaining, uintConst(0, ptrBits))));
-        Bool queueEmpty = named("queue_empty",
-                equal(queue.occupancy(), uintConst(0, queue.occupancy().getWidth())));
+        Bool queueEmpty = queue.empty();
         Bool allTaken = named("all_taken", and(equal(columnsReceived, columnsTotal), queueEmpty));
         Bool drain = named("drain", and(allTaken, not(columnActive)));
         Bool macFire = named("mac_fire", and(and(firstValid, columnActive), not(start)));
@@ -213,10 +219,10 @@ public final class PeSequencer extends JavaComponent {
         UInt taken = named("taken", mux(fold, uintConst(2, ptrBits), uintConst(1, ptrBits)));
         Bool lastEntry = named("last_entry", equal(remaining, taken));
         Bool columnReady = named("column_ready", and(not(start), or(not(columnActive), and(lastEntry, macFire))));
-        Bool columnFire = named("column_fire", and(columnReady, queue.pop().valid()));
+        Bool columnFire = named("column_fire", and(columnReady, queue.headValid()));
         Bool pairTaken = named("pair_taken", or(and(macFire, or(not(leftoverValid), fold)),
                 and(and(and(drain, not(start)), pairsLeft), pairs.pop().valid())));
-        assign(queue.pop().ready(), columnReady);
+        assign(queue.pop(), columnReady);
         assign(pairs.pop().ready(), pairTaken);
 
         // row = previous row + index + 1; row_base holds previous row + 1 (0 at a column's start)
@@ -240,7 +246,7 @@ public final class PeSequencer extends JavaComponent {
             assign(leftoverValid, boolConst(false));
         }).otherwise(() -> {
             when(and(column.valid(), column.ready()),
-                    () -> assign(columnsReceived, add(columnsReceived, uintConst(1, COLUMN_COUNT_BITS))));
+                    () -> assign(columnsReceived, add(columnsReceived, queue.columnsIn().resize(COLUMN_COUNT_BITS))));
             when(columnFire, () -> {
                 assign(remaining, count);
                 assign(rowBase, uintConst(0, rowBits));
@@ -286,8 +292,95 @@ public final class PeSequencer extends JavaComponent {
         assign(stallEmptyEntry, and(columnActive, not(firstValid)));
     }
 
-    private static String validated(int channels, int indexBits, int ptrBits, int actQueueDepth, int entryFifoDepth) {
+    /**
+     * Width of the {@code column} payload: {@code ColumnBroadcaster.columnWordBits} (the counts, and
+     * with two lanes the lane-1 flag), then channels x actBits values per lane.
+     */
+    public static int columnWordBits(int ptrBits, int channels, int actBits, int lanes) {
+        return ColumnBroadcaster.columnWordBits(ptrBits, lanes) + lanes * channels * actBits;
+    }
+
+    /**
+     * The activation queue's read side: the column at its head ({@code ptrBits + channels * actBits},
+     * as the class comment packs a column), and its write side's count of the columns an accepted
+     * {@code column} word carries (empty ones included).
+     */
+    private record ColumnQueue(Bits head, Bool headValid, Bool pop, Bool empty, UInt columnsIn) {
+    }
+
+    /** One column a word: a column with no entries is counted and dropped at the queue's input. */
+    private ColumnQueue singleQueue(int columnBits, int ptrBits, int depth) {
+        Bool incomingEmpty = named("incoming_empty", equal(slice(column.payload(), 0, ptrBits).asUInt(),
+                uintConst(0, ptrBits)));
+        FifoPorts<Bits> queue = streamFifo("column_queue", hardType(() -> bits(columnBits)), depth);
+        assign(queue.push().payload(), column.payload());
+        assign(queue.push().valid(), and(and(column.valid(), not(start)), not(incomingEmpty)));
+        assign(column.ready(), and(not(start), or(queue.push().ready(), incomingEmpty)));
+        Bool pop = named("column_pop", bool());
+        assign(queue.pop().ready(), pop);
+        return new ColumnQueue(queue.pop().payload(), queue.pop().valid(), pop, isEmpty(queue),
+                uintConst(1, 2));
+    }
+
+    /**
+     * Two columns a word, kept in order in two queues of depth / 2 written alternately: the
+     * columns with entries go to the queue whose turn it is (the second, if both have entries, to the
+     * other one), a word whose columns are both empty is only counted; columns are read alternately.
+     */
+    private ColumnQueue pairedQueue(int columnBits, int ptrBits, int depth) {
+        Bits payload = column.payload();
+        int valuesBits = channels * actBits;
+        int valuesAt = ColumnBroadcaster.columnWordBits(ptrBits, 2);
+        Bits lane0 = named("lane0", concatLowFirst(List.of(slice(payload, 0, ptrBits), slice(payload, valuesAt, valuesBits))));
+        Bits lane1 = named("lane1", concatLowFirst(List.of(slice(payload, ptrBits, ptrBits),
+                slice(payload, valuesAt + valuesBits, valuesBits))));
+        Bool has0 = named("lane0_has_entries", not(equal(slice(payload, 0, ptrBits).asUInt(), uintConst(0, ptrBits))));
+        Bool has1 = named("lane1_has_entries", not(equal(slice(payload, ptrBits, ptrBits).asUInt(), uintConst(0, ptrBits))));
+        Bool any = named("incoming_any", or(has0, has1));
+        Bool both = named("incoming_both", and(has0, has1));
+        Bits firstColumn = named("incoming_first", mux(has0, lane0, lane1));
+        List<FifoPorts<Bits>> queues = List.of(
+                streamFifo("column_queue_0", hardType(() -> bits(columnBits)), depth / 2),
+                streamFifo("column_queue_1", hardType(() -> bits(columnBits)), depth / 2));
+        Bool writeTurn = regInit("column_write_turn", bool(), boolConst(false));
+        Bool readTurn = regInit("column_read_turn", bool(), boolConst(false));
+        Bool room = named("column_room", and(queues.get(0).push().ready(), queues.get(1).push().ready()));
+        Bool accept = named("column_accept", and(and(column.valid(), not(start)), room));
+        for (int q = 0; q < 2; q++) {
+            Bool turn = q == 0 ? not(writeTurn) : writeTurn;
+            assign(queues.get(q).push().valid(), and(accept, mux(turn, any, both)));
+            assign(queues.get(q).push().payload(), mux(turn, firstColumn, lane1));
+        }
+        assign(column.ready(), and(not(start), or(room, not(any))));
+        when(and(accept, and(any, not(both))), () -> assign(writeTurn, not(writeTurn)));
+        Bool pop = named("column_pop", bool());
+        assign(queues.get(0).pop().ready(), and(pop, not(readTurn)));
+        assign(queues.get(1).pop().ready(), and(pop, readTurn));
+        Bool headValid = named("column_head_valid", mux(readTurn, queues.get(1).pop().valid(), queues.get(0).pop().valid()));
+        when(and(pop, headValid), () -> assign(readTurn, not(readTurn)));
+        when(start, () -> {
+            assign(writeTurn, boolConst(false));
+            assign(readTurn, boolConst(false));
+        });
+        UInt columnsIn = named("columns_in", mux(slice(payload, 2 * ptrBits, 1).asBool(), uintConst(2, 2), uintConst(1, 2)));
+        return new ColumnQueue(mux(readTurn, queues.get(1).pop().payload(), queues.get(0).pop().payload()), headValid,
+                pop, and(isEmpty(queues.get(0)), isEmpty(queues.get(1))), columnsIn);
+    }
+
+    private static Bool isEmpty(FifoPorts<Bits> queue) {
+        return equal(queue.occupancy(), uintConst(0, queue.occupancy().getWidth()));
+    }
+
+    private static String validated(int channels, int indexBits, int ptrBits, int actQueueDepth, int entryFifoDepth,
+                                    int lanes) {
         String name = "PeSequencer";
+        if (lanes != 1 && lanes != 2) {
+            throw new EsegenException(name + ": lanes " + lanes + " is neither 1 nor 2");
+        }
+        if (lanes == 2 && actQueueDepth % 2 != 0) {
+            throw new EsegenException(name + ": actQueueDepth " + actQueueDepth
+                    + " must be even with two lanes (two queues of half the depth)");
+        }
         check(name, "channels", channels, 1, 64);
         check(name, "indexBits", indexBits, 1, 16);
         check(name, "ptrBits", ptrBits, 1, 32);
