@@ -11,6 +11,7 @@ import org.esegen.fixed.FixedFormat;
 import org.esegen.rnn.CellKind;
 
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -29,6 +30,22 @@ import java.util.function.Consumer;
  * </ol>
  * A layer's state is c (the LSTMs) or h (the GRU, kept where the LSTMs keep c) and y_(t-1).
  * State starts at zero. sat_acc saturates at accBits; A is the activation format.
+ *
+ * <p><b>Delta networks</b> ({@link #runDelta}, DeltaLSTM / DeltaGRU after Spartus; the float twin is
+ * {@code DeltaReference}): SpMV 1 of each layer keeps its accumulators across frames as the delta
+ * memory M (per PE and local row, accBits, zero at the start) and a last-sent vector v^ (raw
+ * activation format, zero at the start). In frame t each column c of v = [x_t; y_(t-1)] has the
+ * delta d = v[c] - v^[c] (actBits + 1 bits, so w * d still fits weightBits + actBits); it fires when
+ * d != 0 and |d| >= theta, theta the layer's input threshold for c &lt; I and its recurrent threshold
+ * for the rest, both raw activation-format values; a fired column sets v^[c] = v[c] and runs as
+ * in SpMV 1 with d as its value, M[row] = sat_acc(M[row] + w * d), in column order; a column that
+ * does not fire costs nothing. z = A.rescale(M, waFrac + F) then feeds the cell exactly as above,
+ * the biases added there (so M holds W_a v^ and the float model's M = b + W_a v^ is matched), and
+ * SpMV 2 runs dense over the cell output as above. M stays at accumulator width (it is never
+ * narrowed to the activation format between frames): the PEs' accumulators are accBits wide
+ * anyway, and narrowing would add a rounding per frame that the float model does not have. With
+ * both thresholds 0 every changed column fires, M = W_a v exactly while nothing saturates, and the
+ * outputs equal {@link #run}'s.
  */
 public final class GoldenModel {
     private final AcceleratorConfig config;
@@ -117,6 +134,11 @@ public final class GoldenModel {
      * @return T x P raw activation-format outputs of the last layer
      */
     public long[][] run(long[][] inputs) {
+        requireFrames(inputs);
+        return runChannel(0, inputs, ft -> { });
+    }
+
+    private void requireFrames(long[][] inputs) {
         for (int t = 0; t < inputs.length; t++) {
             if (inputs[t].length != layout.inputSize()) {
                 throw new EsegenException("golden model: frame " + t + " has " + inputs[t].length
@@ -129,7 +151,6 @@ public final class GoldenModel {
                 }
             }
         }
-        return runChannel(0, inputs, ft -> { });
     }
 
     /** Runs one channel; {@code each} sees every layer's trace of every frame as it is computed. */
@@ -149,7 +170,7 @@ public final class GoldenModel {
                 long[] v = new long[layer.shape().waColumns()];
                 System.arraycopy(x, 0, v, 0, layer.shape().inputSize());
                 System.arraycopy(y[k], 0, v, layer.shape().inputSize(), y[k].length);
-                FrameTrace ft = step(channel, t, k, layer, v, c[k]);
+                FrameTrace ft = step(channel, t, k, layer, spmv(layer.wa(), v, layer.shape().waFracBits()), c[k]);
                 c[k] = ft.stage(layer.shape().cell() == CellKind.GRU ? "h" : "c");
                 y[k] = ft.y();
                 x = y[k];
@@ -160,9 +181,128 @@ public final class GoldenModel {
         return outputs;
     }
 
-    private FrameTrace step(int channel, int frame, int k, DecodedLayer layer, long[] v, long[] cPrev) {
+    /**
+     * Delta thresholds in raw activation-format units: {@code input[k]} for layer k's inputs (theta_x
+     * on layer 0, theta_h above), {@code recurrent[k]} for its recurrent inputs; at least 1 (a delta
+     * of 0 never fires).
+     */
+    public record DeltaThresholds(long[] input, long[] recurrent) {
+    }
+
+    /**
+     * theta_x and theta_h (in the activation format's real units, as {@code DeltaReference} takes
+     * them) for this image's layers, quantized to the activation format (round to nearest) and
+     * raised to one LSB.
+     */
+    public DeltaThresholds deltaThresholds(double thetaX, double thetaH) {
+        if (!(thetaX >= 0) || !(thetaH >= 0) || Double.isInfinite(thetaX) || Double.isInfinite(thetaH)) {
+            throw new EsegenException("delta thresholds " + thetaX + ", " + thetaH + ": must be finite and >= 0");
+        }
+        int depth = layers.size();
+        long[] input = new long[depth];
+        long[] recurrent = new long[depth];
+        long rawX = Math.max(1, act.quantize(thetaX));
+        long rawH = Math.max(1, act.quantize(thetaH));
+        for (int k = 0; k < depth; k++) {
+            input[k] = k == 0 ? rawX : rawH;
+            recurrent[k] = rawH;
+        }
+        return new DeltaThresholds(input, recurrent);
+    }
+
+    /**
+     * Outputs of a delta run and how sparse it was.
+     *
+     * @param outputs     T x (last layer's P), raw activation format
+     * @param firedInputs per layer, input columns fired over input columns seen (T x I)
+     * @param firedStates per layer, recurrent columns fired over recurrent columns seen (T x P)
+     * @param firedPerFrame per frame, columns fired over all layers' SpMV 1 columns
+     */
+    public record DeltaResult(long[][] outputs, double[] firedInputs, double[] firedStates, double[] firedPerFrame) {
+    }
+
+    /**
+     * Runs one channel over {@code inputs} from zero state as a delta network (see the class
+     * comment), with the same input checks as {@link #run(long[][])}.
+     */
+    public DeltaResult runDelta(long[][] inputs, DeltaThresholds thresholds) {
+        requireFrames(inputs);
+        int depth = layers.size();
+        long[][] c = new long[depth][];
+        long[][] y = new long[depth][];
+        long[][] sent = new long[depth][];
+        long[][][] memory = new long[depth][][];
+        long[][] fired = new long[depth][2];
+        for (int k = 0; k < depth; k++) {
+            LayerLayout shape = layers.get(k).shape();
+            c[k] = new long[shape.hiddenSize()];
+            y[k] = new long[shape.projSize()];
+            sent[k] = new long[shape.waColumns()];
+            memory[k] = new long[layout.pes()][layers.get(k).wa().mapping().localRows()];
+        }
+        long[][] outputs = new long[inputs.length][];
+        double[] perFrame = new double[inputs.length];
+        long columnsPerFrame = layers.stream().mapToLong(l -> l.shape().waColumns()).sum();
+        for (int t = 0; t < inputs.length; t++) {
+            long[] x = inputs[t];
+            long firedBefore = Arrays.stream(fired).mapToLong(f -> f[0] + f[1]).sum();
+            for (int k = 0; k < depth; k++) {
+                DecodedLayer layer = layers.get(k);
+                LayerLayout shape = layer.shape();
+                long[] v = new long[shape.waColumns()];
+                System.arraycopy(x, 0, v, 0, shape.inputSize());
+                System.arraycopy(y[k], 0, v, shape.inputSize(), y[k].length);
+                long[] z = deltaSpmv(layer.wa(), v, shape.inputSize(), thresholds.input()[k],
+                        thresholds.recurrent()[k], sent[k], memory[k], fired[k], shape.waFracBits());
+                FrameTrace ft = step(0, t, k, layer, z, c[k]);
+                c[k] = ft.stage(shape.cell() == CellKind.GRU ? "h" : "c");
+                y[k] = ft.y();
+                x = y[k];
+            }
+            outputs[t] = x;
+            long firedNow = Arrays.stream(fired).mapToLong(f -> f[0] + f[1]).sum();
+            perFrame[t] = (double) (firedNow - firedBefore) / columnsPerFrame;
+        }
+        double[] firedInputs = new double[depth];
+        double[] firedStates = new double[depth];
+        for (int k = 0; k < depth; k++) {
+            LayerLayout shape = layers.get(k).shape();
+            firedInputs[k] = inputs.length == 0 ? 0 : fired[k][0] / ((double) inputs.length * shape.inputSize());
+            firedStates[k] = inputs.length == 0 ? 0 : fired[k][1] / ((double) inputs.length * shape.projSize());
+        }
+        return new DeltaResult(outputs, firedInputs, firedStates, perFrame);
+    }
+
+    /**
+     * SpMV 1 of a delta layer: fires the columns whose delta reaches their threshold into the
+     * persistent accumulators {@code memory} [pe][local row], updates {@code sent}, counts fired
+     * input and recurrent columns into {@code fired}[0] and [1], and returns z.
+     */
+    private long[] deltaSpmv(DecodedMatrix matrix, long[] vector, int inputSize, long inputTheta, long recurrentTheta,
+                             long[] sent, long[][] memory, long[] fired, int weightFracBits) {
+        long accMin = acc.minRaw();
+        long accMax = acc.maxRaw();
+        for (int col = 0; col < matrix.cols; col++) {
+            long delta = vector[col] - sent[col];
+            if (delta == 0 || Math.abs(delta) < (col < inputSize ? inputTheta : recurrentTheta)) {
+                continue;
+            }
+            sent[col] = vector[col];
+            fired[col < inputSize ? 0 : 1]++;
+            for (int pe = 0; pe < layout.pes(); pe++) {
+                long[] accumulators = memory[pe];
+                int row = -1;
+                for (int e = matrix.pointers[pe][col]; e < matrix.pointers[pe][col + 1]; e++) {
+                    row += matrix.indices[pe][e] + 1;
+                    accumulators[row] = Math.max(accMin, Math.min(accMax, accumulators[row] + matrix.weights[pe][e] * delta));
+                }
+            }
+        }
+        return rescaled(matrix, memory, weightFracBits);
+    }
+
+    private FrameTrace step(int channel, int frame, int k, DecodedLayer layer, long[] z, long[] cPrev) {
         int h = layer.shape().hiddenSize();
-        long[] z = spmv(layer.wa(), v, layer.shape().waFracBits());
         long[] b = layer.bias();
         long[] p = layer.peep();
         CellKind cell = layer.shape().cell();
@@ -187,12 +327,11 @@ public final class GoldenModel {
     }
 
     private long[] spmv(DecodedMatrix matrix, long[] vector, int weightFracBits) {
-        long[] result = new long[matrix.mapping.rows()];
-        int[][] global = matrix.mapping.globalRows();
         long accMin = acc.minRaw();
         long accMax = acc.maxRaw();
+        long[][] memory = new long[layout.pes()][matrix.mapping.localRows()];
         for (int pe = 0; pe < layout.pes(); pe++) {
-            long[] accumulators = new long[matrix.mapping.localRows()];
+            long[] accumulators = memory[pe];
             int[] pointers = matrix.pointers[pe];
             int[] indices = matrix.indices[pe];
             long[] weights = matrix.weights[pe];
@@ -207,9 +346,18 @@ public final class GoldenModel {
                     accumulators[row] = Math.max(accMin, Math.min(accMax, accumulators[row] + weights[e] * a));
                 }
             }
-            for (int lr = 0; lr < accumulators.length; lr++) {
+        }
+        return rescaled(matrix, memory, weightFracBits);
+    }
+
+    /** The matrix's rows from the accumulators [pe][local row], rescaled to the activation format. */
+    private long[] rescaled(DecodedMatrix matrix, long[][] memory, int weightFracBits) {
+        long[] result = new long[matrix.mapping.rows()];
+        int[][] global = matrix.mapping.globalRows();
+        for (int pe = 0; pe < layout.pes(); pe++) {
+            for (int lr = 0; lr < memory[pe].length; lr++) {
                 if (global[pe][lr] >= 0) {
-                    result[global[pe][lr]] = act.rescale(accumulators[lr], weightFracBits + layout.actFracBits());
+                    result[global[pe][lr]] = act.rescale(memory[pe][lr], weightFracBits + layout.actFracBits());
                 }
             }
         }
