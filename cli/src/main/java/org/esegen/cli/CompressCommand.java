@@ -194,7 +194,7 @@ public final class CompressCommand implements Callable<Integer> {
     private static double testAccuracy(SpeechModel m, SpeechData speech, int threads, double[] delta) {
         FeatureSet.Labelled test = speech.set().select(Dataset.Split.TEST);
         return delta == null ? SpeechEvaluation.run(m, null, test.features(), test.labels(), threads).accuracy()
-                : SpeechEvaluation.runDelta(m, test.features(), test.labels(), threads, delta[0], delta[1]).evaluation()
+                : SpeechEvaluation.runDelta(m, null, test.features(), test.labels(), threads, delta[0], delta[1]).evaluation()
                 .accuracy();
     }
 

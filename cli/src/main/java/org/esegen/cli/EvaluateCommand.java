@@ -47,8 +47,9 @@ public final class EvaluateCommand implements Callable<Integer> {
     String mode;
 
     @Option(names = "--delta", paramLabel = "THETA_X,THETA_H",
-            description = "run the model as a delta network (float only): an input or recurrent element is sent "
-                    + "only when it moved by at least its threshold since last sent; reports the fired fractions")
+            description = "run the model as a delta network, in float or (--mode fixed) through the golden model: an "
+                    + "input or recurrent element is sent only when it moved by at least its threshold since last sent; "
+                    + "reports the fired fractions")
     String delta;
 
     @Option(names = "--threads", paramLabel = "N", description = "utterances at once (default: the cores)")
@@ -66,10 +67,6 @@ public final class EvaluateCommand implements Callable<Integer> {
         };
         Dataset.Split only = split.equalsIgnoreCase("all") ? null : Dataset.Split.parse(split, "--split");
         double[] thresholds = delta == null ? null : DeltaReference.thresholds(delta, "--delta");
-        if (thresholds != null && fixed) {
-            throw new EsegenException("--delta runs in float only so far: the delta golden model and hardware come with "
-                    + "the Spartus engine; use --mode float");
-        }
         long start = System.nanoTime();
         AcceleratorConfig cfg = config.resolve();
         SpeechModel m = SpeechModel.readForFeatures(model);
@@ -97,7 +94,7 @@ public final class EvaluateCommand implements Callable<Integer> {
         Metrics metrics = compiled == null ? null : Metrics.of(compiled);
         long modelStart = System.nanoTime();
         SpeechEvaluation.Delta deltaRun = thresholds == null ? null
-                : SpeechEvaluation.runDelta(m, features, truths, n, thresholds[0], thresholds[1]);
+                : SpeechEvaluation.runDelta(m, fixed ? compiled : null, features, truths, n, thresholds[0], thresholds[1]);
         SpeechEvaluation e = deltaRun != null ? deltaRun.evaluation()
                 : SpeechEvaluation.run(m, fixed ? compiled : null, features, truths, n);
         double modelSeconds = (System.nanoTime() - modelStart) / 1e9;

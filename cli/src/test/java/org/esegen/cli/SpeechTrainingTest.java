@@ -125,7 +125,10 @@ class SpeechTrainingTest {
         assertEquals(0, o.code(), o.err());
     }
 
-    /** --delta 0,0 is the plain network (every element fires); larger thresholds fire less; fixed is refused. */
+    /**
+     * --delta 0,0 is the plain network (every element fires), in float and through the golden model; larger
+     * thresholds fire less, in fixed point as in float.
+     */
     @Test
     void evaluateAsADeltaNetworkReportsTheFiredFractions() throws Exception {
         String data = digits.resolve("manifest.csv").toString();
@@ -143,8 +146,19 @@ class SpeechTrainingTest {
         assertEquals(1.0, e.get("fired_fraction_x").get(0).asDouble(), 0.0);
         double fired = s.get("fired_fraction_x").get(0).asDouble();
         assertTrue(fired > 0 && fired < 1, "theta 0.5 fires some inputs: " + fired);
-        assertEquals(2, CliErrorsTest.run("evaluate", "--model", model.toString(), "--data", data, "--mode", "fixed",
-                "--delta", "0.1,0.1").code());
+        List<String> fixed = new ArrayList<>(List.of("evaluate", "--model", model.toString(), "--data", data,
+                "--mode", "fixed", "--json"));
+        fixed.addAll(TINY_SPEECH);
+        JsonNode fixedPlain = Json.mapper().readTree(lastLine(CliErrorsTest.run(fixed.toArray(String[]::new))));
+        fixed.addAll(List.of("--delta", "0,0"));
+        JsonNode fixedEvery = Json.mapper().readTree(lastLine(CliErrorsTest.run(fixed.toArray(String[]::new))));
+        assertEquals("fixed-delta", fixedEvery.get("mode").asText());
+        assertEquals(fixedPlain.get("accuracy").asDouble(), fixedEvery.get("accuracy").asDouble(), 0.0,
+                "the golden model's delta network at threshold 0 is the plain one");
+        fixed.set(fixed.size() - 1, "0.5,0.1");
+        JsonNode fixedSome = Json.mapper().readTree(lastLine(CliErrorsTest.run(fixed.toArray(String[]::new))));
+        assertEquals(fired, fixedSome.get("fired_fraction_x").get(0).asDouble(), 0.05,
+                "fixed point fires what float fires, up to rounding at the threshold");
         CliErrorsTest.Outcome bad = CliErrorsTest.run("evaluate", "--model", model.toString(), "--data", data,
                 "--mode", "float", "--delta", "0.1");
         assertEquals(2, bad.code());

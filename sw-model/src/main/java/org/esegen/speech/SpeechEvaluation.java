@@ -73,22 +73,36 @@ public record SpeechEvaluation(String mode, List<String> labels, int[][] confusi
     }
 
     /**
-     * Float accuracy of the model run as a delta network ({@link DeltaReference}) with thresholds
-     * {@code thetaX} and {@code thetaH}, and how much fired.
+     * Accuracy of the model run as a delta network with thresholds {@code thetaX} and {@code thetaH},
+     * in float ({@link DeltaReference}) or fixed ({@link GoldenModel#runDelta} on the compiled image),
+     * and how much fired.
      *
-     * @param evaluation   the accuracy figures (mode {@code float-delta})
+     * @param evaluation   the accuracy figures (mode {@code float-delta} or {@code fixed-delta})
      * @param firedInputs  per layer, fired input elements over all input elements of all utterances
      * @param firedStates  per layer, fired recurrent elements over all of them
      */
     public record Delta(SpeechEvaluation evaluation, double[] firedInputs, double[] firedStates) {
     }
 
-    /** See {@link Delta}; features unnormalized (the model's normalization applies). */
-    public static Delta runDelta(SpeechModel model, List<double[][]> features, List<String> truths, int threads,
-                                 double thetaX, double thetaH) {
+    /**
+     * See {@link Delta}; features unnormalized (the model's normalization applies).
+     *
+     * @param compiled the model compiled for the accelerator, for fixed point; null for float
+     */
+    public static Delta runDelta(SpeechModel model, CompiledModel compiled, List<double[][]> features,
+                                 List<String> truths, int threads, double thetaX, double thetaH) {
         requireKnownLabels(model, truths);
-        List<DeltaReference.Result> results = Parallel.map(features, threads,
-                f -> DeltaReference.run(model.model(), model.normalization().apply(f), thetaX, thetaH));
+        GoldenModel golden = compiled == null ? null : goldenModel(compiled);
+        FixedFormat act = compiled == null ? null : compiled.config().activationFormat();
+        GoldenModel.DeltaThresholds raw = golden == null ? null : golden.deltaThresholds(thetaX, thetaH);
+        List<DeltaReference.Result> results = Parallel.map(features, threads, f -> {
+            double[][] x = model.normalization().apply(f);
+            if (golden == null) {
+                return DeltaReference.run(model.model(), x, thetaX, thetaH);
+            }
+            GoldenModel.DeltaResult r = golden.runDelta(Quantizer.quantize(x, act), raw);
+            return new DeltaReference.Result(Quantizer.dequantize(r.outputs(), act), r.firedInputs(), r.firedStates());
+        });
         int depth = model.model().depth();
         double[] firedX = new double[depth];
         double[] firedH = new double[depth];
@@ -106,7 +120,8 @@ public record SpeechEvaluation(String mode, List<String> labels, int[][] confusi
             firedH[k] /= Math.max(1, frames);
         }
         List<Integer> predictions = results.stream().map(r -> SpeechModel.argmax(model.logits(r.outputs()))).toList();
-        return new Delta(of("float-delta", model.labels(), truths, predictions), firedX, firedH);
+        return new Delta(of(golden == null ? "float-delta" : "fixed-delta", model.labels(), truths, predictions),
+                firedX, firedH);
     }
 
     private static void requireKnownLabels(SpeechModel model, List<String> truths) {
