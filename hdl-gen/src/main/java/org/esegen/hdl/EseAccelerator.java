@@ -94,8 +94,9 @@ import spinal.lib.Stream;
  * {@link #PORTS} lists the names in order.
  *
  * <h2>Data path</h2>
- * DDR read client 0 carries two-column pointer rows through a {@link PairSplitter} into the
- * {@link ColumnBroadcaster}, client 1 entry rows (a pair of entries per PE) into the
+ * DDR read client 0 carries two-column pointer rows into the {@link ColumnBroadcaster}, through a
+ * {@link PairSplitter} with broadcastColumns = 1, whole with 2 (then two columns go to the PEs a
+ * cycle, each value source has a second read port, and each PE two activation queues), client 1 entry rows (a pair of entries per PE) into the
  * {@link EntryDistributor}, client 2 the BIAS and PEEPHOLES rows (into the {@link Elementwise}
  * RAMs through the {@link ParamLoader}) and then the INPUT rows (into the vector buffers through
  * the {@link InputLoader}); each through a {@link RowUnpacker}. The vector buffer of channel ch
@@ -531,7 +532,6 @@ public final class EseAccelerator extends JavaComponent {
     private YBuffers columnValues(Control control, Loaders loaders, Cores cores, Spmv spmv) {
         AxiLiteRegisters regs = control.regs();
         Sequencer seq = control.seq();
-        UInt inputSize = control.inputSize();
         InputLoader inputs = loaders.inputs();
         List<Elementwise> ewUnits = cores.elementwise();
         ProjectionGather gather = cores.gather();
