@@ -217,15 +217,22 @@ public final class GoldenModel {
      * @param firedInputs per layer, input columns fired over input columns seen (T x I)
      * @param firedStates per layer, recurrent columns fired over recurrent columns seen (T x P)
      * @param firedPerFrame per frame, columns fired over all layers' SpMV 1 columns
+     * @param traces      per frame and layer, every stage (z is M rescaled), when asked for; else empty
      */
-    public record DeltaResult(long[][] outputs, double[] firedInputs, double[] firedStates, double[] firedPerFrame) {
+    public record DeltaResult(long[][] outputs, double[] firedInputs, double[] firedStates, double[] firedPerFrame,
+                              List<FrameTrace> traces) {
     }
 
     /**
      * Runs one channel over {@code inputs} from zero state as a delta network (see the class
-     * comment), with the same input checks as {@link #run(long[][])}.
+     * comment), with the same input checks as {@link #run(long[][])}. Safe to call from several threads.
      */
     public DeltaResult runDelta(long[][] inputs, DeltaThresholds thresholds) {
+        return runDelta(inputs, thresholds, false);
+    }
+
+    /** As {@link #runDelta(long[][], DeltaThresholds)}, keeping a {@link FrameTrace} per frame and layer when {@code trace}. */
+    public DeltaResult runDelta(long[][] inputs, DeltaThresholds thresholds, boolean trace) {
         requireFrames(inputs);
         int depth = layers.size();
         long[][] c = new long[depth][];
@@ -242,6 +249,7 @@ public final class GoldenModel {
         }
         long[][] outputs = new long[inputs.length][];
         double[] perFrame = new double[inputs.length];
+        List<FrameTrace> traces = new ArrayList<>();
         long columnsPerFrame = layers.stream().mapToLong(l -> l.shape().waColumns()).sum();
         for (int t = 0; t < inputs.length; t++) {
             long[] x = inputs[t];
@@ -258,6 +266,9 @@ public final class GoldenModel {
                 c[k] = ft.stage(shape.cell() == CellKind.GRU ? "h" : "c");
                 y[k] = ft.y();
                 x = y[k];
+                if (trace) {
+                    traces.add(ft);
+                }
             }
             outputs[t] = x;
             long firedNow = Arrays.stream(fired).mapToLong(f -> f[0] + f[1]).sum();
@@ -270,7 +281,7 @@ public final class GoldenModel {
             firedInputs[k] = inputs.length == 0 ? 0 : fired[k][0] / ((double) inputs.length * shape.inputSize());
             firedStates[k] = inputs.length == 0 ? 0 : fired[k][1] / ((double) inputs.length * shape.projSize());
         }
-        return new DeltaResult(outputs, firedInputs, firedStates, perFrame);
+        return new DeltaResult(outputs, firedInputs, firedStates, perFrame, traces);
     }
 
     /**

@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.util.List;
 import java.util.Map;
 
 import org.esegen.EsegenException;
@@ -54,9 +55,19 @@ class DeltaGoldenModelTest {
         System.out.println("DeltaGoldenModelTest " + cell + " seed=" + seed);
         Setup s = setup(cell, seed);
         long[][] plain = s.golden().run(s.inputs());
-        GoldenModel.DeltaResult every = s.golden().runDelta(s.inputs(), s.golden().deltaThresholds(0, 0));
+        GoldenModel.DeltaResult every = s.golden().runDelta(s.inputs(), s.golden().deltaThresholds(0, 0), true);
+        List<FrameTrace> plainTraces = s.golden().run(true).traces();
+        assertEquals(plainTraces.size(), every.traces().size(), "a trace per frame and layer");
+        for (int i = 0; i < plainTraces.size(); i++) {
+            FrameTrace p = plainTraces.get(i);
+            FrameTrace d = every.traces().get(i);
+            for (String stage : FrameTrace.stageNames(cell)) {
+                assertArrayEquals(p.stage(stage), d.stage(stage), "frame " + p.frame() + " layer " + p.layer()
+                        + " stage " + stage + ": threshold 0 sends every change");
+            }
+        }
         for (int t = 0; t < plain.length; t++) {
-            assertArrayEquals(plain[t], every.outputs()[t], "frame " + t + ": threshold 0 sends every change");
+            assertArrayEquals(plain[t], every.outputs()[t], "frame " + t);
         }
         long changed = 0;
         for (int t = 0; t < s.inputs().length; t++) {
