@@ -1,6 +1,7 @@
 package org.esegen.cli;
 
 import org.esegen.EsegenException;
+import org.esegen.circulant.BlockCirculant;
 import org.esegen.compile.Compiler;
 import org.esegen.config.AcceleratorConfig;
 import org.esegen.io.Json;
@@ -19,6 +20,7 @@ import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
@@ -34,7 +36,10 @@ import java.util.concurrent.Callable;
                 + "exactly zero). The written model's zeros are its mask: compile, infer and cosim it with --pruning none.",
                 "cbtd with 2 or more retraining epochs trains as Spartus does: targeted dropout towards the "
                         + "column-balanced choice, the drop probability ramping from 0 to 1 over the first half, then the "
-                        + "cut and one epoch with the masks fixed (--stages does not apply)."})
+                        + "cut and one epoch with the masks fixed (--stages does not apply).",
+                "circulant (with --block b, no --density) trains every matrix towards block-circulant b x b blocks as "
+                        + "E-RNN does: --admm-epochs of ADMM (penalty --rho), the hard projection, then --retrain-epochs "
+                        + "of fine-tuning projected after every step; the written matrices are block-circulant."})
 public final class CompressCommand implements Callable<Integer> {
     @Mixin
     ConfigOptions config;
@@ -45,11 +50,24 @@ public final class CompressCommand implements Callable<Integer> {
     @Option(names = "--data", paramLabel = "D", required = true, description = "the data set it was trained on")
     Path data;
 
-    @Option(names = "--method", paramLabel = "ese|cbtd|global", required = true, description = "pruning method")
+    @Option(names = "--method", paramLabel = "ese|cbtd|global|circulant", required = true,
+            description = "pruning method, or circulant")
     String method;
 
-    @Option(names = "--density", paramLabel = "X", required = true, description = "fraction of matrix weights kept, (0, 1]")
-    double density;
+    @Option(names = "--density", paramLabel = "X", description = "fraction of matrix weights kept, (0, 1]; "
+            + "required by the pruning methods")
+    Double density;
+
+    @Option(names = "--block", paramLabel = "B", description = "circulant: the block size, a power of two in 2..32")
+    Integer block;
+
+    @Option(names = "--admm-epochs", paramLabel = "N", defaultValue = "4",
+            description = "circulant: ADMM epochs before the hard projection (default ${DEFAULT-VALUE})")
+    int admmEpochs;
+
+    @Option(names = "--rho", paramLabel = "R", defaultValue = "0.01",
+            description = "circulant: ADMM's penalty weight (default ${DEFAULT-VALUE})")
+    double rho;
 
     @Option(names = "--retrain-epochs", paramLabel = "N", defaultValue = "9",
             description = "retraining epochs in all, shared by the stages (default ${DEFAULT-VALUE}; 0: one-shot)")
@@ -80,9 +98,18 @@ public final class CompressCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
+        if (method.equalsIgnoreCase(CIRCULANT)) {
+            return circulant();
+        }
+        if (block != null) {
+            throw new EsegenException("--block applies to --method circulant only");
+        }
         PruningMethod pruning = PruningMethod.parse(method);
         if (pruning == PruningMethod.NONE) {
-            throw new EsegenException("--method none prunes nothing; choose ese, cbtd or global");
+            throw new EsegenException("--method none prunes nothing; choose ese, cbtd, global or circulant");
+        }
+        if (density == null) {
+            throw new EsegenException("--method " + method + " needs --density X, the fraction of weights kept, (0, 1]");
         }
         if (!(density > 0 && density <= 1)) {
             throw new EsegenException("--density " + density + ": must be in (0, 1]");
@@ -161,6 +188,106 @@ public final class CompressCommand implements Callable<Integer> {
         return 0;
     }
 
+    /** The method name of block-circulant training. */
+    static final String CIRCULANT = "circulant";
+
+    /** {@code --method circulant}: ADMM, the hard projection and projected fine-tuning (see the command's description). */
+    private int circulant() {
+        if (block == null) {
+            throw new EsegenException("--method circulant needs --block B, a power of two in 2..32");
+        }
+        if (density != null) {
+            throw new EsegenException("--density does not apply to --method circulant (a block of b x b weights keeps b)");
+        }
+        if (retrainEpochs < 0 || retrainEpochs > 10_000) {
+            throw new EsegenException("--retrain-epochs " + retrainEpochs + ": must be in 0..10000");
+        }
+        Trainer.CirculantAdmm admm = new Trainer.CirculantAdmm(block, rho, admmEpochs);
+        OutputFolder.checkOutputFile(out, "--out", List.of(model, data));
+        long start = System.nanoTime();
+        AcceleratorConfig cfg = config.resolve();
+        int n = training.threads();
+        SpeechModel dense = SpeechModel.read(model);
+        SpeechData speech = SpeechData.load(data, n);
+        if (!speech.labels().equals(dense.labels())) {
+            throw new EsegenException("--data " + data + ": labels " + speech.labels() + ", the model knows "
+                    + dense.labels());
+        }
+        Trainer.Examples train = speech.training(false, dense.normalization());
+        Trainer.Examples validation = speech.training(true, dense.normalization());
+        double before = testAccuracy(dense, speech, n, training.delta());
+        SpeechModel oneShot = withLayer(dense, projected(dense.model(), block));
+        double oneShotAccuracy = testAccuracy(oneShot, speech, n, training.delta());
+        SpeechModel current = oneShot;
+        int epochs = admmEpochs + retrainEpochs;
+        if (epochs > 0) {
+            System.err.printf(Locale.ROOT, "circulant b = %d: %d ADMM epoch(s) (rho %s), the hard projection, %d "
+                    + "fine-tuning epoch(s)%n", block, admmEpochs, rho, retrainEpochs);
+            Trainer.Trained t = Trainer.train(new Trainer.From(dense.model(), dense.classifierWeight(),
+                            dense.classifierBias()), train, validation,
+                    new Trainer.Options(epochs, training.batch, lr, training.seed, n, training.delta()), null, null, null,
+                    admm, TrainCommand::progress);
+            current = new SpeechModel(t.stack(), t.classifierWeight(), t.classifierBias(), dense.normalization(),
+                    dense.labels());
+        }
+        if (qat) {
+            FakeQuantization formats = new FakeQuantization(cfg.formats().weightBits(), cfg.activationFormat());
+            Trainer.Trained t = Trainer.train(new Trainer.From(current.model(), current.classifierWeight(),
+                            current.classifierBias()), train, validation,
+                    new Trainer.Options(qatEpochs, training.batch, lr / 2, training.seed + 1, n, training.delta()), null,
+                    formats, null, new Trainer.CirculantAdmm(block, rho, 0), TrainCommand::progress);
+            current = new SpeechModel(t.stack(), t.classifierWeight(), t.classifierBias(), dense.normalization(),
+                    dense.labels());
+        }
+        current.write(out);
+        double after = testAccuracy(current, speech, n, training.delta());
+        long stored = 0;
+        long full = 0;
+        for (LayerWeights layer : current.model().layers()) {
+            for (double[][] w : matricesOf(layer)) {
+                stored += BlockCirculant.project(w, block).parameters();
+                full += (long) w.length * w[0].length;
+            }
+        }
+        Map<String, Object> figures = new LinkedHashMap<>();
+        figures.put("model", out.toAbsolutePath().toString());
+        figures.put("method", CIRCULANT);
+        figures.put("block", block);
+        figures.put("stored_weights", stored);
+        figures.put("dense_weights", full);
+        figures.put("weight_reduction", (double) full / stored);
+        figures.put("accuracy_before", before);
+        figures.put("accuracy_one_shot", oneShotAccuracy);
+        figures.put("accuracy_after", after);
+        figures.put("admm_epochs", admmEpochs);
+        figures.put("retrain_epochs", retrainEpochs);
+        figures.put("rho", rho);
+        figures.put("qat", qat);
+        figures.put("wall_seconds", (System.nanoTime() - start) / 1e9);
+        System.out.println(json ? Json.line(figures) : String.format(Locale.ROOT, "circulant b = %d (%.1fx fewer "
+                        + "weights): test accuracy %.2f %% dense, %.2f %% one-shot projection, %.2f %% after training (float) "
+                        + "in %.0f s -> %s", block, (double) full / stored, 100 * before, 100 * oneShotAccuracy, 100 * after,
+                (double) figures.get("wall_seconds"), out));
+        return 0;
+    }
+
+    /** Every matrix of the stack replaced by its nearest block-circulant matrix of block b. */
+    static LayerStack projected(LayerStack stack, int b) {
+        List<LayerWeights> layers = new ArrayList<>();
+        for (LayerWeights l : stack.layers()) {
+            layers.add(new LayerWeights(l.layer(), l.cell(), l.inputSize(), l.hiddenSize(), l.projSize(),
+                    BlockCirculant.project(l.wIh(), b).dense(), BlockCirculant.project(l.wHh(), b).dense(), l.bIh(),
+                    l.bHh(), l.wHr() == null ? null : BlockCirculant.project(l.wHr(), b).dense(), l.wIc(), l.wFc(),
+                    l.wOc()));
+        }
+        return new LayerStack(layers);
+    }
+
+    /** A layer's matrices in training order: W_ih, W_hh, and W_hr with a projection. */
+    static List<double[][]> matricesOf(LayerWeights layer) {
+        return layer.wHr() == null ? List.of(layer.wIh(), layer.wHh()) : List.of(layer.wIh(), layer.wHh(), layer.wHr());
+    }
+
     /**
      * CBTD as Spartus trains it: retrainEpochs - 1 epochs of targeted dropout towards the column-balanced
      * choice at the target density (alpha ramping to 1 over the first half), then the hard cut and one
@@ -200,13 +327,9 @@ public final class CompressCommand implements Callable<Integer> {
 
     /** 1 where the pruned stack keeps a nonzero weight: per layer W_ih, W_hh, and W_hr with a projection. */
     static Trainer.Masks masks(LayerStack pruned) {
-        List<double[][]> masks = new java.util.ArrayList<>();
+        List<double[][]> masks = new ArrayList<>();
         for (LayerWeights layer : pruned.layers()) {
-            masks.add(mask(layer.wIh()));
-            masks.add(mask(layer.wHh()));
-            if (layer.wHr() != null) {
-                masks.add(mask(layer.wHr()));
-            }
+            matricesOf(layer).forEach(w -> masks.add(mask(w)));
         }
         return new Trainer.Masks(masks);
     }

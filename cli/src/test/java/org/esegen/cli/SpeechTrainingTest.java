@@ -1,6 +1,7 @@
 package org.esegen.cli;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import org.esegen.circulant.BlockCirculant;
 import org.esegen.compile.CompiledModel;
 import org.esegen.compile.Compiler;
 import org.esegen.compile.RowMapping;
@@ -201,6 +202,42 @@ class SpeechTrainingTest {
             int max = java.util.Arrays.stream(perPe).max().orElseThrow();
             assertTrue(max - min <= 1 + wa[0].length / 10, method + ": per-PE nonzeros " + java.util.Arrays.toString(perPe));
         }
+    }
+
+    /**
+     * compress --method circulant: every matrix written is block-circulant, the figures count the
+     * weights a block keeps; bad option combinations exit 2 and name the option.
+     */
+    @Test
+    void circulantCompressionWritesBlockCirculantMatrices() throws Exception {
+        Path out = dir.resolve("circulant.safetensors");
+        List<String> args = new ArrayList<>(List.of("compress", "--model", model.toString(), "--data",
+                digits.resolve("manifest.csv").toString(), "--method", "circulant", "--block", "4", "--admm-epochs",
+                "1", "--retrain-epochs", "1", "--threads", "1", "--out", out.toString(), "--json"));
+        args.addAll(TINY_SPEECH);
+        CliErrorsTest.Outcome o = CliErrorsTest.run(args.toArray(String[]::new));
+        JsonNode figures = Json.mapper().readTree(lastLine(o));
+        assertEquals(4, figures.get("block").asInt());
+        assertEquals(4.0, figures.get("weight_reduction").asDouble(), 0.2, figures.toString());
+        assertTrue(figures.get("accuracy_after").asDouble() >= 0, figures.toString());
+        for (LayerWeights layer : SpeechModel.read(out).model().layers()) {
+            for (double[][] w : List.of(layer.wIh(), layer.wHh())) {
+                double[][] p = BlockCirculant.project(w, 4).dense();
+                for (int r = 0; r < w.length; r++) {
+                    assertArrayEquals(p[r], w[r], 1e-5, "layer " + layer.layer() + " row " + r + " is block-circulant");
+                }
+            }
+        }
+        CliErrorsTest.Outcome noBlock = CliErrorsTest.run("compress", "--model", model.toString(), "--data",
+                digits.resolve("manifest.csv").toString(), "--method", "circulant", "--out",
+                dir.resolve("x.safetensors").toString());
+        assertEquals(2, noBlock.code());
+        assertTrue(noBlock.err().contains("--block"), noBlock.err());
+        CliErrorsTest.Outcome noDensity = CliErrorsTest.run("compress", "--model", model.toString(), "--data",
+                digits.resolve("manifest.csv").toString(), "--method", "ese", "--out",
+                dir.resolve("y.safetensors").toString());
+        assertEquals(2, noDensity.code());
+        assertTrue(noDensity.err().contains("--density"), noDensity.err());
     }
 
     /**

@@ -7,6 +7,7 @@ import ai.djl.ndarray.NDScope;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.training.GradientCollector;
 import org.esegen.EsegenException;
+import org.esegen.circulant.BlockCirculant;
 import org.esegen.rnn.CellKind;
 import org.esegen.rnn.LayerStack;
 
@@ -25,6 +26,9 @@ import java.util.function.Consumer;
  *
  * <p>Pruned retraining: with masks, every weight a mask zeroes stays exactly zero (re-masked after
  * each step).
+ *
+ * <p>Block-circulant training ({@link CirculantAdmm}, E-RNN): ADMM first, then the hard projection
+ * and projected fine-tuning, so that the matrices end block-circulant exactly.
  */
 public final class Trainer {
     /** Gradients are scaled down to this global norm when larger. */
@@ -113,6 +117,31 @@ public final class Trainer {
     public record TargetedDropout(java.util.function.Function<LayerStack, Masks> targets, int rampEpochs) {
     }
 
+    /**
+     * ADMM towards block-circulant matrices as E-RNN trains them. Per matrix W (W_ih, W_hh, W_hr)
+     * Z = P(W) and U = 0 at the start, P the projection onto block-circulant matrices of block b
+     * ({@code BlockCirculant.project}); in each of the first {@code admmEpochs} epochs every step
+     * minimizes the loss plus rho / 2 ||W - Z + U||^2 (Z and U constants), and after the epoch
+     * Z = P(W + U), U = U + W - Z. Then W = P(W) (the hard projection), and every later step is
+     * followed by W = P(W): gradient descent within the block-circulant matrices (the projection is
+     * orthogonal and linear), the fine-tuning in the circulant parameterization.
+     *
+     * @param block      b, a power of two in 2..32
+     * @param rho        the penalty's weight, in (0, 100]
+     * @param admmEpochs epochs of ADMM before the hard projection, 0 .. the run's epochs
+     */
+    public record CirculantAdmm(int block, double rho, int admmEpochs) {
+        public CirculantAdmm {
+            BlockCirculant.requireBlock(block);
+            if (!(rho > 0 && rho <= 100)) {
+                throw new EsegenException("--rho " + rho + ": must be in (0, 100]");
+            }
+            if (admmEpochs < 0 || admmEpochs > 10_000) {
+                throw new EsegenException("--admm-epochs " + admmEpochs + ": must be in 0..10000");
+            }
+        }
+    }
+
     /** The trained stack and classifier, and the epochs' figures. */
     public record Trained(LayerStack stack, double[][] classifierWeight, double[] classifierBias,
                           List<EpochReport> epochs) {
@@ -161,6 +190,20 @@ public final class Trainer {
     public static Trained train(Start start, Examples train, Examples validation, Options options, Masks masks,
                                 FakeQuantization quantization, TargetedDropout dropout,
                                 Consumer<EpochReport> progress) {
+        return train(start, train, validation, options, masks, quantization, dropout, null, progress);
+    }
+
+    /**
+     * As {@link #train(Start, Examples, Examples, Options, Masks, FakeQuantization, TargetedDropout, Consumer)},
+     * towards block-circulant matrices with {@code circulant} (null: unconstrained).
+     */
+    public static Trained train(Start start, Examples train, Examples validation, Options options, Masks masks,
+                                FakeQuantization quantization, TargetedDropout dropout, CirculantAdmm circulant,
+                                Consumer<EpochReport> progress) {
+        if (circulant != null && circulant.admmEpochs() > options.epochs()) {
+            throw new EsegenException("--admm-epochs " + circulant.admmEpochs() + ": at most the run's "
+                    + options.epochs() + " epochs");
+        }
         if (train.size() == 0) {
             throw new EsegenException("training: no training utterance");
         }
@@ -175,6 +218,10 @@ public final class Trainer {
             List<NDArray> params = net.parameters();
             List<NDArray> maskArrays = masks == null ? List.of() : maskArrays(manager, masks, net);
             applyMasks(net.matrices(), maskArrays);
+            Admm admm = circulant == null ? null : new Admm(circulant, net.matrices());
+            if (admm != null && circulant.admmEpochs() == 0) {
+                admm.project(net.matrices());
+            }
             List<NDArray> first = new ArrayList<>();
             List<NDArray> second = new ArrayList<>();
             for (NDArray p : params) {
@@ -188,6 +235,8 @@ public final class Trainer {
                 long epochStart = System.nanoTime();
                 int[] order = shuffled(train.size(), new Random(options.seed() * 31 + epoch));
                 List<NDArray> keep = dropout == null ? null : maskArrays(manager, dropout.targets().apply(net.stack()), net);
+                boolean admmEpoch = admm != null && epoch <= circulant.admmEpochs();
+                List<NDArray> targets = admmEpoch ? admm.targets(manager) : null;
                 float alpha = dropout == null ? 0 : (float) Math.min(1.0, epoch / (double) dropout.rampEpochs());
                 double lossSum = 0;
                 for (int from = 0; from < order.length; from += options.batch()) {
@@ -201,15 +250,27 @@ public final class Trainer {
                             NDArray logits = net.logits(b.x(), b.mask(), quantization, stepMasks(keep, alpha),
                                     options.delta());
                             loss = logits.logSoftmax(1).mul(b.oneHot()).sum().neg().div(to - from);
-                            collector.backward(loss);
+                            NDArray objective = targets == null ? loss
+                                    : loss.add(Admm.penalty(net.matrices(), targets, circulant.rho()));
+                            collector.backward(objective);
                         }
                         lossSum += loss.getFloat() * (to - from);
                         adam(params, first, second, step, options.learningRate());
                         applyMasks(net.matrices(), maskArrays);
+                        if (admm != null && !admmEpoch) {
+                            admm.project(net.matrices());
+                        }
                     }
                 }
                 if (keep != null) {
                     keep.forEach(NDArray::close);
+                }
+                if (targets != null) {
+                    targets.forEach(NDArray::close);
+                    admm.update(net.matrices());
+                    if (epoch == circulant.admmEpochs()) {
+                        admm.project(net.matrices());
+                    }
                 }
                 double trainAccuracy = accuracy(net, manager, train, options.batch(), quantization, options.delta());
                 double validationAccuracy = validation.size() == 0 ? Double.NaN
@@ -290,6 +351,82 @@ public final class Trainer {
             NDArray update = first.get(k).div(correction1).mul((float) lr)
                     .div(second.get(k).div(correction2).sqrt().add((float) EPSILON));
             params.get(k).subi(update);
+        }
+    }
+
+    /** The ADMM state of {@link CirculantAdmm}: Z and U per matrix. */
+    private static final class Admm {
+        private final int block;
+        private final List<double[][]> z = new ArrayList<>();
+        private final List<double[][]> u = new ArrayList<>();
+
+        Admm(CirculantAdmm options, List<NDArray> matrices) {
+            this.block = options.block();
+            for (NDArray m : matrices) {
+                double[][] w = RecurrentNet.toMatrix(m);
+                z.add(BlockCirculant.project(w, block).dense());
+                u.add(new double[w.length][w[0].length]);
+            }
+        }
+
+        /** Z - U per matrix, the penalty's constant targets for an epoch. */
+        List<NDArray> targets(NDManager manager) {
+            List<NDArray> t = new ArrayList<>();
+            for (int k = 0; k < z.size(); k++) {
+                double[][] target = new double[z.get(k).length][];
+                for (int r = 0; r < target.length; r++) {
+                    target[r] = new double[z.get(k)[r].length];
+                    for (int c = 0; c < target[r].length; c++) {
+                        target[r][c] = z.get(k)[r][c] - u.get(k)[r][c];
+                    }
+                }
+                t.add(RecurrentNet.matrix(manager, target));
+            }
+            return t;
+        }
+
+        /** rho / 2 sum_k ||W_k - target_k||^2. */
+        static NDArray penalty(List<NDArray> matrices, List<NDArray> targets, double rho) {
+            NDArray sum = null;
+            for (int k = 0; k < matrices.size(); k++) {
+                NDArray term = matrices.get(k).sub(targets.get(k)).square().sum();
+                sum = sum == null ? term : sum.add(term);
+            }
+            return sum.mul((float) (rho / 2));
+        }
+
+        /** After an ADMM epoch: Z = P(W + U), U = U + W - Z. */
+        void update(List<NDArray> matrices) {
+            for (int k = 0; k < matrices.size(); k++) {
+                double[][] w = RecurrentNet.toMatrix(matrices.get(k));
+                double[][] shifted = new double[w.length][w[0].length];
+                for (int r = 0; r < w.length; r++) {
+                    for (int c = 0; c < w[r].length; c++) {
+                        shifted[r][c] = w[r][c] + u.get(k)[r][c];
+                    }
+                }
+                double[][] next = BlockCirculant.project(shifted, block).dense();
+                for (int r = 0; r < w.length; r++) {
+                    for (int c = 0; c < w[r].length; c++) {
+                        u.get(k)[r][c] += w[r][c] - next[r][c];
+                    }
+                }
+                z.set(k, next);
+            }
+        }
+
+        /** W = P(W) in place, every matrix. */
+        void project(List<NDArray> matrices) {
+            for (NDArray m : matrices) {
+                double[][] projected = BlockCirculant.project(RecurrentNet.toMatrix(m), block).dense();
+                float[] flat = new float[projected.length * projected[0].length];
+                for (int r = 0; r < projected.length; r++) {
+                    for (int c = 0; c < projected[r].length; c++) {
+                        flat[r * projected[r].length + c] = (float) projected[r][c];
+                    }
+                }
+                m.set(flat);
+            }
         }
     }
 
