@@ -240,15 +240,14 @@ public final class ColumnBroadcaster extends JavaComponent {
         Bits countRow = named("count_row", concatLowFirst(countParts));
 
         Position after = paired ? advance("after_second", second, restart) : advance("after", at, restart);
-        assign(ports.get(0).read(), issue);
-        assign(ports.get(0).column(), at.column());
-        assign(ports.get(0).pe(), at.pe());
-        assign(ports.get(0).cell(), at.cell());
-        if (paired) {
-            assign(ports.get(1).read(), and(issue, both));
-            assign(ports.get(1).column(), second.column());
-            assign(ports.get(1).pe(), second.pe());
-            assign(ports.get(1).cell(), second.cell());
+        List<Position> lanePositions = paired ? List.of(at, second) : List.of(at);
+        for (int lane = 0; lane < lanes; lane++) {
+            ValuePort port = ports.get(lane);
+            Position place = lanePositions.get(lane);
+            assign(port.read(), lane == 0 ? issue : and(issue, both));
+            assign(port.column(), place.column());
+            assign(port.pe(), place.pe());
+            assign(port.cell(), place.cell());
         }
 
         when(take, () -> {
