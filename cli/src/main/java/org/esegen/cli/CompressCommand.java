@@ -122,14 +122,11 @@ public final class CompressCommand implements Callable<Integer> {
         long start = System.nanoTime();
         AcceleratorConfig cfg = config.resolve();
         int n = training.threads();
-        SpeechModel dense = SpeechModel.read(model);
-        SpeechData speech = SpeechData.load(data, n);
-        if (!speech.labels().equals(dense.labels())) {
-            throw new EsegenException("--data " + data + ": labels " + speech.labels() + ", the model knows "
-                    + dense.labels());
-        }
-        Trainer.Examples train = speech.training(false, dense.normalization());
-        Trainer.Examples validation = speech.training(true, dense.normalization());
+        Loaded loaded = load(n);
+        SpeechModel dense = loaded.dense();
+        SpeechData speech = loaded.speech();
+        Trainer.Examples train = loaded.train();
+        Trainer.Examples validation = loaded.validation();
         double before = testAccuracy(dense, speech, n, training.delta());
         SpeechModel current = dense;
         SpeechModel oneShot = withLayer(dense, Compiler.prune(cfg, dense.model(), pruning, density));
@@ -152,19 +149,10 @@ public final class CompressCommand implements Callable<Integer> {
                     new Trainer.Options(epochs, training.batch, lr, training.seed + s, n, training.delta()),
                     masks(pruned), null, null,
                     TrainCommand::progress);
-            current = new SpeechModel(t.stack(), t.classifierWeight(), t.classifierBias(), dense.normalization(),
-                    dense.labels());
+            current = trained(dense, t);
         }
         if (qat) {
-            FakeQuantization formats = new FakeQuantization(cfg.formats().weightBits(), cfg.activationFormat());
-            System.err.printf(Locale.ROOT, "quantization-aware fine-tuning: %d-bit weights, %s activations, %d epoch(s)%n",
-                    formats.weightBits(), formats.activation(), qatEpochs);
-            Trainer.Trained t = Trainer.train(new Trainer.From(current.model(), current.classifierWeight(),
-                            current.classifierBias()), train, validation,
-                    new Trainer.Options(qatEpochs, training.batch, lr / 2, training.seed + stages + 1, n, training.delta()),
-                    masks(current.model()), formats, null, TrainCommand::progress);
-            current = new SpeechModel(t.stack(), t.classifierWeight(), t.classifierBias(), dense.normalization(),
-                    dense.labels());
+            current = quantizationAware(cfg, current, loaded, n, training.seed + stages + 1, masks(current.model()), null);
         }
         current.write(out);
         double after = testAccuracy(current, speech, n, training.delta());
@@ -207,14 +195,11 @@ public final class CompressCommand implements Callable<Integer> {
         long start = System.nanoTime();
         AcceleratorConfig cfg = config.resolve();
         int n = training.threads();
-        SpeechModel dense = SpeechModel.read(model);
-        SpeechData speech = SpeechData.load(data, n);
-        if (!speech.labels().equals(dense.labels())) {
-            throw new EsegenException("--data " + data + ": labels " + speech.labels() + ", the model knows "
-                    + dense.labels());
-        }
-        Trainer.Examples train = speech.training(false, dense.normalization());
-        Trainer.Examples validation = speech.training(true, dense.normalization());
+        Loaded loaded = load(n);
+        SpeechModel dense = loaded.dense();
+        SpeechData speech = loaded.speech();
+        Trainer.Examples train = loaded.train();
+        Trainer.Examples validation = loaded.validation();
         double before = testAccuracy(dense, speech, n, training.delta());
         SpeechModel oneShot = withLayer(dense, projected(dense.model(), block));
         double oneShotAccuracy = testAccuracy(oneShot, speech, n, training.delta());
@@ -227,17 +212,11 @@ public final class CompressCommand implements Callable<Integer> {
                             dense.classifierBias()), train, validation,
                     new Trainer.Options(epochs, training.batch, lr, training.seed, n, training.delta()), null, null, null,
                     admm, TrainCommand::progress);
-            current = new SpeechModel(t.stack(), t.classifierWeight(), t.classifierBias(), dense.normalization(),
-                    dense.labels());
+            current = trained(dense, t);
         }
         if (qat) {
-            FakeQuantization formats = new FakeQuantization(cfg.formats().weightBits(), cfg.activationFormat());
-            Trainer.Trained t = Trainer.train(new Trainer.From(current.model(), current.classifierWeight(),
-                            current.classifierBias()), train, validation,
-                    new Trainer.Options(qatEpochs, training.batch, lr / 2, training.seed + 1, n, training.delta()), null,
-                    formats, null, new Trainer.CirculantAdmm(block, rho, 0), TrainCommand::progress);
-            current = new SpeechModel(t.stack(), t.classifierWeight(), t.classifierBias(), dense.normalization(),
-                    dense.labels());
+            current = quantizationAware(cfg, current, loaded, n, training.seed + 1, null,
+                    new Trainer.CirculantAdmm(block, rho, 0));
         }
         current.write(out);
         double after = testAccuracy(current, speech, n, training.delta());
@@ -309,8 +288,46 @@ public final class CompressCommand implements Callable<Integer> {
                 validation, new Trainer.Options(1, training.batch, lr, training.seed + 1, n, training.delta()),
                 masks(cut), null, null,
                 TrainCommand::progress);
-        return new SpeechModel(tuned.stack(), tuned.classifierWeight(), tuned.classifierBias(), start.normalization(),
-                start.labels());
+        return trained(start, tuned);
+    }
+
+    /**
+     * The model, the data and the data's training and validation examples (the model's normalization
+     * applied); refuses data whose labels are not the model's.
+     */
+    private record Loaded(SpeechModel dense, SpeechData speech, Trainer.Examples train, Trainer.Examples validation) {
+    }
+
+    private Loaded load(int threads) {
+        SpeechModel dense = SpeechModel.read(model);
+        SpeechData speech = SpeechData.load(data, threads);
+        if (!speech.labels().equals(dense.labels())) {
+            throw new EsegenException("--data " + data + ": labels " + speech.labels() + ", the model knows "
+                    + dense.labels());
+        }
+        return new Loaded(dense, speech, speech.training(false, dense.normalization()),
+                speech.training(true, dense.normalization()));
+    }
+
+    /**
+     * --qat: qatEpochs of fine-tuning at the configuration's formats (fake quantization), half the
+     * learning rate, keeping {@code masks} (pruning) or the block-circulant form ({@code circulant}).
+     */
+    private SpeechModel quantizationAware(AcceleratorConfig cfg, SpeechModel current, Loaded loaded, int n, long seed,
+                                          Trainer.Masks masks, Trainer.CirculantAdmm circulant) {
+        FakeQuantization formats = new FakeQuantization(cfg.formats().weightBits(), cfg.activationFormat());
+        System.err.printf(Locale.ROOT, "quantization-aware fine-tuning: %d-bit weights, %s activations, %d epoch(s)%n",
+                formats.weightBits(), formats.activation(), qatEpochs);
+        Trainer.Trained t = Trainer.train(new Trainer.From(current.model(), current.classifierWeight(),
+                        current.classifierBias()), loaded.train(), loaded.validation(),
+                new Trainer.Options(qatEpochs, training.batch, lr / 2, seed, n, training.delta()), masks, formats, null,
+                circulant, TrainCommand::progress);
+        return trained(loaded.dense(), t);
+    }
+
+    /** The trained stack and classifier with {@code like}'s normalization and labels. */
+    private static SpeechModel trained(SpeechModel like, Trainer.Trained t) {
+        return new SpeechModel(t.stack(), t.classifierWeight(), t.classifierBias(), like.normalization(), like.labels());
     }
 
     private static SpeechModel withLayer(SpeechModel m, LayerStack stack) {

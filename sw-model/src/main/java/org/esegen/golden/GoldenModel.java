@@ -155,6 +155,17 @@ public final class GoldenModel {
 
     /** Runs one channel; {@code each} sees every layer's trace of every frame as it is computed. */
     private long[][] runChannel(int channel, long[][] inputs, Consumer<FrameTrace> each) {
+        return runChannel(channel, inputs, each, (k, layer, v) -> spmv(layer.wa(), v, layer.shape().waFracBits()));
+    }
+
+    /** SpMV 1 of layer k over v = [x_t; y_(t-1)]: its z. */
+    @FunctionalInterface
+    private interface GateProducts {
+        long[] z(int k, DecodedLayer layer, long[] v);
+    }
+
+    /** As {@link #runChannel(int, long[][], Consumer)}, with SpMV 1 done by {@code spmv1}. */
+    private long[][] runChannel(int channel, long[][] inputs, Consumer<FrameTrace> each, GateProducts spmv1) {
         int depth = layers.size();
         long[][] c = new long[depth][];
         long[][] y = new long[depth][];
@@ -170,7 +181,7 @@ public final class GoldenModel {
                 long[] v = new long[layer.shape().waColumns()];
                 System.arraycopy(x, 0, v, 0, layer.shape().inputSize());
                 System.arraycopy(y[k], 0, v, layer.shape().inputSize(), y[k].length);
-                FrameTrace ft = step(channel, t, k, layer, spmv(layer.wa(), v, layer.shape().waFracBits()), c[k]);
+                FrameTrace ft = step(channel, t, k, layer, spmv1.z(k, layer, v), c[k]);
                 c[k] = ft.stage(layer.shape().cell() == CellKind.GRU ? "h" : "c");
                 y[k] = ft.y();
                 x = y[k];
@@ -235,45 +246,28 @@ public final class GoldenModel {
     public DeltaResult runDelta(long[][] inputs, DeltaThresholds thresholds, boolean trace) {
         requireFrames(inputs);
         int depth = layers.size();
-        long[][] c = new long[depth][];
-        long[][] y = new long[depth][];
         long[][] sent = new long[depth][];
         long[][][] memory = new long[depth][][];
         long[][] fired = new long[depth][2];
         for (int k = 0; k < depth; k++) {
-            LayerLayout shape = layers.get(k).shape();
-            c[k] = new long[shape.hiddenSize()];
-            y[k] = new long[shape.projSize()];
-            sent[k] = new long[shape.waColumns()];
+            sent[k] = new long[layers.get(k).shape().waColumns()];
             memory[k] = new long[layout.pes()][layers.get(k).wa().mapping().localRows()];
         }
-        long[][] outputs = new long[inputs.length][];
         double[] perFrame = new double[inputs.length];
         List<FrameTrace> traces = new ArrayList<>();
         long columnsPerFrame = layers.stream().mapToLong(l -> l.shape().waColumns()).sum();
-        for (int t = 0; t < inputs.length; t++) {
-            long[] x = inputs[t];
-            long firedBefore = Arrays.stream(fired).mapToLong(f -> f[0] + f[1]).sum();
-            for (int k = 0; k < depth; k++) {
-                DecodedLayer layer = layers.get(k);
-                LayerLayout shape = layer.shape();
-                long[] v = new long[shape.waColumns()];
-                System.arraycopy(x, 0, v, 0, shape.inputSize());
-                System.arraycopy(y[k], 0, v, shape.inputSize(), y[k].length);
-                long[] z = deltaSpmv(layer.wa(), v, shape.inputSize(), thresholds.input()[k],
-                        thresholds.recurrent()[k], sent[k], memory[k], fired[k], shape.waFracBits());
-                FrameTrace ft = step(0, t, k, layer, z, c[k]);
-                c[k] = ft.stage(shape.cell() == CellKind.GRU ? "h" : "c");
-                y[k] = ft.y();
-                x = y[k];
-                if (trace) {
-                    traces.add(ft);
-                }
+        long[] firedBefore = {0};
+        long[][] outputs = runChannel(0, inputs, ft -> {
+            if (trace) {
+                traces.add(ft);
             }
-            outputs[t] = x;
-            long firedNow = Arrays.stream(fired).mapToLong(f -> f[0] + f[1]).sum();
-            perFrame[t] = (double) (firedNow - firedBefore) / columnsPerFrame;
-        }
+            if (ft.layer() == depth - 1) {
+                long firedNow = Arrays.stream(fired).mapToLong(f -> f[0] + f[1]).sum();
+                perFrame[ft.frame()] = (double) (firedNow - firedBefore[0]) / columnsPerFrame;
+                firedBefore[0] = firedNow;
+            }
+        }, (k, layer, v) -> deltaSpmv(layer.wa(), v, layer.shape().inputSize(), thresholds.input()[k],
+                thresholds.recurrent()[k], sent[k], memory[k], fired[k], layer.shape().waFracBits()));
         double[] firedInputs = new double[depth];
         double[] firedStates = new double[depth];
         for (int k = 0; k < depth; k++) {
