@@ -63,7 +63,7 @@ final class CosimFlow {
             folder.write("config.json", Json.pretty(cfg.toFieldMap()));
             folder.write("image.bin", image);
             Generator.Result rtl = Generator.generate(cfg, folder.resolve("rtl"));
-            cosim = Cosimulation.run(rtl.verilog(), compiled, image, evaluation.golden(), cacheRoot(),
+            cosim = Cosimulation.run(rtl.simulationSources(), compiled, image, evaluation.golden(), cacheRoot(),
                     folder.resolve("cosim"),
                     Cosimulation.MemoryModel.KU3_DDR3, trace);
             Map<String, Object> figures = figures(cfg, compiled, metrics, evaluation, cosim, folder.target(), start);

@@ -55,6 +55,7 @@ import org.esegen.compile.RegisterMap;
 import org.esegen.config.AcceleratorConfig;
 import org.esegen.hdl.axi.AxiSignals;
 import org.esegen.hdl.spinal.JavaComponent;
+import org.esegen.hdl.units.AccumulatorLane;
 import org.esegen.hdl.units.AxiLiteRegisters;
 import org.esegen.hdl.units.ChunkPacker;
 import org.esegen.hdl.units.ColumnBroadcaster;
@@ -329,7 +330,8 @@ public final class EseAccelerator extends JavaComponent {
             peUnits.add(child("pe_" + p, new PeSequencer(channels, config.formats().weightBits(),
                     config.formats().indexBits(), actBits, config.pe().accBits(), 4 * maxCells,
                     Math.max(2, config.maxProjRowsPerPe()), ptrBits,
-                    config.pe().actQueueDepth(), config.pe().entryFifoDepth(), lanes)));
+                    config.pe().actQueueDepth(), config.pe().entryFifoDepth(), lanes,
+                    config.pe().dsp() ? AccumulatorLane.Mac.DSP48E2 : AccumulatorLane.Mac.FABRIC)));
         }
         for (int u = 0; u < config.elementwiseUnits(); u++) {
             ewUnits.add(child("ew_" + u, new Elementwise(channels, group, maxCells, config.pe().accBits(),

@@ -5,6 +5,7 @@ import org.esegen.compile.LaneRows;
 import org.esegen.compile.RegisterMap;
 import org.esegen.config.AcceleratorConfig;
 import org.esegen.hdl.spinal.VerilogEmitter;
+import org.esegen.hdl.units.Dsp48e2;
 import org.esegen.hdl.units.Sequencer;
 import org.esegen.io.Json;
 import org.esegen.quant.ActivationTables;
@@ -29,6 +30,9 @@ import java.util.regex.Pattern;
  * <ul>
  *   <li>{@value #TOP}{@code .v}: the top module and every module below it;</li>
  *   <li>{@value #FILE_LIST}: the Verilog files, one name per line, relative to the folder;</li>
+ *   <li>{@value #SIMULATION_DIR}{@code /}: behavioral models of the device primitives the design
+ *       instantiates ({@code DSP48E2.v} with {@code dspAccumulate = 1}), for Verilator and Icarus only:
+ *       not in the file list, since synthesis and Vivado take the primitives themselves;</li>
  *   <li>{@value #PARAMS}: an object with {@code top} (module name), {@code files} (as in the
  *       file list), {@code config} (every config field, as {@link AcceleratorConfig#toFieldMap}),
  *       {@code derived} (values the hardware computes from the config: entry bits, words per row
@@ -45,6 +49,8 @@ public final class Generator {
     public static final String FILE_LIST = "filelist.f";
     /** Name of the parameter file. */
     public static final String PARAMS = "params.json";
+    /** Folder of the primitives' simulation models. */
+    public static final String SIMULATION_DIR = "sim";
 
     private static final Pattern PORT = Pattern.compile(
             "^\\s*(input|output)\\s+(?:wire|reg)?\\s*(?:\\[(\\d+):0\\])?\\s*(\\w+)\\s*,?\\s*$");
@@ -52,8 +58,19 @@ public final class Generator {
     private Generator() {
     }
 
-    /** What {@link #generate} wrote. */
-    public record Result(List<Path> verilog, Path fileList, Path params) {
+    /**
+     * What {@link #generate} wrote.
+     *
+     * @param verilog          the design's Verilog, as in the file list (what synthesis reads)
+     * @param simulationModels the primitives' behavioral models (empty when none is instantiated)
+     */
+    public record Result(List<Path> verilog, Path fileList, Path params, List<Path> simulationModels) {
+        /** What a simulator reads: the design's Verilog and the primitives' models. */
+        public List<Path> simulationSources() {
+            List<Path> all = new ArrayList<>(verilog);
+            all.addAll(simulationModels);
+            return List.copyOf(all);
+        }
     }
 
     /** A port of the top as declared in its Verilog. */
@@ -72,14 +89,21 @@ public final class Generator {
         List<String> names = verilog.stream().map(file -> file.getFileName().toString()).toList();
         Path fileList = outDir.resolve(FILE_LIST);
         Path params = outDir.resolve(PARAMS);
+        Path models = outDir.resolve(SIMULATION_DIR);
+        List<Path> simulationModels = new ArrayList<>();
         try {
+            if (config.pe().dsp()) {
+                simulationModels.add(Dsp48e2.writeSimulationModel(models));
+            } else {
+                Files.deleteIfExists(models.resolve(Dsp48e2.MODEL_FILE));
+            }
             Files.writeString(fileList, String.join("\n", names) + "\n", StandardCharsets.UTF_8);
             List<Port> ports = ports(Files.readString(verilog.get(0), StandardCharsets.UTF_8));
             Files.writeString(params, json(params(config, names, ports)) + "\n", StandardCharsets.UTF_8);
         } catch (IOException e) {
             throw new EsegenException("cannot write the generated files into " + outDir + ": " + e.getMessage(), e);
         }
-        return new Result(verilog, fileList, params);
+        return new Result(verilog, fileList, params, List.copyOf(simulationModels));
     }
 
     /** The ports of module {@value #TOP} in {@code verilog}, in declaration order. */

@@ -12,10 +12,12 @@ import java.util.Random;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.stream.Collectors;
+import java.util.stream.IntStream;
 
 import org.esegen.fixed.FixedFormat;
 import org.esegen.hdl.spinal.VerilogEmitter;
 import org.esegen.hdl.units.AccumulatorLane;
+import org.esegen.hdl.units.Dsp48e2;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -44,28 +46,36 @@ class AccumulatorLaneTest {
         }
     }
 
-    @ParameterizedTest(name = "{0} channels, {1}x{2} bits into {3}, {4} + {5} words")
-    @CsvSource({"1, 12, 16, 32, 128, 16", "2, 12, 16, 32, 128, 16", "3, 4, 4, 8, 5, 3", "1, 8, 8, 16, 2, 2",
-            "4, 8, 8, 16, 3, 17"})
+    @ParameterizedTest(name = "{6}: {0} channels, {1}x{2} bits into {3}, {4} + {5} words")
+    @CsvSource({"1, 12, 16, 32, 128, 16, FABRIC", "2, 12, 16, 32, 128, 16, FABRIC", "3, 4, 4, 8, 5, 3, FABRIC",
+            "1, 8, 8, 16, 2, 2, FABRIC", "4, 8, 8, 16, 3, 17, FABRIC", "1, 12, 16, 32, 128, 16, DSP48E2",
+            "3, 4, 4, 8, 5, 3, DSP48E2", "2, 16, 24, 48, 2, 2, DSP48E2", "4, 8, 8, 16, 3, 17, DSP48E2"})
     void matchesItsContractCycleByCycle(int channels, int weightBits, int actBits, int accBits, int words,
-                                        int projWords) throws Exception {
+                                        int projWords, AccumulatorLane.Mac mac) throws Exception {
         System.out.println("AccumulatorLaneTest seed " + SEED + " (rerun with -Desegen.seed=" + SEED + ")");
         Path verilog = VerilogEmitter.emit(dir, "AccumulatorLane",
-                () -> new AccumulatorLane(channels, weightBits, actBits, accBits, words, projWords)).get(0);
+                () -> new AccumulatorLane(channels, weightBits, actBits, accBits, words, projWords, mac)).get(0);
+        List<Path> sources = new ArrayList<>(List.of(verilog));
+        if (mac == AccumulatorLane.Mac.DSP48E2) {
+            sources.add(Dsp48e2.writeSimulationModel(dir.resolve("sim")));
+        }
         Tools.assumeOnPath("verilator");
-        Tools.runOk(dir, "verilator", "--lint-only", "-Wall", "-Wno-DECLFILENAME",
-                Tools.verilatorWaivers().toString(), verilog.toString());
+        List<String> lint = new ArrayList<>(List.of("verilator", "--lint-only", "-Wall", "-Wno-DECLFILENAME",
+                "--top-module", "AccumulatorLane", Tools.verilatorWaivers().toString()));
+        sources.forEach(source -> lint.add(source.toString()));
+        Tools.runOk(dir, lint.toArray(String[]::new));
 
         int[] bankWords = {words, projWords};
-        List<Cycle> cycles = stimulus(new Random(SEED), channels, weightBits, actBits, bankWords);
+        Model model = new Model(new FixedFormat(accBits, 0), channels, bankWords, mac);
+        List<Cycle> cycles = model.schedule(stimulus(new Random(SEED), channels, weightBits, actBits, bankWords));
         List<String> printed = Tools.simulate(dir, bench(channels, weightBits, actBits, accBits,
-                Math.max(words, projWords), cycles), List.of(verilog));
+                Math.max(words, projWords), cycles), sources);
         List<String> got = printed.stream().filter(line -> line.startsWith("out ")).toList();
         assertEquals(cycles.size(), got.size(), "one line per cycle");
 
-        Model model = new Model(new FixedFormat(accBits, 0), channels, bankWords);
         int reads = 0;
         int readsBesideMacs = 0;
+        int held = 0;
         for (int t = 0; t < cycles.size(); t++) {
             Cycle cycle = cycles.get(t);
             boolean[] readAllowed = new boolean[2];
@@ -78,9 +88,14 @@ class AccumulatorLaneTest {
                 }
                 readsBesideMacs += readAllowed[bank] && model.busy(1 - bank) ? 1 : 0;
             }
-            model.edge(cycle);
+            boolean ready = !cycle.mac || model.ready(cycle);
+            held += ready ? 0 : 1;
             String[] fields = got.get(t).split(" ");
             String where = "seed " + SEED + ", edge " + t + " (" + cycle + ")";
+            if (cycle.mac) {
+                assertEquals(ready ? "1" : "0", fields[2], "mac_ready before " + where);
+            }
+            model.edge(cycle, ready);
             assertEquals(model.busy(0) || model.busy(1) ? "1" : "0", fields[1], "busy after " + where);
             for (int bank = 0; bank < 2; bank++) {
                 if (!readAllowed[bank]) {
@@ -88,7 +103,7 @@ class AccumulatorLaneTest {
                 }
                 // the bench prints bank b's value as a reader takes it: 0 unless read_valid_b
                 for (int ch = 0; ch < channels; ch++) {
-                    assertEquals(expectedRead[bank][ch], Long.parseLong(fields[2 + bank * channels + ch]),
+                    assertEquals(expectedRead[bank][ch], Long.parseLong(fields[3 + bank * channels + ch]),
                             "read_value_" + bank + "_" + ch + " (with read_valid_" + bank + ") row " + cycle.readRow
                                     + " after " + where);
                 }
@@ -97,12 +112,13 @@ class AccumulatorLaneTest {
         }
         assertTrue(reads > cycles.size() / 10, "the stimulus leaves room for reads");
         assertTrue(readsBesideMacs > 0, "some reads of one bank happen while the other accumulates");
+        assertEquals(mac == AccumulatorLane.Mac.DSP48E2, held > 0, "MACs held by mac_ready: " + held);
     }
 
     @Test
     void eseLaneMapsItsMultiplyToOneDsp48e2AndItsWordsToRam() throws Exception {
         Tools.assumeOnPath("yosys");
-        Path verilog = VerilogEmitter.emit(dir, "AccumulatorLane", () -> new AccumulatorLane(1, 12, 16, 32, 128, 16))
+        Path verilog = VerilogEmitter.emit(dir, "AccumulatorLane", () -> new AccumulatorLane(1, 12, 16, 32, 128, 16, AccumulatorLane.Mac.FABRIC))
                 .get(0);
         Tools.runOk(dir, "yosys", "-q", "-p", "read_verilog " + verilog
                 + "; synth_xilinx -family xcu -flatten -top AccumulatorLane; tee -q -o stat.txt stat");
@@ -114,55 +130,137 @@ class AccumulatorLaneTest {
         assertTrue(cellCount(stat, "FDRE") < 128 * 32, "the words are not flip-flops:\n" + stat);
     }
 
+    /** Yosys on the lane at 1 and 5 channels: LUTs a channel adds, DSP48E2s, carry cells. */
+    @Test
+    void dspLaneAccumulatesInItsDsp48e2sWithoutFabricAdders() throws Exception {
+        Tools.assumeOnPath("yosys");
+        int[] channelCounts = {1, 5};
+        double[] lutsPerChannel = new double[2];
+        for (AccumulatorLane.Mac mac : AccumulatorLane.Mac.values()) {
+            int[] luts = new int[channelCounts.length];
+            for (int i = 0; i < channelCounts.length; i++) {
+                int channels = channelCounts[i];
+                Path folder = dir.resolve(mac.name() + channels);
+                Path verilog = VerilogEmitter.emit(folder, "AccumulatorLane",
+                        () -> new AccumulatorLane(channels, 12, 16, 32, 128, 16, mac)).get(0);
+                Tools.runOk(folder, "yosys", "-q", "-p", "read_verilog " + verilog
+                        + "; synth_xilinx -family xcu -flatten -top AccumulatorLane; tee -q -o stat.txt stat");
+                String stat = Files.readString(folder.resolve("stat.txt"));
+                assertEquals(channels, cellCount(stat, "DSP48E2"), mac + ":\n" + stat);
+                luts[i] = IntStream.rangeClosed(1, 6).map(k -> cellCount(stat, "LUT" + k)).sum();
+                if (mac == AccumulatorLane.Mac.DSP48E2) {
+                    assertEquals(0, cellCount(stat, "CARRY4") + cellCount(stat, "CARRY8"),
+                            "no adder left in fabric:\n" + stat);
+                }
+            }
+            lutsPerChannel[mac.ordinal()] = (luts[1] - luts[0]) / (double) (channelCounts[1] - channelCounts[0]);
+            System.out.printf("AccumulatorLane %s: %d LUTs at 1 channel, %d at 5: %.1f a channel%n", mac, luts[0],
+                    luts[1], lutsPerChannel[mac.ordinal()]);
+        }
+        assertTrue(lutsPerChannel[1] < lutsPerChannel[0] - 50, "a DSP48E2 channel saves the adder, the forwarding "
+                + "multiplexer and the saturation: " + lutsPerChannel[1] + " against " + lutsPerChannel[0]
+                + " LUTs a channel");
+    }
+
     private static int cellCount(String stat, String cell) {
         Matcher count = Pattern.compile("(?m)^\\s+" + cell + "\\s+(\\d+)\\s*$").matcher(stat);
         return count.find() ? Integer.parseInt(count.group(1)) : 0;
     }
 
     /**
-     * The contract: a MAC presented at edge t lands in its bank at edge t+2 (stage 1 between t and
-     * t+1, stage 2 between t+1 and t+2); clear invalidates all words of its bank and cancels that
-     * bank's MACs in both stages; a read after edge t returns the bank's state at edge t.
+     * The contract: a MAC presented at edge t lands in its bank at edge t+2 (FABRIC: stage 1 between t and
+     * t+1, stage 2 between t+1 and t+2) or t+3 (DSP48E2, a third stage); clear invalidates all words of its
+     * bank and cancels that bank's MACs in every stage; a read after edge t returns the bank's state at edge t.
+     * FABRIC saturates, DSP48E2 wraps modulo 2^accBits and holds a MAC (mac_ready low) whose row and bank
+     * the MAC two stages ahead has while the one right ahead has another (stages as the registers hold them
+     * before the edge).
      */
     private static final class Model {
         private final FixedFormat acc;
         private final long[][][] words;
         private final boolean[][] valid;
-        private Cycle stage1;
-        private Cycle stage2;
+        private final Cycle[] stages;
 
-        Model(FixedFormat acc, int channels, int[] sizes) {
+        Model(FixedFormat acc, int channels, int[] sizes, AccumulatorLane.Mac mac) {
             this.acc = acc;
             words = new long[channels][][];
             for (int ch = 0; ch < channels; ch++) {
                 words[ch] = new long[][] {new long[sizes[0]], new long[sizes[1]]};
             }
             valid = new boolean[][] {new boolean[sizes[0]], new boolean[sizes[1]]};
+            stages = new Cycle[mac == AccumulatorLane.Mac.FABRIC ? 2 : 3];
+        }
+
+        private boolean dsp() {
+            return stages.length == 3;
         }
 
         boolean busy(int bank) {
-            return (stage1 != null && stage1.macBank == bank) || (stage2 != null && stage2.macBank == bank);
+            return Arrays.stream(stages).anyMatch(stage -> stage != null && stage.macBank == bank);
         }
 
         long read(int channel, int bank, int row) {
             return valid[bank][row] ? words[channel][bank][row] : 0;
         }
 
-        void edge(Cycle cycle) {
+        boolean ready(Cycle cycle) {
+            return !dsp() || !(sameRow(stages[1], cycle) && stages[0] != null && !sameRow(stages[0], cycle));
+        }
+
+        /** {@code sum} modulo 2^accBits, as a signed accBits value. */
+        private long wrap(long sum) {
+            int unused = Long.SIZE - acc.totalBits();
+            return (sum << unused) >> unused;
+        }
+
+        private static boolean sameRow(Cycle stage, Cycle cycle) {
+            return stage != null && stage.row == cycle.row && stage.macBank == cycle.macBank;
+        }
+
+        /** The cycles as the bench applies them: a MAC not taken is presented again, without its clear. */
+        List<Cycle> schedule(List<Cycle> cycles) {
+            List<Cycle> applied = new ArrayList<>();
+            for (Cycle cycle : cycles) {
+                Cycle next = cycle;
+                while (next.mac && !ready(next)) {
+                    applied.add(next);
+                    edge(next, false);
+                    next = new Cycle(false, next.clearBank, true, next.macBank, next.row, next.weight, next.acts,
+                            next.readBank, next.readRow);
+                }
+                applied.add(next);
+                edge(next, true);
+            }
+            reset();
+            return applied;
+        }
+
+        private void reset() {
+            for (long[][] channel : words) {
+                Arrays.stream(channel).forEach(bank -> Arrays.fill(bank, 0));
+            }
+            Arrays.stream(valid).forEach(bank -> Arrays.fill(bank, false));
+            Arrays.fill(stages, null);
+        }
+
+        void edge(Cycle cycle, boolean taken) {
             if (cycle.clear) {
                 Arrays.fill(valid[cycle.clearBank], false);
-                stage1 = stage1 != null && stage1.macBank == cycle.clearBank ? null : stage1;
-                stage2 = stage2 != null && stage2.macBank == cycle.clearBank ? null : stage2;
-            }
-            if (stage2 != null) {
-                int bank = stage2.macBank;
-                for (int ch = 0; ch < words.length; ch++) {
-                    words[ch][bank][stage2.row] = acc.saturate(read(ch, bank, stage2.row) + stage2.weight * stage2.acts[ch]);
+                for (int s = 0; s < stages.length; s++) {
+                    stages[s] = stages[s] != null && stages[s].macBank == cycle.clearBank ? null : stages[s];
                 }
-                valid[bank][stage2.row] = true;
             }
-            stage2 = stage1;
-            stage1 = cycle.mac ? cycle : null;
+            Cycle last = stages[stages.length - 1];
+            if (last != null) {
+                int bank = last.macBank;
+                for (int ch = 0; ch < words.length; ch++) {
+                    long sum = read(ch, bank, last.row) + last.weight * last.acts[ch];
+                    words[ch][bank][last.row] = dsp() ? wrap(sum) : acc.saturate(sum);
+                }
+                valid[bank][last.row] = true;
+            }
+            System.arraycopy(stages, 0, stages, 1, stages.length - 1);
+            stages[0] = cycle.mac && taken ? cycle : null;
         }
     }
 
@@ -251,18 +349,21 @@ class AccumulatorLaneTest {
                   reg signed [%2$d:0] mac_weight = 0;
                   reg [%1$d:0] read_row = 0;
                 %3$s  wire busy;
+                  wire mac_ready;
+                  reg ready_before = 1'b0;
                   AccumulatorLane dut (.clear(clear), .clear_bank(clear_bank), .mac_valid(mac_valid),
                     .mac_bank(mac_bank), .mac_row(mac_row),
                     .mac_weight(mac_weight),%4$s .read_row(read_row),
-                    .busy(busy), .clk(clk), .reset(reset));
+                    .busy(busy), .mac_ready(mac_ready), .clk(clk), .reset(reset));
                   always #5 clk = ~clk;
                   task step(input c, input cb, input v, input vb, input [%1$d:0] r, input signed [%2$d:0] w,
                             input rb, input [%1$d:0] rr%5$s);
                     begin
                       clear = c; clear_bank = cb; mac_valid = v; mac_bank = vb; mac_row = r; mac_weight = w;
                       read_row = rr;%6$s
+                      #1 ready_before = mac_ready;
                       @(posedge clk); #1;
-                      $display("out %%0d%7$s", busy%8$s);
+                      $display("out %%0d %%0d%7$s", busy, ready_before%8$s);
                     end
                   endtask
                   initial begin

@@ -18,6 +18,8 @@ import org.esegen.compile.SparseMatrixEncoding;
 import org.esegen.fixed.FixedFormat;
 import org.esegen.hdl.spinal.VerilogEmitter;
 import org.esegen.hdl.units.AccumulatorLane;
+import org.esegen.hdl.units.Dsp48e2;
+import org.esegen.hdl.units.AccumulatorLane;
 import org.esegen.hdl.units.PeSequencer;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -45,10 +47,16 @@ class PeSequencerTest {
 
     /** The PeSequencer constructor's parameters. */
     record Hw(int channels, int weightBits, int indexBits, int actBits, int accBits, int accWords, int ptrBits,
-              int queueDepth, int fifoDepth, int lanes) {
+              int queueDepth, int fifoDepth, int lanes, AccumulatorLane.Mac mac) {
+        Hw(int channels, int weightBits, int indexBits, int actBits, int accBits, int accWords, int ptrBits,
+           int queueDepth, int fifoDepth, int lanes) {
+            this(channels, weightBits, indexBits, actBits, accBits, accWords, ptrBits, queueDepth, fifoDepth, lanes,
+                    AccumulatorLane.Mac.FABRIC);
+        }
+
         PeSequencer build() {
             return new PeSequencer(channels, weightBits, indexBits, actBits, accBits, accWords, 2, ptrBits,
-                    queueDepth, fifoDepth, lanes);
+                    queueDepth, fifoDepth, lanes, mac);
         }
 
         int columnBits() {
@@ -68,7 +76,7 @@ class PeSequencerTest {
         public String toString() {
             return channels + " ch, " + weightBits + "x" + actBits + " into " + accBits + ", index " + indexBits
                     + ", " + accWords + " words, queue " + queueDepth + ", fifo " + fifoDepth + ", " + lanes
-                    + " column(s) a word";
+                    + " column(s) a word, " + mac;
         }
     }
 
@@ -78,7 +86,10 @@ class PeSequencerTest {
                 new Hw(2, 4, 2, 4, 8, 32, 8, 3, 4, 1),
                 new Hw(3, 8, 3, 8, 16, 20, 10, 1, 8, 1),
                 new Hw(1, 12, 4, 16, 32, 17, 16, 8, 16, 2),
-                new Hw(2, 4, 2, 4, 8, 32, 8, 2, 4, 2));
+                new Hw(2, 4, 2, 4, 8, 32, 8, 2, 4, 2),
+                new Hw(1, 12, 4, 16, 32, 17, 16, 8, 16, 1, AccumulatorLane.Mac.DSP48E2),
+                new Hw(3, 8, 3, 8, 16, 20, 10, 1, 8, 1, AccumulatorLane.Mac.DSP48E2),
+                new Hw(2, 4, 2, 4, 8, 32, 8, 2, 4, 2, AccumulatorLane.Mac.DSP48E2));
     }
 
     /**
@@ -89,7 +100,7 @@ class PeSequencerTest {
      */
     record Matrix(int localRows, int indexBits, int[] counts, long[][] acts, int[] weights, int[] indices,
                   long[] filler, int columnValidPercent, int entryValidPercent, long[][] expected,
-                  int saturations, int cycles, int padding) {
+                  int saturations, int cycles, int holds, int padding) {
         int cols() {
             return counts.length;
         }
@@ -122,7 +133,11 @@ class PeSequencerTest {
     void accumulatesEncodedMatricesBitExactlyUnderStalls(Hw hw) throws Exception {
         System.out.println("PeSequencerTest seed " + SEED + " (rerun with -Desegen.seed=" + SEED + ")");
         Path verilog = VerilogEmitter.emit(dir, "PeSequencer", hw::build).get(0);
-        lint(verilog);
+        List<Path> sources = new ArrayList<>(List.of(verilog));
+        if (hw.mac == AccumulatorLane.Mac.DSP48E2) {
+            sources.add(Dsp48e2.writeSimulationModel(dir.resolve("sim")));
+        }
+        lint(sources);
 
         Random random = new Random(SEED * 31 + hw.channels);
         List<Matrix> matrices = new ArrayList<>();
@@ -137,7 +152,7 @@ class PeSequencerTest {
         matrices.add(starved(matrix(random, hw, 17, 48, true, true)));
         matrices.add(matrix(random, hw, 4, 0, true, false));
 
-        List<String> printed = Tools.simulate(dir, bench(hw, matrices, random.nextInt(1 << 30)), List.of(verilog));
+        List<String> printed = Tools.simulate(dir, bench(hw, matrices, random.nextInt(1 << 30)), sources);
 
         assertEquals("reset_done 1", String.join(" ", line(printed, "reset_done")));
         assertTrue(printed.stream().noneMatch(l -> l.startsWith("timeout")), "done never rose, seed " + SEED + ": "
@@ -148,6 +163,7 @@ class PeSequencerTest {
         long stallFreePadding = 0;
         long stallFreeSpan = 0;
         long stallFreeStartToDone = 0;
+        long stallFreeHolds = 0;
         for (int m = 0; m < matrices.size(); m++) {
             Matrix matrix = matrices.get(m);
             String where = "seed " + SEED + ", " + hw + ", matrix " + m + " (" + matrix.localRows + " rows, "
@@ -172,13 +188,16 @@ class PeSequencerTest {
                 assertEquals(0, Long.parseLong(stats[6]), "stall_empty_entry cycles without stalls, " + where);
                 assertEquals(matrix.cycles(), macCycles, "mac_cycles without stalls equal the timing twin, " + where);
                 long span = Long.parseLong(stats[4]) - Long.parseLong(stats[3]) + 1;
-                assertTrue(span >= matrix.cycles() && span <= matrix.cycles() + matrix.innerEmptyColumns(),
+                long twin = matrix.cycles() + matrix.holds();
+                assertTrue(span >= matrix.cycles() && span <= twin + matrix.innerEmptyColumns(),
                         "cycles from the first to the last MAC without stalls: " + span + ", expected the twin's "
-                                + matrix.cycles() + " (padding folded, empty columns free) plus at most one per empty"
-                                + " column (columns arrive one per cycle), " + where);
+                                + matrix.cycles() + " (padding folded, empty columns free) plus " + matrix.holds()
+                                + " DSP48E2 holds, plus at most one per empty column (columns arrive one per cycle), "
+                                + where);
                 if (matrix.innerEmptyColumns() == 0) {
-                    assertEquals(matrix.cycles(), span, "span without empty columns, " + where);
+                    assertEquals(twin, span, "span without empty columns, " + where);
                 }
+                stallFreeHolds += matrix.holds();
                 stallFreeEntries += matrix.entries();
                 stallFreePadding += matrix.padding();
                 stallFreeSpan += span;
@@ -186,23 +205,25 @@ class PeSequencerTest {
             }
         }
         assertTrue(entryStalls > 0, "stall_empty_entry rises under stalls");
-        System.out.printf("PeSequencer %s: stall-free matrices, %d entries, %d of them padding: %.3f cycles"
-                        + " per entry from the first to the last MAC, %.3f from start to done%n", hw, stallFreeEntries,
-                stallFreePadding, (double) stallFreeSpan / Math.max(1, stallFreeEntries),
+        System.out.printf("PeSequencer %s: stall-free matrices, %d entries, %d of them padding, %d DSP48E2 holds: %.3f"
+                        + " cycles per entry from the first to the last MAC, %.3f from start to done%n", hw,
+                stallFreeEntries, stallFreePadding, stallFreeHolds, (double) stallFreeSpan / Math.max(1, stallFreeEntries),
                 (double) stallFreeStartToDone / Math.max(1, stallFreeEntries));
     }
 
     @Test
     void eseConfigurationLintsClean() throws Exception {
         Path verilog = VerilogEmitter.emit(dir, "PeSequencer",
-                () -> new PeSequencer(1, 12, 4, 16, 32, 128, 16, 16, 8, 512, 1)).get(0);
-        lint(verilog);
+                () -> new PeSequencer(1, 12, 4, 16, 32, 128, 16, 16, 8, 512, 1, AccumulatorLane.Mac.FABRIC)).get(0);
+        lint(List.of(verilog));
     }
 
-    private void lint(Path verilog) throws Exception {
+    private void lint(List<Path> sources) throws Exception {
         Tools.assumeOnPath("verilator");
-        Tools.runOk(dir, "verilator", "--lint-only", "-Wall", "-Wno-DECLFILENAME",
-                Tools.verilatorWaivers().toString(), verilog.toString());
+        List<String> command = new ArrayList<>(List.of("verilator", "--lint-only", "-Wall", "-Wno-DECLFILENAME",
+                "--top-module", "PeSequencer", Tools.verilatorWaivers().toString()));
+        sources.forEach(source -> command.add(source.toString()));
+        Tools.runOk(dir, command.toArray(String[]::new));
     }
 
     private static String[] line(List<String> printed, String prefix) {
@@ -274,14 +295,18 @@ class PeSequencerTest {
                 row += indices[e] + 1;
                 for (int ch = 0; ch < hw.channels; ch++) {
                     long sum = accumulators[ch][row] + weights[e] * acts[c][ch];
-                    accumulators[ch][row] = acc.saturate(sum);
+                    // DSP48E2 accumulators wrap modulo 2^accBits where the fabric ones saturate
+                    int unused = Long.SIZE - hw.accBits;
+                    accumulators[ch][row] = hw.mac == AccumulatorLane.Mac.DSP48E2 ? (sum << unused) >> unused
+                            : acc.saturate(sum);
                     saturations += acc.holds(sum) ? 0 : 1;
                 }
             }
         }
         return new Matrix(localRows, indexBits, counts, acts, weights, indices, filler,
                 stallFree ? 100 : 30 + random.nextInt(70), stallFree ? 100 : 30 + random.nextInt(70),
-                accumulators, saturations, encoding.cycles(pe), encoding.padding()[pe]);
+                accumulators, saturations, encoding.cycles(pe),
+                hw.mac == AccumulatorLane.Mac.DSP48E2 ? encoding.dspHolds(pe) : 0, encoding.padding()[pe]);
     }
 
     /**
@@ -290,7 +315,7 @@ class PeSequencerTest {
      */
     private static Matrix starved(Matrix m) {
         return new Matrix(m.localRows(), m.indexBits(), m.counts(), m.acts(), m.weights(), m.indices(), m.filler(),
-                100, 20, m.expected(), m.saturations(), m.cycles(), m.padding());
+                100, 20, m.expected(), m.saturations(), m.cycles(), m.holds(), m.padding());
     }
 
     /** The bench: columns one per word, entries two per word (entry 2k low, 2k + 1 high), as the PE takes them. */

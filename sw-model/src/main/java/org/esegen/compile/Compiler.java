@@ -8,6 +8,7 @@ import org.esegen.rnn.CellKind;
 import org.esegen.rnn.LayerStack;
 import org.esegen.rnn.LayerWeights;
 
+import java.math.BigInteger;
 import java.util.ArrayList;
 import java.util.List;
 import org.esegen.prune.Pruner;
@@ -82,7 +83,38 @@ public final class Compiler {
             }
         }
         requireOnchipFit(config, waEnc, whrEnc, suffix);
+        requireNoOverflow(config, waEnc);
+        requireNoOverflow(config, whrEnc);
         return new CompiledLayer(pruned, waEnc, whrEnc, bias, peep);
+    }
+
+    /**
+     * With {@code dspAccumulate = 1} the accumulators do not saturate, so every partial sum of every row
+     * must stay within accBits: the bound sum |w| x 2^(actBits-1) over a row's stored weights (the largest
+     * activation magnitude is 2^(actBits-1)) must be at most 2^(accBits-1) - 1. Then the saturating golden
+     * model and the wrapping hardware agree.
+     */
+    private static void requireNoOverflow(AcceleratorConfig config, SparseMatrixEncoding matrix) {
+        if (!config.pe().dsp()) {
+            return;
+        }
+        long[] rowSums = matrix.rowAbsoluteSums();
+        int worst = 0;
+        for (int r = 1; r < rowSums.length; r++) {
+            worst = rowSums[r] > rowSums[worst] ? r : worst;
+        }
+        int actBits = config.formats().actBits();
+        int accBits = config.pe().accBits();
+        BigInteger bound = BigInteger.valueOf(rowSums.length == 0 ? 0 : rowSums[worst])
+                .shiftLeft(actBits - 1);
+        BigInteger limit = BigInteger.ONE.shiftLeft(accBits - 1).subtract(BigInteger.ONE);
+        if (bound.compareTo(limit) > 0) {
+            throw new EsegenException(matrix.name() + " row " + worst + " could overflow the accumulators, which do not"
+                    + " saturate with dspAccumulate=1: the sum of its |weights| (" + rowSums[worst] + " raw) x 2^"
+                    + (actBits - 1) + " (the largest activation) = " + bound + " exceeds 2^" + (accBits - 1) + " - 1 = "
+                    + limit + " (accBits = " + accBits + "); raise accBits to at least " + (bound.bitLength() + 1)
+                    + " or use dspAccumulate=0");
+        }
     }
 
     /**

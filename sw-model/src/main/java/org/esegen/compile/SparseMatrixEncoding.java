@@ -67,6 +67,18 @@ public record SparseMatrixEncoding(String name, RowMapping mapping, int cols, in
         return new SparseMatrixEncoding(name, mapping, cols, fracBits, pointers, weights, indices, padding);
     }
 
+    /** Per row of the matrix, the sum of the magnitudes of its stored raw weights. */
+    public long[] rowAbsoluteSums() {
+        long[] sums = new long[mapping.rows()];
+        long[][] decoded = decode();
+        for (int r = 0; r < sums.length; r++) {
+            for (long w : decoded[r]) {
+                sums[r] += Math.abs(w);
+            }
+        }
+        return sums;
+    }
+
     /** The quantized matrix these entries stand for. */
     public long[][] decode() {
         int[][] global = mapping.globalRows();
@@ -119,6 +131,49 @@ public record SparseMatrixEncoding(String name, RowMapping mapping, int cols, in
             }
         }
         return cycles;
+    }
+
+    /**
+     * The one-cycle holds PE p's DSP48E2 accumulators ({@code dspAccumulate = 1}) add to its {@link #cycles} when
+     * its MACs issue back to back: a MAC waits a cycle when its row is that of the MAC two cycles before and the
+     * MAC one cycle before has another row (the older result is being written as the row would be read). A
+     * folded padding entry's MAC has the row of the entry it is folded with.
+     */
+    public int dspHolds(int p) {
+        int holds = 0;
+        int previous = -1;
+        int beforePrevious = -1;
+        for (int c = 0; c < cols; c++) {
+            int end = pointers[p][c + 1];
+            int row = -1;
+            for (int e = pointers[p][c]; e < end; ) {
+                boolean fold = weights[p][e] == 0 && e + 1 < end;
+                row += indices[p][e] + 1;
+                if (fold) {
+                    row += indices[p][e + 1] + 1;
+                }
+                e += fold ? 2 : 1;
+                if (row == beforePrevious && previous != -1 && previous != row) {
+                    holds++;
+                    previous = -1;
+                }
+                beforePrevious = previous;
+                previous = row;
+            }
+        }
+        return holds;
+    }
+
+    /**
+     * What the DSP48E2 accumulators' holds add to the busiest PE's cycles: the largest {@link #cycles} +
+     * {@link #dspHolds} over the PEs minus {@link #maxCycles}.
+     */
+    public int maxDspHoldCycles() {
+        int max = 0;
+        for (int p = 0; p < mapping.pes(); p++) {
+            max = Math.max(max, cycles(p) + dspHolds(p));
+        }
+        return max - maxCycles();
     }
 
     /** {@link #cycles} summed over all PEs: the MAC cycles this matrix takes when no PE is starved. */

@@ -51,9 +51,17 @@ public record AcceleratorConfig(int channels, int clockMhz, Dims dims, Pe pe, Fo
      * @param gruElementwise 1: the element-wise units compute the GRU cell; 0: the LSTM cells
      * @param broadcastColumns columns the broadcast sends the PEs per cycle, 1 or 2 (a PE still
      *                       consumes one column a cycle; empty columns cost it nothing)
+     * @param dspAccumulate  1: each PE-channel's multiply-accumulate is an instantiated DSP48E2 (add in
+     *                       its post-adder, no saturation: the compiler proves no row overflows accBits);
+     *                       0: the add, forwarding and saturation in fabric
      */
     public record Pe(int pesPerChannel, int actQueueDepth, int accBits, int entryFifoDepth, int pesPerElementwise,
-                     int gatherLanes, int gruElementwise, int broadcastColumns) {
+                     int gatherLanes, int gruElementwise, int broadcastColumns, int dspAccumulate) {
+
+        /** True when the accumulate is in the DSP48E2s' post-adders (dspAccumulate = 1). */
+        public boolean dsp() {
+            return dspAccumulate == 1;
+        }
 
         /** True when the element-wise unit computes the GRU cell (gruElementwise = 1), not the LSTMs'. */
         public boolean gru() {
@@ -138,8 +146,16 @@ public record AcceleratorConfig(int channels, int clockMhz, Dims dims, Pe pe, Fo
                     "columns broadcast to the PEs per cycle; 2 reads two column values a cycle (a second read "
                             + "port on the x, y and m buffers) and splits each PE's activation queue in two, so that "
                             + "a matrix with more columns than entries per PE (W_hr) is not bound by one column a cycle"),
+            new Field("dspAccumulate", "0/1", 0, 1, false,
+                    "1: each PE-channel multiplies and accumulates in one instantiated DSP48E2 (the add in its "
+                            + "post-adder, the previous result forwarded through its P register; a channel keeps only "
+                            + "its accumulator RAM and bank select in fabric); nothing saturates, so the compiler refuses "
+                            + "an image in which a row's sum of weight magnitudes times the largest activation could "
+                            + "leave accBits; a MAC of the row taken two cycles before, with another row in between, "
+                            + "waits a cycle. 0: adder, forwarding and saturation in fabric"),
             new Field("accBits", "bits", 8, 48, false,
-                    "saturating accumulator width; must be >= weightBits + actBits"),
+                    "accumulator width (saturating, or with dspAccumulate=1 proven not to overflow); must be "
+                            + ">= weightBits + actBits"),
             new Field("weightBits", "bits", 2, 16, false, "stored weight width; DSP multiplier input"),
             new Field("indexBits", "bits", 1, 8, false,
                     "relative row index; a gap longer than 2^indexBits-1 costs a padding entry"),
@@ -221,6 +237,7 @@ public record AcceleratorConfig(int channels, int clockMhz, Dims dims, Pe pe, Fo
         m.put("gatherLanes", pe.gatherLanes());
         m.put("gruElementwise", pe.gruElementwise());
         m.put("broadcastColumns", pe.broadcastColumns());
+        m.put("dspAccumulate", pe.dspAccumulate());
         m.put("accBits", pe.accBits());
         m.put("weightBits", formats.weightBits());
         m.put("indexBits", formats.indexBits());
@@ -256,7 +273,7 @@ public record AcceleratorConfig(int channels, int clockMhz, Dims dims, Pe pe, Fo
                 new Dims(m.get("maxInputSize"), m.get("maxHiddenSize"), m.get("maxProjSize"), m.get("maxLayers")),
                 new Pe(m.get("pesPerChannel"), m.get("actQueueDepth"), m.get("accBits"), m.get("entryFifoDepth"),
                         m.get("pesPerElementwise"), m.get("gatherLanes"), m.get("gruElementwise"),
-                        m.get("broadcastColumns")),
+                        m.get("broadcastColumns"), m.get("dspAccumulate")),
                 new Formats(m.get("weightBits"), m.get("indexBits"), m.get("actBits"), m.get("actFracBits"),
                         m.get("ptrBits")),
                 new Lut(m.get("lutEntries"), m.get("lutInputRange")),

@@ -24,6 +24,8 @@ import java.util.Optional;
 public record GeneratedDesign(Path folder, String top, List<Path> sources) {
     /** The file list a generated folder carries. */
     public static final String FILELIST = "filelist.f";
+    /** Subfolder of the device primitives' simulation models (the generator's {@code Generator.SIMULATION_DIR}). */
+    public static final String SIMULATION_DIR = "sim";
     /** The generator's parameter export, copied along when present. */
     public static final String PARAMS = "params.json";
 
@@ -64,6 +66,23 @@ public record GeneratedDesign(Path folder, String top, List<Path> sources) {
             throw new EsegenException(filelist + " lists no Verilog file");
         }
         return new GeneratedDesign(folder, top, sources);
+    }
+
+    /**
+     * What a simulator reads: the sources and the device primitives' behavioral models in the folder's
+     * {@value #SIMULATION_DIR} subfolder (file names in sorted order), which synthesis must not read.
+     */
+    public List<Path> simulationSources() {
+        List<Path> all = new ArrayList<>(sources);
+        Path models = folder.resolve(SIMULATION_DIR);
+        if (Files.isDirectory(models)) {
+            try (java.util.stream.Stream<Path> files = Files.list(models)) {
+                files.filter(file -> file.getFileName().toString().endsWith(".v")).sorted().forEach(all::add);
+            } catch (IOException e) {
+                throw new EsegenException("cannot list " + models + ": " + e.getMessage(), e);
+            }
+        }
+        return List.copyOf(all);
     }
 
     /** The generator's {@value #PARAMS}, if the folder has one. */

@@ -13,6 +13,7 @@ import java.util.Set;
 
 import org.esegen.EsegenException;
 import org.esegen.hdl.spinal.VerilogEmitter;
+import org.esegen.hdl.units.AccumulatorLane;
 import org.esegen.hdl.units.PeSequencer;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -26,7 +27,7 @@ class YosysEstimateTest {
     void peWithAMacCountsADspLutsFlipFlopsAndANamedRegisterToRegisterPath() throws Exception {
         Tools.assumeOnPath("yosys");
         List<Path> verilog = VerilogEmitter.emit(dir.resolve("rtl"), "PeSequencer",
-                () -> new PeSequencer(1, 12, 4, 16, 32, 64, 16, 16, 8, 64, 1));
+                () -> new PeSequencer(1, 12, 4, 16, 32, 64, 16, 16, 8, 64, 1, AccumulatorLane.Mac.FABRIC));
 
         YosysEstimate estimate = YosysEstimate.run(verilog, "PeSequencer", dir.resolve("yosys"));
 

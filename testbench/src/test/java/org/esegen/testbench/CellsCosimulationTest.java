@@ -57,7 +57,7 @@ class CellsCosimulationTest {
         }
         Path run = TestDuts.RUNS.resolve("cells-" + spec.replaceAll("[^a-z0-9]+", "-"));
         Generator.Result rtl = Generator.generate(config, run.resolve("rtl"));
-        Cosimulation.Result result = Cosimulation.run(rtl.verilog(), compiled, compiled.image(inputs), TestDuts.CACHE,
+        Cosimulation.Result result = Cosimulation.run(rtl.simulationSources(), compiled, compiled.image(inputs), TestDuts.CACHE,
                 run.resolve("run"), Cosimulation.MemoryModel.KU3_DDR3, false);
         System.out.printf("cosim %s: %.1f cycles/frame, per layer %s%n", spec, result.cyclesPerFrame(),
                 result.cyclesPerLayer());

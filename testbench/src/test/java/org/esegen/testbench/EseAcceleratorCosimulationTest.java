@@ -39,6 +39,7 @@ class EseAcceleratorCosimulationTest {
             "13, 30, 11, 4, 2, global, 0.25, 7, pesPerElementwise=2 gatherLanes=4 broadcastColumns=2",
             "5, 9, 3, 5, 1, cbtd, 0.6, 11, pesPerElementwise=4 gatherLanes=2 broadcastColumns=2",
             "16, 32, 16, 4, 2, ese, 0.3, 3, weightStore=1 onchipEntries=2048",
+            "16, 32, 16, 4, 3, ese, 0.5, 9, dspAccumulate=1 weightStore=1 onchipEntries=4096 broadcastColumns=2",
             "13, 22, 10, 4, 2, ese, 0.4, 5, actBits=12 actFracBits=8 weightBits=8 indexBits=3 ptrBits=10 "
                     + "axiDataBits=32 accBits=24 entryFifoDepth=32 actQueueDepth=2 pesPerChannel=3 "
                     + "pesPerElementwise=2 gatherLanes=2"})
@@ -63,7 +64,7 @@ class EseAcceleratorCosimulationTest {
         Path run = TestDuts.RUNS.resolve("cosim-" + name);
         Generator.Result rtl = Generator.generate(config, run.resolve("rtl"));
 
-        Cosimulation.Result result = Cosimulation.run(rtl.verilog(), compiled, compiled.image(inputs), TestDuts.CACHE,
+        Cosimulation.Result result = Cosimulation.run(rtl.simulationSources(), compiled, compiled.image(inputs), TestDuts.CACHE,
                 run.resolve("run"), Cosimulation.MemoryModel.KU3_DDR3, false);
 
         System.out.printf("cosim %s: %.1f cycles/frame (ideal %d), DDR stall %d, queue stall %d%n", name,

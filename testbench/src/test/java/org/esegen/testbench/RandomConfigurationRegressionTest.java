@@ -10,6 +10,7 @@ import com.fasterxml.jackson.databind.SerializationFeature;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.io.StringWriter;
+import java.math.BigInteger;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -21,6 +22,7 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Random;
 import java.util.stream.IntStream;
+import java.util.stream.LongStream;
 import java.util.stream.Stream;
 
 import org.esegen.compile.CompiledModel;
@@ -74,7 +76,9 @@ import org.junit.jupiter.api.TestFactory;
  * bandwidth and outstanding limit; and the cell (lstmp, lstm or gru, the design built with the
  * element-wise variant the cell needs) and 1 to 3 layers of drawn sizes, run layer after layer;
  * and the weight store: DDR or, in half the configurations, on chip (its entry capacity the
- * smallest power of two the model's rows need, or twice that).
+ * smallest power of two the model's rows need, or twice that); and in about 40 % of them the
+ * DSP48E2 accumulators (dspAccumulate = 1, accBits raised to what the compiler's no-overflow proof
+ * needs for the drawn model, if that is at most 48).
  *
  * <p><b>Tiers and commands</b> (from the repository root; the Verilator build cache is
  * {@code testbench/target/verilator-cache}, so a fresh clone starts empty):
@@ -202,11 +206,11 @@ class RandomConfigurationRegressionTest {
             long start = System.nanoTime();
             Generator.Result rtl = Generator.generate(c.config(), dir.resolve("rtl"));
             double generateSeconds = (System.nanoTime() - start) / 1e9;
-            String lint = lint(rtl.verilog(), dir);
+            String lint = lint(rtl.simulationSources(), dir);
             result.put("lint", lint.isEmpty() ? "clean" : lint);
             assertTrue(lint.isEmpty(), "config " + id + ": verilator --lint-only -Wall is not clean (waivers: "
                     + "hdl-gen's verilator-waivers.vlt):\n" + lint + "\n" + rerun);
-            Cosimulation.Result r = Cosimulation.run(rtl.verilog(), compiled, image, TestDuts.CACHE,
+            Cosimulation.Result r = Cosimulation.run(rtl.simulationSources(), compiled, image, TestDuts.CACHE,
                     dir.resolve("run"), c.memoryModel(), false);
             result.put("generate_seconds", generateSeconds);
             result.put("cosimulation", r);
@@ -349,6 +353,7 @@ class RandomConfigurationRegressionTest {
             boolean onchip = r.nextDouble() < 0.5;
             boolean tightStore = r.nextDouble() < 0.5;
             int broadcastColumns = 1 + r.nextInt(2);
+            boolean dsp = r.nextDouble() < 0.4;
             for (int k = 0; k < layers; k++) {
                 maxH = Math.max(maxH, hiddenSizes[k]);
                 maxP = Math.max(maxP, projSizes[k]);
@@ -390,6 +395,16 @@ class RandomConfigurationRegressionTest {
             int fifo = Math.max(4, Integer.highestOneBit(tight ? skew : skew + 4) * 2);
             fields.put("ptrBits", ptrBits);
             fields.put("entryFifoDepth", fifo);
+            if (dsp) {
+                // DSP48E2 accumulators do not saturate: accBits at least what the compiler's overflow proof needs
+                long worstRow = probed.matrices().stream().flatMapToLong(m -> LongStream.of(m.rowAbsoluteSums()))
+                        .max().orElse(0);
+                int needed = BigInteger.valueOf(worstRow).shiftLeft(actBits - 1).bitLength() + 1;
+                if (needed <= 48) {
+                    fields.put("accBits", Math.max(accBits, needed));
+                    fields.put("dspAccumulate", 1);
+                }
+            }
             if (onchip) {
                 int rows = probed.layers().stream().mapToInt(cl -> ImageLayout.entryRows(cl.wa().maxEntries())
                         + ImageLayout.entryRows(cl.whr().maxEntries())).max().orElse(1);

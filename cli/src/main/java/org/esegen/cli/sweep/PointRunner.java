@@ -218,7 +218,7 @@ Files.write(dir.resolve("layout.json"), Json.pretty(compiled.describeLayout(inpu
         long start = System.nanoTime();
         Cosimulation.Result r;
         try {
-            r = cosimulator.run(design.sources(), compiled.model(), compiled.image(), dir.resolve(COSIM_DIR));
+            r = cosimulator.run(design.simulationSources(), compiled.model(), compiled.image(), dir.resolve(COSIM_DIR));
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new EsegenException("co-simulation interrupted", e);

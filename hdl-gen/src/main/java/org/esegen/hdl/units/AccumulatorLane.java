@@ -6,7 +6,9 @@ import static org.esegen.hdl.spinal.Hdl.asSInt;
 import static org.esegen.hdl.spinal.Hdl.assign;
 import static org.esegen.hdl.spinal.Hdl.bitAt;
 import static org.esegen.hdl.spinal.Hdl.bits;
+import static org.esegen.hdl.spinal.Hdl.bitsConst;
 import static org.esegen.hdl.spinal.Hdl.bool;
+import static org.esegen.hdl.spinal.Hdl.child;
 import static org.esegen.hdl.spinal.Hdl.boolConst;
 import static org.esegen.hdl.spinal.Hdl.concatLowFirst;
 import static org.esegen.hdl.spinal.Hdl.equal;
@@ -53,10 +55,12 @@ import spinal.core.UInt;
  * [ch accBits, (ch + 1) accBits)) and one valid bit per row, and a saturating multiply-accumulate
  * per channel that updates one row of every channel per cycle. The channels run in lockstep (the
  * same weight and row, each its own activation), so the row control, the valid bits and the
- * forwarding compare exist once; per channel there is a multiplier, an adder and the saturation.
+ * forwarding compare exist once; per channel there is a multiplier, an adder and the saturation
+ * ({@link Mac#FABRIC}) or one DSP48E2 ({@link Mac#DSP48E2}).
  * Two banks let the element-wise step read the gates (bank 0) while SpMV 2 accumulates (bank 1).
  *
- * <p>Contract, per MAC presented in a cycle ({@code mac_valid} high at a rising edge): in bank
+ * <p>Contract ({@link Mac#FABRIC}; {@code mac_ready} is always high), per MAC presented in a cycle
+ * ({@code mac_valid} high at a rising edge): in bank
  * {@code mac_bank}, for every channel ch, acc_ch[mac_row] = sat((valid[mac_row] ? acc_ch[mac_row] :
  * 0) + mac_weight * mac_act_ch) and the row becomes valid. sat clamps to [-2^(accBits-1),
  * 2^(accBits-1) - 1], as {@code FixedFormat(accBits, f).saturate} does; nothing wraps. MACs apply
@@ -79,6 +83,19 @@ import spinal.core.UInt;
  * (overflow is read off the two top bits of the accBits + 1 bit sum, no comparator) and writes
  * back.
  *
+ * <p><b>{@link Mac#DSP48E2}</b> (module {@code DspAccumulatorLane}): each channel's multiply and add is
+ * one instantiated {@link Dsp48e2} ({@link DspMac}: A the activation, B the weight, C the stored word,
+ * P the sum), so the channel costs no fabric beyond its RAM bits. The contract changes in three ways:
+ * (1) nothing saturates: the sum is taken modulo 2^accBits, so the lane agrees with the saturating
+ * contract only while no partial sum leaves the accBits range (the compiler proves that for every
+ * row of an image it compiles for such a configuration, or refuses the image); (2) a MAC is in the
+ * RAM after edge t+3 ({@code busy} high for three cycles), its result sitting in the DSP's P register
+ * between edges t+2 and t+3, from where the next MAC of the same row takes it (Z = P), whatever
+ * the distance, if no other MAC came in between; (3) {@code mac_ready} is low (and a MAC presented
+ * then is not taken) when the row was presented two cycles before and a MAC of another row one cycle
+ * before: the RAM would be read at the edge the older result is written. One cycle later the MAC is
+ * taken. The Z choice (P, the stored word, or 0 for an invalid row) is made once for all channels.
+ *
  * <p>Read ports, one per bank: {@code read_row} sampled at edge t gives, from just after edge t
  * until edge t+1 (read latency 1), {@code read_value_<b>_<ch>} (the stored word of bank b, as
  * stored: garbage for an invalid row) and {@code read_valid_<b>} (the row is valid; a reader
@@ -93,7 +110,7 @@ import spinal.core.UInt;
  * {@code mac_row}, {@code read_row} in UInt log2Up(max(words, projWords)); {@code mac_weight} in
  * SInt weightBits; {@code mac_act_<ch>} in SInt actBits; {@code read_value_0_<ch>},
  * {@code read_value_1_<ch>} out SInt accBits; {@code read_valid_0}, {@code read_valid_1},
- * {@code busy} out Bool.
+ * {@code busy}, {@code mac_ready} out Bool.
  */
 public final class AccumulatorLane extends JavaComponent {
     public final Bool clear;
@@ -110,6 +127,9 @@ public final class AccumulatorLane extends JavaComponent {
     /** {@code read_valid_<b>}, by bank b. */
     public final List<Bool> readValid;
     public final Bool busy;
+    /** {@code mac_ready}: a MAC presented now is taken; low only with {@link Mac#DSP48E2} (see the class comment). */
+    public final Bool macReady;
+    private final Mac mac;
 
     /**
      * @param channels   C, channels accumulated in lockstep, 1..64
@@ -119,10 +139,13 @@ public final class AccumulatorLane extends JavaComponent {
      *                   fits, only the sum saturates)
      * @param words      bank 0 rows, 2..65536
      * @param projWords  bank 1 rows, 2..65536; rows are log2Up(max(words, projWords)) bits wide
+     * @param mac        the multiply-accumulate hardware: {@link Mac#DSP48E2} needs weightBits <= 18,
+     *                   actBits <= 27 and accBits <= 48
      * @throws EsegenException if a parameter is out of range
      */
-    public AccumulatorLane(int channels, int weightBits, int actBits, int accBits, int words, int projWords) {
-        super(validated(channels, weightBits, actBits, accBits, words, projWords));
+    public AccumulatorLane(int channels, int weightBits, int actBits, int accBits, int words, int projWords, Mac mac) {
+        super(validated(channels, weightBits, actBits, accBits, words, projWords, mac));
+        this.mac = mac;
         int rowBits = rowBits(Math.max(words, projWords));
         int[] bankWords = {words, projWords};
 
@@ -140,19 +163,12 @@ public final class AccumulatorLane extends JavaComponent {
         readValues = outSIntGrid("read_value", 2, channels, accBits);
         readValid = outBools("read_valid", 2);
         busy = outBool("busy");
+        macReady = outBool("mac_ready");
 
-        // stage 1: operand registers, RAM and valid-bit reads
-        SInt weightQ = regNext("weight_q", macWeight);
+        // stage 1: operand registers (in the DSP48E2 itself with Mac.DSP48E2), RAM and valid-bit reads
         UInt rowQ = regNext("row_q", macRow);
         Bool bankQ = regNext("bank_q", macBank);
-        Bool validQ = regNext("valid_q", macValid, boolConst(false));
-
-        // stage 2: forwarding, write back
-        UInt rowP = regNext("row_p", rowQ);
-        Bool bankP = regNext("bank_p", bankQ);
-        Bool wbValid = regInit("wb_valid", bool(), boolConst(false));
-        UInt wbRow = reg("wb_row", uint(rowBits));
-        Bool wbBank = reg("wb_bank", bool());
+        Bool validQ = regNext("valid_q", and(macValid, macReady), boolConst(false));
 
         int rowWidth = channels * accBits;
         List<Mem<Bits>> rams = new ArrayList<>();
@@ -171,18 +187,69 @@ public final class AccumulatorLane extends JavaComponent {
             stored[bank] = named("stored_" + bank, readSync(accumulators, readAddress));
             storedValid[bank] = regNext("stored_valid_" + bank, bitAt(valid[bank], readAddress), boolConst(false));
             clearOf[bank] = named("clear_" + bank, and(clear, bank == 0 ? not(clearBank) : clearBank));
-        }
-        Bool validP = regNext("valid_p", and(validQ, not(mux(bankQ, clearOf[1], clearOf[0]))), boolConst(false));
-        Bool forward = named("forward", and(and(wbValid, equal(wbRow, rowP)), equal(wbBank, bankP)));
-        Bool baseValid = named("base_valid", mux(bankP, storedValid[1], storedValid[0]));
-        Bits baseRow = named("base_row", mux(bankP, stored[1], stored[0]));
-        Bits wbValue = reg("wb_value", bits(rowWidth));
-        for (int bank = 0; bank < 2; bank++) {
             assign(readValid.get(bank), storedValid[bank]);
             for (int ch = 0; ch < channels; ch++) {
                 assign(readValues.get(bank).get(ch), asSInt(slice(stored[bank], ch * accBits, accBits)));
             }
         }
+
+        // stage 2: the product, the base (stored word, forwarded result or 0) and their sum
+        UInt rowP = regNext("row_p", rowQ);
+        Bool bankP = regNext("bank_p", bankQ);
+        Bool validP = regNext("valid_p", and(validQ, not(mux(bankQ, clearOf[1], clearOf[0]))), boolConst(false));
+        Bool baseValid = named("base_valid", mux(bankP, storedValid[1], storedValid[0]));
+        Bits baseRow = named("base_row", mux(bankP, stored[1], stored[0]));
+        Bool sumValid = named("sum_valid", and(validP, not(mux(bankP, clearOf[1], clearOf[0]))));
+        WriteBack writeBack = mac == Mac.FABRIC
+                ? fabricMac(channels, accBits, rowBits, rowP, bankP, sumValid, baseValid, baseRow)
+                : dspMac(channels, accBits, rowBits, rowP, bankP, sumValid, baseValid, baseRow, clearOf);
+
+        Bool write = named("write_back", and(writeBack.valid(), not(mux(writeBack.bank(), clearOf[1], clearOf[0]))));
+        for (int bank = 0; bank < 2; bank++) {
+            int n = bankWords[bank];
+            Bool toBank = and(write, bank == 0 ? not(writeBack.bank()) : writeBack.bank());
+            write(rams.get(bank), writeBack.row().resize(rowBits(n)), writeBack.value(), toBank);
+            Bits bankValid = valid[bank];
+            when(toBank, () -> assign(bankValid, or(bankValid, oneHot(writeBack.row().resize(rowBits(n)), n))));
+            when(clearOf[bank], () -> assign(bankValid, bits(n).getZero()));
+        }
+        assign(busy, or(or(validQ, validP), writeBack.pending()));
+        if (mac == Mac.FABRIC) {
+            assign(macReady, boolConst(true));
+        } else {
+            // the row two MACs back is written at the edge this MAC reads it: wait a cycle unless the
+            // MAC right before is of the same row (then its result, which includes the earlier one, is forwarded)
+            Bool sameAsQ = named("same_as_q", and(equal(rowQ, macRow), equal(bankQ, macBank)));
+            Bool sameAsP = named("same_as_p", and(equal(rowP, macRow), equal(bankP, macBank)));
+            assign(macReady, not(and(and(validP, sameAsP), and(validQ, not(sameAsQ)))));
+        }
+    }
+
+    /** Which hardware multiplies and accumulates; see the class comment. */
+    public enum Mac {
+        /** An inferred multiplier, the add, forwarding and saturation in fabric; write back at edge t+2. */
+        FABRIC,
+        /** An instantiated {@link Dsp48e2} per channel, no saturation; write back at edge t+3. */
+        DSP48E2
+    }
+
+    /** A MAC path's write into the RAMs: row, bank, the row of every channel, whether a MAC is in it. */
+    private record WriteBack(Bool valid, UInt row, Bool bank, Bits value, Bool pending) {
+    }
+
+    /**
+     * Stage 2 in fabric: the operands registered (A/B), the products registered (M), each added to the
+     * stored word, 0, or the result written one cycle before (forwarded), saturated and written back at the
+     * end of stage 2.
+     */
+    private WriteBack fabricMac(int channels, int accBits, int rowBits, UInt rowP, Bool bankP, Bool sumValid,
+                                Bool baseValid, Bits baseRow) {
+        SInt weightQ = regNext("weight_q", macWeight);
+        Bool wbValid = regInit("wb_valid", bool(), boolConst(false));
+        UInt wbRow = reg("wb_row", uint(rowBits));
+        Bool wbBank = reg("wb_bank", bool());
+        Bits wbValue = reg("wb_value", bits(channels * accBits));
+        Bool forward = named("forward", and(and(wbValid, equal(wbRow, rowP)), equal(wbBank, bankP)));
         long max = (1L << (accBits - 1)) - 1;
         long min = -(1L << (accBits - 1));
         List<SInt> saturatedWords = new ArrayList<>();
@@ -202,23 +269,48 @@ public final class AccumulatorLane extends JavaComponent {
             saturatedWords.add(saturated);
         }
         Bits saturatedRow = named("saturated_row", concatLowFirst(saturatedWords));
-
-        Bool writeBack = named("write_back", and(validP, not(mux(bankP, clearOf[1], clearOf[0]))));
-        for (int bank = 0; bank < 2; bank++) {
-            int n = bankWords[bank];
-            Bool toBank = and(writeBack, bank == 0 ? not(bankP) : bankP);
-            Mem<Bits> accumulators = rams.get(bank);
-            write(accumulators, rowP.resize(rowBits(n)), saturatedRow, toBank);
-            Bits bankValid = valid[bank];
-            when(toBank, () -> assign(bankValid, or(bankValid, oneHot(rowP.resize(rowBits(n)), n))));
-            when(clearOf[bank], () -> assign(bankValid, bits(n).getZero()));
-        }
-        assign(wbValid, writeBack);
+        assign(wbValid, sumValid);
         assign(wbRow, rowP);
         assign(wbBank, bankP);
         assign(wbValue, saturatedRow);
+        return new WriteBack(sumValid, rowP, bankP, saturatedRow, boolConst(false));
+    }
 
-        assign(busy, or(validQ, validP));
+    /**
+     * Stage 2 in DSP48E2s: A (the activation) and B (the weight) registered in the DSP at the MAC's edge, the
+     * product in its M register, and its post-adder adding Z, chosen once for all channels: P (the previous
+     * MAC's result, still in the P register, when that MAC was of the same row: the forwarding), the stored word
+     * on C, or 0. The sum lands in P at the end of stage 2 and its low accBits bits are written back at the next
+     * edge (stage 3).
+     */
+    private WriteBack dspMac(int channels, int accBits, int rowBits, UInt rowP, Bool bankP, Bool sumValid,
+                             Bool baseValid, Bits baseRow, Bool[] clearOf) {
+        Bool lastValid = regInit("last_valid", bool(), boolConst(false));
+        UInt lastRow = reg("last_row", uint(rowBits));
+        Bool lastBank = reg("last_bank", bool());
+        Bool forward = named("forward", and(and(lastValid, equal(lastRow, rowP)), equal(lastBank, bankP)));
+        Bits zSelect = named("z_select", mux(forward, bitsConst(Dsp48e2.Z_P, 3),
+                mux(baseValid, bitsConst(Dsp48e2.Z_C, 3), bitsConst(Dsp48e2.Z_ZERO, 3))));
+        when(mux(lastBank, clearOf[1], clearOf[0]), () -> assign(lastValid, boolConst(false)));
+        when(sumValid, () -> {
+            assign(lastValid, boolConst(true));
+            assign(lastRow, rowP);
+            assign(lastBank, bankP);
+        });
+        List<SInt> results = new ArrayList<>();
+        for (int ch = 0; ch < channels; ch++) {
+            DspMac dsp = child("mac_" + ch, new DspMac(macActs.get(ch).getWidth(), macWeight.getWidth(), accBits));
+            assign(dsp.a, macActs.get(ch));
+            assign(dsp.b, macWeight);
+            assign(dsp.c, asSInt(slice(baseRow, ch * accBits, accBits)));
+            assign(dsp.zSelect, zSelect);
+            assign(dsp.pEnable, sumValid);
+            results.add(dsp.p);
+        }
+        Bool wbValid = regNext("wb_valid", sumValid, boolConst(false));
+        UInt wbRow = regNext("wb_row", rowP);
+        Bool wbBank = regNext("wb_bank", bankP);
+        return new WriteBack(wbValid, wbRow, wbBank, named("result_row", concatLowFirst(results)), wbValid);
     }
 
     /** Width of a row address for {@code words} words: log2Up(words). */
@@ -227,8 +319,14 @@ public final class AccumulatorLane extends JavaComponent {
     }
 
     private static String validated(int channels, int weightBits, int actBits, int accBits, int words,
-                                    int projWords) {
-        String name = "AccumulatorLane";
+                                    int projWords, Mac mac) {
+        String name = mac == Mac.FABRIC ? "AccumulatorLane" : "DspAccumulatorLane";
+        if (mac == Mac.DSP48E2 && (weightBits > Dsp48e2.B_BITS || actBits > Dsp48e2.A_MULTIPLIER_BITS
+                || accBits > Dsp48e2.P_BITS)) {
+            throw new EsegenException(name + ": weightBits " + weightBits + ", actBits " + actBits + ", accBits "
+                    + accBits + " exceed the DSP48E2's " + Dsp48e2.B_BITS + " x " + Dsp48e2.A_MULTIPLIER_BITS
+                    + " multiplier or its " + Dsp48e2.P_BITS + "-bit adder");
+        }
         if (channels < 1 || channels > 64) {
             throw new EsegenException(name + ": channels " + channels + " is outside 1..64");
         }

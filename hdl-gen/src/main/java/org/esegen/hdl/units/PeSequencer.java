@@ -87,8 +87,9 @@ import spinal.lib.Stream;
  * matrix and wait in the FIFO for the next {@code start}, so the next matrix's entries may be
  * pushed at any time.
  *
- * <p><b>Throughput.</b> One MAC per cycle whenever an entry is at hand, also across column
- * boundaries (the next column is popped in the cycle the current column's last entry is taken);
+ * <p><b>Throughput.</b> One MAC per cycle whenever an entry is at hand and the accumulators take it
+ * (with {@link AccumulatorLane.Mac#DSP48E2} they hold a MAC for one cycle when its row was taken two
+ * cycles before and another row in between), also across column boundaries (the next column is popped in the cycle the current column's last entry is taken);
  * padding folded as above costs no cycle, so a PE needs more than one entry per cycle (up to one
  * pair) to run at one real entry per cycle. Push to pop through either FIFO takes two cycles. Each
  * FIFO passes one word per cycle when its depth is 1 or at least 3; a depth of 2 passes only two
@@ -114,7 +115,8 @@ import spinal.lib.Stream;
  * </ul>
  *
  * <p><b>Latency.</b> An entry taken in cycle t is in the accumulators after the edge ending cycle
- * t+2 (the accumulators' MAC latency); done rises in cycle t+3 after the last entry is taken in cycle t
+ * t+2 (t+3 with DSP48E2s: the accumulators' MAC latency); done rises in the cycle after that if the last
+ * entry is taken in cycle t
  * (if the matrix's filler pairs are taken by then).
  */
 public final class PeSequencer extends JavaComponent {
@@ -151,10 +153,12 @@ public final class PeSequencer extends JavaComponent {
      * @param actQueueDepth  activation queue depth, 1..4096
      * @param entryFifoDepth entry FIFO depth in entries, even, 4..65536 (entryFifoDepth / 2 pairs)
      * @param lanes          columns a {@code column} word carries, 1 or 2 (then actQueueDepth even)
+     * @param mac            the accumulators' multiply-accumulate hardware (see {@link AccumulatorLane.Mac})
      * @throws EsegenException if a parameter is out of range
      */
     public PeSequencer(int channels, int weightBits, int indexBits, int actBits, int accBits, int accWords,
-                       int projWords, int ptrBits, int actQueueDepth, int entryFifoDepth, int lanes) {
+                       int projWords, int ptrBits, int actQueueDepth, int entryFifoDepth, int lanes,
+                       AccumulatorLane.Mac mac) {
         super(validated(channels, indexBits, ptrBits, actQueueDepth, entryFifoDepth, lanes));
         this.channels = channels;
         this.actBits = actBits;
@@ -212,7 +216,9 @@ public final class PeSequencer extends JavaComponent {
         Bool queueEmpty = queue.empty();
         Bool allTaken = named("all_taken", and(equal(columnsReceived, columnsTotal), queueEmpty));
         Bool drain = named("drain", and(allTaken, not(columnActive)));
-        Bool macFire = named("mac_fire", and(and(firstValid, columnActive), not(start)));
+        AccumulatorLane accumulators = child("accumulators", new AccumulatorLane(channels, weightBits, actBits, accBits,
+                accWords, projWords, mac));
+        Bool macFire = named("mac_fire", and(and(and(firstValid, columnActive), not(start)), accumulators.macReady));
         Bool moreInColumn = named("more_in_column", greaterThan(remaining, uintConst(1, ptrBits)));
         Bool fold = named("fold", and(and(equal(firstWeight, sintConst(0, weightBits)), moreInColumn),
                 pairs.pop().valid()));
@@ -266,8 +272,6 @@ public final class PeSequencer extends JavaComponent {
         });
         when(macFire, () -> assign(macCount, add(macCount, uintConst(1, 32))));
 
-        AccumulatorLane accumulators = child("accumulators", new AccumulatorLane(channels, weightBits, actBits, accBits,
-                accWords, projWords));
         assign(accumulators.clear, start);
         assign(accumulators.clearBank, projection);
         assign(accumulators.macBank, bank);
