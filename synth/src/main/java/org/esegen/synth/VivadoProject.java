@@ -94,6 +94,8 @@ public final class VivadoProject {
             wrapper = Ku3Top.of(config, options.host());
         }
 
+        List<Path> primitiveModels = design.simulationSources().stream()
+                .filter(source -> !design.sources().contains(source)).toList();
         List<String> filelist = new ArrayList<>();
         for (Path source : design.sources()) {
             Path relative = design.folder().toAbsolutePath().normalize().relativize(source.toAbsolutePath().normalize());
@@ -117,13 +119,17 @@ public final class VivadoProject {
             out.write(WRAPPER_FILE, text(wrapper.verilog()));
             out.write(WRAPPER_XDC, text(wrapper.constraints()));
             out.write("lint/ip_stubs.v", text(wrapper.ipStubs()));
+            for (Path model : primitiveModels) {
+                out.write("lint/" + model.getFileName(), read(model));
+            }
             out.write(BOARD_XDC, resource("constraints/adm-pcie-ku3/adm-pcie-ku3.xdc"));
             if (wrapper.host() == HostBridge.XDMA) {
                 out.write(BOARD_PCIE_XDC, resource("constraints/adm-pcie-ku3/adm-pcie-ku3-pcie.xdc"));
             }
         }
         out.write("settings.tcl", text(settings(design.top(), config, options, wrapper)));
-        out.write("README.md", text(readme(design.top(), config, options, wrapper)));
+        out.write("README.md", text(readme(design.top(), config, options, wrapper, primitiveModels.stream()
+                .map(model -> "lint/" + model.getFileName()).toList())));
     }
 
     /** The out-of-context constraints: one clock, ports timed as if registered outside. */
@@ -169,7 +175,8 @@ public final class VivadoProject {
         return s.toString();
     }
 
-    private static String readme(String top, AcceleratorConfig config, Options options, Ku3Top wrapper) {
+    private static String readme(String top, AcceleratorConfig config, Options options, Ku3Top wrapper,
+                                 List<String> lintModels) {
         StringBuilder r = new StringBuilder();
         r.append("# Vivado folder for ").append(top).append("\n\n")
                 .append("Written by `esegen vivado` for part `").append(options.part()).append("`, board `")
@@ -246,9 +253,13 @@ public final class VivadoProject {
                 .append("- every port, clock and cell the XDC files name exists in the top they constrain (parsed from the\n")
                 .append("  Verilog) or is created by `create_clock` in them;\n");
         if (wrapper != null) {
+            String models = lintModels.stream().map(model -> " " + model).collect(java.util.stream.Collectors.joining());
             r.append("- `KU3Top.v` lints clean with `verilator --lint-only -Wall` against the accelerator's RTL and the\n")
-                    .append("  port-only IP stand-ins in `lint/ip_stubs.v` (to repeat: `verilator --lint-only -Wall -Wno-DECLFILENAME\n")
-                    .append("  --top-module KU3Top rtl/KU3Top.v lint/ip_stubs.v` plus the files in `rtl/filelist.f`);\n");
+                    .append("  port-only IP stand-ins in `lint/ip_stubs.v`")
+                    .append(models.isEmpty() ? "" : " (and the behavioral models of the device primitives the RTL\n"
+                            + "  instantiates, for the lint only: Vivado takes the primitives themselves)")
+                    .append(" (to repeat: `verilator --lint-only -Wall -Wno-DECLFILENAME\n")
+                    .append("  --top-module KU3Top rtl/KU3Top.v lint/ip_stubs.v" + models + "` plus the files in `rtl/filelist.f`);\n");
         }
         r.append("- resources and logic depth are estimated by Yosys (`esegen synth`).\n\n")
                 .append("Only a Vivado run can confirm:\n\n");

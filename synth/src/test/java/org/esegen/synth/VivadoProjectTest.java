@@ -60,6 +60,27 @@ class VivadoProjectTest {
     }
 
     @Test
+    void primitiveModelsGoToTheLintFolderNotToTheRtl() throws Exception {
+        AcceleratorConfig config = StandIn.ku3Config();
+        GeneratedDesign design = StandIn.write(config, dir.resolve("dsp-design"));
+        Path models = Files.createDirectories(design.folder().resolve(GeneratedDesign.SIMULATION_DIR));
+        Files.writeString(models.resolve("DSP48E2.v"), "module DSP48E2(input wire CLK); endmodule\n");
+        assertEquals(design.sources().size() + 1, design.simulationSources().size());
+        Path folder = dir.resolve("dsp");
+        try (OutputFolder out = OutputFolder.create(folder)) {
+            VivadoProject.write(design, config, new VivadoProject.Options(Board.ADM_PCIE_KU3, HostBridge.JTAG,
+                    VivadoProject.DEFAULT_PART), out);
+            out.commit();
+        }
+        assertTrue(Files.isRegularFile(folder.resolve("lint/DSP48E2.v")));
+        assertFalse(Files.exists(folder.resolve("rtl/DSP48E2.v")));
+        assertFalse(Files.exists(folder.resolve("rtl/sim")));
+        assertFalse(Files.readString(folder.resolve("rtl/filelist.f")).contains("DSP48E2"));
+        String readme = Files.readString(folder.resolve("README.md"));
+        assertTrue(readme.contains("rtl/KU3Top.v lint/ip_stubs.v lint/DSP48E2.v"), readme);
+    }
+
+    @Test
     void refusesADesignThatBreaksThePortContractNamingThePort() throws Exception {
         GeneratedDesign design = StandIn.write(StandIn.ku3Config(), dir.resolve("design"));
         AcceleratorConfig wider = StandIn.config("tiny", "axiDataBits=512", "axiAddrBits=34");
