@@ -225,9 +225,12 @@ public final class EseAccelerator extends JavaComponent {
         assign(seq.peepholesBase, regs.port(RegisterMap.PEEPHOLES_BASE));
         assign(seq.inputBase, regs.port(RegisterMap.INPUT_BASE));
         assign(seq.outputBase, regs.port(RegisterMap.OUTPUT_BASE));
-        UInt inputSize = named("input_size", clampToWidth(regs.port(RegisterMap.INPUT_SIZE), widthFor(maxInput)));
-        UInt projSize = named("proj_size", clampToWidth(regs.port(RegisterMap.PROJ_SIZE), widthFor(maxProj)));
-        UInt cellsPerPe = named("cells_per_pe", clampToWidth(regs.port(RegisterMap.CELLS_PER_PE), widthFor(maxCells)));
+        // registered: the host writes the sizes before START, in earlier AXI-Lite writes, so the cycle of lag is
+        // never seen, and the clamp's compare leaves the paths that use the sizes
+        UInt inputSize = regNext("input_size", clampToWidth(regs.port(RegisterMap.INPUT_SIZE), widthFor(maxInput)));
+        UInt projSize = regNext("proj_size", clampToWidth(regs.port(RegisterMap.PROJ_SIZE), widthFor(maxProj)));
+        UInt cellsPerPe = regNext("cells_per_pe",
+                clampToWidth(regs.port(RegisterMap.CELLS_PER_PE), widthFor(maxCells)));
         return new Control(regs, seq, inputSize, projSize, cellsPerPe);
     }
 

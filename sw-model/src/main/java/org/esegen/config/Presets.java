@@ -18,6 +18,8 @@ import java.util.Map;
  * weights in block RAM and is tuned for latency at 64 PEs and more: two columns broadcast a cycle
  * (W_hr's 1,024 columns no longer bound SpMV 2), 1,024-column activation queues and 2,048-entry
  * FIFOs so that the PEs drift apart freely, an element-wise unit per 4 PEs and a 4-lane gather.
+ * {@code ese-throughput} is the most channels of 32 PEs whose whole-design Yosys estimate fits the
+ * XCKU060 (35; block RAM at 99 %): weights on chip and each PE-channel's accumulate in its DSP48E2.
  * {@code tiny} keeps one element-wise unit per PE.
  */
 public final class Presets {
@@ -38,6 +40,8 @@ public final class Presets {
         CHANGES.put("ese", Map.of());
         CHANGES.put("ese-onchip", Map.of("weightStore", AcceleratorConfig.ONCHIP_STORE, "broadcastColumns", 2,
                 "actQueueDepth", 1024, "entryFifoDepth", 2048, "pesPerElementwise", 4, "gatherLanes", 4));
+        CHANGES.put("ese-throughput", Map.of("weightStore", AcceleratorConfig.ONCHIP_STORE, "dspAccumulate", 1,
+                "channels", 35));
         CHANGES.put("tiny", Map.of("pesPerChannel", 4, "actQueueDepth", 8, "axiDataBits", 64, "lutEntries", 256,
                 "axiMaxBurstBeats", 16, "maxInputSize", 64, "maxHiddenSize", 64, "maxProjSize", 64, "entryFifoDepth", 64,
                 "pesPerElementwise", 1));

@@ -23,6 +23,8 @@ class OnchipStoreFitTest {
         assertEquals(ese.with(java.util.Map.of("weightStore", AcceleratorConfig.ONCHIP_STORE, "broadcastColumns", 2,
                 "actQueueDepth", 1024, "entryFifoDepth", 2048, "pesPerElementwise", 4, "gatherLanes", 4)), onchip);
         assertEquals(0, ese.onchipStoreBram36());
+        assertEquals(ese.with(java.util.Map.of("weightStore", AcceleratorConfig.ONCHIP_STORE, "dspAccumulate", 1,
+                "channels", 35)), Presets.get("ese-throughput"));
     }
 
     /**
