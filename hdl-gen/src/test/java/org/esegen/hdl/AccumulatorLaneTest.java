@@ -171,9 +171,9 @@ class AccumulatorLaneTest {
      * The contract: a MAC presented at edge t lands in its bank at edge t+2 (FABRIC: stage 1 between t and
      * t+1, stage 2 between t+1 and t+2) or t+3 (DSP48E2, a third stage); clear invalidates all words of its
      * bank and cancels that bank's MACs in every stage; a read after edge t returns the bank's state at edge t.
-     * FABRIC saturates, DSP48E2 wraps modulo 2^accBits and holds a MAC (mac_ready low) whose row and bank
-     * the MAC two stages ahead has while the one right ahead has another (stages as the registers hold them
-     * before the edge).
+     * FABRIC saturates, DSP48E2 wraps modulo 2^accBits and keeps the MAC in stage 1 for a cycle (mac_ready
+     * low, the next MAC not taken) when the MAC in stage 3 has its row and bank and the one in stage 2 has
+     * another (stages as the registers hold them before the edge).
      */
     private static final class Model {
         private final FixedFormat acc;
@@ -203,8 +203,13 @@ class AccumulatorLaneTest {
             return valid[bank][row] ? words[channel][bank][row] : 0;
         }
 
+        /** mac_ready before the edge: low while the MAC in stage 1 waits (its row written now, P not of it). */
         boolean ready(Cycle cycle) {
-            return !dsp() || !(sameRow(stages[1], cycle) && stages[0] != null && !sameRow(stages[0], cycle));
+            return !held();
+        }
+
+        private boolean held() {
+            return dsp() && stages[0] != null && sameRow(stages[2], stages[0]) && !sameRow(stages[1], stages[0]);
         }
 
         /** {@code sum} modulo 2^accBits, as a signed accBits value. */
@@ -244,6 +249,7 @@ class AccumulatorLaneTest {
         }
 
         void edge(Cycle cycle, boolean taken) {
+            boolean held = held();
             if (cycle.clear) {
                 Arrays.fill(valid[cycle.clearBank], false);
                 for (int s = 0; s < stages.length; s++) {
@@ -259,8 +265,13 @@ class AccumulatorLaneTest {
                 }
                 valid[bank][last.row] = true;
             }
-            System.arraycopy(stages, 0, stages, 1, stages.length - 1);
-            stages[0] = cycle.mac && taken ? cycle : null;
+            if (held) {
+                stages[2] = stages[1];
+                stages[1] = null;
+            } else {
+                System.arraycopy(stages, 0, stages, 1, stages.length - 1);
+                stages[0] = cycle.mac && taken ? cycle : null;
+            }
         }
     }
 

@@ -85,16 +85,18 @@ import spinal.core.UInt;
  *
  * <p><b>{@link Mac#DSP48E2}</b> (module {@code DspAccumulatorLane}): each channel's multiply and add is
  * one instantiated {@link Dsp48e2} ({@link DspMac}: A the activation, B the weight, C the stored word,
- * P the sum), so the channel costs no fabric beyond its RAM bits. The contract changes in three ways:
+ * P the sum), so a channel's fabric is its RAM bits and the bank select. The contract changes in three ways:
  * (1) nothing saturates: the sum is taken modulo 2^accBits, so the lane agrees with the saturating
  * contract only while no partial sum leaves the accBits range (the compiler proves that for every
- * row of an image it compiles for such a configuration, or refuses the image); (2) a MAC is in the
- * RAM after edge t+3 ({@code busy} high for three cycles), its result sitting in the DSP's P register
- * between edges t+2 and t+3, from where the next MAC of the same row takes it (Z = P), whatever
- * the distance, if no other MAC came in between; (3) {@code mac_ready} is low (and a MAC presented
- * then is not taken) when the row was presented two cycles before and a MAC of another row one cycle
- * before: the RAM would be read at the edge the older result is written. One cycle later the MAC is
- * taken. The Z choice (P, the stored word, or 0 for an invalid row) is made once for all channels.
+ * row of an image it compiles for such a configuration, or refuses the image); (2) a MAC taken at
+ * edge t is in the RAM after edge t+3 (t+4 if it waits, (3); {@code busy} high meanwhile), its result
+ * sitting in the DSP's P register for at least the cycle before, from where the next MAC of the same
+ * row takes it (Z = P), whatever the distance, if no other MAC came in between; (3) a MAC taken at
+ * edge t whose row is written at edge t+1 by the MAC two before it (with a MAC of another row in
+ * between, so that P cannot supply it) waits one cycle in stage 1 and reads its row again; in that
+ * cycle {@code mac_ready} (a function of registers only) is low and a MAC presented is not taken;
+ * in the next cycle one is.
+ * The Z choice (P, the stored word, or 0 for an invalid row) is made once for all channels.
  *
  * <p>Read ports, one per bank: {@code read_row} sampled at edge t gives, from just after edge t
  * until edge t+1 (read latency 1), {@code read_value_<b>_<ch>} (the stored word of bank b, as
@@ -165,16 +167,39 @@ public final class AccumulatorLane extends JavaComponent {
         busy = outBool("busy");
         macReady = outBool("mac_ready");
 
-        // stage 1: operand registers (in the DSP48E2 itself with Mac.DSP48E2), RAM and valid-bit reads
-        UInt rowQ = regNext("row_q", macRow);
-        Bool bankQ = regNext("bank_q", macBank);
-        Bool validQ = regNext("valid_q", and(macValid, macReady), boolConst(false));
+        Bool[] clearOf = new Bool[2];
+        for (int bank = 0; bank < 2; bank++) {
+            clearOf[bank] = named("clear_" + bank, and(clear, bank == 0 ? not(clearBank) : clearBank));
+        }
+        // stage 1: operand registers (in the DSP48E2 itself with Mac.DSP48E2), RAM and valid-bit reads; a
+        // MAC held here (DSP48E2 only) stays a cycle and reads its row again
+        Bool hold = mac == Mac.FABRIC ? boolConst(false) : named("hold", bool());
+        UInt rowQ;
+        Bool bankQ;
+        Bool validQ;
+        if (mac == Mac.FABRIC) {
+            rowQ = regNext("row_q", macRow);
+            bankQ = regNext("bank_q", macBank);
+            validQ = regNext("valid_q", macValid, boolConst(false));
+        } else {
+            rowQ = reg("row_q", uint(rowBits));
+            bankQ = reg("bank_q", bool());
+            validQ = regInit("valid_q", bool(), boolConst(false));
+            UInt nextRow = rowQ;
+            Bool nextBank = bankQ;
+            when(not(hold), () -> {
+                assign(nextRow, macRow);
+                assign(nextBank, macBank);
+            });
+            assign(validQ, mux(hold, and(validQ, not(mux(bankQ, clearOf[1], clearOf[0]))), macValid));
+        }
+        Bool clearQ = named("clear_q", mux(bankQ, clearOf[1], clearOf[0]));
+        assign(macReady, not(hold));
 
         int rowWidth = channels * accBits;
         List<Mem<Bits>> rams = new ArrayList<>();
         Bits[] stored = new Bits[2];
         Bool[] storedValid = new Bool[2];
-        Bool[] clearOf = new Bool[2];
         Bits[] valid = new Bits[2];
         for (int bank = 0; bank < 2; bank++) {
             int n = bankWords[bank];
@@ -186,7 +211,6 @@ public final class AccumulatorLane extends JavaComponent {
             UInt readAddress = named("read_address_" + bank, mux(and(validQ, isBank), rowQ.resize(bits), readRow.resize(bits)));
             stored[bank] = named("stored_" + bank, readSync(accumulators, readAddress));
             storedValid[bank] = regNext("stored_valid_" + bank, bitAt(valid[bank], readAddress), boolConst(false));
-            clearOf[bank] = named("clear_" + bank, and(clear, bank == 0 ? not(clearBank) : clearBank));
             assign(readValid.get(bank), storedValid[bank]);
             for (int ch = 0; ch < channels; ch++) {
                 assign(readValues.get(bank).get(ch), asSInt(slice(stored[bank], ch * accBits, accBits)));
@@ -196,13 +220,14 @@ public final class AccumulatorLane extends JavaComponent {
         // stage 2: the product, the base (stored word, forwarded result or 0) and their sum
         UInt rowP = regNext("row_p", rowQ);
         Bool bankP = regNext("bank_p", bankQ);
-        Bool validP = regNext("valid_p", and(validQ, not(mux(bankQ, clearOf[1], clearOf[0]))), boolConst(false));
+        Bool validP = regNext("valid_p", mac == Mac.FABRIC ? and(validQ, not(clearQ))
+                : and(and(validQ, not(hold)), not(clearQ)), boolConst(false));
         Bool baseValid = named("base_valid", mux(bankP, storedValid[1], storedValid[0]));
         Bits baseRow = named("base_row", mux(bankP, stored[1], stored[0]));
         Bool sumValid = named("sum_valid", and(validP, not(mux(bankP, clearOf[1], clearOf[0]))));
         WriteBack writeBack = mac == Mac.FABRIC
                 ? fabricMac(channels, accBits, rowBits, rowP, bankP, sumValid, baseValid, baseRow)
-                : dspMac(channels, accBits, rowBits, rowP, bankP, sumValid, baseValid, baseRow, clearOf);
+                : dspMac(channels, accBits, rowBits, rowP, bankP, sumValid, baseValid, baseRow, clearOf, not(hold));
 
         Bool write = named("write_back", and(writeBack.valid(), not(mux(writeBack.bank(), clearOf[1], clearOf[0]))));
         for (int bank = 0; bank < 2; bank++) {
@@ -214,14 +239,14 @@ public final class AccumulatorLane extends JavaComponent {
             when(clearOf[bank], () -> assign(bankValid, bits(n).getZero()));
         }
         assign(busy, or(or(validQ, validP), writeBack.pending()));
-        if (mac == Mac.FABRIC) {
-            assign(macReady, boolConst(true));
-        } else {
-            // the row two MACs back is written at the edge this MAC reads it: wait a cycle unless the
-            // MAC right before is of the same row (then its result, which includes the earlier one, is forwarded)
-            Bool sameAsQ = named("same_as_q", and(equal(rowQ, macRow), equal(bankQ, macBank)));
-            Bool sameAsP = named("same_as_p", and(equal(rowP, macRow), equal(bankP, macBank)));
-            assign(macReady, not(and(and(validP, sameAsP), and(validQ, not(sameAsQ)))));
+        if (mac == Mac.DSP48E2) {
+            // the MAC in stage 1 would read its row at the edge the older result of that row is written: it
+            // waits a cycle, unless the MAC in stage 2 is of the same row (its result, which includes the
+            // older one, is then forwarded from P)
+            Bool writtenNow = named("written_now", and(and(writeBack.valid(), equal(writeBack.row(), rowQ)),
+                    equal(writeBack.bank(), bankQ)));
+            Bool forwardNext = named("forward_next", and(and(validP, equal(rowP, rowQ)), equal(bankP, bankQ)));
+            assign(hold, and(and(validQ, writtenNow), not(forwardNext)));
         }
     }
 
@@ -284,7 +309,7 @@ public final class AccumulatorLane extends JavaComponent {
      * edge (stage 3).
      */
     private WriteBack dspMac(int channels, int accBits, int rowBits, UInt rowP, Bool bankP, Bool sumValid,
-                             Bool baseValid, Bits baseRow, Bool[] clearOf) {
+                             Bool baseValid, Bits baseRow, Bool[] clearOf, Bool operandEnable) {
         Bool lastValid = regInit("last_valid", bool(), boolConst(false));
         UInt lastRow = reg("last_row", uint(rowBits));
         Bool lastBank = reg("last_bank", bool());
@@ -305,6 +330,7 @@ public final class AccumulatorLane extends JavaComponent {
             assign(dsp.c, asSInt(slice(baseRow, ch * accBits, accBits)));
             assign(dsp.zSelect, zSelect);
             assign(dsp.pEnable, sumValid);
+            assign(dsp.operandEnable, operandEnable);
             results.add(dsp.p);
         }
         Bool wbValid = regNext("wb_valid", sumValid, boolConst(false));

@@ -22,14 +22,16 @@ import spinal.core.SInt;
 /**
  * One multiply-accumulate in a {@link Dsp48e2}: {@code p} = Z + a x b, Z chosen by {@code z_select}
  * ({@link Dsp48e2#Z_ZERO}, {@link Dsp48e2#Z_C}: {@code c}, {@link Dsp48e2#Z_P}: the previous result).
- * {@code a} and {@code b} are sampled at every edge t; their product is added to the Z presented between
- * edges t+1 and t+2 and the sum appears on {@code p} after edge t+2 if {@code p_enable} was high in that
- * cycle (else p keeps its value). {@code p} is the sum's low pBits bits (the DSP adds at 48 bits and
+ * {@code a} and {@code b} are sampled at an edge t where {@code operand_enable} is high (else the operands
+ * held keep their value); the product of the held operands is registered at every edge, so the product of
+ * operands sampled at edge t, if they are still held, is added to the Z presented between edges t+1 and
+ * t+2 and the sum appears on {@code p} after edge t+2 if {@code p_enable} was high in that cycle (else p
+ * keeps its value). {@code p} is the sum's low pBits bits (the DSP adds at 48 bits and
  * nothing saturates). The DSP's pipeline registers are its own; this module has no logic.
  *
  * <p>Ports: {@code a} in SInt aBits (up to 27), {@code b} in SInt bBits (up to 18), {@code c} in SInt
- * pBits (up to 48, sign-extended), {@code z_select} in Bits 3, {@code p_enable} in Bool, {@code p} out
- * SInt pBits.
+ * pBits (up to 48, sign-extended), {@code z_select} in Bits 3, {@code p_enable}, {@code operand_enable}
+ * in Bool, {@code p} out SInt pBits.
  */
 public final class DspMac extends JavaComponent {
     public final SInt a;
@@ -37,6 +39,7 @@ public final class DspMac extends JavaComponent {
     public final SInt c;
     public final Bits zSelect;
     public final Bool pEnable;
+    public final Bool operandEnable;
     public final SInt p;
 
     public DspMac(int aBits, int bBits, int pBits) {
@@ -46,6 +49,7 @@ public final class DspMac extends JavaComponent {
         c = inSInt("c", pBits);
         zSelect = inBits("z_select", 3);
         pEnable = inBool("p_enable");
+        operandEnable = inBool("operand_enable");
         p = outSInt("p", pBits);
 
         Dsp48e2 dsp = child("dsp", new Dsp48e2());
@@ -57,9 +61,9 @@ public final class DspMac extends JavaComponent {
         for (Bits zero : List.of(dsp.acin, dsp.alumode, dsp.bcin, dsp.carryinsel, dsp.d, dsp.inmode, dsp.pcin)) {
             assign(zero, bitsConst(0, zero.getWidth()));
         }
-        for (Bool one : List.of(dsp.cea2, dsp.ceb2, dsp.cem)) {
-            assign(one, boolConst(true));
-        }
+        assign(dsp.cea2, operandEnable);
+        assign(dsp.ceb2, operandEnable);
+        assign(dsp.cem, boolConst(true));
         for (Bool zero : List.of(dsp.carrycascin, dsp.carryin, dsp.cea1, dsp.cead, dsp.cealumode, dsp.ceb1, dsp.cec,
                 dsp.cecarryin, dsp.cectrl, dsp.ced, dsp.ceinmode, dsp.multsignin, dsp.rsta, dsp.rstallcarryin,
                 dsp.rstalumode, dsp.rstb, dsp.rstc, dsp.rstctrl, dsp.rstd, dsp.rstinmode, dsp.rstm, dsp.rstp)) {
