@@ -172,7 +172,7 @@ class AccumulatorLaneTest {
      * t+1, stage 2 between t+1 and t+2) or t+3 (DSP48E2, a third stage); clear invalidates all words of its
      * bank and cancels that bank's MACs in every stage; a read after edge t returns the bank's state at edge t.
      * FABRIC saturates, DSP48E2 wraps modulo 2^accBits and keeps the MAC in stage 1 for a cycle (mac_ready
-     * low, the next MAC not taken) when the MAC in stage 3 has its row and bank and the one in stage 2 has
+     * low, the next MAC not taken) when the MAC in stage 3 has its row and bank and a MAC in stage 2 has
      * another (stages as the registers hold them before the edge).
      */
     private static final class Model {
@@ -209,7 +209,8 @@ class AccumulatorLaneTest {
         }
 
         private boolean held() {
-            return dsp() && stages[0] != null && sameRow(stages[2], stages[0]) && !sameRow(stages[1], stages[0]);
+            return dsp() && stages[0] != null && sameRow(stages[2], stages[0]) && stages[1] != null
+                    && !sameRow(stages[1], stages[0]);
         }
 
         /** {@code sum} modulo 2^accBits, as a signed accBits value. */

@@ -140,7 +140,20 @@ public record SparseMatrixEncoding(String name, RowMapping mapping, int cols, in
      * folded padding entry's MAC has the row of the entry it is folded with.
      */
     public int dspHolds(int p) {
+        return dspHoldCount(p).holds();
+    }
+
+    /**
+     * {@link #dspHolds}, and whether the PE's last MAC of this matrix is one that waits (it waits after it is
+     * taken, so its hold delays the accumulators' completion but no later MAC of the matrix).
+     */
+    public record DspHoldCount(int holds, boolean lastMacHeld) {
+    }
+
+    /** See {@link DspHoldCount}. */
+    public DspHoldCount dspHoldCount(int p) {
         int holds = 0;
+        boolean lastHeld = false;
         int previous = -1;
         int beforePrevious = -1;
         for (int c = 0; c < cols; c++) {
@@ -153,7 +166,8 @@ public record SparseMatrixEncoding(String name, RowMapping mapping, int cols, in
                     row += indices[p][e + 1] + 1;
                 }
                 e += fold ? 2 : 1;
-                if (row == beforePrevious && previous != -1 && previous != row) {
+                lastHeld = row == beforePrevious && previous != -1 && previous != row;
+                if (lastHeld) {
                     holds++;
                     previous = -1;
                 }
@@ -161,7 +175,7 @@ public record SparseMatrixEncoding(String name, RowMapping mapping, int cols, in
                 previous = row;
             }
         }
-        return holds;
+        return new DspHoldCount(holds, lastHeld);
     }
 
     /**

@@ -92,8 +92,8 @@ import spinal.core.UInt;
  * edge t is in the RAM after edge t+3 (t+4 if it waits, (3); {@code busy} high meanwhile), its result
  * sitting in the DSP's P register for at least the cycle before, from where the next MAC of the same
  * row takes it (Z = P), whatever the distance, if no other MAC came in between; (3) a MAC taken at
- * edge t whose row is written at edge t+1 by the MAC two before it (with a MAC of another row in
- * between, so that P cannot supply it) waits one cycle in stage 1 and reads its row again; in that
+ * edge t whose row is written at edge t+1 by the MAC taken at edge t-2 while the MAC taken at edge
+ * t-1 is of another row (so that P cannot supply it) waits one cycle in stage 1 and reads its row again; in that
  * cycle {@code mac_ready} (a function of registers only) is low and a MAC presented is not taken;
  * in the next cycle one is.
  * The Z choice (P, the stored word, or 0 for an invalid row) is made once for all channels.
@@ -240,13 +240,13 @@ public final class AccumulatorLane extends JavaComponent {
         }
         assign(busy, or(or(validQ, validP), writeBack.pending()));
         if (mac == Mac.DSP48E2) {
-            // the MAC in stage 1 would read its row at the edge the older result of that row is written: it
-            // waits a cycle, unless the MAC in stage 2 is of the same row (its result, which includes the
-            // older one, is then forwarded from P)
+            // the MAC in stage 1 would read its row at the edge the older result of that row is written, and
+            // P, which holds that result now, takes the result of a MAC of another row from stage 2: it waits
+            // a cycle (with stage 2 empty or of the same row, P supplies the row's latest value)
             Bool writtenNow = named("written_now", and(and(writeBack.valid(), equal(writeBack.row(), rowQ)),
                     equal(writeBack.bank(), bankQ)));
-            Bool forwardNext = named("forward_next", and(and(validP, equal(rowP, rowQ)), equal(bankP, bankQ)));
-            assign(hold, and(and(validQ, writtenNow), not(forwardNext)));
+            Bool otherRowNext = named("other_row_next", and(validP, not(and(equal(rowP, rowQ), equal(bankP, bankQ)))));
+            assign(hold, and(and(validQ, writtenNow), otherRowNext));
         }
     }
 
