@@ -35,6 +35,7 @@ import java.util.Locale;
  * constraints/adm-pcie-ku3-pcie.xdc     hand-kept PCIe pins (KU3 with host xdma)
  * constraints/ku3_top.xdc               the wrapper's clock domains (KU3 only)
  * lint/ip_stubs.v       port-only IP stand-ins for linting KU3Top.v with Verilator (KU3 only)
+ * lint/verilator-waivers.vlt  hdl-gen's waivers for what SpinalHDL emits, for that lint (KU3 only)
  * </pre>
  * The static scripts and board constraints are copied from the repository's
  * {@code scripts/vivado/} and {@code constraints/}.
@@ -119,6 +120,7 @@ public final class VivadoProject {
             out.write(WRAPPER_FILE, text(wrapper.verilog()));
             out.write(WRAPPER_XDC, text(wrapper.constraints()));
             out.write("lint/ip_stubs.v", text(wrapper.ipStubs()));
+            out.write(LINT_WAIVERS, verilatorWaivers());
             for (Path model : primitiveModels) {
                 out.write("lint/" + model.getFileName(), read(model));
             }
@@ -259,7 +261,8 @@ public final class VivadoProject {
                     .append(models.isEmpty() ? "" : " (and the behavioral models of the device primitives the RTL\n"
                             + "  instantiates, for the lint only: Vivado takes the primitives themselves)")
                     .append(" (to repeat: `verilator --lint-only -Wall -Wno-DECLFILENAME\n")
-                    .append("  --top-module KU3Top rtl/KU3Top.v lint/ip_stubs.v" + models + "` plus the files in `rtl/filelist.f`);\n");
+                    .append("  --top-module KU3Top " + LINT_WAIVERS + " rtl/KU3Top.v lint/ip_stubs.v" + models
+                            + "` plus the files in `rtl/filelist.f`; the waivers are hdl-gen's, for what SpinalHDL emits);\n");
         }
         r.append("- resources and logic depth are estimated by Yosys (`esegen synth`).\n\n")
                 .append("Only a Vivado run can confirm:\n\n");
@@ -353,6 +356,20 @@ public final class VivadoProject {
             return Files.readAllBytes(file);
         } catch (IOException e) {
             throw new EsegenException("cannot read " + file + ": " + e.getMessage(), e);
+        }
+    }
+
+    /** hdl-gen's Verilator waivers for SpinalHDL output, as the board folder carries them. */
+    static final String LINT_WAIVERS = "lint/verilator-waivers.vlt";
+
+    private static byte[] verilatorWaivers() {
+        try (InputStream in = org.esegen.hdl.spinal.VerilogEmitter.class.getResourceAsStream("/verilator-waivers.vlt")) {
+            if (in == null) {
+                throw new IllegalStateException("hdl-gen's /verilator-waivers.vlt is missing from the classpath");
+            }
+            return in.readAllBytes();
+        } catch (IOException e) {
+            throw new IllegalStateException("cannot read hdl-gen's /verilator-waivers.vlt", e);
         }
     }
 
