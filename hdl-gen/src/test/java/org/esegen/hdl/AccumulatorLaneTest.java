@@ -213,12 +213,6 @@ class AccumulatorLaneTest {
                     && !sameRow(stages[1], stages[0]);
         }
 
-        /** {@code sum} modulo 2^accBits, as a signed accBits value. */
-        private long wrap(long sum) {
-            int unused = Long.SIZE - acc.totalBits();
-            return (sum << unused) >> unused;
-        }
-
         private static boolean sameRow(Cycle stage, Cycle cycle) {
             return stage != null && stage.row == cycle.row && stage.macBank == cycle.macBank;
         }
@@ -262,7 +256,7 @@ class AccumulatorLaneTest {
                 int bank = last.macBank;
                 for (int ch = 0; ch < words.length; ch++) {
                     long sum = read(ch, bank, last.row) + last.weight * last.acts[ch];
-                    words[ch][bank][last.row] = dsp() ? wrap(sum) : acc.saturate(sum);
+                    words[ch][bank][last.row] = dsp() ? acc.wrap(sum) : acc.saturate(sum);
                 }
                 valid[bank][last.row] = true;
             }

@@ -298,18 +298,16 @@ class PeSequencerTest {
                 for (int ch = 0; ch < hw.channels; ch++) {
                     long sum = accumulators[ch][row] + weights[e] * acts[c][ch];
                     // DSP48E2 accumulators wrap modulo 2^accBits where the fabric ones saturate
-                    int unused = Long.SIZE - hw.accBits;
-                    accumulators[ch][row] = hw.mac == AccumulatorLane.Mac.DSP48E2 ? (sum << unused) >> unused
-                            : acc.saturate(sum);
+                    accumulators[ch][row] = hw.mac == AccumulatorLane.Mac.DSP48E2 ? acc.wrap(sum) : acc.saturate(sum);
                     saturations += acc.holds(sum) ? 0 : 1;
                 }
             }
         }
+        SparseMatrixEncoding.DspHoldCount holds = hw.mac == AccumulatorLane.Mac.DSP48E2 ? encoding.dspHoldCount(pe)
+                : new SparseMatrixEncoding.DspHoldCount(0, false);
         return new Matrix(localRows, indexBits, counts, acts, weights, indices, filler,
                 stallFree ? 100 : 30 + random.nextInt(70), stallFree ? 100 : 30 + random.nextInt(70),
-                accumulators, saturations, encoding.cycles(pe),
-                hw.mac == AccumulatorLane.Mac.DSP48E2 ? encoding.dspHoldCount(pe).holds() : 0,
-                hw.mac == AccumulatorLane.Mac.DSP48E2 && encoding.dspHoldCount(pe).lastMacHeld(),
+                accumulators, saturations, encoding.cycles(pe), holds.holds(), holds.lastMacHeld(),
                 encoding.padding()[pe]);
     }
 

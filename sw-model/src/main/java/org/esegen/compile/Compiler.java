@@ -95,7 +95,9 @@ public final class Compiler {
      * model and the wrapping hardware agree.
      */
     private static void requireNoOverflow(AcceleratorConfig config, SparseMatrixEncoding matrix) {
-        if (!config.pe().dsp()) {
+        int actBits = config.formats().actBits();
+        int accBits = config.pe().accBits();
+        if (!config.pe().dsp() || accBits >= matrix.accBitsWithoutOverflow(actBits)) {
             return;
         }
         long[] rowSums = matrix.rowAbsoluteSums();
@@ -103,18 +105,12 @@ public final class Compiler {
         for (int r = 1; r < rowSums.length; r++) {
             worst = rowSums[r] > rowSums[worst] ? r : worst;
         }
-        int actBits = config.formats().actBits();
-        int accBits = config.pe().accBits();
-        BigInteger bound = BigInteger.valueOf(rowSums.length == 0 ? 0 : rowSums[worst])
-                .shiftLeft(actBits - 1);
-        BigInteger limit = BigInteger.ONE.shiftLeft(accBits - 1).subtract(BigInteger.ONE);
-        if (bound.compareTo(limit) > 0) {
-            throw new EsegenException(matrix.name() + " row " + worst + " could overflow the accumulators, which do not"
-                    + " saturate with dspAccumulate=1: the sum of its |weights| (" + rowSums[worst] + " raw) x 2^"
-                    + (actBits - 1) + " (the largest activation) = " + bound + " exceeds 2^" + (accBits - 1) + " - 1 = "
-                    + limit + " (accBits = " + accBits + "); raise accBits to at least " + (bound.bitLength() + 1)
-                    + " or use dspAccumulate=0");
-        }
+        BigInteger bound = BigInteger.valueOf(rowSums[worst]).shiftLeft(actBits - 1);
+        throw new EsegenException(matrix.name() + " row " + worst + " could overflow the accumulators, which do not"
+                + " saturate with dspAccumulate=1: the sum of its |weights| (" + rowSums[worst] + " raw) x 2^"
+                + (actBits - 1) + " (the largest activation) = " + bound + " exceeds 2^" + (accBits - 1) + " - 1 = "
+                + BigInteger.ONE.shiftLeft(accBits - 1).subtract(BigInteger.ONE) + " (accBits = " + accBits
+                + "); raise accBits to at least " + matrix.accBitsWithoutOverflow(actBits) + " or use dspAccumulate=0");
     }
 
     /**

@@ -2,6 +2,7 @@ package org.esegen.compile;
 
 import org.esegen.EsegenException;
 
+import java.math.BigInteger;
 import java.util.Arrays;
 
 /**
@@ -67,6 +68,16 @@ public record SparseMatrixEncoding(String name, RowMapping mapping, int cols, in
         return new SparseMatrixEncoding(name, mapping, cols, fracBits, pointers, weights, indices, padding);
     }
 
+    /**
+     * The narrowest accumulator that no partial sum of any row can leave with activations of actBits bits:
+     * one bit above the largest row bound sum |w| x 2^(actBits-1) (the largest activation magnitude), so
+     * that the bound is at most 2^(accBits-1) - 1. What the DSP48E2 accumulators, which do not saturate, need.
+     */
+    public int accBitsWithoutOverflow(int actBits) {
+        long worst = Arrays.stream(rowAbsoluteSums()).max().orElse(0);
+        return BigInteger.valueOf(worst).shiftLeft(actBits - 1).bitLength() + 1;
+    }
+
     /** Per row of the matrix, the sum of the magnitudes of its stored raw weights. */
     public long[] rowAbsoluteSums() {
         long[] sums = new long[mapping.rows()];
@@ -123,14 +134,29 @@ public record SparseMatrixEncoding(String name, RowMapping mapping, int cols, in
      * entries for PE p takes none. This is the PE's timing twin (see PeSequencer in hdl-gen).
      */
     public int cycles(int p) {
-        int cycles = 0;
+        return macRows(p).length;
+    }
+
+    /**
+     * The local row of each MAC PE p's sequencer issues for this matrix, in order: one per cycle of
+     * {@link #cycles}, a folded padding entry's MAC with the row of the entry it is folded with.
+     */
+    private int[] macRows(int p) {
+        IntList rows = new IntList();
         for (int c = 0; c < cols; c++) {
             int end = pointers[p][c + 1];
-            for (int e = pointers[p][c]; e < end; cycles++) {
-                e += weights[p][e] == 0 && e + 1 < end ? 2 : 1;
+            int row = -1;
+            for (int e = pointers[p][c]; e < end; ) {
+                boolean fold = weights[p][e] == 0 && e + 1 < end;
+                row += indices[p][e] + 1;
+                if (fold) {
+                    row += indices[p][e + 1] + 1;
+                }
+                e += fold ? 2 : 1;
+                rows.add(row);
             }
         }
-        return cycles;
+        return rows.toArray();
     }
 
     /**
@@ -156,24 +182,14 @@ public record SparseMatrixEncoding(String name, RowMapping mapping, int cols, in
         boolean lastHeld = false;
         int previous = -1;
         int beforePrevious = -1;
-        for (int c = 0; c < cols; c++) {
-            int end = pointers[p][c + 1];
-            int row = -1;
-            for (int e = pointers[p][c]; e < end; ) {
-                boolean fold = weights[p][e] == 0 && e + 1 < end;
-                row += indices[p][e] + 1;
-                if (fold) {
-                    row += indices[p][e + 1] + 1;
-                }
-                e += fold ? 2 : 1;
-                lastHeld = row == beforePrevious && previous != -1 && previous != row;
-                if (lastHeld) {
-                    holds++;
-                    previous = -1;
-                }
-                beforePrevious = previous;
-                previous = row;
+        for (int row : macRows(p)) {
+            lastHeld = row == beforePrevious && previous != -1 && previous != row;
+            if (lastHeld) {
+                holds++;
+                previous = -1;
             }
+            beforePrevious = previous;
+            previous = row;
         }
         return new DspHoldCount(holds, lastHeld);
     }

@@ -49,6 +49,15 @@ public record FixedFormat(int totalBits, int fracBits) {
         return Math.max(minRaw(), Math.min(maxRaw(), raw));
     }
 
+    /**
+     * A raw value taken modulo 2^totalBits into range (two's complement wrap-around), as an adder of
+     * totalBits bits without saturation gives it; totalBits at most 64.
+     */
+    public long wrap(long raw) {
+        int unused = Long.SIZE - totalBits;
+        return (raw << unused) >> unused;
+    }
+
     /** True when raw lies in range. */
     public boolean holds(long raw) {
         return raw >= minRaw() && raw <= maxRaw();

@@ -4,8 +4,6 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import java.math.BigInteger;
-import java.util.Arrays;
 import java.util.Map;
 
 import org.esegen.EsegenException;
@@ -22,11 +20,10 @@ import org.junit.jupiter.api.Test;
  */
 class DspOverflowProofTest {
 
-    /** The smallest accBits the proof accepts for a compiled model: one bit above the largest row bound. */
+    /** The smallest accBits the proof accepts for a compiled model: the widest any of its matrices needs. */
     private static int neededAccBits(CompiledModel compiled) {
-        long worst = compiled.matrices().stream().flatMapToLong(m -> Arrays.stream(m.rowAbsoluteSums())).max()
-                .orElse(0);
-        return BigInteger.valueOf(worst).shiftLeft(compiled.config().formats().actBits() - 1).bitLength() + 1;
+        int actBits = compiled.config().formats().actBits();
+        return compiled.matrices().stream().mapToInt(m -> m.accBitsWithoutOverflow(actBits)).max().orElse(0);
     }
 
     @Test

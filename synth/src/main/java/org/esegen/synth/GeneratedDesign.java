@@ -24,8 +24,8 @@ import java.util.Optional;
 public record GeneratedDesign(Path folder, String top, List<Path> sources) {
     /** The file list a generated folder carries. */
     public static final String FILELIST = "filelist.f";
-    /** Subfolder of the device primitives' simulation models (the generator's {@code Generator.SIMULATION_DIR}). */
-    public static final String SIMULATION_DIR = "sim";
+    /** Subfolder of the device primitives' simulation models, where the generator writes them. */
+    public static final String SIMULATION_DIR = org.esegen.hdl.Generator.SIMULATION_DIR;
     /** The generator's parameter export, copied along when present. */
     public static final String PARAMS = "params.json";
 
@@ -69,19 +69,26 @@ public record GeneratedDesign(Path folder, String top, List<Path> sources) {
     }
 
     /**
-     * What a simulator reads: the sources and the device primitives' behavioral models in the folder's
-     * {@value #SIMULATION_DIR} subfolder (file names in sorted order), which synthesis must not read.
+     * The behavioral models of the device primitives the design instantiates, the {@code .v} files of the
+     * folder's {@value #SIMULATION_DIR} subfolder in sorted order: for simulators and lint only, never for
+     * synthesis (empty when the folder has none).
      */
+    public List<Path> simulationModels() {
+        Path models = folder.resolve(SIMULATION_DIR);
+        if (!Files.isDirectory(models)) {
+            return List.of();
+        }
+        try (java.util.stream.Stream<Path> files = Files.list(models)) {
+            return files.filter(file -> file.getFileName().toString().endsWith(".v")).sorted().toList();
+        } catch (IOException e) {
+            throw new EsegenException("cannot list " + models + ": " + e.getMessage(), e);
+        }
+    }
+
+    /** What a simulator reads: the sources, then {@link #simulationModels}. */
     public List<Path> simulationSources() {
         List<Path> all = new ArrayList<>(sources);
-        Path models = folder.resolve(SIMULATION_DIR);
-        if (Files.isDirectory(models)) {
-            try (java.util.stream.Stream<Path> files = Files.list(models)) {
-                files.filter(file -> file.getFileName().toString().endsWith(".v")).sorted().forEach(all::add);
-            } catch (IOException e) {
-                throw new EsegenException("cannot list " + models + ": " + e.getMessage(), e);
-            }
-        }
+        all.addAll(simulationModels());
         return List.copyOf(all);
     }
 

@@ -95,8 +95,7 @@ public final class VivadoProject {
             wrapper = Ku3Top.of(config, options.host());
         }
 
-        List<Path> primitiveModels = design.simulationSources().stream()
-                .filter(source -> !design.sources().contains(source)).toList();
+        List<Path> primitiveModels = design.simulationModels();
         List<String> filelist = new ArrayList<>();
         for (Path source : design.sources()) {
             Path relative = design.folder().toAbsolutePath().normalize().relativize(source.toAbsolutePath().normalize());

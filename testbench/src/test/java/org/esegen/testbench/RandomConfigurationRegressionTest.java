@@ -10,7 +10,6 @@ import com.fasterxml.jackson.databind.SerializationFeature;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.io.StringWriter;
-import java.math.BigInteger;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -22,7 +21,6 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Random;
 import java.util.stream.IntStream;
-import java.util.stream.LongStream;
 import java.util.stream.Stream;
 
 import org.esegen.compile.CompiledModel;
@@ -397,9 +395,7 @@ class RandomConfigurationRegressionTest {
             fields.put("entryFifoDepth", fifo);
             if (dsp) {
                 // DSP48E2 accumulators do not saturate: accBits at least what the compiler's overflow proof needs
-                long worstRow = probed.matrices().stream().flatMapToLong(m -> LongStream.of(m.rowAbsoluteSums()))
-                        .max().orElse(0);
-                int needed = BigInteger.valueOf(worstRow).shiftLeft(actBits - 1).bitLength() + 1;
+                int needed = probed.matrices().stream().mapToInt(m -> m.accBitsWithoutOverflow(actBits)).max().orElse(0);
                 if (needed <= 48) {
                     fields.put("accBits", Math.max(accBits, needed));
                     fields.put("dspAccumulate", 1);

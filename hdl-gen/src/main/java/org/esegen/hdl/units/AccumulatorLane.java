@@ -131,7 +131,6 @@ public final class AccumulatorLane extends JavaComponent {
     public final Bool busy;
     /** {@code mac_ready}: a MAC presented now is taken; low only with {@link Mac#DSP48E2} (see the class comment). */
     public final Bool macReady;
-    private final Mac mac;
 
     /**
      * @param channels   C, channels accumulated in lockstep, 1..64
@@ -147,7 +146,6 @@ public final class AccumulatorLane extends JavaComponent {
      */
     public AccumulatorLane(int channels, int weightBits, int actBits, int accBits, int words, int projWords, Mac mac) {
         super(validated(channels, weightBits, actBits, accBits, words, projWords, mac));
-        this.mac = mac;
         int rowBits = rowBits(Math.max(words, projWords));
         int[] bankWords = {words, projWords};
 
@@ -174,26 +172,18 @@ public final class AccumulatorLane extends JavaComponent {
         // stage 1: operand registers (in the DSP48E2 itself with Mac.DSP48E2), RAM and valid-bit reads; a
         // MAC held here (DSP48E2 only) stays a cycle and reads its row again
         Bool hold = mac == Mac.FABRIC ? boolConst(false) : named("hold", bool());
-        UInt rowQ;
-        Bool bankQ;
-        Bool validQ;
-        if (mac == Mac.FABRIC) {
-            rowQ = regNext("row_q", macRow);
-            bankQ = regNext("bank_q", macBank);
-            validQ = regNext("valid_q", macValid, boolConst(false));
-        } else {
-            rowQ = reg("row_q", uint(rowBits));
-            bankQ = reg("bank_q", bool());
-            validQ = regInit("valid_q", bool(), boolConst(false));
-            UInt nextRow = rowQ;
-            Bool nextBank = bankQ;
-            when(not(hold), () -> {
-                assign(nextRow, macRow);
-                assign(nextBank, macBank);
-            });
-            assign(validQ, mux(hold, and(validQ, not(mux(bankQ, clearOf[1], clearOf[0]))), macValid));
-        }
+        UInt rowQ = mac == Mac.FABRIC ? regNext("row_q", macRow) : reg("row_q", uint(rowBits));
+        Bool bankQ = mac == Mac.FABRIC ? regNext("bank_q", macBank) : reg("bank_q", bool());
+        Bool validQ = mac == Mac.FABRIC ? regNext("valid_q", macValid, boolConst(false))
+                : regInit("valid_q", bool(), boolConst(false));
         Bool clearQ = named("clear_q", mux(bankQ, clearOf[1], clearOf[0]));
+        if (mac == Mac.DSP48E2) {
+            when(not(hold), () -> {
+                assign(rowQ, macRow);
+                assign(bankQ, macBank);
+            });
+            assign(validQ, mux(hold, and(validQ, not(clearQ)), macValid));
+        }
         assign(macReady, not(hold));
 
         int rowWidth = channels * accBits;
