@@ -246,11 +246,12 @@ public final class GoldenModel {
     public DeltaResult runDelta(long[][] inputs, DeltaThresholds thresholds, boolean trace) {
         requireFrames(inputs);
         int depth = layers.size();
-        long[][] sent = new long[depth][];
+        DeltaEncoder[] encoders = new DeltaEncoder[depth];
         long[][][] memory = new long[depth][][];
-        long[][] fired = new long[depth][2];
         for (int k = 0; k < depth; k++) {
-            sent[k] = new long[layers.get(k).shape().waColumns()];
+            LayerLayout shape = layers.get(k).shape();
+            encoders[k] = new DeltaEncoder(shape.waColumns(), shape.inputSize(), thresholds.input()[k],
+                    thresholds.recurrent()[k]);
             memory[k] = new long[layout.pes()][layers.get(k).wa().mapping().localRows()];
         }
         double[] perFrame = new double[inputs.length];
@@ -262,44 +263,36 @@ public final class GoldenModel {
                 traces.add(ft);
             }
             if (ft.layer() == depth - 1) {
-                long firedNow = Arrays.stream(fired).mapToLong(f -> f[0] + f[1]).sum();
+                long firedNow = Arrays.stream(encoders).mapToLong(e -> e.firedInputs() + e.firedRecurrent()).sum();
                 perFrame[ft.frame()] = (double) (firedNow - firedBefore[0]) / columnsPerFrame;
                 firedBefore[0] = firedNow;
             }
-        }, (k, layer, v) -> deltaSpmv(layer.wa(), v, layer.shape().inputSize(), thresholds.input()[k],
-                thresholds.recurrent()[k], sent[k], memory[k], fired[k], layer.shape().waFracBits()));
+        }, (k, layer, v) -> deltaSpmv(layer.wa(), encoders[k].fire(v), memory[k], layer.shape().waFracBits()));
         double[] firedInputs = new double[depth];
         double[] firedStates = new double[depth];
         for (int k = 0; k < depth; k++) {
             LayerLayout shape = layers.get(k).shape();
-            firedInputs[k] = inputs.length == 0 ? 0 : fired[k][0] / ((double) inputs.length * shape.inputSize());
-            firedStates[k] = inputs.length == 0 ? 0 : fired[k][1] / ((double) inputs.length * shape.projSize());
+            firedInputs[k] = inputs.length == 0 ? 0 : encoders[k].firedInputs() / ((double) inputs.length * shape.inputSize());
+            firedStates[k] = inputs.length == 0 ? 0 : encoders[k].firedRecurrent() / ((double) inputs.length * shape.projSize());
         }
         return new DeltaResult(outputs, firedInputs, firedStates, perFrame, traces);
     }
 
     /**
-     * SpMV 1 of a delta layer: fires the columns whose delta reaches their threshold into the
-     * persistent accumulators {@code memory} [pe][local row], updates {@code sent}, counts fired
-     * input and recurrent columns into {@code fired}[0] and [1], and returns z.
+     * SpMV 1 of a delta layer: runs the fired columns, in order, with their deltas as values into the
+     * persistent accumulators {@code memory} [pe][local row], and returns z.
      */
-    private long[] deltaSpmv(DecodedMatrix matrix, long[] vector, int inputSize, long inputTheta, long recurrentTheta,
-                             long[] sent, long[][] memory, long[] fired, int weightFracBits) {
+    private long[] deltaSpmv(DecodedMatrix matrix, List<DeltaEncoder.Fired> fired, long[][] memory, int weightFracBits) {
         long accMin = acc.minRaw();
         long accMax = acc.maxRaw();
-        for (int col = 0; col < matrix.cols; col++) {
-            long delta = vector[col] - sent[col];
-            if (delta == 0 || Math.abs(delta) < (col < inputSize ? inputTheta : recurrentTheta)) {
-                continue;
-            }
-            sent[col] = vector[col];
-            fired[col < inputSize ? 0 : 1]++;
+        for (DeltaEncoder.Fired f : fired) {
+            int col = f.column();
             for (int pe = 0; pe < layout.pes(); pe++) {
                 long[] accumulators = memory[pe];
                 int row = -1;
                 for (int e = matrix.pointers[pe][col]; e < matrix.pointers[pe][col + 1]; e++) {
                     row += matrix.indices[pe][e] + 1;
-                    accumulators[row] = Math.max(accMin, Math.min(accMax, accumulators[row] + matrix.weights[pe][e] * delta));
+                    accumulators[row] = Math.max(accMin, Math.min(accMax, accumulators[row] + matrix.weights[pe][e] * f.delta()));
                 }
             }
         }
