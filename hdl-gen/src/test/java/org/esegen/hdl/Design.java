@@ -9,6 +9,7 @@ import org.esegen.config.Presets;
 import org.esegen.hdl.spinal.VerilogEmitter;
 import org.esegen.hdl.units.ChunkPacker;
 import org.esegen.hdl.units.ColumnBroadcaster;
+import org.esegen.hdl.units.DeltaSpmv;
 import org.esegen.hdl.units.EntryDistributor;
 import org.esegen.hdl.units.InputLoader;
 import org.esegen.hdl.units.LookupRom;
@@ -36,6 +37,7 @@ enum Design {
     PROJECTION_GATHER("ProjectionGather", () -> new ProjectionGather(4, 2, 2, 32, 16, 18, 3, 1)),
     PARAM_LOADER("ParamLoader", () -> new ParamLoader(4, 16, 16)),
     INPUT_LOADER("InputLoader", () -> new InputLoader(2, 16, 64)),
+    DELTA_SPMV("DeltaSpmv", () -> new DeltaSpmv(4, 16, 40, 200, 4, 8, 16, 32)),
     SEQUENCER("Sequencer", () -> new Sequencer(Presets.get("tiny").with("channels", 2)));
 
     final String topName;

@@ -24,7 +24,7 @@ final class StreamBench {
     record Port(String name, int width) {
     }
 
-    private record Source(String name, List<Port> fields, List<BigInteger[]> items, int validPercent) {
+    private record Source(String name, List<Port> fields, List<BigInteger[]> items, int validPercent, String gate) {
     }
 
     private record Sink(String name, List<Port> fields, int readyPercent, boolean timed) {
@@ -56,7 +56,16 @@ final class StreamBench {
      * item is one value per field. {@code validPercent} is the chance an idle source offers its next item.
      */
     StreamBench source(String name, List<Port> fields, List<BigInteger[]> items, int validPercent) {
-        sources.add(new Source(name, fields, items, validPercent));
+        return gatedSource(name, fields, items, validPercent, "1'b1");
+    }
+
+    /**
+     * A source as {@link #source} that offers an item only while the Verilog expression {@code gate}
+     * (over the bench's and the unit's signals) is true when the item would be offered; an item
+     * offered stays offered.
+     */
+    StreamBench gatedSource(String name, List<Port> fields, List<BigInteger[]> items, int validPercent, String gate) {
+        sources.add(new Source(name, fields, items, validPercent, gate));
         return this;
     }
 
@@ -156,7 +165,7 @@ final class StreamBench {
                     .append(s).append("_next = ").append(s).append("_next + 1; ").append(s)
                     .append("_valid = 0; end\n");
             drive.append("      if (!").append(s).append("_valid && ").append(s).append("_next < ")
-                    .append(source.items().size()).append(" && ($random(seed) & 127) < ")
+                    .append(source.items().size()).append(" && (").append(source.gate()).append(") && ($random(seed) & 127) < ")
                     .append(source.validPercent() * 128 / 100).append(") begin\n")
                     .append(assigns).append("        ").append(s).append("_valid = 1;\n      end\n");
             done.append(" && ").append(s).append("_next == ").append(source.items().size());

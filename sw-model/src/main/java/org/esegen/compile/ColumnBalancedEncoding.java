@@ -1,7 +1,9 @@
 package org.esegen.compile;
 
 import org.esegen.EsegenException;
+import org.esegen.fixed.FixedFormat;
 
+import java.math.BigInteger;
 import java.util.Locale;
 
 /**
@@ -86,6 +88,40 @@ public record ColumnBalancedEncoding(String name, RowMapping mapping, int cols, 
     /** Entries a PE stores: cols x K. */
     public int entriesPerPe() {
         return cols * k;
+    }
+
+    /** Bits of one stored entry: the weight (two's complement, low {@code weightBits}) and the local row above it. */
+    public int entryBits(int weightBits) {
+        return weightBits + rowBits();
+    }
+
+    /**
+     * Store word {@code address} (entry k of column c at address c K + k, 0 .. entriesPerPe - 1):
+     * PE p's entry at bits [p entryBits, (p + 1) entryBits), each entry as {@link #entryBits}
+     * says. Every PE reads the same address in the same cycle, so one wide word serves them all.
+     */
+    public BigInteger storeWord(int address, int weightBits) {
+        int entryBits = entryBits(weightBits);
+        BigInteger word = BigInteger.ZERO;
+        for (int p = 0; p < mapping.pes(); p++) {
+            long entry = (weights[p][address] & ((1L << weightBits) - 1)) | ((long) rows[p][address] << weightBits);
+            word = word.or(BigInteger.valueOf(entry).shiftLeft(p * entryBits));
+        }
+        return word;
+    }
+
+    /**
+     * What a fired column does to the delta memory: for every PE p and each of its K entries of
+     * {@code column} in address order, memory[p][row] = acc.saturate(memory[p][row] + w * delta).
+     *
+     * @param memory per PE, its local rows (at least {@code mapping().localRows()})
+     */
+    public void accumulate(long[][] memory, int column, long delta, FixedFormat acc) {
+        for (int p = 0; p < mapping.pes(); p++) {
+            for (int e = column * k; e < (column + 1) * k; e++) {
+                memory[p][rows[p][e]] = acc.saturate(memory[p][rows[p][e]] + weights[p][e] * delta);
+            }
+        }
     }
 
     /** The quantized matrix back (rows x cols), for checking. */

@@ -67,4 +67,46 @@ class ColumnBalancedEncodingTest {
         assertTrue(message.contains("W_a is not column-balanced") && message.contains("nonzeros of column")
                 && message.contains("slice of 16 rows") && message.contains("density K / 16"), message);
     }
+
+    @ParameterizedTest(name = "H={0} N={1} K={2} seed {3}")
+    @CsvSource({"16, 4, 2, 61", "12, 3, 3, 62", "8, 8, 1, 63"})
+    void storeWordsAndAccumulateAreTheMatrix(int hidden, int pes, int k, long seed) {
+        System.out.println("ColumnBalancedEncodingTest store H=" + hidden + " N=" + pes + " K=" + k + " seed=" + seed);
+        LayerWeights layer = SyntheticModel.generate(10, hidden, 6, false, seed);
+        RowMapping mapping = RowMapping.gates(hidden, pes);
+        double[][] pruned = Pruner.prune(layer.combinedInputMatrix(), k / (double) mapping.localRows(), mapping.pe(),
+                pes, PruningMethod.CBTD);
+        int weightBits = 6;
+        long[][] quantized = Quantizer.quantize(pruned, new FixedFormat(weightBits, Quantizer.weightFracBits(pruned, weightBits)));
+        ColumnBalancedEncoding e = ColumnBalancedEncoding.encode("W_a", pruned, quantized, mapping, 0);
+        int entryBits = e.entryBits(weightBits);
+        for (int a = 0; a < e.entriesPerPe(); a++) {
+            java.math.BigInteger word = e.storeWord(a, weightBits);
+            assertTrue(word.bitLength() <= pes * entryBits, "word " + a + " fits " + pes + " entries");
+            for (int p = 0; p < pes; p++) {
+                long entry = word.shiftRight(p * entryBits).longValue() & ((1L << entryBits) - 1);
+                assertEquals(e.weights()[p][a], FixedFormat.signExtend(entry & ((1L << weightBits) - 1), weightBits),
+                        "weight of PE " + p + " at " + a);
+                assertEquals(e.rows()[p][a], entry >>> weightBits, "row of PE " + p + " at " + a);
+            }
+        }
+        java.util.Random random = new java.util.Random(seed);
+        long[] v = new long[e.cols()];
+        long[][] memory = new long[pes][mapping.localRows()];
+        FixedFormat wide = new FixedFormat(62, 0);
+        for (int c = 0; c < e.cols(); c++) {
+            v[c] = random.nextInt(201) - 100;
+            e.accumulate(memory, c, v[c], wide);
+        }
+        int[][] global = mapping.globalRows();
+        for (int p = 0; p < pes; p++) {
+            for (int lr = 0; lr < mapping.localRows(); lr++) {
+                long expected = 0;
+                for (int c = 0; global[p][lr] >= 0 && c < e.cols(); c++) {
+                    expected += quantized[global[p][lr]][c] * v[c];
+                }
+                assertEquals(expected, memory[p][lr], "M of PE " + p + " local row " + lr + " = W v");
+            }
+        }
+    }
 }

@@ -1,0 +1,152 @@
+package org.esegen.hdl.units;
+
+import static org.esegen.hdl.spinal.Hdl.allOf;
+import static org.esegen.hdl.spinal.Hdl.and;
+import static org.esegen.hdl.spinal.Hdl.asSInt;
+import static org.esegen.hdl.spinal.Hdl.asUInt;
+import static org.esegen.hdl.spinal.Hdl.assign;
+import static org.esegen.hdl.spinal.Hdl.bits;
+import static org.esegen.hdl.spinal.Hdl.boolConst;
+import static org.esegen.hdl.spinal.Hdl.child;
+import static org.esegen.hdl.spinal.Hdl.connect;
+import static org.esegen.hdl.spinal.Hdl.hardType;
+import static org.esegen.hdl.spinal.Hdl.inBool;
+import static org.esegen.hdl.spinal.Hdl.inUInt;
+import static org.esegen.hdl.spinal.Hdl.named;
+import static org.esegen.hdl.spinal.Hdl.or;
+import static org.esegen.hdl.spinal.Hdl.outBool;
+import static org.esegen.hdl.spinal.Hdl.outSInt;
+import static org.esegen.hdl.spinal.Hdl.outUInt;
+import static org.esegen.hdl.spinal.Hdl.anyOf;
+import static org.esegen.hdl.spinal.Hdl.slaveStream;
+import static org.esegen.hdl.spinal.Hdl.slice;
+import static org.esegen.hdl.spinal.Hdl.unused;
+
+import java.util.ArrayList;
+import java.util.List;
+
+import org.esegen.EsegenException;
+import org.esegen.hdl.spinal.JavaComponent;
+import spinal.core.Bits;
+import spinal.core.Bool;
+import spinal.core.SInt;
+import spinal.core.UInt;
+import spinal.lib.Stream;
+
+/**
+ * SpMV 1 of the column-balanced delta engine for one channel (DESIGN.md section 3): the
+ * {@link DeltaUnit} fires the columns of v = [x_t; y_(t-1)] whose deltas reach their thresholds, the
+ * {@link ColumnBalancedStore} reads each fired column's K store words, and every PE's
+ * {@link AccumulatorLane} (bank 0, fabric, saturating) adds weight x delta into its row of the delta
+ * memory M, which persists across frames (cleared only by {@code launch}). The twins are
+ * {@code DeltaEncoder} (firing) and {@code ColumnBalancedEncoding.accumulate} (M), together what
+ * {@code GoldenModel.runDelta} does in SpMV 1.
+ *
+ * <p>Ports: stream {@code elements} (slave) and {@code input_size}, {@code input_theta},
+ * {@code recurrent_theta}, {@code fired_inputs}, {@code fired_recurrent}, {@code elements_seen} as
+ * {@link DeltaUnit}'s; stream {@code load} (slave), {@code loaded}, {@code base},
+ * {@code entries_per_column} as {@link ColumnBalancedStore}'s; {@code launch} in (clears v^, the
+ * counters, the load address and M); {@code read_row} in UInt, {@code read_value_<p>} out SInt
+ * accBits and {@code read_valid_<p>} out Bool per PE (M[p][read_row] one cycle after, as the lanes'
+ * bank-0 read port: correct only when {@code busy} has been low for a cycle); {@code busy} out.
+ *
+ * <p>Throughput: one store word (one MAC in every PE) a cycle, so a fired column costs K cycles and
+ * a column that does not fire one cycle of the delta unit's, overlapped with the MACs. Latency from
+ * an element taken to its MACs in M: 1 (delta) + 1 (store read) + 2 (lane) cycles.
+ */
+public final class DeltaSpmv extends JavaComponent {
+    public final Bool launch;
+    public final UInt readRow;
+    public final List<SInt> readValues;
+    public final List<Bool> readValid;
+    public final Bool busy;
+
+    /**
+     * @param pes        PEs, 1..256
+     * @param localRows  rows of M per PE (the slice of W_a), 2..65536
+     * @param columns    columns of the longest v, 1..65536
+     * @param depth      store words, 1..2^20
+     * @param maxK       largest K, 1..4096
+     * @param weightBits signed weight width, 2..31
+     * @param actBits    signed activation width, 2..30 (deltas are actBits + 1 bits)
+     * @param accBits    signed accumulator width, weightBits + actBits + 1 .. 62
+     * @throws EsegenException if a parameter is out of range
+     */
+    public DeltaSpmv(int pes, int localRows, int columns, int depth, int maxK, int weightBits, int actBits, int accBits) {
+        super(validated(pes));
+        int rowBits = AccumulatorLane.rowBits(localRows);
+        int entryBits = weightBits + rowBits;
+        int deltaBits = actBits + 1;
+        DeltaUnit delta = child("delta_unit", new DeltaUnit(columns, actBits));
+        ColumnBalancedStore store = child("store", new ColumnBalancedStore(pes * entryBits, depth,
+                DeltaUnit.columnBits(columns), deltaBits, maxK));
+        List<AccumulatorLane> lanes = new ArrayList<>();
+        for (int p = 0; p < pes; p++) {
+            lanes.add(child("pe_" + p, new AccumulatorLane(1, weightBits, deltaBits, accBits, localRows, 2,
+                    AccumulatorLane.Mac.FABRIC)));
+        }
+        launch = inBool("launch");
+        readRow = inUInt("read_row", rowBits);
+        busy = outBool("busy");
+
+        connectDelta(delta, store, columns, actBits);
+        connectStore(store, depth, maxK);
+
+        Stream<Bits> macs = store.macs;
+        unused("column_last", slice(macs.payload(), pes * entryBits + deltaBits, 1));
+        Bool lanesReady = named("lanes_ready", allOf(lanes.stream().map(l -> l.macReady).toList()));
+        assign(macs.ready(), lanesReady);
+        SInt macDelta = named("mac_delta", asSInt(slice(macs.payload(), pes * entryBits, deltaBits)));
+        List<SInt> values = new ArrayList<>();
+        List<Bool> valids = new ArrayList<>();
+        for (int p = 0; p < pes; p++) {
+            AccumulatorLane lane = lanes.get(p);
+            Bits entry = slice(macs.payload(), p * entryBits, entryBits);
+            assign(lane.macValid, and(macs.valid(), lanesReady));
+            assign(lane.macBank, boolConst(false));
+            assign(lane.macWeight, asSInt(slice(entry, 0, weightBits)));
+            assign(lane.macRow, asUInt(slice(entry, weightBits, rowBits)));
+            assign(lane.macActs.get(0), macDelta);
+            assign(lane.clear, launch);
+            assign(lane.clearBank, boolConst(false));
+            assign(lane.readRow, readRow);
+            values.add(outSInt("read_value_" + p, accBits));
+            assign(values.get(p), lane.readValues.get(0).get(0));
+            valids.add(outBool("read_valid_" + p));
+            assign(valids.get(p), lane.readValid.get(0));
+        }
+        readValues = List.copyOf(values);
+        readValid = List.copyOf(valids);
+        assign(busy, or(or(delta.busy, store.busy), anyOf(lanes.stream().map(l -> l.busy).toList())));
+    }
+
+    private void connectDelta(DeltaUnit delta, ColumnBalancedStore store, int columns, int actBits) {
+        int colBits = DeltaUnit.columnBits(columns);
+        Stream<Bits> elements = slaveStream("elements", hardType(() -> bits(colBits + actBits)));
+        connect(delta.elements, elements);
+        connect(store.fired, delta.fired);
+        assign(delta.launch, launch);
+        assign(delta.inputSize, inUInt("input_size", colBits + 1));
+        assign(delta.inputTheta, inUInt("input_theta", actBits + 1));
+        assign(delta.recurrentTheta, inUInt("recurrent_theta", actBits + 1));
+        assign(outUInt("fired_inputs", DeltaUnit.COUNTER_BITS), delta.firedInputs);
+        assign(outUInt("fired_recurrent", DeltaUnit.COUNTER_BITS), delta.firedRecurrent);
+        assign(outUInt("elements_seen", DeltaUnit.COUNTER_BITS), delta.elementsSeen);
+    }
+
+    private void connectStore(ColumnBalancedStore store, int depth, int maxK) {
+        Stream<Bits> load = slaveStream("load", hardType(() -> bits(store.load.payload().getWidth())));
+        connect(store.load, load);
+        assign(store.launch, launch);
+        assign(store.base, inUInt("base", ColumnBalancedStore.addressBits(depth)));
+        assign(store.entriesPerColumn, inUInt("entries_per_column", store.entriesPerColumn.getWidth()));
+        assign(outUInt("loaded", store.loaded.getWidth()), store.loaded);
+    }
+
+    private static String validated(int pes) {
+        if (pes < 1 || pes > 256) {
+            throw new EsegenException("DeltaSpmv: pes " + pes + " is outside 1..256");
+        }
+        return "DeltaSpmv";
+    }
+}
