@@ -162,7 +162,7 @@ class DeltaSpmvTest {
     }
 
     /** K nonzeros in every column of every PE's slice (fewer real rows: the ghost's PE still gets K of its real rows). */
-    private static ColumnBalancedEncoding randomBalanced(Random random, RowMapping mapping, int columns, int k,
+    static ColumnBalancedEncoding randomBalanced(Random random, RowMapping mapping, int columns, int k,
                                                         int weightBits, boolean positive) {
         int[][] global = mapping.globalRows();
         double[][] pruned = new double[mapping.rows()][columns];

@@ -4,6 +4,8 @@ import org.esegen.EsegenException;
 import org.esegen.fixed.FixedFormat;
 
 import java.math.BigInteger;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Locale;
 
 /**
@@ -108,6 +110,26 @@ public record ColumnBalancedEncoding(String name, RowMapping mapping, int cols, 
             word = word.or(BigInteger.valueOf(entry).shiftLeft(p * entryBits));
         }
         return word;
+    }
+
+    /**
+     * The store words of array {@code array} of {@code arrays} when A arrays work on different columns
+     * at once (array a holds the columns c = j A + a; local column j at words j K .. j K + K - 1, as
+     * {@link #storeWord} packs them): ceil(cols / A) K words, the words of a column past the last zero.
+     */
+    public List<BigInteger> arrayStoreWords(int array, int arrays, int weightBits) {
+        if (arrays < 1 || array < 0 || array >= arrays) {
+            throw new EsegenException("array " + array + " of " + arrays + ": need 0 <= array < arrays");
+        }
+        List<BigInteger> words = new ArrayList<>();
+        int localColumns = (cols + arrays - 1) / arrays;
+        for (int j = 0; j < localColumns; j++) {
+            int column = j * arrays + array;
+            for (int e = 0; e < k; e++) {
+                words.add(column < cols ? storeWord(column * k + e, weightBits) : BigInteger.ZERO);
+            }
+        }
+        return words;
     }
 
     /**

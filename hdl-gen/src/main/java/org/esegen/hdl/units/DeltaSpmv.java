@@ -55,6 +55,17 @@ import spinal.lib.Stream;
  * an element taken to its MACs in M: 1 (delta) + 1 (store read) + 2 (lane) cycles.
  */
 public final class DeltaSpmv extends JavaComponent {
+    public final Stream<Bits> elements;
+    public final UInt inputSize;
+    public final UInt inputTheta;
+    public final UInt recurrentTheta;
+    public final Stream<Bits> load;
+    public final UInt loaded;
+    public final UInt base;
+    public final UInt entriesPerColumn;
+    public final UInt firedInputs;
+    public final UInt firedRecurrent;
+    public final UInt elementsSeen;
     public final Bool launch;
     public final UInt readRow;
     public final List<SInt> readValues;
@@ -85,12 +96,36 @@ public final class DeltaSpmv extends JavaComponent {
             lanes.add(child("pe_" + p, new AccumulatorLane(1, weightBits, deltaBits, accBits, localRows, 2,
                     AccumulatorLane.Mac.FABRIC)));
         }
+        int colBits = DeltaUnit.columnBits(columns);
+        elements = slaveStream("elements", hardType(() -> bits(colBits + actBits)));
+        inputSize = inUInt("input_size", colBits + 1);
+        inputTheta = inUInt("input_theta", deltaBits);
+        recurrentTheta = inUInt("recurrent_theta", deltaBits);
+        load = slaveStream("load", hardType(() -> bits(pes * entryBits)));
+        loaded = outUInt("loaded", store.loaded.getWidth());
+        base = inUInt("base", store.base.getWidth());
+        entriesPerColumn = inUInt("entries_per_column", store.entriesPerColumn.getWidth());
+        firedInputs = outUInt("fired_inputs", DeltaUnit.COUNTER_BITS);
+        firedRecurrent = outUInt("fired_recurrent", DeltaUnit.COUNTER_BITS);
+        elementsSeen = outUInt("elements_seen", DeltaUnit.COUNTER_BITS);
         launch = inBool("launch");
         readRow = inUInt("read_row", rowBits);
         busy = outBool("busy");
 
-        connectDelta(delta, store, columns, actBits);
-        connectStore(store, depth, maxK);
+        connect(delta.elements, elements);
+        connect(store.fired, delta.fired);
+        assign(delta.launch, launch);
+        assign(delta.inputSize, inputSize);
+        assign(delta.inputTheta, inputTheta);
+        assign(delta.recurrentTheta, recurrentTheta);
+        assign(firedInputs, delta.firedInputs);
+        assign(firedRecurrent, delta.firedRecurrent);
+        assign(elementsSeen, delta.elementsSeen);
+        connect(store.load, load);
+        assign(store.launch, launch);
+        assign(store.base, base);
+        assign(store.entriesPerColumn, entriesPerColumn);
+        assign(loaded, store.loaded);
 
         Stream<Bits> macs = store.macs;
         unused("column_last", slice(macs.payload(), pes * entryBits + deltaBits, 1));
@@ -118,29 +153,6 @@ public final class DeltaSpmv extends JavaComponent {
         readValues = List.copyOf(values);
         readValid = List.copyOf(valids);
         assign(busy, or(or(delta.busy, store.busy), anyOf(lanes.stream().map(l -> l.busy).toList())));
-    }
-
-    private void connectDelta(DeltaUnit delta, ColumnBalancedStore store, int columns, int actBits) {
-        int colBits = DeltaUnit.columnBits(columns);
-        Stream<Bits> elements = slaveStream("elements", hardType(() -> bits(colBits + actBits)));
-        connect(delta.elements, elements);
-        connect(store.fired, delta.fired);
-        assign(delta.launch, launch);
-        assign(delta.inputSize, inUInt("input_size", colBits + 1));
-        assign(delta.inputTheta, inUInt("input_theta", actBits + 1));
-        assign(delta.recurrentTheta, inUInt("recurrent_theta", actBits + 1));
-        assign(outUInt("fired_inputs", DeltaUnit.COUNTER_BITS), delta.firedInputs);
-        assign(outUInt("fired_recurrent", DeltaUnit.COUNTER_BITS), delta.firedRecurrent);
-        assign(outUInt("elements_seen", DeltaUnit.COUNTER_BITS), delta.elementsSeen);
-    }
-
-    private void connectStore(ColumnBalancedStore store, int depth, int maxK) {
-        Stream<Bits> load = slaveStream("load", hardType(() -> bits(store.load.payload().getWidth())));
-        connect(store.load, load);
-        assign(store.launch, launch);
-        assign(store.base, inUInt("base", ColumnBalancedStore.addressBits(depth)));
-        assign(store.entriesPerColumn, inUInt("entries_per_column", store.entriesPerColumn.getWidth()));
-        assign(outUInt("loaded", store.loaded.getWidth()), store.loaded);
     }
 
     private static String validated(int pes) {
