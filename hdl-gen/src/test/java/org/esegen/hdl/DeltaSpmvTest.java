@@ -38,15 +38,15 @@ class DeltaSpmvTest {
     @TempDir
     Path dir;
 
-    @ParameterizedTest(name = "{0} PEs x {1} rows, {2} columns ({3} inputs), K {4}, w{5} a{6} acc{7}, {8} frames, saturating {9}")
+    @ParameterizedTest(name = "{0} PEs x {1} rows, {2} columns ({3} inputs), K {4}, w{5} a{6} acc{7}, {8} frames, saturating {9}, fired queue {10}")
     @CsvSource({
-            "1, 4, 6, 2, 1, 8, 8, 24, 8, false",
-            "4, 8, 13, 5, 2, 8, 16, 32, 6, false",
-            "3, 5, 9, 9, 4, 6, 10, 24, 7, false",
-            "8, 16, 40, 12, 3, 12, 16, 40, 4, false",
-            "2, 6, 30, 4, 5, 8, 8, 17, 12, true"})
+            "1, 4, 6, 2, 1, 8, 8, 24, 8, false, 0",
+            "4, 8, 13, 5, 2, 8, 16, 32, 6, false, 4",
+            "3, 5, 9, 9, 4, 6, 10, 24, 7, false, 0",
+            "8, 16, 40, 12, 3, 12, 16, 40, 4, false, 16",
+            "2, 6, 30, 4, 5, 8, 8, 17, 12, true, 2"})
     void deltaMemoryMatchesTheTwins(int pes, int localRows, int columns, int inputSize, int k, int weightBits,
-                                    int actBits, int accBits, int frames, boolean saturating) throws Exception {
+                                    int actBits, int accBits, int frames, boolean saturating, int queue) throws Exception {
         long seed = SEED + 1_000L * pes + 17L * columns + k;
         Random random = new Random(seed);
         int rows = pes * localRows - (pes > 1 ? 1 : 0);
@@ -128,7 +128,7 @@ class DeltaSpmvTest {
             bench.output("read_valid_" + p, 1).output("read_value_" + p, accBits);
         }
         Path verilog = VerilogEmitter.emit(dir, "DeltaSpmv", () -> new DeltaSpmv(pes, localRows, columns, depth, k,
-                weightBits, actBits, accBits)).get(0);
+                weightBits, actBits, accBits, queue)).get(0);
 
         List<String> printed = Tools.simulate(dir, bench.write(dir, seed, 40, 60 * elements.size() + 5_000),
                 List.of(verilog));

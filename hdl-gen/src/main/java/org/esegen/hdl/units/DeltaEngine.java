@@ -92,7 +92,8 @@ public final class DeltaEngine extends JavaComponent {
      * @param weightBits signed weight width, 2..31
      * @param actBits    signed activation width, 2..30
      * @param accBits    signed accumulator width, weightBits + actBits + 1 .. 62
-     * @param fifoDepth  elements each array's input FIFO holds, 2..65536
+     * @param fifoDepth  elements each array's input FIFO holds and fired columns its queue between delta
+     *                   unit and store holds, 2..4096
      * @throws EsegenException if a parameter is out of range
      */
     public DeltaEngine(int arrays, int pes, int localRows, int columns, int arrayDepth, int maxK, int weightBits,
@@ -106,7 +107,7 @@ public final class DeltaEngine extends JavaComponent {
         List<DeltaSpmv> units = new ArrayList<>();
         for (int a = 0; a < arrays; a++) {
             units.add(child("array_" + a, new DeltaSpmv(pes, localRows, arrayColumns, arrayDepth, maxK, weightBits,
-                    actBits, accBits)));
+                    actBits, accBits, fifoDepth)));
         }
         Bool launch = inBool("launch");
         Stream<Bits> groups = slaveStream("groups", hardType(() -> bits(groupBits + arrays + arrays * actBits)));
@@ -230,8 +231,8 @@ public final class DeltaEngine extends JavaComponent {
         if (columns < arrays || columns > 65536) {
             throw new EsegenException("DeltaEngine: columns " + columns + " is outside " + arrays + "..65536");
         }
-        if (fifoDepth < 2 || fifoDepth > 65536) {
-            throw new EsegenException("DeltaEngine: fifoDepth " + fifoDepth + " is outside 2..65536");
+        if (fifoDepth < 2 || fifoDepth > 4096) {
+            throw new EsegenException("DeltaEngine: fifoDepth " + fifoDepth + " is outside 2..4096");
         }
         return "DeltaEngine";
     }

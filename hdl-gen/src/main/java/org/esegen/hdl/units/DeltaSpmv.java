@@ -20,12 +20,14 @@ import static org.esegen.hdl.spinal.Hdl.outUInt;
 import static org.esegen.hdl.spinal.Hdl.anyOf;
 import static org.esegen.hdl.spinal.Hdl.slaveStream;
 import static org.esegen.hdl.spinal.Hdl.slice;
+import static org.esegen.hdl.spinal.Hdl.streamFifo;
 import static org.esegen.hdl.spinal.Hdl.unused;
 
 import java.util.ArrayList;
 import java.util.List;
 
 import org.esegen.EsegenException;
+import org.esegen.hdl.spinal.Hdl.FifoPorts;
 import org.esegen.hdl.spinal.JavaComponent;
 import spinal.core.Bits;
 import spinal.core.Bool;
@@ -51,7 +53,8 @@ import spinal.lib.Stream;
  * bank-0 read port: correct only when {@code busy} has been low for a cycle); {@code busy} out.
  *
  * <p>Throughput: one store word (one MAC in every PE) a cycle, so a fired column costs K cycles and
- * a column that does not fire one cycle of the delta unit's, overlapped with the MACs. Latency from
+ * a column that does not fire one cycle of the delta unit's, overlapped with the MACs while the
+ * fired-column queue has room (without a queue the delta unit waits for each fired column's K reads). Latency from
  * an element taken to its MACs in M: 1 (delta) + 1 (store read) + 2 (lane) cycles.
  */
 public final class DeltaSpmv extends JavaComponent {
@@ -81,10 +84,14 @@ public final class DeltaSpmv extends JavaComponent {
      * @param weightBits signed weight width, 2..31
      * @param actBits    signed activation width, 2..30 (deltas are actBits + 1 bits)
      * @param accBits    signed accumulator width, weightBits + actBits + 1 .. 62
+     * @param firedQueueDepth fired columns queued between the delta unit and the store, 0 (none) or
+     *                   2..4096: with a queue the delta unit decides the next elements while the store
+     *                   reads a fired column's K words
      * @throws EsegenException if a parameter is out of range
      */
-    public DeltaSpmv(int pes, int localRows, int columns, int depth, int maxK, int weightBits, int actBits, int accBits) {
-        super(validated(pes));
+    public DeltaSpmv(int pes, int localRows, int columns, int depth, int maxK, int weightBits, int actBits, int accBits,
+                     int firedQueueDepth) {
+        super(validated(pes, firedQueueDepth));
         int rowBits = AccumulatorLane.rowBits(localRows);
         int entryBits = weightBits + rowBits;
         int deltaBits = actBits + 1;
@@ -113,7 +120,17 @@ public final class DeltaSpmv extends JavaComponent {
         busy = outBool("busy");
 
         connect(delta.elements, elements);
-        connect(store.fired, delta.fired);
+        Bool firedQueued;
+        if (firedQueueDepth == 0) {
+            connect(store.fired, delta.fired);
+            firedQueued = boolConst(false);
+        } else {
+            FifoPorts<Bits> queue = streamFifo("fired_queue", hardType(() -> bits(delta.fired.payload().getWidth())),
+                    firedQueueDepth);
+            connect(queue.push(), delta.fired);
+            connect(store.fired, queue.pop());
+            firedQueued = queue.pop().valid();
+        }
         assign(delta.launch, launch);
         assign(delta.inputSize, inputSize);
         assign(delta.inputTheta, inputTheta);
@@ -152,12 +169,15 @@ public final class DeltaSpmv extends JavaComponent {
         }
         readValues = List.copyOf(values);
         readValid = List.copyOf(valids);
-        assign(busy, or(or(delta.busy, store.busy), anyOf(lanes.stream().map(l -> l.busy).toList())));
+        assign(busy, or(or(or(delta.busy, firedQueued), store.busy), anyOf(lanes.stream().map(l -> l.busy).toList())));
     }
 
-    private static String validated(int pes) {
+    private static String validated(int pes, int firedQueueDepth) {
         if (pes < 1 || pes > 256) {
             throw new EsegenException("DeltaSpmv: pes " + pes + " is outside 1..256");
+        }
+        if (firedQueueDepth != 0 && (firedQueueDepth < 2 || firedQueueDepth > 4096)) {
+            throw new EsegenException("DeltaSpmv: firedQueueDepth " + firedQueueDepth + " is neither 0 nor in 2..4096");
         }
         return "DeltaSpmv";
     }
