@@ -12,6 +12,7 @@ import org.esegen.hdl.units.ColumnBroadcaster;
 import org.esegen.hdl.units.DeltaEngine;
 import org.esegen.hdl.units.DeltaSpmv;
 import org.esegen.hdl.units.EntryDistributor;
+import org.esegen.hdl.units.FftUnit;
 import org.esegen.hdl.units.InputLoader;
 import org.esegen.hdl.units.LookupRom;
 import org.esegen.hdl.units.PairSplitter;
@@ -39,6 +40,7 @@ enum Design {
     PARAM_LOADER("ParamLoader", () -> new ParamLoader(4, 16, 16)),
     INPUT_LOADER("InputLoader", () -> new InputLoader(2, 16, 64)),
     DELTA_SPMV("DeltaSpmv", () -> new DeltaSpmv(4, 16, 40, 200, 4, 8, 16, 32, 8)),
+    FFT_UNIT("FftUnit", () -> new FftUnit(8, 16, 16)),
     DELTA_ENGINE("DeltaEngine", () -> new DeltaEngine(4, 2, 16, 37, 60, 4, 8, 16, 32, 8)),
     SEQUENCER("Sequencer", () -> new Sequencer(Presets.get("tiny").with("channels", 2)));
 
