@@ -26,6 +26,7 @@ import org.esegen.hdl.units.AccumulatorLane;
 import org.esegen.hdl.units.ColumnBalancedStore;
 import org.esegen.hdl.units.DeltaEngine;
 import org.esegen.hdl.units.DeltaUnit;
+import org.esegen.hdl.units.Dsp48e2;
 import org.esegen.io.SyntheticModel;
 import org.esegen.prune.PruningMethod;
 import org.esegen.rnn.CellKind;
@@ -43,7 +44,7 @@ import org.junit.jupiter.params.provider.CsvSource;
  * features; {@code GoldenModel.runDelta} gives, frame by frame, the vector v = [x_t; y_(t-1)] and
  * the stage z (the delta memory rescaled). The engine takes each frame's v as groups and, after each
  * frame, its M (the sum of its arrays' partial memories) rescaled as the element-wise step does must
- * equal z at every row; a mismatch names the recording, frame, stage, row, expected and actual.
+ * equal z at every row (fabric or DSP48E2 multiply-accumulate); a mismatch names the recording, frame, stage, row, expected and actual.
  */
 class DeltaEngineSpeechTest {
     private static final Path RECORDINGS = Path.of("..", "..", "shared", "datasets", "fsdd", "recordings");
@@ -51,10 +52,10 @@ class DeltaEngineSpeechTest {
     @TempDir
     Path dir;
 
-    @ParameterizedTest(name = "{0}, {1} arrays, K {2}, thresholds {3}/{4}")
-    @CsvSource({"0_jackson_0.wav, 2, 2, 0.05, 0.05", "7_theo_12.wav, 4, 1, 0.1, 0.02"})
+    @ParameterizedTest(name = "{0}, {1} arrays, K {2}, thresholds {3}/{4}, {5}")
+    @CsvSource({"0_jackson_0.wav, 2, 2, 0.05, 0.05, FABRIC", "7_theo_12.wav, 4, 1, 0.1, 0.02, DSP48E2"})
     void deltaMemoryEqualsTheGoldenModelsZOnARecording(String recording, int arrays, int k, double thetaX,
-                                                       double thetaH) throws Exception {
+                                                       double thetaH, AccumulatorLane.Mac mac) throws Exception {
         Path file = resolveRecording(recording);
         double[][] features = Features.of(Wav.read(file));
         features = Normalization.of(List.<double[][]>of(features)).apply(features);
@@ -154,10 +155,13 @@ class DeltaEngineSpeechTest {
             bench.output("read_valid_" + p, 1).output("read_value_" + p, accBits);
         }
         Path verilog = VerilogEmitter.emit(dir, "DeltaEngine", () -> new DeltaEngine(arrays, pes, localRows, columns,
-                arrayDepth, k, weightBits, actBits, accBits, 16)).get(0);
+                arrayDepth, k, weightBits, actBits, accBits, 16, mac)).get(0);
+        List<Path> sources = new ArrayList<>(List.of(verilog));
+        if (mac == AccumulatorLane.Mac.DSP48E2) {
+            sources.add(Dsp48e2.writeSimulationModel(dir.resolve("sim")));
+        }
 
-        List<String> printed = Tools.simulate(dir, bench.write(dir, 7, 40, 400 * inputs.length + 20_000),
-                List.of(verilog));
+        List<String> printed = Tools.simulate(dir, bench.write(dir, 7, 40, 400 * inputs.length + 20_000), sources);
 
         assertTrue(printed.stream().noneMatch(line -> line.contains("timeout")), recording + ": timed out");
         int[][] global = compiledLayer.wa().mapping().globalRows();

@@ -21,6 +21,7 @@ import org.esegen.hdl.units.AccumulatorLane;
 import org.esegen.hdl.units.ColumnBalancedStore;
 import org.esegen.hdl.units.DeltaEngine;
 import org.esegen.hdl.units.DeltaUnit;
+import org.esegen.hdl.units.Dsp48e2;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
@@ -31,7 +32,8 @@ import org.junit.jupiter.params.provider.CsvSource;
  * values offered with random gaps (the last group partial where A does not divide the columns).
  * After the frames, the M read (the sum over arrays) must equal the one-array twin over all columns
  * ({@link DeltaEncoder} + {@link ColumnBalancedEncoding#accumulate}, nothing saturating), and the
- * counters its counts.
+ * counters its counts; with the lanes' multiply-accumulate in fabric or in DSP48E2s (wrapping, and
+ * holding the store words while a lane holds a MAC).
  */
 class DeltaEngineTest {
     private static final long SEED = Long.getLong("esegen.seed", 20_261_204L);
@@ -39,15 +41,15 @@ class DeltaEngineTest {
     @TempDir
     Path dir;
 
-    @ParameterizedTest(name = "{0} arrays, {1} PEs x {2} rows, {3} columns ({4} inputs), K {5}, {6} frames")
+    @ParameterizedTest(name = "{0} arrays, {1} PEs x {2} rows, {3} columns ({4} inputs), K {5}, {6} frames, {7}")
     @CsvSource({
-            "1, 2, 4, 7, 3, 2, 5",
-            "2, 3, 6, 11, 4, 3, 6",
-            "4, 2, 8, 18, 7, 2, 6",
-            "4, 4, 4, 13, 13, 1, 5",
-            "8, 2, 4, 20, 9, 3, 4"})
+            "1, 2, 4, 7, 3, 2, 5, FABRIC",
+            "2, 3, 6, 11, 4, 3, 6, DSP48E2",
+            "4, 2, 8, 18, 7, 2, 6, FABRIC",
+            "4, 4, 4, 13, 13, 1, 5, DSP48E2",
+            "8, 2, 4, 20, 9, 3, 4, FABRIC"})
     void summedArraysEqualTheOneArrayTwin(int arrays, int pes, int localRows, int columns, int inputSize, int k,
-                                          int frames) throws Exception {
+                                          int frames, AccumulatorLane.Mac mac) throws Exception {
         long seed = SEED + 1_000L * arrays + 31L * columns + k;
         Random random = new Random(seed);
         int weightBits = 8;
@@ -138,10 +140,13 @@ class DeltaEngineTest {
             bench.output("read_valid_" + p, 1).output("read_value_" + p, accBits);
         }
         Path verilog = VerilogEmitter.emit(dir, "DeltaEngine", () -> new DeltaEngine(arrays, pes, localRows, columns,
-                arrayDepth, k, weightBits, actBits, accBits, 4)).get(0);
+                arrayDepth, k, weightBits, actBits, accBits, 4, mac)).get(0);
+        List<Path> sources = new ArrayList<>(List.of(verilog));
+        if (mac == AccumulatorLane.Mac.DSP48E2) {
+            sources.add(Dsp48e2.writeSimulationModel(dir.resolve("sim")));
+        }
 
-        List<String> printed = Tools.simulate(dir, bench.write(dir, seed, 40, 60 * totalElements + 5_000),
-                List.of(verilog));
+        List<String> printed = Tools.simulate(dir, bench.write(dir, seed, 40, 60 * totalElements + 5_000), sources);
 
         String context = "seed " + seed + " (-Desegen.seed=" + SEED + "), " + arrays + " arrays";
         assertTrue(printed.stream().noneMatch(line -> line.contains("timeout")), context + ": timed out");

@@ -128,7 +128,7 @@ class DeltaSpmvTest {
             bench.output("read_valid_" + p, 1).output("read_value_" + p, accBits);
         }
         Path verilog = VerilogEmitter.emit(dir, "DeltaSpmv", () -> new DeltaSpmv(pes, localRows, columns, depth, k,
-                weightBits, actBits, accBits, queue)).get(0);
+                weightBits, actBits, accBits, queue, AccumulatorLane.Mac.FABRIC)).get(0);
 
         List<String> printed = Tools.simulate(dir, bench.write(dir, seed, 40, 60 * elements.size() + 5_000),
                 List.of(verilog));

@@ -94,10 +94,11 @@ public final class DeltaEngine extends JavaComponent {
      * @param accBits    signed accumulator width, weightBits + actBits + 1 .. 62
      * @param fifoDepth  elements each array's input FIFO holds and fired columns its queue between delta
      *                   unit and store holds, 2..4096
+     * @param mac        the PEs' multiply-accumulate ({@link DeltaSpmv})
      * @throws EsegenException if a parameter is out of range
      */
     public DeltaEngine(int arrays, int pes, int localRows, int columns, int arrayDepth, int maxK, int weightBits,
-                       int actBits, int accBits, int fifoDepth) {
+                       int actBits, int accBits, int fifoDepth, AccumulatorLane.Mac mac) {
         super(validated(arrays, columns, fifoDepth));
         int arrayColumns = (columns + arrays - 1) / arrays;
         int colBits = DeltaUnit.columnBits(columns);
@@ -107,7 +108,7 @@ public final class DeltaEngine extends JavaComponent {
         List<DeltaSpmv> units = new ArrayList<>();
         for (int a = 0; a < arrays; a++) {
             units.add(child("array_" + a, new DeltaSpmv(pes, localRows, arrayColumns, arrayDepth, maxK, weightBits,
-                    actBits, accBits, fifoDepth)));
+                    actBits, accBits, fifoDepth, mac)));
         }
         Bool launch = inBool("launch");
         Stream<Bits> groups = slaveStream("groups", hardType(() -> bits(groupBits + arrays + arrays * actBits)));

@@ -39,7 +39,7 @@ import spinal.lib.Stream;
  * SpMV 1 of the column-balanced delta engine for one channel (DESIGN.md section 3): the
  * {@link DeltaUnit} fires the columns of v = [x_t; y_(t-1)] whose deltas reach their thresholds, the
  * {@link ColumnBalancedStore} reads each fired column's K store words, and every PE's
- * {@link AccumulatorLane} (bank 0, fabric, saturating) adds weight x delta into its row of the delta
+ * {@link AccumulatorLane} (bank 0) adds weight x delta into its row of the delta
  * memory M, which persists across frames (cleared only by {@code launch}). The twins are
  * {@code DeltaEncoder} (firing) and {@code ColumnBalancedEncoding.accumulate} (M), together what
  * {@code GoldenModel.runDelta} does in SpMV 1.
@@ -87,10 +87,14 @@ public final class DeltaSpmv extends JavaComponent {
      * @param firedQueueDepth fired columns queued between the delta unit and the store, 0 (none) or
      *                   2..4096: with a queue the delta unit decides the next elements while the store
      *                   reads a fired column's K words
+     * @param mac        the lanes' multiply-accumulate: {@link AccumulatorLane.Mac#FABRIC} saturates;
+     *                   {@link AccumulatorLane.Mac#DSP48E2} wraps modulo 2^accBits, so it equals the twin
+     *                   only while no partial sum leaves the range (the compiler's proof), and a store word
+     *                   waits while any lane holds a MAC
      * @throws EsegenException if a parameter is out of range
      */
     public DeltaSpmv(int pes, int localRows, int columns, int depth, int maxK, int weightBits, int actBits, int accBits,
-                     int firedQueueDepth) {
+                     int firedQueueDepth, AccumulatorLane.Mac mac) {
         super(validated(pes, firedQueueDepth));
         int rowBits = AccumulatorLane.rowBits(localRows);
         int entryBits = weightBits + rowBits;
@@ -100,8 +104,7 @@ public final class DeltaSpmv extends JavaComponent {
                 DeltaUnit.columnBits(columns), deltaBits, maxK));
         List<AccumulatorLane> lanes = new ArrayList<>();
         for (int p = 0; p < pes; p++) {
-            lanes.add(child("pe_" + p, new AccumulatorLane(1, weightBits, deltaBits, accBits, localRows, 2,
-                    AccumulatorLane.Mac.FABRIC)));
+            lanes.add(child("pe_" + p, new AccumulatorLane(1, weightBits, deltaBits, accBits, localRows, 2, mac)));
         }
         int colBits = DeltaUnit.columnBits(columns);
         elements = slaveStream("elements", hardType(() -> bits(colBits + actBits)));
