@@ -9,6 +9,7 @@ import org.esegen.config.Presets;
 import org.esegen.hdl.spinal.VerilogEmitter;
 import org.esegen.hdl.units.AccumulatorLane;
 import org.esegen.hdl.units.ChunkPacker;
+import org.esegen.hdl.units.CirculantEngine;
 import org.esegen.hdl.units.ColumnBroadcaster;
 import org.esegen.hdl.units.DeltaEngine;
 import org.esegen.hdl.units.DeltaSpmv;
@@ -42,6 +43,7 @@ enum Design {
     INPUT_LOADER("InputLoader", () -> new InputLoader(2, 16, 64)),
     DELTA_SPMV("DeltaSpmv", () -> new DeltaSpmv(4, 16, 40, 200, 4, 8, 16, 32, 8, AccumulatorLane.Mac.FABRIC)),
     FFT_UNIT("FftUnit", () -> new FftUnit(8, 16, 16)),
+    CIRCULANT_ENGINE("CirculantEngine", () -> new CirculantEngine(8, 16, 16, 16, 20, 64)),
     DELTA_ENGINE("DeltaEngine", () -> new DeltaEngine(4, 2, 16, 37, 60, 4, 8, 16, 32, 8, AccumulatorLane.Mac.FABRIC)),
     SEQUENCER("Sequencer", () -> new Sequencer(Presets.get("tiny").with("channels", 2)));
 

@@ -120,6 +120,27 @@ public final class FixedCirculant {
         return weights[i][j][k][part];
     }
 
+    /**
+     * The weight store's word of block (i, j), at address i colBlocks + j: bin k's real part at bits
+     * [2k weightBits, (2k + 1) weightBits) and its imaginary part above it (two's complement), for k = 0 .. b/2.
+     */
+    public java.math.BigInteger storeWord(int i, int j) {
+        java.math.BigInteger word = java.math.BigInteger.ZERO;
+        long mask = (1L << weightBits) - 1;
+        for (int k = 0; k < bins(matrix.block()); k++) {
+            for (int part = 0; part < 2; part++) {
+                word = word.or(java.math.BigInteger.valueOf(weights[i][j][k][part] & mask)
+                        .shiftLeft((2 * k + part) * weightBits));
+            }
+        }
+        return word;
+    }
+
+    /** The shift from the MAC's G + F fractional bits to U's F, times b: G - log2 b (negative: a left shift). */
+    public int scaleShift() {
+        return weightFracBits - Integer.numberOfTrailingZeros(matrix.block());
+    }
+
     /** The block-circulant matrix this was quantized from. */
     public BlockCirculant matrix() {
         return matrix;
@@ -159,7 +180,6 @@ public final class FixedCirculant {
         }
         int b = matrix.block();
         int bins = bins(b);
-        int logB = Integer.numberOfTrailingZeros(b);
         long[][][] spectra = new long[matrix.colBlocks()][bins][2];
         for (int j = 0; j < matrix.colBlocks(); j++) {
             long[] re = new long[b];
@@ -187,8 +207,8 @@ public final class FixedCirculant {
                     pi += wr * spectra[j][k][1] + wi * spectra[j][k][0];
                 }
                 boolean real = k == 0 || k == b / 2;
-                scaled[i][k][0] = clamp(FixedFormat.shiftRound(pr, weightFracBits - logB), limit);
-                scaled[i][k][1] = real ? 0 : clamp(FixedFormat.shiftRound(pi, weightFracBits - logB), limit);
+                scaled[i][k][0] = clamp(FixedFormat.shiftRound(pr, scaleShift()), limit);
+                scaled[i][k][1] = real ? 0 : clamp(FixedFormat.shiftRound(pi, scaleShift()), limit);
             }
             long[] ure = new long[b];
             long[] uim = new long[b];

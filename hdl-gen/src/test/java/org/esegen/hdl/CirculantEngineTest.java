@@ -1,0 +1,122 @@
+package org.esegen.hdl;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+import java.math.BigInteger;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Random;
+
+import org.esegen.circulant.BlockCirculant;
+import org.esegen.circulant.FixedCirculant;
+import org.esegen.fixed.FixedFormat;
+import org.esegen.hdl.StreamBench.Port;
+import org.esegen.hdl.spinal.VerilogEmitter;
+import org.esegen.hdl.units.CirculantEngine;
+import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
+
+/**
+ * CirculantEngine under Icarus against {@link FixedCirculant}: a random block-circulant matrix
+ * (sizes not multiples of b), its frequency-domain words loaded, then several vectors (some large
+ * enough to saturate) offered block by block with random gaps; every output block must equal the
+ * twin's z (padded rows: y saturated), in order.
+ */
+class CirculantEngineTest {
+    private static final long SEED = Long.getLong("esegen.seed", 20_261_207L);
+
+    @TempDir
+    Path dir;
+
+    @ParameterizedTest(name = "{0} x {1} at b = {2}, {3}-bit activations, {4}-bit weights, {5}-bit twiddles")
+    @CsvSource({"7, 5, 2, 12, 12, 12", "20, 14, 4, 16, 16, 16", "30, 41, 8, 16, 16, 16", "16, 40, 8, 12, 10, 10",
+            "40, 33, 16, 16, 16, 18", "64, 40, 32, 12, 12, 14"})
+    void producesTheTwinsBlocks(int rows, int cols, int block, int actBits, int weightBits, int twiddleBits)
+            throws Exception {
+        long seed = SEED + 1_000L * block + rows + cols;
+        Random random = new Random(seed);
+        double[][][] vectors = new double[BlockCirculant.blocks(rows, block)][BlockCirculant.blocks(cols, block)][block];
+        for (double[][] row : vectors) {
+            for (double[] v : row) {
+                for (int k = 0; k < block; k++) {
+                    v[k] = random.nextGaussian() * 0.5 / Math.sqrt(cols);
+                }
+            }
+        }
+        BlockCirculant matrix = new BlockCirculant(rows, cols, block, vectors);
+        FixedFormat act = new FixedFormat(actBits, actBits - 4);
+        FixedCirculant twin = new FixedCirculant(matrix, act, weightBits, twiddleBits);
+        int rowBlocks = matrix.rowBlocks();
+        int colBlocks = matrix.colBlocks();
+        List<BigInteger[]> words = new ArrayList<>();
+        for (int i = 0; i < rowBlocks; i++) {
+            for (int j = 0; j < colBlocks; j++) {
+                words.add(new BigInteger[] {twin.storeWord(i, j)});
+            }
+        }
+        List<BigInteger[]> blocks = new ArrayList<>();
+        List<String> expected = new ArrayList<>();
+        long mask = (1L << actBits) - 1;
+        for (int v = 0; v < 5; v++) {
+            double spread = v == 4 ? 8.0 : 1.5;
+            long[] x = new long[cols];
+            for (int c = 0; c < cols; c++) {
+                x[c] = act.saturate(act.quantize(random.nextGaussian() * spread));
+            }
+            for (int j = 0; j < colBlocks; j++) {
+                BigInteger word = BigInteger.ZERO;
+                for (int n = 0; n < block && j * block + n < cols; n++) {
+                    word = word.or(BigInteger.valueOf(x[j * block + n] & mask).shiftLeft(n * actBits));
+                }
+                blocks.add(new BigInteger[] {word});
+            }
+            FixedCirculant.Trace trace = twin.trace(x);
+            for (int i = 0; i < rowBlocks; i++) {
+                StringBuilder line = new StringBuilder();
+                for (int n = 0; n < block; n++) {
+                    line.append(n == 0 ? "" : " ").append(act.saturate(trace.y()[i * block + n]));
+                }
+                expected.add(line.toString());
+            }
+        }
+        int colBits = org.esegen.hdl.spinal.Hdl.widthFor(colBlocks);
+        int rowBits = org.esegen.hdl.spinal.Hdl.widthFor(rowBlocks);
+        StreamBench bench = new StreamBench("CirculantEngine")
+                .input("col_blocks", colBits, colBlocks)
+                .input("row_blocks", rowBits, rowBlocks)
+                .input("scale_shift", 6, twin.scaleShift())
+                .output("busy", 1)
+                .output("mac_cycles", 32)
+                .source("load", List.of(new Port("load_payload", 2 * FixedCirculant.bins(block) * weightBits)), words, 90)
+                .gatedSource("blocks", List.of(new Port("blocks_payload", block * actBits)), blocks, 70,
+                        "load_next == " + words.size())
+                .stimulus("wait (blocks_next == " + blocks.size() + "); wait (!busy); repeat (3) @(negedge clk);"
+                        + " $display(\"mac_cycles %0d\", mac_cycles);");
+        bench.sink("outputs", List.of(new Port("outputs_payload", block * actBits)), 100);
+        Path verilog = VerilogEmitter.emit(dir, "CirculantEngine", () -> new CirculantEngine(block, actBits, weightBits,
+                twiddleBits, colBlocks, rowBlocks)).get(0);
+
+        List<String> printed = Tools.simulate(dir, bench.write(dir, seed, 60, 200 * blocks.size() * rowBlocks + 5_000),
+                List.of(verilog));
+
+        String context = "seed " + seed + " (-Desegen.seed=" + SEED + "), b " + block;
+        List<String> actual = StreamBench.taken(printed, "outputs").stream().map(item -> {
+            StringBuilder line = new StringBuilder();
+            for (int n = 0; n < block; n++) {
+                long raw = item[0].shiftRight(n * actBits).longValue() & mask;
+                line.append(n == 0 ? "" : " ").append(FixedFormat.signExtend(raw, actBits));
+            }
+            return line.toString();
+        }).toList();
+        assertEquals(expected.size(), actual.size(), context + ": output blocks");
+        for (int b = 0; b < expected.size(); b++) {
+            assertEquals(expected.get(b), actual.get(b), context + ": vector " + b / rowBlocks + ", row block "
+                    + b % rowBlocks + " (z of rows " + (b % rowBlocks) * block + "..)");
+        }
+        String cycles = printed.stream().filter(l -> l.startsWith("mac_cycles ")).findFirst().orElseThrow();
+        assertEquals(5L * rowBlocks * colBlocks, Long.parseLong(cycles.substring(11).trim()),
+                context + ": one MAC cycle per block pair");
+    }
+}
