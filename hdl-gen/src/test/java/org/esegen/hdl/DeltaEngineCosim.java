@@ -25,7 +25,8 @@ import org.esegen.hdl.units.Dsp48e2;
  * Runs layer 0's SpMV 1 of a compiled delta model through a {@link DeltaEngine} under Icarus, frame
  * by frame, against {@code GoldenModel.runDelta}'s traces: v = [x_t; y_(t-1)] goes in as groups, and
  * after each frame the engine's M, rescaled as the element-wise step does, is compared with the
- * golden z at every row. Also measures each frame's engine cycles (first group offered to idle).
+ * golden z at every row. Also measures each frame's engine cycles (first group offered to idle, after
+ * the store is loaded). Icarus, or Verilator for designs of hundreds of PEs.
  */
 final class DeltaEngineCosim {
     /**
@@ -46,7 +47,7 @@ final class DeltaEngineCosim {
      */
     static Result run(Path dir, String name, AcceleratorConfig config, CompiledLayer layer, long[][] inputs,
                       GoldenModel.DeltaResult result, GoldenModel.DeltaThresholds thresholds, int arrays,
-                      AccumulatorLane.Mac mac) throws Exception {
+                      AccumulatorLane.Mac mac, boolean verilator) throws Exception {
         ColumnBalancedEncoding matrix = ColumnBalancedEncoding.encode("W_a", layer.pruned().combinedInputMatrix(),
                 layer.wa().decode(), layer.wa().mapping(), layer.wa().fracBits());
         int k = matrix.k();
@@ -98,6 +99,7 @@ final class DeltaEngineCosim {
             args.append(", read_valid_").append(p).append(", read_value_").append(p);
         }
         String perFrame = """
+                wait (loaded);
                 for (frame = 0; frame < %d; frame = frame + 1) begin
                   frame_start = cycle;
                   group_limit = (frame + 1) * %d;
@@ -140,8 +142,8 @@ final class DeltaEngineCosim {
             sources.add(Dsp48e2.writeSimulationModel(dir.resolve("sim")));
         }
 
-        List<String> printed = Tools.simulate(dir, bench.write(dir, 7, 40,
-                (2 * localColumns + 2 * localRows + 50) * inputs.length + words.size() + 20_000), sources);
+        String tb = bench.write(dir, 7, 40, (2 * localColumns + 2 * localRows + 50) * inputs.length + words.size() + 20_000);
+        List<String> printed = verilator ? Tools.simulateVerilator(dir, tb, sources, 1_800) : Tools.simulate(dir, tb, sources);
 
         if (printed.stream().anyMatch(line -> line.contains("timeout"))) {
             return new Result(0, new long[0], name + ": the simulation timed out");

@@ -69,7 +69,7 @@ class DeltaEngineSpeechTest {
         GoldenModel.DeltaResult result = golden.runDelta(inputs, thresholds, true);
 
         DeltaEngineCosim.Result cosim = DeltaEngineCosim.run(dir, recording, config, compiledLayer, inputs, result,
-                thresholds, arrays, mac);
+                thresholds, arrays, mac, false);
 
         assertNull(cosim.mismatch(), recording);
         assertEquals(inputs.length, cosim.framesCompared(), recording + ": every frame's every row compared");
