@@ -19,7 +19,6 @@ import org.esegen.hdl.units.AccumulatorLane;
 import org.esegen.hdl.units.ColumnBalancedStore;
 import org.esegen.hdl.units.DeltaEngine;
 import org.esegen.hdl.units.DeltaUnit;
-import org.esegen.hdl.units.Dsp48e2;
 
 /**
  * Runs layer 0's SpMV 1 of a compiled delta model through a {@link DeltaEngine} under Icarus, frame
@@ -47,7 +46,7 @@ final class DeltaEngineCosim {
      */
     static Result run(Path dir, String name, AcceleratorConfig config, CompiledLayer layer, long[][] inputs,
                       GoldenModel.DeltaResult result, GoldenModel.DeltaThresholds thresholds, int arrays,
-                      AccumulatorLane.Mac mac, boolean verilator) throws Exception {
+                      boolean verilator) throws Exception {
         ColumnBalancedEncoding matrix = ColumnBalancedEncoding.encode("W_a", layer.pruned().combinedInputMatrix(),
                 layer.wa().decode(), layer.wa().mapping(), layer.wa().fracBits());
         int k = matrix.k();
@@ -95,8 +94,8 @@ final class DeltaEngineCosim {
         StringBuilder format = new StringBuilder("m %0d %h");
         StringBuilder args = new StringBuilder(", frame, read_row");
         for (int p = 0; p < pes; p++) {
-            format.append(" %h %h");
-            args.append(", read_valid_").append(p).append(", read_value_").append(p);
+            format.append(" %h");
+            args.append(", read_value_").append(p);
         }
         String perFrame = """
                 wait (loaded);
@@ -133,14 +132,11 @@ final class DeltaEngineCosim {
                         groups, 100, "loaded && groups_next < group_limit")
                 .stimulus(perFrame);
         for (int p = 0; p < pes; p++) {
-            bench.output("read_valid_" + p, 1).output("read_value_" + p, accBits);
+            bench.output("read_value_" + p, accBits);
         }
         Path verilog = VerilogEmitter.emit(dir, "DeltaEngine", () -> new DeltaEngine(arrays, pes, localRows, columns,
-                arrayDepth, k, weightBits, actBits, accBits, 16, mac)).get(0);
-        List<Path> sources = new ArrayList<>(List.of(verilog));
-        if (mac == AccumulatorLane.Mac.DSP48E2) {
-            sources.add(Dsp48e2.writeSimulationModel(dir.resolve("sim")));
-        }
+                arrayDepth, k, weightBits, actBits, accBits, 16)).get(0);
+        List<Path> sources = List.of(verilog);
 
         String tb = bench.write(dir, 7, 40, (2 * localColumns + 2 * localRows + 50) * inputs.length + words.size() + 20_000);
         List<String> printed = verilator ? Tools.simulateVerilator(dir, tb, sources, 1_800) : Tools.simulate(dir, tb, sources);
@@ -167,8 +163,7 @@ final class DeltaEngineCosim {
                 if (global[p][r] < 0) {
                     continue;
                 }
-                boolean valid = Integer.parseInt(parts[3 + 2 * p], 16) == 1;
-                long m = valid ? FixedFormat.signExtend(Long.parseUnsignedLong(parts[4 + 2 * p], 16), accBits) : 0;
+                long m = FixedFormat.signExtend(Long.parseUnsignedLong(parts[3 + p], 16), accBits);
                 long expected = trace.stage("z")[global[p][r]];
                 long actual = act.rescale(m, shift);
                 if (expected != actual) {

@@ -7,7 +7,6 @@ import java.util.function.Supplier;
 import org.esegen.compile.LaneRows;
 import org.esegen.config.Presets;
 import org.esegen.hdl.spinal.VerilogEmitter;
-import org.esegen.hdl.units.AccumulatorLane;
 import org.esegen.hdl.units.ChunkPacker;
 import org.esegen.hdl.units.CirculantEngine;
 import org.esegen.hdl.units.ColumnBroadcaster;
@@ -41,10 +40,10 @@ enum Design {
     PROJECTION_GATHER("ProjectionGather", () -> new ProjectionGather(4, 2, 2, 32, 16, 18, 3, 1)),
     PARAM_LOADER("ParamLoader", () -> new ParamLoader(4, 16, 16)),
     INPUT_LOADER("InputLoader", () -> new InputLoader(2, 16, 64)),
-    DELTA_SPMV("DeltaSpmv", () -> new DeltaSpmv(4, 16, 40, 200, 4, 8, 16, 32, 8, AccumulatorLane.Mac.FABRIC)),
+    DELTA_SPMV("DeltaSpmv", () -> new DeltaSpmv(4, 16, 40, 200, 4, 8, 16, 32, 8)),
     FFT_UNIT("FftUnit", () -> new FftUnit(8, 16, 16)),
     CIRCULANT_ENGINE("CirculantEngine", () -> new CirculantEngine(8, 16, 16, 16, 20, 64)),
-    DELTA_ENGINE("DeltaEngine", () -> new DeltaEngine(4, 2, 16, 37, 60, 4, 8, 16, 32, 8, AccumulatorLane.Mac.FABRIC)),
+    DELTA_ENGINE("DeltaEngine", () -> new DeltaEngine(4, 2, 16, 37, 60, 4, 8, 16, 32, 8)),
     SEQUENCER("Sequencer", () -> new Sequencer(Presets.get("tiny").with("channels", 2)));
 
     final String topName;

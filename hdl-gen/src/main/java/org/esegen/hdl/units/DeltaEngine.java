@@ -69,8 +69,8 @@ import spinal.lib.Stream;
  * array 0, then of array 1, ..., {@code array_words} each, after reset or {@code launch}); {@code
  * array_words} in; {@code base}, {@code entries_per_column} as {@link ColumnBalancedStore}'s (the same
  * for every array); {@code launch} in; {@code read_row} in, {@code read_value_<p>} out SInt accBits
- * (the sum of the arrays' M rows, an invalid row counted as 0) and {@code read_valid_<p>} out (some
- * array holds the row), latency 1, correct when {@code busy} has been low for a cycle;
+ * (the sum of the arrays' M rows modulo 2^accBits), latency 1, correct when {@code busy} has been low
+ * for a cycle;
  * {@code fired_inputs}, {@code fired_recurrent}, {@code elements_seen} out UInt 32, sums over the
  * arrays; {@code loaded} out (the arrays are loaded: {@code array_words} words each); {@code busy}
  * out.
@@ -94,11 +94,10 @@ public final class DeltaEngine extends JavaComponent {
      * @param accBits    signed accumulator width, weightBits + actBits + 1 .. 62
      * @param fifoDepth  elements each array's input FIFO holds and fired columns its queue between delta
      *                   unit and store holds, 2..4096
-     * @param mac        the PEs' multiply-accumulate ({@link DeltaSpmv})
      * @throws EsegenException if a parameter is out of range
      */
     public DeltaEngine(int arrays, int pes, int localRows, int columns, int arrayDepth, int maxK, int weightBits,
-                       int actBits, int accBits, int fifoDepth, AccumulatorLane.Mac mac) {
+                       int actBits, int accBits, int fifoDepth) {
         super(validated(arrays, columns, fifoDepth));
         int arrayColumns = (columns + arrays - 1) / arrays;
         int colBits = DeltaUnit.columnBits(columns);
@@ -108,7 +107,7 @@ public final class DeltaEngine extends JavaComponent {
         List<DeltaSpmv> units = new ArrayList<>();
         for (int a = 0; a < arrays; a++) {
             units.add(child("array_" + a, new DeltaSpmv(pes, localRows, arrayColumns, arrayDepth, maxK, weightBits,
-                    actBits, accBits, fifoDepth, mac)));
+                    actBits, accBits, fifoDepth)));
         }
         Bool launch = inBool("launch");
         Stream<Bits> groups = slaveStream("groups", hardType(() -> bits(groupBits + arrays + arrays * actBits)));
@@ -203,14 +202,11 @@ public final class DeltaEngine extends JavaComponent {
             assign(unit.readRow, readRow);
         }
         for (int p = 0; p < pes; p++) {
-            SInt sum = sintConst(0, accBits);
-            List<Bool> valids = new ArrayList<>();
-            for (DeltaSpmv unit : units) {
-                sum = add(sum, mux(unit.readValid.get(p), unit.readValues.get(p), sintConst(0, accBits)));
-                valids.add(unit.readValid.get(p));
+            SInt sum = units.get(0).readValues.get(p);
+            for (int a = 1; a < units.size(); a++) {
+                sum = add(sum, units.get(a).readValues.get(p));
             }
             assign(outSInt("read_value_" + p, accBits), sum);
-            assign(outBool("read_valid_" + p), anyOf(valids));
         }
     }
 

@@ -39,23 +39,24 @@ import spinal.lib.Stream;
  * SpMV 1 of the column-balanced delta engine for one channel (DESIGN.md section 3): the
  * {@link DeltaUnit} fires the columns of v = [x_t; y_(t-1)] whose deltas reach their thresholds, the
  * {@link ColumnBalancedStore} reads each fired column's K store words, and every PE's
- * {@link AccumulatorLane} (bank 0) adds weight x delta into its row of the delta
- * memory M, which persists across frames (cleared only by {@code launch}). The twins are
- * {@code DeltaEncoder} (firing) and {@code ColumnBalancedEncoding.accumulate} (M), together what
- * {@code GoldenModel.runDelta} does in SpMV 1.
+ * {@link DeltaLane} adds weight x delta into its row of the delta memory M (modulo 2^accBits), which
+ * persists across frames (cleared only by {@code launch}). The twins are {@code DeltaEncoder}
+ * (firing) and {@code ColumnBalancedEncoding.accumulate} (M, saturating: the same while no partial
+ * sum leaves the range, which the compiler proves), together what {@code GoldenModel.runDelta} does
+ * in SpMV 1.
  *
  * <p>Ports: stream {@code elements} (slave) and {@code input_size}, {@code input_theta},
  * {@code recurrent_theta}, {@code fired_inputs}, {@code fired_recurrent}, {@code elements_seen} as
  * {@link DeltaUnit}'s; stream {@code load} (slave), {@code loaded}, {@code base},
  * {@code entries_per_column} as {@link ColumnBalancedStore}'s; {@code launch} in (clears v^, the
  * counters, the load address and M); {@code read_row} in UInt, {@code read_value_<p>} out SInt
- * accBits and {@code read_valid_<p>} out Bool per PE (M[p][read_row] one cycle after, as the lanes'
- * bank-0 read port: correct only when {@code busy} has been low for a cycle); {@code busy} out.
+ * accBits per PE (M[p][read_row] one cycle after, the lanes' read port: correct only when
+ * {@code busy} has been low for a cycle); {@code busy} out.
  *
  * <p>Throughput: one store word (one MAC in every PE) a cycle, so a fired column costs K cycles and
  * a column that does not fire one cycle of the delta unit's, overlapped with the MACs while the
- * fired-column queue has room (without a queue the delta unit waits for each fired column's K reads). Latency from
- * an element taken to its MACs in M: 1 (delta) + 1 (store read) + 2 (lane) cycles.
+ * fired-column queue has room (without a queue the delta unit waits for each fired column's K reads).
+ * Latency from an element taken to its MACs in M: 1 (delta) + 1 (store read) + 2 (lane) cycles.
  */
 public final class DeltaSpmv extends JavaComponent {
     public final Stream<Bits> elements;
@@ -72,7 +73,6 @@ public final class DeltaSpmv extends JavaComponent {
     public final Bool launch;
     public final UInt readRow;
     public final List<SInt> readValues;
-    public final List<Bool> readValid;
     public final Bool busy;
 
     /**
@@ -87,14 +87,10 @@ public final class DeltaSpmv extends JavaComponent {
      * @param firedQueueDepth fired columns queued between the delta unit and the store, 0 (none) or
      *                   2..4096: with a queue the delta unit decides the next elements while the store
      *                   reads a fired column's K words
-     * @param mac        the lanes' multiply-accumulate: {@link AccumulatorLane.Mac#FABRIC} saturates;
-     *                   {@link AccumulatorLane.Mac#DSP48E2} wraps modulo 2^accBits, so it equals the twin
-     *                   only while no partial sum leaves the range (the compiler's proof), and a store word
-     *                   waits while any lane holds a MAC
      * @throws EsegenException if a parameter is out of range
      */
     public DeltaSpmv(int pes, int localRows, int columns, int depth, int maxK, int weightBits, int actBits, int accBits,
-                     int firedQueueDepth, AccumulatorLane.Mac mac) {
+                     int firedQueueDepth) {
         super(validated(pes, firedQueueDepth));
         int rowBits = AccumulatorLane.rowBits(localRows);
         int entryBits = weightBits + rowBits;
@@ -102,9 +98,9 @@ public final class DeltaSpmv extends JavaComponent {
         DeltaUnit delta = child("delta_unit", new DeltaUnit(columns, actBits));
         ColumnBalancedStore store = child("store", new ColumnBalancedStore(pes * entryBits, depth,
                 DeltaUnit.columnBits(columns), deltaBits, maxK));
-        List<AccumulatorLane> lanes = new ArrayList<>();
+        List<DeltaLane> lanes = new ArrayList<>();
         for (int p = 0; p < pes; p++) {
-            lanes.add(child("pe_" + p, new AccumulatorLane(1, weightBits, deltaBits, accBits, localRows, 2, mac)));
+            lanes.add(child("pe_" + p, new DeltaLane(localRows, weightBits, deltaBits, accBits)));
         }
         int colBits = DeltaUnit.columnBits(columns);
         elements = slaveStream("elements", hardType(() -> bits(colBits + actBits)));
@@ -149,29 +145,23 @@ public final class DeltaSpmv extends JavaComponent {
 
         Stream<Bits> macs = store.macs;
         unused("column_last", slice(macs.payload(), pes * entryBits + deltaBits, 1));
-        Bool lanesReady = named("lanes_ready", allOf(lanes.stream().map(l -> l.macReady).toList()));
+        Bool lanesReady = named("lanes_ready", allOf(lanes.stream().map(l -> l.ready).toList()));
         assign(macs.ready(), lanesReady);
         SInt macDelta = named("mac_delta", asSInt(slice(macs.payload(), pes * entryBits, deltaBits)));
         List<SInt> values = new ArrayList<>();
-        List<Bool> valids = new ArrayList<>();
         for (int p = 0; p < pes; p++) {
-            AccumulatorLane lane = lanes.get(p);
+            DeltaLane lane = lanes.get(p);
             Bits entry = slice(macs.payload(), p * entryBits, entryBits);
             assign(lane.macValid, and(macs.valid(), lanesReady));
-            assign(lane.macBank, boolConst(false));
             assign(lane.macWeight, asSInt(slice(entry, 0, weightBits)));
             assign(lane.macRow, asUInt(slice(entry, weightBits, rowBits)));
-            assign(lane.macActs.get(0), macDelta);
+            assign(lane.macDelta, macDelta);
             assign(lane.clear, launch);
-            assign(lane.clearBank, boolConst(false));
             assign(lane.readRow, readRow);
             values.add(outSInt("read_value_" + p, accBits));
-            assign(values.get(p), lane.readValues.get(0).get(0));
-            valids.add(outBool("read_valid_" + p));
-            assign(valids.get(p), lane.readValid.get(0));
+            assign(values.get(p), lane.readValue);
         }
         readValues = List.copyOf(values);
-        readValid = List.copyOf(valids);
         assign(busy, or(or(or(delta.busy, firedQueued), store.busy), anyOf(lanes.stream().map(l -> l.busy).toList())));
     }
 
