@@ -10,6 +10,7 @@ import org.esegen.compile.ColumnBalancedEncoding;
 import org.esegen.compile.CompiledLayer;
 import org.esegen.config.AcceleratorConfig;
 import org.esegen.fixed.FixedFormat;
+import org.esegen.golden.DeltaEncoder;
 import org.esegen.golden.FrameTrace;
 import org.esegen.golden.GoldenModel;
 import org.esegen.hdl.StreamBench.Port;
@@ -31,9 +32,10 @@ final class DeltaEngineCosim {
     /**
      * @param framesCompared frames whose every row matched
      * @param cyclesPerFrame engine cycles of each frame
+     * @param boundPerFrame  each frame's {@link DeltaEncoder#cycleBound}
      * @param mismatch       the first mismatch (utterance, frame, layer, stage, row, PE, expected, actual), or null
      */
-    record Result(int framesCompared, long[] cyclesPerFrame, String mismatch) {
+    record Result(int framesCompared, long[] cyclesPerFrame, long[] boundPerFrame, String mismatch) {
     }
 
     private DeltaEngineCosim() {
@@ -71,10 +73,13 @@ final class DeltaEngineCosim {
         }
         List<BigInteger[]> groups = new ArrayList<>();
         long[] previousY = new long[recurrent];
+        DeltaEncoder encoder = new DeltaEncoder(columns, inputSize, thresholds.input()[0], thresholds.recurrent()[0]);
+        long[] bounds = new long[inputs.length];
         for (int t = 0; t < inputs.length; t++) {
             long[] v = new long[columns];
             System.arraycopy(inputs[t], 0, v, 0, inputSize);
             System.arraycopy(previousY, 0, v, inputSize, recurrent);
+            bounds[t] = DeltaEncoder.cycleBound(encoder.fire(v), columns, arrays, k);
             for (int g = 0; g < localColumns; g++) {
                 BigInteger group = BigInteger.valueOf(g);
                 for (int a = 0; a < arrays; a++) {
@@ -142,7 +147,7 @@ final class DeltaEngineCosim {
         List<String> printed = verilator ? Tools.simulateVerilator(dir, tb, sources, 1_800) : Tools.simulate(dir, tb, sources);
 
         if (printed.stream().anyMatch(line -> line.contains("timeout"))) {
-            return new Result(0, new long[0], name + ": the simulation timed out");
+            return new Result(0, new long[0], bounds, name + ": the simulation timed out");
         }
         int[][] global = layer.wa().mapping().globalRows();
         int shift = layer.wa().fracBits() + act.fracBits();
@@ -167,7 +172,7 @@ final class DeltaEngineCosim {
                 long expected = trace.stage("z")[global[p][r]];
                 long actual = act.rescale(m, shift);
                 if (expected != actual) {
-                    return new Result(t, cycles, name + ": frame " + t + ", layer 0, stage z, row " + global[p][r]
+                    return new Result(t, cycles, bounds, name + ": frame " + t + ", layer 0, stage z, row " + global[p][r]
                             + " (PE " + p + ", local row " + r + "): expected " + expected + ", actual " + actual);
                 }
             }
@@ -177,7 +182,7 @@ final class DeltaEngineCosim {
         while (frames < inputs.length && rowsCompared[frames] == localRows) {
             frames++;
         }
-        return new Result(frames, cycles, frames == inputs.length ? null
+        return new Result(frames, cycles, bounds, frames == inputs.length ? null
                 : name + ": frame " + frames + " was not read out whole");
     }
 

@@ -89,6 +89,29 @@ public final class DeltaEncoder {
         return Optional.of(new Fired(column, delta));
     }
 
+    /**
+     * A lower bound on the cycles the delta engine's SpMV takes for one frame with A arrays (array a
+     * owns the columns c = j A + a): each array decides one of its elements a cycle and its store reads
+     * K words per fired column, one a cycle, so a frame takes at least max over arrays of
+     * max(its elements, K x its fired columns) cycles (pipeline fill not counted).
+     *
+     * @param fired   the frame's fired columns ({@link #fire})
+     * @param columns the columns of the frame's vector
+     */
+    public static long cycleBound(List<Fired> fired, int columns, int arrays, int k) {
+        if (arrays < 1 || k < 1) {
+            throw new EsegenException("delta cycle bound: " + arrays + " arrays, K " + k + ": both must be at least 1");
+        }
+        long[] firedPerArray = new long[arrays];
+        fired.forEach(f -> firedPerArray[f.column() % arrays]++);
+        long bound = 0;
+        for (int a = 0; a < arrays; a++) {
+            long elements = columns > a ? (columns - a + arrays - 1) / arrays : 0;
+            bound = Math.max(bound, Math.max(elements, k * firedPerArray[a]));
+        }
+        return bound;
+    }
+
     /** Input columns fired so far. */
     public long firedInputs() {
         return firedInputs;
