@@ -43,7 +43,8 @@ class DeltaEngineSpeechTest {
     Path dir;
 
     @ParameterizedTest(name = "{0}, {1} arrays, K {2}, thresholds {3}/{4}")
-    @CsvSource({"0_jackson_0.wav, 2, 2, 0.05, 0.05", "7_theo_12.wav, 4, 1, 0.1, 0.02"})
+    @CsvSource({"0_jackson_0.wav, 2, 2, 0.05, 0.05", "7_theo_12.wav, 4, 1, 0.1, 0.02", "0_jackson_0.wav, 2, 2, 0.6, 0.6",
+            "5_nicolas_2.wav, 4, 2, 1.0, 0.4"})
     void deltaMemoryEqualsTheGoldenModelsZOnARecording(String recording, int arrays, int k, double thetaX,
                                                        double thetaH) throws Exception {
         Path file = resolveRecording(recording);

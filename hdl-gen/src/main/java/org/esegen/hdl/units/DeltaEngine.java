@@ -129,7 +129,7 @@ public final class DeltaEngine extends JavaComponent {
             assign(unit.inputTheta, inputTheta);
             assign(unit.recurrentTheta, recurrentTheta);
             assign(unit.launch, launch);
-            arraysBusy.add(or(unit.busy, fifo.pop().valid()));
+            arraysBusy.add(or(unit.busy, not(equal(fifo.occupancy(), uintConst(0, fifo.occupancy().getWidth())))));
         }
         assign(groups.ready(), allOf(fifosReady));
         assign(busy, or(groups.valid(), anyOf(arraysBusy)));

@@ -9,10 +9,12 @@ import static org.esegen.hdl.spinal.Hdl.bits;
 import static org.esegen.hdl.spinal.Hdl.boolConst;
 import static org.esegen.hdl.spinal.Hdl.child;
 import static org.esegen.hdl.spinal.Hdl.connect;
+import static org.esegen.hdl.spinal.Hdl.equal;
 import static org.esegen.hdl.spinal.Hdl.hardType;
 import static org.esegen.hdl.spinal.Hdl.inBool;
 import static org.esegen.hdl.spinal.Hdl.inUInt;
 import static org.esegen.hdl.spinal.Hdl.named;
+import static org.esegen.hdl.spinal.Hdl.not;
 import static org.esegen.hdl.spinal.Hdl.or;
 import static org.esegen.hdl.spinal.Hdl.outBool;
 import static org.esegen.hdl.spinal.Hdl.outSInt;
@@ -21,6 +23,7 @@ import static org.esegen.hdl.spinal.Hdl.anyOf;
 import static org.esegen.hdl.spinal.Hdl.slaveStream;
 import static org.esegen.hdl.spinal.Hdl.slice;
 import static org.esegen.hdl.spinal.Hdl.streamFifo;
+import static org.esegen.hdl.spinal.Hdl.uintConst;
 import static org.esegen.hdl.spinal.Hdl.unused;
 
 import java.util.ArrayList;
@@ -128,7 +131,7 @@ public final class DeltaSpmv extends JavaComponent {
                     firedQueueDepth);
             connect(queue.push(), delta.fired);
             connect(store.fired, queue.pop());
-            firedQueued = queue.pop().valid();
+            firedQueued = named("fired_queued", not(equal(queue.occupancy(), uintConst(0, queue.occupancy().getWidth()))));
         }
         assign(delta.launch, launch);
         assign(delta.inputSize, inputSize);
