@@ -24,6 +24,7 @@ import org.esegen.rnn.LayerWeights;
 import org.esegen.speech.Features;
 import org.esegen.speech.Normalization;
 import org.esegen.speech.Wav;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
@@ -34,7 +35,9 @@ import org.junit.jupiter.params.provider.CsvSource;
  * features; {@code GoldenModel.runDelta} gives, frame by frame, the vector v = [x_t; y_(t-1)] and
  * the stage z (the delta memory rescaled). The engine takes each frame's v as groups and, after each
  * frame, its M (the sum of its arrays' partial memories) rescaled as the element-wise step does must
- * equal z at every row; a mismatch names the recording, frame, stage, row, expected and actual.
+ * equal z at every row (a mismatch names the recording, frame, stage, row, expected and actual), and
+ * no frame may take fewer cycles than its bound. The long tier does the same at Spartus's size under
+ * Verilator.
  */
 class DeltaEngineSpeechTest {
     private static final Path RECORDINGS = Path.of("..", "..", "shared", "datasets", "fsdd", "recordings");
@@ -80,6 +83,42 @@ class DeltaEngineSpeechTest {
         System.out.printf("DeltaEngineSpeechTest %s: %d frames, fired inputs %.1f %%, states %.1f %%, %.1f cycles a"
                         + " frame (bound %.1f)%n", recording, inputs.length, 100 * result.firedInputs()[0],
                 100 * result.firedStates()[0], Arrays.stream(cosim.cyclesPerFrame()).average().orElse(0),
+                Arrays.stream(cosim.boundPerFrame()).average().orElse(0));
+    }
+
+    /**
+     * Long tier: Spartus's size, 8 arrays x 64 PEs, a synthetic 120 -> 1024 lstm pruned by CBTD to K =
+     * 4 of 64 rows, 8-bit weights and Q8.8 activations, under Verilator, on two whole recordings.
+     */
+    @Tag("long")
+    @ParameterizedTest(name = "{0} at Spartus's size, thresholds {1}")
+    @CsvSource({"0_jackson_0.wav, 0.1", "9_lucas_4.wav, 0.3"})
+    void spartusSizedEngineMatchesTheGoldenModel(String recording, double theta) throws Exception {
+        double[][] features = Features.of(Wav.read(resolveRecording(recording)));
+        features = Normalization.of(List.<double[][]>of(features)).apply(features);
+        AcceleratorConfig config = Presets.resolve("ese", List.of("pesPerChannel=64", "weightBits=8", "actFracBits=8",
+                "maxProjSize=1024"));
+        LayerWeights layer = SyntheticModel.generate(CellKind.LSTM, 0, Features.DIMENSION, 1024, 1024, false, 5);
+        CompiledModel compiled = Compiler.compile(config, layer, PruningMethod.CBTD, 4.0 / 64);
+        FixedFormat act = config.activationFormat();
+        long[][] inputs = new long[features.length][];
+        for (int t = 0; t < features.length; t++) {
+            inputs[t] = Arrays.stream(features[t]).mapToLong(act::quantize).toArray();
+        }
+        GoldenModel golden = new GoldenModel(config, compiled.image(new long[][][] {inputs}));
+        GoldenModel.DeltaThresholds thresholds = golden.deltaThresholds(theta, theta);
+        GoldenModel.DeltaResult result = golden.runDelta(inputs, thresholds, true);
+
+        DeltaEngineCosim.Result cosim = DeltaEngineCosim.run(dir, recording, config, compiled.layer(0), inputs, result,
+                thresholds, 8, true);
+
+        assertNull(cosim.mismatch(), recording);
+        assertEquals(inputs.length, cosim.framesCompared(), recording + ": every frame's every row compared");
+        for (int t = 0; t < inputs.length; t++) {
+            assertTrue(cosim.cyclesPerFrame()[t] >= cosim.boundPerFrame()[t], recording + ": frame " + t);
+        }
+        System.out.printf("DeltaEngineSpeechTest full size %s at %.1f: %d frames, %.1f cycles a frame (bound %.1f)%n",
+                recording, theta, inputs.length, Arrays.stream(cosim.cyclesPerFrame()).average().orElse(0),
                 Arrays.stream(cosim.boundPerFrame()).average().orElse(0));
     }
 
