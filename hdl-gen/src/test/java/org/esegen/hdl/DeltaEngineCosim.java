@@ -13,13 +13,8 @@ import org.esegen.fixed.FixedFormat;
 import org.esegen.golden.DeltaEncoder;
 import org.esegen.golden.FrameTrace;
 import org.esegen.golden.GoldenModel;
-import org.esegen.hdl.StreamBench.Port;
-import org.esegen.hdl.spinal.Hdl;
 import org.esegen.hdl.spinal.VerilogEmitter;
-import org.esegen.hdl.units.AccumulatorLane;
-import org.esegen.hdl.units.ColumnBalancedStore;
 import org.esegen.hdl.units.DeltaEngine;
-import org.esegen.hdl.units.DeltaUnit;
 
 /**
  * Runs layer 0's SpMV 1 of a compiled delta model through a {@link DeltaEngine} under Icarus, frame
@@ -65,12 +60,6 @@ final class DeltaEngineCosim {
         int recurrent = layer.pruned().projSize();
         int columns = inputSize + recurrent;
         int localColumns = (columns + arrays - 1) / arrays;
-        int groupBits = DeltaUnit.columnBits(localColumns);
-        int arrayWords = localColumns * k;
-        List<BigInteger[]> words = new ArrayList<>();
-        for (int a = 0; a < arrays; a++) {
-            matrix.arrayStoreWords(a, arrays, weightBits).forEach(word -> words.add(new BigInteger[] {word}));
-        }
         List<BigInteger[]> groups = new ArrayList<>();
         long[] previousY = new long[recurrent];
         DeltaEncoder encoder = new DeltaEncoder(columns, inputSize, thresholds.input()[0], thresholds.recurrent()[0]);
@@ -80,28 +69,11 @@ final class DeltaEngineCosim {
             System.arraycopy(inputs[t], 0, v, 0, inputSize);
             System.arraycopy(previousY, 0, v, inputSize, recurrent);
             bounds[t] = DeltaEncoder.cycleBound(encoder.fire(v), columns, arrays, k);
-            for (int g = 0; g < localColumns; g++) {
-                BigInteger group = BigInteger.valueOf(g);
-                for (int a = 0; a < arrays; a++) {
-                    int c = g * arrays + a;
-                    if (c < columns) {
-                        group = group.setBit(groupBits + a).or(BigInteger.valueOf(v[c] & ((1L << actBits) - 1))
-                                .shiftLeft(groupBits + arrays + a * actBits));
-                    }
-                }
-                groups.add(new BigInteger[] {group});
-            }
+            groups.addAll(DeltaBench.groups(v, arrays, actBits));
             previousY = traceOf(result, t, 0).y();
         }
 
         int localRows = layer.wa().mapping().localRows();
-        int rowBits = AccumulatorLane.rowBits(localRows);
-        StringBuilder format = new StringBuilder("m %0d %h");
-        StringBuilder args = new StringBuilder(", frame, read_row");
-        for (int p = 0; p < pes; p++) {
-            format.append(" %h");
-            args.append(", read_value_").append(p);
-        }
         String perFrame = """
                 wait (loaded);
                 for (frame = 0; frame < %d; frame = frame + 1) begin
@@ -111,39 +83,20 @@ final class DeltaEngineCosim {
                   wait (!busy);
                   $display("frame_cycles %%0d %%0d", frame, cycle - frame_start);
                   repeat (2) @(negedge clk);
-                  for (row = 0; row < %d; row = row + 1) begin
-                    read_row = row; @(negedge clk) $display("%s"%s);
-                  end
+                  %s
                 end
-                """.formatted(inputs.length, localColumns, columns, localRows, format, args);
-        int arrayDepth = arrayWords + 1;
-        StreamBench bench = new StreamBench("DeltaEngine")
-                .input("launch", 1, 0)
-                .input("input_size", DeltaUnit.columnBits(columns) + 1, inputSize)
-                .input("input_theta", actBits + 1, thresholds.input()[0])
-                .input("recurrent_theta", actBits + 1, thresholds.recurrent()[0])
-                .input("array_words", ColumnBalancedStore.addressBits(arrayDepth) + 1, arrayWords)
-                .input("base", ColumnBalancedStore.addressBits(arrayDepth), 0)
-                .input("entries_per_column", Hdl.widthFor(k), k)
-                .input("read_row", rowBits, 0)
-                .raw("  integer frame = 0;\n  integer row = 0;\n  integer group_limit = 0;\n  integer frame_start = 0;")
-                .output("loaded", 1)
-                .output("fired_inputs", 32)
-                .output("fired_recurrent", 32)
-                .output("elements_seen", 32)
-                .output("busy", 1)
-                .source("load", List.of(new Port("load_payload", matrix.entryBits(weightBits) * pes)), words, 100)
-                .gatedSource("groups", List.of(new Port("groups_payload", groupBits + arrays + arrays * actBits)),
-                        groups, 100, "loaded && groups_next < group_limit")
+                """.formatted(inputs.length, localColumns, columns, DeltaBench.readRows(pes, localRows, true));
+        StreamBench bench = DeltaBench.engine(matrix, weightBits, arrays, columns, inputSize, thresholds.input()[0],
+                thresholds.recurrent()[0], actBits, accBits, groups, "loaded && groups_next < group_limit", 100)
+                .raw(DeltaBench.READ_OUT_VARIABLES + "\n  integer group_limit = 0;\n  integer frame_start = 0;")
                 .stimulus(perFrame);
-        for (int p = 0; p < pes; p++) {
-            bench.output("read_value_" + p, accBits);
-        }
+        int arrayDepth = DeltaBench.arrayDepth(matrix, columns, arrays);
         Path verilog = VerilogEmitter.emit(dir, "DeltaEngine", () -> new DeltaEngine(arrays, pes, localRows, columns,
                 arrayDepth, k, weightBits, actBits, accBits, 16)).get(0);
         List<Path> sources = List.of(verilog);
 
-        String tb = bench.write(dir, 7, 40, (2 * localColumns + 2 * localRows + 50) * inputs.length + words.size() + 20_000);
+        int wordCount = arrays * localColumns * k;
+        String tb = bench.write(dir, 7, 40, (2 * localColumns + 2 * localRows + 50) * inputs.length + wordCount + 20_000);
         List<String> printed = verilator ? Tools.simulateVerilator(dir, tb, sources, 1_800) : Tools.simulate(dir, tb, sources);
 
         if (printed.stream().anyMatch(line -> line.contains("timeout"))) {
@@ -158,19 +111,17 @@ final class DeltaEngineCosim {
             if (parts[0].equals("frame_cycles")) {
                 cycles[Integer.parseInt(parts[1])] = Long.parseLong(parts[2]);
             }
-            if (!parts[0].equals("m")) {
-                continue;
-            }
-            int t = Integer.parseInt(parts[1]);
-            int r = Integer.parseInt(parts[2], 16);
+        }
+        for (DeltaBench.Row row : DeltaBench.rows(printed, pes, accBits, true)) {
+            int t = row.frame();
+            int r = row.row();
             FrameTrace trace = traceOf(result, t, 0);
             for (int p = 0; p < pes; p++) {
                 if (global[p][r] < 0) {
                     continue;
                 }
-                long m = FixedFormat.signExtend(Long.parseUnsignedLong(parts[3 + p], 16), accBits);
                 long expected = trace.stage("z")[global[p][r]];
-                long actual = act.rescale(m, shift);
+                long actual = act.rescale(row.values()[p], shift);
                 if (expected != actual) {
                     return new Result(t, cycles, bounds, name + ": frame " + t + ", layer 0, stage z, row " + global[p][r]
                             + " (PE " + p + ", local row " + r + "): expected " + expected + ", actual " + actual);

@@ -50,9 +50,6 @@ class DeltaEngineSpeechTest {
             "5_nicolas_2.wav, 4, 2, 1.0, 0.4"})
     void deltaMemoryEqualsTheGoldenModelsZOnARecording(String recording, int arrays, int k, double thetaX,
                                                        double thetaH) throws Exception {
-        Path file = resolveRecording(recording);
-        double[][] features = Features.of(Wav.read(file));
-        features = Normalization.of(List.<double[][]>of(features)).apply(features);
         int pes = 4;
         int hidden = 32;
         AcceleratorConfig config = Presets.get("tiny").with("maxInputSize", 128);
@@ -62,28 +59,7 @@ class DeltaEngineSpeechTest {
         assertEquals(k, ColumnBalancedEncoding.encode("W_a", compiledLayer.pruned().combinedInputMatrix(),
                 compiledLayer.wa().decode(), compiledLayer.wa().mapping(), compiledLayer.wa().fracBits()).k(),
                 "CBTD leaves K in every column of every PE's slice");
-        FixedFormat act = config.activationFormat();
-        long[][] inputs = new long[features.length][];
-        for (int t = 0; t < features.length; t++) {
-            inputs[t] = Arrays.stream(features[t]).mapToLong(act::quantize).toArray();
-        }
-        GoldenModel golden = new GoldenModel(config, compiled.image(new long[][][] {inputs}));
-        GoldenModel.DeltaThresholds thresholds = golden.deltaThresholds(thetaX, thetaH);
-        GoldenModel.DeltaResult result = golden.runDelta(inputs, thresholds, true);
-
-        DeltaEngineCosim.Result cosim = DeltaEngineCosim.run(dir, recording, config, compiledLayer, inputs, result,
-                thresholds, arrays, false);
-
-        assertNull(cosim.mismatch(), recording);
-        assertEquals(inputs.length, cosim.framesCompared(), recording + ": every frame's every row compared");
-        for (int t = 0; t < inputs.length; t++) {
-            assertTrue(cosim.cyclesPerFrame()[t] >= cosim.boundPerFrame()[t], recording + ": frame " + t + " took "
-                    + cosim.cyclesPerFrame()[t] + " cycles, below its bound " + cosim.boundPerFrame()[t]);
-        }
-        System.out.printf("DeltaEngineSpeechTest %s: %d frames, fired inputs %.1f %%, states %.1f %%, %.1f cycles a"
-                        + " frame (bound %.1f)%n", recording, inputs.length, 100 * result.firedInputs()[0],
-                100 * result.firedStates()[0], Arrays.stream(cosim.cyclesPerFrame()).average().orElse(0),
-                Arrays.stream(cosim.boundPerFrame()).average().orElse(0));
+        cosimulate(recording, config, compiled, arrays, thetaX, thetaH, false);
     }
 
     /**
@@ -94,31 +70,44 @@ class DeltaEngineSpeechTest {
     @ParameterizedTest(name = "{0} at Spartus's size, thresholds {1}")
     @CsvSource({"0_jackson_0.wav, 0.1", "9_lucas_4.wav, 0.3"})
     void spartusSizedEngineMatchesTheGoldenModel(String recording, double theta) throws Exception {
-        double[][] features = Features.of(Wav.read(resolveRecording(recording)));
-        features = Normalization.of(List.<double[][]>of(features)).apply(features);
         AcceleratorConfig config = Presets.resolve("ese", List.of("pesPerChannel=64", "weightBits=8", "actFracBits=8",
                 "maxProjSize=1024"));
         LayerWeights layer = SyntheticModel.generate(CellKind.LSTM, 0, Features.DIMENSION, 1024, 1024, false, 5);
-        CompiledModel compiled = Compiler.compile(config, layer, PruningMethod.CBTD, 4.0 / 64);
+        cosimulate(recording, config, Compiler.compile(config, layer, PruningMethod.CBTD, 4.0 / 64), 8, theta, theta,
+                true);
+    }
+
+    /**
+     * The recording's features (normalized over the utterance, quantized to the activation format)
+     * through the golden model's delta run and layer 0's engine: no mismatch, every frame read out
+     * whole, no frame under its cycle bound.
+     */
+    private void cosimulate(String recording, AcceleratorConfig config, CompiledModel compiled, int arrays,
+                            double thetaX, double thetaH, boolean verilator) throws Exception {
+        double[][] features = Features.of(Wav.read(resolveRecording(recording)));
+        features = Normalization.of(List.<double[][]>of(features)).apply(features);
         FixedFormat act = config.activationFormat();
         long[][] inputs = new long[features.length][];
         for (int t = 0; t < features.length; t++) {
             inputs[t] = Arrays.stream(features[t]).mapToLong(act::quantize).toArray();
         }
         GoldenModel golden = new GoldenModel(config, compiled.image(new long[][][] {inputs}));
-        GoldenModel.DeltaThresholds thresholds = golden.deltaThresholds(theta, theta);
+        GoldenModel.DeltaThresholds thresholds = golden.deltaThresholds(thetaX, thetaH);
         GoldenModel.DeltaResult result = golden.runDelta(inputs, thresholds, true);
 
         DeltaEngineCosim.Result cosim = DeltaEngineCosim.run(dir, recording, config, compiled.layer(0), inputs, result,
-                thresholds, 8, true);
+                thresholds, arrays, verilator);
 
         assertNull(cosim.mismatch(), recording);
         assertEquals(inputs.length, cosim.framesCompared(), recording + ": every frame's every row compared");
         for (int t = 0; t < inputs.length; t++) {
-            assertTrue(cosim.cyclesPerFrame()[t] >= cosim.boundPerFrame()[t], recording + ": frame " + t);
+            assertTrue(cosim.cyclesPerFrame()[t] >= cosim.boundPerFrame()[t], recording + ": frame " + t + " took "
+                    + cosim.cyclesPerFrame()[t] + " cycles, below its bound " + cosim.boundPerFrame()[t]);
         }
-        System.out.printf("DeltaEngineSpeechTest full size %s at %.1f: %d frames, %.1f cycles a frame (bound %.1f)%n",
-                recording, theta, inputs.length, Arrays.stream(cosim.cyclesPerFrame()).average().orElse(0),
+        System.out.printf("DeltaEngineSpeechTest %s, %d PEs x %d arrays, thresholds %.2f/%.2f: %d frames, fired inputs"
+                        + " %.1f %%, states %.1f %%, %.1f cycles a frame (bound %.1f)%n", recording, config.pes(), arrays,
+                thetaX, thetaH, inputs.length, 100 * result.firedInputs()[0], 100 * result.firedStates()[0],
+                Arrays.stream(cosim.cyclesPerFrame()).average().orElse(0),
                 Arrays.stream(cosim.boundPerFrame()).average().orElse(0));
     }
 

@@ -14,13 +14,8 @@ import org.esegen.compile.ColumnBalancedEncoding;
 import org.esegen.compile.RowMapping;
 import org.esegen.fixed.FixedFormat;
 import org.esegen.golden.DeltaEncoder;
-import org.esegen.hdl.StreamBench.Port;
-import org.esegen.hdl.spinal.Hdl;
 import org.esegen.hdl.spinal.VerilogEmitter;
-import org.esegen.hdl.units.AccumulatorLane;
-import org.esegen.hdl.units.ColumnBalancedStore;
 import org.esegen.hdl.units.DeltaEngine;
-import org.esegen.hdl.units.DeltaUnit;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
@@ -55,16 +50,6 @@ class DeltaEngineTest {
         int accBits = 40;
         RowMapping mapping = RowMapping.interleaved(pes * localRows - (pes > 1 ? 1 : 0), pes);
         ColumnBalancedEncoding matrix = DeltaSpmvTest.randomBalanced(random, mapping, columns, k, weightBits, false);
-        int localColumns = (columns + arrays - 1) / arrays;
-        int arrayDepth = localColumns * k + 1;
-        List<BigInteger[]> words = new ArrayList<>();
-        for (int a = 0; a < arrays; a++) {
-            for (BigInteger word : matrix.arrayStoreWords(a, arrays, weightBits)) {
-                words.add(new BigInteger[] {word});
-            }
-        }
-        int arrayWords = localColumns * k;
-
         long thetaX = 1 + random.nextInt(6);
         long thetaH = 1 + random.nextInt(6);
         DeltaEncoder encoder = new DeltaEncoder(columns, inputSize, thetaX, thetaH);
@@ -72,7 +57,6 @@ class DeltaEngineTest {
         FixedFormat acc = new FixedFormat(accBits, 0);
         long max = (1L << (actBits - 1)) - 1;
         long[] value = new long[columns];
-        int groupBits = DeltaUnit.columnBits(localColumns);
         List<BigInteger[]> groups = new ArrayList<>();
         for (int f = 0; f < frames; f++) {
             for (int c = 0; c < columns; c++) {
@@ -81,62 +65,23 @@ class DeltaEngineTest {
                         : value[c] + random.nextLong(-10, 11);
                 value[c] = Math.max(-max - 1, Math.min(max, v));
             }
-            for (int g = 0; g < localColumns; g++) {
-                BigInteger group = BigInteger.valueOf(g);
-                for (int a = 0; a < arrays; a++) {
-                    int c = g * arrays + a;
-                    if (c < columns) {
-                        group = group.setBit(groupBits + a).or(BigInteger.valueOf(value[c] & ((1L << actBits) - 1))
-                                .shiftLeft(groupBits + arrays + a * actBits));
-                    }
-                }
-                groups.add(new BigInteger[] {group});
-            }
+            groups.addAll(DeltaBench.groups(value, arrays, actBits));
             for (DeltaEncoder.Fired fired : encoder.fire(Arrays.copyOf(value, columns))) {
                 matrix.accumulate(memory, fired.column(), fired.delta(), acc);
             }
         }
 
-        int rowBits = AccumulatorLane.rowBits(localRows);
-        StringBuilder readOut = new StringBuilder();
-        StringBuilder format = new StringBuilder("m %h");
-        StringBuilder args = new StringBuilder(", read_row");
-        for (int p = 0; p < pes; p++) {
-            format.append(" %h");
-            args.append(", read_value_").append(p);
-        }
-        for (int r = 0; r < localRows; r++) {
-            readOut.append("read_row = ").append(r).append("; @(negedge clk) $display(\"").append(format).append('"')
-                    .append(args).append(");\n");
-        }
-        int colBits = DeltaUnit.columnBits(columns);
         int totalElements = columns * frames;
-        StreamBench bench = new StreamBench("DeltaEngine")
-                .input("launch", 1, 0)
-                .input("input_size", colBits + 1, inputSize)
-                .input("input_theta", actBits + 1, thetaX)
-                .input("recurrent_theta", actBits + 1, thetaH)
-                .input("array_words", ColumnBalancedStore.addressBits(arrayDepth) + 1, arrayWords)
-                .input("base", ColumnBalancedStore.addressBits(arrayDepth), 0)
-                .input("entries_per_column", Hdl.widthFor(k), k)
-                .input("read_row", rowBits, 0)
-                .output("loaded", 1)
-                .output("fired_inputs", 32)
-                .output("fired_recurrent", 32)
-                .output("elements_seen", 32)
-                .output("busy", 1)
-                .source("load", List.of(new Port("load_payload", matrix.entryBits(weightBits) * pes)), words, 80)
-                .gatedSource("groups", List.of(new Port("groups_payload", groupBits + arrays + arrays * actBits)),
-                        groups, 80, "loaded")
+        StreamBench bench = DeltaBench.engine(matrix, weightBits, arrays, columns, inputSize, thetaX, thetaH, actBits,
+                accBits, groups, "loaded", 80)
+                .raw(DeltaBench.READ_OUT_VARIABLES)
                 .stimulus("""
                         wait (elements_seen == %d);
                         wait (!busy);
                         repeat (2) @(negedge clk);
                         $display("counters %%h %%h", fired_inputs, fired_recurrent);
-                        %s""".formatted(totalElements, readOut));
-        for (int p = 0; p < pes; p++) {
-            bench.output("read_value_" + p, accBits);
-        }
+                        %s""".formatted(totalElements, DeltaBench.readRows(pes, localRows, false)));
+        int arrayDepth = DeltaBench.arrayDepth(matrix, columns, arrays);
         Path verilog = VerilogEmitter.emit(dir, "DeltaEngine", () -> new DeltaEngine(arrays, pes, localRows, columns,
                 arrayDepth, k, weightBits, actBits, accBits, 4)).get(0);
 
@@ -145,20 +90,12 @@ class DeltaEngineTest {
 
         String context = "seed " + seed + " (-Desegen.seed=" + SEED + "), " + arrays + " arrays";
         assertTrue(printed.stream().noneMatch(line -> line.contains("timeout")), context + ": timed out");
-        String counters = printed.stream().filter(l -> l.startsWith("counters ")).findFirst().orElseThrow();
-        assertEquals(List.of(encoder.firedInputs(), encoder.firedRecurrent()),
-                Arrays.stream(counters.substring(9).trim().split("\\s+")).map(h -> Long.parseLong(h, 16)).toList(),
+        assertEquals(List.of(encoder.firedInputs(), encoder.firedRecurrent()), DeltaBench.hexFields(printed, "counters"),
                 context + ": fired inputs, fired recurrent");
         int compared = 0;
-        for (String line : printed) {
-            if (!line.startsWith("m ")) {
-                continue;
-            }
-            String[] parts = line.trim().split("\\s+");
-            int r = Integer.parseInt(parts[1], 16);
+        for (DeltaBench.Row row : DeltaBench.rows(printed, pes, accBits, false)) {
             for (int p = 0; p < pes; p++) {
-                long actual = FixedFormat.signExtend(Long.parseUnsignedLong(parts[2 + p], 16), accBits);
-                assertEquals(memory[p][r], actual, context + ": M of PE " + p + " local row " + r);
+                assertEquals(memory[p][row.row()], row.values()[p], context + ": M of PE " + p + " local row " + row.row());
                 compared++;
             }
         }

@@ -92,17 +92,6 @@ class DeltaSpmvTest {
             }
         }
 
-        StringBuilder readOut = new StringBuilder();
-        StringBuilder format = new StringBuilder("m %h");
-        StringBuilder args = new StringBuilder(", read_row");
-        for (int p = 0; p < pes; p++) {
-            format.append(" %h");
-            args.append(", read_value_").append(p);
-        }
-        for (int r = 0; r < localRows; r++) {
-            readOut.append("read_row = ").append(r).append("; @(negedge clk) $display(\"").append(format).append('"')
-                    .append(args).append(");\n");
-        }
         StreamBench bench = new StreamBench("DeltaSpmv")
                 .input("launch", 1, 0)
                 .input("input_size", colBits + 1, inputSize)
@@ -119,15 +108,14 @@ class DeltaSpmvTest {
                 .source("load", List.of(new Port("load_payload", wordBits)), words, 80)
                 .gatedSource("elements", List.of(new Port("elements_payload", colBits + actBits)), elements, 70,
                         "loaded == " + words.size())
+                .raw(DeltaBench.READ_OUT_VARIABLES)
                 .stimulus("""
                         wait (elements_seen == %d);
                         wait (!busy);
                         repeat (2) @(negedge clk);
                         $display("counters %%h %%h", fired_inputs, fired_recurrent);
-                        %s""".formatted(elements.size(), readOut));
-        for (int p = 0; p < pes; p++) {
-            bench.output("read_value_" + p, accBits);
-        }
+                        %s""".formatted(elements.size(), DeltaBench.readRows(pes, localRows, false)));
+        DeltaBench.readValueOutputs(bench, pes, accBits);
         Path verilog = VerilogEmitter.emit(dir, "DeltaSpmv", () -> new DeltaSpmv(pes, localRows, columns, depth, k,
                 weightBits, actBits, accBits, queue)).get(0);
 
@@ -139,22 +127,15 @@ class DeltaSpmvTest {
         assertTrue(encoder.firedInputs() + encoder.firedRecurrent() > 0, context + ": nothing fired");
         boolean overflowed = !java.util.Arrays.deepEquals(memory, unsaturated);
         assertEquals(overflowing, overflowed, context + ": the overflowing case (only) leaves the accBits range");
-        String counters = printed.stream().filter(l -> l.startsWith("counters ")).findFirst().orElseThrow();
-        assertEquals(List.of(encoder.firedInputs(), encoder.firedRecurrent()),
-                java.util.Arrays.stream(counters.substring(9).trim().split("\\s+")).map(h -> Long.parseLong(h, 16)).toList(),
+        assertEquals(List.of(encoder.firedInputs(), encoder.firedRecurrent()), DeltaBench.hexFields(printed, "counters"),
                 context + ": fired inputs, fired recurrent");
         int[][] global = mapping.globalRows();
         int compared = 0;
-        for (String line : printed) {
-            if (!line.startsWith("m ")) {
-                continue;
-            }
-            String[] parts = line.trim().split("\\s+");
-            int r = Integer.parseInt(parts[1], 16);
+        for (DeltaBench.Row row : DeltaBench.rows(printed, pes, accBits, false)) {
+            int r = row.row();
             for (int p = 0; p < pes; p++) {
-                long actual = FixedFormat.signExtend(Long.parseUnsignedLong(parts[2 + p], 16), accBits);
                 long expected = overflowing ? acc.wrap(unsaturated[p][r]) : memory[p][r];
-                assertEquals(expected, actual, context + ": M of PE " + p + " local row " + r
+                assertEquals(expected, row.values()[p], context + ": M of PE " + p + " local row " + r
                         + (global[p][r] < 0 ? " (ghost)" : " (row " + global[p][r] + ")"));
                 compared++;
             }

@@ -99,18 +99,8 @@ class DeltaUnitTest {
         assertEquals(expected, fired, context);
         assertTrue(!expected.isEmpty() && expected.size() < total, context + ": the case should fire some, not all");
         assertEquals(List.of(twin.firedInputs(), twin.firedRecurrent(), (long) total),
-                counters(printed, "counters"), context + ": counters (inputs, recurrent, seen)");
-        assertEquals(List.of(0L, 0L, 0L, columns > 1 ? 1L : 0L), counters(printed, "after_launch"),
+                DeltaBench.hexFields(printed, "counters"), context + ": counters (inputs, recurrent, seen)");
+        assertEquals(List.of(0L, 0L, 0L, columns > 1 ? 1L : 0L), DeltaBench.hexFields(printed, "after_launch"),
                 context + ": launch zeroes the counters and starts a clearing pass of one cycle a column (busy)");
-    }
-
-    private static List<Long> counters(List<String> printed, String tag) {
-        String line = printed.stream().filter(l -> l.startsWith(tag + " ")).findFirst()
-                .orElseThrow(() -> new AssertionError("no '" + tag + "' line in " + printed));
-        List<Long> values = new ArrayList<>();
-        for (String part : line.substring(tag.length()).trim().split("\\s+")) {
-            values.add(Long.parseLong(part, 16));
-        }
-        return values;
     }
 }
