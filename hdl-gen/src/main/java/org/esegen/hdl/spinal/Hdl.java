@@ -418,6 +418,18 @@ public final class Hdl {
         return high.asUInt().$at$at(low);
     }
 
+    /** {@code value} clamped to the signed range of {@code bits} bits (bits &lt;= its width), as bits bits: {@code FixedFormat.saturate} in hardware. */
+    public static SInt saturate(SInt value, int bits) {
+        int width = value.getWidth();
+        if (width == bits) {
+            return value;
+        }
+        long max = (1L << (bits - 1)) - 1;
+        long min = -(1L << (bits - 1));
+        return mux(greaterThan(value, sintConst(max, width)), sintConst(max, bits),
+                mux(lessThan(value, sintConst(min, width)), sintConst(min, bits), value.resize(bits)));
+    }
+
     /** Signed {@code a < b}. */
     public static Bool lessThan(SInt a, SInt b) {
         return a.$less(b);

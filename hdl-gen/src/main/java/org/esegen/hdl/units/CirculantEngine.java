@@ -30,6 +30,7 @@ import static org.esegen.hdl.spinal.Hdl.regInit;
 import static org.esegen.hdl.spinal.Hdl.regNext;
 import static org.esegen.hdl.spinal.Hdl.shiftLeftKeepWidth;
 import static org.esegen.hdl.spinal.Hdl.shiftRight;
+import static org.esegen.hdl.spinal.Hdl.saturate;
 import static org.esegen.hdl.spinal.Hdl.sint;
 import static org.esegen.hdl.spinal.Hdl.sintConst;
 import static org.esegen.hdl.spinal.Hdl.slaveStream;
@@ -229,11 +230,10 @@ public final class CirculantEngine extends JavaComponent {
             assign(inverse.inIm.get(k), k < bins ? source[1] : sub(sintConst(0, inverseBits), source[1]));
         }
         List<SInt> z = new ArrayList<>();
-        long actMax = (1L << (actBits - 1)) - 1;
         for (int n = 0; n < block; n++) {
             SInt y = inverse.outRe.get(n);
             unused("inverse_im_" + n, inverse.outIm.get(n));
-            z.add(saturated("z_" + n, y, actMax, actBits));
+            z.add(named("z_" + n, saturate(y, actBits)));
         }
         assign(outputs.valid(), inverse.outValid);
         assign(outputs.payload(), concatLowFirst(z));
@@ -248,23 +248,20 @@ public final class CirculantEngine extends JavaComponent {
                         not(equal(pending, uintConst(0, pendingBits)))))));
     }
 
-    /** sat(shiftRound(value, shift)) into +-limit, as {@code bits} bits ({@code FixedFormat.shiftRound}). */
+    /**
+     * shiftRound(value, shift) clamped to [-limit, limit] (symmetric, as {@code FixedCirculant} clamps U),
+     * as {@code bits} bits.
+     */
     private static SInt scaledPart(String name, SInt value, UInt shift, long limit, int bits) {
         int w = value.getWidth();
         UInt power = named(name + "_power", shiftLeftKeepWidth(uintConst(1, w), shift));
         unused(name + "_power_low", slice(power, 0, 1));
         SInt half = named(name + "_half", asSInt(slice(power, 1, w - 1).resize(w).asBits()));
         SInt rounded = named(name + "_rounded", shiftRight(add(value, half), shift));
-        return saturated(name, rounded, limit, bits);
-    }
-
-    /** value clamped to [-limit, limit] (to [-limit - 1, limit] when limit is the top of {@code bits} bits), as bits bits. */
-    private static SInt saturated(String name, SInt value, long limit, int bits) {
-        int w = value.getWidth();
         SInt top = sintConst(limit, w);
-        SInt bottom = sintConst(-limit - (limit == (1L << (bits - 1)) - 1 ? 1 : 0), w);
-        SInt clamped = named(name + "_clamped", mux(greaterThan(value, top), top, mux(lessThan(value, bottom), bottom,
-                value)));
+        SInt bottom = sintConst(-limit, w);
+        SInt clamped = named(name + "_clamped", mux(greaterThan(rounded, top), top, mux(lessThan(rounded, bottom), bottom,
+                rounded)));
         if (w > bits) {
             unused(name + "_high", slice(clamped, bits, w - bits));
         }

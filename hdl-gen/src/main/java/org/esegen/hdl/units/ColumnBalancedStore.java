@@ -60,7 +60,7 @@ import spinal.lib.Stream;
  * written; stream {@code fired} (slave, Bits colBits + deltaBits: column low, signed delta above,
  * as {@link DeltaUnit} sends it); {@code base} in UInt addrBits and {@code entries_per_column} in
  * UInt kBits (K, 1 .. maxK), held while columns flow; stream {@code macs} (master, Bits wordBits +
- * deltaBits + 1: the store word low, then the delta, then a last flag on a column's K-th word);
+ * deltaBits: the store word low, then the delta);
  * {@code busy} out (a column or a word is inside).
  *
  * <p>Timing: a column at the head of {@code fired} gives a read in each cycle {@code macs} can take
@@ -95,7 +95,7 @@ public final class ColumnBalancedStore extends JavaComponent {
         fired = slaveStream("fired", hardType(() -> bits(colBits + deltaBits)));
         base = inUInt("base", addrBits);
         entriesPerColumn = inUInt("entries_per_column", kBits);
-        macs = masterStream("macs", hardType(() -> bits(wordBits + deltaBits + 1)));
+        macs = masterStream("macs", hardType(() -> bits(wordBits + deltaBits)));
         launch = inBool("launch");
         busy = outBool("busy");
 
@@ -121,19 +121,17 @@ public final class ColumnBalancedStore extends JavaComponent {
 
         Bool held = regInit("held", bool(), boolConst(false));
         SInt heldDelta = reg("held_delta", sint(deltaBits));
-        Bool heldLast = reg("held_last", bool());
         Bool reads = named("reads", and(fired.valid(), or(not(held), macs.ready())));
         Bits word = readSync(words, address, reads);
         when(reads, () -> {
             assign(held, boolConst(true));
             assign(heldDelta, delta);
-            assign(heldLast, lastEntry);
             assign(entry, mux(lastEntry, uintConst(0, kBits), add(entry, uintConst(1, kBits))));
         }).elseWhen(macs.ready(), () -> assign(held, boolConst(false)));
         assign(fired.ready(), and(reads, lastEntry));
 
         assign(macs.valid(), held);
-        assign(macs.payload(), concatLowFirst(List.of(word, heldDelta, heldLast)));
+        assign(macs.payload(), concatLowFirst(List.of(word, heldDelta)));
         assign(busy, or(held, fired.valid()));
 
         when(launch, () -> {

@@ -25,7 +25,6 @@ import static org.esegen.hdl.spinal.Hdl.regNext;
 import static org.esegen.hdl.spinal.Hdl.sint;
 import static org.esegen.hdl.spinal.Hdl.sintConst;
 import static org.esegen.hdl.spinal.Hdl.uint;
-import static org.esegen.hdl.spinal.Hdl.uintConst;
 import static org.esegen.hdl.spinal.Hdl.when;
 import static org.esegen.hdl.spinal.Hdl.write;
 
@@ -87,9 +86,8 @@ public final class DeltaLane extends JavaComponent {
         busy = outBool("busy");
 
         Mem<SInt> memory = ram("memory", hardType(() -> sint(accBits)), rows);
-        Bool clearing = regInit("clearing", bool(), boolConst(true));
-        UInt clearRow = regInit("clear_row", uint(rowBits), uintConst(0, rowBits));
-        Bool taken = named("taken", and(macValid, not(clearing)));
+        ClearingPass clearing = new ClearingPass("clearing", rows, rowBits, clear);
+        Bool taken = named("taken", and(macValid, not(clearing.active)));
 
         SInt stored = readSync(memory, mux(taken, macRow, readRow));
         Bool validQ = regNext("valid_q", taken, boolConst(false));
@@ -100,22 +98,15 @@ public final class DeltaLane extends JavaComponent {
         SInt writtenValue = reg("written_value", sint(accBits));
         SInt base = named("base", mux(and(written, equal(writtenRow, rowQ)), writtenValue, stored));
         SInt sum = named("sum", add(base, productQ.resize(accBits)));
-        write(memory, mux(clearing, clearRow, rowQ), mux(clearing, sintConst(0, accBits), sum), or(clearing, validQ));
+        write(memory, mux(clearing.active, clearing.address, rowQ), mux(clearing.active, sintConst(0, accBits), sum),
+                or(clearing.active, validQ));
         assign(written, validQ);
         assign(writtenRow, rowQ);
         assign(writtenValue, sum);
 
-        when(clearing, () -> {
-            assign(clearRow, add(clearRow, uintConst(1, rowBits)));
-            when(equal(clearRow, uintConst(rows - 1, rowBits)), () -> assign(clearing, boolConst(false)));
-        });
-        when(clear, () -> {
-            assign(clearing, boolConst(true));
-            assign(clearRow, uintConst(0, rowBits));
-        });
-        assign(ready, not(clearing));
+        assign(ready, not(clearing.active));
         assign(readValue, stored);
-        assign(busy, or(clearing, validQ));
+        assign(busy, or(clearing.active, validQ));
     }
 
     private static String validated(int rows, int weightBits, int deltaBits, int accBits) {

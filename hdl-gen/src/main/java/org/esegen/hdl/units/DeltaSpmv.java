@@ -24,7 +24,6 @@ import static org.esegen.hdl.spinal.Hdl.slaveStream;
 import static org.esegen.hdl.spinal.Hdl.slice;
 import static org.esegen.hdl.spinal.Hdl.streamFifo;
 import static org.esegen.hdl.spinal.Hdl.uintConst;
-import static org.esegen.hdl.spinal.Hdl.unused;
 
 import java.util.ArrayList;
 import java.util.List;
@@ -147,7 +146,6 @@ public final class DeltaSpmv extends JavaComponent {
         assign(loaded, store.loaded);
 
         Stream<Bits> macs = store.macs;
-        unused("column_last", slice(macs.payload(), pes * entryBits + deltaBits, 1));
         Bool lanesReady = named("lanes_ready", allOf(lanes.stream().map(l -> l.ready).toList()));
         assign(macs.ready(), lanesReady);
         SInt macDelta = named("mac_delta", asSInt(slice(macs.payload(), pes * entryBits, deltaBits)));

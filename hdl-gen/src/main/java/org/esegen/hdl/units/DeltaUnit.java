@@ -108,8 +108,7 @@ public final class DeltaUnit extends JavaComponent {
         busy = outBool("busy");
 
         Mem<SInt> sent = ram("sent", hardType(() -> sint(actBits)), columns);
-        Bool clearing = regInit("clearing", bool(), boolConst(true));
-        UInt clearAddress = regInit("clear_address", uint(colBits), uintConst(0, colBits));
+        ClearingPass clearing = new ClearingPass("clearing", columns, colBits, launch);
 
         UInt column = named("column", asUInt(slice(elements.payload(), 0, colBits)));
         SInt value = named("value", asSInt(slice(elements.payload(), colBits, actBits)));
@@ -127,11 +126,11 @@ public final class DeltaUnit extends JavaComponent {
         Bool leaves = named("leaves", and(decidedValid, or(not(fires), fired.ready())));
         Bool writesSent = named("writes_sent", and(fires, fired.ready()));
 
-        assign(elements.ready(), and(not(clearing), or(not(decidedValid), leaves)));
+        assign(elements.ready(), and(not(clearing.active), or(not(decidedValid), leaves)));
         assign(fired.valid(), fires);
         assign(fired.payload(), concatLowFirst(List.of(decidedColumn, delta)));
-        write(sent, mux(clearing, clearAddress, decidedColumn), mux(clearing, sintConst(0, actBits), decidedValue),
-                or(clearing, writesSent));
+        write(sent, mux(clearing.active, clearing.address, decidedColumn),
+                mux(clearing.active, sintConst(0, actBits), decidedValue), or(clearing.active, writesSent));
 
         when(taken, () -> {
             assign(decidedValid, boolConst(true));
@@ -140,10 +139,6 @@ public final class DeltaUnit extends JavaComponent {
             assign(bypass, and(writesSent, equal(decidedColumn, column)));
             assign(bypassValue, decidedValue);
         }).elseWhen(leaves, () -> assign(decidedValid, boolConst(false)));
-        when(clearing, () -> {
-            assign(clearAddress, add(clearAddress, uintConst(1, colBits)));
-            when(equal(clearAddress, uintConst(columns - 1, colBits)), () -> assign(clearing, boolConst(false)));
-        });
 
         UInt inputsCount = counter("fired_inputs_count", and(writesSent, lessThan(decidedColumn.resize(colBits + 1), inputSize)));
         UInt recurrentCount = counter("fired_recurrent_count",
@@ -152,11 +147,9 @@ public final class DeltaUnit extends JavaComponent {
         assign(firedInputs, inputsCount);
         assign(firedRecurrent, recurrentCount);
         assign(elementsSeen, seenCount);
-        assign(busy, or(clearing, decidedValid));
+        assign(busy, or(clearing.active, decidedValid));
 
         when(launch, () -> {
-            assign(clearing, boolConst(true));
-            assign(clearAddress, uintConst(0, colBits));
             assign(decidedValid, boolConst(false));
             assign(inputsCount, uintConst(0, COUNTER_BITS));
             assign(recurrentCount, uintConst(0, COUNTER_BITS));

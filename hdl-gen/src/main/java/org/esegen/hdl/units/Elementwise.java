@@ -30,6 +30,7 @@ import static org.esegen.hdl.spinal.Hdl.outUInt;
 import static org.esegen.hdl.spinal.Hdl.ram;
 import static org.esegen.hdl.spinal.Hdl.readSync;
 import static org.esegen.hdl.spinal.Hdl.reg;
+import static org.esegen.hdl.spinal.Hdl.saturate;
 import static org.esegen.hdl.spinal.Hdl.regInit;
 import static org.esegen.hdl.spinal.Hdl.regNext;
 import static org.esegen.hdl.spinal.Hdl.select;
@@ -675,18 +676,6 @@ public final class Elementwise extends JavaComponent {
             assign(mulA, a);
             assign(mulB, b);
         });
-    }
-
-    /** {@code value} clamped to the signed range of {@code bits} bits (bits &lt;= its width). */
-    private static SInt saturate(SInt value, int bits) {
-        int width = value.getWidth();
-        if (width == bits) {
-            return value;
-        }
-        long max = (1L << (bits - 1)) - 1;
-        long min = -(1L << (bits - 1));
-        return mux(greaterThan(value, sintConst(max, width)), sintConst(max, bits),
-                mux(lessThan(value, sintConst(min, width)), sintConst(min, bits), value.resize(bits)));
     }
 
     /** The table index of {@code value}: clamp((value + R 2^F) &gt;&gt; s, 0, E-1). */
