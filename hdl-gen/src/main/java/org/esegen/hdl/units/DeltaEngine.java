@@ -75,6 +75,23 @@ import spinal.lib.Stream;
  * elements, K x its fired columns) cycles.
  */
 public final class DeltaEngine extends JavaComponent {
+    public final Bool launch;
+    public final Stream<Bits> groups;
+    public final UInt inputSize;
+    public final UInt inputTheta;
+    public final UInt recurrentTheta;
+    public final Stream<Bits> load;
+    public final UInt arrayWords;
+    public final UInt base;
+    public final UInt entriesPerColumn;
+    /** {@code loaded}: every array holds its {@code array_words} words. */
+    public final Bool loaded;
+    public final UInt readRow;
+    /** {@code read_value_<p>}, by PE. */
+    public final List<SInt> readValues;
+    public final UInt firedInputs;
+    public final UInt firedRecurrent;
+    public final UInt elementsSeen;
     public final Bool busy;
 
     /**
@@ -104,12 +121,21 @@ public final class DeltaEngine extends JavaComponent {
             units.add(child("array_" + a, new DeltaSpmv(pes, localRows, arrayColumns, arrayDepth, maxK, weightBits,
                     actBits, accBits, fifoDepth)));
         }
-        Bool launch = inBool("launch");
-        Stream<Bits> groups = slaveStream("groups", hardType(() -> bits(groupBits + arrays + arrays * actBits)));
-        UInt inputSize = inUInt("input_size", colBits + 1);
-        UInt inputTheta = inUInt("input_theta", actBits + 1);
-        UInt recurrentTheta = inUInt("recurrent_theta", actBits + 1);
+        launch = inBool("launch");
+        groups = slaveStream("groups", hardType(() -> bits(groupBits + arrays + arrays * actBits)));
+        inputSize = inUInt("input_size", colBits + 1);
+        inputTheta = inUInt("input_theta", actBits + 1);
+        recurrentTheta = inUInt("recurrent_theta", actBits + 1);
         busy = outBool("busy");
+        load = slaveStream("load", hardType(() -> bits(units.get(0).load.payload().getWidth())));
+        arrayWords = inUInt("array_words", units.get(0).loaded.getWidth());
+        base = inUInt("base", units.get(0).base.getWidth());
+        entriesPerColumn = inUInt("entries_per_column", units.get(0).entriesPerColumn.getWidth());
+        loaded = outBool("loaded");
+        readRow = inUInt("read_row", units.get(0).readRow.getWidth());
+        firedInputs = outUInt("fired_inputs", DeltaUnit.COUNTER_BITS);
+        firedRecurrent = outUInt("fired_recurrent", DeltaUnit.COUNTER_BITS);
+        elementsSeen = outUInt("elements_seen", DeltaUnit.COUNTER_BITS);
 
         List<Bool> fifosReady = new ArrayList<>();
         List<Bool> arraysBusy = new ArrayList<>();
@@ -134,8 +160,8 @@ public final class DeltaEngine extends JavaComponent {
         assign(groups.ready(), allOf(fifosReady));
         assign(busy, or(groups.valid(), anyOf(arraysBusy)));
 
-        loads(units, launch);
-        reads(units, pes, localRows, accBits);
+        loads(units);
+        readValues = reads(units, pes, accBits);
         counters(units);
     }
 
@@ -154,10 +180,8 @@ public final class DeltaEngine extends JavaComponent {
         return slice(rounded, arrayBits, keep).resize(width);
     }
 
-    private void loads(List<DeltaSpmv> units, Bool launch) {
-        Stream<Bits> load = slaveStream("load", hardType(() -> bits(units.get(0).load.payload().getWidth())));
+    private void loads(List<DeltaSpmv> units) {
         UInt loadedWidth = units.get(0).loaded;
-        UInt arrayWords = inUInt("array_words", loadedWidth.getWidth());
         int arrays = units.size();
         int indexBits = widthFor(arrays);
         UInt loading = regInit("loading_array", uint(indexBits), uintConst(0, indexBits));
@@ -182,17 +206,15 @@ public final class DeltaEngine extends JavaComponent {
             assign(loading, uintConst(0, indexBits));
             assign(words, uintConst(0, words.getWidth()));
         });
-        assign(outBool("loaded"), allLoaded);
-        UInt base = inUInt("base", units.get(0).base.getWidth());
-        UInt k = inUInt("entries_per_column", units.get(0).entriesPerColumn.getWidth());
+        assign(loaded, allLoaded);
         for (DeltaSpmv unit : units) {
             assign(unit.base, base);
-            assign(unit.entriesPerColumn, k);
+            assign(unit.entriesPerColumn, entriesPerColumn);
         }
     }
 
-    private void reads(List<DeltaSpmv> units, int pes, int localRows, int accBits) {
-        UInt readRow = inUInt("read_row", units.get(0).readRow.getWidth());
+    private List<SInt> reads(List<DeltaSpmv> units, int pes, int accBits) {
+        List<SInt> values = new ArrayList<>();
         for (DeltaSpmv unit : units) {
             assign(unit.readRow, readRow);
         }
@@ -201,18 +223,20 @@ public final class DeltaEngine extends JavaComponent {
             for (int a = 1; a < units.size(); a++) {
                 sum = add(sum, units.get(a).readValues.get(p));
             }
-            assign(outSInt("read_value_" + p, accBits), sum);
+            values.add(outSInt("read_value_" + p, accBits));
+            assign(values.get(p), sum);
         }
+        return List.copyOf(values);
     }
 
     private void counters(List<DeltaSpmv> units) {
-        List<String> names = List.of("fired_inputs", "fired_recurrent", "elements_seen");
-        for (int i = 0; i < names.size(); i++) {
+        List<UInt> sums = List.of(firedInputs, firedRecurrent, elementsSeen);
+        for (int i = 0; i < sums.size(); i++) {
             UInt sum = uintConst(0, DeltaUnit.COUNTER_BITS);
             for (DeltaSpmv unit : units) {
                 sum = add(sum, List.of(unit.firedInputs, unit.firedRecurrent, unit.elementsSeen).get(i));
             }
-            assign(outUInt(names.get(i), DeltaUnit.COUNTER_BITS), sum);
+            assign(sums.get(i), sum);
         }
     }
 

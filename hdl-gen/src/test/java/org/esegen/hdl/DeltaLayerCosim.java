@@ -1,0 +1,177 @@
+package org.esegen.hdl;
+
+import java.math.BigInteger;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+
+import org.esegen.EsegenException;
+import org.esegen.compile.ColumnBalancedEncoding;
+import org.esegen.compile.CompiledLayer;
+import org.esegen.config.AcceleratorConfig;
+import org.esegen.fixed.FixedFormat;
+import org.esegen.golden.FrameTrace;
+import org.esegen.golden.GoldenModel;
+import org.esegen.hdl.StreamBench.Port;
+import org.esegen.hdl.spinal.Hdl;
+import org.esegen.hdl.spinal.VerilogEmitter;
+import org.esegen.hdl.units.ColumnBalancedStore;
+import org.esegen.hdl.units.DeltaLayer;
+import org.esegen.hdl.units.Elementwise;
+
+/**
+ * Runs layer 0 of a compiled delta model through a whole {@link DeltaLayer} (engine, element-wise
+ * units, h fed back) against {@code GoldenModel.runDelta}: the store words, the bias and peephole words
+ * and every frame's x_t go in, and each frame's {@code outputs} beats must equal the golden layer
+ * output y (h_t) at every cell. Each frame's cycles are the cycles between the last output beats of
+ * consecutive frames (frame 0: from the layer's first {@code ready}).
+ */
+final class DeltaLayerCosim {
+    /**
+     * @param framesCompared frames whose every cell matched
+     * @param cyclesPerFrame cycles of each frame
+     * @param cellCycles     cycles the element-wise step took over the run
+     * @param mismatch       the first mismatch (recording, frame, layer, stage, cell, expected, actual), or null
+     */
+    record Result(int framesCompared, long[] cyclesPerFrame, long cellCycles, String mismatch) {
+    }
+
+    private DeltaLayerCosim() {
+    }
+
+    /**
+     * @param name        what the frames are, for messages
+     * @param inputs      T x I raw activation-format frames
+     * @param result      the golden model's traced delta run over {@code inputs}
+     * @param stallPercent chance in percent that a source withholds or the sink refuses in a cycle (0: none)
+     */
+    static Result run(Path dir, String name, AcceleratorConfig config, CompiledLayer layer, long[][] inputs,
+                      GoldenModel.DeltaResult result, GoldenModel.DeltaThresholds thresholds, int arrays,
+                      int stallPercent, long seed, boolean verilator) throws Exception {
+        ColumnBalancedEncoding matrix = ColumnBalancedEncoding.encode("W_a", layer.pruned().combinedInputMatrix(),
+                layer.wa().decode(), layer.wa().mapping(), layer.wa().fracBits());
+        FixedFormat act = config.activationFormat();
+        int actBits = act.totalBits();
+        int weightBits = config.formats().weightBits();
+        int accBits = config.pe().accBits();
+        if (layer.wa().accBitsWithoutOverflow(actBits) > accBits) {
+            throw new EsegenException(name + ": " + accBits + "-bit accumulators could overflow");
+        }
+        int pes = config.pes();
+        int inputSize = layer.pruned().inputSize();
+        int hidden = layer.pruned().hiddenSize();
+        int cells = (hidden + pes - 1) / pes;
+        int columns = inputSize + pes * cells;
+        int k = matrix.k();
+        int localColumns = (columns + arrays - 1) / arrays;
+        int arrayDepth = localColumns * k + 1;
+
+        List<BigInteger[]> words = new ArrayList<>();
+        for (int a = 0; a < arrays; a++) {
+            matrix.arrayStoreWords(a, arrays, weightBits).forEach(word -> words.add(new BigInteger[] {word}));
+        }
+        List<BigInteger[]> params = new ArrayList<>();
+        for (int g = 0; g < 4; g++) {
+            for (int l = 0; l < cells; l++) {
+                params.add(new BigInteger[] {laneWord(layer.bias(), g * hidden, l, pes, hidden, actBits)});
+            }
+        }
+        for (int x = 0; x < 3; x++) {
+            for (int l = 0; l < cells; l++) {
+                params.add(new BigInteger[] {laneWord(layer.peep(), x * hidden, l, pes, hidden, actBits)});
+            }
+        }
+        List<BigInteger[]> beats = new ArrayList<>();
+        for (long[] x : inputs) {
+            for (int q = 0; q < inputSize / arrays; q++) {
+                BigInteger beat = BigInteger.ZERO;
+                for (int a = 0; a < arrays; a++) {
+                    beat = beat.or(BigInteger.valueOf(x[q * arrays + a] & ((1L << actBits) - 1)).shiftLeft(a * actBits));
+                }
+                beats.add(new BigInteger[] {beat});
+            }
+        }
+
+        int percent = 100 - stallPercent;
+        StreamBench bench = new StreamBench("DeltaLayer")
+                .input("launch", 1, 0)
+                .input("array_words", ColumnBalancedStore.addressBits(arrayDepth) + 1, (long) localColumns * k)
+                .input("base", ColumnBalancedStore.addressBits(arrayDepth), 0)
+                .input("entries_per_column", Hdl.widthFor(k), k)
+                .input("input_groups", Hdl.widthFor(inputSize / arrays), inputSize / arrays)
+                .input("hidden", Hdl.widthFor((long) pes * cells), hidden)
+                .input("cells", Hdl.widthFor(cells), cells)
+                .input("frac_shift", DeltaLayer.FRAC_SHIFT_BITS, layer.wa().fracBits())
+                .input("input_theta", actBits + 1, thresholds.input()[0])
+                .input("recurrent_theta", actBits + 1, thresholds.recurrent()[0])
+                .output("ready", 1)
+                .output("frames_done", 32)
+                .output("cells_cycles", 32)
+                .output("fired_inputs", 32)
+                .output("fired_recurrent", 32)
+                .output("elements_seen", 32)
+                .source("load", List.of(new Port("load_payload", matrix.entryBits(weightBits) * pes)), words, percent)
+                .source("params", List.of(new Port("params_payload", pes * actBits)), params, percent)
+                .source("inputs", List.of(new Port("inputs_payload", arrays * actBits)), beats, percent)
+                .timedSink("outputs", List.of(new Port("outputs_payload", pes * actBits)), percent)
+                .stimulus("""
+                        wait (ready); $display("ready_at %%0d", cycle);
+                        wait (frames_done == %d); repeat (%d) @(negedge clk);
+                        $display("cells_cycles %%0d", cells_cycles);
+                        """.formatted(inputs.length, 4 * cells * (pes / arrays + 2) + 20));
+        Path verilog = VerilogEmitter.emit(dir, "DeltaLayer", () -> new DeltaLayer(arrays, pes, cells, inputSize,
+                arrayDepth, k, weightBits, accBits, 16, Elementwise.Arithmetic.of(config), false)).get(0);
+        int perFrame = 2 * localColumns + (Elementwise.CYCLES_PER_CELL + pes / arrays + 4) * cells + 200;
+        String tb = bench.write(dir, seed, 200, perFrame * inputs.length * (stallPercent > 0 ? 4 : 1)
+                + 4 * words.size() + 20_000);
+        List<String> printed = verilator ? Tools.simulateVerilator(dir, tb, List.of(verilog), 3_600)
+                : Tools.simulate(dir, tb, List.of(verilog));
+        if (printed.stream().anyMatch(line -> line.contains("timeout"))) {
+            return new Result(0, new long[0], 0, name + ": the simulation timed out");
+        }
+        long readyAt = DeltaBench.hexFields(printed, "ready_at").get(0);
+        long cellCycles = printed.stream().filter(l -> l.startsWith("cells_cycles ")).mapToLong(
+                l -> Long.parseLong(l.substring(13).trim())).findFirst().orElse(-1);
+
+        List<BigInteger[]> taken = StreamBench.taken(printed, "outputs");
+        long[] cycles = new long[inputs.length];
+        long previous = readyAt;
+        for (int t = 0; t < inputs.length; t++) {
+            FrameTrace trace = result.traces().stream().filter(f -> f.layer() == 0).toList().get(t);
+            long[] expected = trace.stage("y");
+            for (int l = 0; l < cells; l++) {
+                int index = t * cells + l;
+                if (index >= taken.size()) {
+                    return new Result(t, cycles, cellCycles, name + ": frame " + t + " gave " + (taken.size() - t * cells)
+                            + " of its " + cells + " output beats");
+                }
+                BigInteger beat = taken.get(index)[0];
+                for (int p = 0; p < pes && l * pes + p < hidden; p++) {
+                    long actual = FixedFormat.signExtend(beat.shiftRight(p * actBits).longValue() & ((1L << actBits) - 1),
+                            actBits);
+                    int cell = l * pes + p;
+                    if (actual != expected[cell]) {
+                        return new Result(t, cycles, cellCycles, name + ": frame " + t + ", layer 0, stage y, cell "
+                                + cell + " (PE " + p + ", local cell " + l + "): expected " + expected[cell]
+                                + ", actual " + actual);
+                    }
+                }
+            }
+            long end = taken.get(t * cells + cells - 1)[1].longValue();
+            cycles[t] = end - previous;
+            previous = end;
+        }
+        return new Result(inputs.length, cycles, cellCycles, null);
+    }
+
+    /** Word l of a gate (or peephole) block starting at {@code offset}: lane p holds cell l N + p's value, 0 past H. */
+    private static BigInteger laneWord(long[] values, int offset, int l, int pes, int hidden, int actBits) {
+        BigInteger word = BigInteger.ZERO;
+        for (int p = 0; p < pes; p++) {
+            int cell = l * pes + p;
+            long value = cell < hidden ? values[offset + cell] : 0;
+            word = word.or(BigInteger.valueOf(value & ((1L << actBits) - 1)).shiftLeft(p * actBits));
+        }
+        return word;
+    }
+}

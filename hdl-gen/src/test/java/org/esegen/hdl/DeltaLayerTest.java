@@ -1,0 +1,85 @@
+package org.esegen.hdl;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Arrays;
+import java.util.List;
+
+import org.esegen.compile.CompiledModel;
+import org.esegen.compile.Compiler;
+import org.esegen.config.AcceleratorConfig;
+import org.esegen.config.Presets;
+import org.esegen.fixed.FixedFormat;
+import org.esegen.golden.GoldenModel;
+import org.esegen.io.SyntheticModel;
+import org.esegen.prune.PruningMethod;
+import org.esegen.rnn.CellKind;
+import org.esegen.rnn.LayerWeights;
+import org.esegen.speech.Features;
+import org.esegen.speech.Normalization;
+import org.esegen.speech.Wav;
+import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
+
+/**
+ * A whole DeltaLSTM layer ({@link org.esegen.hdl.units.DeltaLayer}: delta engine, element-wise units,
+ * h fed back) under Icarus on real speech against the golden model: a CBTD lstm 120 -> 32 for the tiny
+ * configuration (4 PEs) and a whole FSDD recording; every frame's output h_t must equal the golden
+ * model's y at every cell (a mismatch names the recording, frame, stage, cell, expected and actual),
+ * with and without stalls on every stream.
+ */
+class DeltaLayerTest {
+    private static final Path RECORDINGS = Path.of("..", "..", "shared", "datasets", "fsdd", "recordings");
+
+    @TempDir
+    Path dir;
+
+    @ParameterizedTest(name = "{0}, {1} arrays, K {2}, thresholds {3}/{4}, stalls {5} %")
+    @CsvSource({"0_jackson_0.wav, 2, 2, 0.05, 0.05, 0", "7_theo_12.wav, 4, 1, 0.1, 0.02, 30",
+            "5_nicolas_2.wav, 4, 2, 1.0, 0.4, 0"})
+    void layerOutputsEqualTheGoldenModelOnARecording(String recording, int arrays, int k, double thetaX,
+                                                     double thetaH, int stallPercent) throws Exception {
+        long seed = Long.getLong("esegen.seed", 11);
+        int pes = 4;
+        int hidden = 32;
+        AcceleratorConfig config = Presets.get("tiny").with("maxInputSize", 128);
+        LayerWeights layer = SyntheticModel.generate(CellKind.LSTM, 0, Features.DIMENSION, hidden, hidden, false, 5);
+        CompiledModel compiled = Compiler.compile(config, layer, PruningMethod.CBTD, k / (4.0 * hidden / pes));
+        long[][] inputs = speechFrames(recording, config.activationFormat());
+        GoldenModel golden = new GoldenModel(config, compiled.image(new long[][][] {inputs}));
+        GoldenModel.DeltaThresholds thresholds = golden.deltaThresholds(thetaX, thetaH);
+        GoldenModel.DeltaResult result = golden.runDelta(inputs, thresholds, true);
+        System.out.println("DeltaLayerTest " + recording + ": seed " + seed + " (-Desegen.seed=" + seed + ")");
+
+        DeltaLayerCosim.Result cosim = DeltaLayerCosim.run(dir, recording, config, compiled.layer(0), inputs, result,
+                thresholds, arrays, stallPercent, seed, false);
+
+        assertNull(cosim.mismatch(), recording);
+        assertEquals(inputs.length, cosim.framesCompared(), recording + ": every frame's every cell compared");
+        System.out.printf("DeltaLayerTest %s, %d PEs x %d arrays, K %d, thresholds %.2f/%.2f, stalls %d %%: %d frames,"
+                        + " fired inputs %.1f %%, states %.1f %%, %.1f cycles a frame, %.1f in the element-wise step%n",
+                recording, pes, arrays, k, thetaX, thetaH, stallPercent, inputs.length, 100 * result.firedInputs()[0],
+                100 * result.firedStates()[0], Arrays.stream(cosim.cyclesPerFrame()).average().orElse(0),
+                (double) cosim.cellCycles() / inputs.length);
+    }
+
+    /** A recording's features, normalized over the utterance and quantized to the activation format. */
+    static long[][] speechFrames(String recording, FixedFormat act) throws Exception {
+        Path file = RECORDINGS.resolve(recording);
+        if (!Files.isRegularFile(file)) {
+            throw new IllegalStateException("the FSDD recording " + file.toAbsolutePath()
+                    + " is missing: this test needs ../shared/datasets/fsdd beside the repository");
+        }
+        double[][] features = Features.of(Wav.read(file));
+        features = Normalization.of(List.<double[][]>of(features)).apply(features);
+        long[][] inputs = new long[features.length][];
+        for (int t = 0; t < features.length; t++) {
+            inputs[t] = Arrays.stream(features[t]).mapToLong(act::quantize).toArray();
+        }
+        return inputs;
+    }
+}
