@@ -74,6 +74,9 @@ final class DeltaBench {
         }
         StreamBench bench = new StreamBench("DeltaEngine")
                 .input("launch", 1, 0)
+                .input("bank", 1, 0)
+                .input("read_bank", 1, 0)
+                .input("fold", 1, 0)
                 .input("input_size", DeltaUnit.columnBits(columns) + 1, inputSize)
                 .input("input_theta", actBits + 1, inputTheta)
                 .input("recurrent_theta", actBits + 1, recurrentTheta)

@@ -129,9 +129,8 @@ final class DeltaLayerCosim {
         if (printed.stream().anyMatch(line -> line.contains("timeout"))) {
             return new Result(0, new long[0], 0, name + ": the simulation timed out");
         }
-        long readyAt = DeltaBench.hexFields(printed, "ready_at").get(0);
-        long cellCycles = printed.stream().filter(l -> l.startsWith("cells_cycles ")).mapToLong(
-                l -> Long.parseLong(l.substring(13).trim())).findFirst().orElse(-1);
+        long readyAt = decimalField(printed, "ready_at");
+        long cellCycles = decimalField(printed, "cells_cycles");
 
         List<BigInteger[]> taken = StreamBench.taken(printed, "outputs");
         long[] cycles = new long[inputs.length];
@@ -162,6 +161,11 @@ final class DeltaLayerCosim {
             previous = end;
         }
         return new Result(inputs.length, cycles, cellCycles, null);
+    }
+
+    private static long decimalField(List<String> printed, String tag) {
+        return printed.stream().filter(l -> l.startsWith(tag + " ")).mapToLong(l -> Long.parseLong(l.substring(
+                tag.length()).trim())).findFirst().orElseThrow(() -> new AssertionError("no '" + tag + "' line"));
     }
 
     /** Word l of a gate (or peephole) block starting at {@code offset}: lane p holds cell l N + p's value, 0 past H. */

@@ -21,6 +21,7 @@ import org.esegen.rnn.LayerWeights;
 import org.esegen.speech.Features;
 import org.esegen.speech.Normalization;
 import org.esegen.speech.Wav;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
@@ -65,6 +66,35 @@ class DeltaLayerTest {
                 recording, pes, arrays, k, thetaX, thetaH, stallPercent, inputs.length, 100 * result.firedInputs()[0],
                 100 * result.firedStates()[0], Arrays.stream(cosim.cyclesPerFrame()).average().orElse(0),
                 (double) cosim.cellCycles() / inputs.length);
+    }
+
+    /**
+     * Long tier: Spartus's size, 8 arrays x 64 PEs and 64 element-wise units, a synthetic 120 -> 1024
+     * lstm pruned by CBTD to K = 4 of 64 rows, 8-bit weights and Q8.8 activations, under Verilator.
+     */
+    @Tag("long")
+    @ParameterizedTest(name = "{0} at Spartus's size, thresholds {1}")
+    @CsvSource({"0_jackson_0.wav, 0.1", "9_lucas_4.wav, 0.3"})
+    void spartusSizedLayerMatchesTheGoldenModel(String recording, double theta) throws Exception {
+        AcceleratorConfig config = Presets.resolve("ese", List.of("pesPerChannel=64", "weightBits=8", "actFracBits=8",
+                "maxProjSize=1024"));
+        LayerWeights layer = SyntheticModel.generate(CellKind.LSTM, 0, Features.DIMENSION, 1024, 1024, false, 5);
+        CompiledModel compiled = Compiler.compile(config, layer, PruningMethod.CBTD, 4.0 / 64);
+        long[][] inputs = speechFrames(recording, config.activationFormat());
+        GoldenModel golden = new GoldenModel(config, compiled.image(new long[][][] {inputs}));
+        GoldenModel.DeltaThresholds thresholds = golden.deltaThresholds(theta, theta);
+        GoldenModel.DeltaResult result = golden.runDelta(inputs, thresholds, true);
+
+        DeltaLayerCosim.Result cosim = DeltaLayerCosim.run(dir, recording, config, compiled.layer(0), inputs, result,
+                thresholds, 8, 0, 1, true);
+
+        assertNull(cosim.mismatch(), recording);
+        assertEquals(inputs.length, cosim.framesCompared(), recording + ": every frame's every cell compared");
+        System.out.printf("DeltaLayerTest %s, 64 PEs x 8 arrays, thresholds %.2f: %d frames, fired inputs %.1f %%,"
+                        + " states %.1f %%, %.1f cycles a frame (worst %d), %.1f in the element-wise step%n", recording,
+                theta, inputs.length, 100 * result.firedInputs()[0], 100 * result.firedStates()[0],
+                Arrays.stream(cosim.cyclesPerFrame()).average().orElse(0),
+                Arrays.stream(cosim.cyclesPerFrame()).max().orElse(0), (double) cosim.cellCycles() / inputs.length);
     }
 
     /** A recording's features, normalized over the utterance and quantized to the activation format. */

@@ -94,6 +94,9 @@ class DeltaSpmvTest {
 
         StreamBench bench = new StreamBench("DeltaSpmv")
                 .input("launch", 1, 0)
+                .input("bank", 1, 0)
+                .input("read_bank", 1, 0)
+                .input("fold", 1, 0)
                 .input("input_size", colBits + 1, inputSize)
                 .input("input_theta", actBits + 1, thetaX)
                 .input("recurrent_theta", actBits + 1, thetaH)

@@ -63,7 +63,8 @@ import spinal.lib.Stream;
  * {@code recurrent_theta} as {@link DeltaUnit}'s; stream {@code load} (slave, the store words of
  * array 0, then of array 1, ..., {@code array_words} each, after reset or {@code launch}); {@code
  * array_words} in; {@code base}, {@code entries_per_column} as {@link ColumnBalancedStore}'s (the same
- * for every array); {@code launch} in; {@code read_row} in, {@code read_value_<p>} out SInt accBits
+ * for every array); {@code launch} in; {@code bank}, {@code read_bank}, {@code fold} in (every array's, see {@link DeltaLane});
+ * {@code read_row} in, {@code read_value_<p>} out SInt accBits
  * (the sum of the arrays' M rows modulo 2^accBits), latency 1, correct when {@code busy} has been low
  * for a cycle;
  * {@code fired_inputs}, {@code fired_recurrent}, {@code elements_seen} out UInt 32, sums over the
@@ -76,6 +77,10 @@ import spinal.lib.Stream;
  */
 public final class DeltaEngine extends JavaComponent {
     public final Bool launch;
+    /** {@code bank}, {@code read_bank}, {@code fold}: every array's, see {@link DeltaLane}. */
+    public final Bool bank;
+    public final Bool readBank;
+    public final Bool fold;
     public final Stream<Bits> groups;
     public final UInt inputSize;
     public final UInt inputTheta;
@@ -122,6 +127,9 @@ public final class DeltaEngine extends JavaComponent {
                     actBits, accBits, fifoDepth)));
         }
         launch = inBool("launch");
+        bank = inBool("bank");
+        readBank = inBool("read_bank");
+        fold = inBool("fold");
         groups = slaveStream("groups", hardType(() -> bits(groupBits + arrays + arrays * actBits)));
         inputSize = inUInt("input_size", colBits + 1);
         inputTheta = inUInt("input_theta", actBits + 1);
@@ -155,6 +163,9 @@ public final class DeltaEngine extends JavaComponent {
             assign(unit.inputTheta, inputTheta);
             assign(unit.recurrentTheta, recurrentTheta);
             assign(unit.launch, launch);
+            assign(unit.bank, bank);
+            assign(unit.readBank, readBank);
+            assign(unit.fold, fold);
             arraysBusy.add(or(unit.busy, not(equal(fifo.occupancy(), uintConst(0, fifo.occupancy().getWidth())))));
         }
         assign(groups.ready(), allOf(fifosReady));

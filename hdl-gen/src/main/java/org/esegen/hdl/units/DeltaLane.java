@@ -1,6 +1,7 @@
 package org.esegen.hdl.units;
 
 import static org.esegen.hdl.spinal.Hdl.add;
+import static org.esegen.hdl.spinal.Hdl.allOf;
 import static org.esegen.hdl.spinal.Hdl.and;
 import static org.esegen.hdl.spinal.Hdl.assign;
 import static org.esegen.hdl.spinal.Hdl.bool;
@@ -28,6 +29,9 @@ import static org.esegen.hdl.spinal.Hdl.uint;
 import static org.esegen.hdl.spinal.Hdl.when;
 import static org.esegen.hdl.spinal.Hdl.write;
 
+import java.util.ArrayList;
+import java.util.List;
+
 import org.esegen.EsegenException;
 import org.esegen.hdl.spinal.JavaComponent;
 import spinal.core.Bool;
@@ -36,23 +40,32 @@ import spinal.core.SInt;
 import spinal.core.UInt;
 
 /**
- * One PE's delta memory in the column-balanced delta engine: {@code rows} words of accBits, M[row] =
- * (M[row] + weight x delta) modulo 2^accBits, one MAC a cycle, any row in any cycle. It keeps only what
- * the delta engine needs of {@link AccumulatorLane}: one bank, no valid bits (a clearing pass zeroes
- * M), no saturation (the twin {@code ColumnBalancedEncoding.accumulate} saturates, and the two agree
- * while no partial sum leaves the accBits range, which the compiler proves for every row), the
- * product in a multiplier (a DSP48E2) and the add in fabric.
+ * One PE's delta memory in the column-balanced delta engine, in two parts so that a frame's MACs can run
+ * while the element-wise step reads the previous frame's M: a settled part S and two pending banks
+ * P_0, P_1, words of accBits, all modulo 2^accBits, M = S + P_0 + P_1. MACs add weight x delta into
+ * P_bank; a read of row r gives S[r] + P_readBank[r]; with {@code fold} high every read also folds the
+ * row it read (S[r] = S[r] + P_readBank[r], P_readBank[r] = 0, in the next cycle), which leaves what a
+ * read gives unchanged, so folding a row again or before its read is harmless. The delta layer switches
+ * banks between frames (MACs into one bank while the element-wise step reads and folds the other);
+ * alone, with bank = read bank = 0 and no folds, the lane is one memory: a read gives P_0 = every MAC so
+ * far. No valid bits (a clearing pass zeroes all three), no saturation (the twin {@code
+ * ColumnBalancedEncoding.accumulate} saturates, and the two agree while no partial sum leaves the accBits
+ * range, which the compiler proves for every row), the product in a multiplier (a DSP48E2), the adds in
+ * fabric.
  *
  * <p>Ports: {@code clear} in (starts a clearing pass of {@code rows} cycles); {@code mac_valid} in,
  * {@code mac_row} in UInt log2Up(rows), {@code mac_weight} in SInt weightBits, {@code mac_delta} in
- * SInt deltaBits; {@code ready} out (low while clearing: a MAC presented is not taken);
- * {@code read_row} in, {@code read_value} out SInt accBits; {@code busy} out.
+ * SInt deltaBits; {@code bank} in (the bank MACs go to); {@code ready} out (low while clearing: a MAC
+ * presented is not taken); {@code read_row} in, {@code read_bank} in, {@code read_value} out SInt
+ * accBits; {@code fold} in; {@code busy} out.
  *
  * <p>Timing: a MAC taken at edge t reads its row at t and writes the sum at t + 1; a MAC of the same
- * row taken at t + 1 takes the sum from the write-back register (the RAM's read at t + 1 would see the
- * old word), one taken later from the RAM. {@code read_row} sampled at edge t gives {@code read_value}
- * after it (latency 1) when no MAC is taken at t, nor in the cycle before, nor clearing ({@code busy}
- * low for a cycle): the one read port serves both. Reset starts a clearing pass too.
+ * row and bank taken at t + 1 takes the sum from the write-back register (the RAM's read at t + 1 would
+ * see the old word), one taken later from the RAM. {@code read_row} sampled at edge t gives {@code
+ * read_value} after it (latency 1, {@code read_bank} taken in that cycle); when read bank = bank the
+ * read shares P's port with the MACs and is correct only when no MAC is taken at t nor in the cycle
+ * before ({@code busy} low for a cycle). A fold needs read bank != bank and no MAC into the read bank in
+ * flight. Reset starts a clearing pass too.
  */
 public final class DeltaLane extends JavaComponent {
     public final Bool clear;
@@ -60,13 +73,16 @@ public final class DeltaLane extends JavaComponent {
     public final UInt macRow;
     public final SInt macWeight;
     public final SInt macDelta;
+    public final Bool bank;
     public final Bool ready;
     public final UInt readRow;
+    public final Bool readBank;
     public final SInt readValue;
+    public final Bool fold;
     public final Bool busy;
 
     /**
-     * @param rows       words of M, 2..65536
+     * @param rows       words of each part, 2..65536
      * @param weightBits signed weight width, 2..31
      * @param deltaBits  signed delta width, 2..32
      * @param accBits    signed word width, weightBits + deltaBits .. 62
@@ -80,33 +96,63 @@ public final class DeltaLane extends JavaComponent {
         macRow = inUInt("mac_row", rowBits);
         macWeight = inSInt("mac_weight", weightBits);
         macDelta = inSInt("mac_delta", deltaBits);
+        bank = inBool("bank");
         ready = outBool("ready");
         readRow = inUInt("read_row", rowBits);
+        readBank = inBool("read_bank");
         readValue = outSInt("read_value", accBits);
+        fold = inBool("fold");
         busy = outBool("busy");
 
-        Mem<SInt> memory = ram("memory", hardType(() -> sint(accBits)), rows);
+        Mem<SInt> settled = ram("settled", hardType(() -> sint(accBits)), rows);
+        List<Mem<SInt>> pending = List.of(ram("pending_0", hardType(() -> sint(accBits)), rows),
+                ram("pending_1", hardType(() -> sint(accBits)), rows));
         ClearingPass clearing = new ClearingPass("clearing", rows, rowBits, clear);
         Bool taken = named("taken", and(macValid, not(clearing.active)));
 
-        SInt stored = readSync(memory, mux(taken, macRow, readRow));
+        List<SInt> stored = new ArrayList<>();
+        for (int b = 0; b < 2; b++) {
+            Bool macHere = named("mac_into_" + b, and(taken, isBank(bank, b)));
+            stored.add(named("stored_" + b, readSync(pending.get(b), mux(macHere, macRow, readRow))));
+        }
+        SInt settledValue = readSync(settled, readRow);
         Bool validQ = regNext("valid_q", taken, boolConst(false));
         UInt rowQ = regNext("row_q", macRow);
+        Bool bankQ = regNext("bank_q", bank);
         SInt productQ = regNext("product_q", mul(macWeight, macDelta));
         Bool written = regInit("written", bool(), boolConst(false));
         UInt writtenRow = reg("written_row", uint(rowBits));
+        Bool writtenBank = reg("written_bank", bool());
         SInt writtenValue = reg("written_value", sint(accBits));
-        SInt base = named("base", mux(and(written, equal(writtenRow, rowQ)), writtenValue, stored));
+        SInt base = named("base", mux(allOf(List.of(written, equal(writtenRow, rowQ), equal(writtenBank, bankQ))),
+                writtenValue, mux(bankQ, stored.get(1), stored.get(0))));
         SInt sum = named("sum", add(base, productQ.resize(accBits)));
-        write(memory, mux(clearing.active, clearing.address, rowQ), mux(clearing.active, sintConst(0, accBits), sum),
-                or(clearing.active, validQ));
         assign(written, validQ);
         assign(writtenRow, rowQ);
+        assign(writtenBank, bankQ);
         assign(writtenValue, sum);
 
+        UInt readRowQ = regNext("read_row_q", readRow);
+        SInt readSum = named("read_sum", add(settledValue, mux(readBank, stored.get(1), stored.get(0))));
+        Bool macIntoReadBank = named("mac_into_read_bank", and(validQ, equal(bankQ, readBank)));
+        Bool folding = named("folding", allOf(List.of(fold, not(clearing.active), not(macIntoReadBank),
+                not(equal(readBank, bank)))));
+        write(settled, mux(clearing.active, clearing.address, readRowQ), mux(clearing.active, sintConst(0, accBits),
+                readSum), or(clearing.active, folding));
+        for (int b = 0; b < 2; b++) {
+            Bool macWrite = and(validQ, isBank(bankQ, b));
+            Bool foldWrite = and(folding, isBank(readBank, b));
+            write(pending.get(b), mux(clearing.active, clearing.address, mux(macWrite, rowQ, readRowQ)),
+                    mux(macWrite, sum, sintConst(0, accBits)), or(clearing.active, or(macWrite, foldWrite)));
+        }
+
         assign(ready, not(clearing.active));
-        assign(readValue, stored);
+        assign(readValue, readSum);
         assign(busy, or(clearing.active, validQ));
+    }
+
+    private static Bool isBank(Bool bank, int b) {
+        return b == 1 ? bank : not(bank);
     }
 
     private static String validated(int rows, int weightBits, int deltaBits, int accBits) {

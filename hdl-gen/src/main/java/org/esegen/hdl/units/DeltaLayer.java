@@ -59,20 +59,24 @@ import spinal.lib.Stream;
  * h columns I .. I+H-1; PE p holds cell k = l N + p at local cell l, its gate g at local row g cells + l
  * (the layout of {@code RowMapping.gates}).
  *
- * <h2>A frame</h2>
- * <ol>
- *   <li>inputs: I / A beats of the {@code inputs} stream become the engine's groups 0 .. I/A - 1 (x_t);</li>
- *   <li>drain: the engine works off every queued column until it has been idle for a cycle;</li>
- *   <li>cells: every element-wise unit runs its {@code cells} local cells reading M (latency 2: the
- *       engine's read, then a register on the arrays' sum);</li>
- *   <li>outputs: for each local cell l the units' m read ports show cells l N .. l N + N - 1; they leave as
- *       one beat of the {@code outputs} stream (lane u = cell l N + u, 0 for a cell at or past H) and, at
- *       the same time, as N / A groups of the engine (columns I + l N + q A .. , masked below I + H), so
- *       h_t is already in M's queues when x_(t+1) arrives.</li>
- * </ol>
- * A frame's h columns are sent at its end, so the first frame after {@code launch} runs x_0 alone
- * (h_(-1) = 0 never fires) and the last frame's h columns still reach M (the counters count them).
- * Cycles a frame, about: I/A + drain + 6 cells + 26 + cells (N/A + 1).
+ * <h2>Schedule</h2>
+ * The cell step of frame t starts once x_t and h_(t-1) have all gone into the engine as groups and the
+ * engine has been idle for a cycle (every fired column is in M). Then the lanes' banks swap ({@link
+ * DeltaLane}): the element-wise units read M = settled + the bank frame t's MACs went into (latency 2:
+ * the engine's read, then a register on the arrays' sum), folding each row as they read it, while the
+ * MACs of frame t + 1 go into the other bank. Meanwhile:
+ * <ul>
+ *   <li>the read-out takes local cell l as soon as every unit has written it: the units' m read ports
+ *       (two, for even and odd l, so the next cell is ready when one is done) show cells l N .. l N + N - 1,
+ *       which leave as one beat of {@code outputs} (lane u = cell l N + u, 0 at or past H) and as the N / A
+ *       groups of h columns I + l N .. I + l N + N - 1 (masked below I + H), the next frame's recurrent
+ *       inputs;</li>
+ *   <li>x_(t+1) goes in as groups whenever the read-out offers none: beat q of {@code inputs} is group q,
+ *       columns q A .. q A + A - 1.</li>
+ * </ul>
+ * So a frame costs about max(cell step, first output + cells N / A, the engine's work) plus the
+ * engine's work on the last groups, and the groups (I + H) / A cycles at least. The first frame after {@code launch} has no h columns
+ * (h_(-1) = 0 never fires); the last frame's h columns still reach M (the counters count them).
  *
  * <h2>Ports</h2>
  * {@code launch} in (pulse): a new run: M, the last-sent vector and the cell state are cleared, the
@@ -83,28 +87,23 @@ import spinal.lib.Stream;
  * p). {@code input_groups} (I / A), {@code hidden} (H), {@code cells} (ceil(H / N), at most
  * cellsPerPeMax), {@code frac_shift} (W_a's fractional bits), {@code input_theta}, {@code
  * recurrent_theta} (raw activation-format thresholds, at least 1): held for the run. Stream {@code
- * inputs} (slave, A lanes of actBits): x_t, columns q A .. q A + A - 1 in beat q. Stream {@code
- * outputs} (master, N lanes of actBits): h_t, {@code cells} beats a frame. Out: {@code ready} (loaded
- * and idle between frames), {@code frames_done}, {@code cells_cycles} (cycles in the element-wise
- * step), and the engine's {@code fired_inputs}, {@code fired_recurrent}, {@code elements_seen}; all
+ * inputs} (slave, A lanes of actBits): x_t, I / A beats a frame. Stream {@code outputs} (master, N lanes
+ * of actBits): h_t, {@code cells} beats a frame. Out: {@code ready} (store and parameters loaded),
+ * {@code frames_done} (frames whose outputs have all left), {@code cells_cycles} (cycles of the cell
+ * steps), and the engine's {@code fired_inputs}, {@code fired_recurrent}, {@code elements_seen}; all
  * 32 bits, from {@code launch}.
  *
  * <p>Needs A to divide N (the groups of a read-out) and I a multiple of A (x and h in separate groups).
  */
 public final class DeltaLayer extends JavaComponent {
-    private static final int LOADING = 0;
-    private static final int INPUTS = 1;
-    private static final int DRAIN = 2;
-    private static final int CELLS = 3;
-    private static final int OUTPUTS = 4;
-    private static final int STATE_BITS = 3;
     /** Cycles from {@code read_row} to the registered sum of the arrays' M. */
     public static final int ACC_READ_LATENCY = 2;
+    /** Width of {@code frac_shift}. */
+    public static final int FRAC_SHIFT_BITS = ProjectionGather.SHIFT_BITS;
 
     private final int arrays;
     private final int pes;
     private final int actBits;
-    private final UInt state;
 
     /**
      * @param arrays        A, a power of two dividing pes
@@ -127,51 +126,79 @@ public final class DeltaLayer extends JavaComponent {
         this.pes = pes;
         this.actBits = arithmetic.actBits();
         int columns = maxInputSize + pes * cellsPerPeMax;
-        int localRows = 4 * cellsPerPeMax;
-        DeltaEngine engine = child("engine", new DeltaEngine(arrays, pes, localRows, columns, arrayDepth, maxK,
+        DeltaEngine engine = child("engine", new DeltaEngine(arrays, pes, 4 * cellsPerPeMax, columns, arrayDepth, maxK,
                 weightBits, actBits, accBits, fifoDepth));
         List<Elementwise> units = new ArrayList<>();
         for (int p = 0; p < pes; p++) {
             units.add(child("ew_" + p, new Elementwise(1, 1, cellsPerPeMax, accBits, FRAC_SHIFT_BITS,
-                    ACC_READ_LATENCY, arithmetic, gru)));
+                    ACC_READ_LATENCY, arithmetic, gru, 2)));
         }
         Bool launch = inBool("launch");
-        state = regInit("state", uint(STATE_BITS), uintConst(LOADING, STATE_BITS));
-        when(launch, () -> assign(state, uintConst(LOADING, STATE_BITS)));
-
-        Stream<Bits> groups = engine.groups;
-        int groupBits = groups.payload().getWidth() - arrays - arrays * actBits;
         UInt inputGroups = inUInt("input_groups", widthFor(maxInputSize / arrays));
         UInt hidden = inUInt("hidden", widthFor((long) pes * cellsPerPeMax));
         UInt cells = inUInt("cells", units.get(0).cells.getWidth());
         UInt fracShift = inUInt("frac_shift", FRAC_SHIFT_BITS);
         wireEngine(engine, launch, inputGroups);
+
         Bool paramsLoaded = params(units, launch, cells);
         Bool stateCleared = clearState(units, launch);
-        assign(outBool("ready"), and(isState(INPUTS), not(engine.busy)));
-        when(and(isState(LOADING), allOf(List.of(engine.loaded, paramsLoaded, stateCleared))),
-                () -> assign(state, uintConst(INPUTS, STATE_BITS)));
+        Bool loaded = named("loaded", allOf(List.of(engine.loaded, paramsLoaded, stateCleared)));
+        assign(outBool("ready"), loaded);
 
-        Bool engineReady = groups.ready();
-        Feed x = inputs(inputGroups, groupBits, engineReady);
-        Bool startCells = drain(engine, units, cells, fracShift);
+        Bool xDone = regInit("inputs_done", bool(), boolConst(false));
+        Bool hDone = regInit("outputs_done", bool(), boolConst(true));
+        Bool running = regInit("cells_running", bool(), boolConst(false));
+        Bool unitsReady = named("units_ready_to_start", allOf(units.stream().map(u -> u.ready).toList()));
+        Bool idleBefore = regNext("engine_idle_before", not(engine.busy), boolConst(false));
+        Bool start = named("start_cells", allOf(List.of(loaded, xDone, hDone, idleBefore, not(engine.busy),
+                unitsReady, not(launch))));
         Bool cellsDone = named("cells_done", allOf(units.stream().map(u -> u.done).toList()));
-        when(cellsDone, () -> assign(state, uintConst(OUTPUTS, STATE_BITS)));
-        Feed h = outputs(units, inputGroups, hidden, cells, groupBits, launch, engineReady);
-        assign(groups.valid(), mux(isState(INPUTS), x.valid(), h.valid()));
-        assign(groups.payload(), mux(isState(INPUTS), x.group(), h.group()));
-        counters(engine, launch, startCells, cellsDone);
+        cells(engine, units, start, cells, fracShift);
+        banks(engine, start, launch);
+        when(start, () -> assign(running, boolConst(true)));
+        when(cellsDone, () -> assign(running, boolConst(false)));
+
+        Stream<Bits> groups = engine.groups;
+        int groupBits = groups.payload().getWidth() - arrays - arrays * actBits;
+        Feed h = outputs(units, inputGroups, hidden, cells, groupBits, start, hDone, groups.ready());
+        Feed x = inputs(inputGroups, groupBits, and(and(loaded, not(xDone)), not(h.valid())), groups.ready(), xDone,
+                launch);
+        assign(groups.valid(), or(h.valid(), x.valid()));
+        assign(groups.payload(), mux(h.valid(), h.group(), x.group()));
+        when(start, () -> {
+            assign(xDone, boolConst(false));
+            assign(hDone, boolConst(false));
+        });
+        when(launch, () -> {
+            assign(xDone, boolConst(false));
+            assign(hDone, boolConst(true));
+            assign(running, boolConst(false));
+        });
+        counters(engine, launch, running, h.done());
     }
 
-    /** What one side offers the engine's {@code groups}. */
-    private record Feed(Bool valid, Bits group) {
+    /**
+     * The lanes' pending banks: a frame's MACs go into one while the cell step reads (and folds) the
+     * other, the one the previous frame's MACs went into; they swap when a cell step starts.
+     */
+    private static void banks(DeltaEngine engine, Bool start, Bool launch) {
+        Bool bank = regInit("mac_bank", bool(), boolConst(false));
+        Bool readBank = regInit("read_bank", bool(), boolConst(true));
+        when(start, () -> {
+            assign(bank, not(bank));
+            assign(readBank, bank);
+        });
+        when(launch, () -> {
+            assign(bank, boolConst(false));
+            assign(readBank, boolConst(true));
+        });
+        assign(engine.bank, bank);
+        assign(engine.readBank, readBank);
+        assign(engine.fold, boolConst(true));
     }
 
-    /** Width of {@code frac_shift}. */
-    public static final int FRAC_SHIFT_BITS = ProjectionGather.SHIFT_BITS;
-
-    private Bool isState(int value) {
-        return equal(state, uintConst(value, STATE_BITS));
+    /** What one side offers the engine's {@code groups}, and the pulse of its last group taken. */
+    private record Feed(Bool valid, Bits group, Bool done) {
     }
 
     private void wireEngine(DeltaEngine engine, Bool launch, UInt inputGroups) {
@@ -215,39 +242,27 @@ public final class DeltaLayer extends JavaComponent {
         return loaded;
     }
 
-    /** Zeroes every unit's cell state after reset and each launch; true once done. */
+    /** Zeroes every unit's cell state after reset and each launch; true from the end of that pass on. */
     private Bool clearState(List<Elementwise> units, Bool launch) {
         Bool pending = regInit("clear_pending", bool(), boolConst(true));
+        Bool cleared = regInit("state_cleared", bool(), boolConst(false));
         Bool unitsReady = named("units_ready", allOf(units.stream().map(u -> u.ready).toList()));
         for (Elementwise unit : units) {
             assign(unit.resetState, and(pending, unitsReady));
         }
-        when(unitsReady, () -> assign(pending, boolConst(false)));
-        when(launch, () -> assign(pending, boolConst(true)));
-        return named("state_cleared", and(not(pending), unitsReady));
-    }
-
-    /** The x_t groups: beat q of {@code inputs} is group q, every column present; DRAIN after the last. */
-    private Feed inputs(UInt inputGroups, int groupBits, Bool engineReady) {
-        Stream<Bits> inputs = slaveStream("inputs", hardType(() -> bits(arrays * actBits)));
-        UInt beat = regInit("input_beat", uint(inputGroups.getWidth()), uintConst(0, inputGroups.getWidth()));
-        Bool offered = named("inputs_offered", and(isState(INPUTS), inputs.valid()));
-        Bool taken = named("input_taken", and(offered, engineReady));
-        assign(inputs.ready(), and(isState(INPUTS), engineReady));
-        Bool last = named("input_beat_last", equal(beat, sub(inputGroups, uintConst(1, inputGroups.getWidth()))));
-        when(taken, () -> {
-            assign(beat, mux(last, uintConst(0, beat.getWidth()), add(beat, uintConst(1, beat.getWidth()))));
-            when(last, () -> assign(state, uintConst(DRAIN, STATE_BITS)));
+        when(unitsReady, () -> {
+            assign(pending, boolConst(false));
+            when(not(pending), () -> assign(cleared, boolConst(true)));
         });
-        return new Feed(offered, concatLowFirst(List.of(beat.resize(groupBits), bitsConst((1L << arrays) - 1, arrays),
-                inputs.payload())));
+        when(launch, () -> {
+            assign(pending, boolConst(true));
+            assign(cleared, boolConst(false));
+        });
+        return cleared;
     }
 
-    /** Waits until the engine has been idle a cycle, then starts every unit; returns the start pulse. */
-    private Bool drain(DeltaEngine engine, List<Elementwise> units, UInt cells, UInt fracShift) {
-        Bool idleBefore = regNext("engine_idle_before", not(engine.busy), boolConst(false));
-        Bool start = named("start_cells", allOf(List.of(isState(DRAIN), idleBefore, not(engine.busy),
-                allOf(units.stream().map(u -> u.ready).toList()))));
+    /** Every unit starts with {@code start} and reads M: the arrays' sum, registered. */
+    private void cells(DeltaEngine engine, List<Elementwise> units, Bool start, UInt cells, UInt fracShift) {
         UInt readRow = engine.readRow;
         assign(readRow, units.get(0).accReadRow.resize(readRow.getWidth()));
         for (int p = 0; p < pes; p++) {
@@ -259,40 +274,65 @@ public final class DeltaLayer extends JavaComponent {
             assign(unit.accReadValid.get(0), boolConst(true));
             if (p > 0) {
                 unused("acc_read_row_" + p, unit.accReadRow);
+                unused("cells_done_" + p, unit.cellsDone);
             }
-            unused("cells_done_" + p, unit.cellsDone);
         }
-        when(start, () -> assign(state, uintConst(CELLS, STATE_BITS)));
-        return start;
     }
 
     /**
-     * The read-out: local cell l's m from every unit, as an {@code outputs} beat and as N / A groups
-     * of h columns, both at once; back to INPUTS after the last cell.
+     * The x_t groups while {@code allowed}: beat q of {@code inputs} is group q, every column present;
+     * sets {@code xDone} after the last.
      */
-    private Feed outputs(List<Elementwise> units, UInt inputGroups, UInt hidden, UInt cells, int groupBits,
-                         Bool launch, Bool engineReady) {
+    private Feed inputs(UInt inputGroups, int groupBits, Bool allowed, Bool engineReady, Bool xDone, Bool launch) {
+        Stream<Bits> inputs = slaveStream("inputs", hardType(() -> bits(arrays * actBits)));
+        UInt beat = regInit("input_beat", uint(inputGroups.getWidth()), uintConst(0, inputGroups.getWidth()));
+        Bool offered = named("inputs_offered", and(allowed, inputs.valid()));
+        Bool taken = named("input_taken", and(offered, engineReady));
+        assign(inputs.ready(), and(allowed, engineReady));
+        Bool last = named("input_beat_last", equal(beat, sub(inputGroups, uintConst(1, inputGroups.getWidth()))));
+        when(taken, () -> {
+            assign(beat, mux(last, uintConst(0, beat.getWidth()), add(beat, uintConst(1, beat.getWidth()))));
+            when(last, () -> assign(xDone, boolConst(true)));
+        });
+        when(launch, () -> assign(beat, uintConst(0, beat.getWidth())));
+        return new Feed(offered, concatLowFirst(List.of(beat.resize(groupBits), bitsConst((1L << arrays) - 1, arrays),
+                inputs.payload())), and(taken, last));
+    }
+
+    /**
+     * The read-out of the cell step that {@code start} began: local cell l once every unit has written
+     * it, as an {@code outputs} beat and as N / A groups of h columns, both at once; sets {@code hDone}
+     * after the last cell.
+     */
+    private Feed outputs(List<Elementwise> units, UInt inputGroups, UInt hidden, UInt cells, int groupBits, Bool start,
+                         Bool hDone, Bool engineReady) {
         Stream<Bits> outputs = masterStream("outputs", hardType(() -> bits(pes * actBits)));
         int chunks = pes / arrays;
         int chunkBits = Math.max(1, widthFor(chunks - 1));
         int cellBits = cells.getWidth();
+        UInt written = units.get(0).cellsDone;
         UInt cell = regInit("out_cell", uint(cellBits), uintConst(0, cellBits));
+        UInt nextCell = named("out_next_cell", add(cell, uintConst(1, cellBits)));
         UInt chunk = regInit("out_chunk", uint(chunkBits), uintConst(0, chunkBits));
-        Bool settled = regInit("out_settled", bool(), boolConst(false));
+        Bool cellReady = regInit("out_cell_ready", bool(), boolConst(false));
         Bool beatSent = regInit("out_beat_sent", bool(), boolConst(false));
         Bool groupsSent = regInit("out_groups_sent", bool(), boolConst(false));
-        Bool showing = named("out_showing", and(isState(OUTPUTS), settled));
+        Bool showing = named("out_showing", and(not(hDone), cellReady));
         int hiddenBits = hidden.getWidth() + 1;
         UInt firstIndex = named("out_first_index",
                 shiftLeft(cell.resize(hiddenBits), Integer.numberOfTrailingZeros(pes)).resize(hiddenBits));
+        Bool odd = named("out_cell_odd", cell.lsb());
         List<SInt> values = new ArrayList<>();
         List<Bool> real = new ArrayList<>();
         for (int p = 0; p < pes; p++) {
             Elementwise unit = units.get(p);
-            assign(unit.mReadAddr.get(0), cell.resize(unit.mReadAddr.get(0).getWidth()));
+            int addrBits = unit.mReadAddr.get(0).getWidth();
+            assign(unit.mReadAddr.get(0), mux(odd, nextCell, cell).resize(addrBits));
+            assign(unit.mReadAddr.get(1), mux(odd, cell, nextCell).resize(addrBits));
             real.add(named("out_real_" + p, lessThan(add(firstIndex, uintConst(p, hiddenBits)),
                     hidden.resize(hiddenBits))));
-            values.add(named("out_value_" + p, mux(real.get(p), unit.mReadValue.get(0).get(0), sintConst(0, actBits))));
+            SInt m = mux(odd, unit.mReadValue.get(1).get(0), unit.mReadValue.get(0).get(0));
+            values.add(named("out_value_" + p, mux(real.get(p), m, sintConst(0, actBits))));
         }
         assign(outputs.valid(), and(showing, not(beatSent)));
         assign(outputs.payload(), concatLowFirst(values));
@@ -300,29 +340,26 @@ public final class DeltaLayer extends JavaComponent {
         Bool groupValid = named("h_group_valid", and(showing, not(groupsSent)));
         Bool lastChunk = equal(chunk, uintConst(chunks - 1, chunkBits));
         Bool groupTaken = named("h_group_taken", and(groupValid, engineReady));
-        Bool groupsDone = or(groupsSent, and(groupTaken, lastChunk));
-        Bool beatDone = or(beatSent, outputs.ready());
-        Bool cellDone = named("out_cell_done", and(showing, and(groupsDone, beatDone)));
-        assign(settled, isState(OUTPUTS));
+        Bool cellDone = named("out_cell_done", and(showing, and(or(groupsSent, and(groupTaken, lastChunk)),
+                or(beatSent, outputs.ready()))));
+        Bool lastCell = named("out_last_cell", equal(cell, sub(cells, uintConst(1, cellBits))));
         when(and(outputs.valid(), outputs.ready()), () -> assign(beatSent, boolConst(true)));
         when(groupTaken, () -> {
             assign(chunk, add(chunk, uintConst(1, chunkBits)));
             when(lastChunk, () -> assign(groupsSent, boolConst(true)));
         });
+        assign(cellReady, lessThan(cell.resize(written.getWidth()), written));
         when(cellDone, () -> {
-            assign(settled, boolConst(false));
+            assign(cellReady, lessThan(nextCell.resize(written.getWidth()), written));
             assign(beatSent, boolConst(false));
             assign(groupsSent, boolConst(false));
             assign(chunk, uintConst(0, chunkBits));
-            Bool lastCell = equal(cell, sub(cells, uintConst(1, cellBits)));
-            assign(cell, mux(lastCell, uintConst(0, cellBits), add(cell, uintConst(1, cellBits))));
-            when(lastCell, () -> assign(state, uintConst(INPUTS, STATE_BITS)));
+            assign(cell, mux(lastCell, uintConst(0, cellBits), nextCell));
+            when(lastCell, () -> assign(hDone, boolConst(true)));
         });
-        when(launch, () -> {
+        when(start, () -> {
             assign(cell, uintConst(0, cellBits));
-            assign(chunk, uintConst(0, chunkBits));
-            assign(beatSent, boolConst(false));
-            assign(groupsSent, boolConst(false));
+            assign(cellReady, boolConst(false));
         });
 
         List<Bits> chunkValues = new ArrayList<>();
@@ -334,15 +371,16 @@ public final class DeltaLayer extends JavaComponent {
         UInt group = named("h_group", add(add(inputGroups.resize(groupBits),
                 mul(cell.resize(groupBits), uintConst(chunks, widthFor(chunks))).resize(groupBits)),
                 chunk.resize(groupBits)));
-        return new Feed(groupValid, concatLowFirst(List.of(group, select(chunk, chunkMasks), select(chunk, chunkValues))));
+        return new Feed(groupValid, concatLowFirst(List.of(group, select(chunk, chunkMasks), select(chunk, chunkValues))),
+                and(cellDone, lastCell));
     }
 
-    private void counters(DeltaEngine engine, Bool launch, Bool startCells, Bool cellsDone) {
+    private void counters(DeltaEngine engine, Bool launch, Bool running, Bool frameOut) {
         int bits = DeltaUnit.COUNTER_BITS;
         UInt frames = regInit("frames", uint(bits), uintConst(0, bits));
         UInt cellCycles = regInit("cell_cycles", uint(bits), uintConst(0, bits));
-        when(cellsDone, () -> assign(frames, add(frames, uintConst(1, bits))));
-        when(or(isState(CELLS), startCells), () -> assign(cellCycles, add(cellCycles, uintConst(1, bits))));
+        when(frameOut, () -> assign(frames, add(frames, uintConst(1, bits))));
+        when(running, () -> assign(cellCycles, add(cellCycles, uintConst(1, bits))));
         when(launch, () -> {
             assign(frames, uintConst(0, bits));
             assign(cellCycles, uintConst(0, bits));

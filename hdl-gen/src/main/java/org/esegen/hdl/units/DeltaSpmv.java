@@ -51,8 +51,9 @@ import spinal.lib.Stream;
  * {@code recurrent_theta}, {@code fired_inputs}, {@code fired_recurrent}, {@code elements_seen} as
  * {@link DeltaUnit}'s; stream {@code load} (slave), {@code loaded}, {@code base},
  * {@code entries_per_column} as {@link ColumnBalancedStore}'s; {@code launch} in (clears v^, the
- * counters, the load address and M); {@code read_row} in UInt, {@code read_value_<p>} out SInt
- * accBits per PE (M[p][read_row] one cycle after, the lanes' read port: correct only when
+ * counters, the load address and M); {@code bank}, {@code read_bank}, {@code fold} in (every lane's:
+ * where MACs go, which bank reads add, folding on reads; see {@link DeltaLane}); {@code read_row} in UInt, {@code read_value_<p>} out SInt
+ * accBits per PE (the lanes' read: one cycle after; with read bank = bank correct only when
  * {@code busy} has been low for a cycle); {@code busy} out.
  *
  * <p>Throughput: one store word (one MAC in every PE) a cycle, so a fired column costs K cycles and
@@ -73,6 +74,10 @@ public final class DeltaSpmv extends JavaComponent {
     public final UInt firedRecurrent;
     public final UInt elementsSeen;
     public final Bool launch;
+    /** {@code bank}, {@code read_bank}, {@code fold}: every lane's, see {@link DeltaLane}. */
+    public final Bool bank;
+    public final Bool readBank;
+    public final Bool fold;
     public final UInt readRow;
     public final List<SInt> readValues;
     public final Bool busy;
@@ -117,6 +122,9 @@ public final class DeltaSpmv extends JavaComponent {
         firedRecurrent = outUInt("fired_recurrent", DeltaUnit.COUNTER_BITS);
         elementsSeen = outUInt("elements_seen", DeltaUnit.COUNTER_BITS);
         launch = inBool("launch");
+        bank = inBool("bank");
+        readBank = inBool("read_bank");
+        fold = inBool("fold");
         readRow = inUInt("read_row", rowBits);
         busy = outBool("busy");
 
@@ -159,6 +167,9 @@ public final class DeltaSpmv extends JavaComponent {
             assign(lane.macDelta, macDelta);
             assign(lane.clear, launch);
             assign(lane.readRow, readRow);
+            assign(lane.bank, bank);
+            assign(lane.readBank, readBank);
+            assign(lane.fold, fold);
             values.add(outSInt("read_value_" + p, accBits));
             assign(values.get(p), lane.readValue);
         }
