@@ -61,11 +61,11 @@ import spinal.core.UInt;
  *
  * <p>Timing: a MAC taken at edge t reads its row at t and writes the sum at t + 1; a MAC of the same
  * row and bank taken at t + 1 takes the sum from the write-back register (the RAM's read at t + 1 would
- * see the old word), one taken later from the RAM. {@code read_row} sampled at edge t gives {@code
- * read_value} after it (latency 1, {@code read_bank} taken in that cycle); when read bank = bank the
- * read shares P's port with the MACs and is correct only when no MAC is taken at t nor in the cycle
- * before ({@code busy} low for a cycle). A fold needs read bank != bank and no MAC into the read bank in
- * flight. Reset starts a clearing pass too.
+ * see the old word), one taken later from the RAM. {@code read_row}, {@code read_bank} and {@code fold}
+ * sampled at edge t give {@code read_value} after it (latency 1) and, with fold, write the fold at t + 1.
+ * A read of the bank MACs go to shares its port with them: correct only when no MAC is taken at t nor in
+ * the cycle before ({@code busy} low for a cycle); that bank must not be folded (a MAC right after would
+ * add to the word the fold clears). Reset starts a clearing pass too.
  */
 public final class DeltaLane extends JavaComponent {
     public final Bool clear;
@@ -133,15 +133,16 @@ public final class DeltaLane extends JavaComponent {
         assign(writtenValue, sum);
 
         UInt readRowQ = regNext("read_row_q", readRow);
-        SInt readSum = named("read_sum", add(settledValue, mux(readBank, stored.get(1), stored.get(0))));
-        Bool macIntoReadBank = named("mac_into_read_bank", and(validQ, equal(bankQ, readBank)));
-        Bool folding = named("folding", allOf(List.of(fold, not(clearing.active), not(macIntoReadBank),
-                not(equal(readBank, bank)))));
+        Bool readBankQ = regNext("read_bank_q", readBank);
+        SInt readSum = named("read_sum", add(settledValue, mux(readBankQ, stored.get(1), stored.get(0))));
+        Bool macIntoReadBank = named("mac_into_read_bank", and(validQ, equal(bankQ, readBankQ)));
+        Bool folding = named("folding", allOf(List.of(regNext("fold_q", fold, boolConst(false)), not(clearing.active),
+                not(macIntoReadBank))));
         write(settled, mux(clearing.active, clearing.address, readRowQ), mux(clearing.active, sintConst(0, accBits),
                 readSum), or(clearing.active, folding));
         for (int b = 0; b < 2; b++) {
             Bool macWrite = and(validQ, isBank(bankQ, b));
-            Bool foldWrite = and(folding, isBank(readBank, b));
+            Bool foldWrite = and(folding, isBank(readBankQ, b));
             write(pending.get(b), mux(clearing.active, clearing.address, mux(macWrite, rowQ, readRowQ)),
                     mux(macWrite, sum, sintConst(0, accBits)), or(clearing.active, or(macWrite, foldWrite)));
         }
