@@ -18,9 +18,10 @@ import org.esegen.hdl.spinal.VerilogEmitter;
 import org.esegen.hdl.units.ColumnBalancedStore;
 import org.esegen.hdl.units.DeltaLayer;
 import org.esegen.hdl.units.Elementwise;
+import org.esegen.rnn.CellKind;
 
 /**
- * Runs layer 0 of a compiled delta model through a whole {@link DeltaLayer} (engine, element-wise
+ * Runs layer 0 of a compiled delta model (lstm or gru) through a whole {@link DeltaLayer} (engine, element-wise
  * units, h fed back) against {@code GoldenModel.runDelta}: the store words, the bias and peephole words
  * and every frame's x_t go in, and each frame's {@code outputs} beats must equal the golden layer
  * output y (h_t) at every cell. Each frame's cycles are the cycles between the last output beats of
@@ -120,7 +121,8 @@ final class DeltaLayerCosim {
                         $display("cells_cycles %%0d", cells_cycles);
                         """.formatted(inputs.length, 4 * cells * (pes / arrays + 2) + 20));
         Path verilog = VerilogEmitter.emit(dir, "DeltaLayer", () -> new DeltaLayer(arrays, pes, cells, inputSize,
-                arrayDepth, k, weightBits, accBits, 16, Elementwise.Arithmetic.of(config), false)).get(0);
+                arrayDepth, k, weightBits, accBits, 16, Elementwise.Arithmetic.of(config),
+                layer.pruned().cell() == CellKind.GRU)).get(0);
         int perFrame = 2 * localColumns + (Elementwise.CYCLES_PER_CELL + pes / arrays + 4) * cells + 200;
         String tb = bench.write(dir, seed, 200, perFrame * inputs.length * (stallPercent > 0 ? 4 : 1)
                 + 4 * words.size() + 20_000);

@@ -27,8 +27,8 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 
 /**
- * A whole DeltaLSTM layer ({@link org.esegen.hdl.units.DeltaLayer}: delta engine, element-wise units,
- * h fed back) under Icarus on real speech against the golden model: a CBTD lstm 120 -> 32 for the tiny
+ * A whole DeltaLSTM or DeltaGRU layer ({@link org.esegen.hdl.units.DeltaLayer}: delta engine, element-wise units,
+ * h fed back) under Icarus on real speech against the golden model: a CBTD lstm or gru 120 -> 32 for the tiny
  * configuration (4 PEs) and a whole FSDD recording; every frame's output h_t must equal the golden
  * model's y at every cell (a mismatch names the recording, frame, stage, cell, expected and actual),
  * with and without stalls on every stream.
@@ -39,17 +39,19 @@ class DeltaLayerTest {
     @TempDir
     Path dir;
 
-    @ParameterizedTest(name = "{0}, {1} arrays, K {2}, thresholds {3}/{4}, stalls {5} %")
-    @CsvSource({"0_jackson_0.wav, 2, 2, 0.05, 0.05, 0", "7_theo_12.wav, 4, 1, 0.1, 0.02, 30",
-            "5_nicolas_2.wav, 4, 2, 1.0, 0.4, 0"})
+    @ParameterizedTest(name = "{6} {0}, {1} arrays, K {2}, thresholds {3}/{4}, stalls {5} %")
+    @CsvSource({"0_jackson_0.wav, 2, 2, 0.05, 0.05, 0, LSTM", "7_theo_12.wav, 4, 1, 0.1, 0.02, 30, LSTM",
+            "5_nicolas_2.wav, 4, 2, 1.0, 0.4, 0, LSTM", "3_theo_1.wav, 2, 2, 0.1, 0.1, 0, GRU",
+            "9_lucas_4.wav, 4, 1, 0, 0, 20, GRU"})
     void layerOutputsEqualTheGoldenModelOnARecording(String recording, int arrays, int k, double thetaX,
-                                                     double thetaH, int stallPercent) throws Exception {
+                                                     double thetaH, int stallPercent, CellKind cell) throws Exception {
         long seed = Long.getLong("esegen.seed", 11);
         int pes = 4;
         int hidden = 32;
         AcceleratorConfig config = Presets.get("tiny").with("maxInputSize", 128);
-        LayerWeights layer = SyntheticModel.generate(CellKind.LSTM, 0, Features.DIMENSION, hidden, hidden, false, 5);
-        CompiledModel compiled = Compiler.compile(config, layer, PruningMethod.CBTD, k / (4.0 * hidden / pes));
+        LayerWeights layer = SyntheticModel.generate(cell, 0, Features.DIMENSION, hidden, hidden, false, 5);
+        int realRowsPerColumn = (cell == CellKind.GRU ? 3 : 4) * hidden / pes;
+        CompiledModel compiled = Compiler.compile(config, layer, PruningMethod.CBTD, (double) k / realRowsPerColumn);
         long[][] inputs = speechFrames(recording, config.activationFormat());
         GoldenModel golden = new GoldenModel(config, compiled.image(new long[][][] {inputs}));
         GoldenModel.DeltaThresholds thresholds = golden.deltaThresholds(thetaX, thetaH);
@@ -61,9 +63,9 @@ class DeltaLayerTest {
 
         assertNull(cosim.mismatch(), recording);
         assertEquals(inputs.length, cosim.framesCompared(), recording + ": every frame's every cell compared");
-        System.out.printf("DeltaLayerTest %s, %d PEs x %d arrays, K %d, thresholds %.2f/%.2f, stalls %d %%: %d frames,"
+        System.out.printf("DeltaLayerTest %s %s, %d PEs x %d arrays, K %d, thresholds %.2f/%.2f, stalls %d %%: %d frames,"
                         + " fired inputs %.1f %%, states %.1f %%, %.1f cycles a frame, %.1f in the element-wise step%n",
-                recording, pes, arrays, k, thetaX, thetaH, stallPercent, inputs.length, 100 * result.firedInputs()[0],
+                cell, recording, pes, arrays, k, thetaX, thetaH, stallPercent, inputs.length, 100 * result.firedInputs()[0],
                 100 * result.firedStates()[0], Arrays.stream(cosim.cyclesPerFrame()).average().orElse(0),
                 (double) cosim.cellCycles() / inputs.length);
     }
