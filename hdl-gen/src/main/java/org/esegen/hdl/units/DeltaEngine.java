@@ -63,10 +63,10 @@ import spinal.lib.Stream;
  * {@code recurrent_theta} as {@link DeltaUnit}'s; stream {@code load} (slave, the store words of
  * array 0, then of array 1, ..., {@code array_words} each, after reset or {@code launch}); {@code
  * array_words} in; {@code base}, {@code entries_per_column} as {@link ColumnBalancedStore}'s (the same
- * for every array); {@code launch} in; {@code bank}, {@code read_bank}, {@code fold} in (every array's, see {@link DeltaLane});
- * {@code read_row} in, {@code read_value_<p>} out SInt accBits
- * (the sum of the arrays' M rows modulo 2^accBits), latency 1, correct when {@code busy} has been low
- * for a cycle;
+ * for every array); {@code launch} in; {@code bank}, {@code read_bank}, {@code fold} in (every
+ * array's, see {@link DeltaLane}); {@code read_row} in, {@code read_value_<p>} out SInt accBits (the sum
+ * of the arrays' reads modulo 2^accBits, a tree of log2 A adder levels), latency 1, correct when {@code
+ * busy} has been low for a cycle or the read bank is not the MAC bank;
  * {@code fired_inputs}, {@code fired_recurrent}, {@code elements_seen} out UInt 32, sums over the
  * arrays; {@code loaded} out (the arrays are loaded: {@code array_words} words each); {@code busy}
  * out.
@@ -230,10 +230,18 @@ public final class DeltaEngine extends JavaComponent {
             assign(unit.readRow, readRow);
         }
         for (int p = 0; p < pes; p++) {
-            SInt sum = units.get(0).readValues.get(p);
-            for (int a = 1; a < units.size(); a++) {
-                sum = add(sum, units.get(a).readValues.get(p));
+            List<SInt> level = new ArrayList<>();
+            for (DeltaSpmv unit : units) {
+                level.add(unit.readValues.get(p));
             }
+            while (level.size() > 1) {
+                List<SInt> next = new ArrayList<>();
+                for (int i = 0; i < level.size(); i += 2) {
+                    next.add(add(level.get(i), level.get(i + 1)));
+                }
+                level = next;
+            }
+            SInt sum = level.get(0);
             values.add(outSInt("read_value_" + p, accBits));
             assign(values.get(p), sum);
         }

@@ -52,9 +52,9 @@ import spinal.lib.Stream;
  * {@link DeltaUnit}'s; stream {@code load} (slave), {@code loaded}, {@code base},
  * {@code entries_per_column} as {@link ColumnBalancedStore}'s; {@code launch} in (clears v^, the
  * counters, the load address and M); {@code bank}, {@code read_bank}, {@code fold} in (every lane's:
- * where MACs go, which bank reads add, folding on reads; see {@link DeltaLane}); {@code read_row} in UInt, {@code read_value_<p>} out SInt
- * accBits per PE (the lanes' read: one cycle after; with read bank = bank correct only when
- * {@code busy} has been low for a cycle); {@code busy} out.
+ * where MACs go, which bank reads add, folding on reads; see {@link DeltaLane}); {@code read_row} in
+ * UInt, {@code read_value_<p>} out SInt accBits per PE (the lanes' read: one cycle after; with read
+ * bank = bank correct only when {@code busy} has been low for a cycle); {@code busy} out.
  *
  * <p>Throughput: one store word (one MAC in every PE) a cycle, so a fired column costs K cycles and
  * a column that does not fire one cycle of the delta unit's, overlapped with the MACs while the
