@@ -2,6 +2,7 @@ package org.esegen.hdl;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -16,12 +17,15 @@ import org.esegen.fixed.FixedFormat;
 import org.esegen.golden.GoldenModel;
 import org.esegen.io.SyntheticModel;
 import org.esegen.prune.PruningMethod;
+import org.esegen.quant.Quantizer;
 import org.esegen.rnn.CellKind;
 import org.esegen.rnn.LayerWeights;
 import org.esegen.speech.Features;
 import org.esegen.speech.Normalization;
+import org.esegen.speech.SpeechModel;
 import org.esegen.speech.Wav;
 import org.junit.jupiter.api.Tag;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
@@ -99,19 +103,72 @@ class DeltaLayerTest {
                 Arrays.stream(cosim.cyclesPerFrame()).max().orElse(0), (double) cosim.cellCycles() / inputs.length);
     }
 
+    /**
+     * Long tier, with a trained model: {@code -Desegen.spartusModel=M.safetensors} (a 120 -> 1024 lstm
+     * compressed with CBTD to K = 4 of 64, as the README's Spartus section trains it) through the
+     * Spartus-sized layer under Verilator on five whole FSDD test utterances at each threshold of {@code
+     * -Desegen.spartusThresholds} (default 0.1,0.3), features normalized as the model was trained;
+     * every frame bit-exact. Prints each utterance's and the run's cycles a frame. Skipped without a model.
+     */
+    @Tag("long")
+    @Test
+    void trainedSpartusLayerOnTestUtterances() throws Exception {
+        String model = System.getProperty("esegen.spartusModel");
+        assumeTrue(model != null, "no -Desegen.spartusModel=M.safetensors given");
+        AcceleratorConfig config = Presets.resolve("ese", List.of("pesPerChannel=64", "weightBits=8", "actFracBits=8",
+                "maxProjSize=1024"));
+        SpeechModel speech = SpeechModel.read(Path.of(model));
+        CompiledModel compiled = Compiler.compile(config, speech.model(), PruningMethod.NONE, 1.0);
+        FixedFormat act = config.activationFormat();
+        for (String threshold : System.getProperty("esegen.spartusThresholds", "0.1,0.3").split(",")) {
+            double theta = Double.parseDouble(threshold);
+            long cycles = 0;
+            long frames = 0;
+            long worst = 0;
+            for (String name : List.of("0_jackson_0", "3_theo_1", "5_nicolas_2", "7_yweweler_3", "9_lucas_4")) {
+                long[][] inputs = Quantizer.quantize(speech.normalization().apply(
+                        Features.of(Wav.read(recording(name + ".wav")))), act);
+                GoldenModel golden = new GoldenModel(config, compiled.image(new long[][][] {inputs}));
+                GoldenModel.DeltaThresholds thresholds = golden.deltaThresholds(theta, theta);
+                GoldenModel.DeltaResult result = golden.runDelta(inputs, thresholds, true);
+                Path work = Files.createDirectories(dir.resolve(name + "_" + threshold));
+
+                DeltaLayerCosim.Result cosim = DeltaLayerCosim.run(work, name, config, compiled.layer(0), inputs, result,
+                        thresholds, 8, 0, 1, true);
+
+                assertNull(cosim.mismatch(), name);
+                assertEquals(inputs.length, cosim.framesCompared(), name + ": every frame's every cell compared");
+                long sum = Arrays.stream(cosim.cyclesPerFrame()).sum();
+                long max = Arrays.stream(cosim.cyclesPerFrame()).max().orElse(0);
+                cycles += sum;
+                frames += inputs.length;
+                worst = Math.max(worst, max);
+                System.out.printf("DeltaLayerTest trained %s, thresholds %.2f: %d frames bit-exact, fired x %.1f %%,"
+                                + " h %.1f %%, %.1f cycles a frame (worst %d)%n", name, theta, inputs.length,
+                        100 * result.firedInputs()[0], 100 * result.firedStates()[0], (double) sum / inputs.length, max);
+            }
+            System.out.printf("DeltaLayerTest trained, thresholds %.2f: %d frames, %.1f cycles a frame (%.3f us at 200"
+                    + " MHz), worst %d%n", theta, frames, (double) cycles / frames, cycles / (double) frames / 200, worst);
+        }
+    }
+
     /** A recording's features, normalized over the utterance and quantized to the activation format. */
     static long[][] speechFrames(String recording, FixedFormat act) throws Exception {
-        Path file = RECORDINGS.resolve(recording);
-        if (!Files.isRegularFile(file)) {
-            throw new IllegalStateException("the FSDD recording " + file.toAbsolutePath()
-                    + " is missing: this test needs ../shared/datasets/fsdd beside the repository");
-        }
-        double[][] features = Features.of(Wav.read(file));
+        double[][] features = Features.of(Wav.read(recording(recording)));
         features = Normalization.of(List.<double[][]>of(features)).apply(features);
         long[][] inputs = new long[features.length][];
         for (int t = 0; t < features.length; t++) {
             inputs[t] = Arrays.stream(features[t]).mapToLong(act::quantize).toArray();
         }
         return inputs;
+    }
+
+    private static Path recording(String name) {
+        Path file = RECORDINGS.resolve(name);
+        if (!Files.isRegularFile(file)) {
+            throw new IllegalStateException("the FSDD recording " + file.toAbsolutePath()
+                    + " is missing: this test needs ../shared/datasets/fsdd beside the repository");
+        }
+        return file;
     }
 }
