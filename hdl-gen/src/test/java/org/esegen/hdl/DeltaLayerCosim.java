@@ -121,7 +121,7 @@ final class DeltaLayerCosim {
                         $display("cells_cycles %%0d", cells_cycles);
                         """.formatted(inputs.length, 4 * cells * (pes / arrays + 2) + 20));
         Path verilog = VerilogEmitter.emit(dir, "DeltaLayer", () -> new DeltaLayer(arrays, pes, cells, inputSize,
-                arrayDepth, k, weightBits, accBits, Integer.getInteger("esegen.deltaFifo", 16), Elementwise.Arithmetic.of(config),
+                arrayDepth, k, weightBits, accBits, 16, Elementwise.Arithmetic.of(config),
                 layer.pruned().cell() == CellKind.GRU)).get(0);
         int perFrame = 2 * localColumns + (Elementwise.CYCLES_PER_CELL + pes / arrays + 4) * cells + 200;
         String tb = bench.write(dir, seed, 200, perFrame * inputs.length * (stallPercent > 0 ? 4 : 1)
