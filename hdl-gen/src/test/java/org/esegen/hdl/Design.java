@@ -11,7 +11,9 @@ import org.esegen.hdl.units.ChunkPacker;
 import org.esegen.hdl.units.CirculantEngine;
 import org.esegen.hdl.units.ColumnBroadcaster;
 import org.esegen.hdl.units.DeltaEngine;
+import org.esegen.hdl.units.DeltaLayer;
 import org.esegen.hdl.units.DeltaSpmv;
+import org.esegen.hdl.units.Elementwise;
 import org.esegen.hdl.units.EntryDistributor;
 import org.esegen.hdl.units.FftUnit;
 import org.esegen.hdl.units.InputLoader;
@@ -44,6 +46,10 @@ enum Design {
     FFT_UNIT("FftUnit", () -> new FftUnit(8, 16, 16)),
     CIRCULANT_ENGINE("CirculantEngine", () -> new CirculantEngine(8, 16, 16, 16, 20, 64)),
     DELTA_ENGINE("DeltaEngine", () -> new DeltaEngine(4, 2, 16, 37, 60, 4, 8, 16, 32, 8)),
+    DELTA_LAYER("DeltaLayer", () -> new DeltaLayer(2, 4, 8, 16, 33, 2, 8, 32, 8,
+            Elementwise.Arithmetic.of(Presets.get("tiny")), false)),
+    DELTA_GRU_LAYER("DeltaGruLayer", () -> new DeltaLayer(4, 4, 8, 16, 20, 2, 8, 32, 8,
+            Elementwise.Arithmetic.of(Presets.get("tiny")), true)),
     SEQUENCER("Sequencer", () -> new Sequencer(Presets.get("tiny").with("channels", 2)));
 
     final String topName;

@@ -26,7 +26,6 @@ import static org.esegen.hdl.spinal.Hdl.regNext;
 import static org.esegen.hdl.spinal.Hdl.sint;
 import static org.esegen.hdl.spinal.Hdl.sintConst;
 import static org.esegen.hdl.spinal.Hdl.uint;
-import static org.esegen.hdl.spinal.Hdl.when;
 import static org.esegen.hdl.spinal.Hdl.write;
 
 import java.util.ArrayList;

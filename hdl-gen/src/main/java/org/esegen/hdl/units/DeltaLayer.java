@@ -17,7 +17,6 @@ import static org.esegen.hdl.spinal.Hdl.inBool;
 import static org.esegen.hdl.spinal.Hdl.inUInt;
 import static org.esegen.hdl.spinal.Hdl.lessThan;
 import static org.esegen.hdl.spinal.Hdl.masterStream;
-import static org.esegen.hdl.spinal.Hdl.mul;
 import static org.esegen.hdl.spinal.Hdl.mux;
 import static org.esegen.hdl.spinal.Hdl.named;
 import static org.esegen.hdl.spinal.Hdl.not;
@@ -28,7 +27,6 @@ import static org.esegen.hdl.spinal.Hdl.regInit;
 import static org.esegen.hdl.spinal.Hdl.regNext;
 import static org.esegen.hdl.spinal.Hdl.select;
 import static org.esegen.hdl.spinal.Hdl.shiftLeft;
-import static org.esegen.hdl.spinal.Hdl.sint;
 import static org.esegen.hdl.spinal.Hdl.sintConst;
 import static org.esegen.hdl.spinal.Hdl.slaveStream;
 import static org.esegen.hdl.spinal.Hdl.slice;
@@ -46,7 +44,6 @@ import org.esegen.EsegenException;
 import org.esegen.hdl.spinal.JavaComponent;
 import spinal.core.Bits;
 import spinal.core.Bool;
-import spinal.core.Data;
 import spinal.core.SInt;
 import spinal.core.UInt;
 import spinal.lib.Stream;
@@ -204,8 +201,8 @@ public final class DeltaLayer extends JavaComponent {
     private void wireEngine(DeltaEngine engine, Bool launch, UInt inputGroups) {
         assign(engine.launch, launch);
         UInt inputSize = engine.inputSize;
-        assign(inputSize, shiftLeft(inputGroups.resize(inputSize.getWidth()), Integer.numberOfTrailingZeros(arrays))
-                .resize(inputSize.getWidth()));
+        int arrayBits = Integer.numberOfTrailingZeros(arrays);
+        assign(inputSize, shiftLeft(inputGroups.resize(inputSize.getWidth() - arrayBits), arrayBits));
         assign(engine.inputTheta, inUInt("input_theta", engine.inputTheta.getWidth()));
         assign(engine.recurrentTheta, inUInt("recurrent_theta", engine.recurrentTheta.getWidth()));
         Stream<Bits> load = slaveStream("load", hardType(() -> bits(engine.load.payload().getWidth())));
@@ -220,11 +217,13 @@ public final class DeltaLayer extends JavaComponent {
         Stream<Bits> params = slaveStream("params", hardType(() -> bits(pes * actBits)));
         int countBits = widthFor(7L * (1L << cells.getWidth()));
         UInt count = regInit("params_count", uint(countBits), uintConst(0, countBits));
-        UInt biasWords = named("bias_words", shiftLeft(cells.resize(countBits), 2).resize(countBits));
-        UInt allWords = named("param_words", mul(cells.resize(countBits), uintConst(7, 3)).resize(countBits));
+        UInt biasWords = named("bias_words", shiftLeft(cells.resize(countBits - 2), 2));
+        UInt allWords = named("param_words", sub(shiftLeft(cells.resize(countBits - 3), 3), cells.resize(countBits)));
         Bool loaded = named("params_loaded", equal(count, allWords));
         Bool isBias = named("param_is_bias", lessThan(count, biasWords));
         UInt peepAddr = named("peep_addr", sub(count, biasWords));
+        int peepBits = units.get(0).peepWriteAddr.getWidth();
+        unused("peep_addr_high", slice(peepAddr, peepBits, countBits - peepBits));
         assign(params.ready(), not(loaded));
         Bool taken = named("param_taken", and(params.valid(), not(loaded)));
         for (int p = 0; p < pes; p++) {
@@ -234,7 +233,7 @@ public final class DeltaLayer extends JavaComponent {
             assign(unit.biasWriteAddr, count.resize(unit.biasWriteAddr.getWidth()));
             assign(unit.biasWriteData.get(0), lane);
             assign(unit.peepWriteValid, and(taken, not(isBias)));
-            assign(unit.peepWriteAddr, peepAddr.resize(unit.peepWriteAddr.getWidth()));
+            assign(unit.peepWriteAddr, slice(peepAddr, 0, peepBits));
             assign(unit.peepWriteData.get(0), lane);
         }
         when(taken, () -> assign(count, add(count, uintConst(1, countBits))));
@@ -319,16 +318,22 @@ public final class DeltaLayer extends JavaComponent {
         Bool groupsSent = regInit("out_groups_sent", bool(), boolConst(false));
         Bool showing = named("out_showing", and(not(hDone), cellReady));
         int hiddenBits = hidden.getWidth() + 1;
-        UInt firstIndex = named("out_first_index",
-                shiftLeft(cell.resize(hiddenBits), Integer.numberOfTrailingZeros(pes)).resize(hiddenBits));
+        int peBits = Integer.numberOfTrailingZeros(pes);
+        UInt firstIndex = named("out_first_index", shiftLeft(cell.resize(hiddenBits - peBits), peBits));
         Bool odd = named("out_cell_odd", cell.lsb());
+        int addrBits = units.get(0).mReadAddr.get(0).getWidth();
+        UInt evenAddr = named("out_even_addr", mux(odd, nextCell, cell));
+        UInt oddAddr = named("out_odd_addr", mux(odd, cell, nextCell));
+        if (cellBits > addrBits) {
+            unused("out_even_addr_high", slice(evenAddr, addrBits, cellBits - addrBits));
+            unused("out_odd_addr_high", slice(oddAddr, addrBits, cellBits - addrBits));
+        }
         List<SInt> values = new ArrayList<>();
         List<Bool> real = new ArrayList<>();
         for (int p = 0; p < pes; p++) {
             Elementwise unit = units.get(p);
-            int addrBits = unit.mReadAddr.get(0).getWidth();
-            assign(unit.mReadAddr.get(0), mux(odd, nextCell, cell).resize(addrBits));
-            assign(unit.mReadAddr.get(1), mux(odd, cell, nextCell).resize(addrBits));
+            assign(unit.mReadAddr.get(0), slice(evenAddr, 0, addrBits));
+            assign(unit.mReadAddr.get(1), slice(oddAddr, 0, addrBits));
             real.add(named("out_real_" + p, lessThan(add(firstIndex, uintConst(p, hiddenBits)),
                     hidden.resize(hiddenBits))));
             SInt m = mux(odd, unit.mReadValue.get(1).get(0), unit.mReadValue.get(0).get(0));
@@ -369,7 +374,8 @@ public final class DeltaLayer extends JavaComponent {
             chunkMasks.add(concatLowFirst(real.subList(q * arrays, (q + 1) * arrays)));
         }
         UInt group = named("h_group", add(add(inputGroups.resize(groupBits),
-                mul(cell.resize(groupBits), uintConst(chunks, widthFor(chunks))).resize(groupBits)),
+                shiftLeft(cell.resize(groupBits - Integer.numberOfTrailingZeros(chunks)),
+                        Integer.numberOfTrailingZeros(chunks))),
                 chunk.resize(groupBits)));
         return new Feed(groupValid, concatLowFirst(List.of(group, select(chunk, chunkMasks), select(chunk, chunkValues))),
                 and(cellDone, lastCell));
