@@ -3,7 +3,9 @@ package org.esegen.hdl;
 import java.math.BigInteger;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 
 import org.esegen.EsegenException;
 import org.esegen.compile.ColumnBalancedEncoding;
@@ -31,11 +33,18 @@ final class DeltaLayerCosim {
     /**
      * @param framesCompared frames whose every cell matched
      * @param cyclesPerFrame cycles of each frame
-     * @param cellCycles     cycles the element-wise step took over the run
+     * @param counters       the layer's cycle counters at the end of the run, by port name ({@link #COUNTERS})
      * @param mismatch       the first mismatch (recording, frame, layer, stage, cell, expected, actual), or null
      */
-    record Result(int framesCompared, long[] cyclesPerFrame, long cellCycles, String mismatch) {
+    record Result(int framesCompared, long[] cyclesPerFrame, Map<String, Long> counters, String mismatch) {
+        long cellCycles() {
+            return counters.getOrDefault("cells_cycles", 0L);
+        }
     }
+
+    /** The layer's cycle counters the run prints. */
+    static final List<String> COUNTERS = List.of("cells_cycles", "engine_stall_cycles", "inputs_wait_cycles",
+            "outputs_wait_cycles");
 
     private DeltaLayerCosim() {
     }
@@ -108,6 +117,9 @@ final class DeltaLayerCosim {
                 .output("ready", 1)
                 .output("frames_done", 32)
                 .output("cells_cycles", 32)
+                .output("engine_stall_cycles", 32)
+                .output("inputs_wait_cycles", 32)
+                .output("outputs_wait_cycles", 32)
                 .output("fired_inputs", 32)
                 .output("fired_recurrent", 32)
                 .output("elements_seen", 32)
@@ -118,7 +130,8 @@ final class DeltaLayerCosim {
                 .stimulus("""
                         wait (ready); $display("ready_at %%0d", cycle);
                         wait (frames_done == %d); repeat (%d) @(negedge clk);
-                        $display("cells_cycles %%0d", cells_cycles);
+                        $display("counters %%0d %%0d %%0d %%0d", cells_cycles, engine_stall_cycles,
+                            inputs_wait_cycles, outputs_wait_cycles);
                         """.formatted(inputs.length, 4 * cells * (pes / arrays + 2) + 20));
         Path verilog = VerilogEmitter.emit(dir, "DeltaLayer", () -> new DeltaLayer(arrays, pes, cells, inputSize,
                 arrayDepth, k, weightBits, accBits, 16, Elementwise.Arithmetic.of(config),
@@ -129,10 +142,16 @@ final class DeltaLayerCosim {
         List<String> printed = verilator ? Tools.simulateVerilator(dir, tb, List.of(verilog), 3_600)
                 : Tools.simulate(dir, tb, List.of(verilog));
         if (printed.stream().anyMatch(line -> line.contains("timeout"))) {
-            return new Result(0, new long[0], 0, name + ": the simulation timed out");
+            return new Result(0, new long[0], Map.of(), name + ": the simulation timed out");
         }
         long readyAt = decimalField(printed, "ready_at");
-        long cellCycles = decimalField(printed, "cells_cycles");
+        String counterLine = printed.stream().filter(l -> l.startsWith("counters ")).findFirst()
+                .orElseThrow(() -> new AssertionError("no counters line"));
+        String[] fields = counterLine.trim().split("\\s+");
+        Map<String, Long> counters = new LinkedHashMap<>();
+        for (int i = 0; i < COUNTERS.size(); i++) {
+            counters.put(COUNTERS.get(i), Long.parseLong(fields[i + 1]));
+        }
 
         List<BigInteger[]> taken = StreamBench.taken(printed, "outputs");
         long[] cycles = new long[inputs.length];
@@ -143,7 +162,7 @@ final class DeltaLayerCosim {
             for (int l = 0; l < cells; l++) {
                 int index = t * cells + l;
                 if (index >= taken.size()) {
-                    return new Result(t, cycles, cellCycles, name + ": frame " + t + " gave " + (taken.size() - t * cells)
+                    return new Result(t, cycles, counters, name + ": frame " + t + " gave " + (taken.size() - t * cells)
                             + " of its " + cells + " output beats");
                 }
                 BigInteger beat = taken.get(index)[0];
@@ -152,7 +171,7 @@ final class DeltaLayerCosim {
                             actBits);
                     int cell = l * pes + p;
                     if (actual != expected[cell]) {
-                        return new Result(t, cycles, cellCycles, name + ": frame " + t + ", layer 0, stage y, cell "
+                        return new Result(t, cycles, counters, name + ": frame " + t + ", layer 0, stage y, cell "
                                 + cell + " (PE " + p + ", local cell " + l + "): expected " + expected[cell]
                                 + ", actual " + actual);
                     }
@@ -162,7 +181,7 @@ final class DeltaLayerCosim {
             cycles[t] = end - previous;
             previous = end;
         }
-        return new Result(inputs.length, cycles, cellCycles, null);
+        return new Result(inputs.length, cycles, counters, null);
     }
 
     private static long decimalField(List<String> printed, String tag) {

@@ -15,6 +15,8 @@ import org.esegen.config.AcceleratorConfig;
 import org.esegen.config.Presets;
 import org.esegen.fixed.FixedFormat;
 import org.esegen.golden.GoldenModel;
+import org.esegen.hdl.units.DeltaLayer;
+import org.esegen.hdl.units.Elementwise;
 import org.esegen.io.SyntheticModel;
 import org.esegen.prune.PruningMethod;
 import org.esegen.quant.Quantizer;
@@ -67,11 +69,15 @@ class DeltaLayerTest {
 
         assertNull(cosim.mismatch(), recording);
         assertEquals(inputs.length, cosim.framesCompared(), recording + ": every frame's every cell compared");
+        int cells = hidden / pes;
+        int lastStep = cell == CellKind.GRU ? Elementwise.GRU_LAST_STEP : Elementwise.LAST_STEP;
+        assertEquals((long) inputs.length * (Elementwise.CYCLES_PER_CELL * cells + DeltaLayer.ACC_READ_LATENCY
+                + lastStep - 1), cosim.cellCycles(), "cells_cycles counts every cycle of every frame's cell step");
         System.out.printf("DeltaLayerTest %s %s, %d PEs x %d arrays, K %d, thresholds %.2f/%.2f, stalls %d %%: %d frames,"
-                        + " fired inputs %.1f %%, states %.1f %%, %.1f cycles a frame, %.1f in the element-wise step%n",
+                        + " fired inputs %.1f %%, states %.1f %%, %.1f cycles a frame; %s%n",
                 cell, recording, pes, arrays, k, thetaX, thetaH, stallPercent, inputs.length, 100 * result.firedInputs()[0],
                 100 * result.firedStates()[0], Arrays.stream(cosim.cyclesPerFrame()).average().orElse(0),
-                (double) cosim.cellCycles() / inputs.length);
+                perFrame(cosim, inputs.length));
     }
 
     /**
@@ -97,10 +103,10 @@ class DeltaLayerTest {
         assertNull(cosim.mismatch(), recording);
         assertEquals(inputs.length, cosim.framesCompared(), recording + ": every frame's every cell compared");
         System.out.printf("DeltaLayerTest %s, 64 PEs x 8 arrays, thresholds %.2f: %d frames, fired inputs %.1f %%,"
-                        + " states %.1f %%, %.1f cycles a frame (worst %d), %.1f in the element-wise step%n", recording,
+                        + " states %.1f %%, %.1f cycles a frame (worst %d); %s%n", recording,
                 theta, inputs.length, 100 * result.firedInputs()[0], 100 * result.firedStates()[0],
                 Arrays.stream(cosim.cyclesPerFrame()).average().orElse(0),
-                Arrays.stream(cosim.cyclesPerFrame()).max().orElse(0), (double) cosim.cellCycles() / inputs.length);
+                Arrays.stream(cosim.cyclesPerFrame()).max().orElse(0), perFrame(cosim, inputs.length));
     }
 
     /**
@@ -144,12 +150,20 @@ class DeltaLayerTest {
                 frames += inputs.length;
                 worst = Math.max(worst, max);
                 System.out.printf("DeltaLayerTest trained %s, thresholds %.2f: %d frames bit-exact, fired x %.1f %%,"
-                                + " h %.1f %%, %.1f cycles a frame (worst %d)%n", name, theta, inputs.length,
-                        100 * result.firedInputs()[0], 100 * result.firedStates()[0], (double) sum / inputs.length, max);
+                                + " h %.1f %%, %.1f cycles a frame (worst %d); %s%n", name, theta, inputs.length,
+                        100 * result.firedInputs()[0], 100 * result.firedStates()[0], (double) sum / inputs.length, max,
+                        perFrame(cosim, inputs.length));
             }
             System.out.printf("DeltaLayerTest trained, thresholds %.2f: %d frames, %.1f cycles a frame (%.3f us at 200"
                     + " MHz), worst %d%n", theta, frames, (double) cycles / frames, cycles / (double) frames / 200, worst);
         }
+    }
+
+    /** The layer's cycle counters, a frame on average. */
+    private static String perFrame(DeltaLayerCosim.Result cosim, int frames) {
+        StringBuilder text = new StringBuilder("a frame:");
+        cosim.counters().forEach((name, count) -> text.append(String.format(" %s %.1f", name, (double) count / frames)));
+        return text.toString();
     }
 
     /** A recording's features, normalized over the utterance and quantized to the activation format. */

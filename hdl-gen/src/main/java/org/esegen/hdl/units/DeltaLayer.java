@@ -86,9 +86,11 @@ import spinal.lib.Stream;
  * recurrent_theta} (raw activation-format thresholds, at least 1): held for the run. Stream {@code
  * inputs} (slave, A lanes of actBits): x_t, I / A beats a frame. Stream {@code outputs} (master, N lanes
  * of actBits): h_t, {@code cells} beats a frame. Out: {@code ready} (store and parameters loaded),
- * {@code frames_done} (frames whose outputs have all left), {@code cells_cycles} (cycles of the cell
- * steps), and the engine's {@code fired_inputs}, {@code fired_recurrent}, {@code elements_seen}; all
- * 32 bits, from {@code launch}.
+ * {@code frames_done} (frames whose outputs have all left), cycles {@code cells_cycles} (of the cell
+ * steps), {@code engine_stall_cycles} (a group offered, the engine's FIFOs full: the MACs or the delta
+ * units are behind), {@code inputs_wait_cycles} (x_t wanted, no beat offered), {@code
+ * outputs_wait_cycles} (the read-out waiting for the element-wise step's next cell), and the engine's
+ * {@code fired_inputs}, {@code fired_recurrent}, {@code elements_seen}; all 32 bits, from {@code launch}.
  *
  * <p>Needs A to divide N (the groups of a read-out) and I a multiple of A (x and h in separate groups).
  */
@@ -171,7 +173,8 @@ public final class DeltaLayer extends JavaComponent {
             assign(hDone, boolConst(true));
             assign(running, boolConst(false));
         });
-        counters(engine, launch, running, h.done());
+        counters(engine, launch, running, h.done(), List.of(and(groups.valid(), not(groups.ready())), x.waiting(),
+                h.waiting()));
     }
 
     /**
@@ -194,8 +197,11 @@ public final class DeltaLayer extends JavaComponent {
         assign(engine.fold, boolConst(true));
     }
 
-    /** What one side offers the engine's {@code groups}, and the pulse of its last group taken. */
-    private record Feed(Bool valid, Bits group, Bool done) {
+    /**
+     * What one side offers the engine's {@code groups}, the pulse of its last group taken, and whether
+     * it has groups left that it cannot offer yet (no input beat; the next cell not written).
+     */
+    private record Feed(Bool valid, Bits group, Bool done, Bool waiting) {
     }
 
     private void wireEngine(DeltaEngine engine, Bool launch, UInt inputGroups) {
@@ -295,7 +301,7 @@ public final class DeltaLayer extends JavaComponent {
         });
         when(launch, () -> assign(beat, uintConst(0, beat.getWidth())));
         return new Feed(offered, concatLowFirst(List.of(beat.resize(groupBits), bitsConst((1L << arrays) - 1, arrays),
-                inputs.payload())), and(taken, last));
+                inputs.payload())), and(taken, last), named("inputs_waiting", and(allowed, not(inputs.valid()))));
     }
 
     /**
@@ -378,21 +384,22 @@ public final class DeltaLayer extends JavaComponent {
                         Integer.numberOfTrailingZeros(chunks))),
                 chunk.resize(groupBits)));
         return new Feed(groupValid, concatLowFirst(List.of(group, select(chunk, chunkMasks), select(chunk, chunkValues))),
-                and(cellDone, lastCell));
+                and(cellDone, lastCell), named("outputs_waiting", and(not(hDone), not(cellReady))));
     }
 
-    private void counters(DeltaEngine engine, Bool launch, Bool running, Bool frameOut) {
+    /** Counters of events ({@code frames_done}) and of the cycles in which a condition held. */
+    private void counters(DeltaEngine engine, Bool launch, Bool running, Bool frameOut, List<Bool> waits) {
         int bits = DeltaUnit.COUNTER_BITS;
-        UInt frames = regInit("frames", uint(bits), uintConst(0, bits));
-        UInt cellCycles = regInit("cell_cycles", uint(bits), uintConst(0, bits));
-        when(frameOut, () -> assign(frames, add(frames, uintConst(1, bits))));
-        when(running, () -> assign(cellCycles, add(cellCycles, uintConst(1, bits))));
-        when(launch, () -> {
-            assign(frames, uintConst(0, bits));
-            assign(cellCycles, uintConst(0, bits));
-        });
-        assign(outUInt("frames_done", bits), frames);
-        assign(outUInt("cells_cycles", bits), cellCycles);
+        List<String> names = List.of("frames_done", "cells_cycles", "engine_stall_cycles", "inputs_wait_cycles",
+                "outputs_wait_cycles");
+        List<Bool> events = new ArrayList<>(List.of(frameOut, running));
+        events.addAll(waits);
+        for (int i = 0; i < names.size(); i++) {
+            UInt count = regInit(names.get(i) + "_count", uint(bits), uintConst(0, bits));
+            when(events.get(i), () -> assign(count, add(count, uintConst(1, bits))));
+            when(launch, () -> assign(count, uintConst(0, bits)));
+            assign(outUInt(names.get(i), bits), count);
+        }
         assign(outUInt("fired_inputs", bits), engine.firedInputs);
         assign(outUInt("fired_recurrent", bits), engine.firedRecurrent);
         assign(outUInt("elements_seen", bits), engine.elementsSeen);
