@@ -43,8 +43,8 @@ final class DeltaLayerCosim {
     }
 
     /** The layer's cycle counters the run prints. */
-    static final List<String> COUNTERS = List.of("cells_cycles", "engine_stall_cycles", "inputs_wait_cycles",
-            "outputs_wait_cycles");
+    static final List<String> COUNTERS = List.of("cells_cycles", "engine_stall_cycles", "drain_cycles",
+            "inputs_wait_cycles", "outputs_wait_cycles");
 
     private DeltaLayerCosim() {
     }
@@ -71,14 +71,19 @@ final class DeltaLayerCosim {
         int inputSize = layer.pruned().inputSize();
         int hidden = layer.pruned().hiddenSize();
         int cells = (hidden + pes - 1) / pes;
-        int columns = inputSize + pes * cells;
+        int columns = inputSize + hidden;
         int k = matrix.k();
         int localColumns = (columns + arrays - 1) / arrays;
+        int arrayWords = localColumns * k;
         int arrayDepth = localColumns * k + 1;
 
         List<BigInteger[]> words = new ArrayList<>();
         for (int a = 0; a < arrays; a++) {
             matrix.arrayStoreWords(a, arrays, weightBits).forEach(word -> words.add(new BigInteger[] {word}));
+        }
+        if (words.size() != arrays * arrayWords) {
+            throw new EsegenException(name + ": the encoding gives " + words.size() + " store words, the layer takes "
+                    + arrays + " x " + arrayWords);
         }
         List<BigInteger[]> params = new ArrayList<>();
         for (int g = 0; g < 4; g++) {
@@ -105,7 +110,7 @@ final class DeltaLayerCosim {
         int percent = 100 - stallPercent;
         StreamBench bench = new StreamBench("DeltaLayer")
                 .input("launch", 1, 0)
-                .input("array_words", ColumnBalancedStore.addressBits(arrayDepth) + 1, (long) localColumns * k)
+                .input("array_words", ColumnBalancedStore.addressBits(arrayDepth) + 1, arrayWords)
                 .input("base", ColumnBalancedStore.addressBits(arrayDepth), 0)
                 .input("entries_per_column", Hdl.widthFor(k), k)
                 .input("input_groups", Hdl.widthFor(inputSize / arrays), inputSize / arrays)
@@ -118,6 +123,7 @@ final class DeltaLayerCosim {
                 .output("frames_done", 32)
                 .output("cells_cycles", 32)
                 .output("engine_stall_cycles", 32)
+                .output("drain_cycles", 32)
                 .output("inputs_wait_cycles", 32)
                 .output("outputs_wait_cycles", 32)
                 .output("fired_inputs", 32)
@@ -130,8 +136,8 @@ final class DeltaLayerCosim {
                 .stimulus("""
                         wait (ready); $display("ready_at %%0d", cycle);
                         wait (frames_done == %d); repeat (%d) @(negedge clk);
-                        $display("counters %%0d %%0d %%0d %%0d", cells_cycles, engine_stall_cycles,
-                            inputs_wait_cycles, outputs_wait_cycles);
+                        $display("counters %%0d %%0d %%0d %%0d %%0d", cells_cycles, engine_stall_cycles,
+                            drain_cycles, inputs_wait_cycles, outputs_wait_cycles);
                         """.formatted(inputs.length, 4 * cells * (pes / arrays + 2) + 20));
         Path verilog = VerilogEmitter.emit(dir, "DeltaLayer", () -> new DeltaLayer(arrays, pes, cells, inputSize,
                 arrayDepth, k, weightBits, accBits, 16, Elementwise.Arithmetic.of(config),

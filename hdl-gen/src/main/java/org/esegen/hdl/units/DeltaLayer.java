@@ -88,7 +88,8 @@ import spinal.lib.Stream;
  * of actBits): h_t, {@code cells} beats a frame. Out: {@code ready} (store and parameters loaded),
  * {@code frames_done} (frames whose outputs have all left), cycles {@code cells_cycles} (of the cell
  * steps), {@code engine_stall_cycles} (a group offered, the engine's FIFOs full: the MACs or the delta
- * units are behind), {@code inputs_wait_cycles} (x_t wanted, no beat offered), {@code
+ * units are behind), {@code drain_cycles} (every group of a frame in, the engine still working: the
+ * MACs behind), {@code inputs_wait_cycles} (x_t wanted, no beat offered), {@code
  * outputs_wait_cycles} (the read-out waiting for the element-wise step's next cell), and the engine's
  * {@code fired_inputs}, {@code fired_recurrent}, {@code elements_seen}; all 32 bits, from {@code launch}.
  *
@@ -173,8 +174,9 @@ public final class DeltaLayer extends JavaComponent {
             assign(hDone, boolConst(true));
             assign(running, boolConst(false));
         });
-        counters(engine, launch, running, h.done(), List.of(and(groups.valid(), not(groups.ready())), x.waiting(),
-                h.waiting()));
+        Bool draining = named("draining", allOf(List.of(loaded, xDone, hDone, not(running), not(start))));
+        counters(engine, launch, running, h.done(), List.of(and(groups.valid(), not(groups.ready())), draining,
+                x.waiting(), h.waiting()));
     }
 
     /**
@@ -390,8 +392,8 @@ public final class DeltaLayer extends JavaComponent {
     /** Counters of events ({@code frames_done}) and of the cycles in which a condition held. */
     private void counters(DeltaEngine engine, Bool launch, Bool running, Bool frameOut, List<Bool> waits) {
         int bits = DeltaUnit.COUNTER_BITS;
-        List<String> names = List.of("frames_done", "cells_cycles", "engine_stall_cycles", "inputs_wait_cycles",
-                "outputs_wait_cycles");
+        List<String> names = List.of("frames_done", "cells_cycles", "engine_stall_cycles", "drain_cycles",
+                "inputs_wait_cycles", "outputs_wait_cycles");
         List<Bool> events = new ArrayList<>(List.of(frameOut, running));
         events.addAll(waits);
         for (int i = 0; i < names.size(); i++) {
