@@ -23,6 +23,7 @@ import org.esegen.prune.PruningMethod;
 import org.esegen.rnn.CellKind;
 import org.esegen.rnn.LayerWeights;
 import org.junit.jupiter.api.DynamicTest;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.TestFactory;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -34,7 +35,7 @@ import org.junit.jupiter.api.io.TempDir;
  * needs (at least 24 bits), thresholds from 0 (every change fires) to far above the inputs' range
  * (almost nothing fires), inputs that wander, jump and saturate, and stalls on every stream in half
  * the draws. Each draw prints its seed and fields; {@code -Desegen.seed=S} re-runs a run, {@code
- * -Desegen.deltaDraws=D} sets how many draws (default 4; the long tier's command in the README uses more).
+ * -Desegen.deltaDraws=D} sets how many draws the default tier makes (4); the long tier makes 40 more.
  */
 class DeltaLayerRegressionTest {
     private static final long SEED = Long.getLong("esegen.seed", 20_261_203L);
@@ -83,9 +84,20 @@ class DeltaLayerRegressionTest {
 
     @TestFactory
     Stream<DynamicTest> randomDeltaLayersMatchTheGoldenModel() {
-        System.out.println("DeltaLayerRegressionTest: base seed " + SEED + " (-Desegen.seed=" + SEED + "), " + DRAWS
-                + " draws");
-        return IntStream.range(0, DRAWS).mapToObj(i -> {
+        return draws(0, DRAWS);
+    }
+
+    /** Long tier: 40 more draws (ids 1000 on), about 40 s. */
+    @Tag("long")
+    @TestFactory
+    Stream<DynamicTest> manyMoreRandomDeltaLayersMatchTheGoldenModel() {
+        return draws(1000, 40);
+    }
+
+    private Stream<DynamicTest> draws(int first, int count) {
+        System.out.println("DeltaLayerRegressionTest: base seed " + SEED + " (-Desegen.seed=" + SEED + "), draws "
+                + first + ".." + (first + count - 1));
+        return IntStream.range(first, first + count).mapToObj(i -> {
             Draw draw = Draw.of(SEED * 1_000_003L + i);
             return DynamicTest.dynamicTest("draw " + i + ": " + draw, () -> run(i, draw));
         });
