@@ -58,6 +58,20 @@ final class DeltaLayerCosim {
     static Result run(Path dir, String name, AcceleratorConfig config, CompiledLayer layer, long[][] inputs,
                       GoldenModel.DeltaResult result, GoldenModel.DeltaThresholds thresholds, int arrays,
                       int stallPercent, long seed, boolean verilator) throws Exception {
+        return run(dir, name, config, layer, List.<long[][]>of(inputs), List.of(result), thresholds, arrays, stallPercent, seed,
+                verilator);
+    }
+
+    /**
+     * As {@link #run(Path, String, AcceleratorConfig, CompiledLayer, long[][], GoldenModel.DeltaResult,
+     * GoldenModel.DeltaThresholds, int, int, long, boolean)} for several runs back to back, a {@code launch}
+     * between them (the store and parameter words sent again): each run's outputs against its own golden run
+     * from zero state; frames and cycles are numbered over all runs, a run's first frame counted from the
+     * layer's {@code ready} after its launch; the counters are summed over the runs.
+     */
+    static Result run(Path dir, String name, AcceleratorConfig config, CompiledLayer layer, List<long[][]> runs,
+                      List<GoldenModel.DeltaResult> results, GoldenModel.DeltaThresholds thresholds, int arrays,
+                      int stallPercent, long seed, boolean verilator) throws Exception {
         ColumnBalancedEncoding matrix = ColumnBalancedEncoding.encode("W_a", layer.pruned().combinedInputMatrix(),
                 layer.wa().decode(), layer.wa().mapping(), layer.wa().fracBits());
         FixedFormat act = config.activationFormat();
@@ -97,7 +111,9 @@ final class DeltaLayerCosim {
             }
         }
         List<BigInteger[]> beats = new ArrayList<>();
-        for (long[] x : inputs) {
+        int totalFrames = runs.stream().mapToInt(r -> r.length).sum();
+        List<long[]> frames = runs.stream().flatMap(java.util.Arrays::stream).toList();
+        for (long[] x : frames) {
             for (int q = 0; q < inputSize / arrays; q++) {
                 BigInteger beat = BigInteger.ZERO;
                 for (int a = 0; a < arrays; a++) {
@@ -107,6 +123,26 @@ final class DeltaLayerCosim {
             }
         }
 
+        List<BigInteger[]> allWords = new ArrayList<>();
+        List<BigInteger[]> allParams = new ArrayList<>();
+        StringBuilder stimulus = new StringBuilder();
+        int drain = 4 * cells * (pes / arrays + 2) + 20;
+        int beatsBefore = 0;
+        for (int r = 0; r < runs.size(); r++) {
+            allWords.addAll(words);
+            allParams.addAll(params);
+            beatsBefore += runs.get(r).length * (inputSize / arrays);
+            if (r > 0) {
+                stimulus.append("launch = 1; @(negedge clk) launch = 0;\n");
+            }
+            stimulus.append("""
+                    input_limit = %d;
+                    wait (ready); $display("ready_at %%0d", cycle);
+                    wait (frames_done == %d); repeat (%d) @(negedge clk);
+                    $display("counters %%0d %%0d %%0d %%0d %%0d", cells_cycles, engine_stall_cycles,
+                        drain_cycles, inputs_wait_cycles, outputs_wait_cycles);
+                    """.formatted(beatsBefore, runs.get(r).length, drain));
+        }
         int percent = 100 - stallPercent;
         StreamBench bench = new StreamBench("DeltaLayer")
                 .input("launch", 1, 0)
@@ -129,41 +165,50 @@ final class DeltaLayerCosim {
                 .output("fired_inputs", 32)
                 .output("fired_recurrent", 32)
                 .output("elements_seen", 32)
-                .source("load", List.of(new Port("load_payload", matrix.entryBits(weightBits) * pes)), words, percent)
-                .source("params", List.of(new Port("params_payload", pes * actBits)), params, percent)
-                .source("inputs", List.of(new Port("inputs_payload", arrays * actBits)), beats, percent)
+                .source("load", List.of(new Port("load_payload", matrix.entryBits(weightBits) * pes)), allWords, percent)
+                .source("params", List.of(new Port("params_payload", pes * actBits)), allParams, percent)
+                .gatedSource("inputs", List.of(new Port("inputs_payload", arrays * actBits)), beats, percent,
+                        "inputs_next < input_limit")
                 .timedSink("outputs", List.of(new Port("outputs_payload", pes * actBits)), percent)
-                .stimulus("""
-                        wait (ready); $display("ready_at %%0d", cycle);
-                        wait (frames_done == %d); repeat (%d) @(negedge clk);
-                        $display("counters %%0d %%0d %%0d %%0d %%0d", cells_cycles, engine_stall_cycles,
-                            drain_cycles, inputs_wait_cycles, outputs_wait_cycles);
-                        """.formatted(inputs.length, 4 * cells * (pes / arrays + 2) + 20));
+                .raw("  integer input_limit = 0;")
+                .stimulus(stimulus.toString());
         Path verilog = VerilogEmitter.emit(dir, "DeltaLayer", () -> new DeltaLayer(arrays, pes, cells, inputSize,
                 arrayDepth, k, weightBits, accBits, 16, Elementwise.Arithmetic.of(config),
                 layer.pruned().cell() == CellKind.GRU)).get(0);
         int perFrame = 2 * localColumns + (Elementwise.CYCLES_PER_CELL + pes / arrays + 4) * cells + 200;
-        String tb = bench.write(dir, seed, 200, perFrame * inputs.length * (stallPercent > 0 ? 4 : 1)
-                + 4 * words.size() + 20_000);
+        String tb = bench.write(dir, seed, 200, perFrame * totalFrames * (stallPercent > 0 ? 4 : 1)
+                + 4 * allWords.size() + 20_000 * runs.size());
         List<String> printed = verilator ? Tools.simulateVerilator(dir, tb, List.of(verilog), 3_600)
                 : Tools.simulate(dir, tb, List.of(verilog));
         if (printed.stream().anyMatch(line -> line.contains("timeout"))) {
             return new Result(0, new long[0], Map.of(), name + ": the simulation timed out");
         }
-        long readyAt = decimalField(printed, "ready_at");
-        String counterLine = printed.stream().filter(l -> l.startsWith("counters ")).findFirst()
-                .orElseThrow(() -> new AssertionError("no counters line"));
-        String[] fields = counterLine.trim().split("\\s+");
+        List<Long> readyAt = decimalFields(printed, "ready_at");
         Map<String, Long> counters = new LinkedHashMap<>();
-        for (int i = 0; i < COUNTERS.size(); i++) {
-            counters.put(COUNTERS.get(i), Long.parseLong(fields[i + 1]));
+        COUNTERS.forEach(c -> counters.put(c, 0L));
+        for (String line : printed.stream().filter(l -> l.startsWith("counters ")).toList()) {
+            String[] fields = line.trim().split("\\s+");
+            for (int i = 0; i < COUNTERS.size(); i++) {
+                counters.merge(COUNTERS.get(i), Long.parseLong(fields[i + 1]), Long::sum);
+            }
+        }
+        if (readyAt.size() != runs.size()) {
+            return new Result(0, new long[0], counters, name + ": the layer was ready " + readyAt.size() + " times for "
+                    + runs.size() + " runs");
         }
 
         List<BigInteger[]> taken = StreamBench.taken(printed, "outputs");
-        long[] cycles = new long[inputs.length];
-        long previous = readyAt;
-        for (int t = 0; t < inputs.length; t++) {
-            FrameTrace trace = result.traces().stream().filter(f -> f.layer() == 0).toList().get(t);
+        long[] cycles = new long[totalFrames];
+        long previous = 0;
+        int run = -1;
+        int runStart = 0;
+        for (int t = 0; t < totalFrames; t++) {
+            if (run < 0 || t == runStart + runs.get(run).length) {
+                runStart = run < 0 ? 0 : runStart + runs.get(run).length;
+                run++;
+                previous = readyAt.get(run);
+            }
+            FrameTrace trace = results.get(run).traces().stream().filter(f -> f.layer() == 0).toList().get(t - runStart);
             long[] expected = trace.stage("y");
             for (int l = 0; l < cells; l++) {
                 int index = t * cells + l;
@@ -177,7 +222,8 @@ final class DeltaLayerCosim {
                             actBits);
                     int cell = l * pes + p;
                     if (actual != expected[cell]) {
-                        return new Result(t, cycles, counters, name + ": frame " + t + ", layer 0, stage y, cell "
+                        return new Result(t, cycles, counters, name + ": run " + run + ", frame " + (t - runStart)
+                                + ", layer 0, stage y, cell "
                                 + cell + " (PE " + p + ", local cell " + l + "): expected " + expected[cell]
                                 + ", actual " + actual);
                     }
@@ -187,12 +233,12 @@ final class DeltaLayerCosim {
             cycles[t] = end - previous;
             previous = end;
         }
-        return new Result(inputs.length, cycles, counters, null);
+        return new Result(totalFrames, cycles, counters, null);
     }
 
-    private static long decimalField(List<String> printed, String tag) {
-        return printed.stream().filter(l -> l.startsWith(tag + " ")).mapToLong(l -> Long.parseLong(l.substring(
-                tag.length()).trim())).findFirst().orElseThrow(() -> new AssertionError("no '" + tag + "' line"));
+    private static List<Long> decimalFields(List<String> printed, String tag) {
+        return printed.stream().filter(l -> l.startsWith(tag + " ")).map(l -> Long.parseLong(l.substring(
+                tag.length()).trim())).toList();
     }
 
     /** Word l of a gate (or peephole) block starting at {@code offset}: lane p holds cell l N + p's value, 0 past H. */

@@ -81,6 +81,31 @@ class DeltaLayerTest {
     }
 
     /**
+     * Two recordings back to back with a {@code launch} between them (the store and parameter words sent
+     * again): the second must start from zero state (M, the last-sent vector, the cell state, the banks)
+     * and equal its own golden run, with stalls on every stream.
+     */
+    @Test
+    void aLaunchStartsTheNextUtteranceFromZeroState() throws Exception {
+        long seed = Long.getLong("esegen.seed", 13);
+        AcceleratorConfig config = Presets.get("tiny").with("maxInputSize", 128);
+        LayerWeights layer = SyntheticModel.generate(CellKind.LSTM, 0, Features.DIMENSION, 32, 32, false, 5);
+        CompiledModel compiled = Compiler.compile(config, layer, PruningMethod.CBTD, 2 / 32.0);
+        List<long[][]> runs = List.of(speechFrames("7_theo_12.wav", config.activationFormat()),
+                speechFrames("3_theo_1.wav", config.activationFormat()));
+        GoldenModel golden = new GoldenModel(config, compiled.image(new long[][][] {runs.get(0)}));
+        GoldenModel.DeltaThresholds thresholds = golden.deltaThresholds(0.1, 0.1);
+        List<GoldenModel.DeltaResult> results = runs.stream().map(r -> golden.runDelta(r, thresholds, true)).toList();
+        System.out.println("DeltaLayerTest launch: seed " + seed + " (-Desegen.seed=" + seed + ")");
+
+        DeltaLayerCosim.Result cosim = DeltaLayerCosim.run(dir, "7_theo_12 then 3_theo_1", config, compiled.layer(0),
+                runs, results, thresholds, 2, 20, seed, false);
+
+        assertNull(cosim.mismatch());
+        assertEquals(runs.get(0).length + runs.get(1).length, cosim.framesCompared(), "both runs' frames compared");
+    }
+
+    /**
      * Long tier: Spartus's size, 8 arrays x 64 PEs and 64 element-wise units, a synthetic 120 -> 1024
      * lstm pruned by CBTD to K = 4 of 64 rows, 8-bit weights and Q8.8 activations, under Verilator.
      */
