@@ -140,15 +140,15 @@ public final class DeltaLayer extends JavaComponent {
         UInt fracShift = inUInt("frac_shift", FRAC_SHIFT_BITS);
         wireEngine(engine, launch, inputGroups);
 
+        Bool unitsReady = named("units_ready", allOf(units.stream().map(u -> u.ready).toList()));
         Bool paramsLoaded = params(units, launch, cells);
-        Bool stateCleared = clearState(units, launch);
+        Bool stateCleared = clearState(units, unitsReady, launch);
         Bool loaded = named("loaded", allOf(List.of(engine.loaded, paramsLoaded, stateCleared)));
         assign(outBool("ready"), loaded);
 
         Bool xDone = regInit("inputs_done", bool(), boolConst(false));
         Bool hDone = regInit("outputs_done", bool(), boolConst(true));
         Bool running = regInit("cells_running", bool(), boolConst(false));
-        Bool unitsReady = named("units_ready_to_start", allOf(units.stream().map(u -> u.ready).toList()));
         Bool idleBefore = regNext("engine_idle_before", not(engine.busy), boolConst(false));
         Bool start = named("start_cells", allOf(List.of(loaded, xDone, hDone, idleBefore, not(engine.busy),
                 unitsReady, not(launch))));
@@ -250,10 +250,9 @@ public final class DeltaLayer extends JavaComponent {
     }
 
     /** Zeroes every unit's cell state after reset and each launch; true from the end of that pass on. */
-    private Bool clearState(List<Elementwise> units, Bool launch) {
+    private Bool clearState(List<Elementwise> units, Bool unitsReady, Bool launch) {
         Bool pending = regInit("clear_pending", bool(), boolConst(true));
         Bool cleared = regInit("state_cleared", bool(), boolConst(false));
-        Bool unitsReady = named("units_ready", allOf(units.stream().map(u -> u.ready).toList()));
         for (Elementwise unit : units) {
             assign(unit.resetState, and(pending, unitsReady));
         }
