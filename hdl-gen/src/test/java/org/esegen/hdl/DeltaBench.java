@@ -4,8 +4,11 @@ import java.math.BigInteger;
 import java.util.ArrayList;
 import java.util.List;
 
+import org.esegen.EsegenException;
 import org.esegen.compile.ColumnBalancedEncoding;
 import org.esegen.fixed.FixedFormat;
+import org.esegen.golden.FrameTrace;
+import org.esegen.golden.GoldenModel;
 import org.esegen.hdl.StreamBench.Port;
 import org.esegen.hdl.spinal.Hdl;
 import org.esegen.hdl.units.ColumnBalancedStore;
@@ -51,6 +54,26 @@ final class DeltaBench {
         return groups;
     }
 
+    /** The traces of one layer, frame 0 first; an error if a frame has none. */
+    static List<FrameTrace> layerTraces(GoldenModel.DeltaResult result, int layer, int frames) {
+        List<FrameTrace> traces = result.traces().stream().filter(t -> t.layer() == layer).toList();
+        for (int t = 0; t < frames; t++) {
+            if (traces.size() <= t || traces.get(t).frame() != t) {
+                throw new EsegenException("no trace of frame " + t + " layer " + layer);
+            }
+        }
+        return traces;
+    }
+
+    /** The store words of array 0, then array 1, ...: what a DeltaEngine's {@code load} stream takes, one item each. */
+    static List<BigInteger[]> storeWords(ColumnBalancedEncoding matrix, int arrays, int weightBits) {
+        List<BigInteger[]> words = new ArrayList<>();
+        for (int a = 0; a < arrays; a++) {
+            matrix.arrayStoreWords(a, arrays, weightBits).forEach(word -> words.add(new BigInteger[] {word}));
+        }
+        return words;
+    }
+
     /** Store words an array holds for {@code matrix} over {@code columns} columns: ceil(columns / A) K, and one more. */
     static int arrayDepth(ColumnBalancedEncoding matrix, int columns, int arrays) {
         return (columns + arrays - 1) / arrays * matrix.k() + 1;
@@ -68,10 +91,7 @@ final class DeltaBench {
         int k = matrix.k();
         int localColumns = (columns + arrays - 1) / arrays;
         int arrayDepth = arrayDepth(matrix, columns, arrays);
-        List<BigInteger[]> words = new ArrayList<>();
-        for (int a = 0; a < arrays; a++) {
-            matrix.arrayStoreWords(a, arrays, weightBits).forEach(word -> words.add(new BigInteger[] {word}));
-        }
+        List<BigInteger[]> words = storeWords(matrix, arrays, weightBits);
         StreamBench bench = new StreamBench("DeltaEngine")
                 .input("launch", 1, 0)
                 .input("bank", 1, 0)

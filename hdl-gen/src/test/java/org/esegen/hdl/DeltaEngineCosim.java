@@ -64,13 +64,14 @@ final class DeltaEngineCosim {
         long[] previousY = new long[recurrent];
         DeltaEncoder encoder = new DeltaEncoder(columns, inputSize, thresholds.input()[0], thresholds.recurrent()[0]);
         long[] bounds = new long[inputs.length];
+        List<FrameTrace> traces = DeltaBench.layerTraces(result, 0, inputs.length);
         for (int t = 0; t < inputs.length; t++) {
             long[] v = new long[columns];
             System.arraycopy(inputs[t], 0, v, 0, inputSize);
             System.arraycopy(previousY, 0, v, inputSize, recurrent);
             bounds[t] = DeltaEncoder.cycleBound(encoder.fire(v), columns, arrays, k);
             groups.addAll(DeltaBench.groups(v, arrays, actBits));
-            previousY = traceOf(result, t, 0).y();
+            previousY = traces.get(t).y();
         }
 
         int localRows = layer.wa().mapping().localRows();
@@ -115,7 +116,7 @@ final class DeltaEngineCosim {
         for (DeltaBench.Row row : DeltaBench.rows(printed, pes, accBits, true)) {
             int t = row.frame();
             int r = row.row();
-            FrameTrace trace = traceOf(result, t, 0);
+            FrameTrace trace = traces.get(t);
             for (int p = 0; p < pes; p++) {
                 if (global[p][r] < 0) {
                     continue;
@@ -135,10 +136,5 @@ final class DeltaEngineCosim {
         }
         return new Result(frames, cycles, bounds, frames == inputs.length ? null
                 : name + ": frame " + frames + " was not read out whole");
-    }
-
-    private static FrameTrace traceOf(GoldenModel.DeltaResult result, int frame, int layer) {
-        return result.traces().stream().filter(t -> t.frame() == frame && t.layer() == layer).findFirst()
-                .orElseThrow(() -> new EsegenException("no trace of frame " + frame + " layer " + layer));
     }
 }

@@ -4,7 +4,6 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.List;
@@ -15,15 +14,12 @@ import org.esegen.compile.CompiledModel;
 import org.esegen.compile.Compiler;
 import org.esegen.config.AcceleratorConfig;
 import org.esegen.config.Presets;
-import org.esegen.fixed.FixedFormat;
 import org.esegen.golden.GoldenModel;
 import org.esegen.io.SyntheticModel;
 import org.esegen.prune.PruningMethod;
 import org.esegen.rnn.CellKind;
 import org.esegen.rnn.LayerWeights;
 import org.esegen.speech.Features;
-import org.esegen.speech.Normalization;
-import org.esegen.speech.Wav;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -40,8 +36,6 @@ import org.junit.jupiter.params.provider.CsvSource;
  * Verilator.
  */
 class DeltaEngineSpeechTest {
-    private static final Path RECORDINGS = Path.of("..", "..", "shared", "datasets", "fsdd", "recordings");
-
     @TempDir
     Path dir;
 
@@ -84,13 +78,7 @@ class DeltaEngineSpeechTest {
      */
     private void cosimulate(String recording, AcceleratorConfig config, CompiledModel compiled, int arrays,
                             double thetaX, double thetaH, boolean verilator) throws Exception {
-        double[][] features = Features.of(Wav.read(resolveRecording(recording)));
-        features = Normalization.of(List.<double[][]>of(features)).apply(features);
-        FixedFormat act = config.activationFormat();
-        long[][] inputs = new long[features.length][];
-        for (int t = 0; t < features.length; t++) {
-            inputs[t] = Arrays.stream(features[t]).mapToLong(act::quantize).toArray();
-        }
+        long[][] inputs = FsddFrames.normalizedOverTheUtterance(recording, config.activationFormat());
         GoldenModel golden = new GoldenModel(config, compiled.image(new long[][][] {inputs}));
         GoldenModel.DeltaThresholds thresholds = golden.deltaThresholds(thetaX, thetaH);
         GoldenModel.DeltaResult result = golden.runDelta(inputs, thresholds, true);
@@ -109,14 +97,5 @@ class DeltaEngineSpeechTest {
                 thetaX, thetaH, inputs.length, 100 * result.firedInputs()[0], 100 * result.firedStates()[0],
                 Arrays.stream(cosim.cyclesPerFrame()).average().orElse(0),
                 Arrays.stream(cosim.boundPerFrame()).average().orElse(0));
-    }
-
-    private static Path resolveRecording(String name) {
-        Path file = RECORDINGS.resolve(name);
-        if (!Files.isRegularFile(file)) {
-            throw new IllegalStateException("the FSDD recording " + file.toAbsolutePath()
-                    + " is missing: this test needs ../shared/datasets/fsdd beside the repository");
-        }
-        return file;
     }
 }

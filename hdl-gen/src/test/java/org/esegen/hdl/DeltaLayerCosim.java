@@ -91,10 +91,7 @@ final class DeltaLayerCosim {
         int arrayWords = localColumns * k;
         int arrayDepth = localColumns * k + 1;
 
-        List<BigInteger[]> words = new ArrayList<>();
-        for (int a = 0; a < arrays; a++) {
-            matrix.arrayStoreWords(a, arrays, weightBits).forEach(word -> words.add(new BigInteger[] {word}));
-        }
+        List<BigInteger[]> words = DeltaBench.storeWords(matrix, arrays, weightBits);
         if (words.size() != arrays * arrayWords) {
             throw new EsegenException(name + ": the encoding gives " + words.size() + " store words, the layer takes "
                     + arrays + " x " + arrayWords);
@@ -197,6 +194,10 @@ final class DeltaLayerCosim {
                     + runs.size() + " runs");
         }
 
+        List<List<FrameTrace>> layerTraces = new ArrayList<>();
+        for (int r = 0; r < runs.size(); r++) {
+            layerTraces.add(DeltaBench.layerTraces(results.get(r), 0, runs.get(r).length));
+        }
         List<BigInteger[]> taken = StreamBench.taken(printed, "outputs");
         long[] cycles = new long[totalFrames];
         long previous = 0;
@@ -208,8 +209,7 @@ final class DeltaLayerCosim {
                 run++;
                 previous = readyAt.get(run);
             }
-            FrameTrace trace = results.get(run).traces().stream().filter(f -> f.layer() == 0).toList().get(t - runStart);
-            long[] expected = trace.stage("y");
+            long[] expected = layerTraces.get(run).get(t - runStart).stage("y");
             for (int l = 0; l < cells; l++) {
                 int index = t * cells + l;
                 if (index >= taken.size()) {

@@ -23,7 +23,6 @@ import org.esegen.quant.Quantizer;
 import org.esegen.rnn.CellKind;
 import org.esegen.rnn.LayerWeights;
 import org.esegen.speech.Features;
-import org.esegen.speech.Normalization;
 import org.esegen.speech.SpeechModel;
 import org.esegen.speech.Wav;
 import org.junit.jupiter.api.Tag;
@@ -40,8 +39,6 @@ import org.junit.jupiter.params.provider.CsvSource;
  * with and without stalls on every stream.
  */
 class DeltaLayerTest {
-    private static final Path RECORDINGS = Path.of("..", "..", "shared", "datasets", "fsdd", "recordings");
-
     @TempDir
     Path dir;
 
@@ -58,7 +55,7 @@ class DeltaLayerTest {
         LayerWeights layer = SyntheticModel.generate(cell, 0, Features.DIMENSION, hidden, hidden, false, 5);
         int realRowsPerColumn = (cell == CellKind.GRU ? 3 : 4) * hidden / pes;
         CompiledModel compiled = Compiler.compile(config, layer, PruningMethod.CBTD, (double) k / realRowsPerColumn);
-        long[][] inputs = speechFrames(recording, config.activationFormat());
+        long[][] inputs = FsddFrames.normalizedOverTheUtterance(recording, config.activationFormat());
         GoldenModel golden = new GoldenModel(config, compiled.image(new long[][][] {inputs}));
         GoldenModel.DeltaThresholds thresholds = golden.deltaThresholds(thetaX, thetaH);
         GoldenModel.DeltaResult result = golden.runDelta(inputs, thresholds, true);
@@ -91,8 +88,8 @@ class DeltaLayerTest {
         AcceleratorConfig config = Presets.get("tiny").with("maxInputSize", 128);
         LayerWeights layer = SyntheticModel.generate(CellKind.LSTM, 0, Features.DIMENSION, 32, 32, false, 5);
         CompiledModel compiled = Compiler.compile(config, layer, PruningMethod.CBTD, 2 / 32.0);
-        List<long[][]> runs = List.of(speechFrames("7_theo_12.wav", config.activationFormat()),
-                speechFrames("3_theo_1.wav", config.activationFormat()));
+        List<long[][]> runs = List.of(FsddFrames.normalizedOverTheUtterance("7_theo_12.wav", config.activationFormat()),
+                FsddFrames.normalizedOverTheUtterance("3_theo_1.wav", config.activationFormat()));
         GoldenModel golden = new GoldenModel(config, compiled.image(new long[][][] {runs.get(0)}));
         GoldenModel.DeltaThresholds thresholds = golden.deltaThresholds(0.1, 0.1);
         List<GoldenModel.DeltaResult> results = runs.stream().map(r -> golden.runDelta(r, thresholds, true)).toList();
@@ -117,7 +114,7 @@ class DeltaLayerTest {
                 "maxProjSize=1024"));
         LayerWeights layer = SyntheticModel.generate(CellKind.LSTM, 0, Features.DIMENSION, 1024, 1024, false, 5);
         CompiledModel compiled = Compiler.compile(config, layer, PruningMethod.CBTD, 4.0 / 64);
-        long[][] inputs = speechFrames(recording, config.activationFormat());
+        long[][] inputs = FsddFrames.normalizedOverTheUtterance(recording, config.activationFormat());
         GoldenModel golden = new GoldenModel(config, compiled.image(new long[][][] {inputs}));
         GoldenModel.DeltaThresholds thresholds = golden.deltaThresholds(theta, theta);
         GoldenModel.DeltaResult result = golden.runDelta(inputs, thresholds, true);
@@ -158,7 +155,7 @@ class DeltaLayerTest {
             long worst = 0;
             for (String name : List.of("0_jackson_0", "3_theo_1", "5_nicolas_2", "7_yweweler_3", "9_lucas_4")) {
                 long[][] inputs = Quantizer.quantize(speech.normalization().apply(
-                        Features.of(Wav.read(recording(name + ".wav")))), act);
+                        Features.of(Wav.read(FsddFrames.recording(name + ".wav")))), act);
                 GoldenModel golden = new GoldenModel(config, compiled.image(new long[][][] {inputs}));
                 GoldenModel.DeltaThresholds thresholds = golden.deltaThresholds(theta, theta);
                 GoldenModel.DeltaResult result = golden.runDelta(inputs, thresholds, true);
@@ -189,25 +186,5 @@ class DeltaLayerTest {
         StringBuilder text = new StringBuilder("a frame:");
         cosim.counters().forEach((name, count) -> text.append(String.format(" %s %.1f", name, (double) count / frames)));
         return text.toString();
-    }
-
-    /** A recording's features, normalized over the utterance and quantized to the activation format. */
-    static long[][] speechFrames(String recording, FixedFormat act) throws Exception {
-        double[][] features = Features.of(Wav.read(recording(recording)));
-        features = Normalization.of(List.<double[][]>of(features)).apply(features);
-        long[][] inputs = new long[features.length][];
-        for (int t = 0; t < features.length; t++) {
-            inputs[t] = Arrays.stream(features[t]).mapToLong(act::quantize).toArray();
-        }
-        return inputs;
-    }
-
-    private static Path recording(String name) {
-        Path file = RECORDINGS.resolve(name);
-        if (!Files.isRegularFile(file)) {
-            throw new IllegalStateException("the FSDD recording " + file.toAbsolutePath()
-                    + " is missing: this test needs ../shared/datasets/fsdd beside the repository");
-        }
-        return file;
     }
 }
