@@ -81,7 +81,7 @@ import spinal.lib.Stream;
  * array 0, then 1, ... ({@code array_words} each, as {@link DeltaEngine}'s); {@code base},
  * {@code entries_per_column} as its. Stream {@code params} (slave, N lanes of actBits): 4 cells bias
  * words then 3 cells peephole words ({@link Elementwise}'s bias and peephole RAM words, lane p for PE
- * p). {@code input_groups} (I / A), {@code hidden} (H), {@code cells} (ceil(H / N), at most
+ * p, written by a {@link ParamLoader} as in the ESE design). {@code input_groups} (I / A), {@code hidden} (H), {@code cells} (ceil(H / N), at most
  * cellsPerPeMax), {@code frac_shift} (W_a's fractional bits), {@code input_theta}, {@code
  * recurrent_theta} (raw activation-format thresholds, at least 1): held for the run. Stream {@code
  * inputs} (slave, A lanes of actBits): x_t, I / A beats a frame. Stream {@code outputs} (master, N lanes
@@ -141,7 +141,7 @@ public final class DeltaLayer extends JavaComponent {
         wireEngine(engine, launch, inputGroups);
 
         Bool unitsReady = named("units_ready", allOf(units.stream().map(u -> u.ready).toList()));
-        Bool paramsLoaded = params(units, launch, cells);
+        Bool paramsLoaded = params(units, cellsPerPeMax, launch, cells);
         Bool stateCleared = clearState(units, unitsReady, launch);
         Bool loaded = named("loaded", allOf(List.of(engine.loaded, paramsLoaded, stateCleared)));
         assign(outBool("ready"), loaded);
@@ -220,33 +220,29 @@ public final class DeltaLayer extends JavaComponent {
         assign(engine.entriesPerColumn, inUInt("entries_per_column", engine.entriesPerColumn.getWidth()));
     }
 
-    /** The bias then peephole words into every unit; true once 7 cells words have come since launch. */
-    private Bool params(List<Elementwise> units, Bool launch, UInt cells) {
+    /**
+     * The bias then peephole words into every unit through a {@link ParamLoader}, started after reset
+     * and each launch; true once it has written them all.
+     */
+    private Bool params(List<Elementwise> units, int cellsPerPeMax, Bool launch, UInt cells) {
+        ParamLoader loader = child("params_loader", new ParamLoader(pes, actBits, cellsPerPeMax));
         Stream<Bits> params = slaveStream("params", hardType(() -> bits(pes * actBits)));
-        int countBits = widthFor(7L * (1L << cells.getWidth()));
-        UInt count = regInit("params_count", uint(countBits), uintConst(0, countBits));
-        UInt biasWords = named("bias_words", shiftLeft(cells.resize(countBits - 2), 2));
-        UInt allWords = named("param_words", sub(shiftLeft(cells.resize(countBits - 3), 3), cells.resize(countBits)));
-        Bool loaded = named("params_loaded", equal(count, allWords));
-        Bool isBias = named("param_is_bias", lessThan(count, biasWords));
-        UInt peepAddr = named("peep_addr", sub(count, biasWords));
-        int peepBits = units.get(0).peepWriteAddr.getWidth();
-        unused("peep_addr_high", slice(peepAddr, peepBits, countBits - peepBits));
-        assign(params.ready(), not(loaded));
-        Bool taken = named("param_taken", and(params.valid(), not(loaded)));
+        connect(loader.rows, params);
+        Bool requested = regInit("params_requested", bool(), boolConst(true));
+        assign(loader.start, requested);
+        assign(loader.cellsPerPe, cells);
+        when(requested, () -> assign(requested, boolConst(false)));
+        when(launch, () -> assign(requested, boolConst(true)));
         for (int p = 0; p < pes; p++) {
             Elementwise unit = units.get(p);
-            SInt lane = named("param_lane_" + p, slice(params.payload(), p * actBits, actBits).asSInt());
-            assign(unit.biasWriteValid, and(taken, isBias));
-            assign(unit.biasWriteAddr, count.resize(unit.biasWriteAddr.getWidth()));
-            assign(unit.biasWriteData.get(0), lane);
-            assign(unit.peepWriteValid, and(taken, not(isBias)));
-            assign(unit.peepWriteAddr, slice(peepAddr, 0, peepBits));
-            assign(unit.peepWriteData.get(0), lane);
+            assign(unit.biasWriteValid, loader.biasWriteValid);
+            assign(unit.biasWriteAddr, loader.biasWriteAddr);
+            assign(unit.biasWriteData.get(0), loader.writeData.get(p));
+            assign(unit.peepWriteValid, loader.peepWriteValid);
+            assign(unit.peepWriteAddr, loader.peepWriteAddr);
+            assign(unit.peepWriteData.get(0), loader.writeData.get(p));
         }
-        when(taken, () -> assign(count, add(count, uintConst(1, countBits))));
-        when(launch, () -> assign(count, uintConst(0, countBits)));
-        return loaded;
+        return named("params_loaded", and(not(requested), not(loader.busy)));
     }
 
     /** Zeroes every unit's cell state after reset and each launch; true from the end of that pass on. */
