@@ -50,8 +50,8 @@ import spinal.core.UInt;
  * alone, with bank = read bank = 0 and no folds, the lane is one memory: a read gives P_0 = every MAC so
  * far. A pending word is emptied by a flag, not by writing 0: each bank has a one-bit RAM of emptied
  * rows, set by a fold and by the clearing pass, cleared by a MAC; an emptied word reads as 0 (so a bank's
- * RAM has one write port, the MACs', and no zero-write multiplexers: by Yosys 239 LUT + 136 LUTRAM a lane
- * in the Spartus-sized layer against 268 + 120 with zero writes). S is zeroed by the clearing pass. No saturation (the twin {@code
+ * RAM has one write port, the MACs', and no zero-write multiplexers: by Yosys 172 LUT + 136 LUTRAM for
+ * a lane alone at Spartus's size against 268 + 120 with zero writes). S is zeroed by the clearing pass. No saturation (the twin {@code
  * ColumnBalancedEncoding.accumulate} saturates, and the two agree while no partial sum leaves the accBits
  * range, which the compiler proves for every row), the product in a multiplier (a DSP48E2), the adds in
  * fabric.
