@@ -11,14 +11,29 @@ import org.esegen.rnn.LayerWeights;
  *               without projection, which SpMV 2 then passes through exactly
  * @param bias   the accumulator rows' biases, 4H raw activation-format values ({@link LayerWeights#combinedBias})
  * @param peep   peepholes, 3H raw values in order i, f, o (all zero without peepholes)
+ * @param columnBalanced with the delta engine, W_a in the column-balanced form its store holds (the image
+ *               carries this instead of {@code wa}'s pointers and entries, and no W_hr); null with the sparse
+ *               engine
  */
 public record CompiledLayer(LayerWeights pruned, SparseMatrixEncoding wa, SparseMatrixEncoding whr, long[] bias,
-                            long[] peep) {
+                            long[] peep, ColumnBalancedEncoding columnBalanced) {
 
-    /** This layer's part of the image layout. */
-    public LayerLayout layout() {
-        return new LayerLayout(pruned.cell(), pruned.inputSize(), pruned.hiddenSize(), pruned.projSize(),
-                pruned.hasPeepholes(), wa.fracBits(), whr.fracBits(), ImageLayout.entryRows(wa.maxEntries()),
-                ImageLayout.entryRows(whr.maxEntries()));
+    /** A layer of the sparse engine. */
+    public CompiledLayer(LayerWeights pruned, SparseMatrixEncoding wa, SparseMatrixEncoding whr, long[] bias,
+                         long[] peep) {
+        this(pruned, wa, whr, bias, peep, null);
+    }
+
+    /** This layer's part of the image layout for A = {@code arrays} arrays (ignored by the sparse engine). */
+    public LayerLayout layout(int arrays) {
+        if (columnBalanced == null) {
+            return new LayerLayout(pruned.cell(), pruned.inputSize(), pruned.hiddenSize(), pruned.projSize(),
+                    pruned.hasPeepholes(), wa.fracBits(), whr.fracBits(), ImageLayout.entryRows(wa.maxEntries()),
+                    ImageLayout.entryRows(whr.maxEntries()));
+        }
+        LayerLayout shape = new LayerLayout(pruned.cell(), pruned.inputSize(), pruned.hiddenSize(), pruned.projSize(),
+                pruned.hasPeepholes(), columnBalanced.fracBits(), whr.fracBits(), 0, 0, columnBalanced.k());
+        return new LayerLayout(shape.cell(), shape.inputSize(), shape.hiddenSize(), shape.projSize(), shape.peepholes(),
+                shape.waFracBits(), shape.whrFracBits(), arrays * shape.deltaArrayWords(arrays), 0, shape.k());
     }
 }

@@ -44,6 +44,11 @@ public record CompiledModel(AcceleratorConfig config, PruningMethod pruning, dou
         datapath.put("whr_frac_bits", layers.stream().map(l -> l.whr().fracBits()).toList());
         datapath.put("lut_entries", config.lut().lutEntries());
         datapath.put("lut_input_range", config.lut().lutInputRange());
+        if (config.deltaEngine()) {
+            datapath.put("delta_arrays", config.engine().deltaArrays());
+            datapath.put("delta_entry_bits", config.deltaEntryBits());
+            datapath.put("delta_k", layers.stream().map(l -> l.columnBalanced().k()).toList());
+        }
         Map<String, Object> d = new java.util.LinkedHashMap<>();
         d.put("layout", layout(frames));
         d.put("sections", layout(frames).describeSections());
@@ -113,7 +118,8 @@ public record CompiledModel(AcceleratorConfig config, PruningMethod pruning, dou
 
     /** Image layout for {@code frames} frames per channel. */
     public ImageLayout layout(int frames) {
-        return ImageLayout.of(config, layers.stream().map(CompiledLayer::layout).toList(), frames);
+        int arrays = config.engine().deltaArrays();
+        return ImageLayout.of(config, layers.stream().map(l -> l.layout(arrays)).toList(), frames);
     }
 
     /**
@@ -138,9 +144,14 @@ public record CompiledModel(AcceleratorConfig config, PruningMethod pruning, dou
         int n = config.pes();
         for (int k = 0; k < layers.size(); k++) {
             CompiledLayer l = layers.get(k);
-            writeMatrix(layout, image, layout.offset(k, Section.WA_POINTERS), layout.offset(k, Section.WA_ENTRIES), l.wa());
-            writeMatrix(layout, image, layout.offset(k, Section.WHR_POINTERS), layout.offset(k, Section.WHR_ENTRIES),
-                    l.whr());
+            if (layout.delta()) {
+                writeColumnBalanced(layout, image, k, l.columnBalanced());
+            } else {
+                writeMatrix(layout, image, layout.offset(k, Section.WA_POINTERS), layout.offset(k, Section.WA_ENTRIES),
+                        l.wa());
+                writeMatrix(layout, image, layout.offset(k, Section.WHR_POINTERS),
+                        layout.offset(k, Section.WHR_ENTRIES), l.whr());
+            }
             int cellsPerPe = layout.layer(k).cellsPerPe(n);
             int h = l.pruned().hiddenSize();
             LaneRows act = layout.packing(k, Section.BIAS);
@@ -177,6 +188,20 @@ public record CompiledModel(AcceleratorConfig config, PruningMethod pruning, dou
             }
         }
         return image;
+    }
+
+    /** Layer {@code layer}'s column-balanced store into its WA_ENTRIES section, as {@link ImageLayout} lays it out. */
+    private static void writeColumnBalanced(ImageLayout layout, byte[] image, int layer, ColumnBalancedEncoding m) {
+        LaneRows rows = layout.packing(layer, Section.WA_ENTRIES);
+        long base = layout.offset(layer, Section.WA_ENTRIES);
+        int weightBits = layout.weightBits();
+        long weightMask = (1L << weightBits) - 1;
+        for (int p = 0; p < layout.pes(); p++) {
+            for (int e = 0; e < m.entriesPerPe(); e++) {
+                long entry = (m.weights()[p][e] & weightMask) | ((long) m.rows()[p][e] << weightBits);
+                rows.put(image, base, layout.deltaStoreRow(layer, e / m.k(), e % m.k()), p, entry);
+            }
+        }
     }
 
     private static void writeMatrix(ImageLayout layout, byte[] image, long ptrBase, long entryBase,

@@ -63,13 +63,11 @@ public final class Compiler {
         int waFrac = Quantizer.weightFracBits(wa, weightBits);
         SparseMatrixEncoding waEnc = SparseMatrixEncoding.encode("W_a" + suffix, Quantizer.quantize(wa,
                 new FixedFormat(weightBits, waFrac)), RowMapping.gates(h, n), waFrac, config.formats().indexBits());
-        requirePointersFit(config, waEnc);
         double[][] whr = model.cell().hasProjection() ? pruned.wHr() : identity(h);
         int whrFrac = Quantizer.weightFracBits(whr, weightBits);
         SparseMatrixEncoding whrEnc = SparseMatrixEncoding.encode("W_hr" + suffix, Quantizer.quantize(whr,
                 new FixedFormat(weightBits, whrFrac)), RowMapping.interleaved(model.projSize(), n), whrFrac,
                 config.formats().indexBits());
-        requirePointersFit(config, whrEnc);
 
         FixedFormat act = config.activationFormat();
         long[] bias = Quantizer.quantize(model.combinedBias(), act);
@@ -82,10 +80,54 @@ public final class Compiler {
                 }
             }
         }
+        if (config.deltaEngine()) {
+            return new CompiledLayer(pruned, waEnc, whrEnc, bias, peep, columnBalanced(config, pruned, wa, waEnc,
+                    suffix));
+        }
+        requirePointersFit(config, waEnc);
+        requirePointersFit(config, whrEnc);
         requireOnchipFit(config, waEnc, whrEnc, suffix);
         requireNoOverflow(config, waEnc);
         requireNoOverflow(config, whrEnc);
         return new CompiledLayer(pruned, waEnc, whrEnc, bias, peep);
+    }
+
+    /**
+     * W_a in the column-balanced form of the delta engine's store. The engine has no SpMV 2, so the
+     * cell must have no projection; every column of every PE's slice must hold the same K nonzeros
+     * (CBTD), K at most deltaMaxK; the store must fit the device; and M, which the lanes keep modulo
+     * 2^accBits, must not overflow: M = W_a v^ at every step (each fired column adds w (v - v^), which
+     * sums to w v^), so the sparse engine's bound on W_a's rows applies.
+     */
+    private static ColumnBalancedEncoding columnBalanced(AcceleratorConfig config, LayerWeights pruned, double[][] wa,
+                                                        SparseMatrixEncoding waEnc, String suffix) {
+        if (pruned.cell().hasProjection()) {
+            throw new EsegenException("the delta engine (engine=1) runs lstm and gru cells; layer " + pruned.layer()
+                    + " is " + pruned.cell().cliName() + ", whose projection needs the sparse engine (engine=0)");
+        }
+        int arrays = config.engine().deltaArrays();
+        if (pruned.inputSize() % arrays != 0) {
+            throw new EsegenException("layer " + pruned.layer() + " has I = " + pruned.inputSize() + " inputs; the delta "
+                    + "engine takes x_t in groups of deltaArrays = " + arrays + " columns, so I must be a multiple of "
+                    + arrays + " (pad the inputs with zero features, or lower deltaArrays)");
+        }
+        ColumnBalancedEncoding cb = ColumnBalancedEncoding.encode("W_a" + suffix, wa, waEnc.decode(), waEnc.mapping(),
+                waEnc.fracBits());
+        int maxK = config.engine().deltaMaxK();
+        if (cb.k() < 1 || cb.k() > maxK) {
+            throw new EsegenException("W_a" + suffix + " holds K = " + cb.k() + " entries of every column in every PE's "
+                    + waEnc.mapping().localRows() + " rows; the delta engine's store takes 1 to deltaMaxK = " + maxK
+                    + (cb.k() < 1 ? " (the matrix is empty)" : "; raise deltaMaxK to " + cb.k() + " or prune harder"));
+        }
+        long bram = config.deltaStoreBram36();
+        if (bram > Xcku060.BRAM36) {
+            throw new EsegenException("the delta engine's column-balanced stores need " + bram + " BRAM36 ("
+                    + config.engine().deltaArrays() + " arrays x " + config.deltaStoreDepth() + " words x "
+                    + config.pes() * config.deltaEntryBits() + " bits), more than the XCKU060's " + Xcku060.BRAM36
+                    + "; lower deltaMaxK, maxInputSize or maxHiddenSize");
+        }
+        requireNoOverflow(config, waEnc, "the delta memory M, which wraps modulo 2^accBits,", "(the delta engine)");
+        return cb;
     }
 
     /**
@@ -95,9 +137,17 @@ public final class Compiler {
      * model and the wrapping hardware agree.
      */
     private static void requireNoOverflow(AcceleratorConfig config, SparseMatrixEncoding matrix) {
+        if (config.pe().dsp()) {
+            requireNoOverflow(config, matrix, "the accumulators, which do not saturate with dspAccumulate=1,",
+                    "or use dspAccumulate=0");
+        }
+    }
+
+    private static void requireNoOverflow(AcceleratorConfig config, SparseMatrixEncoding matrix, String what,
+                                          String remedy) {
         int actBits = config.formats().actBits();
         int accBits = config.pe().accBits();
-        if (!config.pe().dsp() || accBits >= matrix.accBitsWithoutOverflow(actBits)) {
+        if (accBits >= matrix.accBitsWithoutOverflow(actBits)) {
             return;
         }
         long[] rowSums = matrix.rowAbsoluteSums();
@@ -106,11 +156,11 @@ public final class Compiler {
             worst = rowSums[r] > rowSums[worst] ? r : worst;
         }
         BigInteger bound = BigInteger.valueOf(rowSums[worst]).shiftLeft(actBits - 1);
-        throw new EsegenException(matrix.name() + " row " + worst + " could overflow the accumulators, which do not"
-                + " saturate with dspAccumulate=1: the sum of its |weights| (" + rowSums[worst] + " raw) x 2^"
+        throw new EsegenException(matrix.name() + " row " + worst + " could overflow " + what
+                + " the sum of its |weights| (" + rowSums[worst] + " raw) x 2^"
                 + (actBits - 1) + " (the largest activation) = " + bound + " exceeds 2^" + (accBits - 1) + " - 1 = "
                 + BigInteger.ONE.shiftLeft(accBits - 1).subtract(BigInteger.ONE) + " (accBits = " + accBits
-                + "); raise accBits to at least " + matrix.accBitsWithoutOverflow(actBits) + " or use dspAccumulate=0");
+                + "); raise accBits to at least " + matrix.accBitsWithoutOverflow(actBits) + " " + remedy);
     }
 
     /**

@@ -33,13 +33,22 @@ import java.util.Map;
  * with the next one. Entries are {@code weight | index << weightBits}; lanes past a PE's last entry
  * are zero.
  *
+ * <p><b>The delta engine</b> ({@code engine} = 1, Spartus's column-balanced store): a layer's
+ * WA_POINTERS, WHR_POINTERS and WHR_ENTRIES sections are empty (no pointers; the cell output is the
+ * layer's output) and WA_ENTRIES is the column-balanced store of W_a ({@code ColumnBalancedEncoding}):
+ * rows of N lanes of {@code deltaEntryBits} bits (lane p = PE p's entry: the weight in the low
+ * weightBits, its local row above), row a W + j K + e holding entry e of local column j of array a
+ * (column c = j A + a; W = {@link LayerLayout#deltaArrayWords} the words of an array, the words of a
+ * column past the last zero), as the arrays' stores take them, array 0 first ({@link #deltaStoreRow}).
+ *
  * <p>The header (section HEADER, little-endian) holds: u32 magic {@value #MAGIC} ("ESEG" read as
  * bytes), u32 version, then u32 frames, channels, pes, weightBits, indexBits, actBits, actFracBits,
- * ptrBits, axiDataBits, L; from byte {@value #LAYER_TABLE_OFFSET} one descriptor of
+ * ptrBits, axiDataBits, L, engine (0 sparse, 1 delta), arrays (A; 1 with the sparse engine),
+ * deltaEntryBits (0 with the sparse engine); from byte {@value #LAYER_TABLE_OFFSET} one descriptor of
  * {@value #LAYER_DESCRIPTOR_BYTES} bytes per layer: u32 cell (the {@link CellKind} ordinal: 0 lstmp,
  * 1 lstm, 2 gru), I, H, P, flags (bit 0: peepholes), waFracBits, whrFracBits, waEntryRows,
- * whrEntryRows; from byte {@value #SECTION_TABLE_OFFSET} one (u64 offset, u64 bytes) pair per section
- * in address order.
+ * whrEntryRows, K (0 with the sparse engine); from byte {@value #SECTION_TABLE_OFFSET} one (u64
+ * offset, u64 bytes) pair per section in address order.
  *
  * @param layers      the layers, layer 0 first (at most {@value #MAX_LAYERS})
  * @param frames      T, frames per channel
@@ -51,14 +60,18 @@ import java.util.Map;
  * @param actFracBits activation fractional bits
  * @param ptrBits     column pointer width
  * @param axiDataBits DDR word width
+ * @param engine      the config's engine: 0 sparse, 1 delta
+ * @param arrays      A, the delta engine's arrays (1 with the sparse engine)
+ * @param deltaEntryBits bits of a column-balanced entry (0 with the sparse engine)
  */
 public record ImageLayout(List<LayerLayout> layers, int frames, int channels, int pes, int weightBits,
-                          int indexBits, int actBits, int actFracBits, int ptrBits, int axiDataBits) {
+                          int indexBits, int actBits, int actFracBits, int ptrBits, int axiDataBits, int engine,
+                          int arrays, int deltaEntryBits) {
 
     /** "ESEG" as a little-endian u32. */
     public static final int MAGIC = 0x47455345;
     /** Layout version written in the header. */
-    public static final int VERSION = 4;
+    public static final int VERSION = 5;
     /** Consecutive entries of one PE in one entry row. */
     public static final int ENTRIES_PER_PE_ROW = 2;
     /** Section alignment in bytes. */
@@ -72,8 +85,8 @@ public record ImageLayout(List<LayerLayout> layers, int frames, int channels, in
     /** Most layers an image holds. */
     public static final int MAX_LAYERS = AcceleratorConfig.MAX_LAYERS;
 
-    private static final int GLOBAL_FIELDS = 12;
-    private static final int LAYER_FIELDS = 9;
+    private static final int GLOBAL_FIELDS = 15;
+    private static final int LAYER_FIELDS = 10;
 
     public ImageLayout {
         layers = List.copyOf(layers);
@@ -94,8 +107,24 @@ public record ImageLayout(List<LayerLayout> layers, int frames, int channels, in
     /** Layout for a config, the layers of a compiled model and {@code frames} frames a channel. */
     public static ImageLayout of(AcceleratorConfig config, List<LayerLayout> layers, int frames) {
         AcceleratorConfig.Formats f = config.formats();
+        boolean delta = config.deltaEngine();
         return new ImageLayout(layers, frames, config.channels(), config.pes(), f.weightBits(), f.indexBits(),
-                f.actBits(), f.actFracBits(), f.ptrBits(), config.memory().axiDataBits());
+                f.actBits(), f.actFracBits(), f.ptrBits(), config.memory().axiDataBits(), config.engine().engine(),
+                delta ? config.engine().deltaArrays() : 1, delta ? config.deltaEntryBits() : 0);
+    }
+
+    /** Whether the image is for the delta engine (its W_a a column-balanced store, no W_hr). */
+    public boolean delta() {
+        return engine == AcceleratorConfig.DELTA_ENGINE;
+    }
+
+    /**
+     * WA_ENTRIES row of a delta layer's store holding entry {@code entry} of column {@code column}:
+     * array a = c mod A, local column j = c / A, row a W + j K + entry.
+     */
+    public long deltaStoreRow(int layer, int column, int entry) {
+        LayerLayout l = layers.get(layer);
+        return (long) (column % arrays) * l.deltaArrayWords(arrays) + (long) (column / arrays) * l.k() + entry;
     }
 
     /** Layer {@code k}. */
@@ -163,7 +192,8 @@ public record ImageLayout(List<LayerLayout> layers, int frames, int channels, in
         return switch (s) {
             case HEADER -> new LaneRows(1, 8, axiDataBits);
             case WA_POINTERS, WHR_POINTERS -> pointerPacking(pes, ptrBits, axiDataBits);
-            case WA_ENTRIES, WHR_ENTRIES -> entryPacking(pes, weightBits + indexBits, axiDataBits);
+            case WA_ENTRIES, WHR_ENTRIES -> delta() ? new LaneRows(pes, deltaEntryBits, axiDataBits)
+                    : entryPacking(pes, weightBits + indexBits, axiDataBits);
             case BIAS, PEEPHOLES -> new LaneRows(pes, actBits, axiDataBits);
             case INPUT -> new LaneRows(inputSize(), actBits, axiDataBits);
             case OUTPUT -> new LaneRows(layers.get(layer).projSize(), actBits, axiDataBits);
@@ -180,9 +210,9 @@ public record ImageLayout(List<LayerLayout> layers, int frames, int channels, in
         LayerLayout l = s.perLayer() ? layers.get(layer) : null;
         return switch (s) {
             case HEADER -> 0;
-            case WA_POINTERS -> pointerRows(l.waColumns());
+            case WA_POINTERS -> delta() ? 0 : pointerRows(l.waColumns());
             case WA_ENTRIES -> l.waEntryRows();
-            case WHR_POINTERS -> pointerRows(l.hiddenSize());
+            case WHR_POINTERS -> delta() ? 0 : pointerRows(l.hiddenSize());
             case WHR_ENTRIES -> l.whrEntryRows();
             case BIAS -> 4L * l.cellsPerPe(pes);
             case PEEPHOLES -> 3L * l.cellsPerPe(pes);
@@ -268,14 +298,14 @@ public record ImageLayout(List<LayerLayout> layers, int frames, int channels, in
     public void writeHeader(byte[] image) {
         ByteBuffer b = ByteBuffer.wrap(image).order(ByteOrder.LITTLE_ENDIAN);
         int[] fields = {MAGIC, VERSION, frames, channels, pes, weightBits, indexBits, actBits, actFracBits, ptrBits,
-                axiDataBits, layers.size()};
+                axiDataBits, layers.size(), engine, arrays, deltaEntryBits};
         for (int i = 0; i < fields.length; i++) {
             b.putInt(4 * i, fields[i]);
         }
         for (int k = 0; k < layers.size(); k++) {
             LayerLayout l = layers.get(k);
             int[] d = {l.cell().ordinal(), l.inputSize(), l.hiddenSize(), l.projSize(), l.peepholes() ? 1 : 0,
-                    l.waFracBits(), l.whrFracBits(), l.waEntryRows(), l.whrEntryRows()};
+                    l.waFracBits(), l.whrFracBits(), l.waEntryRows(), l.whrEntryRows(), l.k()};
             for (int i = 0; i < d.length; i++) {
                 b.putInt(LAYER_TABLE_OFFSET + k * LAYER_DESCRIPTOR_BYTES + 4 * i, d[i]);
             }
@@ -316,9 +346,15 @@ public record ImageLayout(List<LayerLayout> layers, int frames, int channels, in
                 throw new EsegenException(source + ": layer " + k + " has cell code " + d[0] + "; allowed are 0 to "
                         + (CellKind.values().length - 1));
             }
-            layers.add(new LayerLayout(CellKind.values()[d[0]], d[1], d[2], d[3], d[4] != 0, d[5], d[6], d[7], d[8]));
+            layers.add(new LayerLayout(CellKind.values()[d[0]], d[1], d[2], d[3], d[4] != 0, d[5], d[6], d[7], d[8],
+                    d[9]));
         }
-        ImageLayout layout = new ImageLayout(layers, f[2], f[3], f[4], f[5], f[6], f[7], f[8], f[9], f[10]);
+        if ((f[12] != AcceleratorConfig.SPARSE_ENGINE && f[12] != AcceleratorConfig.DELTA_ENGINE) || f[13] < 1) {
+            throw new EsegenException(source + ": header gives engine " + f[12] + " with " + f[13]
+                    + " arrays; allowed are engine 0 (sparse) or 1 (delta) and at least 1 array");
+        }
+        ImageLayout layout = new ImageLayout(layers, f[2], f[3], f[4], f[5], f[6], f[7], f[8], f[9], f[10], f[12],
+                f[13], f[14]);
         if (layout.totalBytes() != image.length) {
             throw new EsegenException(source + ": image has " + image.length + " bytes but its header describes "
                     + layout.totalBytes());

@@ -13,10 +13,27 @@ import org.esegen.rnn.CellKind;
  * @param waFracBits   weight fractional bits of W_a
  * @param whrFracBits  weight fractional bits of W_hr (W_hr = I without a projection)
  * @param waEntryRows  rows of the W_a entry section ({@link ImageLayout#entryRows} of the busiest PE's entries)
- * @param whrEntryRows rows of the W_hr entry section
+ * @param whrEntryRows rows of the W_hr entry section (0 with the delta engine)
+ * @param k            with the delta engine, K: W_a's entries of every column in every PE's rows (its
+ *                     WA_ENTRIES section is the column-balanced store, A ceil((I + H) / A) K rows); 0 with the
+ *                     sparse engine
  */
 public record LayerLayout(CellKind cell, int inputSize, int hiddenSize, int projSize, boolean peepholes,
-                          int waFracBits, int whrFracBits, int waEntryRows, int whrEntryRows) {
+                          int waFracBits, int whrFracBits, int waEntryRows, int whrEntryRows, int k) {
+
+    /** A layer of the sparse engine (K = 0). */
+    public LayerLayout(CellKind cell, int inputSize, int hiddenSize, int projSize, boolean peepholes,
+                       int waFracBits, int whrFracBits, int waEntryRows, int whrEntryRows) {
+        this(cell, inputSize, hiddenSize, projSize, peepholes, waFracBits, whrFracBits, waEntryRows, whrEntryRows, 0);
+    }
+
+    /**
+     * With the delta engine, the store words of each of {@code arrays} arrays: ceil((I + P) / A) K
+     * (array a holds columns c = j A + a, local column j at words j K .. j K + K - 1).
+     */
+    public int deltaArrayWords(int arrays) {
+        return (waColumns() + arrays - 1) / arrays * k;
+    }
 
     /** Columns of W_a, I + P. */
     public int waColumns() {

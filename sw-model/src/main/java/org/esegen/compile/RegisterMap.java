@@ -1,6 +1,8 @@
 package org.esegen.compile;
 
 
+import org.esegen.config.AcceleratorConfig;
+
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -88,12 +90,77 @@ public final class RegisterMap {
     public static final Register RECURRENT_WAIT_CYCLES = new Register("RECURRENT_WAIT_CYCLES", 0x128, Access.RO,
             "cycles in which SpMV 1 waits for a y_(t-1) the gather has not written yet (LO; HI at +4)");
 
+    public static final Register THRESHOLD_X = new Register("THRESHOLD_X", 0x80, Access.RW,
+            "delta engine: threshold of the layer's input columns, raw activation format, at least 1 (theta_x on "
+                    + "layer 0, theta_h above)");
+    public static final Register THRESHOLD_H = new Register("THRESHOLD_H", 0x84, Access.RW,
+            "delta engine: threshold of the layer's recurrent columns h_(t-1), raw activation format, at least 1");
+    public static final Register ENTRIES_PER_COLUMN = new Register("ENTRIES_PER_COLUMN", 0x88, Access.RW,
+            "delta engine: K, W_a's entries of every column in every PE's rows");
+    public static final Register ARRAY_WORDS = new Register("ARRAY_WORDS", 0x8C, Access.RW,
+            "delta engine: store words of each array, ceil((I + H) / A) K (section WA_ENTRIES holds A of them)");
+    public static final Register STORE_LOAD_CYCLES = new Register("STORE_LOAD_CYCLES", 0x130, Access.RO,
+            "delta engine: cycles from start until the store and the biases are loaded (LO; HI at +4)");
+    public static final Register CELL_STEP_CYCLES = new Register("CELL_STEP_CYCLES", 0x138, Access.RO,
+            "delta engine: cycles of the element-wise cell steps (LO; HI at +4)");
+    public static final Register ENGINE_STALL_CYCLES = new Register("ENGINE_STALL_CYCLES", 0x140, Access.RO,
+            "delta engine: cycles a group of columns waited for the engine's full FIFOs (LO; HI at +4)");
+    public static final Register DRAIN_CYCLES = new Register("DRAIN_CYCLES", 0x148, Access.RO,
+            "delta engine: cycles with every column of a frame in and the MACs still working (LO; HI at +4)");
+    public static final Register INPUT_WAIT_CYCLES = new Register("INPUT_WAIT_CYCLES", 0x150, Access.RO,
+            "delta engine: cycles x_t was wanted and DDR had not delivered it (LO; HI at +4)");
+    public static final Register OUTPUT_WAIT_CYCLES = new Register("OUTPUT_WAIT_CYCLES", 0x158, Access.RO,
+            "delta engine: cycles the read-out waited for the cell step's next cell (LO; HI at +4)");
+    public static final Register FIRED_INPUTS = new Register("FIRED_INPUTS", 0x160, Access.RO,
+            "delta engine: input columns fired in the run");
+    public static final Register FIRED_RECURRENT = new Register("FIRED_RECURRENT", 0x164, Access.RO,
+            "delta engine: recurrent columns fired in the run");
+    public static final Register ELEMENTS_SEEN = new Register("ELEMENTS_SEEN", 0x168, Access.RO,
+            "delta engine: columns the delta units compared in the run");
+
     /** Every register in offset order. */
     public static final List<Register> ALL = List.of(CONTROL, STATUS, INTERRUPT_STATUS, ID, INPUT_SIZE, HIDDEN_SIZE,
             PROJ_SIZE, FRAME_COUNT, WA_FRAC_BITS, WHR_FRAC_BITS, WA_ENTRY_ROWS, WHR_ENTRY_ROWS, CELLS_PER_PE,
             PROJ_ROWS_PER_PE, WA_POINTERS_BASE, WA_ENTRIES_BASE,
             WHR_POINTERS_BASE, WHR_ENTRIES_BASE, BIAS_BASE, PEEPHOLES_BASE, INPUT_BASE, OUTPUT_BASE, CYCLES,
             DDR_STALL_CYCLES, QUEUE_STALL_CYCLES, MAC_CYCLES, ELEMENTWISE_CYCLES, RECURRENT_WAIT_CYCLES);
+
+    /** The registers of the delta engine's design ({@code engine} = 1), in offset order. */
+    public static final List<Register> DELTA = List.of(CONTROL, STATUS, INTERRUPT_STATUS, ID, INPUT_SIZE, HIDDEN_SIZE,
+            FRAME_COUNT, WA_FRAC_BITS, CELLS_PER_PE, WA_ENTRIES_BASE, BIAS_BASE, PEEPHOLES_BASE, INPUT_BASE, OUTPUT_BASE,
+            THRESHOLD_X, THRESHOLD_H, ENTRIES_PER_COLUMN, ARRAY_WORDS, CYCLES, STORE_LOAD_CYCLES, CELL_STEP_CYCLES,
+            ENGINE_STALL_CYCLES, DRAIN_CYCLES, INPUT_WAIT_CYCLES, OUTPUT_WAIT_CYCLES, FIRED_INPUTS, FIRED_RECURRENT,
+            ELEMENTS_SEEN);
+
+    /** The registers of a design of engine {@code engine} (the config's field): {@link #ALL} or {@link #DELTA}. */
+    public static List<Register> forEngine(int engine) {
+        return engine == AcceleratorConfig.DELTA_ENGINE ? DELTA : ALL;
+    }
+
+    /**
+     * The values to write before the start of layer {@code layer}'s run of a delta image (the delta
+     * engine's design), with the layer's raw thresholds; as {@link #programming} for a stack.
+     */
+    public static Map<Register, Long> deltaProgramming(ImageLayout layout, int layer, long inputThreshold,
+                                                       long recurrentThreshold) {
+        LayerLayout l = layout.layer(layer);
+        Map<Register, Long> w = new LinkedHashMap<>();
+        w.put(INPUT_SIZE, (long) l.inputSize());
+        w.put(HIDDEN_SIZE, (long) l.hiddenSize());
+        w.put(FRAME_COUNT, (long) layout.frames());
+        w.put(WA_FRAC_BITS, (long) l.waFracBits());
+        w.put(CELLS_PER_PE, (long) l.cellsPerPe(layout.pes()));
+        w.put(ENTRIES_PER_COLUMN, (long) l.k());
+        w.put(ARRAY_WORDS, (long) l.deltaArrayWords(layout.arrays()));
+        w.put(THRESHOLD_X, inputThreshold);
+        w.put(THRESHOLD_H, recurrentThreshold);
+        w.put(WA_ENTRIES_BASE, layout.offset(layer, Section.WA_ENTRIES));
+        w.put(BIAS_BASE, layout.offset(layer, Section.BIAS));
+        w.put(PEEPHOLES_BASE, layout.offset(layer, Section.PEEPHOLES));
+        w.put(INPUT_BASE, layer == 0 ? layout.offset(Section.INPUT) : layout.offset(layer - 1, Section.OUTPUT));
+        w.put(OUTPUT_BASE, layout.offset(layer, Section.OUTPUT));
+        return w;
+    }
 
     /**
      * The values to write before the start of layer {@code layer}'s run, for an image laid out as

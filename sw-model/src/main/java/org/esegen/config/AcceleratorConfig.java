@@ -24,9 +24,10 @@ import java.util.Map;
  * @param formats   number formats
  * @param lut       sigmoid/tanh lookup tables
  * @param memory    DDR / AXI interface
+ * @param engine    which matrix engine the design is built around
  */
 public record AcceleratorConfig(int channels, int clockMhz, Dims dims, Pe pe, Formats formats, Lut lut,
-                                Memory memory) {
+                                Memory memory, Engine engine) {
 
     /**
      * @param maxInputSize   largest input size I the vector buffers hold
@@ -99,6 +100,25 @@ public record AcceleratorConfig(int channels, int clockMhz, Dims dims, Pe pe, Fo
     public record Memory(int axiDataBits, int axiAddrBits, int axiMaxBurstBeats, int axiMaxOutstanding,
                          int weightStore, int onchipEntries) {
     }
+
+    /**
+     * @param engine      {@link #SPARSE_ENGINE} or {@link #DELTA_ENGINE}
+     * @param deltaArrays with the delta engine, A: PE arrays working on different fired columns at once
+     *                    (column c on array c mod A), each of pesPerChannel PEs
+     * @param deltaMaxK   with the delta engine, the largest K (entries of each column in each PE's rows) the
+     *                    column-balanced store holds
+     */
+    public record Engine(int engine, int deltaArrays, int deltaMaxK) {
+        /** True for the column-balanced delta engine (Spartus). */
+        public boolean delta() {
+            return engine == DELTA_ENGINE;
+        }
+    }
+
+    /** {@code engine}: ESE's sparse engine (column pointers, relative indices, load-balanced PEs). */
+    public static final int SPARSE_ENGINE = 0;
+    /** {@code engine}: Spartus's column-balanced delta engine (DeltaLSTM / DeltaGRU, weights on chip). */
+    public static final int DELTA_ENGINE = 1;
 
     /** {@code weightStore}: every matrix streamed from DDR every frame (ESE). */
     public static final int DDR_STORE = 0;
@@ -175,10 +195,21 @@ public record AcceleratorConfig(int channels, int clockMhz, Dims dims, Pe pe, Fo
                             + "DDR carrying only inputs and outputs"),
             new Field("onchipEntries", "entries", 1024, 1 << 24, true,
                     "with weightStore=1, the entries the block-RAM store holds over all PEs, in rows of a pair "
-                            + "per PE (onchipEntries / 2N rows): at least a layer's W_a and W_hr rows together"));
+                            + "per PE (onchipEntries / 2N rows): at least a layer's W_a and W_hr rows together"),
+            new Field("engine", "0/1", 0, 1, false,
+                    "0 (sparse): ESE's engine, every column of [x_t; y_(t-1)] through load-balanced sparse PEs each "
+                            + "frame; 1 (delta): Spartus's, only the columns whose value moved by a threshold since "
+                            + "last sent, through deltaArrays arrays of column-balanced PEs into a delta memory kept "
+                            + "across frames (weights on chip; one channel, one element-wise unit per PE)"),
+            new Field("deltaArrays", "arrays", 1, 64, true,
+                    "with engine=1, PE arrays of pesPerChannel PEs each (deltaArrays x pesPerChannel MACs); fired "
+                            + "column c runs on array c mod deltaArrays, K cycles"),
+            new Field("deltaMaxK", "entries", 1, 4096, false,
+                    "with engine=1, the largest K (nonzeros of every column in every PE's rows) the column-balanced "
+                            + "store holds: ceil((maxInputSize + maxHiddenSize) / deltaArrays) x deltaMaxK words an array"));
 
     public AcceleratorConfig {
-        Map<String, Integer> values = fieldMap(channels, clockMhz, dims, pe, formats, lut, memory);
+        Map<String, Integer> values = fieldMap(channels, clockMhz, dims, pe, formats, lut, memory, engine);
         for (Field f : FIELDS) {
             int v = values.get(f.name());
             if (v < f.min() || v > f.max() || (f.powerOfTwo() && Integer.bitCount(v) != 1)) {
@@ -204,6 +235,33 @@ public record AcceleratorConfig(int channels, int clockMhz, Dims dims, Pe pe, Fo
         requireRelation(pe.actQueueDepth() % pe.broadcastColumns() == 0, "actQueueDepth", pe.actQueueDepth(),
                 "a multiple of broadcastColumns = " + pe.broadcastColumns()
                         + " (each PE's activation queue is split into that many queues of equal depth)");
+        if (engine.delta()) {
+            requireDeltaEngine(channels, dims, pe, formats, memory, engine);
+        }
+    }
+
+    /** What the delta engine ({@code DeltaLayer} and the top around it) needs of the other fields. */
+    private static void requireDeltaEngine(int channels, Dims dims, Pe pe, Formats formats, Memory memory,
+                                           Engine engine) {
+        String why = " with engine=1 (the delta engine)";
+        requireRelation(channels == 1, "channels", channels, "1" + why + ": one utterance at a time");
+        requireRelation(Integer.bitCount(pe.pesPerChannel()) == 1, "pesPerChannel", pe.pesPerChannel(),
+                "a power of two" + why);
+        requireRelation(pe.pesPerChannel() % engine.deltaArrays() == 0, "deltaArrays", engine.deltaArrays(),
+                "a divisor of pesPerChannel = " + pe.pesPerChannel() + why
+                        + " (a cell step's N outputs go back as N / A groups of h columns)");
+        requireRelation(dims.maxInputSize() % engine.deltaArrays() == 0, "maxInputSize", dims.maxInputSize(),
+                "a multiple of deltaArrays = " + engine.deltaArrays() + why + " (x_t enters as groups of A columns)");
+        requireRelation(pe.pesPerElementwise() == 1, "pesPerElementwise", pe.pesPerElementwise(),
+                "1" + why + " (one element-wise unit per PE)");
+        requireRelation(memory.weightStore() == ONCHIP_STORE, "weightStore", memory.weightStore(),
+                "1 (onchip)" + why + ": the column-balanced store is loaded once a run");
+        requireRelation(pe.accBits() >= formats.weightBits() + formats.actBits() + 1, "accBits", pe.accBits(),
+                "at least weightBits + actBits + 1 = " + (formats.weightBits() + formats.actBits() + 1) + why
+                        + " (a delta is actBits + 1 bits)");
+        int group = engine.deltaArrays() * formats.actBits();
+        requireRelation(memory.axiDataBits() % group == 0, "axiDataBits", memory.axiDataBits(),
+                "a multiple of deltaArrays x actBits = " + group + why + " (a DDR word holds whole groups of x_t)");
     }
 
     private static long activationFormatMaxRaw(Formats formats) {
@@ -218,11 +276,11 @@ public record AcceleratorConfig(int channels, int clockMhz, Dims dims, Pe pe, Fo
 
     /** Flat field map in the order of {@link #FIELDS}. */
     public Map<String, Integer> toFieldMap() {
-        return fieldMap(channels, clockMhz, dims, pe, formats, lut, memory);
+        return fieldMap(channels, clockMhz, dims, pe, formats, lut, memory, engine);
     }
 
     private static Map<String, Integer> fieldMap(int channels, int clockMhz, Dims dims, Pe pe, Formats formats, Lut lut,
-                                                 Memory memory) {
+                                                 Memory memory, Engine engine) {
         Map<String, Integer> m = new LinkedHashMap<>();
         m.put("channels", channels);
         m.put("clockMhz", clockMhz);
@@ -252,6 +310,9 @@ public record AcceleratorConfig(int channels, int clockMhz, Dims dims, Pe pe, Fo
         m.put("axiMaxOutstanding", memory.axiMaxOutstanding());
         m.put("weightStore", memory.weightStore());
         m.put("onchipEntries", memory.onchipEntries());
+        m.put("engine", engine.engine());
+        m.put("deltaArrays", engine.deltaArrays());
+        m.put("deltaMaxK", engine.deltaMaxK());
         return m;
     }
 
@@ -278,7 +339,8 @@ public record AcceleratorConfig(int channels, int clockMhz, Dims dims, Pe pe, Fo
                         m.get("ptrBits")),
                 new Lut(m.get("lutEntries"), m.get("lutInputRange")),
                 new Memory(m.get("axiDataBits"), m.get("axiAddrBits"), m.get("axiMaxBurstBeats"),
-                        m.get("axiMaxOutstanding"), m.get("weightStore"), m.get("onchipEntries")));
+                        m.get("axiMaxOutstanding"), m.get("weightStore"), m.get("onchipEntries")),
+                new Engine(m.get("engine"), m.get("deltaArrays"), m.get("deltaMaxK")));
     }
 
     /** Throws a clear error unless {@code name} is a config field. */
@@ -460,6 +522,40 @@ public record AcceleratorConfig(int channels, int clockMhz, Dims dims, Pe pe, Fo
             throw new EsegenException(source + ": " + layers + " layers do not fit the config's maxLayers = "
                     + dims.maxLayers() + "; raise it with --set maxLayers=" + layers);
         }
+    }
+
+    /** Whether the design is the column-balanced delta engine ({@code engine = 1}). */
+    public boolean deltaEngine() {
+        return engine.delta();
+    }
+
+    /** Columns of the longest vector [x_t; h_(t-1)] the delta engine takes: maxInputSize + N ceil(maxHiddenSize / N). */
+    public int deltaColumns() {
+        return dims.maxInputSize() + pes() * maxCellsPerPe();
+    }
+
+    /** Bits of a column-balanced entry's local row: enough for the 4 ceil(maxHiddenSize / N) rows of M per PE. */
+    public int deltaRowBits() {
+        return Math.max(1, 32 - Integer.numberOfLeadingZeros(4 * maxCellsPerPe() - 1));
+    }
+
+    /** Bits of a column-balanced entry: the weight (low weightBits), the local row above it. */
+    public int deltaEntryBits() {
+        return formats.weightBits() + deltaRowBits();
+    }
+
+    /**
+     * Store words each of the delta engine's arrays holds: ceil(deltaColumns / A) deltaMaxK, and one more
+     * (a word is N entries, one per PE).
+     */
+    public int deltaStoreDepth() {
+        int arrayColumns = (deltaColumns() + engine.deltaArrays() - 1) / engine.deltaArrays();
+        return arrayColumns * engine.deltaMaxK() + 1;
+    }
+
+    /** Block RAM of the delta engine's column-balanced stores in 36 Kb equivalents (A stores of N entries a word). */
+    public long deltaStoreBram36() {
+        return engine.deltaArrays() * bram36((long) pes() * deltaEntryBits(), deltaStoreDepth());
     }
 
     /** Largest column pointer value, 2^ptrBits - 1. */

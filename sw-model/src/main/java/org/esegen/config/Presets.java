@@ -20,6 +20,9 @@ import java.util.Map;
  * FIFOs so that the PEs drift apart freely, an element-wise unit per 4 PEs and a 4-lane gather.
  * {@code ese-throughput} is the most channels of 32 PEs whose whole-design Yosys estimate fits the
  * XCKU060 (35; block RAM at 99 %): weights on chip and each PE-channel's accumulate in its DSP48E2.
+ * {@code spartus} is Spartus's (TNNLS 2022) delta engine: 8 arrays x 64 PEs (512 MACs) over column-balanced
+ * 8-bit weights on chip, 16-bit activations (Q8.8, as Spartus's), one element-wise unit per PE, room for
+ * 1,024 inputs and cells (a 120 -> 1024 DeltaLSTM layer, or the second layer of a 1024 stack).
  * {@code tiny} keeps one element-wise unit per PE.
  */
 public final class Presets {
@@ -32,7 +35,8 @@ public final class Presets {
             new AcceleratorConfig.Pe(32, 64, 32, 512, 8, 1, 0, 1, 0),
             new AcceleratorConfig.Formats(12, 4, 16, 11, 16),
             new AcceleratorConfig.Lut(2048, 8),
-            new AcceleratorConfig.Memory(1024, 33, 64, 4, AcceleratorConfig.DDR_STORE, 1 << 19));
+            new AcceleratorConfig.Memory(1024, 33, 64, 4, AcceleratorConfig.DDR_STORE, 1 << 19),
+            new AcceleratorConfig.Engine(AcceleratorConfig.SPARSE_ENGINE, 8, 4));
 
     private static final Map<String, Map<String, Integer>> CHANGES = new LinkedHashMap<>();
 
@@ -42,6 +46,9 @@ public final class Presets {
                 "actQueueDepth", 1024, "entryFifoDepth", 2048, "pesPerElementwise", 4, "gatherLanes", 4));
         CHANGES.put("ese-throughput", Map.of("weightStore", AcceleratorConfig.ONCHIP_STORE, "dspAccumulate", 1,
                 "channels", 35));
+        CHANGES.put("spartus", Map.of("engine", AcceleratorConfig.DELTA_ENGINE, "pesPerChannel", 64,
+                "deltaArrays", 8, "deltaMaxK", 4, "weightBits", 8, "actFracBits", 8, "weightStore",
+                AcceleratorConfig.ONCHIP_STORE, "pesPerElementwise", 1, "maxInputSize", 1024, "maxProjSize", 1024));
         CHANGES.put("tiny", Map.of("pesPerChannel", 4, "actQueueDepth", 8, "axiDataBits", 64, "lutEntries", 256,
                 "axiMaxBurstBeats", 16, "maxInputSize", 64, "maxHiddenSize", 64, "maxProjSize", 64, "entryFifoDepth", 64,
                 "pesPerElementwise", 1));

@@ -68,15 +68,17 @@ public final class GoldenModel {
         this.acc = new FixedFormat(config.pe().accBits(), 0);
         for (int k = 0; k < layout.layerCount(); k++) {
             LayerLayout shape = layout.layer(k);
-            DecodedMatrix wa = decode(k, Section.WA_POINTERS, Section.WA_ENTRIES, shape.waColumns(),
-                    RowMapping.gates(shape.hiddenSize(), layout.pes()));
-            DecodedMatrix whr = decode(k, Section.WHR_POINTERS, Section.WHR_ENTRIES, shape.hiddenSize(),
-                    RowMapping.interleaved(shape.projSize(), layout.pes()));
+            RowMapping gates = RowMapping.gates(shape.hiddenSize(), layout.pes());
+            DecodedMatrix wa = layout.delta() ? decodeColumnBalanced(k, gates)
+                    : decode(k, Section.WA_POINTERS, Section.WA_ENTRIES, shape.waColumns(), gates);
+            DecodedMatrix whr = layout.delta() ? null : decode(k, Section.WHR_POINTERS, Section.WHR_ENTRIES,
+                    shape.hiddenSize(), RowMapping.interleaved(shape.projSize(), layout.pes()));
             layers.add(new DecodedLayer(shape, wa, whr, readPerCell(k, Section.BIAS, 4), readPerCell(k, Section.PEEPHOLES, 3)));
         }
         this.elementwise = new ElementwiseTwin(config);
     }
 
+    /** A decoded layer; {@code whr} null in a delta image (the cell output is the layer's output). */
     private record DecodedLayer(LayerLayout shape, DecodedMatrix wa, DecodedMatrix whr, long[] bias, long[] peep) {
     }
 
@@ -97,6 +99,39 @@ public final class GoldenModel {
      *         with every layer's OUTPUT section filled as the accelerator must leave it
      */
     public Result run(boolean trace) {
+        if (layout.delta()) {
+            throw new EsegenException("golden model: the image is for the delta engine, which runs with thresholds "
+                    + "(runDelta)");
+        }
+        return runImage(trace, this::runChannel);
+    }
+
+    /**
+     * A delta network over every channel and frame of the image (see the class comment): what
+     * {@link #run(boolean)} gives for a dense network, with per channel how sparse it was (its
+     * {@link DeltaResult} without traces; the traces, when asked for, are in the result's).
+     */
+    public DeltaImageResult runDelta(DeltaThresholds thresholds, boolean trace) {
+        List<DeltaResult> stats = new ArrayList<>();
+        Result r = runImage(trace, (channel, inputs, each) -> {
+            DeltaResult d = runDelta(channel, inputs, thresholds, each);
+            stats.add(d);
+            return d.outputs();
+        });
+        return new DeltaImageResult(r, stats);
+    }
+
+    /** A delta run of an image: the outputs, traces and expected image, and per channel how sparse it was. */
+    public record DeltaImageResult(Result result, List<DeltaResult> channels) {
+    }
+
+    /** Runs one channel over its inputs, showing {@code each} every layer's trace of every frame. */
+    @FunctionalInterface
+    private interface ChannelRunner {
+        long[][] run(int channel, long[][] inputs, Consumer<FrameTrace> each);
+    }
+
+    private Result runImage(boolean trace, ChannelRunner runner) {
         int frames = layout.frames();
         long[][][] outputs = new long[layout.channels()][][];
         List<FrameTrace> traces = new ArrayList<>();
@@ -111,7 +146,7 @@ public final class GoldenModel {
                 }
             }
             long rowBase = (long) ch * frames;
-            outputs[ch] = runChannel(ch, inputs, ft -> {
+            outputs[ch] = runner.run(ch, inputs, ft -> {
                 LaneRows out = layout.packing(ft.layer(), Section.OUTPUT);
                 long outBase = layout.offset(ft.layer(), Section.OUTPUT);
                 for (int j = 0; j < ft.y().length; j++) {
@@ -245,7 +280,21 @@ public final class GoldenModel {
     /** As {@link #runDelta(long[][], DeltaThresholds)}, keeping a {@link FrameTrace} per frame and layer when {@code trace}. */
     public DeltaResult runDelta(long[][] inputs, DeltaThresholds thresholds, boolean trace) {
         requireFrames(inputs);
+        List<FrameTrace> traces = new ArrayList<>();
+        DeltaResult r = runDelta(0, inputs, thresholds, ft -> {
+            if (trace) {
+                traces.add(ft);
+            }
+        });
+        return new DeltaResult(r.outputs(), r.firedInputs(), r.firedStates(), r.firedPerFrame(), traces);
+    }
+
+    private DeltaResult runDelta(int channel, long[][] inputs, DeltaThresholds thresholds, Consumer<FrameTrace> each) {
         int depth = layers.size();
+        if (thresholds.input().length != depth || thresholds.recurrent().length != depth) {
+            throw new EsegenException("golden model: delta thresholds for " + thresholds.input().length + " and "
+                    + thresholds.recurrent().length + " layers, the image has " + depth);
+        }
         DeltaEncoder[] encoders = new DeltaEncoder[depth];
         long[][][] memory = new long[depth][][];
         for (int k = 0; k < depth; k++) {
@@ -255,13 +304,10 @@ public final class GoldenModel {
             memory[k] = new long[layout.pes()][layers.get(k).wa().mapping().localRows()];
         }
         double[] perFrame = new double[inputs.length];
-        List<FrameTrace> traces = new ArrayList<>();
         long columnsPerFrame = layers.stream().mapToLong(l -> l.shape().waColumns()).sum();
         long[] firedBefore = {0};
-        long[][] outputs = runChannel(0, inputs, ft -> {
-            if (trace) {
-                traces.add(ft);
-            }
+        long[][] outputs = runChannel(channel, inputs, ft -> {
+            each.accept(ft);
             if (ft.layer() == depth - 1) {
                 long firedNow = Arrays.stream(encoders).mapToLong(e -> e.firedInputs() + e.firedRecurrent()).sum();
                 perFrame[ft.frame()] = (double) (firedNow - firedBefore[0]) / columnsPerFrame;
@@ -275,7 +321,7 @@ public final class GoldenModel {
             firedInputs[k] = inputs.length == 0 ? 0 : encoders[k].firedInputs() / ((double) inputs.length * shape.inputSize());
             firedStates[k] = inputs.length == 0 ? 0 : encoders[k].firedRecurrent() / ((double) inputs.length * shape.projSize());
         }
-        return new DeltaResult(outputs, firedInputs, firedStates, perFrame, traces);
+        return new DeltaResult(outputs, firedInputs, firedStates, perFrame, List.of());
     }
 
     /**
@@ -320,7 +366,8 @@ public final class GoldenModel {
         for (int q = 0; q < cellStages.length; q++) {
             stages.put(names.get(q + 1), cellStages[q]);
         }
-        stages.put("y", spmv(layer.whr(), cellStages[cellStages.length - 1], layer.shape().whrFracBits()));
+        long[] output = cellStages[cellStages.length - 1];
+        stages.put("y", layer.whr() == null ? output.clone() : spmv(layer.whr(), output, layer.shape().whrFracBits()));
         return new FrameTrace(channel, frame, k, cell, stages);
     }
 
@@ -401,6 +448,46 @@ public final class GoldenModel {
                 if (row >= mapping.localRows()) {
                     throw new EsegenException("image: layer " + layer + " " + entrySection + " PE " + pe + " column " + c
                             + " walks to local row " + row + ", beyond the " + mapping.localRows() + " rows of a slice");
+                }
+            }
+        }
+        return new DecodedMatrix(mapping, cols, pointers, weights, indices);
+    }
+
+    /**
+     * A delta layer's column-balanced store (WA_ENTRIES, as {@link ImageLayout} lays it out) as a
+     * decoded matrix: column c of PE p is its K entries in order, at pointers c K .. c K + K, each
+     * entry's local row turned into the relative index the SpMV walk takes. Rows must rise within a
+     * column and stay within the slice.
+     */
+    private DecodedMatrix decodeColumnBalanced(int layer, RowMapping mapping) {
+        LayerLayout shape = layout.layer(layer);
+        LaneRows rows = layout.packing(layer, Section.WA_ENTRIES);
+        long base = layout.offset(layer, Section.WA_ENTRIES);
+        int n = layout.pes();
+        int k = shape.k();
+        int cols = shape.waColumns();
+        int wb = layout.weightBits();
+        int[][] pointers = new int[n][cols + 1];
+        long[][] weights = new long[n][cols * k];
+        int[][] indices = new int[n][cols * k];
+        for (int pe = 0; pe < n; pe++) {
+            for (int c = 0; c <= cols; c++) {
+                pointers[pe][c] = c * k;
+            }
+            for (int c = 0; c < cols; c++) {
+                int previous = -1;
+                for (int e = 0; e < k; e++) {
+                    long raw = rows.getUnsigned(image, base, layout.deltaStoreRow(layer, c, e), pe);
+                    int row = (int) (raw >>> wb);
+                    if (row <= previous || row >= mapping.localRows()) {
+                        throw new EsegenException("image: layer " + layer + " WA_ENTRIES (column-balanced) PE " + pe
+                                + " column " + c + " entry " + e + " has local row " + row + "; rows must rise within a "
+                                + "column and stay below the slice's " + mapping.localRows());
+                    }
+                    weights[pe][c * k + e] = FixedFormat.signExtend(raw & ((1L << wb) - 1), wb);
+                    indices[pe][c * k + e] = row - previous - 1;
+                    previous = row;
                 }
             }
         }
