@@ -22,13 +22,14 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /**
- * Generates the accelerator of one configuration: the Verilog of {@link EseAccelerator}, the file
+ * Generates the accelerator of one configuration: the Verilog of {@link EseAccelerator} (or of
+ * {@link DeltaAccelerator} with {@code engine = 1}), the file
  * list a simulator or synthesis tool reads, and {@code params.json}, which tells the other tools
  * everything they need to agree with the hardware.
  *
  * <p>Output (in {@code outDir}, created if missing; files of the same names are replaced):
  * <ul>
- *   <li>{@value #TOP}{@code .v}: the top module and every module below it;</li>
+ *   <li>{@code <top>.v} ({@link #top}): the top module and every module below it;</li>
  *   <li>{@value #FILE_LIST}: the Verilog files, one name per line, relative to the folder;</li>
  *   <li>{@value #SIMULATION_DIR}{@code /}: behavioral models of the device primitives the design
  *       instantiates ({@code DSP48E2.v} with {@code dspAccumulate = 1}), for Verilator and Icarus only:
@@ -43,8 +44,13 @@ import java.util.regex.Pattern;
  * The same configuration gives the same bytes: nothing depends on time, paths or the machine.
  */
 public final class Generator {
-    /** The top module's name. */
+    /** The top module's name with the sparse engine ({@link #top} gives a config's). */
     public static final String TOP = EseAccelerator.NAME;
+
+    /** The top module of {@code config}'s design: {@link EseAccelerator} or, with {@code engine = 1}, {@link DeltaAccelerator}. */
+    public static String top(AcceleratorConfig config) {
+        return config.deltaEngine() ? DeltaAccelerator.NAME : EseAccelerator.NAME;
+    }
     /** Name of the file list. */
     public static final String FILE_LIST = "filelist.f";
     /** Name of the parameter file. */
@@ -85,7 +91,9 @@ public final class Generator {
      *                         cannot be written
      */
     public static Result generate(AcceleratorConfig config, Path outDir) {
-        List<Path> verilog = VerilogEmitter.emit(outDir, TOP, () -> new EseAccelerator(config));
+        String top = top(config);
+        List<Path> verilog = VerilogEmitter.emit(outDir, top, () -> config.deltaEngine() ? new DeltaAccelerator(config)
+                : new EseAccelerator(config));
         List<String> names = verilog.stream().map(file -> file.getFileName().toString()).toList();
         Path fileList = outDir.resolve(FILE_LIST);
         Path params = outDir.resolve(PARAMS);
@@ -98,7 +106,7 @@ public final class Generator {
                 Files.deleteIfExists(models.resolve(Dsp48e2.MODEL_FILE));
             }
             Files.writeString(fileList, String.join("\n", names) + "\n", StandardCharsets.UTF_8);
-            List<Port> ports = ports(Files.readString(verilog.get(0), StandardCharsets.UTF_8));
+            List<Port> ports = ports(Files.readString(verilog.get(0), StandardCharsets.UTF_8), top);
             Files.writeString(params, json(params(config, names, ports)) + "\n", StandardCharsets.UTF_8);
         } catch (IOException e) {
             throw new EsegenException("cannot write the generated files into " + outDir + ": " + e.getMessage(), e);
@@ -108,9 +116,14 @@ public final class Generator {
 
     /** The ports of module {@value #TOP} in {@code verilog}, in declaration order. */
     public static List<Port> ports(String verilog) {
-        Matcher start = Pattern.compile("(?m)^module " + TOP + " \\(").matcher(verilog);
+        return ports(verilog, TOP);
+    }
+
+    /** The ports of module {@code top} in {@code verilog}, in declaration order. */
+    public static List<Port> ports(String verilog, String top) {
+        Matcher start = Pattern.compile("(?m)^module " + top + " \\(").matcher(verilog);
         if (!start.find()) {
-            throw new EsegenException("the generated Verilog has no module " + TOP);
+            throw new EsegenException("the generated Verilog has no module " + top);
         }
         String header = verilog.substring(start.end(), verilog.indexOf(");", start.end()));
         List<Port> ports = new ArrayList<>();
@@ -127,12 +140,12 @@ public final class Generator {
     /** The content of {@code params.json}. */
     static Map<String, Object> params(AcceleratorConfig config, List<String> files, List<Port> ports) {
         Map<String, Object> params = new LinkedHashMap<>();
-        params.put("top", TOP);
+        params.put("top", top(config));
         params.put("files", files);
         params.put("config", config.toFieldMap());
         params.put("derived", derived(config));
         List<Map<String, Object>> registers = new ArrayList<>();
-        for (RegisterMap.Register register : RegisterMap.ALL) {
+        for (RegisterMap.Register register : RegisterMap.forEngine(config.engine().engine())) {
             Map<String, Object> entry = new LinkedHashMap<>();
             entry.put("name", register.name());
             entry.put("offset", register.offset());
@@ -184,6 +197,17 @@ public final class Generator {
         words.put("inputAtMaxInputSize", new LaneRows(config.dims().maxInputSize(), actBits, wordBits).wordsPerRow());
         words.put("outputAtMaxProjSize", new LaneRows(config.dims().maxProjSize(), actBits, wordBits).wordsPerRow());
         derived.put("wordsPerRow", words);
+        if (config.deltaEngine()) {
+            Map<String, Object> delta = new LinkedHashMap<>();
+            delta.put("entryBits", config.deltaEntryBits());
+            delta.put("rowBits", config.deltaRowBits());
+            delta.put("columns", config.deltaColumns());
+            delta.put("storeDepth", config.deltaStoreDepth());
+            delta.put("storeBram36", config.deltaStoreBram36());
+            delta.put("storeWordsPerRow", new LaneRows(pes, config.deltaEntryBits(), wordBits).wordsPerRow());
+            delta.put("macs", config.engine().deltaArrays() * pes);
+            derived.put("delta", delta);
+        }
         return derived;
     }
 

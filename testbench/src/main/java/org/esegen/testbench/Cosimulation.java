@@ -29,6 +29,8 @@ import java.util.Map;
 public final class Cosimulation {
     /** Verilog top module name of the accelerator. */
     public static final String TOP = "EseAccelerator";
+    /** Verilog top module name of the delta engine's accelerator ({@code engine = 1}). */
+    public static final String DELTA_TOP = "DeltaAccelerator";
     /** Bit of STATUS that says done. */
     public static final long STATUS_DONE = 2;
 
@@ -122,11 +124,6 @@ public final class Cosimulation {
             }
             programming.add(RegisterMap.programming(layout, k));
         }
-        VerilatorBuild.Result build = VerilatorBuild.of(verilog, TOP, compiled.config().memory().axiDataBits(),
-                compiled.config().memory().axiAddrBits(), cacheRoot).withFlags("-MAKEFLAGS", "OPT_FAST=-O2").build();
-        Files.createDirectories(runDir);
-        Path imageFile = runDir.resolve("image.bin");
-        Files.write(imageFile, image);
         RegisterScript script = new RegisterScript();
         long maxCycles = 0;
         for (int k = 0; k < layout.layerCount(); k++) {
@@ -136,31 +133,15 @@ public final class Cosimulation {
             maxCycles += layerCycles;
             script.comment("program the accelerator for layer " + k + " (" + layer.cell().cliName() + "), "
                     + layout.frames() + " frames");
-            for (Map.Entry<RegisterMap.Register, Long> w : programming.get(k).entrySet()) {
-                script.write(w.getKey().offset(), w.getValue() & 0xffffffffL);
-                if (w.getKey().name().endsWith("_BASE")) {
-                    script.write(w.getKey().offset() + 4, w.getValue() >>> 32);
-                }
-            }
+            program(script, programming.get(k));
             script.write(RegisterMap.CONTROL.offset(), 3)
                     .waitFor(RegisterMap.STATUS.offset(), STATUS_DONE, STATUS_DONE, layerCycles);
-            for (RegisterMap.Register r : COUNTERS) {
-                script.read(r.offset(), counterName(r, k, "LO")).read(r.offset() + 4, counterName(r, k, "HI"));
-            }
+            readCounters(script, COUNTERS, k);
         }
-        HarnessRun run = HarnessRun.of(build, runDir).script(script).image(imageFile)
-                .dump("memory", 0, image.length).timeoutCycles(maxCycles + 10_000)
-                .readLatency(memory.readLatency()).readBeatsPerCycle(memory.readBeatsPerCycle())
-                .maxOutstanding(memory.maxOutstanding()).wallClockTimeout(Duration.ofMinutes(60));
-        if (trace) {
-            run.trace(runDir.resolve("waves.fst"));
-        }
-        HarnessRun.Result r = run.run();
-        if (!r.ok()) {
-            throw new EsegenException("co-simulation failed: harness exit " + r.exitCode() + " (" + r.exit().meaning()
-                    + "); see " + r.stderrLog() + "\n" + r.stderr());
-        }
-        byte[] actual = Files.readAllBytes(r.dumps().get("memory"));
+        Simulation sim = simulate(verilog, compiled, image, script, maxCycles, cacheRoot, runDir, memory, trace);
+        VerilatorBuild.Result build = sim.build();
+        HarnessRun.Result r = sim.harness();
+        byte[] actual = sim.memory();
         OutputComparison cmp = OutputComparison.compare(layout, golden.expectedImage(), actual, golden.traces());
         List<Long> perLayer = new ArrayList<>();
         for (int k = 0; k < layout.layerCount(); k++) {
@@ -177,6 +158,126 @@ public final class Cosimulation {
                 total(r, RegisterMap.ELEMENTWISE_CYCLES, layout), total(r, RegisterMap.RECURRENT_WAIT_CYCLES, layout),
                 total(r, RegisterMap.MAC_CYCLES, layout), build.reused() ? 0 : build.buildSeconds(), r.runSeconds(),
                 runDir.toString(), perLayer);
+    }
+
+    /**
+     * Figures of a delta-engine run ({@link #runDelta}): every layer's run summed.
+     *
+     * @param bitExact        every output bit (every layer's OUTPUT section) equals the golden model's
+     * @param mismatch        the first difference, or null
+     * @param frames          frames of the run
+     * @param cycles          CYCLES, from start to done, over the layers
+     * @param storeLoadCycles STORE_LOAD_CYCLES: of those, the cycles before the store and parameters were in
+     * @param counters        every counter of {@link #DELTA_COUNTERS} by register name, summed over the layers
+     * @param cyclesPerLayer  per layer, the cycles of its run
+     * @param golden          the golden model's run of the image (per channel the fired fractions)
+     * @param buildSeconds    Verilator build time (0 when reused from the cache)
+     * @param simSeconds      simulation wall time
+     * @param runDirectory    where the run's files are
+     */
+    public record DeltaRun(boolean bitExact, String mismatch, int frames, long cycles, long storeLoadCycles,
+                           Map<String, Long> counters, List<Long> cyclesPerLayer, GoldenModel.DeltaImageResult golden,
+                           double buildSeconds, double simSeconds, String runDirectory) {
+        /** Cycles a frame once the store is in: (CYCLES - STORE_LOAD_CYCLES) / frames, over the layers. */
+        public double cyclesPerFrame() {
+            return frames == 0 ? 0 : (double) (cycles - storeLoadCycles) / frames;
+        }
+    }
+
+    /** The counters of the delta engine's design read back after each layer's run. */
+    public static final List<RegisterMap.Register> DELTA_COUNTERS = List.of(RegisterMap.CYCLES,
+            RegisterMap.STORE_LOAD_CYCLES, RegisterMap.CELL_STEP_CYCLES, RegisterMap.ENGINE_STALL_CYCLES,
+            RegisterMap.DRAIN_CYCLES, RegisterMap.INPUT_WAIT_CYCLES, RegisterMap.OUTPUT_WAIT_CYCLES,
+            RegisterMap.FIRED_INPUTS, RegisterMap.FIRED_RECURRENT, RegisterMap.ELEMENTS_SEEN);
+
+    /**
+     * Build (or reuse) the simulator of a delta-engine design ({@code engine = 1}) and run a delta image
+     * through it layer after layer with the given thresholds, compared bit for bit with the golden
+     * model's delta run ({@link GoldenModel#runDelta(GoldenModel.DeltaThresholds, boolean)}).
+     */
+    public static DeltaRun runDelta(List<Path> verilog, CompiledModel compiled, byte[] image,
+                                    GoldenModel.DeltaThresholds thresholds, Path cacheRoot, Path runDir,
+                                    MemoryModel memory, boolean trace) throws IOException, InterruptedException {
+        if (!compiled.config().deltaEngine()) {
+            throw new EsegenException("a delta co-simulation needs a design with engine=1 (the delta engine)");
+        }
+        GoldenModel.DeltaImageResult golden = new GoldenModel(compiled.config(), image).runDelta(thresholds, true);
+        ImageLayout layout = ImageLayout.readHeader(image, "image");
+        RegisterScript script = new RegisterScript();
+        long maxCycles = 0;
+        for (int k = 0; k < layout.layerCount(); k++) {
+            LayerLayout layer = layout.layer(k);
+            long layerCycles = 10_000L + 4L * layout.rows(k, org.esegen.compile.Section.WA_ENTRIES)
+                    + (long) layout.frames() * (100L * layer.waColumns() + 50L * layer.cellsPerPe(layout.pes()) + 1000);
+            maxCycles += layerCycles;
+            script.comment("program the delta accelerator for layer " + k + " (" + layer.cell().cliName() + "), "
+                    + layout.frames() + " frames");
+            program(script, RegisterMap.deltaProgramming(layout, k, thresholds.input()[k], thresholds.recurrent()[k]));
+            script.write(RegisterMap.CONTROL.offset(), 3)
+                    .waitFor(RegisterMap.STATUS.offset(), STATUS_DONE, STATUS_DONE, layerCycles);
+            readCounters(script, DELTA_COUNTERS, k);
+        }
+        Simulation sim = simulate(verilog, compiled, image, script, maxCycles, cacheRoot, runDir, memory, trace);
+        OutputComparison cmp = OutputComparison.compare(layout, golden.result().expectedImage(), sim.memory(),
+                golden.result().traces());
+        Map<String, Long> counters = new java.util.LinkedHashMap<>();
+        for (RegisterMap.Register r : DELTA_COUNTERS) {
+            counters.put(r.name(), total(sim.harness(), r, layout));
+        }
+        List<Long> perLayer = new ArrayList<>();
+        for (int k = 0; k < layout.layerCount(); k++) {
+            perLayer.add(counter(sim.harness(), RegisterMap.CYCLES, k));
+        }
+        return new DeltaRun(cmp.bitExact(), cmp.mismatch(), layout.frames(), counters.get(RegisterMap.CYCLES.name()),
+                counters.get(RegisterMap.STORE_LOAD_CYCLES.name()), counters, perLayer, golden,
+                sim.build().reused() ? 0 : sim.build().buildSeconds(), sim.harness().runSeconds(), runDir.toString());
+    }
+
+    /** A finished harness run: the build, the harness's result and the memory it left. */
+    private record Simulation(VerilatorBuild.Result build, HarnessRun.Result harness, byte[] memory) {
+    }
+
+    private static Simulation simulate(List<Path> verilog, CompiledModel compiled, byte[] image, RegisterScript script,
+                                       long maxCycles, Path cacheRoot, Path runDir, MemoryModel memory, boolean trace)
+            throws IOException, InterruptedException {
+        String top = compiled.config().deltaEngine() ? DELTA_TOP : TOP;
+        VerilatorBuild.Result build = VerilatorBuild.of(verilog, top, compiled.config().memory().axiDataBits(),
+                compiled.config().memory().axiAddrBits(), cacheRoot).withFlags("-MAKEFLAGS", "OPT_FAST=-O2").build();
+        Files.createDirectories(runDir);
+        Path imageFile = runDir.resolve("image.bin");
+        Files.write(imageFile, image);
+        HarnessRun run = HarnessRun.of(build, runDir).script(script).image(imageFile)
+                .dump("memory", 0, image.length).timeoutCycles(maxCycles + 10_000)
+                .readLatency(memory.readLatency()).readBeatsPerCycle(memory.readBeatsPerCycle())
+                .maxOutstanding(memory.maxOutstanding()).wallClockTimeout(Duration.ofMinutes(60));
+        if (trace) {
+            run.trace(runDir.resolve("waves.fst"));
+        }
+        HarnessRun.Result r = run.run();
+        if (!r.ok()) {
+            throw new EsegenException("co-simulation failed: harness exit " + r.exitCode() + " (" + r.exit().meaning()
+                    + "); see " + r.stderrLog() + "\n" + r.stderr());
+        }
+        return new Simulation(build, r, Files.readAllBytes(r.dumps().get("memory")));
+    }
+
+    private static void program(RegisterScript script, Map<RegisterMap.Register, Long> writes) {
+        for (Map.Entry<RegisterMap.Register, Long> w : writes.entrySet()) {
+            script.write(w.getKey().offset(), w.getValue() & 0xffffffffL);
+            if (w.getKey().name().endsWith("_BASE")) {
+                script.write(w.getKey().offset() + 4, w.getValue() >>> 32);
+            }
+        }
+    }
+
+    /** Reads {@code counters} after layer {@code layer}'s run: LO and HI of a {@code _CYCLES} pair, else the word (as LO). */
+    private static void readCounters(RegisterScript script, List<RegisterMap.Register> counters, int layer) {
+        for (RegisterMap.Register r : counters) {
+            script.read(r.offset(), counterName(r, layer, "LO"));
+            if (r.name().endsWith("CYCLES")) {
+                script.read(r.offset() + 4, counterName(r, layer, "HI"));
+            }
+        }
     }
 
     /** The counters read back after each layer's run. */
@@ -197,6 +298,7 @@ public final class Cosimulation {
     }
 
     private static long counter(HarnessRun.Result r, RegisterMap.Register reg, int layer) {
-        return (r.register(counterName(reg, layer, "HI")) << 32) | r.register(counterName(reg, layer, "LO"));
+        long high = reg.name().endsWith("CYCLES") ? r.register(counterName(reg, layer, "HI")) << 32 : 0;
+        return high | r.register(counterName(reg, layer, "LO"));
     }
 }

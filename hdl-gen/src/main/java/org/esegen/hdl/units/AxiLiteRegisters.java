@@ -21,6 +21,7 @@ import static org.esegen.hdl.spinal.Hdl.unused;
 import static org.esegen.hdl.spinal.Hdl.when;
 
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.TreeMap;
@@ -36,8 +37,9 @@ import spinal.core.Bool;
 import spinal.core.UInt;
 
 /**
- * The accelerator's AXI4-Lite control registers: exactly {@link RegisterMap#ALL}, decoded in a
- * loop over that list, so a register added to the map appears here without a change.
+ * The accelerator's AXI4-Lite control registers: exactly a list of the {@link RegisterMap} ({@link
+ * RegisterMap#ALL} for the sparse engine's design, {@link RegisterMap#DELTA} for the delta engine's),
+ * decoded in a loop over that list, so a register added to the map appears here without a change.
  *
  * <h2>Registers</h2>
  * Four registers have fixed meanings:
@@ -132,7 +134,18 @@ public final class AxiLiteRegisters extends JavaComponent {
      *                         out-of-range offset, or two registers on one word
      */
     public AxiLiteRegisters(int addrBits) {
-        super(validated(addrBits));
+        this(addrBits, RegisterMap.ALL);
+    }
+
+    /**
+     * The registers {@code registers} of the map (CONTROL, STATUS, INTERRUPT_STATUS and ID among them).
+     *
+     * @param addrBits  width of DDR byte addresses, the {@code _BASE} outputs, 12..64
+     * @param registers registers of {@link RegisterMap}
+     * @throws EsegenException as {@link #AxiLiteRegisters(int)}, or if a fixed register is missing
+     */
+    public AxiLiteRegisters(int addrBits, List<Register> registers) {
+        super(validated(addrBits, registers));
 
         AxiPort axil = AxiPort.declare("s_axil_", AxiPort.Role.SLAVE, AxiSignals.Protocol.AXI4_LITE,
                 new AxiSignals.Widths(DATA_BITS, RegisterMap.ADDRESS_BITS, 0));
@@ -190,7 +203,7 @@ public final class AxiLiteRegisters extends JavaComponent {
         Bool startPulse = regInit("start_pulse", bool(), boolConst(false));
         Bool interruptEnable = regInit("interrupt_enable", bool(), boolConst(false));
         Bool pending = regInit("interrupt_pending", bool(), boolConst(false));
-        for (Register register : RegisterMap.ALL) {
+        for (Register register : registers) {
             String name = register.name().toLowerCase(Locale.ROOT);
             int offset = register.offset();
             switch (Kind.of(register)) {
@@ -325,9 +338,15 @@ public final class AxiLiteRegisters extends JavaComponent {
         }
     }
 
-    private static String validated(int addrBits) {
+    private static String validated(int addrBits, List<Register> registers) {
         if (addrBits < 12 || addrBits > 64) {
             throw new EsegenException("AxiLiteRegisters: addrBits " + addrBits + " is outside 12..64");
+        }
+        for (Register fixed : List.of(RegisterMap.CONTROL, RegisterMap.STATUS, RegisterMap.INTERRUPT_STATUS,
+                RegisterMap.ID)) {
+            if (!registers.contains(fixed)) {
+                throw new EsegenException("AxiLiteRegisters: the register list lacks " + fixed.name());
+            }
         }
         return "AxiLiteRegisters";
     }

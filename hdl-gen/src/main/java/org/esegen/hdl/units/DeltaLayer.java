@@ -101,6 +101,29 @@ public final class DeltaLayer extends JavaComponent {
     /** Width of {@code frac_shift}. */
     public static final int FRAC_SHIFT_BITS = ProjectionGather.SHIFT_BITS;
 
+    public final Bool launch;
+    public final UInt inputGroups;
+    public final UInt hidden;
+    public final UInt cells;
+    public final UInt fracShift;
+    public final UInt inputTheta;
+    public final UInt recurrentTheta;
+    public final UInt arrayWords;
+    public final UInt base;
+    public final UInt entriesPerColumn;
+    public final Stream<Bits> load;
+    public final Stream<Bits> params;
+    public final Stream<Bits> inputs;
+    public final Stream<Bits> outputs;
+    public final Bool ready;
+    /** The counters ({@code frames_done}, {@code cells_cycles}, ...), by port name, in the order of {@link #COUNTERS}. */
+    public final List<UInt> counters;
+
+    /** Names of the counter ports, in the order of {@link #counters}. */
+    public static final List<String> COUNTERS = List.of("frames_done", "cells_cycles", "engine_stall_cycles",
+            "drain_cycles", "inputs_wait_cycles", "outputs_wait_cycles", "fired_inputs", "fired_recurrent",
+            "elements_seen");
+
     private final int arrays;
     private final int pes;
     private final int actBits;
@@ -133,18 +156,32 @@ public final class DeltaLayer extends JavaComponent {
             units.add(child("ew_" + p, new Elementwise(1, 1, cellsPerPeMax, accBits, FRAC_SHIFT_BITS,
                     ACC_READ_LATENCY, arithmetic, gru, 2)));
         }
-        Bool launch = inBool("launch");
-        UInt inputGroups = inUInt("input_groups", widthFor(maxInputSize / arrays));
-        UInt hidden = inUInt("hidden", widthFor((long) pes * cellsPerPeMax));
-        UInt cells = inUInt("cells", units.get(0).cells.getWidth());
-        UInt fracShift = inUInt("frac_shift", FRAC_SHIFT_BITS);
-        wireEngine(engine, launch, inputGroups);
+        launch = inBool("launch");
+        inputGroups = inUInt("input_groups", widthFor(maxInputSize / arrays));
+        hidden = inUInt("hidden", widthFor((long) pes * cellsPerPeMax));
+        cells = inUInt("cells", units.get(0).cells.getWidth());
+        fracShift = inUInt("frac_shift", FRAC_SHIFT_BITS);
+        inputTheta = inUInt("input_theta", engine.inputTheta.getWidth());
+        recurrentTheta = inUInt("recurrent_theta", engine.recurrentTheta.getWidth());
+        load = slaveStream("load", hardType(() -> bits(engine.load.payload().getWidth())));
+        arrayWords = inUInt("array_words", engine.arrayWords.getWidth());
+        base = inUInt("base", engine.base.getWidth());
+        entriesPerColumn = inUInt("entries_per_column", engine.entriesPerColumn.getWidth());
+        params = slaveStream("params", hardType(() -> bits(pes * actBits)));
+        inputs = slaveStream("inputs", hardType(() -> bits(arrays * actBits)));
+        outputs = masterStream("outputs", hardType(() -> bits(pes * actBits)));
+        ready = outBool("ready");
+        counters = new ArrayList<>();
+        for (String name : COUNTERS) {
+            counters.add(outUInt(name, DeltaUnit.COUNTER_BITS));
+        }
+        wireEngine(engine);
 
         Bool unitsReady = named("units_ready", allOf(units.stream().map(u -> u.ready).toList()));
         Bool paramsLoaded = params(units, cellsPerPeMax, launch, cells);
         Bool stateCleared = clearState(units, unitsReady, launch);
         Bool loaded = named("loaded", allOf(List.of(engine.loaded, paramsLoaded, stateCleared)));
-        assign(outBool("ready"), loaded);
+        assign(ready, loaded);
 
         Bool xDone = regInit("inputs_done", bool(), boolConst(false));
         Bool hDone = regInit("outputs_done", bool(), boolConst(true));
@@ -206,18 +243,17 @@ public final class DeltaLayer extends JavaComponent {
     private record Feed(Bool valid, Bits group, Bool done, Bool waiting) {
     }
 
-    private void wireEngine(DeltaEngine engine, Bool launch, UInt inputGroups) {
+    private void wireEngine(DeltaEngine engine) {
         assign(engine.launch, launch);
         UInt inputSize = engine.inputSize;
         int arrayBits = Integer.numberOfTrailingZeros(arrays);
         assign(inputSize, shiftLeft(inputGroups.resize(inputSize.getWidth() - arrayBits), arrayBits));
-        assign(engine.inputTheta, inUInt("input_theta", engine.inputTheta.getWidth()));
-        assign(engine.recurrentTheta, inUInt("recurrent_theta", engine.recurrentTheta.getWidth()));
-        Stream<Bits> load = slaveStream("load", hardType(() -> bits(engine.load.payload().getWidth())));
+        assign(engine.inputTheta, inputTheta);
+        assign(engine.recurrentTheta, recurrentTheta);
         connect(engine.load, load);
-        assign(engine.arrayWords, inUInt("array_words", engine.arrayWords.getWidth()));
-        assign(engine.base, inUInt("base", engine.base.getWidth()));
-        assign(engine.entriesPerColumn, inUInt("entries_per_column", engine.entriesPerColumn.getWidth()));
+        assign(engine.arrayWords, arrayWords);
+        assign(engine.base, base);
+        assign(engine.entriesPerColumn, entriesPerColumn);
     }
 
     /**
@@ -226,7 +262,6 @@ public final class DeltaLayer extends JavaComponent {
      */
     private Bool params(List<Elementwise> units, int cellsPerPeMax, Bool launch, UInt cells) {
         ParamLoader loader = child("params_loader", new ParamLoader(pes, actBits, cellsPerPeMax));
-        Stream<Bits> params = slaveStream("params", hardType(() -> bits(pes * actBits)));
         connect(loader.rows, params);
         Bool requested = regInit("params_requested", bool(), boolConst(true));
         assign(loader.start, requested);
@@ -286,7 +321,6 @@ public final class DeltaLayer extends JavaComponent {
      * sets {@code xDone} after the last.
      */
     private Feed inputs(UInt inputGroups, int groupBits, Bool allowed, Bool engineReady, Bool xDone, Bool launch) {
-        Stream<Bits> inputs = slaveStream("inputs", hardType(() -> bits(arrays * actBits)));
         UInt beat = regInit("input_beat", uint(inputGroups.getWidth()), uintConst(0, inputGroups.getWidth()));
         Bool offered = named("inputs_offered", and(allowed, inputs.valid()));
         Bool taken = named("input_taken", and(offered, engineReady));
@@ -308,7 +342,6 @@ public final class DeltaLayer extends JavaComponent {
      */
     private Feed outputs(List<Elementwise> units, UInt inputGroups, UInt hidden, UInt cells, int groupBits, Bool start,
                          Bool hDone, Bool engineReady) {
-        Stream<Bits> outputs = masterStream("outputs", hardType(() -> bits(pes * actBits)));
         int chunks = pes / arrays;
         int chunkBits = Math.max(1, widthFor(chunks - 1));
         int cellBits = cells.getWidth();
@@ -387,19 +420,17 @@ public final class DeltaLayer extends JavaComponent {
     /** Counters of events ({@code frames_done}) and of the cycles in which a condition held. */
     private void counters(DeltaEngine engine, Bool launch, Bool running, Bool frameOut, List<Bool> waits) {
         int bits = DeltaUnit.COUNTER_BITS;
-        List<String> names = List.of("frames_done", "cells_cycles", "engine_stall_cycles", "drain_cycles",
-                "inputs_wait_cycles", "outputs_wait_cycles");
         List<Bool> events = new ArrayList<>(List.of(frameOut, running));
         events.addAll(waits);
-        for (int i = 0; i < names.size(); i++) {
-            UInt count = regInit(names.get(i) + "_count", uint(bits), uintConst(0, bits));
+        for (int i = 0; i < events.size(); i++) {
+            UInt count = regInit(COUNTERS.get(i) + "_count", uint(bits), uintConst(0, bits));
             when(events.get(i), () -> assign(count, add(count, uintConst(1, bits))));
             when(launch, () -> assign(count, uintConst(0, bits)));
-            assign(outUInt(names.get(i), bits), count);
+            assign(counters.get(i), count);
         }
-        assign(outUInt("fired_inputs", bits), engine.firedInputs);
-        assign(outUInt("fired_recurrent", bits), engine.firedRecurrent);
-        assign(outUInt("elements_seen", bits), engine.elementsSeen);
+        assign(counters.get(events.size()), engine.firedInputs);
+        assign(counters.get(events.size() + 1), engine.firedRecurrent);
+        assign(counters.get(events.size() + 2), engine.elementsSeen);
     }
 
     private static String validated(int arrays, int pes, int cellsPerPeMax, int maxInputSize) {
