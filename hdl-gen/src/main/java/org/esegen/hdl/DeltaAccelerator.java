@@ -11,6 +11,7 @@ import static org.esegen.hdl.spinal.Hdl.clampToWidth;
 import static org.esegen.hdl.spinal.Hdl.connect;
 import static org.esegen.hdl.spinal.Hdl.equal;
 import static org.esegen.hdl.spinal.Hdl.exposePorts;
+import static org.esegen.hdl.spinal.Hdl.lessThan;
 import static org.esegen.hdl.spinal.Hdl.mul;
 import static org.esegen.hdl.spinal.Hdl.mux;
 import static org.esegen.hdl.spinal.Hdl.named;
@@ -302,7 +303,8 @@ public final class DeltaAccelerator extends JavaComponent {
         assign(regs.busy, busy);
         assign(regs.done, done);
         assign(regs.donePulse, finish);
-        count(regs, RegisterMap.CYCLES, control.launch(), busy);
+        UInt cycles = count(regs, RegisterMap.CYCLES, control.launch(), busy);
+        worstFrame(regs, control.launch(), layer, cycles);
         count(regs, RegisterMap.STORE_LOAD_CYCLES, control.launch(), and(busy, not(layer.ready)));
         List<RegisterMap.Register> fromLayer = List.of(RegisterMap.CELL_STEP_CYCLES, RegisterMap.ENGINE_STALL_CYCLES,
                 RegisterMap.DRAIN_CYCLES, RegisterMap.INPUT_WAIT_CYCLES, RegisterMap.OUTPUT_WAIT_CYCLES,
@@ -319,12 +321,34 @@ public final class DeltaAccelerator extends JavaComponent {
     }
 
     /** A 64-bit counter of cycles with {@code event} high, cleared at {@code launch}, into {@code register}. */
-    private static void count(AxiLiteRegisters regs, RegisterMap.Register register, Bool launch, Bool event) {
+    private static UInt count(AxiLiteRegisters regs, RegisterMap.Register register, Bool launch, Bool event) {
         UInt counter = regInit(register.name().toLowerCase() + "_count", uint(COUNTER_BITS),
                 uintConst(0, COUNTER_BITS));
         when(event, () -> assign(counter, add(counter, uintConst(1, COUNTER_BITS))));
         when(launch, () -> assign(counter, uintConst(0, COUNTER_BITS)));
         assign(regs.port(register), counter);
+        return counter;
+    }
+
+    /**
+     * MAX_FRAME_CYCLES: the longest interval between two frames' last outputs leaving the layer, the
+     * first frame's from the cycle the store and parameters are in.
+     */
+    private static void worstFrame(AxiLiteRegisters regs, Bool launch, DeltaLayer layer, UInt cycles) {
+        UInt framesDone = layer.counters.get(0);
+        Bool frameOut = named("frame_out", not(equal(framesDone, regNext("frames_done_q", framesDone,
+                uintConst(0, framesDone.getWidth())))));
+        Bool loaded = named("loaded_rise", and(layer.ready, not(regNext("ready_q", layer.ready, boolConst(false)))));
+        UInt mark = regInit("frame_mark", uint(COUNTER_BITS), uintConst(0, COUNTER_BITS));
+        UInt worst = regInit("max_frame_cycles_value", uint(COUNTER_BITS), uintConst(0, COUNTER_BITS));
+        UInt interval = named("frame_interval", sub(cycles, mark));
+        when(loaded, () -> assign(mark, cycles));
+        when(frameOut, () -> {
+            assign(mark, cycles);
+            when(lessThan(worst, interval), () -> assign(worst, interval));
+        });
+        when(launch, () -> assign(worst, uintConst(0, COUNTER_BITS)));
+        assign(regs.port(RegisterMap.MAX_FRAME_CYCLES), worst);
     }
 
     private static String validated(AcceleratorConfig config) {

@@ -111,6 +111,9 @@ public final class RegisterMap {
             "delta engine: cycles x_t was wanted and DDR had not delivered it (LO; HI at +4)");
     public static final Register OUTPUT_WAIT_CYCLES = new Register("OUTPUT_WAIT_CYCLES", 0x158, Access.RO,
             "delta engine: cycles the read-out waited for the cell step's next cell (LO; HI at +4)");
+    public static final Register MAX_FRAME_CYCLES = new Register("MAX_FRAME_CYCLES", 0x170, Access.RO,
+            "delta engine: the most cycles between two frames' last outputs (the first frame's counted from the "
+                    + "store and parameters in) (LO; HI at +4)");
     public static final Register FIRED_INPUTS = new Register("FIRED_INPUTS", 0x160, Access.RO,
             "delta engine: input columns fired in the run");
     public static final Register FIRED_RECURRENT = new Register("FIRED_RECURRENT", 0x164, Access.RO,
@@ -130,7 +133,7 @@ public final class RegisterMap {
             FRAME_COUNT, WA_FRAC_BITS, CELLS_PER_PE, WA_ENTRIES_BASE, BIAS_BASE, PEEPHOLES_BASE, INPUT_BASE, OUTPUT_BASE,
             THRESHOLD_X, THRESHOLD_H, ENTRIES_PER_COLUMN, ARRAY_WORDS, CYCLES, STORE_LOAD_CYCLES, CELL_STEP_CYCLES,
             ENGINE_STALL_CYCLES, DRAIN_CYCLES, INPUT_WAIT_CYCLES, OUTPUT_WAIT_CYCLES, FIRED_INPUTS, FIRED_RECURRENT,
-            ELEMENTS_SEEN);
+            ELEMENTS_SEEN, MAX_FRAME_CYCLES);
 
     /** The registers of a design of engine {@code engine} (the config's field): {@link #ALL} or {@link #DELTA}. */
     public static List<Register> forEngine(int engine) {

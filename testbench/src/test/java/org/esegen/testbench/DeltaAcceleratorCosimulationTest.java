@@ -81,6 +81,9 @@ class DeltaAcceleratorCosimulationTest {
         assertEquals(firedInputs, result.counters().get("FIRED_INPUTS"), "input columns fired, over the layers");
         assertEquals(seen, result.counters().get("ELEMENTS_SEEN"), "every x_t and h_t column compared once");
         assertTrue(result.storeLoadCycles() > 0 && result.storeLoadCycles() < result.cycles());
+        long worst = result.counters().get("MAX_FRAME_CYCLES");
+        assertTrue(worst >= (long) Math.floor(result.cyclesPerFrame() / layers) && worst < result.cycles(),
+                "the worst frame of a layer (" + worst + ") is at least its average");
         assertTrue(result.counters().get("CELL_STEP_CYCLES") >= (long) frames * layers * 6,
                 "a cell step a frame and layer");
     }
