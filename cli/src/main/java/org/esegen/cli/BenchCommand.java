@@ -1,6 +1,8 @@
 package org.esegen.cli;
 
+import org.esegen.EsegenException;
 import org.esegen.io.Json;
+import org.esegen.rnn.DeltaReference;
 import picocli.CommandLine.Mixin;
 import org.esegen.io.OutputFolder;
 import java.nio.file.Path;
@@ -19,7 +21,8 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
 /**
- * {@code esegen bench}: the ESE benchmark. ESE's LSTM (153 inputs, 1024 cells, 512 projection) as a
+ * {@code esegen bench}: the ESE benchmark, or with a delta-engine preset ({@code --preset spartus})
+ * the Spartus benchmark ({@link DeltaBenchmark}). ESE's LSTM (153 inputs, 1024 cells, 512 projection) as a
  * seeded synthetic model at 11.2 % density, pruned load-balance-aware (ESE) and column-balanced
  * (CBTD), co-simulated bit-exactly on one channel with the ADM-PCIE-KU3 DDR model, each row printed
  * beside ESE's published 82.7 us (measured) and 57.0 us (stall-free bound).
@@ -28,7 +31,12 @@ import picocli.CommandLine.Option;
         description = "The ESE benchmark: the 153x1024x512 LSTM at 11.2 %% density, ESE and CBTD pruning, "
                 + "one channel co-simulated bit-exactly under Verilator with the ADM-PCIE-KU3 DDR model; prints "
                 + "cycles per frame, latency, the ideal bounds, PE utilization and where the cycles above the "
-                + "bound went, beside ESE's 82.7 us and 57.0 us. Exit 0 when every row is bit-exact, 3 otherwise.")
+                + "bound went, beside ESE's 82.7 us and 57.0 us. With a delta-engine preset (--preset spartus): the "
+                + "Spartus benchmark, a DeltaLSTM 120 -> 1024 trained on FSDD with CBTD and deltas (--model, or the "
+                + "benchmark's own, trained into the user cache the first time: about 55 minutes), its accuracy on the "
+                + "test split, and whole test utterances through the generated accelerator under Verilator: latency a "
+                + "sample, fired fractions, effective TOp/s beside Spartus's 1.0 us and 9.4 TOp/s, then a 2-layer stack. "
+                + "Exit 0 when every row is bit-exact, 3 otherwise.")
 public final class BenchCommand implements Callable<Integer> {
     /** ESE's measured latency per frame, microseconds (Han et al., FPGA 2017). */
     static final double ESE_MEASURED_US = 82.7;
@@ -58,12 +66,48 @@ public final class BenchCommand implements Callable<Integer> {
     @Option(names = "--json", description = "print one JSON object per row")
     boolean json;
 
+    @Option(names = "--model", paramLabel = "M.safetensors",
+            description = "delta presets: the CBTD + delta model (default: the benchmark's own, trained once into the "
+                    + "user cache)")
+    Path model;
+
+    @Option(names = "--dense-model", paramLabel = "D.safetensors",
+            description = "delta presets: the dense model --model came from, for the dense accuracy")
+    Path denseModel;
+
+    @Option(names = "--data", paramLabel = "D", defaultValue = "../shared/datasets/fsdd/recordings",
+            description = "delta presets: the FSDD recordings (default ${DEFAULT-VALUE})")
+    Path data;
+
+    @Option(names = "--delta", paramLabel = "THETA_X,THETA_H",
+            description = "delta presets: thresholds, a row each (repeatable; default 0.1,0.1 and 0.3,0.3)")
+    List<String> deltas = new ArrayList<>();
+
+    @Option(names = "--utterance", paramLabel = "ID",
+            description = "delta presets: a test utterance to co-simulate (repeatable; default "
+                    + "0_jackson_0 3_theo_1 5_nicolas_2 7_yweweler_3 9_lucas_4)")
+    List<String> utterances = new ArrayList<>();
+
+    @Option(names = "--no-stack", description = "delta presets: skip the 2-layer stack")
+    boolean noStack;
+
+    @Option(names = "--threads", paramLabel = "N", description = "delta presets: feature and evaluation threads "
+            + "(default: the cores)")
+    Integer threads;
+
     @Mixin
     ForceOption force;
 
     @Override
-    public Integer call() {
+    public Integer call() throws Exception {
         AcceleratorConfig cfg = Presets.resolve(preset, overrides);
+        if (cfg.deltaEngine()) {
+            return delta(cfg);
+        }
+        if (model != null || denseModel != null || !deltas.isEmpty() || !utterances.isEmpty() || noStack) {
+            throw new EsegenException("--model, --dense-model, --delta, --utterance and --no-stack apply to delta-engine"
+                    + " presets (e.g. --preset spartus); preset " + preset + " has engine=0");
+        }
         List<Map<String, Object>> rows = new ArrayList<>();
         boolean allExact = true;
         for (String method : METHODS) {
@@ -91,6 +135,30 @@ public final class BenchCommand implements Callable<Integer> {
             System.out.print(table(cfg, rows));
         }
         return allExact ? 0 : CosimFlow.EXIT_MISMATCH;
+    }
+
+    private int delta(AcceleratorConfig cfg) throws Exception {
+        if (threads != null && threads < 1) {
+            throw new EsegenException("--threads " + threads + ": must be at least 1");
+        }
+        List<double[]> thresholds = new ArrayList<>();
+        for (String d : deltas.isEmpty() ? List.of("0.1,0.1", "0.3,0.3") : deltas) {
+            thresholds.add(DeltaReference.thresholds(d, "--delta"));
+        }
+        DeltaBenchmark.Options o = new DeltaBenchmark.Options(data, model, denseModel, thresholds,
+                utterances.isEmpty() ? DeltaBenchmark.UTTERANCES : utterances, !noStack,
+                threads == null ? Runtime.getRuntime().availableProcessors() : threads);
+        List<Path> inputs = new ArrayList<>(List.of(data));
+        if (model != null) {
+            inputs.add(model);
+        }
+        if (denseModel != null) {
+            inputs.add(denseModel);
+        }
+        try (OutputFolder folder = force.create("--out", out.resolve("spartus"), "bench",
+                inputs.toArray(Path[]::new))) {
+            return DeltaBenchmark.run(cfg, o, folder, json);
+        }
     }
 
     /** One benchmark row: the co-simulation's figures per frame and the breakdown of the cycles above the bound. */

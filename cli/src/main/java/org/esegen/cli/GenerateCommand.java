@@ -15,7 +15,7 @@ import java.util.concurrent.Callable;
 
 /** {@code esegen generate}: the accelerator's Verilog for a configuration. */
 @Command(name = "generate", mixinStandardHelpOptions = true,
-        description = "Generate the accelerator (top EseAccelerator) for a configuration: Verilog, filelist.f, "
+        description = "Generate the accelerator (top EseAccelerator, or DeltaAccelerator with engine=1) for a configuration: Verilog, filelist.f, "
                 + "params.json (config, derived values, register map, ports) and config.json. Same config, same bytes.")
 public final class GenerateCommand implements Callable<Integer> {
     @Mixin
@@ -41,13 +41,13 @@ public final class GenerateCommand implements Callable<Integer> {
             folder.commit();
         }
         Map<String, Object> d = new LinkedHashMap<>();
-        d.put("top", Generator.TOP);
+        d.put("top", Generator.top(cfg));
         d.put("out", out.toAbsolutePath().toString());
         d.put("verilog", result.verilog().stream().map(p -> p.getFileName().toString()).toList());
         d.put("file_list", Generator.FILE_LIST);
         d.put("params", Generator.PARAMS);
         d.put("wall_seconds", (System.nanoTime() - start) / 1e9);
-        System.out.println(json ? Json.line(d) : "generated " + Generator.TOP + " into " + out + ": " + d.get("verilog"));
+        System.out.println(json ? Json.line(d) : "generated " + Generator.top(cfg) + " into " + out + ": " + d.get("verilog"));
         return 0;
     }
 }

@@ -4,7 +4,6 @@ import org.esegen.io.Json;
 import org.esegen.EsegenException;
 import org.esegen.config.AcceleratorConfig;
 import org.esegen.hdl.Generator;
-import org.esegen.synth.AcceleratorPorts;
 import org.esegen.synth.GeneratedDesign;
 import org.esegen.synth.LogicPath;
 import org.esegen.synth.Resources;
@@ -62,7 +61,7 @@ public final class SynthCommand implements Callable<Integer> {
             throw new EsegenException("--work " + folder + " already holds rtl/ or yosys/; give an empty or new folder");
         }
         generator.generate(cfg, folder.resolve("rtl"));
-        GeneratedDesign design = GeneratedDesign.read(folder.resolve("rtl"), AcceleratorPorts.TOP);
+        GeneratedDesign design = GeneratedDesign.read(folder.resolve("rtl"), Generator.top(cfg));
         YosysEstimate estimate = YosysEstimate.run(design.sources(), design.top(), folder.resolve("yosys"));
         if (json) {
             Map<String, Object> line = new LinkedHashMap<>();
