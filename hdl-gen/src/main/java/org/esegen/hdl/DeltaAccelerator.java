@@ -273,9 +273,9 @@ public final class DeltaAccelerator extends JavaComponent {
 
     /** Words of a row of {@code lanes} values: ceil(lanes actBits / wordBits), registered. */
     private UInt wordsPerRow(String name, UInt lanes) {
-        int bits = lanes.getWidth() + widthFor(actBits) + 1;
-        UInt rowBits = mul(lanes.resize(bits - widthFor(actBits)), uintConst(actBits, widthFor(actBits)))
-                .resize(bits);
+        int productBits = lanes.getWidth() + widthFor(actBits);
+        int bits = Math.max(productBits, widthFor(wordBits)) + 1;
+        UInt rowBits = mul(lanes, uintConst(actBits, widthFor(actBits))).resize(bits);
         UInt rounded = named(name + "_rounded", add(rowBits, uintConst(wordBits - 1, bits)));
         int wordShift = Integer.numberOfTrailingZeros(wordBits);
         unused(name + "_fraction", slice(rounded, 0, wordShift));
