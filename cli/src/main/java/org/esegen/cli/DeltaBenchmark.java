@@ -229,7 +229,7 @@ final class DeltaBenchmark {
     }
 
     /** Every utterance's co-simulation at one threshold pair. */
-    private record Runs(List<Cosimulation.DeltaRun> runs, List<Double> firedX, List<Double> firedH) {
+    private record Runs(List<Cosimulation.DeltaRun> runs, List<double[]> firedX, List<double[]> firedH) {
         boolean bitExact() {
             return runs.stream().allMatch(Cosimulation.DeltaRun::bitExact);
         }
@@ -238,8 +238,8 @@ final class DeltaBenchmark {
     private static Runs cosimulate(Generator.Result rtl, CompiledModel compiled, List<long[][]> inputs, double[] theta,
                                    Path dir, Options o) throws Exception {
         List<Cosimulation.DeltaRun> runs = new ArrayList<>();
-        List<Double> firedX = new ArrayList<>();
-        List<Double> firedH = new ArrayList<>();
+        List<double[]> firedX = new ArrayList<>();
+        List<double[]> firedH = new ArrayList<>();
         for (int u = 0; u < inputs.size(); u++) {
             byte[] image = compiled.image(new long[][][] {inputs.get(u)});
             GoldenModel golden = new GoldenModel(compiled.config(), image);
@@ -247,8 +247,8 @@ final class DeltaBenchmark {
                     golden.deltaThresholds(theta[0], theta[1]), CosimFlow.cacheRoot(), dir.resolve(o.utterances().get(u)),
                     Cosimulation.MemoryModel.KU3_DDR3, false);
             GoldenModel.DeltaResult stats = run.golden().channels().get(0);
-            firedX.add(stats.firedInputs()[0]);
-            firedH.add(stats.firedStates()[0]);
+            firedX.add(stats.firedInputs());
+            firedH.add(stats.firedStates());
             runs.add(run);
             System.err.printf(Locale.ROOT, "esegen bench: %s at %s: %d frames, %.1f cycles a frame, %s%n",
                     o.utterances().get(u), runName("thresholds", theta), run.frames(), run.cyclesPerFrame(),
@@ -257,23 +257,29 @@ final class DeltaBenchmark {
         return new Runs(runs, firedX, firedH);
     }
 
-    /** One row: the runs' figures a sample (a frame of every layer), averaged over every frame of every utterance. */
+    /**
+     * One row: the runs' figures a sample (a frame of every layer), averaged over every frame of every
+     * utterance; fired fractions of layer 0 (x the model's inputs, h its recurrent state), and per layer.
+     */
     private static Map<String, Object> row(AcceleratorConfig cfg, CompiledModel compiled, String model, double[] theta,
                                            Runs r, List<String> utterances) {
         long frames = 0;
         long cycles = 0;
         long worst = 0;
         long load = 0;
-        double firedX = 0;
-        double firedH = 0;
+        int depth = compiled.layers().size();
+        double[] firedX = new double[depth];
+        double[] firedH = new double[depth];
         for (int u = 0; u < r.runs().size(); u++) {
             Cosimulation.DeltaRun run = r.runs().get(u);
             frames += run.frames();
             cycles += run.cycles() - run.storeLoadCycles();
             load = Math.max(load, run.storeLoadCycles());
             worst = Math.max(worst, run.counters().get("MAX_FRAME_CYCLES") * run.cyclesPerLayer().size());
-            firedX += r.firedX().get(u) * run.frames();
-            firedH += r.firedH().get(u) * run.frames();
+            for (int k = 0; k < depth; k++) {
+                firedX[k] += r.firedX().get(u)[k] * run.frames();
+                firedH[k] += r.firedH().get(u)[k] * run.frames();
+            }
         }
         double mhz = cfg.clockMhz();
         double cyclesPerSample = (double) cycles / frames;
@@ -300,8 +306,16 @@ final class DeltaBenchmark {
         row.put("worst_latency_us", worst / mhz);
         row.put("dense_ops_per_sample", opsPerSample);
         row.put("effective_tops", opsPerSample / (latencyUs * 1e6));
-        row.put("fired_fraction_x", firedX / frames);
-        row.put("fired_fraction_h", firedH / frames);
+        List<Double> xPerLayer = new ArrayList<>();
+        List<Double> hPerLayer = new ArrayList<>();
+        for (int k = 0; k < depth; k++) {
+            xPerLayer.add(firedX[k] / frames);
+            hPerLayer.add(firedH[k] / frames);
+        }
+        row.put("fired_fraction_x", xPerLayer.get(0));
+        row.put("fired_fraction_h", hPerLayer.get(0));
+        row.put("fired_fraction_x_per_layer", xPerLayer);
+        row.put("fired_fraction_h_per_layer", hPerLayer);
         row.put("store_load_us", load / mhz);
         Map<String, Long> counters = new LinkedHashMap<>();
         for (Cosimulation.DeltaRun run : r.runs()) {

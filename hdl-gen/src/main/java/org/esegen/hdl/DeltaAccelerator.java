@@ -60,8 +60,8 @@ import spinal.core.UInt;
  * cell state cleared) and issues, on three DDR read clients, the layer's WA_ENTRIES section (the
  * column-balanced store: deltaArrays x ARRAY_WORDS rows of N entries, into the arrays' stores through a
  * {@link RowUnpacker}), its BIAS and PEEPHOLES sections (through another, into the element-wise units),
- * and the INPUT rows a frame at a time (each row cut into groups of deltaArrays values by a {@link
- * WordSplitter}); the layer's outputs, {@code cells} beats of N values a frame, are packed into OUTPUT
+ * and, once those commands are taken (every store burst issued), the INPUT rows a frame at a time (each
+ * row cut into groups of deltaArrays values by a {@link WordSplitter}); the layer's outputs, {@code cells} beats of N values a frame, are packed into OUTPUT
  * rows by a {@link ChunkPacker} and written a frame at a time by the {@link DdrWriter}. The run is done
  * (STATUS.done, the interrupt) once the store and parameters are loaded, FRAME_COUNT frames have left
  * the layer and every word of them is written. A stack runs layer after layer, each its own run (layer
@@ -179,10 +179,11 @@ public final class DeltaAccelerator extends JavaComponent {
         int arrays = config.engine().deltaArrays();
         UInt storeBeats = mul(shiftLeft(regs.port(RegisterMap.ARRAY_WORDS).resize(COUNT_BITS),
                 Integer.numberOfTrailingZeros(arrays)), uintConst(storeRows.wordsPerRow(), widthFor(storeRows.wordsPerRow())));
-        once("store", control.launch(), reader.commands.get(0), regs.port(RegisterMap.WA_ENTRIES_BASE), storeBeats);
+        Bool storeIssued = once("store", control.launch(), reader.commands.get(0),
+                regs.port(RegisterMap.WA_ENTRIES_BASE), storeBeats);
         UInt paramBeats = mul(control.cells().resize(COUNT_BITS), uintConst(paramRows.wordsPerRow(),
                 widthFor(paramRows.wordsPerRow())));
-        parameters(control.launch(), reader.commands.get(1), regs.port(RegisterMap.BIAS_BASE),
+        Bool paramsIssued = parameters(control.launch(), reader.commands.get(1), regs.port(RegisterMap.BIAS_BASE),
                 regs.port(RegisterMap.PEEPHOLES_BASE), paramBeats);
         RowUnpacker store = child("store_rows", new RowUnpacker("StoreRowUnpacker", storeRows, false));
         connect(store.words, reader.data.get(0));
@@ -192,7 +193,7 @@ public final class DeltaAccelerator extends JavaComponent {
         connect(layer.params, params.rows);
 
         UInt inputWords = wordsPerRow("input_words", control.inputSize());
-        perFrame("input", control, reader.commands.get(2), regs.port(RegisterMap.INPUT_BASE), inputWords);
+        perFrame("input", control, and(storeIssued, paramsIssued), reader.commands.get(2), regs.port(RegisterMap.INPUT_BASE), inputWords);
         WordSplitter splitter = child("input_groups", new WordSplitter(wordBits, arrays * actBits, COUNT_BITS));
         assign(splitter.clear, control.launch());
         assign(splitter.rowChunks, control.inputGroups().resize(COUNT_BITS));
@@ -200,7 +201,8 @@ public final class DeltaAccelerator extends JavaComponent {
         connect(layer.inputs, splitter.chunks);
 
         UInt outputWords = wordsPerRow("output_words", control.hidden());
-        Bool commandsLeft = perFrame("output", control, writer.command, regs.port(RegisterMap.OUTPUT_BASE), outputWords);
+        Bool commandsLeft = perFrame("output", control, boolConst(true), writer.command,
+                regs.port(RegisterMap.OUTPUT_BASE), outputWords);
         ChunkPacker packer = child("output_packer", new ChunkPacker(config.pes() * actBits, wordBits, COUNT_BITS));
         connect(packer.chunk, layer.outputs);
         connect(writer.data, packer.word);
@@ -215,21 +217,22 @@ public final class DeltaAccelerator extends JavaComponent {
                 not(packer.busy), writer.idle, reader.idle)));
     }
 
-    /**
-     * One command on {@code port} after each launch: the words from {@code base}; the pulse of its
-     * acceptance.
-     */
-    private static void once(String name, Bool launch, DdrCommand port, UInt base, UInt beats) {
+    /** One command on {@code port} after each launch: the words from {@code base}; true once it is taken. */
+    private static Bool once(String name, Bool launch, DdrCommand port, UInt base, UInt beats) {
         Bool pending = regInit(name + "_pending", bool(), boolConst(false));
         assign(port.valid(), pending);
         assign(port.address(), base.resize(port.address().getWidth()));
         assign(port.beats(), clampToWidth(beats, port.beats().getWidth()));
         when(port.ready(), () -> assign(pending, boolConst(false)));
         when(launch, () -> assign(pending, boolConst(true)));
+        return named(name + "_issued", not(pending));
     }
 
-    /** After each launch, the BIAS section's 4 rows a cell, then the PEEPHOLES section's 3, on {@code port}. */
-    private static void parameters(Bool launch, DdrCommand port, UInt biasBase, UInt peepholesBase, UInt beatsPerRows) {
+    /**
+     * After each launch, the BIAS section's 4 rows a cell, then the PEEPHOLES section's 3, on {@code port};
+     * true once both are taken.
+     */
+    private static Bool parameters(Bool launch, DdrCommand port, UInt biasBase, UInt peepholesBase, UInt beatsPerRows) {
         Bool bias = regInit("bias_pending", bool(), boolConst(false));
         Bool peepholes = regInit("peepholes_pending", bool(), boolConst(false));
         assign(port.valid(), or(bias, peepholes));
@@ -244,23 +247,24 @@ public final class DeltaAccelerator extends JavaComponent {
             assign(bias, boolConst(true));
             assign(peepholes, boolConst(true));
         });
+        return named("params_issued", not(or(bias, peepholes)));
     }
 
     /**
-     * A command of {@code words} words a frame on {@code port}, frame t at {@code base} + t rows;
-     * true while commands of the run are left.
+     * A command of {@code words} words a frame on {@code port}, frame t at {@code base} + t rows, issued
+     * while {@code allowed}; true while commands of the run are left.
      */
-    private Bool perFrame(String name, Control control, DdrCommand port, UInt base, UInt words) {
+    private Bool perFrame(String name, Control control, Bool allowed, DdrCommand port, UInt base, UInt words) {
         int addrBits = port.address().getWidth();
         UInt left = regInit(name + "_commands_left", uint(32), uintConst(0, 32));
         UInt address = regInit(name + "_address", uint(addrBits), uintConst(0, addrBits));
         Bool remain = named(name + "_commands_remain", not(equal(left, uintConst(0, 32))));
         int byteBits = Integer.numberOfTrailingZeros(wordBits / 8);
         UInt rowBytes = named(name + "_row_bytes", shiftLeft(words.resize(addrBits - byteBits), byteBits));
-        assign(port.valid(), remain);
+        assign(port.valid(), and(remain, allowed));
         assign(port.address(), address);
         assign(port.beats(), words.resize(port.beats().getWidth()));
-        when(and(remain, port.ready()), () -> {
+        when(and(port.valid(), port.ready()), () -> {
             assign(left, sub(left, uintConst(1, 32)));
             assign(address, add(address, rowBytes));
         });
