@@ -79,6 +79,8 @@ public final class DeltaAccelerator extends JavaComponent {
     static final int ENGINE_FIFO_DEPTH = 16;
     private static final int COUNTER_BITS = 64;
     private static final int COUNT_BITS = 24;
+    /** Width of a frame interval (MAX_FRAME_CYCLES): a frame takes fewer than 2^32 cycles. */
+    private static final int INTERVAL_BITS = 32;
 
     private final AcceleratorConfig config;
     private final int wordBits;
@@ -336,23 +338,25 @@ public final class DeltaAccelerator extends JavaComponent {
 
     /**
      * MAX_FRAME_CYCLES: the longest interval between two frames' last outputs leaving the layer, the
-     * first frame's from the cycle the store and parameters are in.
+     * first frame's from the cycle the store and parameters are in (32 bits, modulo 2^32 of the run's
+     * cycles: a frame takes fewer).
      */
     private static void worstFrame(AxiLiteRegisters regs, Bool launch, DeltaLayer layer, UInt cycles) {
         UInt framesDone = layer.counters.get(0);
         Bool frameOut = named("frame_out", not(equal(framesDone, regNext("frames_done_q", framesDone,
                 uintConst(0, framesDone.getWidth())))));
         Bool loaded = named("loaded_rise", and(layer.ready, not(regNext("ready_q", layer.ready, boolConst(false)))));
-        UInt mark = regInit("frame_mark", uint(COUNTER_BITS), uintConst(0, COUNTER_BITS));
-        UInt worst = regInit("max_frame_cycles_value", uint(COUNTER_BITS), uintConst(0, COUNTER_BITS));
-        UInt interval = named("frame_interval", sub(cycles, mark));
-        when(loaded, () -> assign(mark, cycles));
+        UInt now = named("frame_clock", cycles.resize(INTERVAL_BITS));
+        UInt mark = regInit("frame_mark", uint(INTERVAL_BITS), uintConst(0, INTERVAL_BITS));
+        UInt worst = regInit("max_frame_cycles_value", uint(INTERVAL_BITS), uintConst(0, INTERVAL_BITS));
+        UInt interval = named("frame_interval", sub(now, mark));
+        when(loaded, () -> assign(mark, now));
         when(frameOut, () -> {
-            assign(mark, cycles);
+            assign(mark, now);
             when(lessThan(worst, interval), () -> assign(worst, interval));
         });
-        when(launch, () -> assign(worst, uintConst(0, COUNTER_BITS)));
-        assign(regs.port(RegisterMap.MAX_FRAME_CYCLES), worst);
+        when(launch, () -> assign(worst, uintConst(0, INTERVAL_BITS)));
+        assign(regs.port(RegisterMap.MAX_FRAME_CYCLES), worst.resize(COUNTER_BITS));
     }
 
     private static String validated(AcceleratorConfig config) {
