@@ -343,8 +343,8 @@ public final class DeltaAccelerator extends JavaComponent {
      */
     private static void worstFrame(AxiLiteRegisters regs, Bool launch, DeltaLayer layer, UInt cycles) {
         UInt framesDone = layer.counters.get(0);
-        Bool frameOut = named("frame_out", not(equal(framesDone, regNext("frames_done_q", framesDone,
-                uintConst(0, framesDone.getWidth())))));
+        UInt before = regNext("frames_done_q", framesDone, uintConst(0, framesDone.getWidth()));
+        Bool frameOut = named("frame_out", equal(framesDone, add(before, uintConst(1, framesDone.getWidth()))));
         Bool loaded = named("loaded_rise", and(layer.ready, not(regNext("ready_q", layer.ready, boolConst(false)))));
         UInt now = named("frame_clock", cycles.resize(INTERVAL_BITS));
         UInt mark = regInit("frame_mark", uint(INTERVAL_BITS), uintConst(0, INTERVAL_BITS));
@@ -355,7 +355,10 @@ public final class DeltaAccelerator extends JavaComponent {
             assign(mark, now);
             when(lessThan(worst, interval), () -> assign(worst, interval));
         });
-        when(launch, () -> assign(worst, uintConst(0, INTERVAL_BITS)));
+        when(launch, () -> {
+            assign(worst, uintConst(0, INTERVAL_BITS));
+            assign(mark, uintConst(0, INTERVAL_BITS));
+        });
         assign(regs.port(RegisterMap.MAX_FRAME_CYCLES), worst.resize(COUNTER_BITS));
     }
 

@@ -112,6 +112,10 @@ public final class Cosimulation {
     public static Result run(List<Path> verilog, CompiledModel compiled, byte[] image, GoldenModel.Result golden,
                              Path cacheRoot, Path runDir, MemoryModel memory, boolean trace)
             throws IOException, InterruptedException {
+        if (compiled.config().deltaEngine()) {
+            throw new EsegenException("the delta engine's design (engine=1) runs with thresholds: co-simulate it with "
+                    + "Cosimulation.runDelta, e.g. through esegen bench --preset spartus");
+        }
         ImageLayout layout = ImageLayout.readHeader(image, "image");
         List<Map<RegisterMap.Register, Long>> programming = new ArrayList<>();
         boolean gruDesign = compiled.config().pe().gru();
