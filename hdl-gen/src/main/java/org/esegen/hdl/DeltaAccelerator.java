@@ -157,11 +157,10 @@ public final class DeltaAccelerator extends JavaComponent {
     }
 
     /**
-     * The DDR side: the store, parameter and input reads into the layer, and its outputs into OUTPUT
-     * rows; true once every output row of the run is packed and written.
+     * The DDR side: the AXI4 master's reader and writer, the store, parameter and input reads into the
+     * layer and its outputs into OUTPUT rows; true once every output row of the run is packed and written.
      */
     private Bool memory(Control control, DeltaLayer layer) {
-        AxiLiteRegisters regs = control.regs();
         int addrBits = config.memory().axiAddrBits();
         int maxBurst = config.memory().axiMaxBurstBeats();
         DdrReader reader = child("reader", new DdrReader(wordBits, addrBits, 3, maxBurst,
@@ -175,12 +174,23 @@ public final class DeltaAccelerator extends JavaComponent {
         for (int k = 0; k < reader.starved.size(); k++) {
             unused("reader_starved_" + k, reader.starved.get(k));
         }
+        reads(control, layer, reader);
+        Bool written = writes(control, layer, writer);
+        return named("outputs_written", and(written, reader.idle));
+    }
 
+    /**
+     * Read client 0: the store; client 1: the biases, then the peepholes; client 2, once those commands are
+     * taken: x_t a frame at a time, cut into groups of A values.
+     */
+    private void reads(Control control, DeltaLayer layer, DdrReader reader) {
+        AxiLiteRegisters regs = control.regs();
         LaneRows storeRows = new LaneRows(config.pes(), config.deltaEntryBits(), wordBits);
         LaneRows paramRows = new LaneRows(config.pes(), actBits, wordBits);
         int arrays = config.engine().deltaArrays();
         UInt storeBeats = mul(shiftLeft(regs.port(RegisterMap.ARRAY_WORDS).resize(COUNT_BITS),
-                Integer.numberOfTrailingZeros(arrays)), uintConst(storeRows.wordsPerRow(), widthFor(storeRows.wordsPerRow())));
+                Integer.numberOfTrailingZeros(arrays)), uintConst(storeRows.wordsPerRow(),
+                widthFor(storeRows.wordsPerRow())));
         Bool storeIssued = once("store", control.launch(), reader.commands.get(0),
                 regs.port(RegisterMap.WA_ENTRIES_BASE), storeBeats);
         UInt paramBeats = mul(control.cells().resize(COUNT_BITS), uintConst(paramRows.wordsPerRow(),
@@ -194,17 +204,20 @@ public final class DeltaAccelerator extends JavaComponent {
         connect(params.words, reader.data.get(1));
         connect(layer.params, params.rows);
 
-        UInt inputWords = wordsPerRow("input_words", control.inputSize());
-        perFrame("input", control, and(storeIssued, paramsIssued), reader.commands.get(2), regs.port(RegisterMap.INPUT_BASE), inputWords);
+        perFrame("input", control, and(storeIssued, paramsIssued), reader.commands.get(2),
+                regs.port(RegisterMap.INPUT_BASE), wordsPerRow("input_words", control.inputSize()));
         WordSplitter splitter = child("input_groups", new WordSplitter(wordBits, arrays * actBits, COUNT_BITS));
         assign(splitter.clear, control.launch());
         assign(splitter.rowChunks, control.inputGroups().resize(COUNT_BITS));
         connect(splitter.words, reader.data.get(2));
         connect(layer.inputs, splitter.chunks);
+    }
 
+    /** The outputs, {@code cells} beats a frame, packed into OUTPUT rows and written a frame at a time. */
+    private Bool writes(Control control, DeltaLayer layer, DdrWriter writer) {
         UInt outputWords = wordsPerRow("output_words", control.hidden());
         Bool commandsLeft = perFrame("output", control, boolConst(true), writer.command,
-                regs.port(RegisterMap.OUTPUT_BASE), outputWords);
+                control.regs().port(RegisterMap.OUTPUT_BASE), outputWords);
         ChunkPacker packer = child("output_packer", new ChunkPacker(config.pes() * actBits, wordBits, COUNT_BITS));
         connect(packer.chunk, layer.outputs);
         connect(writer.data, packer.word);
@@ -215,8 +228,7 @@ public final class DeltaAccelerator extends JavaComponent {
         assign(packer.words, outputWords);
         when(rowStart, () -> assign(rowsLeft, sub(rowsLeft, uintConst(1, 32))));
         when(control.launch(), () -> assign(rowsLeft, control.frames()));
-        return named("outputs_written", allOf(List.of(not(commandsLeft), equal(rowsLeft, uintConst(0, 32)),
-                not(packer.busy), writer.idle, reader.idle)));
+        return allOf(List.of(not(commandsLeft), equal(rowsLeft, uintConst(0, 32)), not(packer.busy), writer.idle));
     }
 
     /** One command on {@code port} after each launch: the words from {@code base}; true once it is taken. */
