@@ -32,12 +32,15 @@ final class CosimFlow {
     private CosimFlow() {
     }
 
+    /** The user's esegen cache: $ESEGEN_CACHE, else ~/.cache/esegen. */
+    static Path cacheHome() {
+        String env = System.getenv("ESEGEN_CACHE");
+        return env != null && !env.isBlank() ? Path.of(env) : Path.of(System.getProperty("user.home"), ".cache", "esegen");
+    }
+
     /** Verilator build cache: $ESEGEN_CACHE/verilator, else ~/.cache/esegen/verilator. */
     static Path cacheRoot() {
-        String env = System.getenv("ESEGEN_CACHE");
-        Path base = env != null && !env.isBlank() ? Path.of(env)
-                : Path.of(System.getProperty("user.home"), ".cache", "esegen");
-        return base.resolve("verilator");
+        return cacheHome().resolve("verilator");
     }
 
     record Outcome(Map<String, Object> figures, Cosimulation.Result cosim, Metrics metrics, CompiledModel compiled) {

@@ -116,7 +116,7 @@ final class DeltaBenchmark {
         }
         if (o.stack()) {
             double[] theta = o.thresholds().get(0);
-            CompiledModel stack = Compiler.compile(cfg.with("maxLayers", 2), stackOf(cfg, cbtd.model()),
+            CompiledModel stack = Compiler.compile(cfg.with("maxLayers", 2), stackOf(cfg, compiled),
                     PruningMethod.NONE, 1.0);
             Runs runs = cosimulate(rtl, stack, inputs, theta, folder.resolve(runName("stack", theta)), o);
             Map<String, Object> row = row(cfg, stack, "2 x lstm (trained + synthetic CBTD H x H)", theta, runs,
@@ -153,9 +153,7 @@ final class DeltaBenchmark {
             throw new EsegenException("--dense-model is the model --model came from; give --model too, or neither "
                     + "(the benchmark's own models)");
         }
-        String env = System.getenv("ESEGEN_CACHE");
-        Path cache = (env != null && !env.isBlank() ? Path.of(env)
-                : Path.of(System.getProperty("user.home"), ".cache", "esegen")).resolve("models").resolve("spartus-1");
+        Path cache = CosimFlow.cacheHome().resolve("models").resolve("spartus-1");
         Path dense = cache.resolve("dense.safetensors");
         Path cbtd = cache.resolve("cbtd.safetensors");
         boolean trained = false;
@@ -218,11 +216,11 @@ final class DeltaBenchmark {
     }
 
     /** The trained layer with a second H x H lstm layer, synthetic and CBTD-pruned to the first's K. */
-    private static LayerStack stackOf(AcceleratorConfig cfg, LayerStack trained) {
-        LayerWeights first = trained.layers().get(0);
+    private static LayerStack stackOf(AcceleratorConfig cfg, CompiledModel trained) {
+        LayerWeights first = trained.layer(0).pruned();
         int h = first.hiddenSize();
         LayerWeights second = SyntheticModel.generate(CellKind.LSTM, 1, h, h, h, false, STACK_SEED);
-        int k = Compiler.compile(cfg, trained, PruningMethod.NONE, 1.0).layer(0).columnBalanced().k();
+        int k = trained.layer(0).columnBalanced().k();
         int rowsPerPe = 4 * ((h + cfg.pes() - 1) / cfg.pes());
         LayerWeights pruned = Compiler.prune(cfg, second, PruningMethod.CBTD, (double) k / rowsPerPe);
         return new LayerStack(List.of(first, pruned));
@@ -240,12 +238,12 @@ final class DeltaBenchmark {
         List<Cosimulation.DeltaRun> runs = new ArrayList<>();
         List<double[]> firedX = new ArrayList<>();
         List<double[]> firedH = new ArrayList<>();
+        GoldenModel.DeltaThresholds thresholds = SpeechEvaluation.goldenModel(compiled).deltaThresholds(theta[0],
+                theta[1]);
         for (int u = 0; u < inputs.size(); u++) {
             byte[] image = compiled.image(new long[][][] {inputs.get(u)});
-            GoldenModel golden = new GoldenModel(compiled.config(), image);
-            Cosimulation.DeltaRun run = Cosimulation.runDelta(rtl.simulationSources(), compiled, image,
-                    golden.deltaThresholds(theta[0], theta[1]), CosimFlow.cacheRoot(), dir.resolve(o.utterances().get(u)),
-                    Cosimulation.MemoryModel.KU3_DDR3, false);
+            Cosimulation.DeltaRun run = Cosimulation.runDelta(rtl.simulationSources(), compiled, image, thresholds,
+                    CosimFlow.cacheRoot(), dir.resolve(o.utterances().get(u)), Cosimulation.MemoryModel.KU3_DDR3, false);
             GoldenModel.DeltaResult stats = run.golden().channels().get(0);
             firedX.add(stats.firedInputs());
             firedH.add(stats.firedStates());

@@ -77,7 +77,6 @@ public final class DeltaAccelerator extends JavaComponent {
     public static final String NAME = "DeltaAccelerator";
     /** Elements each array's input FIFO and fired-column queue hold (16 measured as good as 64 at Spartus's size). */
     static final int ENGINE_FIFO_DEPTH = 16;
-    private static final int COUNTER_BITS = 64;
     private static final int COUNT_BITS = 24;
     /** Width of a frame interval (MAX_FRAME_CYCLES): a frame takes fewer than 2^32 cycles. */
     private static final int INTERVAL_BITS = 32;
@@ -321,9 +320,9 @@ public final class DeltaAccelerator extends JavaComponent {
         assign(regs.busy, busy);
         assign(regs.done, done);
         assign(regs.donePulse, finish);
-        UInt cycles = count(regs, RegisterMap.CYCLES, control.launch(), busy);
+        UInt cycles = EseAccelerator.count(regs, RegisterMap.CYCLES, control.launch(), busy);
         worstFrame(regs, control.launch(), layer, cycles);
-        count(regs, RegisterMap.STORE_LOAD_CYCLES, control.launch(), and(busy, not(layer.ready)));
+        EseAccelerator.count(regs, RegisterMap.STORE_LOAD_CYCLES, control.launch(), and(busy, not(layer.ready)));
         List<RegisterMap.Register> fromLayer = List.of(RegisterMap.CELL_STEP_CYCLES, RegisterMap.ENGINE_STALL_CYCLES,
                 RegisterMap.DRAIN_CYCLES, RegisterMap.INPUT_WAIT_CYCLES, RegisterMap.OUTPUT_WAIT_CYCLES,
                 RegisterMap.FIRED_INPUTS, RegisterMap.FIRED_RECURRENT, RegisterMap.ELEMENTS_SEEN);
@@ -336,16 +335,6 @@ public final class DeltaAccelerator extends JavaComponent {
             when(busy, () -> assign(held, value.resize(port.getWidth())));
             assign(port, held);
         }
-    }
-
-    /** A 64-bit counter of cycles with {@code event} high, cleared at {@code launch}, into {@code register}. */
-    private static UInt count(AxiLiteRegisters regs, RegisterMap.Register register, Bool launch, Bool event) {
-        UInt counter = regInit(register.name().toLowerCase() + "_count", uint(COUNTER_BITS),
-                uintConst(0, COUNTER_BITS));
-        when(event, () -> assign(counter, add(counter, uintConst(1, COUNTER_BITS))));
-        when(launch, () -> assign(counter, uintConst(0, COUNTER_BITS)));
-        assign(regs.port(register), counter);
-        return counter;
     }
 
     /**
@@ -371,7 +360,8 @@ public final class DeltaAccelerator extends JavaComponent {
             assign(worst, uintConst(0, INTERVAL_BITS));
             assign(mark, uintConst(0, INTERVAL_BITS));
         });
-        assign(regs.port(RegisterMap.MAX_FRAME_CYCLES), worst.resize(COUNTER_BITS));
+        UInt port = regs.port(RegisterMap.MAX_FRAME_CYCLES);
+        assign(port, worst.resize(port.getWidth()));
     }
 
     private static String validated(AcceleratorConfig config) {

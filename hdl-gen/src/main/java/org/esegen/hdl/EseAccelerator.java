@@ -722,13 +722,17 @@ public final class EseAccelerator extends JavaComponent {
         assign(regs.port(RegisterMap.MAC_CYCLES), macTotal);
     }
 
-    /** A 64-bit counter of cycles with {@code event} high, cleared at {@code launch}, into {@code register}. */
-    private static void count(AxiLiteRegisters regs, RegisterMap.Register register, Bool launch, Bool event) {
+    /**
+     * A 64-bit counter of cycles with {@code event} high, cleared at {@code launch}, into {@code register};
+     * the counter (the delta engine's top counts the same way).
+     */
+    static UInt count(AxiLiteRegisters regs, RegisterMap.Register register, Bool launch, Bool event) {
         UInt counter = regInit(register.name().toLowerCase() + "_count", uint(COUNTER_BITS),
                 uintConst(0, COUNTER_BITS));
         when(event, () -> assign(counter, add(counter, uintConst(1, COUNTER_BITS))));
         when(launch, () -> assign(counter, uintConst(0, COUNTER_BITS)));
         assign(regs.port(register), counter);
+        return counter;
     }
 
     /**

@@ -31,9 +31,9 @@ public record CompiledLayer(LayerWeights pruned, SparseMatrixEncoding wa, Sparse
                     pruned.hasPeepholes(), wa.fracBits(), whr.fracBits(), ImageLayout.entryRows(wa.maxEntries()),
                     ImageLayout.entryRows(whr.maxEntries()));
         }
-        LayerLayout shape = new LayerLayout(pruned.cell(), pruned.inputSize(), pruned.hiddenSize(), pruned.projSize(),
-                pruned.hasPeepholes(), columnBalanced.fracBits(), whr.fracBits(), 0, 0, columnBalanced.k());
-        return new LayerLayout(shape.cell(), shape.inputSize(), shape.hiddenSize(), shape.projSize(), shape.peepholes(),
-                shape.waFracBits(), shape.whrFracBits(), arrays * shape.deltaArrayWords(arrays), 0, shape.k());
+        int k = columnBalanced.k();
+        return new LayerLayout(pruned.cell(), pruned.inputSize(), pruned.hiddenSize(), pruned.projSize(),
+                pruned.hasPeepholes(), columnBalanced.fracBits(), whr.fracBits(),
+                arrays * LayerLayout.deltaArrayWords(pruned.waColumns(), arrays, k), 0, k);
     }
 }

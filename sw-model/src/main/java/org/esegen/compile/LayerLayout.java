@@ -32,7 +32,12 @@ public record LayerLayout(CellKind cell, int inputSize, int hiddenSize, int proj
      * (array a holds columns c = j A + a, local column j at words j K .. j K + K - 1).
      */
     public int deltaArrayWords(int arrays) {
-        return (waColumns() + arrays - 1) / arrays * k;
+        return deltaArrayWords(waColumns(), arrays, k);
+    }
+
+    /** Store words of each of {@code arrays} arrays for {@code columns} columns of K entries: ceil(columns / A) K. */
+    public static int deltaArrayWords(int columns, int arrays, int k) {
+        return (columns + arrays - 1) / arrays * k;
     }
 
     /** Columns of W_a, I + P. */

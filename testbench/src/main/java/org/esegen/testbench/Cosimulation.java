@@ -9,6 +9,8 @@ import org.esegen.rnn.CellKind;
 import org.esegen.compile.Metrics;
 import org.esegen.compile.RegisterMap;
 import org.esegen.golden.GoldenModel;
+import org.esegen.hdl.EseAccelerator;
+import org.esegen.hdl.Generator;
 
 import java.io.IOException;
 import java.nio.file.Files;
@@ -28,9 +30,7 @@ import java.util.Map;
  */
 public final class Cosimulation {
     /** Verilog top module name of the accelerator. */
-    public static final String TOP = "EseAccelerator";
-    /** Verilog top module name of the delta engine's accelerator ({@code engine = 1}). */
-    public static final String DELTA_TOP = "DeltaAccelerator";
+    public static final String TOP = EseAccelerator.NAME;
     /** Bit of STATUS that says done. */
     public static final long STATUS_DONE = 2;
 
@@ -135,12 +135,7 @@ public final class Cosimulation {
             long layerCycles = 1000L + 50L * layout.frames() * (compiled.layout(layout.frames()).totalBytes()
                     + (long) layer.hiddenSize() * 64 + (long) layer.projSize() * 64);
             maxCycles += layerCycles;
-            script.comment("program the accelerator for layer " + k + " (" + layer.cell().cliName() + "), "
-                    + layout.frames() + " frames");
-            program(script, programming.get(k));
-            script.write(RegisterMap.CONTROL.offset(), 3)
-                    .waitFor(RegisterMap.STATUS.offset(), STATUS_DONE, STATUS_DONE, layerCycles);
-            readCounters(script, COUNTERS, k);
+            layerRun(script, layout, k, programming.get(k), layerCycles, COUNTERS);
         }
         Simulation sim = simulate(verilog, compiled, image, script, maxCycles, cacheRoot, runDir, memory, trace);
         VerilatorBuild.Result build = sim.build();
@@ -215,12 +210,8 @@ public final class Cosimulation {
             long layerCycles = 10_000L + 4L * layout.rows(k, org.esegen.compile.Section.WA_ENTRIES)
                     + (long) layout.frames() * (100L * layer.waColumns() + 50L * layer.cellsPerPe(layout.pes()) + 1000);
             maxCycles += layerCycles;
-            script.comment("program the delta accelerator for layer " + k + " (" + layer.cell().cliName() + "), "
-                    + layout.frames() + " frames");
-            program(script, RegisterMap.deltaProgramming(layout, k, thresholds.input()[k], thresholds.recurrent()[k]));
-            script.write(RegisterMap.CONTROL.offset(), 3)
-                    .waitFor(RegisterMap.STATUS.offset(), STATUS_DONE, STATUS_DONE, layerCycles);
-            readCounters(script, DELTA_COUNTERS, k);
+            layerRun(script, layout, k, RegisterMap.deltaProgramming(layout, k, thresholds.input()[k],
+                    thresholds.recurrent()[k]), layerCycles, DELTA_COUNTERS);
         }
         Simulation sim = simulate(verilog, compiled, image, script, maxCycles, cacheRoot, runDir, memory, trace);
         OutputComparison cmp = OutputComparison.compare(layout, golden.result().expectedImage(), sim.memory(),
@@ -246,8 +237,7 @@ public final class Cosimulation {
     private static Simulation simulate(List<Path> verilog, CompiledModel compiled, byte[] image, RegisterScript script,
                                        long maxCycles, Path cacheRoot, Path runDir, MemoryModel memory, boolean trace)
             throws IOException, InterruptedException {
-        String top = compiled.config().deltaEngine() ? DELTA_TOP : TOP;
-        VerilatorBuild.Result build = VerilatorBuild.of(verilog, top, compiled.config().memory().axiDataBits(),
+        VerilatorBuild.Result build = VerilatorBuild.of(verilog, Generator.top(compiled.config()), compiled.config().memory().axiDataBits(),
                 compiled.config().memory().axiAddrBits(), cacheRoot).withFlags("-MAKEFLAGS", "OPT_FAST=-O2").build();
         Files.createDirectories(runDir);
         Path imageFile = runDir.resolve("image.bin");
@@ -267,17 +257,24 @@ public final class Cosimulation {
         return new Simulation(build, r, Files.readAllBytes(r.dumps().get("memory")));
     }
 
-    private static void program(RegisterScript script, Map<RegisterMap.Register, Long> writes) {
+    /**
+     * Layer {@code layer}'s run in the script: its register writes (a {@code _BASE} as a LO/HI pair), a
+     * start, the wait for done (at most {@code maxCycles}), then {@code counters} read back (LO and HI of
+     * a {@code _CYCLES} pair, else the word, as LO).
+     */
+    private static void layerRun(RegisterScript script, ImageLayout layout, int layer,
+                                 Map<RegisterMap.Register, Long> writes, long maxCycles,
+                                 List<RegisterMap.Register> counters) {
+        script.comment("program the accelerator for layer " + layer + " (" + layout.layer(layer).cell().cliName()
+                + "), " + layout.frames() + " frames");
         for (Map.Entry<RegisterMap.Register, Long> w : writes.entrySet()) {
             script.write(w.getKey().offset(), w.getValue() & 0xffffffffL);
             if (w.getKey().name().endsWith("_BASE")) {
                 script.write(w.getKey().offset() + 4, w.getValue() >>> 32);
             }
         }
-    }
-
-    /** Reads {@code counters} after layer {@code layer}'s run: LO and HI of a {@code _CYCLES} pair, else the word (as LO). */
-    private static void readCounters(RegisterScript script, List<RegisterMap.Register> counters, int layer) {
+        script.write(RegisterMap.CONTROL.offset(), 3)
+                .waitFor(RegisterMap.STATUS.offset(), STATUS_DONE, STATUS_DONE, maxCycles);
         for (RegisterMap.Register r : counters) {
             script.read(r.offset(), counterName(r, layer, "LO"));
             if (r.name().endsWith("CYCLES")) {

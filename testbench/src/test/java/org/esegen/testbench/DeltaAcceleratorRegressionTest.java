@@ -4,9 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -176,7 +174,7 @@ class DeltaAcceleratorRegressionTest {
         GoldenModel golden = new GoldenModel(config, image);
         Path dir = ROOT.resolve(Integer.toString(index));
         Generator.Result rtl = Generator.generate(config, dir.resolve("rtl"));
-        String lint = lint(rtl.verilog(), dir);
+        String lint = TestDuts.lint(rtl.simulationSources(), Generator.top(config), dir);
         assertEquals("", lint, "draw " + index + ": the generated design is not lint-clean");
 
         Cosimulation.DeltaRun result = Cosimulation.runDelta(rtl.simulationSources(), compiled, image,
@@ -189,22 +187,5 @@ class DeltaAcceleratorRegressionTest {
                         + "%.1f %%, h %.1f %%%n", index, draw.layers(), result.cyclesPerFrame(),
                 100 * result.golden().channels().get(0).firedInputs()[0],
                 100 * result.golden().channels().get(0).firedStates()[0]);
-    }
-
-    /** {@code verilator --lint-only -Wall} with hdl-gen's waivers; Verilator's messages, empty when clean. */
-    private static String lint(List<Path> verilog, Path dir) throws Exception {
-        Files.createDirectories(dir);
-        Path waivers = dir.resolve("verilator-waivers.vlt");
-        try (var in = org.esegen.hdl.spinal.VerilogEmitter.class.getResourceAsStream("/verilator-waivers.vlt")) {
-            Files.copy(in, waivers, java.nio.file.StandardCopyOption.REPLACE_EXISTING);
-        }
-        List<String> command = new ArrayList<>(List.of("verilator", "--lint-only", "-Wall", "-Wno-DECLFILENAME",
-                "--top-module", Cosimulation.DELTA_TOP, waivers.toString()));
-        verilog.forEach(f -> command.add(f.toString()));
-        Process p = new ProcessBuilder(command).redirectErrorStream(true).start();
-        String output = new String(p.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
-        int code = p.waitFor();
-        Files.writeString(dir.resolve("lint.log"), output);
-        return code == 0 && output.isBlank() ? "" : output.strip();
     }
 }

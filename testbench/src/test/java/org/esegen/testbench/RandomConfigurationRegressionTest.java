@@ -204,7 +204,7 @@ class RandomConfigurationRegressionTest {
             long start = System.nanoTime();
             Generator.Result rtl = Generator.generate(c.config(), dir.resolve("rtl"));
             double generateSeconds = (System.nanoTime() - start) / 1e9;
-            String lint = lint(rtl.simulationSources(), dir);
+            String lint = TestDuts.lint(rtl.simulationSources(), Generator.TOP, dir);
             result.put("lint", lint.isEmpty() ? "clean" : lint);
             assertTrue(lint.isEmpty(), "config " + id + ": verilator --lint-only -Wall is not clean (waivers: "
                     + "hdl-gen's verilator-waivers.vlt):\n" + lint + "\n" + rerun);
@@ -236,25 +236,6 @@ class RandomConfigurationRegressionTest {
             }
             throw e;
         }
-    }
-
-    /**
-     * {@code verilator --lint-only -Wall} on the generated design with hdl-gen's waivers (the one waiver
-     * file, each with its reason); returns Verilator's messages, empty when clean.
-     */
-    private static String lint(List<Path> verilog, Path dir) throws IOException, InterruptedException {
-        Path waivers = dir.resolve("verilator-waivers.vlt");
-        try (var in = org.esegen.hdl.spinal.VerilogEmitter.class.getResourceAsStream("/verilator-waivers.vlt")) {
-            Files.copy(in, waivers);
-        }
-        List<String> command = new ArrayList<>(List.of("verilator", "--lint-only", "-Wall", "-Wno-DECLFILENAME",
-                "--top-module", Generator.TOP, waivers.toString()));
-        verilog.forEach(f -> command.add(f.toString()));
-        Process p = new ProcessBuilder(command).redirectErrorStream(true).start();
-        String output = new String(p.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
-        int code = p.waitFor();
-        Files.writeString(dir.resolve("lint.log"), output);
-        return code == 0 && output.isBlank() ? "" : output.strip();
     }
 
     private static void deleteTree(Path dir) throws IOException {

@@ -1,6 +1,10 @@
 package org.esegen.testbench;
 
 import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.StandardCopyOption;
+import java.util.ArrayList;
 import java.net.URISyntaxException;
 import java.nio.file.Path;
 import java.util.List;
@@ -39,6 +43,27 @@ final class TestDuts {
         } catch (URISyntaxException e) {
             throw new IllegalStateException(e);
         }
+    }
+
+    /**
+     * {@code verilator --lint-only -Wall} on a generated design of top {@code top} with hdl-gen's waivers
+     * (the one waiver file, each with its reason), the log in {@code dir/lint.log}; returns Verilator's
+     * messages, empty when clean.
+     */
+    static String lint(List<Path> verilog, String top, Path dir) throws IOException, InterruptedException {
+        Files.createDirectories(dir);
+        Path waivers = dir.resolve("verilator-waivers.vlt");
+        try (var in = org.esegen.hdl.spinal.VerilogEmitter.class.getResourceAsStream("/verilator-waivers.vlt")) {
+            Files.copy(in, waivers, StandardCopyOption.REPLACE_EXISTING);
+        }
+        List<String> command = new ArrayList<>(List.of("verilator", "--lint-only", "-Wall", "-Wno-DECLFILENAME",
+                "--top-module", top, waivers.toString()));
+        verilog.forEach(f -> command.add(f.toString()));
+        Process p = new ProcessBuilder(command).redirectErrorStream(true).start();
+        String output = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        int code = p.waitFor();
+        Files.writeString(dir.resolve("lint.log"), output);
+        return code == 0 && output.isBlank() ? "" : output.strip();
     }
 
     static String stderrOf(HarnessRun.Result result) {
