@@ -101,6 +101,7 @@ public final class BenchCommand implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         AcceleratorConfig cfg = Presets.resolve(preset, overrides);
+        cfg.requireBuiltEngine("the benchmark");
         if (cfg.deltaEngine()) {
             return delta(cfg);
         }

@@ -1,6 +1,7 @@
 package org.esegen.cli;
 
 import org.esegen.EsegenException;
+import org.esegen.circulant.CirculantModel;
 import org.esegen.compile.CompiledModel;
 import org.esegen.compile.Compiler;
 import org.esegen.compile.Metrics;
@@ -28,7 +29,8 @@ import java.util.concurrent.Callable;
         description = "Top-1 accuracy, per-class accuracy and confusion matrix of a trained model on a data set's "
                 + "split. --mode float runs the double-precision reference; --mode fixed compiles the model for the "
                 + "configuration (its own zeros kept: pruning none) and runs the bit-exact golden model (what the "
-                + "Verilog computes), the classifier in float on the host.")
+                + "Verilog computes), the classifier in float on the host; with engine=2 (--preset ernn) the golden "
+                + "model is the circulant engine's: every matrix as circulant blocks through fixed-point FFTs.")
 public final class EvaluateCommand implements Callable<Integer> {
     @Mixin
     ConfigOptions config;
@@ -82,9 +84,18 @@ public final class EvaluateCommand implements Callable<Integer> {
             throw new EsegenException("--data " + data + ": no utterance in the " + split + " split");
         }
         CompiledModel compiled = null;
+        CirculantModel circulant = null;
         String notCompiled = null;
         try {
-            compiled = Compiler.compile(cfg, m.model(), PruningMethod.NONE, 1.0);
+            if (cfg.circulantEngine()) {
+                if (thresholds != null) {
+                    throw new EsegenException("--delta: the circulant engine (engine=2) runs every column every frame;"
+                            + " delta networks run on engines 0 and 1");
+                }
+                circulant = CirculantModel.compile(cfg, m.model());
+            } else {
+                compiled = Compiler.compile(cfg, m.model(), PruningMethod.NONE, 1.0);
+            }
         } catch (EsegenException notForThisConfig) {
             if (fixed) {
                 throw notForThisConfig;
@@ -96,6 +107,8 @@ public final class EvaluateCommand implements Callable<Integer> {
         SpeechEvaluation.Delta deltaRun = thresholds == null ? null
                 : SpeechEvaluation.runDelta(m, fixed ? compiled : null, features, truths, n, thresholds[0], thresholds[1]);
         SpeechEvaluation e = deltaRun != null ? deltaRun.evaluation()
+                : fixed && circulant != null ? SpeechEvaluation.runFixed(m, cfg.activationFormat(), circulant::run,
+                features, truths, n)
                 : SpeechEvaluation.run(m, fixed ? compiled : null, features, truths, n);
         double modelSeconds = (System.nanoTime() - modelStart) / 1e9;
         long frames = features.stream().mapToLong(f -> f.length).sum();
@@ -115,6 +128,10 @@ public final class EvaluateCommand implements Callable<Integer> {
         figures.put("confusion", e.confusion());
         figures.put("density", m.model().matrixDensity());
         figures.put("compression_ratio", metrics == null ? null : metrics.compressionRatio());
+        if (circulant != null) {
+            figures.put("circulant_block", cfg.engine().circulantBlock());
+            figures.put("weight_reduction", m.model().matrixWeights() / (double) circulant.parameters());
+        }
         figures.put("config", fixed ? cfg.toFieldMap() : null);
         if (deltaRun != null) {
             figures.put("delta_theta_x", thresholds[0]);
@@ -131,7 +148,10 @@ public final class EvaluateCommand implements Callable<Integer> {
             System.out.println(Json.line(figures));
         } else {
             System.out.printf(Locale.ROOT, "%s accuracy on %d %s utterances: %.2f %% (density %.4f, %s) in %.1f s%n",
-                    e.mode(), e.utterances(), split, 100 * e.accuracy(), m.model().matrixDensity(), metrics == null
+                    e.mode(), e.utterances(), split, 100 * e.accuracy(), m.model().matrixDensity(), circulant != null
+                            ? String.format(Locale.ROOT, "circulant blocks of %d: %.2fx fewer weights",
+                            cfg.engine().circulantBlock(), (double) figures.get("weight_reduction"))
+                            : metrics == null
                             ? "no compression figure: the model does not compile for this configuration: " + notCompiled
                             : String.format(Locale.ROOT, "compression %.2fx vs fp32", metrics.compressionRatio()),
                     (double) figures.get("wall_seconds"));

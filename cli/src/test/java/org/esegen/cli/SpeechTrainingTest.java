@@ -27,6 +27,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+import java.util.stream.Stream;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -228,6 +229,29 @@ class SpeechTrainingTest {
                 }
             }
         }
+        List<String> evaluate = List.of("evaluate", "--model", out.toString(), "--data",
+                digits.resolve("manifest.csv").toString(), "--threads", "1", "--json", "--preset", "ernn", "--set",
+                "circulantBlock=4", "--mode");
+        JsonNode inFloat = Json.mapper().readTree(lastLine(CliErrorsTest.run(
+                Stream.concat(evaluate.stream(), Stream.of("float")).toArray(String[]::new))));
+        JsonNode throughFfts = Json.mapper().readTree(lastLine(CliErrorsTest.run(
+                Stream.concat(evaluate.stream(), Stream.of("fixed")).toArray(String[]::new))));
+        assertEquals("fixed", throughFfts.get("mode").asText());
+        assertEquals(4, throughFfts.get("circulant_block").asInt());
+        assertEquals(figures.get("weight_reduction").asDouble(), throughFfts.get("weight_reduction").asDouble(), 0.2,
+                throughFfts.toString());
+        System.out.printf("circulant b=4 on the espeak digits: float %.4f, fixed through the FFT golden model %.4f%n",
+                inFloat.get("accuracy").asDouble(), throughFfts.get("accuracy").asDouble());
+        assertEquals(inFloat.get("accuracy").asDouble(), throughFfts.get("accuracy").asDouble(), 0.1,
+                "16-bit spectra and activations keep the float accuracy");
+        CliErrorsTest.Outcome notBuilt = CliErrorsTest.run("generate", "--preset", "ernn", "--out",
+                dir.resolve("ernn-rtl").toString());
+        assertEquals(2, notBuilt.code());
+        assertTrue(notBuilt.err().contains("the accelerator of the circulant engine is not built yet"), notBuilt.err());
+        CliErrorsTest.Outcome noDelta = CliErrorsTest.run(Stream.concat(evaluate.stream(),
+                Stream.of("fixed", "--delta", "0.1,0.1")).toArray(String[]::new));
+        assertEquals(2, noDelta.code());
+        assertTrue(noDelta.err().contains("runs every column every frame"), noDelta.err());
         CliErrorsTest.Outcome noBlock = CliErrorsTest.run("compress", "--model", model.toString(), "--data",
                 digits.resolve("manifest.csv").toString(), "--method", "circulant", "--out",
                 dir.resolve("x.safetensors").toString());

@@ -91,6 +91,7 @@ public final class Generator {
      *                         cannot be written
      */
     public static Result generate(AcceleratorConfig config, Path outDir) {
+        config.requireBuiltEngine("the accelerator");
         String top = top(config);
         List<Path> verilog = VerilogEmitter.emit(outDir, top, () -> config.deltaEngine() ? new DeltaAccelerator(config)
                 : new EseAccelerator(config));

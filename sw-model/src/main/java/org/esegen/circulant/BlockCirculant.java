@@ -67,9 +67,11 @@ public record BlockCirculant(int rows, int cols, int block, double[][][] vectors
     }
 
     /**
-     * The nearest block-circulant matrix to {@code dense} in the Frobenius norm: the dense matrix
-     * padded with zeros, and in each block every wrapped diagonal replaced by its mean,
-     * w_ij[k] = (1 / b) sum_r D[ib + r][jb + (r - k) mod b].
+     * The nearest block-circulant matrix to {@code dense} in the Frobenius norm over its entries: in each
+     * block every wrapped diagonal replaced by the mean of its entries inside the matrix,
+     * w_ij[k] = mean over r with ib + r &lt; rows and jb + (r - k) mod b &lt; cols of D[ib + r][jb + (r - k) mod b]
+     * (0 for a diagonal wholly in the padding). The padding is free, so the projection is idempotent on
+     * every size: a trained circulant matrix read back as a dense one gives its vectors again.
      */
     public static BlockCirculant project(double[][] dense, int block) {
         requireBlock(block);
@@ -83,12 +85,16 @@ public record BlockCirculant(int rows, int cols, int block, double[][][] vectors
             for (int j = 0; j < w[i].length; j++) {
                 for (int k = 0; k < block; k++) {
                     double sum = 0;
+                    int inside = 0;
                     for (int r = 0; r < block; r++) {
                         int row = i * block + r;
                         int col = j * block + Math.floorMod(r - k, block);
-                        sum += row < rows && col < cols ? dense[row][col] : 0;
+                        if (row < rows && col < cols) {
+                            sum += dense[row][col];
+                            inside++;
+                        }
                     }
-                    w[i][j][k] = sum / block;
+                    w[i][j][k] = inside == 0 ? 0 : sum / inside;
                 }
             }
         }

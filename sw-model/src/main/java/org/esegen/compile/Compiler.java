@@ -41,6 +41,7 @@ public final class Compiler {
      */
     public static CompiledModel compile(AcceleratorConfig config, LayerStack model, PruningMethod pruning,
                                         double density) {
+        config.requireBuiltEngine("the compiled image");
         config.requireLayersFit(model.depth(), "model");
         List<CompiledLayer> layers = new ArrayList<>();
         for (LayerWeights layer : model.layers()) {
@@ -69,17 +70,8 @@ public final class Compiler {
                 new FixedFormat(weightBits, whrFrac)), RowMapping.interleaved(model.projSize(), n), whrFrac,
                 config.formats().indexBits());
 
-        FixedFormat act = config.activationFormat();
-        long[] bias = Quantizer.quantize(model.combinedBias(), act);
-        long[] peep = new long[3 * h];
-        if (model.hasPeepholes()) {
-            double[][] vectors = {model.wIc(), model.wFc(), model.wOc()};
-            for (int q = 0; q < 3; q++) {
-                for (int k = 0; k < h; k++) {
-                    peep[q * h + k] = act.quantize(vectors[q][k]);
-                }
-            }
-        }
+        long[] bias = quantizedBias(config, model);
+        long[] peep = quantizedPeepholes(config, model);
         if (config.deltaEngine()) {
             return new CompiledLayer(pruned, waEnc, whrEnc, bias, peep, columnBalanced(config, pruned, wa, waEnc,
                     suffix));
@@ -90,6 +82,26 @@ public final class Compiler {
         requireNoOverflow(config, waEnc);
         requireNoOverflow(config, whrEnc);
         return new CompiledLayer(pruned, waEnc, whrEnc, bias, peep);
+    }
+
+    /** The 4H accumulator-row biases ({@link LayerWeights#combinedBias}) in the activation format. */
+    public static long[] quantizedBias(AcceleratorConfig config, LayerWeights model) {
+        return Quantizer.quantize(model.combinedBias(), config.activationFormat());
+    }
+
+    /** The peepholes i, f, o (H each, in that order) in the activation format; zeros for a cell without them. */
+    public static long[] quantizedPeepholes(AcceleratorConfig config, LayerWeights model) {
+        int h = model.hiddenSize();
+        long[] peep = new long[3 * h];
+        if (model.hasPeepholes()) {
+            double[][] vectors = {model.wIc(), model.wFc(), model.wOc()};
+            for (int q = 0; q < 3; q++) {
+                for (int k = 0; k < h; k++) {
+                    peep[q * h + k] = config.activationFormat().quantize(vectors[q][k]);
+                }
+            }
+        }
+        return peep;
     }
 
     /**

@@ -102,16 +102,25 @@ public record AcceleratorConfig(int channels, int clockMhz, Dims dims, Pe pe, Fo
     }
 
     /**
-     * @param engine      {@link #SPARSE_ENGINE} or {@link #DELTA_ENGINE}
-     * @param deltaArrays with the delta engine, A: PE arrays working on different fired columns at once
-     *                    (column c on array c mod A), each of pesPerChannel PEs
-     * @param deltaMaxK   with the delta engine, the largest K (entries of each column in each PE's rows) the
-     *                    column-balanced store holds
+     * @param engine         {@link #SPARSE_ENGINE}, {@link #DELTA_ENGINE} or {@link #CIRCULANT_ENGINE}
+     * @param deltaArrays    with the delta engine, A: PE arrays working on different fired columns at once
+     *                       (column c on array c mod A), each of pesPerChannel PEs
+     * @param deltaMaxK      with the delta engine, the largest K (entries of each column in each PE's rows) the
+     *                       column-balanced store holds
+     * @param circulantBlock with the circulant engine, b: the side of every circulant block (a power of two,
+     *                       {@code BlockCirculant.MIN_BLOCK}..{@code MAX_BLOCK})
+     * @param twiddleBits    with the circulant engine, the width of each part of an FFT twiddle
+     *                       ({@code FixedFft}: twiddleBits - 2 fractional bits)
      */
-    public record Engine(int engine, int deltaArrays, int deltaMaxK) {
+    public record Engine(int engine, int deltaArrays, int deltaMaxK, int circulantBlock, int twiddleBits) {
         /** True for the column-balanced delta engine (Spartus). */
         public boolean delta() {
             return engine == DELTA_ENGINE;
+        }
+
+        /** True for the block-circulant FFT engine (E-RNN / C-LSTM). */
+        public boolean circulant() {
+            return engine == CIRCULANT_ENGINE;
         }
     }
 
@@ -119,6 +128,8 @@ public record AcceleratorConfig(int channels, int clockMhz, Dims dims, Pe pe, Fo
     public static final int SPARSE_ENGINE = 0;
     /** {@code engine}: Spartus's column-balanced delta engine (DeltaLSTM / DeltaGRU, weights on chip). */
     public static final int DELTA_ENGINE = 1;
+    /** {@code engine}: E-RNN's block-circulant engine (weights as FFT spectra on chip, products through FFTs). */
+    public static final int CIRCULANT_ENGINE = 2;
 
     /** {@code weightStore}: every matrix streamed from DDR every frame (ESE). */
     public static final int DDR_STORE = 0;
@@ -196,17 +207,24 @@ public record AcceleratorConfig(int channels, int clockMhz, Dims dims, Pe pe, Fo
             new Field("onchipEntries", "entries", 1024, 1 << 24, true,
                     "with weightStore=1, the entries the block-RAM store holds over all PEs, in rows of a pair "
                             + "per PE (onchipEntries / 2N rows): at least a layer's W_a and W_hr rows together"),
-            new Field("engine", "0/1", 0, 1, false,
+            new Field("engine", "0..2", 0, 2, false,
                     "0 (sparse): ESE's engine, every column of [x_t; y_(t-1)] through load-balanced sparse PEs each "
                             + "frame; 1 (delta): Spartus's, only the columns whose value moved by a threshold since "
                             + "last sent, through deltaArrays arrays of column-balanced PEs into a delta memory kept "
-                            + "across frames (weights on chip; one channel, one element-wise unit per PE)"),
+                            + "across frames (weights on chip; one channel, one element-wise unit per PE); 2 "
+                            + "(circulant): E-RNN's, block-circulant matrices multiplied through FFTs (golden model "
+                            + "only so far: no accelerator is generated for it)"),
             new Field("deltaArrays", "arrays", 1, 64, true,
                     "with engine=1, PE arrays of pesPerChannel PEs each (deltaArrays x pesPerChannel MACs); fired "
                             + "column c runs on array c mod deltaArrays, K cycles"),
             new Field("deltaMaxK", "entries", 1, 4096, false,
                     "with engine=1, the largest K (nonzeros of every column in every PE's rows) the column-balanced "
-                            + "store holds: ceil((maxInputSize + maxHiddenSize) / deltaArrays) x deltaMaxK words an array"));
+                            + "store holds: ceil((maxInputSize + maxHiddenSize) / deltaArrays) x deltaMaxK words an array"),
+            new Field("circulantBlock", "points", 2, 32, true,
+                    "with engine=2, b: every matrix is b x b circulant blocks (one stored spectrum of b/2 + 1 bins "
+                            + "a block), sizes padded to multiples of b; the FFTs have b points"),
+            new Field("twiddleBits", "bits", 4, 24, false,
+                    "with engine=2, each part of an FFT twiddle (twiddleBits - 2 fractional bits)"));
 
     public AcceleratorConfig {
         Map<String, Integer> values = fieldMap(channels, clockMhz, dims, pe, formats, lut, memory, engine);
@@ -237,6 +255,10 @@ public record AcceleratorConfig(int channels, int clockMhz, Dims dims, Pe pe, Fo
                         + " (each PE's activation queue is split into that many queues of equal depth)");
         if (engine.delta()) {
             requireDeltaEngine(channels, dims, pe, formats, memory, engine);
+        }
+        if (engine.circulant()) {
+            requireRelation(memory.weightStore() == ONCHIP_STORE, "weightStore", memory.weightStore(),
+                    "1 (onchip) with engine=2 (the circulant engine): its weight spectra stay in block RAM");
         }
     }
 
@@ -313,6 +335,8 @@ public record AcceleratorConfig(int channels, int clockMhz, Dims dims, Pe pe, Fo
         m.put("engine", engine.engine());
         m.put("deltaArrays", engine.deltaArrays());
         m.put("deltaMaxK", engine.deltaMaxK());
+        m.put("circulantBlock", engine.circulantBlock());
+        m.put("twiddleBits", engine.twiddleBits());
         return m;
     }
 
@@ -340,7 +364,8 @@ public record AcceleratorConfig(int channels, int clockMhz, Dims dims, Pe pe, Fo
                 new Lut(m.get("lutEntries"), m.get("lutInputRange")),
                 new Memory(m.get("axiDataBits"), m.get("axiAddrBits"), m.get("axiMaxBurstBeats"),
                         m.get("axiMaxOutstanding"), m.get("weightStore"), m.get("onchipEntries")),
-                new Engine(m.get("engine"), m.get("deltaArrays"), m.get("deltaMaxK")));
+                new Engine(m.get("engine"), m.get("deltaArrays"), m.get("deltaMaxK"), m.get("circulantBlock"),
+                        m.get("twiddleBits")));
     }
 
     /** Throws a clear error unless {@code name} is a config field. */
@@ -527,6 +552,23 @@ public record AcceleratorConfig(int channels, int clockMhz, Dims dims, Pe pe, Fo
     /** Whether the design is the column-balanced delta engine ({@code engine = 1}). */
     public boolean deltaEngine() {
         return engine.delta();
+    }
+
+    /** Whether the design is the block-circulant FFT engine ({@code engine = 2}). */
+    public boolean circulantEngine() {
+        return engine.circulant();
+    }
+
+    /**
+     * Refuses the circulant engine where only the sparse and delta engines are built ({@code what}: an image,
+     * an accelerator, a benchmark): so far the circulant engine is its golden model
+     * ({@code org.esegen.circulant.CirculantModel}) and its units.
+     */
+    public void requireBuiltEngine(String what) {
+        if (engine.circulant()) {
+            throw new EsegenException("config field 'engine' = 2 (circulant): " + what + " of the circulant engine is "
+                    + "not built yet (its golden model is: esegen evaluate --mode fixed); engines 0 and 1 have one");
+        }
     }
 
     /** Columns of the longest vector [x_t; h_(t-1)] the delta engine takes: maxInputSize + N ceil(maxHiddenSize / N). */

@@ -23,6 +23,8 @@ import java.util.Map;
  * {@code spartus} is Spartus's (TNNLS 2022) delta engine: 8 arrays x 64 PEs (512 MACs) over column-balanced
  * 8-bit weights on chip, 16-bit activations (Q8.8, as Spartus's), one element-wise unit per PE, room for
  * 1,024 inputs and cells (a 120 -> 1024 DeltaLSTM layer, or the second layer of a 1024 stack).
+ * {@code ernn} is E-RNN's / C-LSTM's block-circulant engine at C-LSTM's operating point: 8 x 8 blocks, 16-bit
+ * weight spectra and activations, weights on chip (golden model only so far).
  * {@code tiny} keeps one element-wise unit per PE.
  */
 public final class Presets {
@@ -36,7 +38,7 @@ public final class Presets {
             new AcceleratorConfig.Formats(12, 4, 16, 11, 16),
             new AcceleratorConfig.Lut(2048, 8),
             new AcceleratorConfig.Memory(1024, 33, 64, 4, AcceleratorConfig.DDR_STORE, 1 << 19),
-            new AcceleratorConfig.Engine(AcceleratorConfig.SPARSE_ENGINE, 8, 4));
+            new AcceleratorConfig.Engine(AcceleratorConfig.SPARSE_ENGINE, 8, 4, 8, 16));
 
     private static final Map<String, Map<String, Integer>> CHANGES = new LinkedHashMap<>();
 
@@ -49,6 +51,8 @@ public final class Presets {
         CHANGES.put("spartus", Map.of("engine", AcceleratorConfig.DELTA_ENGINE, "pesPerChannel", 64,
                 "deltaArrays", 8, "deltaMaxK", 4, "weightBits", 8, "actFracBits", 8, "weightStore",
                 AcceleratorConfig.ONCHIP_STORE, "pesPerElementwise", 1, "maxInputSize", 1024, "maxProjSize", 1024));
+        CHANGES.put("ernn", Map.of("engine", AcceleratorConfig.CIRCULANT_ENGINE, "circulantBlock", 8, "weightBits", 16,
+                "weightStore", AcceleratorConfig.ONCHIP_STORE));
         CHANGES.put("tiny", Map.of("pesPerChannel", 4, "actQueueDepth", 8, "axiDataBits", 64, "lutEntries", 256,
                 "axiMaxBurstBeats", 16, "maxInputSize", 64, "maxHiddenSize", 64, "maxProjSize", 64, "entryFifoDepth", 64,
                 "pesPerElementwise", 1));

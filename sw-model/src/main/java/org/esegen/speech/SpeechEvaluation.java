@@ -10,6 +10,7 @@ import org.esegen.rnn.FloatReference;
 import org.esegen.quant.Quantizer;
 
 import java.util.List;
+import java.util.function.UnaryOperator;
 
 /**
  * Top-1 accuracy of a {@link SpeechModel} on labelled utterances, in float (the double-precision
@@ -63,13 +64,27 @@ public record SpeechEvaluation(String mode, List<String> labels, int[][] confusi
      */
     public static SpeechEvaluation run(SpeechModel model, CompiledModel compiled, List<double[][]> features,
                                        List<String> truths, int threads) {
+        if (compiled != null) {
+            GoldenModel golden = goldenModel(compiled);
+            return runFixed(model, compiled.config().activationFormat(), golden::run, features, truths, threads);
+        }
         requireKnownLabels(model, truths);
-        GoldenModel golden = compiled == null ? null : goldenModel(compiled);
-        FixedFormat act = compiled == null ? null : compiled.config().activationFormat();
         List<Integer> predictions = Parallel.map(features, threads, f -> SpeechModel.argmax(model.logits(
-                golden == null ? FloatReference.run(model.model(), model.normalization().apply(f))
-                        : fixedOutputs(golden, act, model.normalization().apply(f)))));
-        return of(compiled == null ? "float" : "fixed", model.labels(), truths, predictions);
+                FloatReference.run(model.model(), model.normalization().apply(f)))));
+        return of("float", model.labels(), truths, predictions);
+    }
+
+    /**
+     * Evaluates {@code model} through a fixed-point twin of it (mode {@code fixed}): each utterance's
+     * normalized frames quantized to {@code act}, through {@code fixed} (T x I raw in, T x P raw out, from
+     * zero state; called from several threads), dequantized, into the model's classifier.
+     */
+    public static SpeechEvaluation runFixed(SpeechModel model, FixedFormat act, UnaryOperator<long[][]> fixed,
+                                            List<double[][]> features, List<String> truths, int threads) {
+        requireKnownLabels(model, truths);
+        List<Integer> predictions = Parallel.map(features, threads, f -> SpeechModel.argmax(model.logits(
+                Quantizer.dequantize(fixed.apply(Quantizer.quantize(model.normalization().apply(f), act)), act))));
+        return of("fixed", model.labels(), truths, predictions);
     }
 
     /**

@@ -1,0 +1,211 @@
+package org.esegen.circulant;
+
+import java.util.ArrayList;
+import java.util.List;
+
+import org.esegen.EsegenException;
+import org.esegen.compile.Compiler;
+import org.esegen.config.AcceleratorConfig;
+import org.esegen.fixed.FixedFormat;
+import org.esegen.golden.ElementwiseTwin;
+import org.esegen.rnn.CellKind;
+import org.esegen.rnn.LayerStack;
+import org.esegen.rnn.LayerWeights;
+
+/**
+ * A layer stack compiled for the circulant engine ({@code engine = 2}) and its golden model: every
+ * matrix product is a {@link FixedCirculant} (weights as quantized spectra, FFTs in fixed point), every
+ * cell the element-wise unit's {@link ElementwiseTwin}, so the engine's hardware will be checked
+ * against this class bit for bit.
+ *
+ * <p><b>Per layer</b> (b = circulantBlock, I, H, P the layer's sizes, v = [x_t; 0 .. ; y_(t-1)] with x_t
+ * padded to ceil(I / b) b values so that the input and recurrent parts start on a block):
+ * <ul>
+ *   <li>the <b>gate matrix</b>, one {@link FixedCirculant} (one weight binary point) of
+ *       ceil(I / b) + ceil(P / b) column blocks: for {@code lstmp} and {@code lstm} the 4H rows i, f, g,
+ *       o of [P_b(W_ih) | P_b(W_hh)] (the two products summed in the frequency domain, one inverse FFT
+ *       per output block); for {@code gru} the accumulator rows r, u, n_x, n_h of the element-wise unit:
+ *       [P_b(W_ir) | P_b(W_hr)], [P_b(W_iz) | P_b(W_hz)], [P_b(W_in) | 0] and [0 | P_b(W_hn)], so W_hn h
+ *       stays apart from W_in x (this needs H a multiple of b: a block may not straddle two gates);</li>
+ *   <li>z = that product, saturated to the activation format; each cell k takes its four rows
+ *       z[g H + k] with the biases and peepholes quantized as the sparse engine's compiler does
+ *       ({@link Compiler#quantizedBias}, {@link Compiler#quantizedPeepholes});</li>
+ *   <li>y_t = P_b(W_hr) m for {@code lstmp} (a second {@link FixedCirculant}), y_t = m otherwise.</li>
+ * </ul>
+ * P_b is {@link BlockCirculant#project} (exact for a matrix trained with {@code compress --method
+ * circulant}; the nearest block-circulant matrix otherwise). Layer k + 1 takes layer k's y_t. The state
+ * (c, y) starts at zero for every utterance.
+ *
+ * <p>Not built yet: the compiled image of this engine (its on-chip weight layout) and its accelerator;
+ * {@link AcceleratorConfig#requireBuiltEngine} refuses them.
+ */
+public final class CirculantModel {
+    /**
+     * One compiled layer.
+     *
+     * @param gates      the gate matrix (rows: 4H accumulator rows, columns: padded x blocks then y blocks)
+     * @param projection W_hr for {@code lstmp}, null otherwise
+     * @param bias       the 4H accumulator-row biases, raw activation format
+     * @param peep       the 3H peepholes (i, f, o), raw; zeros without peepholes
+     */
+    public record Layer(CellKind cell, int inputSize, int hiddenSize, int projSize, FixedCirculant gates,
+                        FixedCirculant projection, long[] bias, long[] peep) {
+        /** Where y_(t-1) starts in v: ceil(I / b) b. */
+        public int recurrentOffset() {
+            return BlockCirculant.blocks(inputSize, gates.matrix().block()) * gates.matrix().block();
+        }
+    }
+
+    private final AcceleratorConfig config;
+    private final List<Layer> layers;
+
+    private CirculantModel(AcceleratorConfig config, List<Layer> layers) {
+        this.config = config;
+        this.layers = List.copyOf(layers);
+    }
+
+    /**
+     * Compiles {@code model} for {@code config} (engine = 2): circulantBlock b, weightBits per stored
+     * spectrum part, twiddleBits, the activation format.
+     *
+     * @throws EsegenException if the config is not the circulant engine, the model does not fit its sizes, or
+     *                         a GRU's H is not a multiple of b
+     */
+    public static CirculantModel compile(AcceleratorConfig config, LayerStack model) {
+        if (!config.circulantEngine()) {
+            throw new EsegenException("config field 'engine' = " + config.engine().engine() + ": a circulant model "
+                    + "needs engine=2 (e.g. --preset ernn)");
+        }
+        config.requireLayersFit(model.depth(), "model");
+        List<Layer> layers = new ArrayList<>();
+        for (LayerWeights layer : model.layers()) {
+            layers.add(compileLayer(config, layer));
+        }
+        return new CirculantModel(config, layers);
+    }
+
+    private static Layer compileLayer(AcceleratorConfig config, LayerWeights model) {
+        String source = "model layer " + model.layer() + " (" + model.cell().cliName() + ")";
+        config.requireFits(model.inputSize(), model.hiddenSize(), model.projSize(), source);
+        int b = config.engine().circulantBlock();
+        int h = model.hiddenSize();
+        if (model.cell() == CellKind.GRU && h % b != 0) {
+            throw new EsegenException(source + ": hidden size " + h + " is not a multiple of circulantBlock = " + b
+                    + "; a GRU's gate rows r, z, n must each be whole blocks (its n_x and n_h rows are kept apart)");
+        }
+        BlockCirculant input = BlockCirculant.project(model.wIh(), b);
+        BlockCirculant recurrent = BlockCirculant.project(model.wHh(), b);
+        int inputBlocks = input.colBlocks();
+        int rows = CellKind.ACCUMULATOR_ROWS * h;
+        int rowBlocks = BlockCirculant.blocks(rows, b);
+        double[][][] vectors = new double[rowBlocks][inputBlocks + recurrent.colBlocks()][];
+        for (int i = 0; i < rowBlocks; i++) {
+            int inputRowBlock = sourceRowBlock(model.cell(), i, h / b, true);
+            int recurrentRowBlock = sourceRowBlock(model.cell(), i, h / b, false);
+            for (int j = 0; j < inputBlocks; j++) {
+                vectors[i][j] = inputRowBlock < 0 ? new double[b] : input.vectors()[inputRowBlock][j];
+            }
+            for (int j = 0; j < recurrent.colBlocks(); j++) {
+                vectors[i][inputBlocks + j] = recurrentRowBlock < 0 ? new double[b]
+                        : recurrent.vectors()[recurrentRowBlock][j];
+            }
+        }
+        BlockCirculant gateMatrix = new BlockCirculant(rows, inputBlocks * b + model.projSize(), b, vectors);
+        FixedFormat act = config.activationFormat();
+        int weightBits = config.formats().weightBits();
+        int twiddleBits = config.engine().twiddleBits();
+        FixedCirculant gates = new FixedCirculant(gateMatrix, act, weightBits, twiddleBits);
+        FixedCirculant projection = model.cell().hasProjection()
+                ? new FixedCirculant(BlockCirculant.project(model.wHr(), b), act, weightBits, twiddleBits) : null;
+        return new Layer(model.cell(), model.inputSize(), h, model.projSize(), gates, projection,
+                Compiler.quantizedBias(config, model), Compiler.quantizedPeepholes(config, model));
+    }
+
+    /**
+     * The row block of W_ih ({@code input}) or W_hh that gate-matrix row block {@code i} takes, or -1 for a
+     * zero block: the same block for the LSTMs; for the GRU's rows r, u, n_x, n_h (hb = H / b blocks each)
+     * W's r, z, n blocks, with n_x taking no recurrent and n_h no input part.
+     */
+    private static int sourceRowBlock(CellKind cell, int i, int hb, boolean input) {
+        if (cell != CellKind.GRU || i < 2 * hb) {
+            return i;
+        }
+        boolean nx = i < 3 * hb;
+        if (nx != input) {
+            return -1;
+        }
+        return nx ? i : i - hb;
+    }
+
+    /** The compiled layers, first to last. */
+    public List<Layer> layers() {
+        return layers;
+    }
+
+    /** The configuration compiled for. */
+    public AcceleratorConfig config() {
+        return config;
+    }
+
+    /** Real weights the stack stores in the time domain: b per block of every matrix. */
+    public long parameters() {
+        long p = 0;
+        for (Layer l : layers) {
+            p += l.gates().matrix().parameters();
+            if (l.projection() != null) {
+                p += l.projection().matrix().parameters();
+            }
+        }
+        return p;
+    }
+
+    /**
+     * Runs one utterance from zero state.
+     *
+     * @param inputs T x I raw activation-format frames
+     * @return T x P raw outputs of the last layer
+     */
+    public long[][] run(long[][] inputs) {
+        ElementwiseTwin twin = new ElementwiseTwin(config);
+        long[][] frames = inputs;
+        for (Layer layer : layers) {
+            frames = runLayer(layer, twin, frames);
+        }
+        return frames;
+    }
+
+    private static long[][] runLayer(Layer layer, ElementwiseTwin twin, long[][] inputs) {
+        int h = layer.hiddenSize();
+        int offset = layer.recurrentOffset();
+        long[] c = new long[h];
+        long[] y = new long[layer.projSize()];
+        long[][] out = new long[inputs.length][];
+        for (int t = 0; t < inputs.length; t++) {
+            if (inputs[t].length != layer.inputSize()) {
+                throw new EsegenException("frame " + t + " has " + inputs[t].length + " values, layer input size is "
+                        + layer.inputSize());
+            }
+            long[] v = new long[offset + y.length];
+            System.arraycopy(inputs[t], 0, v, 0, inputs[t].length);
+            System.arraycopy(y, 0, v, offset, y.length);
+            long[] z = layer.gates().multiply(v);
+            long[] m = new long[h];
+            for (int k = 0; k < h; k++) {
+                long[] zk = {z[k], z[h + k], z[2 * h + k], z[3 * h + k]};
+                long[] bk = {layer.bias()[k], layer.bias()[h + k], layer.bias()[2 * h + k], layer.bias()[3 * h + k]};
+                if (layer.cell() == CellKind.GRU) {
+                    c[k] = twin.gru(zk, bk, c[k]).h();
+                    m[k] = c[k];
+                } else {
+                    long[] pk = {layer.peep()[k], layer.peep()[h + k], layer.peep()[2 * h + k]};
+                    ElementwiseTwin.Cell cell = twin.cell(zk, bk, pk, c[k]);
+                    c[k] = cell.c();
+                    m[k] = cell.m();
+                }
+            }
+            y = layer.projection() == null ? m : layer.projection().multiply(m);
+            out[t] = y;
+        }
+        return out;
+    }
+}
