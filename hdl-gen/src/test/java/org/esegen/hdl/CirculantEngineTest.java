@@ -22,7 +22,9 @@ import org.junit.jupiter.params.provider.CsvSource;
  * CirculantEngine under Icarus against {@link FixedCirculant}: a random block-circulant matrix
  * (sizes not multiples of b), its frequency-domain words loaded, then several vectors (some large
  * enough to saturate) offered block by block with random gaps; every output block must equal the
- * twin's z (padded rows: y saturated), in order.
+ * twin's z (padded rows: y saturated), in order, with 1 to 8 output-block lanes (row blocks not a multiple
+ * of the lanes; fewer column blocks than lanes, so that groups wait for the drain) and 1 to 4 channels (each
+ * its own vectors through the same weights).
  */
 class CirculantEngineTest {
     private static final long SEED = Long.getLong("esegen.seed", 20_261_207L);
@@ -30,11 +32,15 @@ class CirculantEngineTest {
     @TempDir
     Path dir;
 
-    @ParameterizedTest(name = "{0} x {1} at b = {2}, {3}-bit activations, {4}-bit weights, {5}-bit twiddles")
-    @CsvSource({"7, 5, 2, 12, 12, 12", "20, 14, 4, 16, 16, 16", "30, 41, 8, 16, 16, 16", "16, 40, 8, 12, 10, 10",
-            "40, 33, 16, 16, 16, 18", "64, 40, 32, 12, 12, 14"})
-    void producesTheTwinsBlocks(int rows, int cols, int block, int actBits, int weightBits, int twiddleBits)
-            throws Exception {
+    @ParameterizedTest(name = "{0} x {1} at b = {2}, {3}-bit activations, {4}-bit weights, {5}-bit twiddles, {6} lanes,"
+            + " {7} channels")
+    @CsvSource({"7, 5, 2, 12, 12, 12, 1, 1", "20, 14, 4, 16, 16, 16, 1, 1", "30, 41, 8, 16, 16, 16, 1, 1",
+            "16, 40, 8, 12, 10, 10, 1, 1", "40, 33, 16, 16, 16, 18, 1, 1", "64, 40, 32, 12, 12, 14, 1, 1",
+            "7, 5, 2, 12, 12, 12, 3, 1", "30, 41, 8, 16, 16, 16, 2, 3", "64, 20, 8, 16, 16, 16, 8, 1",
+            "60, 9, 4, 16, 16, 16, 5, 2", "40, 33, 16, 16, 16, 18, 3, 4", "64, 40, 32, 12, 12, 14, 2, 1",
+            "20, 14, 4, 16, 16, 16, 1, 2"})
+    void producesTheTwinsBlocks(int rows, int cols, int block, int actBits, int weightBits, int twiddleBits, int lanes,
+                                int channels) throws Exception {
         long seed = SEED + 1_000L * block + rows + cols;
         Random random = new Random(seed);
         double[][][] vectors = new double[BlockCirculant.blocks(rows, block)][BlockCirculant.blocks(cols, block)][block];
@@ -60,23 +66,33 @@ class CirculantEngineTest {
         List<String> expected = new ArrayList<>();
         long mask = (1L << actBits) - 1;
         for (int v = 0; v < 5; v++) {
-            double spread = v == 4 ? 8.0 : 1.5;
-            long[] x = new long[cols];
-            for (int c = 0; c < cols; c++) {
-                x[c] = act.saturate(act.quantize(random.nextGaussian() * spread));
+            long[][] x = new long[channels][cols];
+            for (int ch = 0; ch < channels; ch++) {
+                double spread = (v + ch) % 5 == 4 ? 8.0 : 1.5;
+                for (int c = 0; c < cols; c++) {
+                    x[ch][c] = act.saturate(act.quantize(random.nextGaussian() * spread));
+                }
             }
             for (int j = 0; j < colBlocks; j++) {
                 BigInteger word = BigInteger.ZERO;
-                for (int n = 0; n < block && j * block + n < cols; n++) {
-                    word = word.or(BigInteger.valueOf(x[j * block + n] & mask).shiftLeft(n * actBits));
+                for (int ch = 0; ch < channels; ch++) {
+                    for (int n = 0; n < block && j * block + n < cols; n++) {
+                        word = word.or(BigInteger.valueOf(x[ch][j * block + n] & mask)
+                                .shiftLeft((ch * block + n) * actBits));
+                    }
                 }
                 blocks.add(new BigInteger[] {word});
             }
-            FixedCirculant.Trace trace = twin.trace(x);
+            long[][] y = new long[channels][];
+            for (int ch = 0; ch < channels; ch++) {
+                y[ch] = twin.trace(x[ch]).y();
+            }
             for (int i = 0; i < rowBlocks; i++) {
                 StringBuilder line = new StringBuilder();
-                for (int n = 0; n < block; n++) {
-                    line.append(n == 0 ? "" : " ").append(act.saturate(trace.y()[i * block + n]));
+                for (int ch = 0; ch < channels; ch++) {
+                    for (int n = 0; n < block; n++) {
+                        line.append(ch + n == 0 ? "" : " ").append(act.saturate(y[ch][i * block + n]));
+                    }
                 }
                 expected.add(line.toString());
             }
@@ -90,21 +106,21 @@ class CirculantEngineTest {
                 .output("busy", 1)
                 .output("mac_cycles", 32)
                 .source("load", List.of(new Port("load_payload", 2 * FixedCirculant.bins(block) * weightBits)), words, 90)
-                .gatedSource("blocks", List.of(new Port("blocks_payload", block * actBits)), blocks, 70,
+                .gatedSource("blocks", List.of(new Port("blocks_payload", channels * block * actBits)), blocks, 70,
                         "load_next == " + words.size())
                 .stimulus("wait (blocks_next == " + blocks.size() + "); wait (!busy); repeat (3) @(negedge clk);"
                         + " $display(\"mac_cycles %0d\", mac_cycles);");
-        bench.sink("outputs", List.of(new Port("outputs_payload", block * actBits)), 100);
+        bench.sink("outputs", List.of(new Port("outputs_payload", channels * block * actBits)), 100);
         Path verilog = VerilogEmitter.emit(dir, "CirculantEngine", () -> new CirculantEngine(block, actBits, weightBits,
-                twiddleBits, colBlocks, rowBlocks)).get(0);
+                twiddleBits, colBlocks, rowBlocks, lanes, channels)).get(0);
 
         List<String> printed = Tools.simulate(dir, bench.write(dir, seed, 60, 200 * blocks.size() * rowBlocks + 5_000),
                 List.of(verilog));
 
-        String context = "seed " + seed + " (-Desegen.seed=" + SEED + "), b " + block;
+        String context = "seed " + seed + " (-Desegen.seed=" + SEED + "), b " + block + ", " + lanes + " lanes, " + channels + " channels";
         List<String> actual = StreamBench.taken(printed, "outputs").stream().map(item -> {
             StringBuilder line = new StringBuilder();
-            for (int n = 0; n < block; n++) {
+            for (int n = 0; n < channels * block; n++) {
                 long raw = item[0].shiftRight(n * actBits).longValue() & mask;
                 line.append(n == 0 ? "" : " ").append(FixedFormat.signExtend(raw, actBits));
             }
@@ -113,10 +129,11 @@ class CirculantEngineTest {
         assertEquals(expected.size(), actual.size(), context + ": output blocks");
         for (int b = 0; b < expected.size(); b++) {
             assertEquals(expected.get(b), actual.get(b), context + ": vector " + b / rowBlocks + ", row block "
-                    + b % rowBlocks + " (z of rows " + (b % rowBlocks) * block + "..)");
+                    + b % rowBlocks + " (z of rows " + (b % rowBlocks) * block + ".., channel after channel)");
         }
         String cycles = printed.stream().filter(l -> l.startsWith("mac_cycles ")).findFirst().orElseThrow();
-        assertEquals(5L * rowBlocks * colBlocks, Long.parseLong(cycles.substring(11).trim()),
-                context + ": one MAC cycle per block pair");
+        int groups = (rowBlocks + lanes - 1) / lanes;
+        assertEquals(5L * groups * colBlocks, Long.parseLong(cycles.substring(11).trim()),
+                context + ": one MAC cycle per column block and group of lanes");
     }
 }

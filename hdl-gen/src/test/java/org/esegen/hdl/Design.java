@@ -44,7 +44,7 @@ enum Design {
     INPUT_LOADER("InputLoader", () -> new InputLoader(2, 16, 64)),
     DELTA_SPMV("DeltaSpmv", () -> new DeltaSpmv(4, 16, 40, 200, 4, 8, 16, 32, 8)),
     FFT_UNIT("FftUnit", () -> new FftUnit(8, 16, 16)),
-    CIRCULANT_ENGINE("CirculantEngine", () -> new CirculantEngine(8, 16, 16, 16, 20, 64)),
+    CIRCULANT_ENGINE("CirculantEngine", () -> new CirculantEngine(8, 16, 16, 16, 20, 64, 4, 2)),
     DELTA_ENGINE("DeltaEngine", () -> new DeltaEngine(4, 2, 16, 37, 60, 4, 8, 16, 32, 8)),
     DELTA_LAYER("DeltaLayer", () -> new DeltaLayer(2, 4, 8, 16, 33, 2, 8, 32, 8,
             Elementwise.Arithmetic.of(Presets.get("tiny")), false)),

@@ -58,26 +58,60 @@ import spinal.lib.Stream;
 
 /**
  * One block-circulant matrix-vector product z = sat_A(W x), the twin of {@link FixedCirculant}
- * bit for bit: the input blocks x_j through a forward {@link FftUnit} into the spectrum RAM (bins 0 ..
- * b/2), then for each output block i a complex multiply-accumulate per bin over j of the stored
- * weights W_ij (a word a cycle from the weight RAM, {@link FixedCirculant#storeWord} at i colBlocks +
- * j) with X_j, the scaling to U (round, saturate), and an inverse {@link FftUnit} over U and its
- * conjugates, saturated to A.
+ * bit for bit, with {@code lanes} output blocks worked on at once: the input blocks x_j through a
+ * forward {@link FftUnit} into the spectrum RAM (bins 0 .. b/2); then the row blocks in groups of L =
+ * lanes (group g holds row blocks g L .. g L + L - 1), and for each group, one column block j a cycle, X_j
+ * read once and broadcast to the L lanes, each lane a complex multiply-accumulate per bin of its weight
+ * W_ij ({@link FixedCirculant#storeWord}) with X_j; when a group's last column is in, the L sums move to a
+ * shift chain that feeds one output block a cycle to the scaling to U (round, saturate) and the inverse
+ * {@link FftUnit} over U and its conjugates, saturated to A. One lane is the single-block engine.
+ * {@code channels} C vectors go through at once in lockstep, sharing every weight read: per channel a
+ * forward FFT, a spectrum RAM, the lanes' multiply-accumulates and held sums, a scaling and an inverse FFT.
  *
- * <p>Ports: stream {@code load} (slave, the weight words in address order, after reset); stream
- * {@code blocks} (slave, b actBits values: x_j, j = 0 .. col_blocks - 1 of one vector, value n at bits
- * [n actBits, ...), zero past the last column); {@code col_blocks}, {@code row_blocks} in UInt (1 ..
- * the maxima), {@code scale_shift} in UInt 6 (G - log2 b, {@link FixedCirculant#scaleShift}, at least 0),
- * held during a product; stream {@code outputs} (master, b actBits values of z_i, in i order: the
- * consumer must take one a cycle when offered, a FIFO's worth of slack is not kept) ; {@code busy} out;
- * {@code mac_cycles} out UInt 32 (cycles the MAC array worked, since reset).
+ * <p>Ports: stream {@code load} (slave, the weight words in row-block-major order, word (i, j) at i
+ * col_blocks + j, after reset; lane i mod L keeps it at (i / L) col_blocks + j); stream {@code blocks}
+ * (slave, C b actBits values: x_j of every channel, j = 0 .. col_blocks - 1 of one vector, value n of
+ * channel ch at bits [(ch b + n) actBits, ...), zero past the last column); {@code col_blocks}, {@code row_blocks} in UInt (1 .. the maxima),
+ * {@code scale_shift} in UInt 6 (G - log2 b, {@link FixedCirculant#scaleShift}, at least 0), held during
+ * the load and the products; stream {@code outputs} (master, z_i of every channel packed as the blocks, in i
+ * order: the
+ * consumer must take one a cycle when offered, a FIFO's worth of slack is not kept); {@code busy} out;
+ * {@code mac_cycles} out UInt 32 (cycles in which the lanes took a column block, since reset).
  *
  * <p>Timing: a vector's blocks are taken one a cycle; col_blocks + 2 log2 b cycles later the MACs
- * start; each output block takes col_blocks cycles of MACs, then 2 log2 b + 3 cycles to come out, the
- * next block's MACs overlapping. The next vector's blocks are taken once the last block's MACs are issued.
+ * start; a group takes col_blocks MAC cycles (ceil(row_blocks / L) col_blocks a vector), and its L
+ * blocks come out one a cycle 2 log2 b + 4 cycles after its last MAC, the next group's MACs
+ * overlapping; a group starts at least L cycles after the one before (the shift chain drains one block
+ * a cycle), so with col_blocks &lt; L the lanes wait L - col_blocks cycles a group. The next vector's
+ * blocks are taken once the last group's MACs are issued.
+ *
+ * <p>Cost: per lane a weight RAM of ceil(maxRowBlocks / L) maxColBlocks words of 2 (b/2 + 1) weightBits
+ * bits and, per channel, 4 (b/2 + 1) multipliers and 2 (b/2 + 1) accumulators and held sums; per channel one
+ * forward and one inverse FFT, one spectrum RAM and one scaling for all lanes.
  */
 public final class CirculantEngine extends JavaComponent {
     public final Bool busy;
+
+    private final int block;
+    private final int bins;
+    private final int weightBits;
+    private final int forwardBits;
+    private final int accBits;
+    private final int colBits;
+    private final int rowBits;
+    private final int lanes;
+    private final int laneWords;
+    private final int laneAddrBits;
+    private final int channels;
+
+    /** The spectrum RAM once every block of a vector is in it, and the input counters the issue resets. */
+    private record Spectra(List<Mem<Bits>> rams, Bool inputting, Bool complete, UInt taken, UInt written) {
+    }
+
+    /** The MAC issue: each channel's broadcast spectrum word, the lane address, the per-group flags down the pipeline. */
+    private record Issue(Bool fire, UInt laneAddress, List<Bits> spectra, Bool macing, Bool productValid, Bool productFirst,
+                         Bool sumsReady, UInt sumsBase) {
+    }
 
     /**
      * @param block        b, a power of two in 2..32
@@ -86,39 +120,89 @@ public final class CirculantEngine extends JavaComponent {
      * @param twiddleBits  FFT twiddle width, 4..24
      * @param maxColBlocks largest colBlocks, 1..65536
      * @param maxRowBlocks largest rowBlocks, 1..65536
+     * @param lanes        L, output blocks accumulated at once, 1..maxRowBlocks (at most 256)
+     * @param channels     C, vectors multiplied at once with the same weights, 1..64
      * @throws EsegenException if a parameter is out of range
      */
-    public CirculantEngine(int block, int actBits, int weightBits, int twiddleBits, int maxColBlocks, int maxRowBlocks) {
-        super(validated(actBits, weightBits, maxColBlocks, maxRowBlocks));
-        int bins = FixedCirculant.bins(block);
-        int forwardBits = FixedCirculant.forwardBits(actBits);
-        int inverseBits = FixedCirculant.inverseBits(actBits, block);
-        int colBits = widthFor(maxColBlocks);
-        int rowBits = widthFor(maxRowBlocks);
+    public CirculantEngine(int block, int actBits, int weightBits, int twiddleBits, int maxColBlocks, int maxRowBlocks,
+                           int lanes, int channels) {
+        super(validated(actBits, weightBits, maxColBlocks, maxRowBlocks, lanes, channels));
+        this.channels = channels;
+        this.block = block;
+        this.bins = FixedCirculant.bins(block);
+        this.weightBits = weightBits;
+        this.forwardBits = FixedCirculant.forwardBits(actBits);
+        this.accBits = weightBits + forwardBits + 1 + widthFor(maxColBlocks);
+        this.colBits = widthFor(maxColBlocks);
+        this.rowBits = widthFor(maxRowBlocks + lanes);
+        this.lanes = lanes;
+        this.laneWords = (maxRowBlocks + lanes - 1) / lanes * maxColBlocks;
+        this.laneAddrBits = widthFor(laneWords - 1);
         int wordBits = 2 * bins * weightBits;
-        int weightWords = maxColBlocks * maxRowBlocks;
-        int accBits = weightBits + forwardBits + 1 + widthFor(maxColBlocks);
 
         Stream<Bits> load = slaveStream("load", hardType(() -> bits(wordBits)));
-        Stream<Bits> blocks = slaveStream("blocks", hardType(() -> bits(block * actBits)));
-        UInt colBlocks = inUInt("col_blocks", colBits);
-        UInt rowBlocks = inUInt("row_blocks", rowBits);
+        Stream<Bits> blocks = slaveStream("blocks", hardType(() -> bits(channels * block * actBits)));
+        UInt colBlocks = inUInt("col_blocks", widthFor(maxColBlocks));
+        UInt rowBlocks = inUInt("row_blocks", widthFor(maxRowBlocks)).resize(rowBits);
         UInt scaleShift = inUInt("scale_shift", 6);
-        Stream<Bits> outputs = masterStream("outputs", hardType(() -> bits(block * actBits)));
+        Stream<Bits> outputs = masterStream("outputs", hardType(() -> bits(channels * block * actBits)));
         busy = outBool("busy");
         UInt macCycles = outUInt("mac_cycles", 32);
 
-        Mem<Bits> weights = blockRam("weights", hardType(() -> bits(wordBits)), weightWords);
-        int weightAddrBits = widthFor(weightWords - 1);
-        UInt loadAddress = regInit("load_address", uint(weightAddrBits), uintConst(0, weightAddrBits));
-        Bool loaded = named("load_taken", and(load.valid(), load.ready()));
-        write(weights, loadAddress, load.payload(), loaded);
-        when(loaded, () -> assign(loadAddress, add(loadAddress, uintConst(1, weightAddrBits))));
-        assign(load.ready(), boolConst(true));
+        List<Mem<Bits>> weights = loadWeights(load, colBlocks, wordBits);
+        Spectra spectra = inputSpectra(blocks, colBlocks, actBits, twiddleBits, maxColBlocks);
+        Issue issue = issue(spectra, colBlocks, rowBlocks);
+        List<List<List<SInt[]>>> sums = new ArrayList<>();
+        for (int ch = 0; ch < channels; ch++) {
+            sums.add(new ArrayList<>());
+        }
+        for (int lane = 0; lane < lanes; lane++) {
+            Bits weight = readSync(weights.get(lane), issue.laneAddress(), issue.fire());
+            for (int ch = 0; ch < channels; ch++) {
+                sums.get(ch).add(laneSums("lane_" + lane + "_ch_" + ch + "_bin_", weight, issue.spectra().get(ch),
+                        issue));
+            }
+        }
+        UInt cycles = regInit("mac_cycles_count", uint(32), uintConst(0, 32));
+        when(issue.fire(), () -> assign(cycles, add(cycles, uintConst(1, 32))));
+        assign(macCycles, cycles);
+        Bool drainBusy = drainThroughInverseFfts(sums, issue, rowBlocks, scaleShift, actBits, twiddleBits, outputs);
+        assign(busy, or(or(or(issue.macing(), drainBusy), or(issue.productValid(), issue.sumsReady())),
+                or(not(spectra.inputting()), not(equal(spectra.taken(), uintConst(0, colBits))))));
+    }
 
-        // input FFT: x_j -> spectrum RAM word j (bins 0 .. b/2, real and imaginary, forwardBits each)
-        FftUnit forward = child("forward_fft", new FftUnit(block, forwardBits, twiddleBits));
-        Mem<Bits> spectra = ram("spectra", hardType(() -> bits(2 * bins * forwardBits)), maxColBlocks);
+    /** The lanes' weight RAMs, written from {@code load}: word (i, j) to lane i mod L at (i / L) col_blocks + j. */
+    private List<Mem<Bits>> loadWeights(Stream<Bits> load, UInt colBlocks, int wordBits) {
+        int laneBits = widthFor(lanes - 1);
+        UInt j = regInit("load_col_block", uint(colBits), uintConst(0, colBits));
+        UInt lane = regInit("load_lane", uint(laneBits), uintConst(0, laneBits));
+        UInt base = regInit("load_base", uint(laneAddrBits), uintConst(0, laneAddrBits));
+        Bool loaded = named("load_taken", and(load.valid(), load.ready()));
+        Bool lastJ = named("load_last_col_block", equal(add(j, uintConst(1, colBits)), colBlocks));
+        Bool lastLane = named("load_last_lane", equal(lane, uintConst(lanes - 1, laneBits)));
+        UInt address = named("load_address", add(base, j.resize(laneAddrBits)));
+        List<Mem<Bits>> rams = new ArrayList<>();
+        for (int l = 0; l < lanes; l++) {
+            Mem<Bits> ram = blockRam("weights_" + l, hardType(() -> bits(wordBits)), laneWords);
+            write(ram, address, load.payload(), and(loaded, equal(lane, uintConst(l, laneBits))));
+            rams.add(ram);
+        }
+        when(loaded, () -> {
+            assign(j, mux(lastJ, uintConst(0, colBits), add(j, uintConst(1, colBits))));
+            when(lastJ, () -> {
+                assign(lane, mux(lastLane, uintConst(0, laneBits), add(lane, uintConst(1, laneBits))));
+                when(lastLane, () -> assign(base, add(base, colBlocks.resize(laneAddrBits))));
+            });
+        });
+        assign(load.ready(), boolConst(true));
+        return rams;
+    }
+
+    /**
+     * Each channel's x_j through its forward FFT into its spectrum RAM at word j (bins 0 .. b/2, real and
+     * imaginary, forwardBits each).
+     */
+    private Spectra inputSpectra(Stream<Bits> blocks, UInt colBlocks, int actBits, int twiddleBits, int maxColBlocks) {
         Bool inputting = regInit("inputting", bool(), boolConst(true));
         UInt taken = regInit("blocks_taken", uint(colBits), uintConst(0, colBits));
         UInt written = regInit("blocks_written", uint(colBits), uintConst(0, colBits));
@@ -126,102 +210,215 @@ public final class CirculantEngine extends JavaComponent {
         assign(blocks.ready(), and(inputting, not(allTaken)));
         Bool blockTaken = named("block_taken", and(blocks.valid(), blocks.ready()));
         when(blockTaken, () -> assign(taken, add(taken, uintConst(1, colBits))));
-        assign(forward.inValid, blockTaken);
-        assign(forward.inverse, boolConst(false));
-        for (int n = 0; n < block; n++) {
-            assign(forward.inRe.get(n), asSInt(slice(blocks.payload(), n * actBits, actBits)).resize(forwardBits));
-            assign(forward.inIm.get(n), sintConst(0, forwardBits));
-        }
-        List<SInt> spectrumParts = new ArrayList<>();
-        for (int k = 0; k < block; k++) {
-            if (k < bins) {
-                spectrumParts.add(forward.outRe.get(k));
-                spectrumParts.add(forward.outIm.get(k));
+        List<Mem<Bits>> rams = new ArrayList<>();
+        Bool spectrumValid = null;
+        for (int ch = 0; ch < channels; ch++) {
+            FftUnit forward = child("forward_fft_" + ch, new FftUnit(block, forwardBits, twiddleBits));
+            Mem<Bits> spectra = ram("spectra_" + ch, hardType(() -> bits(2 * bins * forwardBits)), maxColBlocks);
+            assign(forward.inValid, blockTaken);
+            assign(forward.inverse, boolConst(false));
+            for (int n = 0; n < block; n++) {
+                assign(forward.inRe.get(n), asSInt(slice(blocks.payload(), (ch * block + n) * actBits, actBits))
+                        .resize(forwardBits));
+                assign(forward.inIm.get(n), sintConst(0, forwardBits));
+            }
+            List<SInt> spectrumParts = new ArrayList<>();
+            for (int k = 0; k < block; k++) {
+                if (k < bins) {
+                    spectrumParts.add(forward.outRe.get(k));
+                    spectrumParts.add(forward.outIm.get(k));
+                } else {
+                    unused("forward_" + ch + "_re_" + k, forward.outRe.get(k));
+                    unused("forward_" + ch + "_im_" + k, forward.outIm.get(k));
+                }
+            }
+            write(spectra, written.resize(widthFor(maxColBlocks - 1)), concatLowFirst(spectrumParts), forward.outValid);
+            rams.add(spectra);
+            if (ch == 0) {
+                spectrumValid = forward.outValid;
             } else {
-                unused("forward_re_" + k, forward.outRe.get(k));
-                unused("forward_im_" + k, forward.outIm.get(k));
+                unused("forward_" + ch + "_valid", forward.outValid);
             }
         }
-        write(spectra, written.resize(widthFor(maxColBlocks - 1)), concatLowFirst(spectrumParts), forward.outValid);
-        when(forward.outValid, () -> assign(written, add(written, uintConst(1, colBits))));
+        when(spectrumValid, () -> assign(written, add(written, uintConst(1, colBits))));
+        Bool complete = named("spectra_complete", and(and(inputting, allTaken), equal(written, colBlocks)));
+        return new Spectra(rams, inputting, complete, taken, written);
+    }
 
-        // MAC issue: (i, j) a cycle once every block is in the spectrum RAM
+    /**
+     * One column block a cycle for the current group once the spectra are complete: X_j read and the lane
+     * address g col_blocks + j; a group's first column waits until L cycles have passed since the previous
+     * group's first (the drain's pace). Flags go down the MAC pipeline: read (1), products registered (2),
+     * accumulated (3); {@code sumsReady} is high in the cycle the lanes hold a group's sums.
+     */
+    private Issue issue(Spectra spectra, UInt colBlocks, UInt rowBlocks) {
+        int ageBits = widthFor(lanes);
         Bool macing = regInit("macing", bool(), boolConst(false));
-        UInt i = regInit("row_block", uint(rowBits), uintConst(0, rowBits));
+        UInt groupBase = regInit("group_base", uint(rowBits), uintConst(0, rowBits));
         UInt j = regInit("col_block", uint(colBits), uintConst(0, colBits));
-        UInt weightAddress = regInit("weight_address", uint(weightAddrBits), uintConst(0, weightAddrBits));
+        UInt laneAddress = regInit("lane_address", uint(laneAddrBits), uintConst(0, laneAddrBits));
+        UInt groupAge = regInit("group_age", uint(ageBits), uintConst(lanes, ageBits));
+        Bool firstJ = named("first_col_block", equal(j, uintConst(0, colBits)));
         Bool lastJ = named("last_col_block", equal(add(j, uintConst(1, colBits)), colBlocks));
-        Bool lastI = named("last_row_block", equal(add(i, uintConst(1, rowBits)), rowBlocks));
-        when(and(and(inputting, allTaken), equal(written, colBlocks)), () -> {
-            assign(inputting, boolConst(false));
+        UInt nextBase = named("next_group_base", add(groupBase, uintConst(lanes, rowBits)));
+        Bool lastGroup = named("last_group", not(lessThan(nextBase, rowBlocks)));
+        Bool fire = named("mac_issue", and(macing, or(not(firstJ), not(lessThan(groupAge, uintConst(lanes, ageBits))))));
+        when(spectra.complete(), () -> {
+            assign(spectra.inputting(), boolConst(false));
             assign(macing, boolConst(true));
         });
-        Bits spectrum = readSync(spectra, j.resize(widthFor(maxColBlocks - 1)), macing);
-        Bits weight = readSync(weights, weightAddress, macing);
-        when(macing, () -> {
-            assign(weightAddress, add(weightAddress, uintConst(1, weightAddrBits)));
+        List<Bits> spectrumWords = new ArrayList<>();
+        for (Mem<Bits> ram : spectra.rams()) {
+            spectrumWords.add(readSync(ram, j.resize(widthFor(ram.wordCount() - 1)), fire));
+        }
+        when(and(fire, firstJ), () -> assign(groupAge, uintConst(1, ageBits)))
+                .elseWhen(lessThan(groupAge, uintConst(lanes, ageBits)), () -> assign(groupAge, add(groupAge,
+                        uintConst(1, ageBits))));
+        when(fire, () -> {
+            assign(laneAddress, add(laneAddress, uintConst(1, laneAddrBits)));
             assign(j, mux(lastJ, uintConst(0, colBits), add(j, uintConst(1, colBits))));
             when(lastJ, () -> {
-                assign(i, add(i, uintConst(1, rowBits)));
-                when(lastI, () -> {
+                assign(groupBase, nextBase);
+                when(lastGroup, () -> {
                     assign(macing, boolConst(false));
-                    assign(inputting, boolConst(true));
-                    assign(taken, uintConst(0, colBits));
-                    assign(written, uintConst(0, colBits));
-                    assign(i, uintConst(0, rowBits));
-                    assign(weightAddress, uintConst(0, weightAddrBits));
+                    assign(spectra.inputting(), boolConst(true));
+                    assign(spectra.taken(), uintConst(0, colBits));
+                    assign(spectra.written(), uintConst(0, colBits));
+                    assign(groupBase, uintConst(0, rowBits));
+                    assign(laneAddress, uintConst(0, laneAddrBits));
                 });
             });
         });
-        UInt cycles = regInit("mac_cycles_count", uint(32), uintConst(0, 32));
-        when(macing, () -> assign(cycles, add(cycles, uintConst(1, 32))));
-        assign(macCycles, cycles);
-
-        // MAC pipeline: read (1), products registered (2), accumulate (3)
-        Bool readValid = regNext("read_valid", macing, boolConst(false));
-        Bool readFirst = regNext("read_first", equal(j, uintConst(0, colBits)));
+        Bool readValid = regNext("read_valid", fire, boolConst(false));
+        Bool readFirst = regNext("read_first", firstJ);
         Bool readLast = regNext("read_last", lastJ);
+        UInt readBase = regNext("read_base", groupBase);
         Bool productValid = regNext("product_valid", readValid, boolConst(false));
         Bool productFirst = regNext("product_first", readFirst);
         Bool productLast = regNext("product_last", readLast);
+        UInt productBase = regNext("product_base", readBase);
+        Bool sumsReady = regNext("sums_ready", and(productValid, productLast), boolConst(false));
+        UInt sumsBase = regNext("sums_base", productBase);
+        return new Issue(fire, laneAddress, spectrumWords, or(macing, readValid), productValid, productFirst, sumsReady,
+                sumsBase);
+    }
+
+    /**
+     * A lane's sums for one channel, P[k] = sum_j W_ij[k] X_j[k], complex per bin k = 0 .. b/2, exact: {re, im}
+     * per bin, from the lane's weight word and the channel's spectrum word (both read in the issue cycle).
+     */
+    private List<SInt[]> laneSums(String name, Bits weight, Bits spectrum, Issue issue) {
         List<SInt[]> accumulators = new ArrayList<>();
         for (int k = 0; k < bins; k++) {
             SInt wr = asSInt(slice(weight, 2 * k * weightBits, weightBits));
             SInt wi = asSInt(slice(weight, (2 * k + 1) * weightBits, weightBits));
             SInt xr = asSInt(slice(spectrum, 2 * k * forwardBits, forwardBits));
             SInt xi = asSInt(slice(spectrum, (2 * k + 1) * forwardBits, forwardBits));
-            SInt rr = regNext("bin_" + k + "_wr_xr", mul(wr, xr));
-            SInt ii = regNext("bin_" + k + "_wi_xi", mul(wi, xi));
-            SInt ri = regNext("bin_" + k + "_wr_xi", mul(wr, xi));
-            SInt ir = regNext("bin_" + k + "_wi_xr", mul(wi, xr));
+            SInt rr = regNext(name + k + "_wr_xr", mul(wr, xr));
+            SInt ii = regNext(name + k + "_wi_xi", mul(wi, xi));
+            SInt ri = regNext(name + k + "_wr_xi", mul(wr, xi));
+            SInt ir = regNext(name + k + "_wi_xr", mul(wi, xr));
             SInt re = sub(rr.resize(accBits), ii.resize(accBits));
             SInt im = add(ri.resize(accBits), ir.resize(accBits));
-            SInt accRe = reg("bin_" + k + "_acc_re", sint(accBits));
-            SInt accIm = reg("bin_" + k + "_acc_im", sint(accBits));
-            when(productValid, () -> {
-                assign(accRe, mux(productFirst, re, add(accRe, re)));
-                assign(accIm, mux(productFirst, im, add(accIm, im)));
+            SInt accRe = reg(name + k + "_acc_re", sint(accBits));
+            SInt accIm = reg(name + k + "_acc_im", sint(accBits));
+            when(issue.productValid(), () -> {
+                assign(accRe, mux(issue.productFirst(), re, add(accRe, re)));
+                assign(accIm, mux(issue.productFirst(), im, add(accIm, im)));
             });
             accumulators.add(new SInt[] {accRe, accIm});
         }
-        Bool sumsReady = regNext("sums_ready", and(productValid, productLast), boolConst(false));
+        return accumulators;
+    }
 
-        // U = sat(round(P >> shift)), registered; inverse FFT over U and its conjugates; z = sat_A(re)
+    /**
+     * A group's sums into each channel's held shift chain (lane 0 at its head), then one lane a cycle: U =
+     * sat(round(P &gt;&gt; shift)), registered, the inverse FFT over U and its conjugates, z = sat_A(re) on
+     * {@code outputs}; lanes past row_blocks are skipped. Returns whether anything is still on its way to
+     * {@code outputs}.
+     */
+    private Bool drainThroughInverseFfts(List<List<List<SInt[]>>> sums, Issue issue, UInt rowBlocks, UInt scaleShift,
+                                         int actBits, int twiddleBits, Stream<Bits> outputs) {
+        int countBits = widthFor(lanes);
+        Bool draining = regInit("draining", bool(), boolConst(false));
+        UInt drained = regInit("drained", uint(countBits), uintConst(0, countBits));
+        UInt drainBase = reg("drain_base", uint(rowBits));
+        List<List<List<SInt[]>>> held = new ArrayList<>();
+        for (int ch = 0; ch < channels; ch++) {
+            List<List<SInt[]>> chain = new ArrayList<>();
+            for (int l = 0; l < lanes; l++) {
+                List<SInt[]> lane = new ArrayList<>();
+                for (int k = 0; k < bins; k++) {
+                    String name = "held_" + l + "_ch_" + ch + "_bin_" + k;
+                    lane.add(new SInt[] {reg(name + "_re", sint(accBits)), reg(name + "_im", sint(accBits))});
+                }
+                chain.add(lane);
+            }
+            held.add(chain);
+        }
+        when(issue.sumsReady(), () -> {
+            assign(draining, boolConst(true));
+            assign(drained, uintConst(0, countBits));
+            assign(drainBase, issue.sumsBase());
+            for (int ch = 0; ch < channels; ch++) {
+                copy(held.get(ch), sums.get(ch));
+            }
+        }).elseWhen(draining, () -> {
+            assign(drained, add(drained, uintConst(1, countBits)));
+            when(equal(drained, uintConst(lanes - 1, countBits)), () -> assign(draining, boolConst(false)));
+            for (List<List<SInt[]>> chain : held) {
+                copy(chain.subList(0, lanes - 1), chain.subList(1, lanes));
+            }
+        });
+        Bool drainValid = named("drain_valid", and(draining, lessThan(add(drainBase, drained.resize(rowBits)),
+                rowBlocks)));
+        Bool scaledValid = regNext("scaled_valid", drainValid, boolConst(false));
+        List<SInt> z = new ArrayList<>();
+        Bool outValid = null;
+        for (int ch = 0; ch < channels; ch++) {
+            FftUnit inverse = inverseFft(ch, held.get(ch).get(0), scaledValid, scaleShift, actBits, twiddleBits);
+            for (int n = 0; n < block; n++) {
+                unused("inverse_" + ch + "_im_" + n, inverse.outIm.get(n));
+                z.add(named("z_" + ch + "_" + n, saturate(inverse.outRe.get(n), actBits)));
+            }
+            if (ch == 0) {
+                outValid = inverse.outValid;
+            } else {
+                unused("inverse_" + ch + "_valid", inverse.outValid);
+            }
+        }
+        assign(outputs.valid(), outValid);
+        assign(outputs.payload(), concatLowFirst(z));
+        unused("outputs_ready", outputs.ready());
+        int pendingBits = rowBits + 1;
+        UInt pending = regInit("inverse_pending", uint(pendingBits), uintConst(0, pendingBits));
+        when(and(scaledValid, not(outValid)), () -> assign(pending, add(pending, uintConst(1, pendingBits))))
+                .elseWhen(and(outValid, not(scaledValid)), () -> assign(pending, sub(pending, uintConst(1, pendingBits))));
+        return or(or(draining, scaledValid), not(equal(pending, uintConst(0, pendingBits))));
+    }
+
+    /**
+     * Channel {@code ch}'s scaling of the chain's head to U (registered; valid with {@code scaledValid}) and its
+     * inverse FFT over U and its conjugates.
+     */
+    private FftUnit inverseFft(int ch, List<SInt[]> head, Bool scaledValid, UInt scaleShift, int actBits,
+                               int twiddleBits) {
+        int inverseBits = FixedCirculant.inverseBits(actBits, block);
         long limit = 1L << (inverseBits - 2);
         List<SInt[]> scaled = new ArrayList<>();
         for (int k = 0; k < bins; k++) {
             boolean real = k == 0 || k == block / 2;
-            SInt re = regNext("bin_" + k + "_u_re", scaledPart("bin_" + k + "_p_re", accumulators.get(k)[0], scaleShift,
-                    limit, inverseBits));
-            SInt im = real ? sintConst(0, inverseBits) : regNext("bin_" + k + "_u_im", scaledPart("bin_" + k + "_p_im",
-                    accumulators.get(k)[1], scaleShift, limit, inverseBits));
+            String name = "ch_" + ch + "_bin_" + k;
+            SInt re = regNext(name + "_u_re", scaledPart(name + "_p_re", head.get(k)[0], scaleShift, limit,
+                    inverseBits));
+            SInt im = real ? sintConst(0, inverseBits) : regNext(name + "_u_im", scaledPart(name + "_p_im",
+                    head.get(k)[1], scaleShift, limit, inverseBits));
             if (real) {
-                unused("bin_" + k + "_imaginary", accumulators.get(k)[1]);
+                unused(name + "_imaginary", head.get(k)[1]);
             }
             scaled.add(new SInt[] {re, im});
         }
-        Bool scaledValid = regNext("scaled_valid", sumsReady, boolConst(false));
-        FftUnit inverse = child("inverse_fft", new FftUnit(block, inverseBits, twiddleBits));
+        FftUnit inverse = child("inverse_fft_" + ch, new FftUnit(block, inverseBits, twiddleBits));
         assign(inverse.inValid, scaledValid);
         assign(inverse.inverse, boolConst(true));
         for (int k = 0; k < block; k++) {
@@ -229,23 +426,16 @@ public final class CirculantEngine extends JavaComponent {
             assign(inverse.inRe.get(k), source[0]);
             assign(inverse.inIm.get(k), k < bins ? source[1] : sub(sintConst(0, inverseBits), source[1]));
         }
-        List<SInt> z = new ArrayList<>();
-        for (int n = 0; n < block; n++) {
-            SInt y = inverse.outRe.get(n);
-            unused("inverse_im_" + n, inverse.outIm.get(n));
-            z.add(named("z_" + n, saturate(y, actBits)));
+        return inverse;
+    }
+
+    private static void copy(List<List<SInt[]>> targets, List<List<SInt[]>> sources) {
+        for (int l = 0; l < targets.size(); l++) {
+            for (int k = 0; k < targets.get(l).size(); k++) {
+                assign(targets.get(l).get(k)[0], sources.get(l).get(k)[0]);
+                assign(targets.get(l).get(k)[1], sources.get(l).get(k)[1]);
+            }
         }
-        assign(outputs.valid(), inverse.outValid);
-        assign(outputs.payload(), concatLowFirst(z));
-        unused("outputs_ready", outputs.ready());
-        int pendingBits = rowBits + 1;
-        UInt pending = regInit("inverse_pending", uint(pendingBits), uintConst(0, pendingBits));
-        when(and(scaledValid, not(inverse.outValid)), () -> assign(pending, add(pending, uintConst(1, pendingBits))))
-                .elseWhen(and(inverse.outValid, not(scaledValid)), () -> assign(pending, sub(pending,
-                        uintConst(1, pendingBits))));
-        assign(busy, or(or(or(macing, readValid), or(productValid, sumsReady)),
-                or(or(scaledValid, not(inputting)), or(not(equal(taken, uintConst(0, colBits))),
-                        not(equal(pending, uintConst(0, pendingBits)))))));
     }
 
     /**
@@ -268,7 +458,8 @@ public final class CirculantEngine extends JavaComponent {
         return slice(clamped, 0, bits);
     }
 
-    private static String validated(int actBits, int weightBits, int maxColBlocks, int maxRowBlocks) {
+    private static String validated(int actBits, int weightBits, int maxColBlocks, int maxRowBlocks, int lanes,
+                                    int channels) {
         if (actBits < 2 || actBits > 24) {
             throw new EsegenException("CirculantEngine: actBits " + actBits + " is outside 2..24");
         }
@@ -278,6 +469,13 @@ public final class CirculantEngine extends JavaComponent {
         if (maxColBlocks < 1 || maxColBlocks > 65536 || maxRowBlocks < 1 || maxRowBlocks > 65536) {
             throw new EsegenException("CirculantEngine: block counts " + maxColBlocks + " x " + maxRowBlocks
                     + " are outside 1..65536");
+        }
+        if (lanes < 1 || lanes > Math.min(256, maxRowBlocks)) {
+            throw new EsegenException("CirculantEngine: lanes " + lanes + " is outside 1..min(256, maxRowBlocks = "
+                    + maxRowBlocks + ")");
+        }
+        if (channels < 1 || channels > 64) {
+            throw new EsegenException("CirculantEngine: channels " + channels + " is outside 1..64");
         }
         return "CirculantEngine";
     }
