@@ -9,6 +9,7 @@ import org.esegen.config.Presets;
 import org.esegen.hdl.spinal.VerilogEmitter;
 import org.esegen.hdl.units.ChunkPacker;
 import org.esegen.hdl.units.CirculantEngine;
+import org.esegen.hdl.units.CirculantLayer;
 import org.esegen.hdl.units.ColumnBroadcaster;
 import org.esegen.hdl.units.DeltaEngine;
 import org.esegen.hdl.units.DeltaLayer;
@@ -45,6 +46,10 @@ enum Design {
     DELTA_SPMV("DeltaSpmv", () -> new DeltaSpmv(4, 16, 40, 200, 4, 8, 16, 32, 8)),
     FFT_UNIT("FftUnit", () -> new FftUnit(8, 16, 16)),
     CIRCULANT_ENGINE("CirculantEngine", () -> new CirculantEngine(8, 16, 16, 16, 20, 64, 4, 2)),
+    CIRCULANT_LAYER("CirculantLayer", () -> new CirculantLayer(8, 16, 16, 40, 32, 20, 4, 2, true,
+            Elementwise.Arithmetic.of(Presets.get("tiny")), false)),
+    CIRCULANT_GRU_LAYER("CirculantGruLayer", () -> new CirculantLayer(4, 16, 16, 13, 16, 16, 2, 1, false,
+            Elementwise.Arithmetic.of(Presets.get("tiny")), true)),
     DELTA_ENGINE("DeltaEngine", () -> new DeltaEngine(4, 2, 16, 37, 60, 4, 8, 16, 32, 8)),
     DELTA_LAYER("DeltaLayer", () -> new DeltaLayer(2, 4, 8, 16, 33, 2, 8, 32, 8,
             Elementwise.Arithmetic.of(Presets.get("tiny")), false)),

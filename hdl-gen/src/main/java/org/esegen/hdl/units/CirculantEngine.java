@@ -90,7 +90,16 @@ import spinal.lib.Stream;
  * forward and one inverse FFT, one spectrum RAM and one scaling for all lanes.
  */
 public final class CirculantEngine extends JavaComponent {
+    /** Width of {@code scale_shift}. */
+    public static final int SCALE_SHIFT_BITS = 6;
+    public final Stream<Bits> load;
+    public final Stream<Bits> blocks;
+    public final UInt colBlocks;
+    public final UInt rowBlocks;
+    public final UInt scaleShift;
+    public final Stream<Bits> outputs;
     public final Bool busy;
+    public final UInt macCycles;
 
     private final int block;
     private final int bins;
@@ -140,18 +149,19 @@ public final class CirculantEngine extends JavaComponent {
         this.laneAddrBits = widthFor(laneWords - 1);
         int wordBits = 2 * bins * weightBits;
 
-        Stream<Bits> load = slaveStream("load", hardType(() -> bits(wordBits)));
-        Stream<Bits> blocks = slaveStream("blocks", hardType(() -> bits(channels * block * actBits)));
-        UInt colBlocks = inUInt("col_blocks", widthFor(maxColBlocks));
-        UInt rowBlocks = inUInt("row_blocks", widthFor(maxRowBlocks)).resize(rowBits);
-        UInt scaleShift = inUInt("scale_shift", 6);
-        Stream<Bits> outputs = masterStream("outputs", hardType(() -> bits(channels * block * actBits)));
+        load = slaveStream("load", hardType(() -> bits(wordBits)));
+        blocks = slaveStream("blocks", hardType(() -> bits(channels * block * actBits)));
+        colBlocks = inUInt("col_blocks", widthFor(maxColBlocks));
+        rowBlocks = inUInt("row_blocks", widthFor(maxRowBlocks));
+        scaleShift = inUInt("scale_shift", SCALE_SHIFT_BITS);
+        outputs = masterStream("outputs", hardType(() -> bits(channels * block * actBits)));
         busy = outBool("busy");
-        UInt macCycles = outUInt("mac_cycles", 32);
+        macCycles = outUInt("mac_cycles", 32);
+        UInt rowBlocksWide = rowBlocks.resize(rowBits);
 
         List<Mem<Bits>> weights = loadWeights(load, colBlocks, wordBits);
         Spectra spectra = inputSpectra(blocks, colBlocks, actBits, twiddleBits, maxColBlocks);
-        Issue issue = issue(spectra, colBlocks, rowBlocks);
+        Issue issue = issue(spectra, colBlocks, rowBlocksWide);
         List<List<List<SInt[]>>> sums = new ArrayList<>();
         for (int ch = 0; ch < channels; ch++) {
             sums.add(new ArrayList<>());
@@ -166,7 +176,7 @@ public final class CirculantEngine extends JavaComponent {
         UInt cycles = regInit("mac_cycles_count", uint(32), uintConst(0, 32));
         when(issue.fire(), () -> assign(cycles, add(cycles, uintConst(1, 32))));
         assign(macCycles, cycles);
-        Bool drainBusy = drainThroughInverseFfts(sums, issue, rowBlocks, scaleShift, actBits, twiddleBits, outputs);
+        Bool drainBusy = drainThroughInverseFfts(sums, issue, rowBlocksWide, scaleShift, actBits, twiddleBits, outputs);
         assign(busy, or(or(or(issue.macing(), drainBusy), or(issue.productValid(), issue.sumsReady())),
                 or(not(spectra.inputting()), not(equal(spectra.taken(), uintConst(0, colBits))))));
     }

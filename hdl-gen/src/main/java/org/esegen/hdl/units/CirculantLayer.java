@@ -1,0 +1,467 @@
+package org.esegen.hdl.units;
+
+import static org.esegen.hdl.spinal.Hdl.add;
+import static org.esegen.hdl.spinal.Hdl.allOf;
+import static org.esegen.hdl.spinal.Hdl.and;
+import static org.esegen.hdl.spinal.Hdl.asBits;
+import static org.esegen.hdl.spinal.Hdl.asSInt;
+import static org.esegen.hdl.spinal.Hdl.assign;
+import static org.esegen.hdl.spinal.Hdl.bits;
+import static org.esegen.hdl.spinal.Hdl.bitsConst;
+import static org.esegen.hdl.spinal.Hdl.bool;
+import static org.esegen.hdl.spinal.Hdl.boolConst;
+import static org.esegen.hdl.spinal.Hdl.child;
+import static org.esegen.hdl.spinal.Hdl.concatLowFirst;
+import static org.esegen.hdl.spinal.Hdl.connect;
+import static org.esegen.hdl.spinal.Hdl.equal;
+import static org.esegen.hdl.spinal.Hdl.hardType;
+import static org.esegen.hdl.spinal.Hdl.inBool;
+import static org.esegen.hdl.spinal.Hdl.inUInt;
+import static org.esegen.hdl.spinal.Hdl.lessThan;
+import static org.esegen.hdl.spinal.Hdl.masterStream;
+import static org.esegen.hdl.spinal.Hdl.mux;
+import static org.esegen.hdl.spinal.Hdl.named;
+import static org.esegen.hdl.spinal.Hdl.not;
+import static org.esegen.hdl.spinal.Hdl.or;
+import static org.esegen.hdl.spinal.Hdl.outBool;
+import static org.esegen.hdl.spinal.Hdl.outUInt;
+import static org.esegen.hdl.spinal.Hdl.ram;
+import static org.esegen.hdl.spinal.Hdl.readSync;
+import static org.esegen.hdl.spinal.Hdl.regInit;
+import static org.esegen.hdl.spinal.Hdl.shiftLeft;
+import static org.esegen.hdl.spinal.Hdl.sint;
+import static org.esegen.hdl.spinal.Hdl.sintConst;
+import static org.esegen.hdl.spinal.Hdl.slaveStream;
+import static org.esegen.hdl.spinal.Hdl.slice;
+import static org.esegen.hdl.spinal.Hdl.streamFifo;
+import static org.esegen.hdl.spinal.Hdl.sub;
+import static org.esegen.hdl.spinal.Hdl.uint;
+import static org.esegen.hdl.spinal.Hdl.uintConst;
+import static org.esegen.hdl.spinal.Hdl.unused;
+import static org.esegen.hdl.spinal.Hdl.when;
+import static org.esegen.hdl.spinal.Hdl.widthFor;
+import static org.esegen.hdl.spinal.Hdl.write;
+
+import java.util.ArrayList;
+import java.util.List;
+
+import org.esegen.EsegenException;
+import org.esegen.hdl.spinal.Hdl.FifoPorts;
+import org.esegen.hdl.spinal.JavaComponent;
+import spinal.core.Bits;
+import spinal.core.Bool;
+import spinal.core.Mem;
+import spinal.core.SInt;
+import spinal.core.UInt;
+import spinal.lib.Stream;
+
+/**
+ * One recurrent layer on the circulant engine, the twin of {@code CirculantModel} for one layer, bit for
+ * bit: the gate product z = W_g [x_t; y_(t-1)] on a {@link CirculantEngine}, b {@link Elementwise} units
+ * (unit n holds cells l b + n: z block i, rows i b .. i b + b - 1, is row i of every unit, the layout of
+ * {@code RowMapping.gates(H, b)}), and y_t = W_hr m on a second engine ({@code projection}) or y_t = m.
+ *
+ * <h2>Schedule</h2>
+ * A frame's vector goes into the gate engine as x blocks (beats of {@code inputs}; lanes at or past
+ * {@code input_size} zeroed) then y_(t-1) blocks (from the y RAM; zeros in the first frame after reset or
+ * {@code launch}). The gate engine's output blocks go into the units' z RAMs; once all 4 {@code cells} are
+ * in, the units run (6 cycles a cell, H / b cells each). Then the m blocks (cell block l from every unit's
+ * m slot l, a block every two cycles) go through the projection engine, or straight on, as y_t blocks
+ * (lanes at or past {@code proj_size} zeroed) into the y RAM and an output FIFO that holds a whole frame
+ * (a frame's y starts only when that FIFO is empty). x_(t+1) goes into the gate engine as soon as it
+ * takes blocks again (after frame t's MACs); y_t follows once it is all written.
+ *
+ * <h2>Ports</h2>
+ * {@code launch} in (pulse, only while idle): a new run: the cell states and y_(t-1) are zero again and the
+ * parameter words must come again (the weights stay). Streams {@code gate_load} and (with a projection)
+ * {@code proj_load}: the engines' weight words ({@link CirculantEngine}'s {@code load}), all before the
+ * first input. Stream {@code params} (b lanes of actBits): 4 cells bias words then 3 cells peephole words
+ * through a {@link ParamLoader}, lane n for unit n. Held for the run: {@code input_size} (I), {@code
+ * proj_size} (P), {@code x_blocks} (ceil(I / b)), {@code y_blocks} (ceil(P / b)), {@code cells} (H / b),
+ * {@code gate_shift} and (with a projection) {@code proj_shift}: the engines' scale shifts. Stream {@code inputs} (b lanes):
+ * x_t, x_blocks beats a frame. Stream {@code outputs} (b lanes): y_t, y_blocks beats a frame. Out:
+ * {@code ready} (parameters loaded, state cleared: inputs may come), and 32-bit counters from reset or
+ * launch: {@code frames_done} (frames whose y is all written), {@code cycles}, {@code gate_mac_cycles}
+ * and {@code proj_mac_cycles} (the engines', since reset), {@code elementwise_cycles} (the units running).
+ */
+public final class CirculantLayer extends JavaComponent {
+    /** Cycles from a unit's {@code acc_read_row} to its z value: the z RAM's read. */
+    public static final int ACC_READ_LATENCY = 1;
+    /** Names of the counter ports, in the order of {@link #counters}. */
+    public static final List<String> COUNTERS = List.of("frames_done", "cycles", "gate_mac_cycles", "proj_mac_cycles",
+            "elementwise_cycles");
+
+    public final Bool launch;
+    public final UInt inputSize;
+    public final UInt projSize;
+    public final UInt xBlocks;
+    public final UInt yBlocks;
+    public final UInt cells;
+    public final UInt gateShift;
+    /** The projection engine's scale shift; null without a projection. */
+    public final UInt projShift;
+    public final Stream<Bits> gateLoad;
+    /** The projection engine's weight words; null without a projection. */
+    public final Stream<Bits> projLoad;
+    public final Stream<Bits> params;
+    public final Stream<Bits> inputs;
+    public final Stream<Bits> outputs;
+    public final Bool ready;
+    public final List<UInt> counters;
+
+    private final int block;
+    private final int actBits;
+    private final int blockBits;
+
+    /**
+     * @param block         b, a power of two in 2..32 (and the element-wise units)
+     * @param weightBits    stored spectrum part width
+     * @param twiddleBits   FFT twiddle width
+     * @param maxInputSize  largest I
+     * @param maxHiddenSize largest H, a multiple of b
+     * @param maxProjSize   largest P (H without a projection)
+     * @param gateLanes     the gate engine's output-block lanes
+     * @param projLanes     the projection engine's lanes (unused without a projection)
+     * @param projection    lstmp: y = W_hr m on a second engine; else y = m
+     * @param arithmetic    the activation format and tables
+     * @param gru           the GRU cell (rows r, u, n_x, n_h) instead of the LSTM's
+     * @throws EsegenException if a parameter is out of range
+     */
+    public CirculantLayer(int block, int weightBits, int twiddleBits, int maxInputSize, int maxHiddenSize,
+                          int maxProjSize, int gateLanes, int projLanes, boolean projection,
+                          Elementwise.Arithmetic arithmetic, boolean gru) {
+        super(validated(block, maxInputSize, maxHiddenSize, maxProjSize, projection));
+        this.block = block;
+        this.actBits = arithmetic.actBits();
+        this.blockBits = block * actBits;
+        int cellsMax = maxHiddenSize / block;
+        int xBlocksMax = (maxInputSize + block - 1) / block;
+        int yBlocksMax = (maxProjSize + block - 1) / block;
+        CirculantEngine gates = child("gates", new CirculantEngine(block, actBits, weightBits, twiddleBits,
+                xBlocksMax + yBlocksMax, 4 * cellsMax, Math.min(gateLanes, 4 * cellsMax), 1));
+        CirculantEngine proj = projection ? child("projection", new CirculantEngine(block, actBits, weightBits,
+                twiddleBits, cellsMax, yBlocksMax, Math.min(projLanes, yBlocksMax), 1)) : null;
+        List<Elementwise> units = new ArrayList<>();
+        for (int n = 0; n < block; n++) {
+            units.add(child("ew_" + n, new Elementwise(1, 1, cellsMax, actBits, ProjectionGather.SHIFT_BITS,
+                    ACC_READ_LATENCY, arithmetic, gru, 1)));
+        }
+        launch = inBool("launch");
+        inputSize = inUInt("input_size", widthFor(maxInputSize));
+        projSize = inUInt("proj_size", widthFor(maxProjSize));
+        xBlocks = inUInt("x_blocks", widthFor(xBlocksMax));
+        yBlocks = inUInt("y_blocks", widthFor(yBlocksMax));
+        cells = inUInt("cells", units.get(0).cells.getWidth());
+        gateShift = inUInt("gate_shift", CirculantEngine.SCALE_SHIFT_BITS);
+        projShift = proj == null ? null : inUInt("proj_shift", CirculantEngine.SCALE_SHIFT_BITS);
+        gateLoad = slaveStream("gate_load", hardType(() -> bits(gates.load.payload().getWidth())));
+        projLoad = proj == null ? null : slaveStream("proj_load", hardType(() -> bits(proj.load.payload().getWidth())));
+        params = slaveStream("params", hardType(() -> bits(blockBits)));
+        inputs = slaveStream("inputs", hardType(() -> bits(blockBits)));
+        outputs = masterStream("outputs", hardType(() -> bits(blockBits)));
+        ready = outBool("ready");
+        counters = new ArrayList<>();
+        for (String name : COUNTERS) {
+            counters.add(outUInt(name, DeltaUnit.COUNTER_BITS));
+        }
+
+        connect(gates.load, gateLoad);
+        assign(gates.colBlocks, add(xBlocks.resize(gates.colBlocks.getWidth()), yBlocks.resize(gates.colBlocks.getWidth())));
+        assign(gates.rowBlocks, shiftLeft(cells.resize(gates.rowBlocks.getWidth() - 2), 2));
+        assign(gates.scaleShift, gateShift);
+        Bool unitsReady = named("units_ready", allOf(units.stream().map(u -> u.ready).toList()));
+        Bool paramsLoaded = params(units, cellsMax);
+        Bool stateCleared = clearState(units, unitsReady);
+        Bool loaded = named("loaded", and(paramsLoaded, stateCleared));
+        assign(ready, loaded);
+
+        Mem<Bits> y = ram("y", hardType(() -> bits(blockBits)), Math.max(2, yBlocksMax));
+        Bool yReady = regInit("y_ready", bool(), boolConst(false));
+        Bool firstFrame = regInit("first_frame", bool(), boolConst(true));
+        feedGates(gates, y, loaded, yReady, firstFrame);
+        Bool start = cellStep(gates, units, unitsReady);
+        FifoPorts<Bits> out = streamFifo("output_fifo", hardType(() -> bits(blockBits)), Math.max(2, yBlocksMax));
+        connect(outputs, out.pop());
+        Bool outputRoom = named("output_fifo_empty", equal(out.occupancy(), uintConst(0, out.occupancy().getWidth())));
+        Bool frameOut = proj == null ? directOutputs(units, y, yReady, outputRoom, out.push())
+                : projectedOutputs(proj, units, y, yReady, outputRoom, out.push());
+        when(launch, () -> {
+            assign(firstFrame, boolConst(true));
+            assign(yReady, boolConst(false));
+        });
+        Bool running = named("elementwise_running", not(unitsReady));
+        counters(frameOut, gates, proj, running);
+        unused("cell_step_start", start);
+    }
+
+    /**
+     * The gate engine's blocks: x_t from {@code inputs} (once loaded), then y_(t-1) from the y RAM once it is
+     * complete (zeros in the first frame); clears {@code yReady} and {@code firstFrame} after its last block.
+     */
+    private void feedGates(CirculantEngine gates, Mem<Bits> y, Bool loaded, Bool yReady, Bool firstFrame) {
+        int beatBits = xBlocks.getWidth();
+        int yBits = yBlocks.getWidth();
+        Bool feedingY = regInit("feeding_y", bool(), boolConst(false));
+        UInt beat = regInit("x_beat", uint(beatBits), uintConst(0, beatBits));
+        UInt yIndex = regInit("y_feed_index", uint(yBits), uintConst(0, yBits));
+        Bool yHave = regInit("y_feed_have", bool(), boolConst(false));
+        Bool yReading = regInit("y_feed_reading", bool(), boolConst(false));
+        Bool lastBeat = named("x_last_beat", equal(add(beat, uintConst(1, beatBits)), xBlocks));
+        Bool lastY = named("y_feed_last", equal(add(yIndex, uintConst(1, yBits)), yBlocks));
+        Bool readNow = named("y_feed_read", allOf(List.of(feedingY, not(firstFrame), yReady, not(yHave),
+                not(yReading))));
+        Bits stored = readSync(y, yIndex.resize(widthFor(y.wordCount() - 1)), readNow);
+        when(readNow, () -> assign(yReading, boolConst(true)));
+        when(yReading, () -> {
+            assign(yReading, boolConst(false));
+            assign(yHave, boolConst(true));
+        });
+        Bool yValid = named("y_feed_valid", and(feedingY, or(firstFrame, yHave)));
+        Bool xValid = named("x_feed_valid", allOf(List.of(not(feedingY), loaded, inputs.valid())));
+        Bits x = masked(inputs.payload(), beat, inputSize, "x");
+        assign(gates.blocks.valid(), or(xValid, yValid));
+        assign(gates.blocks.payload(), mux(feedingY, mux(firstFrame, bitsConst(0, blockBits), stored), x));
+        assign(inputs.ready(), allOf(List.of(not(feedingY), loaded, gates.blocks.ready())));
+        when(and(xValid, gates.blocks.ready()), () -> {
+            assign(beat, mux(lastBeat, uintConst(0, beatBits), add(beat, uintConst(1, beatBits))));
+            when(lastBeat, () -> assign(feedingY, boolConst(true)));
+        });
+        when(and(yValid, gates.blocks.ready()), () -> {
+            assign(yHave, boolConst(false));
+            assign(yIndex, mux(lastY, uintConst(0, yBits), add(yIndex, uintConst(1, yBits))));
+            when(lastY, () -> {
+                assign(feedingY, boolConst(false));
+                assign(yReady, boolConst(false));
+                assign(firstFrame, boolConst(false));
+            });
+        });
+        when(launch, () -> {
+            assign(feedingY, boolConst(false));
+            assign(beat, uintConst(0, beatBits));
+            assign(yIndex, uintConst(0, yBits));
+            assign(yHave, boolConst(false));
+        });
+    }
+
+    /**
+     * The gate engine's output blocks into the units' z RAMs (block i at row i); once 4 cells blocks are in
+     * and the units are ready, every unit starts. Returns the start pulse.
+     */
+    private Bool cellStep(CirculantEngine gates, List<Elementwise> units, Bool unitsReady) {
+        int rowBits = gates.rowBlocks.getWidth();
+        UInt zIndex = regInit("z_index", uint(rowBits), uintConst(0, rowBits));
+        Bool zComplete = regInit("z_complete", bool(), boolConst(false));
+        Bool lastZ = named("z_last", equal(add(zIndex, uintConst(1, rowBits)), gates.rowBlocks));
+        Bool zIn = gates.outputs.valid();
+        assign(gates.outputs.ready(), boolConst(true));
+        when(zIn, () -> {
+            assign(zIndex, mux(lastZ, uintConst(0, rowBits), add(zIndex, uintConst(1, rowBits))));
+            when(lastZ, () -> assign(zComplete, boolConst(true)));
+        });
+        Bool start = named("cells_start", and(zComplete, unitsReady));
+        when(start, () -> assign(zComplete, boolConst(false)));
+        when(launch, () -> {
+            assign(zIndex, uintConst(0, rowBits));
+            assign(zComplete, boolConst(false));
+        });
+        for (int n = 0; n < block; n++) {
+            Elementwise unit = units.get(n);
+            int addrBits = unit.accReadRow.getWidth();
+            Mem<Bits> z = ram("z_" + n, hardType(() -> bits(actBits)), 1 << addrBits);
+            write(z, zIndex.resize(addrBits), slice(gates.outputs.payload(), n * actBits, actBits), zIn);
+            assign(unit.start, start);
+            assign(unit.cells, cells);
+            assign(unit.fracShift, uintConst(0, unit.fracShift.getWidth()));
+            assign(unit.accReadValue.get(0).get(0), asSInt(readSync(z, unit.accReadRow)));
+            assign(unit.accReadValid.get(0), boolConst(true));
+        }
+        return start;
+    }
+
+    /** y_t = m: each m block (masked past proj_size) into the y RAM and the output FIFO. */
+    private Bool directOutputs(List<Elementwise> units, Mem<Bits> y, Bool yReady, Bool outputRoom,
+                               Stream<Bits> push) {
+        MBlockReader reader = new MBlockReader(units, outputRoom, boolConst(true));
+        Bits payload = masked(reader.payload, reader.index, projSize, "y");
+        write(y, reader.index.resize(widthFor(y.wordCount() - 1)), payload, reader.take);
+        assign(push.valid(), reader.take);
+        assign(push.payload(), payload);
+        unused("push_ready", push.ready());
+        Bool frameOut = and(reader.take, reader.last);
+        when(frameOut, () -> assign(yReady, boolConst(true)));
+        return frameOut;
+    }
+
+    /** y_t = W_hr m: the m blocks through the projection engine; its blocks (masked) into the y RAM and FIFO. */
+    private Bool projectedOutputs(CirculantEngine proj, List<Elementwise> units, Mem<Bits> y, Bool yReady,
+                                  Bool outputRoom, Stream<Bits> push) {
+        connect(proj.load, projLoad);
+        assign(proj.colBlocks, cells.resize(proj.colBlocks.getWidth()));
+        assign(proj.rowBlocks, yBlocks.resize(proj.rowBlocks.getWidth()));
+        assign(proj.scaleShift, projShift);
+        MBlockReader reader = new MBlockReader(units, outputRoom, proj.blocks.ready());
+        assign(proj.blocks.valid(), reader.take);
+        assign(proj.blocks.payload(), reader.payload);
+        int yBits = yBlocks.getWidth();
+        UInt q = regInit("y_index", uint(yBits), uintConst(0, yBits));
+        Bool lastQ = named("y_last", equal(add(q, uintConst(1, yBits)), yBlocks));
+        Bool yIn = proj.outputs.valid();
+        assign(proj.outputs.ready(), boolConst(true));
+        Bits payload = masked(proj.outputs.payload(), q, projSize, "y");
+        write(y, q.resize(widthFor(y.wordCount() - 1)), payload, yIn);
+        assign(push.valid(), yIn);
+        assign(push.payload(), payload);
+        unused("push_ready", push.ready());
+        when(yIn, () -> assign(q, mux(lastQ, uintConst(0, yBits), add(q, uintConst(1, yBits)))));
+        when(launch, () -> assign(q, uintConst(0, yBits)));
+        Bool frameOut = and(yIn, lastQ);
+        when(frameOut, () -> assign(yReady, boolConst(true)));
+        return frameOut;
+    }
+
+    /**
+     * The m blocks of a finished cell step: once the units are done and {@code room} holds (the output FIFO
+     * empty: a whole frame fits), block l, every unit's m slot l, is read in one cycle and taken in the next
+     * ({@code take}) while {@code allowed}, whose consumer must take it then, until the last of {@code cells}.
+     */
+    private final class MBlockReader {
+        final Bits payload;
+        final UInt index;
+        final Bool take;
+        final Bool last;
+
+        MBlockReader(List<Elementwise> units, Bool room, Bool allowed) {
+            int cellBits = cells.getWidth();
+            Bool pending = regInit("m_pending", bool(), boolConst(false));
+            Bool admitted = regInit("m_admitted", bool(), boolConst(false));
+            Bool reading = regInit("m_reading", bool(), boolConst(false));
+            index = regInit("m_index", uint(cellBits), uintConst(0, cellBits));
+            when(units.get(0).done, () -> assign(pending, boolConst(true)));
+            when(and(pending, room), () -> assign(admitted, boolConst(true)));
+            Bool readNow = named("m_read", allOf(List.of(admitted, allowed, not(reading))));
+            take = named("m_take", reading);
+            last = named("m_last", equal(add(index, uintConst(1, cellBits)), cells));
+            when(readNow, () -> assign(reading, boolConst(true)));
+            when(reading, () -> {
+                assign(reading, boolConst(false));
+                assign(index, mux(last, uintConst(0, cellBits), add(index, uintConst(1, cellBits))));
+                when(last, () -> {
+                    assign(pending, boolConst(false));
+                    assign(admitted, boolConst(false));
+                });
+            });
+            List<SInt> values = new ArrayList<>();
+            for (int n = 0; n < block; n++) {
+                Elementwise unit = units.get(n);
+                int addrBits = unit.mReadAddr.get(0).getWidth();
+                assign(unit.mReadAddr.get(0), index.resize(addrBits));
+                values.add(unit.mReadValue.get(0).get(0));
+                unused("cells_done_" + n, unit.cellsDone);
+                if (n > 0) {
+                    unused("done_" + n, unit.done);
+                }
+            }
+            payload = concatLowFirst(values);
+            when(launch, () -> {
+                assign(pending, boolConst(false));
+                assign(admitted, boolConst(false));
+                assign(reading, boolConst(false));
+                assign(index, uintConst(0, cellBits));
+            });
+        }
+    }
+
+    /** {@code block} lanes of {@code payload}, block {@code index}: lane n zeroed where index b + n &gt;= size. */
+    private Bits masked(Bits payload, UInt index, UInt size, String name) {
+        int w = Math.max(index.getWidth() + widthFor(block), size.getWidth()) + 1;
+        UInt first = named(name + "_first_index", shiftLeft(index.resize(w - Integer.numberOfTrailingZeros(block)),
+                Integer.numberOfTrailingZeros(block)));
+        List<SInt> lanes = new ArrayList<>();
+        for (int n = 0; n < block; n++) {
+            Bool inside = named(name + "_inside_" + n, lessThan(add(first, uintConst(n, w)), size.resize(w)));
+            lanes.add(mux(inside, asSInt(slice(payload, n * actBits, actBits)), sintConst(0, actBits)));
+        }
+        return concatLowFirst(lanes);
+    }
+
+    /** The bias then peephole words into every unit through a {@link ParamLoader}, after reset and each launch. */
+    private Bool params(List<Elementwise> units, int cellsMax) {
+        ParamLoader loader = child("params_loader", new ParamLoader(block, actBits, cellsMax));
+        connect(loader.rows, params);
+        Bool requested = regInit("params_requested", bool(), boolConst(true));
+        assign(loader.start, requested);
+        assign(loader.cellsPerPe, cells);
+        when(requested, () -> assign(requested, boolConst(false)));
+        when(launch, () -> assign(requested, boolConst(true)));
+        for (int n = 0; n < block; n++) {
+            Elementwise unit = units.get(n);
+            assign(unit.biasWriteValid, loader.biasWriteValid);
+            assign(unit.biasWriteAddr, loader.biasWriteAddr);
+            assign(unit.biasWriteData.get(0), loader.writeData.get(n));
+            assign(unit.peepWriteValid, loader.peepWriteValid);
+            assign(unit.peepWriteAddr, loader.peepWriteAddr);
+            assign(unit.peepWriteData.get(0), loader.writeData.get(n));
+        }
+        return named("params_loaded", and(not(requested), not(loader.busy)));
+    }
+
+    /** Zeroes every unit's cell state after reset and each launch; true from the end of that pass on. */
+    private Bool clearState(List<Elementwise> units, Bool unitsReady) {
+        Bool pending = regInit("clear_pending", bool(), boolConst(true));
+        Bool cleared = regInit("state_cleared", bool(), boolConst(false));
+        for (Elementwise unit : units) {
+            assign(unit.resetState, and(pending, unitsReady));
+        }
+        when(unitsReady, () -> {
+            assign(pending, boolConst(false));
+            when(not(pending), () -> assign(cleared, boolConst(true)));
+        });
+        when(launch, () -> {
+            assign(pending, boolConst(true));
+            assign(cleared, boolConst(false));
+        });
+        return cleared;
+    }
+
+    /** Counters of frames out and of the cycles since launch and the units ran; the engines' MAC cycles. */
+    private void counters(Bool frameOut, CirculantEngine gates, CirculantEngine proj, Bool running) {
+        int bits = DeltaUnit.COUNTER_BITS;
+        List<Bool> events = List.of(frameOut, boolConst(true));
+        for (int i = 0; i < events.size(); i++) {
+            UInt count = regInit(COUNTERS.get(i) + "_count", uint(bits), uintConst(0, bits));
+            when(events.get(i), () -> assign(count, add(count, uintConst(1, bits))));
+            when(launch, () -> assign(count, uintConst(0, bits)));
+            assign(counters.get(i), count);
+        }
+        assign(counters.get(2), gates.macCycles);
+        assign(counters.get(3), proj == null ? uintConst(0, bits) : proj.macCycles);
+        UInt ew = regInit("elementwise_cycles_count", uint(bits), uintConst(0, bits));
+        when(running, () -> assign(ew, add(ew, uintConst(1, bits))));
+        when(launch, () -> assign(ew, uintConst(0, bits)));
+        assign(counters.get(4), ew);
+        unused("gates_busy", gates.busy);
+        if (proj != null) {
+            unused("projection_busy", proj.busy);
+        }
+    }
+
+    private static String validated(int block, int maxInputSize, int maxHiddenSize, int maxProjSize,
+                                    boolean projection) {
+        if (block < 2 || block > 32 || Integer.bitCount(block) != 1) {
+            throw new EsegenException("CirculantLayer: block " + block + " is not a power of two in 2..32");
+        }
+        if (maxHiddenSize < block || maxHiddenSize % block != 0 || maxHiddenSize / block > 4096) {
+            throw new EsegenException("CirculantLayer: maxHiddenSize " + maxHiddenSize + " must be a multiple of the "
+                    + "block " + block + " with at most 4096 blocks (unit n holds cells l b + n)");
+        }
+        if (maxInputSize < 1 || maxInputSize > 65536 || maxProjSize < 1 || maxProjSize > 65536) {
+            throw new EsegenException("CirculantLayer: sizes " + maxInputSize + " / " + maxProjSize
+                    + " are outside 1..65536");
+        }
+        if (!projection && maxProjSize != maxHiddenSize) {
+            throw new EsegenException("CirculantLayer: without a projection y = m, so maxProjSize " + maxProjSize
+                    + " must equal maxHiddenSize " + maxHiddenSize);
+        }
+        return "CirculantLayer";
+    }
+}
