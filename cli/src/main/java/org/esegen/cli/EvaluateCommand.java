@@ -131,6 +131,7 @@ public final class EvaluateCommand implements Callable<Integer> {
         if (circulant != null) {
             figures.put("circulant_block", cfg.engine().circulantBlock());
             figures.put("weight_reduction", m.model().matrixWeights() / (double) circulant.parameters());
+            figures.put("stored_weights", circulant.storedWeights());
         }
         figures.put("config", fixed ? cfg.toFieldMap() : null);
         if (deltaRun != null) {

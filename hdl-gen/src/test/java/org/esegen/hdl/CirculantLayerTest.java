@@ -26,6 +26,7 @@ import org.esegen.quant.Quantizer;
 import org.esegen.rnn.CellKind;
 import org.esegen.rnn.LayerStack;
 import org.esegen.rnn.LayerWeights;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
@@ -33,8 +34,9 @@ import org.junit.jupiter.params.provider.CsvSource;
 /**
  * CirculantLayer under Icarus against {@link CirculantModel}: a block-circulant layer (sizes I and P not
  * multiples of b) compiled for the circulant engine, its weight words, bias and peephole words loaded, then
- * the frames of a synthetic utterance offered with random stalls on every stream; every y_t block must
- * equal the golden model's y_t (lanes past P zero), frame after frame, for lstmp, lstm and gru.
+ * the frames of a synthetic utterance per channel (1 to 4 channels) offered with random stalls on every
+ * stream; every y_t block of every channel must equal the golden model's y_t (lanes past P zero), frame
+ * after frame, for lstmp, lstm and gru.
  */
 class CirculantLayerTest {
     private static final long SEED = Long.getLong("esegen.seed", 20_261_203L);
@@ -42,16 +44,36 @@ class CirculantLayerTest {
     @TempDir
     Path dir;
 
-    @ParameterizedTest(name = "{0}, b = {1}, I = {2}, H = {3}, P = {4}, {5} + {6} lanes, {7} % stalls")
-    @CsvSource({"lstmp, 4, 13, 16, 10, 2, 1, 0", "lstmp, 8, 20, 32, 12, 3, 2, 30", "lstm, 4, 9, 16, 16, 1, 1, 20",
-            "gru, 8, 11, 16, 16, 4, 1, 0", "gru, 2, 5, 8, 8, 2, 1, 30"})
+    @ParameterizedTest(name = "{0}, b = {1}, I = {2}, H = {3}, P = {4}, {5} + {6} lanes, {7} % stalls, {8} channels")
+    @CsvSource({"lstmp, 4, 13, 16, 10, 2, 1, 0, 1", "lstmp, 8, 20, 32, 12, 3, 2, 30, 2", "lstm, 4, 9, 16, 16, 1, 1, 20, 1",
+            "gru, 8, 11, 16, 16, 4, 1, 0, 3", "gru, 2, 5, 8, 8, 2, 1, 30, 1", "lstmp, 2, 7, 8, 5, 4, 2, 10, 4"})
     void everyOutputBlockIsTheGoldenModels(String cellName, int block, int inputSize, int hidden, int proj,
-                                           int gateLanes, int projLanes, int stallPercent) throws Exception {
-        CellKind cell = CellKind.parse(cellName, "cell");
+                                           int gateLanes, int projLanes, int stallPercent, int channels)
+            throws Exception {
+        cosimulate(CellKind.parse(cellName, "cell"), block, inputSize, hidden, proj, 64, gateLanes, projLanes,
+                stallPercent, 9, channels, false);
+    }
+
+    /**
+     * The ESE benchmark's shape (153 / 1024 / 512 lstmp with peepholes, synthetic weights projected onto b x b
+     * circulant blocks, 16-bit spectra and activations, C-LSTM's operating point) under Verilator: 10 frames
+     * bit-exact, and the cycles a frame.
+     */
+    @Tag("long")
+    @ParameterizedTest(name = "ESE shape, b = {0}, {1} + {2} lanes")
+    @CsvSource({"8, 16, 8", "16, 8, 4"})
+    void eseShapedLayerUnderVerilator(int block, int gateLanes, int projLanes) throws Exception {
+        cosimulate(CellKind.LSTMP, block, 153, 1024, 512, 1024, gateLanes, projLanes, 0, 10, 1, true);
+    }
+
+    private void cosimulate(CellKind cell, int block, int inputSize, int hidden, int proj, int maxSize, int gateLanes,
+                            int projLanes, int stallPercent, int frames, int channels, boolean verilator)
+            throws Exception {
+        String cellName = cell.cliName();
         long seed = SEED + 100L * block + inputSize + hidden;
         System.out.println("CirculantLayerTest seed " + seed + " (-Desegen.seed=" + SEED + ")");
-        AcceleratorConfig config = Presets.get("ernn").with(Map.of("circulantBlock", block, "maxInputSize", 64,
-                "maxHiddenSize", 64, "maxProjSize", 64, "lutEntries", 256));
+        AcceleratorConfig config = Presets.get("ernn").with(Map.of("circulantBlock", block, "maxInputSize", maxSize,
+                "maxHiddenSize", maxSize, "maxProjSize", maxSize, "lutEntries", maxSize > 64 ? 2048 : 256));
         LayerWeights dense = SyntheticModel.generate(cell, 0, inputSize, hidden, proj, cell.allowsPeepholes(), seed);
         LayerWeights layer = new LayerWeights(0, cell, inputSize, hidden, dense.projSize(),
                 BlockCirculant.project(dense.wIh(), block).dense(), BlockCirculant.project(dense.wHh(), block).dense(),
@@ -62,9 +84,12 @@ class CirculantLayerTest {
         FixedFormat act = config.activationFormat();
         int actBits = act.totalBits();
         long mask = (1L << actBits) - 1;
-        int frames = 9;
-        long[][] x = Quantizer.quantize(SyntheticModel.frames(frames, inputSize, seed + 1), act);
-        long[][] expected = model.run(x);
+        long[][][] x = new long[channels][][];
+        long[][][] expected = new long[channels][][];
+        for (int ch = 0; ch < channels; ch++) {
+            x[ch] = Quantizer.quantize(SyntheticModel.frames(frames, inputSize, seed + 1 + ch), act);
+            expected[ch] = model.run(x[ch]);
+        }
 
         int cells = hidden / block;
         int xBlocks = BlockCirculant.blocks(inputSize, block);
@@ -84,9 +109,14 @@ class CirculantLayerTest {
             }
         }
         List<BigInteger[]> beats = new ArrayList<>();
-        for (long[] frame : x) {
+        for (int t = 0; t < frames; t++) {
             for (int j = 0; j < xBlocks; j++) {
-                beats.add(new BigInteger[] {lanes(frame, j * block, block, inputSize - j * block, mask, actBits)});
+                BigInteger beat = BigInteger.ZERO;
+                for (int ch = 0; ch < channels; ch++) {
+                    beat = beat.or(lanes(x[ch][t], j * block, block, inputSize - j * block, mask, actBits)
+                            .shiftLeft(ch * block * actBits));
+                }
+                beats.add(new BigInteger[] {beat});
             }
         }
         int percent = 100 - stallPercent;
@@ -95,11 +125,11 @@ class CirculantLayerTest {
                 + (projection ? " && proj_load_next == " + projWords.size() : "");
         StreamBench bench = new StreamBench("CirculantLayer")
                 .input("launch", 1, 0)
-                .input("input_size", Hdl.widthFor(64), inputSize)
-                .input("proj_size", Hdl.widthFor(64), layer.projSize())
-                .input("x_blocks", Hdl.widthFor(BlockCirculant.blocks(64, block)), xBlocks)
-                .input("y_blocks", Hdl.widthFor(BlockCirculant.blocks(64, block)), yBlocks)
-                .input("cells", Hdl.widthFor(64 / block), cells)
+                .input("input_size", Hdl.widthFor(maxSize), inputSize)
+                .input("proj_size", Hdl.widthFor(maxSize), layer.projSize())
+                .input("x_blocks", Hdl.widthFor(BlockCirculant.blocks(maxSize, block)), xBlocks)
+                .input("y_blocks", Hdl.widthFor(BlockCirculant.blocks(maxSize, block)), yBlocks)
+                .input("cells", Hdl.widthFor(maxSize / block), cells)
                 .input("gate_shift", 6, compiled.gates().scaleShift())
                 .output("ready", 1);
         if (projection) {
@@ -115,32 +145,41 @@ class CirculantLayerTest {
                     * config.formats().weightBits())), projWords, percent);
         }
         bench.source("params", List.of(new Port("params_payload", block * actBits)), params, percent)
-                .gatedSource("inputs", List.of(new Port("inputs_payload", block * actBits)), beats, percent, loadsDone)
-                .sink("outputs", List.of(new Port("outputs_payload", block * actBits)), percent)
-                .stimulus("wait (frames_done == " + frames + "); repeat (50) @(negedge clk);"
+                .gatedSource("inputs", List.of(new Port("inputs_payload", channels * block * actBits)), beats, percent,
+                        loadsDone)
+                .sink("outputs", List.of(new Port("outputs_payload", channels * block * actBits)), percent)
+                .raw("  integer frame_index;")
+                .stimulus("for (frame_index = 1; frame_index <= " + frames + "; frame_index = frame_index + 1) begin"
+                        + " wait (frames_done == frame_index); $display(\"frame_done %0d\", cycle); end"
+                        + " repeat (50) @(negedge clk);"
                         + " $display(\"counters %0d %0d %0d %0d %0d\", frames_done, cycles, gate_mac_cycles,"
                         + " proj_mac_cycles, elementwise_cycles);");
         Path verilog = VerilogEmitter.emit(dir, "CirculantLayer", () -> new CirculantLayer(block,
-                config.formats().weightBits(), config.engine().twiddleBits(), 64, 64, 64, gateLanes, projLanes,
-                projection, Elementwise.Arithmetic.of(config), cell == CellKind.GRU)).get(0);
+                config.formats().weightBits(), config.engine().twiddleBits(), maxSize, maxSize, maxSize, gateLanes,
+                projLanes, projection, Elementwise.Arithmetic.of(config), cell == CellKind.GRU, channels)).get(0);
         int perFrame = 4 * cells * (xBlocks + yBlocks) + 6 * cells * 2 + cells * (yBlocks + 4) + 400;
-        List<String> printed = Tools.simulate(dir, bench.write(dir, seed, 100, 4 * frames * perFrame
-                + 8 * (gateWords.size() + projWords.size()) + 10_000), List.of(verilog));
+        String tb = bench.write(dir, seed, 100, 4 * frames * perFrame + 8 * (gateWords.size() + projWords.size())
+                + 10_000);
+        List<String> printed = verilator ? Tools.simulateVerilator(dir, tb, List.of(verilog), 3_600)
+                : Tools.simulate(dir, tb, List.of(verilog));
         assertFalse(printed.stream().anyMatch(l -> l.contains("timeout")), "the simulation timed out: " + printed);
 
-        String context = cellName + " b " + block + ", seed " + seed;
+        String context = cellName + " b " + block + ", " + channels + " channels, seed " + seed;
         List<BigInteger[]> taken = StreamBench.taken(printed, "outputs");
         assertEquals(frames * yBlocks, taken.size(), context + ": output blocks");
         for (int t = 0; t < frames; t++) {
             for (int q = 0; q < yBlocks; q++) {
                 BigInteger beat = taken.get(t * yBlocks + q)[0];
-                for (int n = 0; n < block; n++) {
-                    int index = q * block + n;
-                    long actual = FixedFormat.signExtend(beat.shiftRight(n * actBits).longValue() & mask, actBits);
-                    long want = index < layer.projSize() ? expected[t][index] : 0;
-                    if (actual != want) {
-                        fail(context + ": frame " + t + ", layer 0, stage y, index " + index + " (block " + q + ", lane "
-                                + n + "): expected " + want + ", actual " + actual);
+                for (int ch = 0; ch < channels; ch++) {
+                    for (int n = 0; n < block; n++) {
+                        int index = q * block + n;
+                        long actual = FixedFormat.signExtend(beat.shiftRight((ch * block + n) * actBits).longValue()
+                                & mask, actBits);
+                        long want = index < layer.projSize() ? expected[ch][t][index] : 0;
+                        if (actual != want) {
+                            fail(context + ": channel " + ch + ", frame " + t + ", layer 0, stage y, index " + index
+                                    + " (block " + q + ", lane " + n + "): expected " + want + ", actual " + actual);
+                        }
                     }
                 }
             }
@@ -150,8 +189,13 @@ class CirculantLayerTest {
         long gateMacs = Long.parseLong(f[3]);
         int groups = (4 * cells + Math.min(gateLanes, 4 * cells) - 1) / Math.min(gateLanes, 4 * cells);
         assertEquals((long) frames * groups * (xBlocks + yBlocks), gateMacs, context + ": gate MAC cycles");
-        System.out.printf("%s: %d frames bit-exact, %.1f cycles a frame (gate MACs %d, projection MACs %d, element-wise"
-                + " %d a frame)%n", context, frames, Long.parseLong(f[2]) / (double) frames, gateMacs / frames,
+        List<Long> done = printed.stream().filter(l -> l.startsWith("frame_done ")).map(l -> Long.parseLong(
+                l.substring(11).trim())).toList();
+        assertEquals(frames, done.size(), context + ": frame completions");
+        double steady = (done.get(frames - 1) - done.get(0)) / (double) (frames - 1);
+        System.out.printf("%s: %d frames bit-exact, %.1f cycles a frame in steady state (%.2f us at 200 MHz; the run"
+                + " %d cycles with the weight load); a frame's gate MACs %d, projection MACs %d, element-wise %d%n",
+                context, frames, steady, steady / 200, Long.parseLong(f[2]), gateMacs / frames,
                 Long.parseLong(f[4]) / frames, Long.parseLong(f[5]) / frames);
     }
 

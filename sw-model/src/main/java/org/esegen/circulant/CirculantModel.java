@@ -47,9 +47,10 @@ public final class CirculantModel {
      * @param projection W_hr for {@code lstmp}, null otherwise
      * @param bias       the 4H accumulator-row biases, raw activation format
      * @param peep       the 3H peepholes (i, f, o), raw; zeros without peepholes
+     * @param parameters the layer's trained matrix weights: b per block of P_b(W_ih), P_b(W_hh) and P_b(W_hr)
      */
     public record Layer(CellKind cell, int inputSize, int hiddenSize, int projSize, FixedCirculant gates,
-                        FixedCirculant projection, long[] bias, long[] peep) {
+                        FixedCirculant projection, long[] bias, long[] peep, long parameters) {
         /** Where y_(t-1) starts in v: ceil(I / b) b. */
         public int recurrentOffset() {
             return BlockCirculant.blocks(inputSize, gates.matrix().block()) * gates.matrix().block();
@@ -117,8 +118,10 @@ public final class CirculantModel {
         FixedCirculant gates = new FixedCirculant(gateMatrix, act, weightBits, twiddleBits);
         FixedCirculant projection = model.cell().hasProjection()
                 ? new FixedCirculant(BlockCirculant.project(model.wHr(), b), act, weightBits, twiddleBits) : null;
+        long parameters = input.parameters() + recurrent.parameters()
+                + (projection == null ? 0 : projection.matrix().parameters());
         return new Layer(model.cell(), model.inputSize(), h, model.projSize(), gates, projection,
-                Compiler.quantizedBias(config, model), Compiler.quantizedPeepholes(config, model));
+                Compiler.quantizedBias(config, model), Compiler.quantizedPeepholes(config, model), parameters);
     }
 
     /**
@@ -147,8 +150,16 @@ public final class CirculantModel {
         return config;
     }
 
-    /** Real weights the stack stores in the time domain: b per block of every matrix. */
+    /** The stack's trained matrix weights: b per circulant block of W_ih, W_hh and W_hr of every layer. */
     public long parameters() {
+        return layers.stream().mapToLong(Layer::parameters).sum();
+    }
+
+    /**
+     * Weights the engine stores and multiplies, in time-domain reals (b per block of the gate and projection
+     * matrices): the parameters plus, for a GRU, the zero blocks that keep n_x and n_h apart.
+     */
+    public long storedWeights() {
         long p = 0;
         for (Layer l : layers) {
             p += l.gates().matrix().parameters();

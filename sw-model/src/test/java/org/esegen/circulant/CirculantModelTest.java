@@ -116,13 +116,18 @@ class CirculantModelTest {
     }
 
     @Test
-    void countsTheStoredTimeDomainWeights() {
-        LayerStack model = circulantStack(SyntheticModel.stack(CellKind.LSTMP, 13, new int[]{16}, new int[]{10}, false,
+    void countsTheParametersAndTheStoredWeights() {
+        LayerStack lstmp = circulantStack(SyntheticModel.stack(CellKind.LSTMP, 13, new int[]{16}, new int[]{10}, false,
                 SEED), 4);
-        CirculantModel compiled = CirculantModel.compile(config(4), model);
+        CirculantModel compiled = CirculantModel.compile(config(4), lstmp);
         long gates = (4 * 16 / 4) * (4 + 3) * 4L;
         long projection = 3 * (16 / 4) * 4L;
         assertEquals(gates + projection, compiled.parameters());
+        assertEquals(gates + projection, compiled.storedWeights());
+        LayerStack gru = circulantStack(SyntheticModel.stack(CellKind.GRU, 13, new int[]{16}, null, false, SEED), 4);
+        CirculantModel g = CirculantModel.compile(config(4), gru);
+        assertEquals((3 * 16 / 4) * (4 + 4) * 4L, g.parameters(), "W_ih and W_hh: 3H rows");
+        assertEquals((4 * 16 / 4) * (4 + 4) * 4L, g.storedWeights(), "r, u, n_x, n_h rows, zero blocks included");
     }
 
     private static AcceleratorConfig config(int block) {

@@ -60,6 +60,9 @@ import spinal.lib.Stream;
  * bit: the gate product z = W_g [x_t; y_(t-1)] on a {@link CirculantEngine}, b {@link Elementwise} units
  * (unit n holds cells l b + n: z block i, rows i b .. i b + b - 1, is row i of every unit, the layout of
  * {@code RowMapping.gates(H, b)}), and y_t = W_hr m on a second engine ({@code projection}) or y_t = m.
+ * C channels (utterances) run in lockstep through the same weight reads: a beat of {@code inputs},
+ * {@code outputs}, and of the engines' streams holds every channel's block, channel ch's lane n at bits
+ * [(ch b + n) actBits, ...); the units keep a state per channel, the parameters are shared.
  *
  * <h2>Schedule</h2>
  * A frame's vector goes into the gate engine as x blocks (beats of {@code inputs}; lanes at or past
@@ -111,6 +114,8 @@ public final class CirculantLayer extends JavaComponent {
 
     private final int block;
     private final int actBits;
+    private final int channels;
+    /** Bits of one channel's block: b actBits. */
     private final int blockBits;
 
     /**
@@ -125,25 +130,27 @@ public final class CirculantLayer extends JavaComponent {
      * @param projection    lstmp: y = W_hr m on a second engine; else y = m
      * @param arithmetic    the activation format and tables
      * @param gru           the GRU cell (rows r, u, n_x, n_h) instead of the LSTM's
+     * @param channels      C, utterances run in lockstep through the same weights, 1..64
      * @throws EsegenException if a parameter is out of range
      */
     public CirculantLayer(int block, int weightBits, int twiddleBits, int maxInputSize, int maxHiddenSize,
                           int maxProjSize, int gateLanes, int projLanes, boolean projection,
-                          Elementwise.Arithmetic arithmetic, boolean gru) {
-        super(validated(block, maxInputSize, maxHiddenSize, maxProjSize, projection));
+                          Elementwise.Arithmetic arithmetic, boolean gru, int channels) {
+        super(validated(block, maxInputSize, maxHiddenSize, maxProjSize, projection, channels));
         this.block = block;
+        this.channels = channels;
         this.actBits = arithmetic.actBits();
         this.blockBits = block * actBits;
         int cellsMax = maxHiddenSize / block;
         int xBlocksMax = (maxInputSize + block - 1) / block;
         int yBlocksMax = (maxProjSize + block - 1) / block;
         CirculantEngine gates = child("gates", new CirculantEngine(block, actBits, weightBits, twiddleBits,
-                xBlocksMax + yBlocksMax, 4 * cellsMax, Math.min(gateLanes, 4 * cellsMax), 1));
+                xBlocksMax + yBlocksMax, 4 * cellsMax, Math.min(gateLanes, 4 * cellsMax), channels));
         CirculantEngine proj = projection ? child("projection", new CirculantEngine(block, actBits, weightBits,
-                twiddleBits, cellsMax, yBlocksMax, Math.min(projLanes, yBlocksMax), 1)) : null;
+                twiddleBits, cellsMax, yBlocksMax, Math.min(projLanes, yBlocksMax), channels)) : null;
         List<Elementwise> units = new ArrayList<>();
         for (int n = 0; n < block; n++) {
-            units.add(child("ew_" + n, new Elementwise(1, 1, cellsMax, actBits, ProjectionGather.SHIFT_BITS,
+            units.add(child("ew_" + n, new Elementwise(channels, 1, cellsMax, actBits, ProjectionGather.SHIFT_BITS,
                     ACC_READ_LATENCY, arithmetic, gru, 1)));
         }
         launch = inBool("launch");
@@ -157,8 +164,8 @@ public final class CirculantLayer extends JavaComponent {
         gateLoad = slaveStream("gate_load", hardType(() -> bits(gates.load.payload().getWidth())));
         projLoad = proj == null ? null : slaveStream("proj_load", hardType(() -> bits(proj.load.payload().getWidth())));
         params = slaveStream("params", hardType(() -> bits(blockBits)));
-        inputs = slaveStream("inputs", hardType(() -> bits(blockBits)));
-        outputs = masterStream("outputs", hardType(() -> bits(blockBits)));
+        inputs = slaveStream("inputs", hardType(() -> bits(channels * blockBits)));
+        outputs = masterStream("outputs", hardType(() -> bits(channels * blockBits)));
         ready = outBool("ready");
         counters = new ArrayList<>();
         for (String name : COUNTERS) {
@@ -175,12 +182,13 @@ public final class CirculantLayer extends JavaComponent {
         Bool loaded = named("loaded", and(paramsLoaded, stateCleared));
         assign(ready, loaded);
 
-        Mem<Bits> y = ram("y", hardType(() -> bits(blockBits)), Math.max(2, yBlocksMax));
+        Mem<Bits> y = ram("y", hardType(() -> bits(channels * blockBits)), Math.max(2, yBlocksMax));
         Bool yReady = regInit("y_ready", bool(), boolConst(false));
         Bool firstFrame = regInit("first_frame", bool(), boolConst(true));
         feedGates(gates, y, loaded, yReady, firstFrame);
         Bool start = cellStep(gates, units, unitsReady);
-        FifoPorts<Bits> out = streamFifo("output_fifo", hardType(() -> bits(blockBits)), Math.max(2, yBlocksMax));
+        FifoPorts<Bits> out = streamFifo("output_fifo", hardType(() -> bits(channels * blockBits)),
+                Math.max(2, yBlocksMax));
         connect(outputs, out.pop());
         Bool outputRoom = named("output_fifo_empty", equal(out.occupancy(), uintConst(0, out.occupancy().getWidth())));
         Bool frameOut = proj == null ? directOutputs(units, y, yReady, outputRoom, out.push())
@@ -220,7 +228,7 @@ public final class CirculantLayer extends JavaComponent {
         Bool xValid = named("x_feed_valid", allOf(List.of(not(feedingY), loaded, inputs.valid())));
         Bits x = masked(inputs.payload(), beat, inputSize, "x");
         assign(gates.blocks.valid(), or(xValid, yValid));
-        assign(gates.blocks.payload(), mux(feedingY, mux(firstFrame, bitsConst(0, blockBits), stored), x));
+        assign(gates.blocks.payload(), mux(feedingY, mux(firstFrame, bitsConst(0, channels * blockBits), stored), x));
         assign(inputs.ready(), allOf(List.of(not(feedingY), loaded, gates.blocks.ready())));
         when(and(xValid, gates.blocks.ready()), () -> {
             assign(beat, mux(lastBeat, uintConst(0, beatBits), add(beat, uintConst(1, beatBits))));
@@ -267,12 +275,19 @@ public final class CirculantLayer extends JavaComponent {
         for (int n = 0; n < block; n++) {
             Elementwise unit = units.get(n);
             int addrBits = unit.accReadRow.getWidth();
-            Mem<Bits> z = ram("z_" + n, hardType(() -> bits(actBits)), 1 << addrBits);
-            write(z, zIndex.resize(addrBits), slice(gates.outputs.payload(), n * actBits, actBits), zIn);
+            Mem<Bits> z = ram("z_" + n, hardType(() -> bits(channels * actBits)), 1 << addrBits);
+            List<Bits> lane = new ArrayList<>();
+            for (int ch = 0; ch < channels; ch++) {
+                lane.add(slice(gates.outputs.payload(), (ch * block + n) * actBits, actBits));
+            }
+            write(z, zIndex.resize(addrBits), concatLowFirst(lane), zIn);
             assign(unit.start, start);
             assign(unit.cells, cells);
             assign(unit.fracShift, uintConst(0, unit.fracShift.getWidth()));
-            assign(unit.accReadValue.get(0).get(0), asSInt(readSync(z, unit.accReadRow)));
+            Bits read = readSync(z, unit.accReadRow);
+            for (int ch = 0; ch < channels; ch++) {
+                assign(unit.accReadValue.get(0).get(ch), asSInt(slice(read, ch * actBits, actBits)));
+            }
             assign(unit.accReadValid.get(0), boolConst(true));
         }
         return start;
@@ -351,11 +366,15 @@ public final class CirculantLayer extends JavaComponent {
                 });
             });
             List<SInt> values = new ArrayList<>();
+            for (int ch = 0; ch < channels; ch++) {
+                for (int n = 0; n < block; n++) {
+                    values.add(units.get(n).mReadValue.get(0).get(ch));
+                }
+            }
             for (int n = 0; n < block; n++) {
                 Elementwise unit = units.get(n);
                 int addrBits = unit.mReadAddr.get(0).getWidth();
                 assign(unit.mReadAddr.get(0), index.resize(addrBits));
-                values.add(unit.mReadValue.get(0).get(0));
                 unused("cells_done_" + n, unit.cellsDone);
                 if (n > 0) {
                     unused("done_" + n, unit.done);
@@ -371,15 +390,21 @@ public final class CirculantLayer extends JavaComponent {
         }
     }
 
-    /** {@code block} lanes of {@code payload}, block {@code index}: lane n zeroed where index b + n &gt;= size. */
+    /** Every channel's block {@code index} in {@code payload}: lane n zeroed where index b + n &gt;= size. */
     private Bits masked(Bits payload, UInt index, UInt size, String name) {
         int w = Math.max(index.getWidth() + widthFor(block), size.getWidth()) + 1;
         UInt first = named(name + "_first_index", shiftLeft(index.resize(w - Integer.numberOfTrailingZeros(block)),
                 Integer.numberOfTrailingZeros(block)));
-        List<SInt> lanes = new ArrayList<>();
+        List<Bool> inside = new ArrayList<>();
         for (int n = 0; n < block; n++) {
-            Bool inside = named(name + "_inside_" + n, lessThan(add(first, uintConst(n, w)), size.resize(w)));
-            lanes.add(mux(inside, asSInt(slice(payload, n * actBits, actBits)), sintConst(0, actBits)));
+            inside.add(named(name + "_inside_" + n, lessThan(add(first, uintConst(n, w)), size.resize(w))));
+        }
+        List<SInt> lanes = new ArrayList<>();
+        for (int ch = 0; ch < channels; ch++) {
+            for (int n = 0; n < block; n++) {
+                int at = (ch * block + n) * actBits;
+                lanes.add(mux(inside.get(n), asSInt(slice(payload, at, actBits)), sintConst(0, actBits)));
+            }
         }
         return concatLowFirst(lanes);
     }
@@ -446,7 +471,10 @@ public final class CirculantLayer extends JavaComponent {
     }
 
     private static String validated(int block, int maxInputSize, int maxHiddenSize, int maxProjSize,
-                                    boolean projection) {
+                                    boolean projection, int channels) {
+        if (channels < 1 || channels > 64) {
+            throw new EsegenException("CirculantLayer: channels " + channels + " is outside 1..64");
+        }
         if (block < 2 || block > 32 || Integer.bitCount(block) != 1) {
             throw new EsegenException("CirculantLayer: block " + block + " is not a power of two in 2..32");
         }
