@@ -86,7 +86,7 @@ import spinal.lib.Stream;
  * blocks are taken once the last group's MACs are issued.
  *
  * <p>Cost: per lane a weight RAM of ceil(maxRowBlocks / L) maxColBlocks words of 2 (b/2 + 1) weightBits
- * bits and, per channel, 4 (b/2 + 1) multipliers and 2 (b/2 + 1) accumulators and held sums; per channel one
+ * bits and, per channel, 3 (b/2 - 1) + 2 multipliers and 2 (b/2 + 1) accumulators and held sums; per channel one
  * forward and one inverse FFT, one spectrum RAM and one scaling for all lanes.
  */
 public final class CirculantEngine extends JavaComponent {
@@ -167,9 +167,10 @@ public final class CirculantEngine extends JavaComponent {
             sums.add(new ArrayList<>());
         }
         for (int lane = 0; lane < lanes; lane++) {
-            Bits weight = readSync(weights.get(lane), issue.laneAddress(), issue.fire());
+            List<BinWeights> parts = binWeights("lane_" + lane + "_bin_", readSync(weights.get(lane),
+                    issue.laneAddress(), issue.fire()));
             for (int ch = 0; ch < channels; ch++) {
-                sums.get(ch).add(laneSums("lane_" + lane + "_ch_" + ch + "_bin_", weight, issue.spectra().get(ch),
+                sums.get(ch).add(laneSums("lane_" + lane + "_ch_" + ch + "_bin_", parts, issue.spectra().get(ch),
                         issue));
             }
         }
@@ -314,23 +315,56 @@ public final class CirculantEngine extends JavaComponent {
     }
 
     /**
-     * A lane's sums for one channel, P[k] = sum_j W_ij[k] X_j[k], complex per bin k = 0 .. b/2, exact: {re, im}
-     * per bin, from the lane's weight word and the channel's spectrum word (both read in the issue cycle).
+     * One weight word's parts per bin k: the real part c, and for the complex bins (0 &lt; k &lt; b/2) d - c and
+     * c + d (d the imaginary part), Gauss's pre-additions, made once per lane for every channel.
      */
-    private List<SInt[]> laneSums(String name, Bits weight, Bits spectrum, Issue issue) {
-        List<SInt[]> accumulators = new ArrayList<>();
+    private record BinWeights(SInt real, SInt imagMinusReal, SInt realPlusImag) {
+    }
+
+    private List<BinWeights> binWeights(String name, Bits weight) {
+        List<BinWeights> parts = new ArrayList<>();
         for (int k = 0; k < bins; k++) {
             SInt wr = asSInt(slice(weight, 2 * k * weightBits, weightBits));
             SInt wi = asSInt(slice(weight, (2 * k + 1) * weightBits, weightBits));
+            if (k == 0 || k == block / 2) {
+                unused(name + k + "_imaginary", wi);
+                parts.add(new BinWeights(wr, null, null));
+            } else {
+                parts.add(new BinWeights(wr, named(name + k + "_d_minus_c", sub(wi.resize(weightBits + 1),
+                        wr.resize(weightBits + 1))), named(name + k + "_c_plus_d", add(wi.resize(weightBits + 1),
+                        wr.resize(weightBits + 1)))));
+            }
+        }
+        return parts;
+    }
+
+    /**
+     * A lane's sums for one channel, P[k] = sum_j W_ij[k] X_j[k], complex per bin k = 0 .. b/2, exact: {re, im}
+     * per bin, from the lane's weight parts and the channel's spectrum word (both read in the issue cycle).
+     * A complex bin takes three products (Gauss: k1 = c (a + b), k2 = a (d - c), k3 = b (c + d) for w = c + di,
+     * X = a + bi; re = k1 - k3, im = k1 + k2, the same integers as ac - bd and ad + bc); bins 0 and b/2 take
+     * one (w and X real there: the twin uses only their real parts).
+     */
+    private List<SInt[]> laneSums(String name, List<BinWeights> weights, Bits spectrum, Issue issue) {
+        List<SInt[]> accumulators = new ArrayList<>();
+        for (int k = 0; k < bins; k++) {
+            BinWeights w = weights.get(k);
             SInt xr = asSInt(slice(spectrum, 2 * k * forwardBits, forwardBits));
             SInt xi = asSInt(slice(spectrum, (2 * k + 1) * forwardBits, forwardBits));
-            SInt rr = regNext(name + k + "_wr_xr", mul(wr, xr));
-            SInt ii = regNext(name + k + "_wi_xi", mul(wi, xi));
-            SInt ri = regNext(name + k + "_wr_xi", mul(wr, xi));
-            SInt ir = regNext(name + k + "_wi_xr", mul(wi, xr));
-            SInt re = sub(rr.resize(accBits), ii.resize(accBits));
-            SInt im = add(ri.resize(accBits), ir.resize(accBits));
             SInt accRe = reg(name + k + "_acc_re", sint(accBits));
+            if (w.imagMinusReal() == null) {
+                unused(name + k + "_spectrum_imaginary", xi);
+                SInt re = regNext(name + k + "_wr_xr", mul(w.real(), xr)).resize(accBits);
+                when(issue.productValid(), () -> assign(accRe, mux(issue.productFirst(), re, add(accRe, re))));
+                accumulators.add(new SInt[] {accRe, sintConst(0, accBits)});
+                continue;
+            }
+            SInt sum = named(name + k + "_a_plus_b", add(xr.resize(forwardBits + 1), xi.resize(forwardBits + 1)));
+            SInt k1 = regNext(name + k + "_k1", mul(w.real(), sum)).resize(accBits);
+            SInt k2 = regNext(name + k + "_k2", mul(xr, w.imagMinusReal())).resize(accBits);
+            SInt k3 = regNext(name + k + "_k3", mul(xi, w.realPlusImag())).resize(accBits);
+            SInt re = sub(k1, k3);
+            SInt im = add(k1, k2);
             SInt accIm = reg(name + k + "_acc_im", sint(accBits));
             when(issue.productValid(), () -> {
                 assign(accRe, mux(issue.productFirst(), re, add(accRe, re)));
