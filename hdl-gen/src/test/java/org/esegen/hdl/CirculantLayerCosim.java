@@ -103,7 +103,12 @@ final class CirculantLayerCosim {
         int cells = hidden / block;
         int xBlocks = BlockCirculant.blocks(inputSize, block);
         int yBlocks = BlockCirculant.blocks(layer.projSize(), block);
-        List<BigInteger[]> gateWords = words(compiled.gates());
+        List<BigInteger[]> gateWords = new ArrayList<>();
+        for (int i = 0; i < compiled.gates().matrix().rowBlocks(); i++) {
+            for (int j = 0; j < compiled.gates().matrix().colBlocks(); j++) {
+                gateWords.add(new BigInteger[] {compiled.gates().storeWord(CirculantLayer.gateRowBlock(i, cells), j)});
+            }
+        }
         List<BigInteger[]> projWords = compiled.projection() == null ? List.of() : words(compiled.projection());
         List<BigInteger[]> params = new ArrayList<>();
         for (int g = 0; g < 4; g++) {

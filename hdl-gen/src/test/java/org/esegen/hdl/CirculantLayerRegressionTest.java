@@ -16,7 +16,7 @@ import org.junit.jupiter.api.io.TempDir;
  * Seeded random draws of whole circulant layers ({@link org.esegen.hdl.units.CirculantLayer}) under Icarus
  * against {@code CirculantModel}, each also linted (Verilator -Wall): the cell (lstmp, lstm, gru), b from 2
  * to 32, I and P that are mostly not multiples of b, H a multiple of b (the units' layout), spectrum widths
- * 6..16, activations 9..16 bits with a legal table, twiddles 8..18 bits, 1..8 gate lanes, 1..4 projection
+ * 6..16, activations 9..16 bits with a legal table, twiddles 8..18 bits, 1..8 gate lanes (powers of two), 1..4 projection
  * lanes, 1..3 channels, inputs from quiet to saturating, and stalls on every stream in half the draws. Each
  * draw prints its seed and fields; {@code -Desegen.seed=S} re-runs a run, {@code -Desegen.circulantDraws=D}
  * sets how many draws the default tier makes (4); the long tier makes 30 more.
@@ -62,7 +62,7 @@ class CirculantLayerRegressionTest {
         int actBits = 9 + random.nextInt(8);
         int actFracBits = Math.max(5, actBits - 7) + random.nextInt(actBits - 4 - Math.max(5, actBits - 7) + 1);
         double[] gains = {0.1, 1.0, 1.0, 8.0};
-        return new CirculantLayerCosim.Case(cell, block, inputSize, hidden, proj, MAX_SIZE, 1 + random.nextInt(8),
+        return new CirculantLayerCosim.Case(cell, block, inputSize, hidden, proj, MAX_SIZE, 1 << random.nextInt(4),
                 1 + random.nextInt(4), random.nextBoolean() ? 0 : 25, 2 + random.nextInt(6), 1 + random.nextInt(3),
                 6 + random.nextInt(11), actBits, actFracBits, 8 + random.nextInt(11),
                 gains[random.nextInt(gains.length)], seed, true);

@@ -23,7 +23,7 @@ class CirculantLayerTest {
     Path dir;
 
     @ParameterizedTest(name = "{0}, b = {1}, I = {2}, H = {3}, P = {4}, {5} + {6} lanes, {7} % stalls, {8} channels")
-    @CsvSource({"lstmp, 4, 13, 16, 10, 2, 1, 0, 1", "lstmp, 8, 20, 32, 12, 3, 2, 30, 2", "lstm, 4, 9, 16, 16, 1, 1, 20, 1",
+    @CsvSource({"lstmp, 4, 13, 16, 10, 2, 1, 0, 1", "lstmp, 8, 20, 32, 12, 4, 2, 30, 2", "lstm, 4, 9, 16, 16, 1, 1, 20, 1",
             "gru, 8, 11, 16, 16, 4, 1, 0, 3", "gru, 2, 5, 8, 8, 2, 1, 30, 1", "lstmp, 2, 7, 8, 5, 4, 2, 10, 4"})
     void everyOutputBlockIsTheGoldenModels(String cellName, int block, int inputSize, int hidden, int proj,
                                            int gateLanes, int projLanes, int stallPercent, int channels)

@@ -68,15 +68,14 @@ import spinal.lib.Stream;
  * {@code channels} C vectors go through at once in lockstep, sharing every weight read: per channel a
  * forward FFT, a spectrum RAM, the lanes' multiply-accumulates and held sums, a scaling and an inverse FFT.
  *
- * <p>Ports: stream {@code load} (slave, the weight words in row-block-major order, word (i, j) at i
- * col_blocks + j, after reset; lane i mod L keeps it at (i / L) col_blocks + j); stream {@code blocks}
- * (slave, C b actBits values: x_j of every channel, j = 0 .. col_blocks - 1 of one vector, value n of
- * channel ch at bits [(ch b + n) actBits, ...), zero past the last column); {@code col_blocks}, {@code row_blocks} in UInt (1 .. the maxima),
- * {@code scale_shift} in UInt 6 (G - log2 b, {@link FixedCirculant#scaleShift}, at least 0), held during
- * the load and the products; stream {@code outputs} (master, z_i of every channel packed as the blocks, in i
- * order: the
- * consumer must take one a cycle when offered, a FIFO's worth of slack is not kept); {@code busy} out;
- * {@code mac_cycles} out UInt 32 (cycles in which the lanes took a column block, since reset).
+ * <p>Ports: stream {@code load} (slave, the weight words in row-block-major order, word (i, j) at i col_blocks + j,
+ * after reset; lane i mod L keeps it at (i / L) col_blocks + j); stream {@code blocks} (slave, C b actBits values:
+ * x_j of every channel, j = 0 .. col_blocks - 1 of one vector, value n of channel ch at bits [(ch b + n) actBits,
+ * ...), zero past the last column); {@code col_blocks}, {@code row_blocks} in UInt (1 .. the maxima), {@code
+ * scale_shift} in UInt 6 (G - log2 b, {@link FixedCirculant#scaleShift}, at least 0), held during the load and the
+ * products; stream {@code outputs} (master, z_i of every channel packed as the blocks, in i order: the consumer
+ * must take one a cycle when offered, a FIFO's worth of slack is not kept); {@code busy} out; {@code mac_cycles}
+ * out UInt 32 (cycles in which the lanes took a column block, since reset).
  *
  * <p>Timing: a vector's blocks are taken one a cycle; col_blocks + 2 log2 b cycles later the MACs
  * start; a group takes col_blocks MAC cycles (ceil(row_blocks / L) col_blocks a vector), and its L

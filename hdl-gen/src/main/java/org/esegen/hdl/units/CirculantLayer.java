@@ -19,6 +19,7 @@ import static org.esegen.hdl.spinal.Hdl.inBool;
 import static org.esegen.hdl.spinal.Hdl.inUInt;
 import static org.esegen.hdl.spinal.Hdl.lessThan;
 import static org.esegen.hdl.spinal.Hdl.masterStream;
+import static org.esegen.hdl.spinal.Hdl.mul;
 import static org.esegen.hdl.spinal.Hdl.mux;
 import static org.esegen.hdl.spinal.Hdl.named;
 import static org.esegen.hdl.spinal.Hdl.not;
@@ -28,6 +29,7 @@ import static org.esegen.hdl.spinal.Hdl.outUInt;
 import static org.esegen.hdl.spinal.Hdl.ram;
 import static org.esegen.hdl.spinal.Hdl.readSync;
 import static org.esegen.hdl.spinal.Hdl.regInit;
+import static org.esegen.hdl.spinal.Hdl.regNext;
 import static org.esegen.hdl.spinal.Hdl.shiftLeft;
 import static org.esegen.hdl.spinal.Hdl.sint;
 import static org.esegen.hdl.spinal.Hdl.sintConst;
@@ -65,29 +67,41 @@ import spinal.lib.Stream;
  * [(ch b + n) actBits, ...); the units keep a state per channel, the parameters are shared.
  *
  * <h2>Schedule</h2>
- * A frame's vector goes into the gate engine as x blocks (beats of {@code inputs}; lanes at or past
- * {@code input_size} zeroed) then y_(t-1) blocks (from the y RAM; zeros in the first frame after reset or
- * {@code launch}). The gate engine's output blocks go into the units' z RAMs; once all 4 {@code cells} are
- * in, the units run (6 cycles a cell, H / b cells each). Then the m blocks (cell block l from every unit's
- * m slot l, a block every two cycles) go through the projection engine, or straight on, as y_t blocks
- * (lanes at or past {@code proj_size} zeroed) into the y RAM and an output FIFO that holds a whole frame
- * (a frame's y starts only when that FIFO is empty). x_(t+1) goes into the gate engine as soon as it
- * takes blocks again (after frame t's MACs); y_t follows once it is all written.
+ * A frame's vector goes into the gate engine as x blocks (beats of {@code inputs}; lanes at or past {@code
+ * input_size} zeroed) then y_(t-1) blocks (from the y RAM; zeros in the first frame after reset or {@code launch}).
+ * The gate engine's output blocks go into the units' z RAMs; once all 4 {@code cells} are in, the units run (6
+ * cycles a cell, H / b cells each), started early enough to finish soon after the last block and late enough never
+ * to read a row before it is written (see {@code cellStep}). Then the m blocks (cell block l from every unit's m
+ * slot l, a block a cycle) go through the projection engine, or straight on, as y_t blocks (lanes at or past {@code
+ * proj_size} zeroed) into the y RAM and an output FIFO that holds a whole frame (a frame's y starts only when that
+ * FIFO is empty). x_(t+1) goes into the gate engine as soon as it takes blocks again (after frame t's MACs); y_t
+ * follows once it is all written.
  *
  * <h2>Ports</h2>
  * {@code launch} in (pulse, only while idle): a new run: the cell states and y_(t-1) are zero again and the
- * parameter words must come again (the weights stay). Streams {@code gate_load} and (with a projection)
- * {@code proj_load}: the engines' weight words ({@link CirculantEngine}'s {@code load}), all before the
- * first input. Stream {@code params} (b lanes of actBits): 4 cells bias words then 3 cells peephole words
- * through a {@link ParamLoader}, lane n for unit n. Held for the run: {@code input_size} (I), {@code
- * proj_size} (P), {@code x_blocks} (ceil(I / b)), {@code y_blocks} (ceil(P / b)), {@code cells} (H / b),
- * {@code gate_shift} and (with a projection) {@code proj_shift}: the engines' scale shifts. Stream {@code inputs} (b lanes):
- * x_t, x_blocks beats a frame. Stream {@code outputs} (b lanes): y_t, y_blocks beats a frame. Out:
- * {@code ready} (parameters loaded, state cleared: inputs may come), and 32-bit counters from reset or
- * launch: {@code frames_done} (frames whose y is all written), {@code cycles}, {@code gate_mac_cycles}
- * and {@code proj_mac_cycles} (the engines', since reset), {@code elementwise_cycles} (the units running).
+ * parameter words must come again (the weights stay). Streams {@code gate_load} and (with a projection) {@code
+ * proj_load}: the engines' weight words ({@link CirculantEngine}'s {@code load}), all before the first input; the
+ * gate engine's with the gate matrix's row blocks interleaved by cell block (engine row block 4 l + g is
+ * gate-matrix row block g cells + l, see {@link #gateRowBlock}). Stream {@code params} (b lanes of actBits): 4
+ * cells bias words then 3 cells peephole words through a {@link ParamLoader}, lane n for unit n. Held for the run:
+ * {@code input_size} (I), {@code proj_size} (P), {@code x_blocks} (ceil(I / b)), {@code y_blocks} (ceil(P / b)),
+ * {@code cells} (H / b), {@code gate_shift} and (with a projection) {@code proj_shift}: the engines' scale shifts.
+ * Stream {@code inputs} (b lanes): x_t, x_blocks beats a frame. Stream {@code outputs} (b lanes): y_t, y_blocks
+ * beats a frame. Out: {@code ready} (parameters loaded, state cleared: inputs may come), and 32-bit counters from
+ * reset or launch: {@code frames_done} (frames whose y is all written), {@code cycles}, {@code gate_mac_cycles} and
+ * {@code proj_mac_cycles} (the engines', since reset), {@code elementwise_cycles} (the units running).
  */
 public final class CirculantLayer extends JavaComponent {
+    /** Cycles of slack the units' early start leaves between a z row's write and its read. */
+    public static final int START_MARGIN = 8;
+    /**
+     * The gate-matrix row block that the gate engine's row block {@code engineRowBlock} holds: 4 l + g holds gate
+     * g of cell block l, row block g cells + l.
+     */
+    public static int gateRowBlock(int engineRowBlock, int cells) {
+        return (engineRowBlock % 4) * cells + engineRowBlock / 4;
+    }
+
     /** Cycles from a unit's {@code acc_read_row} to its z value: the z RAM's read. */
     public static final int ACC_READ_LATENCY = 1;
     /** Names of the counter ports, in the order of {@link #counters}. */
@@ -136,7 +150,7 @@ public final class CirculantLayer extends JavaComponent {
     public CirculantLayer(int block, int weightBits, int twiddleBits, int maxInputSize, int maxHiddenSize,
                           int maxProjSize, int gateLanes, int projLanes, boolean projection,
                           Elementwise.Arithmetic arithmetic, boolean gru, int channels) {
-        super(validated(block, maxInputSize, maxHiddenSize, maxProjSize, projection, channels));
+        super(validated(block, maxInputSize, maxHiddenSize, maxProjSize, projection, channels, gateLanes));
         this.block = block;
         this.channels = channels;
         this.actBits = arithmetic.actBits();
@@ -144,8 +158,9 @@ public final class CirculantLayer extends JavaComponent {
         int cellsMax = maxHiddenSize / block;
         int xBlocksMax = (maxInputSize + block - 1) / block;
         int yBlocksMax = (maxProjSize + block - 1) / block;
+        int lanesUsed = Math.min(gateLanes, 4 * cellsMax);
         CirculantEngine gates = child("gates", new CirculantEngine(block, actBits, weightBits, twiddleBits,
-                xBlocksMax + yBlocksMax, 4 * cellsMax, Math.min(gateLanes, 4 * cellsMax), channels));
+                xBlocksMax + yBlocksMax, 4 * cellsMax, lanesUsed, channels));
         CirculantEngine proj = projection ? child("projection", new CirculantEngine(block, actBits, weightBits,
                 twiddleBits, cellsMax, yBlocksMax, Math.min(projLanes, yBlocksMax), channels)) : null;
         List<Elementwise> units = new ArrayList<>();
@@ -186,7 +201,7 @@ public final class CirculantLayer extends JavaComponent {
         Bool yReady = regInit("y_ready", bool(), boolConst(false));
         Bool firstFrame = regInit("first_frame", bool(), boolConst(true));
         feedGates(gates, y, loaded, yReady, firstFrame);
-        Bool start = cellStep(gates, units, unitsReady);
+        Bool start = cellStep(gates, units, unitsReady, lanesUsed);
         FifoPorts<Bits> out = streamFifo("output_fifo", hardType(() -> bits(channels * blockBits)),
                 Math.max(2, yBlocksMax));
         connect(outputs, out.pop());
@@ -212,18 +227,20 @@ public final class CirculantLayer extends JavaComponent {
         Bool feedingY = regInit("feeding_y", bool(), boolConst(false));
         UInt beat = regInit("x_beat", uint(beatBits), uintConst(0, beatBits));
         UInt yIndex = regInit("y_feed_index", uint(yBits), uintConst(0, yBits));
-        Bool yHave = regInit("y_feed_have", bool(), boolConst(false));
-        Bool yReading = regInit("y_feed_reading", bool(), boolConst(false));
+        UInt yIssue = regInit("y_feed_issue", uint(yBits), uintConst(0, yBits));
+        Bool yIssued = regInit("y_feed_issued", bool(), boolConst(false));
         Bool lastBeat = named("x_last_beat", equal(add(beat, uintConst(1, beatBits)), xBlocks));
         Bool lastY = named("y_feed_last", equal(add(yIndex, uintConst(1, yBits)), yBlocks));
-        Bool readNow = named("y_feed_read", allOf(List.of(feedingY, not(firstFrame), yReady, not(yHave),
-                not(yReading))));
-        Bits stored = readSync(y, yIndex.resize(widthFor(y.wordCount() - 1)), readNow);
-        when(readNow, () -> assign(yReading, boolConst(true)));
-        when(yReading, () -> {
-            assign(yReading, boolConst(false));
-            assign(yHave, boolConst(true));
+        Bool lastIssue = named("y_feed_last_issue", equal(add(yIssue, uintConst(1, yBits)), yBlocks));
+        // the engine takes every block from the first of the y phase to its last, so a block read now is taken next
+        Bool readNow = named("y_feed_read", allOf(List.of(feedingY, not(firstFrame), yReady, not(yIssued),
+                gates.blocks.ready())));
+        Bits stored = readSync(y, yIssue.resize(widthFor(y.wordCount() - 1)), readNow);
+        when(readNow, () -> {
+            assign(yIssue, mux(lastIssue, uintConst(0, yBits), add(yIssue, uintConst(1, yBits))));
+            when(lastIssue, () -> assign(yIssued, boolConst(true)));
         });
+        Bool yHave = regNext("y_feed_have", readNow, boolConst(false));
         Bool yValid = named("y_feed_valid", and(feedingY, or(firstFrame, yHave)));
         Bool xValid = named("x_feed_valid", allOf(List.of(not(feedingY), loaded, inputs.valid())));
         Bits x = masked(inputs.payload(), beat, inputSize, "x");
@@ -235,52 +252,101 @@ public final class CirculantLayer extends JavaComponent {
             when(lastBeat, () -> assign(feedingY, boolConst(true)));
         });
         when(and(yValid, gates.blocks.ready()), () -> {
-            assign(yHave, boolConst(false));
             assign(yIndex, mux(lastY, uintConst(0, yBits), add(yIndex, uintConst(1, yBits))));
             when(lastY, () -> {
                 assign(feedingY, boolConst(false));
                 assign(yReady, boolConst(false));
                 assign(firstFrame, boolConst(false));
+                assign(yIssued, boolConst(false));
             });
         });
         when(launch, () -> {
             assign(feedingY, boolConst(false));
             assign(beat, uintConst(0, beatBits));
             assign(yIndex, uintConst(0, yBits));
-            assign(yHave, boolConst(false));
+            assign(yIssue, uintConst(0, yBits));
+            assign(yIssued, boolConst(false));
         });
     }
 
     /**
-     * The gate engine's output blocks into the units' z RAMs (block i at row i); once 4 cells blocks are in
-     * and the units are ready, every unit starts. Returns the start pulse.
+     * The gate engine's output blocks into the units' z RAMs: engine row block i = 4 l + g (the gate rows
+     * interleaved by cell block) is gate g of cell block l, unit row g cells + l. The units start before the
+     * last blocks are in, as early as they can without overtaking them: the engine puts out group k's L
+     * blocks from A_0 + k s (A_0 its first block, s = max(col_blocks, L) cycles between groups, one block a
+     * cycle), a unit reads cell block l's rows about 6 l cycles after its start, so starting at A_0 + max(0,
+     * (G - 1) (s - floor(3 L / 2))) + L + {@value #START_MARGIN} (G = ceil(4 cells / L) groups; the worst
+     * cell block is a group's first) leaves every row written before it is read; later if the units are
+     * still busy. Returns the start pulse.
      */
-    private Bool cellStep(CirculantEngine gates, List<Elementwise> units, Bool unitsReady) {
+    private Bool cellStep(CirculantEngine gates, List<Elementwise> units, Bool unitsReady, int lanesUsed) {
         int rowBits = gates.rowBlocks.getWidth();
+        int cellBits = cells.getWidth();
+        int laneShift = Integer.numberOfTrailingZeros(lanesUsed);
         UInt zIndex = regInit("z_index", uint(rowBits), uintConst(0, rowBits));
-        Bool zComplete = regInit("z_complete", bool(), boolConst(false));
+        UInt zGate = regInit("z_gate", uint(2), uintConst(0, 2));
+        UInt zCell = regInit("z_cell", uint(cellBits), uintConst(0, cellBits));
+        int addrBits = units.get(0).accReadRow.getWidth();
+        UInt zGateBase = regInit("z_gate_base", uint(addrBits), uintConst(0, addrBits));
         Bool lastZ = named("z_last", equal(add(zIndex, uintConst(1, rowBits)), gates.rowBlocks));
         Bool zIn = gates.outputs.valid();
         assign(gates.outputs.ready(), boolConst(true));
+        Bool lastGate = named("z_last_gate", equal(zGate, uintConst(3, 2)));
         when(zIn, () -> {
             assign(zIndex, mux(lastZ, uintConst(0, rowBits), add(zIndex, uintConst(1, rowBits))));
-            when(lastZ, () -> assign(zComplete, boolConst(true)));
+            assign(zGate, add(zGate, uintConst(1, 2)));
+            assign(zGateBase, mux(lastGate, uintConst(0, addrBits), add(zGateBase, cells.resize(addrBits))));
+            when(lastGate, () -> assign(zCell, add(zCell, uintConst(1, cellBits))));
+            when(lastZ, () -> {
+                assign(zGate, uintConst(0, 2));
+                assign(zGateBase, uintConst(0, addrBits));
+                assign(zCell, uintConst(0, cellBits));
+            });
         });
-        Bool start = named("cells_start", and(zComplete, unitsReady));
-        when(start, () -> assign(zComplete, boolConst(false)));
+        UInt zRow = named("z_row", add(zGateBase, zCell.resize(addrBits)));
+
+        int waitBits = 32;
+        int slowdown = lanesUsed * 3 / 2;
+        int spacingBits = Math.max(gates.colBlocks.getWidth(), widthFor(slowdown));
+        UInt colBlocks = gates.colBlocks.resize(spacingBits);
+        UInt spacing = named("group_spacing", mux(lessThan(colBlocks, uintConst(lanesUsed, spacingBits)),
+                uintConst(lanesUsed, spacingBits), colBlocks));
+        UInt excess = named("group_excess", mux(lessThan(spacing, uintConst(slowdown, spacingBits)),
+                uintConst(0, spacingBits), sub(spacing, uintConst(slowdown, spacingBits))));
+        UInt lastRow = named("last_gate_row", sub(shiftLeft(cells.resize(rowBits - 2), 2), uintConst(1, rowBits)));
+        UInt lastGroup = laneShift == 0 ? lastRow
+                : named("last_gate_group", slice(lastRow, laneShift, rowBits - laneShift));
+        if (laneShift > 0) {
+            unused("last_gate_row_in_group", slice(lastRow, 0, laneShift));
+        }
+        UInt startDelay = regNext("cells_start_delay", add(mul(lastGroup, excess).resize(waitBits),
+                uintConst(lanesUsed + START_MARGIN, waitBits)));
+        UInt wait = regInit("cells_start_wait", uint(waitBits), uintConst(0, waitBits));
+        Bool armed = regInit("cells_armed", bool(), boolConst(false));
+        Bool firstZ = named("z_first", and(zIn, equal(zIndex, uintConst(0, rowBits))));
+        when(firstZ, () -> {
+            assign(armed, boolConst(true));
+            assign(wait, startDelay);
+        }).elseWhen(and(armed, not(equal(wait, uintConst(0, waitBits)))), () -> assign(wait, sub(wait,
+                uintConst(1, waitBits))));
+        Bool start = named("cells_start", allOf(List.of(armed, equal(wait, uintConst(0, waitBits)), unitsReady,
+                not(firstZ))));
+        when(start, () -> assign(armed, boolConst(false)));
         when(launch, () -> {
             assign(zIndex, uintConst(0, rowBits));
-            assign(zComplete, boolConst(false));
+            assign(zGate, uintConst(0, 2));
+            assign(zCell, uintConst(0, cellBits));
+            assign(zGateBase, uintConst(0, addrBits));
+            assign(armed, boolConst(false));
         });
         for (int n = 0; n < block; n++) {
             Elementwise unit = units.get(n);
-            int addrBits = unit.accReadRow.getWidth();
             Mem<Bits> z = ram("z_" + n, hardType(() -> bits(channels * actBits)), 1 << addrBits);
             List<Bits> lane = new ArrayList<>();
             for (int ch = 0; ch < channels; ch++) {
                 lane.add(slice(gates.outputs.payload(), (ch * block + n) * actBits, actBits));
             }
-            write(z, zIndex.resize(addrBits), concatLowFirst(lane), zIn);
+            write(z, zRow, concatLowFirst(lane), zIn);
             assign(unit.start, start);
             assign(unit.cells, cells);
             assign(unit.fracShift, uintConst(0, unit.fracShift.getWidth()));
@@ -337,7 +403,8 @@ public final class CirculantLayer extends JavaComponent {
     /**
      * The m blocks of a finished cell step: once the units are done and {@code room} holds (the output FIFO
      * empty: a whole frame fits), block l, every unit's m slot l, is read in one cycle and taken in the next
-     * ({@code take}) while {@code allowed}, whose consumer must take it then, until the last of {@code cells}.
+     * ({@code take}, with its {@code index}), one a cycle while {@code allowed}, whose consumer must take each
+     * block the cycle after it allowed its read, until the last of {@code cells}.
      */
     private final class MBlockReader {
         final Bits payload;
@@ -349,21 +416,23 @@ public final class CirculantLayer extends JavaComponent {
             int cellBits = cells.getWidth();
             Bool pending = regInit("m_pending", bool(), boolConst(false));
             Bool admitted = regInit("m_admitted", bool(), boolConst(false));
-            Bool reading = regInit("m_reading", bool(), boolConst(false));
-            index = regInit("m_index", uint(cellBits), uintConst(0, cellBits));
+            Bool issued = regInit("m_issued", bool(), boolConst(false));
+            UInt issue = regInit("m_issue", uint(cellBits), uintConst(0, cellBits));
             when(units.get(0).done, () -> assign(pending, boolConst(true)));
             when(and(pending, room), () -> assign(admitted, boolConst(true)));
-            Bool readNow = named("m_read", allOf(List.of(admitted, allowed, not(reading))));
-            take = named("m_take", reading);
-            last = named("m_last", equal(add(index, uintConst(1, cellBits)), cells));
-            when(readNow, () -> assign(reading, boolConst(true)));
-            when(reading, () -> {
-                assign(reading, boolConst(false));
-                assign(index, mux(last, uintConst(0, cellBits), add(index, uintConst(1, cellBits))));
-                when(last, () -> {
-                    assign(pending, boolConst(false));
-                    assign(admitted, boolConst(false));
-                });
+            Bool lastIssue = named("m_last_issue", equal(add(issue, uintConst(1, cellBits)), cells));
+            Bool readNow = named("m_read", allOf(List.of(admitted, allowed, not(issued))));
+            when(readNow, () -> {
+                assign(issue, mux(lastIssue, uintConst(0, cellBits), add(issue, uintConst(1, cellBits))));
+                when(lastIssue, () -> assign(issued, boolConst(true)));
+            });
+            take = regNext("m_take", readNow, boolConst(false));
+            index = regNext("m_index", issue);
+            last = regNext("m_last", and(readNow, lastIssue), boolConst(false));
+            when(and(take, last), () -> {
+                assign(pending, boolConst(false));
+                assign(admitted, boolConst(false));
+                assign(issued, boolConst(false));
             });
             List<SInt> values = new ArrayList<>();
             for (int ch = 0; ch < channels; ch++) {
@@ -374,7 +443,7 @@ public final class CirculantLayer extends JavaComponent {
             for (int n = 0; n < block; n++) {
                 Elementwise unit = units.get(n);
                 int addrBits = unit.mReadAddr.get(0).getWidth();
-                assign(unit.mReadAddr.get(0), index.resize(addrBits));
+                assign(unit.mReadAddr.get(0), issue.resize(addrBits));
                 unused("cells_done_" + n, unit.cellsDone);
                 if (n > 0) {
                     unused("done_" + n, unit.done);
@@ -384,8 +453,8 @@ public final class CirculantLayer extends JavaComponent {
             when(launch, () -> {
                 assign(pending, boolConst(false));
                 assign(admitted, boolConst(false));
-                assign(reading, boolConst(false));
-                assign(index, uintConst(0, cellBits));
+                assign(issued, boolConst(false));
+                assign(issue, uintConst(0, cellBits));
             });
         }
     }
@@ -471,7 +540,11 @@ public final class CirculantLayer extends JavaComponent {
     }
 
     private static String validated(int block, int maxInputSize, int maxHiddenSize, int maxProjSize,
-                                    boolean projection, int channels) {
+                                    boolean projection, int channels, int gateLanes) {
+        if (gateLanes < 1 || Integer.bitCount(gateLanes) != 1) {
+            throw new EsegenException("CirculantLayer: gateLanes " + gateLanes + " is not a power of two (the units' "
+                    + "early start divides the gate rows by it)");
+        }
         if (channels < 1 || channels > 64) {
             throw new EsegenException("CirculantLayer: channels " + channels + " is outside 1..64");
         }
