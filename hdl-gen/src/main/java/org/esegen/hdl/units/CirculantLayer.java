@@ -201,7 +201,7 @@ public final class CirculantLayer extends JavaComponent {
         Bool yReady = regInit("y_ready", bool(), boolConst(false));
         Bool firstFrame = regInit("first_frame", bool(), boolConst(true));
         feedGates(gates, y, loaded, yReady, firstFrame);
-        Bool start = cellStep(gates, units, unitsReady, lanesUsed);
+        cellStep(gates, units, unitsReady, lanesUsed);
         FifoPorts<Bits> out = streamFifo("output_fifo", hardType(() -> bits(channels * blockBits)),
                 Math.max(2, yBlocksMax));
         connect(outputs, out.pop());
@@ -214,7 +214,6 @@ public final class CirculantLayer extends JavaComponent {
         });
         Bool running = named("elementwise_running", not(unitsReady));
         counters(frameOut, gates, proj, running);
-        unused("cell_step_start", start);
     }
 
     /**
@@ -277,9 +276,9 @@ public final class CirculantLayer extends JavaComponent {
      * cycle), a unit reads cell block l's rows about 6 l cycles after its start, so starting at A_0 + max(0,
      * (G - 1) (s - floor(3 L / 2))) + L + {@value #START_MARGIN} (G = ceil(4 cells / L) groups; the worst
      * cell block is a group's first) leaves every row written before it is read; later if the units are
-     * still busy. Returns the start pulse.
+     * still busy.
      */
-    private Bool cellStep(CirculantEngine gates, List<Elementwise> units, Bool unitsReady, int lanesUsed) {
+    private void cellStep(CirculantEngine gates, List<Elementwise> units, Bool unitsReady, int lanesUsed) {
         int rowBits = gates.rowBlocks.getWidth();
         int cellBits = cells.getWidth();
         int laneShift = Integer.numberOfTrailingZeros(lanesUsed);
@@ -356,7 +355,6 @@ public final class CirculantLayer extends JavaComponent {
             }
             assign(unit.accReadValid.get(0), boolConst(true));
         }
-        return start;
     }
 
     /** y_t = m: each m block (masked past proj_size) into the y RAM and the output FIFO. */
