@@ -3,7 +3,6 @@ package org.esegen.hdl.units;
 import static org.esegen.hdl.spinal.Hdl.add;
 import static org.esegen.hdl.spinal.Hdl.allOf;
 import static org.esegen.hdl.spinal.Hdl.and;
-import static org.esegen.hdl.spinal.Hdl.asBits;
 import static org.esegen.hdl.spinal.Hdl.asSInt;
 import static org.esegen.hdl.spinal.Hdl.assign;
 import static org.esegen.hdl.spinal.Hdl.bits;
@@ -31,7 +30,6 @@ import static org.esegen.hdl.spinal.Hdl.readSync;
 import static org.esegen.hdl.spinal.Hdl.regInit;
 import static org.esegen.hdl.spinal.Hdl.regNext;
 import static org.esegen.hdl.spinal.Hdl.shiftLeft;
-import static org.esegen.hdl.spinal.Hdl.sint;
 import static org.esegen.hdl.spinal.Hdl.sintConst;
 import static org.esegen.hdl.spinal.Hdl.slaveStream;
 import static org.esegen.hdl.spinal.Hdl.slice;
@@ -192,8 +190,8 @@ public final class CirculantLayer extends JavaComponent {
         assign(gates.rowBlocks, shiftLeft(cells.resize(gates.rowBlocks.getWidth() - 2), 2));
         assign(gates.scaleShift, gateShift);
         Bool unitsReady = named("units_ready", allOf(units.stream().map(u -> u.ready).toList()));
-        Bool paramsLoaded = params(units, cellsMax);
-        Bool stateCleared = clearState(units, unitsReady);
+        Bool paramsLoaded = LayerControl.loadParameters(units, params, actBits, cellsMax, cells, launch);
+        Bool stateCleared = LayerControl.clearStates(units, unitsReady, launch);
         Bool loaded = named("loaded", and(paramsLoaded, stateCleared));
         assign(ready, loaded);
 
@@ -476,61 +474,14 @@ public final class CirculantLayer extends JavaComponent {
         return concatLowFirst(lanes);
     }
 
-    /** The bias then peephole words into every unit through a {@link ParamLoader}, after reset and each launch. */
-    private Bool params(List<Elementwise> units, int cellsMax) {
-        ParamLoader loader = child("params_loader", new ParamLoader(block, actBits, cellsMax));
-        connect(loader.rows, params);
-        Bool requested = regInit("params_requested", bool(), boolConst(true));
-        assign(loader.start, requested);
-        assign(loader.cellsPerPe, cells);
-        when(requested, () -> assign(requested, boolConst(false)));
-        when(launch, () -> assign(requested, boolConst(true)));
-        for (int n = 0; n < block; n++) {
-            Elementwise unit = units.get(n);
-            assign(unit.biasWriteValid, loader.biasWriteValid);
-            assign(unit.biasWriteAddr, loader.biasWriteAddr);
-            assign(unit.biasWriteData.get(0), loader.writeData.get(n));
-            assign(unit.peepWriteValid, loader.peepWriteValid);
-            assign(unit.peepWriteAddr, loader.peepWriteAddr);
-            assign(unit.peepWriteData.get(0), loader.writeData.get(n));
-        }
-        return named("params_loaded", and(not(requested), not(loader.busy)));
-    }
-
-    /** Zeroes every unit's cell state after reset and each launch; true from the end of that pass on. */
-    private Bool clearState(List<Elementwise> units, Bool unitsReady) {
-        Bool pending = regInit("clear_pending", bool(), boolConst(true));
-        Bool cleared = regInit("state_cleared", bool(), boolConst(false));
-        for (Elementwise unit : units) {
-            assign(unit.resetState, and(pending, unitsReady));
-        }
-        when(unitsReady, () -> {
-            assign(pending, boolConst(false));
-            when(not(pending), () -> assign(cleared, boolConst(true)));
-        });
-        when(launch, () -> {
-            assign(pending, boolConst(true));
-            assign(cleared, boolConst(false));
-        });
-        return cleared;
-    }
-
     /** Counters of frames out and of the cycles since launch and the units ran; the engines' MAC cycles. */
     private void counters(Bool frameOut, CirculantEngine gates, CirculantEngine proj, Bool running) {
         int bits = DeltaUnit.COUNTER_BITS;
-        List<Bool> events = List.of(frameOut, boolConst(true));
-        for (int i = 0; i < events.size(); i++) {
-            UInt count = regInit(COUNTERS.get(i) + "_count", uint(bits), uintConst(0, bits));
-            when(events.get(i), () -> assign(count, add(count, uintConst(1, bits))));
-            when(launch, () -> assign(count, uintConst(0, bits)));
-            assign(counters.get(i), count);
-        }
+        assign(counters.get(0), LayerControl.countSinceLaunch(COUNTERS.get(0), frameOut, launch, bits));
+        assign(counters.get(1), LayerControl.countSinceLaunch(COUNTERS.get(1), boolConst(true), launch, bits));
         assign(counters.get(2), gates.macCycles);
         assign(counters.get(3), proj == null ? uintConst(0, bits) : proj.macCycles);
-        UInt ew = regInit("elementwise_cycles_count", uint(bits), uintConst(0, bits));
-        when(running, () -> assign(ew, add(ew, uintConst(1, bits))));
-        when(launch, () -> assign(ew, uintConst(0, bits)));
-        assign(counters.get(4), ew);
+        assign(counters.get(4), LayerControl.countSinceLaunch(COUNTERS.get(4), running, launch, bits));
         unused("gates_busy", gates.busy);
         if (proj != null) {
             unused("projection_busy", proj.busy);

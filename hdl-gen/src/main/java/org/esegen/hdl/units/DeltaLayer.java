@@ -178,8 +178,8 @@ public final class DeltaLayer extends JavaComponent {
         wireEngine(engine);
 
         Bool unitsReady = named("units_ready", allOf(units.stream().map(u -> u.ready).toList()));
-        Bool paramsLoaded = params(units, cellsPerPeMax, launch, cells);
-        Bool stateCleared = clearState(units, unitsReady, launch);
+        Bool paramsLoaded = LayerControl.loadParameters(units, params, actBits, cellsPerPeMax, cells, launch);
+        Bool stateCleared = LayerControl.clearStates(units, unitsReady, launch);
         Bool loaded = named("loaded", allOf(List.of(engine.loaded, paramsLoaded, stateCleared)));
         assign(ready, loaded);
 
@@ -254,48 +254,6 @@ public final class DeltaLayer extends JavaComponent {
         assign(engine.arrayWords, arrayWords);
         assign(engine.base, base);
         assign(engine.entriesPerColumn, entriesPerColumn);
-    }
-
-    /**
-     * The bias then peephole words into every unit through a {@link ParamLoader}, started after reset
-     * and each launch; true once it has written them all.
-     */
-    private Bool params(List<Elementwise> units, int cellsPerPeMax, Bool launch, UInt cells) {
-        ParamLoader loader = child("params_loader", new ParamLoader(pes, actBits, cellsPerPeMax));
-        connect(loader.rows, params);
-        Bool requested = regInit("params_requested", bool(), boolConst(true));
-        assign(loader.start, requested);
-        assign(loader.cellsPerPe, cells);
-        when(requested, () -> assign(requested, boolConst(false)));
-        when(launch, () -> assign(requested, boolConst(true)));
-        for (int p = 0; p < pes; p++) {
-            Elementwise unit = units.get(p);
-            assign(unit.biasWriteValid, loader.biasWriteValid);
-            assign(unit.biasWriteAddr, loader.biasWriteAddr);
-            assign(unit.biasWriteData.get(0), loader.writeData.get(p));
-            assign(unit.peepWriteValid, loader.peepWriteValid);
-            assign(unit.peepWriteAddr, loader.peepWriteAddr);
-            assign(unit.peepWriteData.get(0), loader.writeData.get(p));
-        }
-        return named("params_loaded", and(not(requested), not(loader.busy)));
-    }
-
-    /** Zeroes every unit's cell state after reset and each launch; true from the end of that pass on. */
-    private Bool clearState(List<Elementwise> units, Bool unitsReady, Bool launch) {
-        Bool pending = regInit("clear_pending", bool(), boolConst(true));
-        Bool cleared = regInit("state_cleared", bool(), boolConst(false));
-        for (Elementwise unit : units) {
-            assign(unit.resetState, and(pending, unitsReady));
-        }
-        when(unitsReady, () -> {
-            assign(pending, boolConst(false));
-            when(not(pending), () -> assign(cleared, boolConst(true)));
-        });
-        when(launch, () -> {
-            assign(pending, boolConst(true));
-            assign(cleared, boolConst(false));
-        });
-        return cleared;
     }
 
     /** Every unit starts with {@code start} and reads M: the arrays' sum, registered. */
@@ -423,10 +381,7 @@ public final class DeltaLayer extends JavaComponent {
         List<Bool> events = new ArrayList<>(List.of(frameOut, running));
         events.addAll(waits);
         for (int i = 0; i < events.size(); i++) {
-            UInt count = regInit(COUNTERS.get(i) + "_count", uint(bits), uintConst(0, bits));
-            when(events.get(i), () -> assign(count, add(count, uintConst(1, bits))));
-            when(launch, () -> assign(count, uintConst(0, bits)));
-            assign(counters.get(i), count);
+            assign(counters.get(i), LayerControl.countSinceLaunch(COUNTERS.get(i), events.get(i), launch, bits));
         }
         assign(counters.get(events.size()), engine.firedInputs);
         assign(counters.get(events.size() + 1), engine.firedRecurrent);
