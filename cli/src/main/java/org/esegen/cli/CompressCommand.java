@@ -201,7 +201,7 @@ public final class CompressCommand implements Callable<Integer> {
         Trainer.Examples train = loaded.train();
         Trainer.Examples validation = loaded.validation();
         double before = testAccuracy(dense, speech, n, training.delta());
-        SpeechModel oneShot = withLayer(dense, projected(dense.model(), block));
+        SpeechModel oneShot = withLayer(dense, BlockCirculant.project(dense.model(), block));
         double oneShotAccuracy = testAccuracy(oneShot, speech, n, training.delta());
         SpeechModel current = oneShot;
         int epochs = admmEpochs + retrainEpochs;
@@ -248,18 +248,6 @@ public final class CompressCommand implements Callable<Integer> {
                         + "in %.0f s -> %s", block, (double) full / stored, 100 * before, 100 * oneShotAccuracy, 100 * after,
                 (double) figures.get("wall_seconds"), out));
         return 0;
-    }
-
-    /** Every matrix of the stack replaced by its nearest block-circulant matrix of block b. */
-    static LayerStack projected(LayerStack stack, int b) {
-        List<LayerWeights> layers = new ArrayList<>();
-        for (LayerWeights l : stack.layers()) {
-            layers.add(new LayerWeights(l.layer(), l.cell(), l.inputSize(), l.hiddenSize(), l.projSize(),
-                    BlockCirculant.project(l.wIh(), b).dense(), BlockCirculant.project(l.wHh(), b).dense(), l.bIh(),
-                    l.bHh(), l.wHr() == null ? null : BlockCirculant.project(l.wHr(), b).dense(), l.wIc(), l.wFc(),
-                    l.wOc()));
-        }
-        return new LayerStack(layers);
     }
 
     /** A layer's matrices in training order: W_ih, W_hh, and W_hr with a projection. */

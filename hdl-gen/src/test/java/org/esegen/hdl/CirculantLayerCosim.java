@@ -78,10 +78,7 @@ final class CirculantLayerCosim {
                 "weightBits=" + c.weightBits(), "actBits=" + c.actBits(), "actFracBits=" + c.actFracBits(),
                 "twiddleBits=" + c.twiddleBits(), "accBits=" + Math.max(32, c.weightBits() + c.actBits())));
         LayerWeights dense = SyntheticModel.generate(cell, 0, inputSize, hidden, c.proj(), cell.allowsPeepholes(), seed);
-        LayerWeights layer = new LayerWeights(0, cell, inputSize, hidden, dense.projSize(),
-                BlockCirculant.project(dense.wIh(), block).dense(), BlockCirculant.project(dense.wHh(), block).dense(),
-                dense.bIh(), dense.bHh(), dense.wHr() == null ? null : BlockCirculant.project(dense.wHr(), block).dense(),
-                dense.wIc(), dense.wFc(), dense.wOc());
+        LayerWeights layer = BlockCirculant.project(dense, block);
         CirculantModel model = CirculantModel.compile(config, LayerStack.of(layer));
         CirculantModel.Layer compiled = model.layers().get(0);
         FixedFormat act = config.activationFormat();

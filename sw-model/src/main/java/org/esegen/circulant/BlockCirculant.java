@@ -7,6 +7,8 @@ import org.apache.commons.math3.transform.DftNormalization;
 import org.apache.commons.math3.transform.FastFourierTransformer;
 import org.apache.commons.math3.transform.TransformType;
 import org.esegen.EsegenException;
+import org.esegen.rnn.LayerStack;
+import org.esegen.rnn.LayerWeights;
 
 /**
  * A block-circulant matrix (C-LSTM, E-RNN; DESIGN.md section 3): a rows x cols matrix padded with
@@ -99,6 +101,22 @@ public record BlockCirculant(int rows, int cols, int block, double[][][] vectors
             }
         }
         return new BlockCirculant(rows, cols, block, w);
+    }
+
+    /**
+     * {@code layer} with W_ih, W_hh and (when present) W_hr each replaced by its nearest block-circulant
+     * matrix of block {@code block} ({@link #project(double[][], int)}); biases and peepholes kept.
+     */
+    public static LayerWeights project(LayerWeights layer, int block) {
+        return new LayerWeights(layer.layer(), layer.cell(), layer.inputSize(), layer.hiddenSize(), layer.projSize(),
+                project(layer.wIh(), block).dense(), project(layer.wHh(), block).dense(), layer.bIh(), layer.bHh(),
+                layer.wHr() == null ? null : project(layer.wHr(), block).dense(), layer.wIc(), layer.wFc(),
+                layer.wOc());
+    }
+
+    /** Every layer of {@code stack} projected as {@link #project(LayerWeights, int)}. */
+    public static LayerStack project(LayerStack stack, int block) {
+        return new LayerStack(stack.layers().stream().map(l -> project(l, block)).toList());
     }
 
     /** The rows x cols matrix this stands for (padding cut off). */

@@ -83,7 +83,7 @@ public record SpeechEvaluation(String mode, List<String> labels, int[][] confusi
                                             List<double[][]> features, List<String> truths, int threads) {
         requireKnownLabels(model, truths);
         List<Integer> predictions = Parallel.map(features, threads, f -> SpeechModel.argmax(model.logits(
-                Quantizer.dequantize(fixed.apply(Quantizer.quantize(model.normalization().apply(f), act)), act))));
+                fixedOutputs(fixed, act, model.normalization().apply(f)))));
         return of("fixed", model.labels(), truths, predictions);
     }
 
@@ -167,6 +167,11 @@ public record SpeechEvaluation(String mode, List<String> labels, int[][] confusi
 
     /** The golden model's outputs (T x P, dequantized) of one utterance: what every channel computes. */
     public static double[][] fixedOutputs(GoldenModel golden, FixedFormat act, double[][] frames) {
-        return Quantizer.dequantize(golden.run(Quantizer.quantize(frames, act)), act);
+        return fixedOutputs(golden::run, act, frames);
+    }
+
+    /** A fixed-point twin's outputs (T x P, dequantized) of one utterance's frames, quantized to {@code act}. */
+    public static double[][] fixedOutputs(UnaryOperator<long[][]> fixed, FixedFormat act, double[][] frames) {
+        return Quantizer.dequantize(fixed.apply(Quantizer.quantize(frames, act)), act);
     }
 }

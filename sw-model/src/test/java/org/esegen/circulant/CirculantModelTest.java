@@ -4,8 +4,6 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import java.util.ArrayList;
-import java.util.List;
 import java.util.stream.Stream;
 
 import org.esegen.EsegenException;
@@ -47,7 +45,8 @@ class CirculantModelTest {
     void tracksTheFloatReferenceOfTheSameCirculantWeights(CellKind cell, int block, int[] hidden, int[] proj,
                                                            boolean peepholes, int inputSize) {
         System.out.println("seed " + SEED + " (re-run with -Desegen.seed=" + SEED + ")");
-        LayerStack model = circulantStack(SyntheticModel.stack(cell, inputSize, hidden, proj, peepholes, SEED), block);
+        LayerStack model = BlockCirculant.project(SyntheticModel.stack(cell, inputSize, hidden, proj, peepholes, SEED),
+                block);
         AcceleratorConfig config = config(block);
         CirculantModel compiled = CirculantModel.compile(config, model);
         double[][] frames = SyntheticModel.frames(24, inputSize, SEED + 1);
@@ -77,7 +76,8 @@ class CirculantModelTest {
     @MethodSource("stacks")
     void gateMatrixIsTheCombinedInputMatrixWithBlockAlignedColumns(CellKind cell, int block, int[] hidden, int[] proj,
                                                                    boolean peepholes, int inputSize) {
-        LayerStack model = circulantStack(SyntheticModel.stack(cell, inputSize, hidden, proj, peepholes, SEED), block);
+        LayerStack model = BlockCirculant.project(SyntheticModel.stack(cell, inputSize, hidden, proj, peepholes, SEED),
+                block);
         CirculantModel compiled = CirculantModel.compile(config(block), model);
         for (int l = 0; l < model.depth(); l++) {
             LayerWeights layer = model.layer(l);
@@ -117,14 +117,14 @@ class CirculantModelTest {
 
     @Test
     void countsTheParametersAndTheStoredWeights() {
-        LayerStack lstmp = circulantStack(SyntheticModel.stack(CellKind.LSTMP, 13, new int[]{16}, new int[]{10}, false,
-                SEED), 4);
+        LayerStack lstmp = BlockCirculant.project(SyntheticModel.stack(CellKind.LSTMP, 13, new int[]{16},
+                new int[]{10}, false, SEED), 4);
         CirculantModel compiled = CirculantModel.compile(config(4), lstmp);
         long gates = (4 * 16 / 4) * (4 + 3) * 4L;
         long projection = 3 * (16 / 4) * 4L;
         assertEquals(gates + projection, compiled.parameters());
         assertEquals(gates + projection, compiled.storedWeights());
-        LayerStack gru = circulantStack(SyntheticModel.stack(CellKind.GRU, 13, new int[]{16}, null, false, SEED), 4);
+        LayerStack gru = BlockCirculant.project(SyntheticModel.stack(CellKind.GRU, 13, new int[]{16}, null, false, SEED), 4);
         CirculantModel g = CirculantModel.compile(config(4), gru);
         assertEquals((3 * 16 / 4) * (4 + 4) * 4L, g.parameters(), "W_ih and W_hh: 3H rows");
         assertEquals((4 * 16 / 4) * (4 + 4) * 4L, g.storedWeights(), "r, u, n_x, n_h rows, zero blocks included");
@@ -132,17 +132,5 @@ class CirculantModelTest {
 
     private static AcceleratorConfig config(int block) {
         return Presets.get("ernn").with(java.util.Map.of("circulantBlock", block, "maxLayers", 2));
-    }
-
-    /** The stack with every matrix replaced by its nearest block-circulant matrix. */
-    static LayerStack circulantStack(LayerStack model, int block) {
-        List<LayerWeights> layers = new ArrayList<>();
-        for (LayerWeights l : model.layers()) {
-            layers.add(new LayerWeights(l.layer(), l.cell(), l.inputSize(), l.hiddenSize(), l.projSize(),
-                    BlockCirculant.project(l.wIh(), block).dense(), BlockCirculant.project(l.wHh(), block).dense(),
-                    l.bIh(), l.bHh(), l.wHr() == null ? null : BlockCirculant.project(l.wHr(), block).dense(),
-                    l.wIc(), l.wFc(), l.wOc()));
-        }
-        return new LayerStack(layers);
     }
 }
