@@ -3,7 +3,6 @@ package org.esegen.hdl;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.SplittableRandom;
-import java.util.stream.IntStream;
 import java.util.stream.Stream;
 
 import org.esegen.rnn.CellKind;
@@ -42,13 +41,8 @@ class CirculantLayerRegressionTest {
     }
 
     private Stream<DynamicTest> draws(int first, int count) {
-        System.out.println("CirculantLayerRegressionTest: base seed " + SEED + " (-Desegen.seed=" + SEED + "), draws "
-                + first + ".." + (first + count - 1));
-        return IntStream.range(first, first + count).mapToObj(i -> {
-            CirculantLayerCosim.Case draw = draw(SEED * 1_000_003L + i);
-            return DynamicTest.dynamicTest("draw " + i + ": " + draw, () -> CirculantLayerCosim.run(
-                    Files.createDirectories(dir.resolve("draw_" + i)), draw, false));
-        });
+        return SeededDraws.of("CirculantLayerRegressionTest", SEED, first, count, CirculantLayerRegressionTest::draw,
+                (i, draw) -> CirculantLayerCosim.run(Files.createDirectories(dir.resolve("draw_" + i)), draw, false));
     }
 
     static CirculantLayerCosim.Case draw(long seed) {

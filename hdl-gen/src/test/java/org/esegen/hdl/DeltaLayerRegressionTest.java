@@ -9,7 +9,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Random;
 import java.util.SplittableRandom;
-import java.util.stream.IntStream;
 import java.util.stream.Stream;
 
 import org.esegen.compile.CompiledModel;
@@ -95,12 +94,7 @@ class DeltaLayerRegressionTest {
     }
 
     private Stream<DynamicTest> draws(int first, int count) {
-        System.out.println("DeltaLayerRegressionTest: base seed " + SEED + " (-Desegen.seed=" + SEED + "), draws "
-                + first + ".." + (first + count - 1));
-        return IntStream.range(first, first + count).mapToObj(i -> {
-            Draw draw = Draw.of(SEED * 1_000_003L + i);
-            return DynamicTest.dynamicTest("draw " + i + ": " + draw, () -> run(i, draw));
-        });
+        return SeededDraws.of("DeltaLayerRegressionTest", SEED, first, count, Draw::of, this::run);
     }
 
     private void run(int index, Draw draw) throws Exception {
