@@ -95,15 +95,46 @@ public final class BenchCommand implements Callable<Integer> {
             + "(default: the cores)")
     Integer threads;
 
+    @Option(names = "--block-sizes", paramLabel = "B,...", split = ",",
+            description = "circulant presets: the block sizes of the hardware rows (default 8,16)")
+    List<Integer> blockSizes = new ArrayList<>();
+
+    @Option(names = "--synth-channels", paramLabel = "C,...", split = ",",
+            description = "circulant presets: channel counts to estimate with Yosys, the largest that fits is the "
+                    + "device's (default: extrapolate from 1 and 2 channels, then confirm)")
+    List<Integer> synthChannels = new ArrayList<>();
+
+    @Option(names = "--no-synth", description = "circulant presets: skip the Yosys estimates (no device figures)")
+    boolean noSynth;
+
+    @Option(names = "--no-accuracy", description = "circulant presets: skip the FSDD accuracy (and its training)")
+    boolean noAccuracy;
+
+    @Option(names = "--model-dir", paramLabel = "DIR", description = "circulant presets: the accuracy models "
+            + "(dense, circulant-b4/8/16, ese-0.25/0.125/0.0625 .safetensors; default: the benchmark's own, trained "
+            + "once into the user cache)")
+    Path modelDir;
+
+    @Option(names = "--cosim-channels", paramLabel = "C", defaultValue = "2",
+            description = "circulant presets: channels of the co-simulated design (default ${DEFAULT-VALUE})")
+    int cosimChannels;
+
     @Mixin
     ForceOption force;
 
     @Override
     public Integer call() throws Exception {
         AcceleratorConfig cfg = Presets.resolve(preset, overrides);
-        cfg.requireBuiltEngine("the benchmark");
         if (cfg.deltaEngine()) {
             return delta(cfg);
+        }
+        if (cfg.circulantEngine()) {
+            return circulant(cfg);
+        }
+        if (!blockSizes.isEmpty() || !synthChannels.isEmpty() || noSynth || noAccuracy || modelDir != null) {
+            throw new EsegenException("--block-sizes, --synth-channels, --no-synth, --no-accuracy and --model-dir apply "
+                    + "to circulant-engine presets (e.g. --preset ernn); preset " + preset + " has engine="
+                    + cfg.engine().engine());
         }
         if (model != null || denseModel != null || !deltas.isEmpty() || !utterances.isEmpty() || noStack) {
             throw new EsegenException("--model, --dense-model, --delta, --utterance and --no-stack apply to delta-engine"
@@ -136,6 +167,34 @@ public final class BenchCommand implements Callable<Integer> {
             System.out.print(table(cfg, rows));
         }
         return allExact ? 0 : CosimFlow.EXIT_MISMATCH;
+    }
+
+    private int circulant(AcceleratorConfig cfg) throws Exception {
+        if (model != null || denseModel != null || !deltas.isEmpty() || !utterances.isEmpty() || noStack) {
+            throw new EsegenException("--model, --dense-model, --delta, --utterance and --no-stack apply to delta-engine"
+                    + " presets (e.g. --preset spartus); preset " + preset + " has engine=2");
+        }
+        List<Integer> blocks = blockSizes.isEmpty() ? List.of(8, 16) : blockSizes;
+        for (int b : blocks) {
+            cfg.with("circulantBlock", b);
+        }
+        for (int c : synthChannels) {
+            if (c < 1 || c > 64) {
+                throw new EsegenException("--synth-channels " + c + ": allowed are 1 to 64");
+            }
+        }
+        if (cosimChannels < 1 || cosimChannels > 64) {
+            throw new EsegenException("--cosim-channels " + cosimChannels + ": allowed are 1 to 64");
+        }
+        int n = threads == null ? Runtime.getRuntime().availableProcessors() : threads;
+        if (n < 1) {
+            throw new EsegenException("--threads " + n + ": must be at least 1");
+        }
+        CirculantBenchmark.Options o = new CirculantBenchmark.Options(data, blocks, frames, cosimChannels,
+                synthChannels, !noSynth, !noAccuracy, modelDir, n);
+        try (OutputFolder folder = force.create("--out", out, "bench")) {
+            return CirculantBenchmark.run(cfg, o, folder, json);
+        }
     }
 
     private int delta(AcceleratorConfig cfg) throws Exception {

@@ -13,10 +13,13 @@ import java.util.concurrent.Callable;
 @Command(name = "registers", mixinStandardHelpOptions = true,
         description = "Print the accelerator's AXI4-Lite register map (offset, access, name, contents) as a Markdown "
                 + "table (the one in README.md); the same table is in every params.json. --delta: the delta engine's "
-                + "(engine=1) map.")
+                + "(engine=1) map; --circulant: the circulant engine's (engine=2).")
 public final class RegistersCommand implements Callable<Integer> {
     @Option(names = "--delta", description = "the delta engine's register map (designs with engine=1)")
     boolean delta;
+
+    @Option(names = "--circulant", description = "the circulant engine's register map (designs with engine=2)")
+    boolean circulant;
 
     /** The sparse engine's Markdown table, in offset order. */
     public static String table() {
@@ -35,7 +38,10 @@ public final class RegistersCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
-        System.out.print(table(delta ? RegisterMap.DELTA : RegisterMap.ALL));
+        if (delta && circulant) {
+            throw new org.esegen.EsegenException("--delta and --circulant: give one engine's map");
+        }
+        System.out.print(table(delta ? RegisterMap.DELTA : circulant ? RegisterMap.CIRCULANT : RegisterMap.ALL));
         return 0;
     }
 }

@@ -64,6 +64,21 @@ class BenchCommandTest {
         }
     }
 
+    @Test
+    void circulantOptionsAreCheckedBeforeAnyWork() {
+        String out = dir.resolve("refused").toString();
+        CliErrorsTest.Outcome sparse = CliErrorsTest.run("bench", "--preset", "ese", "--block-sizes", "8", "--out", out);
+        assertEquals(2, sparse.code());
+        assertTrue(sparse.err().contains("apply to circulant-engine presets"), sparse.err());
+        CliErrorsTest.Outcome block = CliErrorsTest.run("bench", "--preset", "ernn", "--block-sizes", "8,12", "--out", out);
+        assertEquals(2, block.code());
+        assertTrue(block.err().contains("'circulantBlock' = 12"), block.err());
+        CliErrorsTest.Outcome frames = CliErrorsTest.run("bench", "--preset", "ernn", "--frames", "1", "--out", out);
+        assertEquals(2, frames.code());
+        assertTrue(frames.err().contains("needs at least 2"), frames.err());
+        assertTrue(!java.nio.file.Files.exists(dir.resolve("refused")), "nothing is left behind");
+    }
+
     /** {@code esegen bench --json} on 16 PEs with the ESE model's sizes, its rows. */
     private List<JsonNode> bench(String frames, String... settings) throws Exception {
         ByteArrayOutputStream captured = new ByteArrayOutputStream();

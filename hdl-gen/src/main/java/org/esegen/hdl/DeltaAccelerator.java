@@ -1,6 +1,5 @@
 package org.esegen.hdl;
 
-import static org.esegen.hdl.spinal.Hdl.add;
 import static org.esegen.hdl.spinal.Hdl.allOf;
 import static org.esegen.hdl.spinal.Hdl.and;
 import static org.esegen.hdl.spinal.Hdl.assign;
@@ -9,25 +8,17 @@ import static org.esegen.hdl.spinal.Hdl.boolConst;
 import static org.esegen.hdl.spinal.Hdl.child;
 import static org.esegen.hdl.spinal.Hdl.clampToWidth;
 import static org.esegen.hdl.spinal.Hdl.connect;
-import static org.esegen.hdl.spinal.Hdl.equal;
 import static org.esegen.hdl.spinal.Hdl.exposePorts;
-import static org.esegen.hdl.spinal.Hdl.lessThan;
 import static org.esegen.hdl.spinal.Hdl.mul;
-import static org.esegen.hdl.spinal.Hdl.mux;
 import static org.esegen.hdl.spinal.Hdl.named;
 import static org.esegen.hdl.spinal.Hdl.not;
-import static org.esegen.hdl.spinal.Hdl.or;
 import static org.esegen.hdl.spinal.Hdl.outBool;
 import static org.esegen.hdl.spinal.Hdl.regInit;
 import static org.esegen.hdl.spinal.Hdl.regNext;
 import static org.esegen.hdl.spinal.Hdl.shiftLeft;
 import static org.esegen.hdl.spinal.Hdl.shiftRight;
-import static org.esegen.hdl.spinal.Hdl.slice;
-import static org.esegen.hdl.spinal.Hdl.sub;
-import static org.esegen.hdl.spinal.Hdl.uint;
 import static org.esegen.hdl.spinal.Hdl.uintConst;
 import static org.esegen.hdl.spinal.Hdl.unused;
-import static org.esegen.hdl.spinal.Hdl.when;
 import static org.esegen.hdl.spinal.Hdl.widthFor;
 
 import java.util.List;
@@ -39,7 +30,6 @@ import org.esegen.config.AcceleratorConfig;
 import org.esegen.hdl.spinal.JavaComponent;
 import org.esegen.hdl.units.AxiLiteRegisters;
 import org.esegen.hdl.units.ChunkPacker;
-import org.esegen.hdl.units.DdrCommand;
 import org.esegen.hdl.units.DdrReader;
 import org.esegen.hdl.units.DdrWriter;
 import org.esegen.hdl.units.DeltaLayer;
@@ -77,9 +67,7 @@ public final class DeltaAccelerator extends JavaComponent {
     public static final String NAME = "DeltaAccelerator";
     /** Elements each array's input FIFO and fired-column queue hold (16 measured as good as 64 at Spartus's size). */
     static final int ENGINE_FIFO_DEPTH = 16;
-    private static final int COUNT_BITS = 24;
-    /** Width of a frame interval (MAX_FRAME_CYCLES): a frame takes fewer than 2^32 cycles. */
-    private static final int INTERVAL_BITS = 32;
+    private static final int COUNT_BITS = LayerRuns.COUNT_BITS;
 
     private final AcceleratorConfig config;
     private final int wordBits;
@@ -190,11 +178,11 @@ public final class DeltaAccelerator extends JavaComponent {
         UInt storeBeats = mul(shiftLeft(regs.port(RegisterMap.ARRAY_WORDS).resize(COUNT_BITS),
                 Integer.numberOfTrailingZeros(arrays)), uintConst(storeRows.wordsPerRow(),
                 widthFor(storeRows.wordsPerRow())));
-        Bool storeIssued = once("store", control.launch(), reader.commands.get(0),
+        Bool storeIssued = LayerRuns.once("store", control.launch(), reader.commands.get(0),
                 regs.port(RegisterMap.WA_ENTRIES_BASE), storeBeats);
         UInt paramBeats = mul(control.cells().resize(COUNT_BITS), uintConst(paramRows.wordsPerRow(),
                 widthFor(paramRows.wordsPerRow())));
-        Bool paramsIssued = parameters(control.launch(), reader.commands.get(1), regs.port(RegisterMap.BIAS_BASE),
+        Bool paramsIssued = LayerRuns.parameters(control.launch(), reader.commands.get(1), regs.port(RegisterMap.BIAS_BASE),
                 regs.port(RegisterMap.PEEPHOLES_BASE), paramBeats);
         RowUnpacker store = child("store_rows", new RowUnpacker("StoreRowUnpacker", storeRows, false));
         connect(store.words, reader.data.get(0));
@@ -203,8 +191,9 @@ public final class DeltaAccelerator extends JavaComponent {
         connect(params.words, reader.data.get(1));
         connect(layer.params, params.rows);
 
-        perFrame("input", control, and(storeIssued, paramsIssued), reader.commands.get(2),
-                regs.port(RegisterMap.INPUT_BASE), wordsPerRow("input_words", control.inputSize()));
+        LayerRuns.perFrame("input", control.launch(), control.frames(), and(storeIssued, paramsIssued),
+                reader.commands.get(2), regs.port(RegisterMap.INPUT_BASE),
+                LayerRuns.wordsPerRow("input_words", control.inputSize(), actBits, wordBits), wordBits);
         WordSplitter splitter = child("input_groups", new WordSplitter(wordBits, arrays * actBits, COUNT_BITS));
         assign(splitter.clear, control.launch());
         assign(splitter.rowChunks, control.inputGroups().resize(COUNT_BITS));
@@ -214,155 +203,36 @@ public final class DeltaAccelerator extends JavaComponent {
 
     /** The outputs, {@code cells} beats a frame, packed into OUTPUT rows and written a frame at a time. */
     private Bool writes(Control control, DeltaLayer layer, DdrWriter writer) {
-        UInt outputWords = wordsPerRow("output_words", control.hidden());
-        Bool commandsLeft = perFrame("output", control, boolConst(true), writer.command,
-                control.regs().port(RegisterMap.OUTPUT_BASE), outputWords);
+        UInt outputWords = LayerRuns.wordsPerRow("output_words", control.hidden(), actBits, wordBits);
+        Bool commandsLeft = LayerRuns.perFrame("output", control.launch(), control.frames(), boolConst(true),
+                writer.command, control.regs().port(RegisterMap.OUTPUT_BASE), outputWords, wordBits);
         ChunkPacker packer = child("output_packer", new ChunkPacker(config.pes() * actBits, wordBits, COUNT_BITS));
         connect(packer.chunk, layer.outputs);
         connect(writer.data, packer.word);
-        UInt rowsLeft = regInit("output_rows_left", uint(32), uintConst(0, 32));
-        Bool rowStart = named("output_row_start", and(not(packer.busy), not(equal(rowsLeft, uintConst(0, 32)))));
-        assign(packer.start, rowStart);
-        assign(packer.chunks, control.cells().resize(COUNT_BITS));
-        assign(packer.words, outputWords);
-        when(rowStart, () -> assign(rowsLeft, sub(rowsLeft, uintConst(1, 32))));
-        when(control.launch(), () -> assign(rowsLeft, control.frames()));
-        return allOf(List.of(not(commandsLeft), equal(rowsLeft, uintConst(0, 32)), not(packer.busy), writer.idle));
+        Bool packed = LayerRuns.outputRows(control.launch(), control.frames(), packer, control.cells(), outputWords);
+        return allOf(List.of(not(commandsLeft), packed, writer.idle));
     }
 
-    /** One command on {@code port} after each launch: the words from {@code base}; true once it is taken. */
-    private static Bool once(String name, Bool launch, DdrCommand port, UInt base, UInt beats) {
-        Bool pending = regInit(name + "_pending", bool(), boolConst(false));
-        assign(port.valid(), pending);
-        assign(port.address(), base.resize(port.address().getWidth()));
-        assign(port.beats(), clampToWidth(beats, port.beats().getWidth()));
-        when(port.ready(), () -> assign(pending, boolConst(false)));
-        when(launch, () -> assign(pending, boolConst(true)));
-        return named(name + "_issued", not(pending));
-    }
 
-    /**
-     * After each launch, the BIAS section's 4 rows a cell, then the PEEPHOLES section's 3, on {@code port};
-     * true once both are taken.
-     */
-    private static Bool parameters(Bool launch, DdrCommand port, UInt biasBase, UInt peepholesBase, UInt beatsPerRows) {
-        Bool bias = regInit("bias_pending", bool(), boolConst(false));
-        Bool peepholes = regInit("peepholes_pending", bool(), boolConst(false));
-        assign(port.valid(), or(bias, peepholes));
-        assign(port.address(), mux(bias, biasBase, peepholesBase).resize(port.address().getWidth()));
-        int beatBits = port.beats().getWidth();
-        assign(port.beats(), mux(bias, clampToWidth(mul(beatsPerRows, uintConst(4, 3)), beatBits),
-                clampToWidth(mul(beatsPerRows, uintConst(3, 3)), beatBits)));
-        when(port.ready(), () -> {
-            when(bias, () -> assign(bias, boolConst(false))).otherwise(() -> assign(peepholes, boolConst(false)));
-        });
-        when(launch, () -> {
-            assign(bias, boolConst(true));
-            assign(peepholes, boolConst(true));
-        });
-        return named("params_issued", not(or(bias, peepholes)));
-    }
 
-    /**
-     * A command of {@code words} words a frame on {@code port}, frame t at {@code base} + t rows, issued
-     * while {@code allowed}; true while commands of the run are left.
-     */
-    private Bool perFrame(String name, Control control, Bool allowed, DdrCommand port, UInt base, UInt words) {
-        int addrBits = port.address().getWidth();
-        UInt left = regInit(name + "_commands_left", uint(32), uintConst(0, 32));
-        UInt address = regInit(name + "_address", uint(addrBits), uintConst(0, addrBits));
-        Bool remain = named(name + "_commands_remain", not(equal(left, uintConst(0, 32))));
-        int byteBits = Integer.numberOfTrailingZeros(wordBits / 8);
-        UInt rowBytes = named(name + "_row_bytes", shiftLeft(words.resize(addrBits - byteBits), byteBits));
-        assign(port.valid(), and(remain, allowed));
-        assign(port.address(), address);
-        assign(port.beats(), words.resize(port.beats().getWidth()));
-        when(and(port.valid(), port.ready()), () -> {
-            assign(left, sub(left, uintConst(1, 32)));
-            assign(address, add(address, rowBytes));
-        });
-        when(control.launch(), () -> {
-            assign(left, control.frames());
-            assign(address, base.resize(addrBits));
-        });
-        return remain;
-    }
 
-    /** Words of a row of {@code lanes} values: ceil(lanes actBits / wordBits), registered. */
-    private UInt wordsPerRow(String name, UInt lanes) {
-        int productBits = lanes.getWidth() + widthFor(actBits);
-        int bits = Math.max(productBits, widthFor(wordBits)) + 1;
-        UInt rowBits = mul(lanes, uintConst(actBits, widthFor(actBits))).resize(bits);
-        UInt rounded = named(name + "_rounded", add(rowBits, uintConst(wordBits - 1, bits)));
-        int wordShift = Integer.numberOfTrailingZeros(wordBits);
-        unused(name + "_fraction", slice(rounded, 0, wordShift));
-        return regNext(name, slice(rounded, wordShift, bits - wordShift).resize(COUNT_BITS));
-    }
 
     /** Busy and done, the interrupt, and the counters. */
     private void finish(Control control, DeltaLayer layer, Bool written) {
         AxiLiteRegisters regs = control.regs();
         Bool busy = control.busy();
-        Bool done = regInit("done", bool(), boolConst(false));
-        UInt framesDone = layer.counters.get(0);
-        Bool finished = named("finished", allOf(List.of(busy, layer.ready, written, not(control.launch()),
-                equal(framesDone, control.frames().resize(framesDone.getWidth())))));
-        Bool settled = regNext("launch_settled", control.launch(), boolConst(false));
-        Bool finish = named("finish", and(finished, not(settled)));
-        when(finish, () -> {
-            assign(busy, boolConst(false));
-            assign(done, boolConst(true));
-        });
-        when(control.launch(), () -> {
-            assign(busy, boolConst(true));
-            assign(done, boolConst(false));
-        });
-        assign(regs.busy, busy);
-        assign(regs.done, done);
-        assign(regs.donePulse, finish);
-        UInt cycles = EseAccelerator.count(regs, RegisterMap.CYCLES, control.launch(), busy);
-        worstFrame(regs, control.launch(), layer, cycles);
+        UInt cycles = LayerRuns.finish(regs, control.launch(), busy, control.frames(), layer.counters.get(0),
+                layer.ready, written);
+        LayerRuns.worstFrame(regs, control.launch(), layer.counters.get(0), layer.ready, cycles);
         EseAccelerator.count(regs, RegisterMap.STORE_LOAD_CYCLES, control.launch(), and(busy, not(layer.ready)));
         List<RegisterMap.Register> fromLayer = List.of(RegisterMap.CELL_STEP_CYCLES, RegisterMap.ENGINE_STALL_CYCLES,
                 RegisterMap.DRAIN_CYCLES, RegisterMap.INPUT_WAIT_CYCLES, RegisterMap.OUTPUT_WAIT_CYCLES,
                 RegisterMap.FIRED_INPUTS, RegisterMap.FIRED_RECURRENT, RegisterMap.ELEMENTS_SEEN);
         for (int i = 0; i < fromLayer.size(); i++) {
-            RegisterMap.Register register = fromLayer.get(i);
-            UInt port = regs.port(register);
-            UInt held = regInit(register.name().toLowerCase() + "_held", uint(port.getWidth()),
-                    uintConst(0, port.getWidth()));
-            UInt value = layer.counters.get(i + 1);
-            when(busy, () -> assign(held, value.resize(port.getWidth())));
-            assign(port, held);
+            LayerRuns.held(regs, fromLayer.get(i), busy, layer.counters.get(i + 1));
         }
     }
 
-    /**
-     * MAX_FRAME_CYCLES: the longest interval between two frames' last outputs leaving the layer, the
-     * first frame's from the cycle the store and parameters are in (32 bits, modulo 2^32 of the run's
-     * cycles: a frame takes fewer).
-     */
-    private static void worstFrame(AxiLiteRegisters regs, Bool launch, DeltaLayer layer, UInt cycles) {
-        UInt framesDone = layer.counters.get(0);
-        UInt before = regNext("frames_done_q", framesDone, uintConst(0, framesDone.getWidth()));
-        Bool frameOut = named("frame_out", equal(framesDone, add(before, uintConst(1, framesDone.getWidth()))));
-        Bool loaded = named("loaded_rise", and(layer.ready, not(regNext("ready_q", layer.ready, boolConst(false)))));
-        UInt now = named("frame_clock", cycles.resize(INTERVAL_BITS));
-        UInt mark = regInit("frame_mark", uint(INTERVAL_BITS), uintConst(0, INTERVAL_BITS));
-        UInt worst = regInit("max_frame_cycles_value", uint(INTERVAL_BITS), uintConst(0, INTERVAL_BITS));
-        UInt interval = named("frame_interval", sub(now, mark));
-        when(loaded, () -> assign(mark, now));
-        when(frameOut, () -> {
-            assign(mark, now);
-            when(lessThan(worst, interval), () -> assign(worst, interval));
-        });
-        when(launch, () -> {
-            assign(worst, uintConst(0, INTERVAL_BITS));
-            assign(mark, uintConst(0, INTERVAL_BITS));
-        });
-        UInt port = regs.port(RegisterMap.MAX_FRAME_CYCLES);
-        assign(port, worst.resize(port.getWidth()));
-    }
 
     private static String validated(AcceleratorConfig config) {
         if (!config.deltaEngine()) {

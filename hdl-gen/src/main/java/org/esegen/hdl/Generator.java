@@ -1,6 +1,7 @@
 package org.esegen.hdl;
 
 import org.esegen.EsegenException;
+import org.esegen.compile.ImageLayout;
 import org.esegen.compile.LaneRows;
 import org.esegen.compile.RegisterMap;
 import org.esegen.config.AcceleratorConfig;
@@ -23,7 +24,7 @@ import java.util.regex.Pattern;
 
 /**
  * Generates the accelerator of one configuration: the Verilog of {@link EseAccelerator} (or of
- * {@link DeltaAccelerator} with {@code engine = 1}), the file
+ * {@link DeltaAccelerator} with {@code engine = 1}, {@link CirculantAccelerator} with {@code engine = 2}), the file
  * list a simulator or synthesis tool reads, and {@code params.json}, which tells the other tools
  * everything they need to agree with the hardware.
  *
@@ -47,9 +48,13 @@ public final class Generator {
     /** The top module's name with the sparse engine ({@link #top} gives a config's). */
     public static final String TOP = EseAccelerator.NAME;
 
-    /** The top module of {@code config}'s design: {@link EseAccelerator} or, with {@code engine = 1}, {@link DeltaAccelerator}. */
+    /**
+     * The top module of {@code config}'s design: {@link EseAccelerator}, with {@code engine = 1} {@link
+     * DeltaAccelerator}, with {@code engine = 2} {@link CirculantAccelerator}.
+     */
     public static String top(AcceleratorConfig config) {
-        return config.deltaEngine() ? DeltaAccelerator.NAME : EseAccelerator.NAME;
+        return config.deltaEngine() ? DeltaAccelerator.NAME
+                : config.circulantEngine() ? CirculantAccelerator.NAME : EseAccelerator.NAME;
     }
     /** Name of the file list. */
     public static final String FILE_LIST = "filelist.f";
@@ -91,10 +96,9 @@ public final class Generator {
      *                         cannot be written
      */
     public static Result generate(AcceleratorConfig config, Path outDir) {
-        config.requireBuiltEngine("the accelerator");
         String top = top(config);
         List<Path> verilog = VerilogEmitter.emit(outDir, top, () -> config.deltaEngine() ? new DeltaAccelerator(config)
-                : new EseAccelerator(config));
+                : config.circulantEngine() ? new CirculantAccelerator(config) : new EseAccelerator(config));
         List<String> names = verilog.stream().map(file -> file.getFileName().toString()).toList();
         Path fileList = outDir.resolve(FILE_LIST);
         Path params = outDir.resolve(PARAMS);
@@ -208,6 +212,18 @@ public final class Generator {
             delta.put("storeWordsPerRow", new LaneRows(pes, config.deltaEntryBits(), wordBits).wordsPerRow());
             delta.put("macs", config.engine().deltaArrays() * pes);
             derived.put("delta", delta);
+        }
+        if (config.circulantEngine()) {
+            int block = config.engine().circulantBlock();
+            Map<String, Object> circulant = new LinkedHashMap<>();
+            circulant.put("block", block);
+            circulant.put("bins", block / 2 + 1);
+            circulant.put("spectrumBits", config.circulantWordBits());
+            circulant.put("spectrumWordsPerRow", ImageLayout.spectrumPacking(block, config.formats().weightBits(),
+                    wordBits).wordsPerRow());
+            circulant.put("elementwiseUnits", block);
+            circulant.put("projectionEngine", CirculantAccelerator.hasProjection(config));
+            derived.put("circulant", circulant);
         }
         return derived;
     }

@@ -100,6 +100,7 @@ class CirculantEngineTest {
         int colBits = org.esegen.hdl.spinal.Hdl.widthFor(colBlocks);
         int rowBits = org.esegen.hdl.spinal.Hdl.widthFor(rowBlocks);
         StreamBench bench = new StreamBench("CirculantEngine")
+                .input("restart", 1, 0)
                 .input("col_blocks", colBits, colBlocks)
                 .input("row_blocks", rowBits, rowBlocks)
                 .input("scale_shift", 6, twin.scaleShift())

@@ -160,6 +160,7 @@ final class CirculantLayerCosim {
                         loadsDone)
                 .sink("outputs", List.of(new Port("outputs_payload", channels * block * actBits)), percent)
                 .raw("  integer frame_index;")
+                .stimulus("@(negedge clk); launch = 1; @(negedge clk); launch = 0;")
                 .stimulus("for (frame_index = 1; frame_index <= " + frames + "; frame_index = frame_index + 1) begin"
                         + " wait (frames_done == frame_index); $display(\"frame_done %0d\", cycle); end"
                         + " repeat (50) @(negedge clk);"

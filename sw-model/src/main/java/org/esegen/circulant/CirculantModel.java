@@ -5,6 +5,10 @@ import java.util.List;
 
 import org.esegen.EsegenException;
 import org.esegen.compile.Compiler;
+import org.esegen.compile.ImageLayout;
+import org.esegen.compile.LaneRows;
+import org.esegen.compile.LayerLayout;
+import org.esegen.compile.Section;
 import org.esegen.config.AcceleratorConfig;
 import org.esegen.fixed.FixedFormat;
 import org.esegen.golden.ElementwiseTwin;
@@ -36,8 +40,9 @@ import org.esegen.rnn.LayerWeights;
  * circulant}; the nearest block-circulant matrix otherwise). Layer k + 1 takes layer k's y_t. The state
  * (c, y) starts at zero for every utterance.
  *
- * <p>Not built yet: the compiled image of this engine (its on-chip weight layout) and its accelerator;
- * {@link AcceleratorConfig#requireBuiltEngine} refuses them.
+ * <p>The accelerator's image ({@link #image}, laid out as {@link ImageLayout} gives for the circulant engine)
+ * holds these spectra, biases and peepholes and the frames; {@link #expectedImage} runs the image's frames
+ * through this model and fills every layer's OUTPUT section, what the accelerator must leave in memory.
  */
 public final class CirculantModel {
     /**
@@ -47,10 +52,11 @@ public final class CirculantModel {
      * @param projection W_hr for {@code lstmp}, null otherwise
      * @param bias       the 4H accumulator-row biases, raw activation format
      * @param peep       the 3H peepholes (i, f, o), raw; zeros without peepholes
+     * @param peepholes  whether the layer has peepholes
      * @param parameters the layer's trained matrix weights: b per block of P_b(W_ih), P_b(W_hh) and P_b(W_hr)
      */
     public record Layer(CellKind cell, int inputSize, int hiddenSize, int projSize, FixedCirculant gates,
-                        FixedCirculant projection, long[] bias, long[] peep, long parameters) {
+                        FixedCirculant projection, long[] bias, long[] peep, boolean peepholes, long parameters) {
         /** Where y_(t-1) starts in v: ceil(I / b) b. */
         public int recurrentOffset() {
             return BlockCirculant.blocks(inputSize, gates.matrix().block()) * gates.matrix().block();
@@ -121,7 +127,8 @@ public final class CirculantModel {
         long parameters = input.parameters() + recurrent.parameters()
                 + (projection == null ? 0 : projection.matrix().parameters());
         return new Layer(model.cell(), model.inputSize(), h, model.projSize(), gates, projection,
-                Compiler.quantizedBias(config, model), Compiler.quantizedPeepholes(config, model), parameters);
+                Compiler.quantizedBias(config, model), Compiler.quantizedPeepholes(config, model), model.hasPeepholes(),
+                parameters);
     }
 
     /**
@@ -183,6 +190,193 @@ public final class CirculantModel {
             frames = runLayer(layer, twin, frames);
         }
         return frames;
+    }
+
+    /**
+     * The image layout of this model for {@code frames} frames a channel.
+     *
+     * @throws EsegenException if the config's accelerator cannot be built (see {@link
+     *                         AcceleratorConfig#requireCirculantAccelerator}) or cannot run a layer: not the config's cell (lstmp, or gru with
+     *                         gruElementwise = 1), H not a multiple of b (the element-wise
+     *                         units hold cells l b + n), or a weight binary point below log2 b (the engine's
+     *                         scale shift would be negative)
+     */
+    public ImageLayout layout(int frames) {
+        config.requireCirculantAccelerator("the circulant accelerator's image");
+        int b = config.engine().circulantBlock();
+        List<LayerLayout> layouts = new ArrayList<>();
+        for (int k = 0; k < layers.size(); k++) {
+            Layer l = layers.get(k);
+            String source = "model layer " + k + " (" + l.cell().cliName() + ")";
+            CellKind runs = config.pe().gru() ? CellKind.GRU : CellKind.LSTMP;
+            if (l.cell() != runs) {
+                throw new EsegenException(source + ": the circulant accelerator of this config runs " + runs.cliName()
+                        + " layers (gruElementwise = " + config.pe().gruElementwise() + "; set it to "
+                        + (config.pe().gru() ? 0 : 1) + " for " + (config.pe().gru() ? "lstmp" : "gru")
+                        + "); an lstm without projection runs on its golden model only (esegen evaluate)");
+            }
+            if (l.hiddenSize() % b != 0) {
+                throw new EsegenException(source + ": hidden size " + l.hiddenSize() + " is not a multiple of "
+                        + "circulantBlock = " + b + "; the circulant accelerator holds cell l b + n on element-wise "
+                        + "unit n (train or pad H to a multiple of b)");
+            }
+            for (FixedCirculant m : l.projection() == null ? List.of(l.gates()) : List.of(l.gates(), l.projection())) {
+                if (m.scaleShift() < 0) {
+                    throw new EsegenException(source + ": its weight spectra have " + m.weightFracBits()
+                            + " fractional bits, fewer than log2 b = " + Integer.numberOfTrailingZeros(b)
+                            + "; the engine's scale shift G - log2 b must be at least 0 (raise weightBits)");
+                }
+            }
+            FixedCirculant p = l.projection();
+            layouts.add(new LayerLayout(l.cell(), l.inputSize(), l.hiddenSize(), l.projSize(), l.peepholes(),
+                    l.gates().weightFracBits(), p == null ? 0 : p.weightFracBits(), words(l.gates()),
+                    p == null ? 0 : words(p), 0));
+        }
+        return ImageLayout.of(config, layouts, frames);
+    }
+
+    private static int words(FixedCirculant m) {
+        return m.matrix().rowBlocks() * m.matrix().colBlocks();
+    }
+
+    /**
+     * The accelerator's image: the layers' spectra, biases and peepholes and the frames ({@link ImageLayout},
+     * the circulant engine), the OUTPUT sections zero.
+     *
+     * @param framesRaw [channel][frame][I] raw activation-format inputs; as many channels as the config's, all
+     *                  of the same frame count
+     * @throws EsegenException if the frames do not match the config or the model, or a layer cannot run
+     */
+    public byte[] image(long[][][] framesRaw) {
+        if (framesRaw.length != config.channels()) {
+            throw new EsegenException("image: " + framesRaw.length + " channels of frames given, config has "
+                    + config.channels());
+        }
+        int frames = framesRaw[0].length;
+        ImageLayout layout = layout(frames);
+        long total = layout.totalBytes();
+        if (total > Integer.MAX_VALUE - 8) {
+            throw new EsegenException("image of " + total + " bytes exceeds the 2 GiB this tool writes; use fewer frames");
+        }
+        byte[] image = new byte[(int) total];
+        layout.writeHeader(image);
+        for (int k = 0; k < layers.size(); k++) {
+            writeLayer(layout, image, k, layers.get(k));
+        }
+        LaneRows in = layout.packing(Section.INPUT);
+        long base = layout.offset(Section.INPUT);
+        FixedFormat act = config.activationFormat();
+        int inputSize = layers.get(0).inputSize();
+        for (int ch = 0; ch < framesRaw.length; ch++) {
+            if (framesRaw[ch].length != frames) {
+                throw new EsegenException("image: channel " + ch + " has " + framesRaw[ch].length
+                        + " frames, channel 0 has " + frames);
+            }
+            for (int t = 0; t < frames; t++) {
+                if (framesRaw[ch][t].length != inputSize) {
+                    throw new EsegenException("image: channel " + ch + " frame " + t + " has "
+                            + framesRaw[ch][t].length + " values, layer 0's input size is " + inputSize);
+                }
+                for (int i = 0; i < inputSize; i++) {
+                    long v = framesRaw[ch][t][i];
+                    if (!act.holds(v)) {
+                        throw new EsegenException("image: input value " + v + " at channel " + ch + " frame " + t
+                                + " index " + i + " is outside " + act);
+                    }
+                    in.put(image, base, layout.frameRow(ch, t), layout.frameLane(ch, i), v);
+                }
+            }
+        }
+        return image;
+    }
+
+    private static void writeLayer(ImageLayout layout, byte[] image, int k, Layer l) {
+        int b = layout.block();
+        int cells = l.hiddenSize() / b;
+        FixedCirculant gates = l.gates();
+        LaneRows spectra = layout.packing(k, Section.WA_ENTRIES);
+        int colBlocks = gates.matrix().colBlocks();
+        for (int i = 0; i < gates.matrix().rowBlocks(); i++) {
+            writeSpectra(spectra, image, layout.offset(k, Section.WA_ENTRIES), (long) i * colBlocks, gates,
+                    ImageLayout.circulantGateRowBlock(i, cells));
+        }
+        FixedCirculant projection = l.projection();
+        if (projection != null) {
+            for (int i = 0; i < projection.matrix().rowBlocks(); i++) {
+                writeSpectra(spectra, image, layout.offset(k, Section.WHR_ENTRIES),
+                        (long) i * projection.matrix().colBlocks(), projection, i);
+            }
+        }
+        LaneRows act = layout.packing(k, Section.BIAS);
+        long biasBase = layout.offset(k, Section.BIAS);
+        long peepBase = layout.offset(k, Section.PEEPHOLES);
+        int h = l.hiddenSize();
+        for (int cell = 0; cell < h; cell++) {
+            for (int g = 0; g < 4; g++) {
+                act.put(image, biasBase, (long) g * cells + cell / b, cell % b, l.bias()[g * h + cell]);
+            }
+            for (int q = 0; q < 3; q++) {
+                act.put(image, peepBase, (long) q * cells + cell / b, cell % b, l.peep()[q * h + cell]);
+            }
+        }
+    }
+
+    /** Row block {@code sourceRow} of {@code m}'s spectra into the rows from {@code firstRow} on, a block a row. */
+    private static void writeSpectra(LaneRows rows, byte[] image, long base, long firstRow, FixedCirculant m,
+                                     int sourceRow) {
+        int bins = FixedCirculant.bins(m.matrix().block());
+        for (int j = 0; j < m.matrix().colBlocks(); j++) {
+            for (int k = 0; k < bins; k++) {
+                for (int part = 0; part < 2; part++) {
+                    rows.put(image, base, firstRow + j, 2 * k + part, m.weight(sourceRow, j, k, part));
+                }
+            }
+        }
+    }
+
+    /**
+     * What the accelerator leaves in memory after running {@code image} layer after layer: the image with
+     * every layer's OUTPUT section filled by this model from the image's frames.
+     *
+     * @param outputs  [layer][channel][frame][P] the raw outputs of each layer
+     * @param expected the expected memory
+     */
+    public record ImageRun(long[][][][] outputs, byte[] expected) {
+    }
+
+    /** Runs the frames of {@code image} (this model's {@link #image}) through every layer; see {@link ImageRun}. */
+    public ImageRun expectedImage(byte[] image) {
+        ImageLayout layout = ImageLayout.readHeader(image, "image");
+        if (!layout.equals(layout(layout.frames()))) {
+            throw new EsegenException("image: its header does not describe this model's image for " + layout.frames()
+                    + " frames (another model or config)");
+        }
+        byte[] expected = image.clone();
+        LaneRows in = layout.packing(Section.INPUT);
+        long inBase = layout.offset(Section.INPUT);
+        int frames = layout.frames();
+        long[][][][] outputs = new long[layers.size()][layout.channels()][][];
+        ElementwiseTwin twin = new ElementwiseTwin(config);
+        for (int ch = 0; ch < layout.channels(); ch++) {
+            long[][] x = new long[frames][layout.inputSize()];
+            for (int t = 0; t < frames; t++) {
+                for (int i = 0; i < x[t].length; i++) {
+                    x[t][i] = in.getSigned(image, inBase, layout.frameRow(ch, t), layout.frameLane(ch, i));
+                }
+            }
+            for (int k = 0; k < layers.size(); k++) {
+                x = runLayer(layers.get(k), twin, x);
+                outputs[k][ch] = x;
+                LaneRows out = layout.packing(k, Section.OUTPUT);
+                long outBase = layout.offset(k, Section.OUTPUT);
+                for (int t = 0; t < frames; t++) {
+                    for (int j = 0; j < x[t].length; j++) {
+                        out.put(expected, outBase, layout.frameRow(ch, t), layout.frameLane(ch, j), x[t][j]);
+                    }
+                }
+            }
+        }
+        return new ImageRun(outputs, expected);
     }
 
     private static long[][] runLayer(Layer layer, ElementwiseTwin twin, long[][] inputs) {

@@ -183,7 +183,7 @@ public record CompiledModel(AcceleratorConfig config, PruningMethod pruning, dou
                         throw new EsegenException("image: input value " + v + " at channel " + ch + " frame " + t
                                 + " index " + i + " is outside " + a);
                     }
-                    in.put(image, inputBase, (long) ch * frames + t, i, v);
+                    in.put(image, inputBase, layout.frameRow(ch, t), layout.frameLane(ch, i), v);
                 }
             }
         }

@@ -41,7 +41,10 @@ public final class Compiler {
      */
     public static CompiledModel compile(AcceleratorConfig config, LayerStack model, PruningMethod pruning,
                                         double density) {
-        config.requireBuiltEngine("the compiled image");
+        if (config.circulantEngine()) {
+            throw new EsegenException("config field 'engine' = 2 (circulant): this compiler prunes and encodes for the "
+                    + "sparse and delta engines; a circulant image comes from CirculantModel (esegen bench --preset ernn)");
+        }
         config.requireLayersFit(model.depth(), "model");
         List<CompiledLayer> layers = new ArrayList<>();
         for (LayerWeights layer : model.layers()) {

@@ -41,37 +41,49 @@ import java.util.Map;
  * (column c = j A + a; W = {@link LayerLayout#deltaArrayWords} the words of an array, the words of a
  * column past the last zero), as the arrays' stores take them, array 0 first ({@link #deltaStoreRow}).
  *
+ * <p><b>The circulant engine</b> ({@code engine} = 2, E-RNN's block-circulant matrices): N = b, the block
+ * (the element-wise units: cell l b + n on unit n, so BIAS and PEEPHOLES are as above with N = b); no
+ * pointer sections; WA_ENTRIES holds the gate matrix's stored spectra (b/2 + 1 bins, real and imaginary
+ * parts of weightBits: a row of 2 (b/2 + 1) lanes, lane 2k + part, {@code FixedCirculant#storeWord}), row
+ * i C_b + j for engine row block i and column block j (C_b = ceil(I / b) + ceil(P / b)), the engine's row
+ * blocks interleaved by cell block ({@link #circulantGateRowBlock}); WHR_ENTRIES holds W_hr's spectra
+ * (lstmp; empty otherwise), row i H / b + j. The frame sections interleave the channels block by block so
+ * that a layer takes C channels' blocks at once: frame t is row t, of C ceil(n / b) b lanes, element e of
+ * channel ch at lane ((e / b) C + ch) b + e mod b ({@link #frameRow}, {@link #frameLane}); the padding lanes
+ * are zero.
+ *
  * <p>The header (section HEADER, little-endian) holds: u32 magic {@value #MAGIC} ("ESEG" read as
  * bytes), u32 version, then u32 frames, channels, pes, weightBits, indexBits, actBits, actFracBits,
- * ptrBits, axiDataBits, L, engine (0 sparse, 1 delta), arrays (A; 1 with the sparse engine),
- * deltaEntryBits (0 with the sparse engine); from byte {@value #LAYER_TABLE_OFFSET} one descriptor of
+ * ptrBits, axiDataBits, L, engine (0 sparse, 1 delta, 2 circulant), arrays (A with the delta engine, b
+ * with the circulant engine, 1 with the sparse engine), storeEntryBits (a column-balanced entry's bits with
+ * the delta engine, 0 otherwise); from byte {@value #LAYER_TABLE_OFFSET} one descriptor of
  * {@value #LAYER_DESCRIPTOR_BYTES} bytes per layer: u32 cell (the {@link CellKind} ordinal: 0 lstmp,
  * 1 lstm, 2 gru), I, H, P, flags (bit 0: peepholes), waFracBits, whrFracBits, waEntryRows,
- * whrEntryRows, K (0 with the sparse engine); from byte {@value #SECTION_TABLE_OFFSET} one (u64
+ * whrEntryRows, K (0 with the sparse and circulant engines); from byte {@value #SECTION_TABLE_OFFSET} one (u64
  * offset, u64 bytes) pair per section in address order.
  *
  * @param layers      the layers, layer 0 first (at most {@value #MAX_LAYERS})
  * @param frames      T, frames per channel
  * @param channels    C
- * @param pes         N
+ * @param pes         N (b with the circulant engine)
  * @param weightBits  stored weight width
  * @param indexBits   relative index width
  * @param actBits     activation width
  * @param actFracBits activation fractional bits
  * @param ptrBits     column pointer width
  * @param axiDataBits DDR word width
- * @param engine      the config's engine: 0 sparse, 1 delta
- * @param arrays      A, the delta engine's arrays (1 with the sparse engine)
- * @param deltaEntryBits bits of a column-balanced entry (0 with the sparse engine)
+ * @param engine      the config's engine: 0 sparse, 1 delta, 2 circulant
+ * @param arrays      A, the delta engine's arrays; b with the circulant engine; 1 with the sparse engine
+ * @param storeEntryBits bits of a column-balanced entry with the delta engine (0 otherwise)
  */
 public record ImageLayout(List<LayerLayout> layers, int frames, int channels, int pes, int weightBits,
                           int indexBits, int actBits, int actFracBits, int ptrBits, int axiDataBits, int engine,
-                          int arrays, int deltaEntryBits) {
+                          int arrays, int storeEntryBits) {
 
     /** "ESEG" as a little-endian u32. */
     public static final int MAGIC = 0x47455345;
     /** Layout version written in the header. */
-    public static final int VERSION = 5;
+    public static final int VERSION = 6;
     /** Consecutive entries of one PE in one entry row. */
     public static final int ENTRIES_PER_PE_ROW = 2;
     /** Section alignment in bytes. */
@@ -108,9 +120,12 @@ public record ImageLayout(List<LayerLayout> layers, int frames, int channels, in
     public static ImageLayout of(AcceleratorConfig config, List<LayerLayout> layers, int frames) {
         AcceleratorConfig.Formats f = config.formats();
         boolean delta = config.deltaEngine();
-        return new ImageLayout(layers, frames, config.channels(), config.pes(), f.weightBits(), f.indexBits(),
-                f.actBits(), f.actFracBits(), f.ptrBits(), config.memory().axiDataBits(), config.engine().engine(),
-                delta ? config.engine().deltaArrays() : 1, delta ? config.deltaEntryBits() : 0);
+        int block = config.engine().circulantBlock();
+        boolean circulant = config.circulantEngine();
+        return new ImageLayout(layers, frames, config.channels(), circulant ? block : config.pes(), f.weightBits(),
+                f.indexBits(), f.actBits(), f.actFracBits(), f.ptrBits(), config.memory().axiDataBits(),
+                config.engine().engine(), delta ? config.engine().deltaArrays() : circulant ? block : 1,
+                delta ? config.deltaEntryBits() : 0);
     }
 
     /** Whether the image is for the delta engine (its W_a a column-balanced store, no W_hr). */
@@ -118,11 +133,57 @@ public record ImageLayout(List<LayerLayout> layers, int frames, int channels, in
         return engine == AcceleratorConfig.DELTA_ENGINE;
     }
 
+    /** Whether the image is for the circulant engine (its matrices as spectra, its frames channel-interleaved). */
+    public boolean circulant() {
+        return engine == AcceleratorConfig.CIRCULANT_ENGINE;
+    }
+
+    /** b, the circulant engine's block (only with the circulant engine). */
+    public int block() {
+        if (!circulant()) {
+            throw new EsegenException("image layout: a block size is the circulant engine's; this image is engine "
+                    + engine + "'s");
+        }
+        return arrays;
+    }
+
+    /** Blocks of b a vector of {@code size} elements takes with the circulant engine: ceil(size / b). */
+    public int blocks(int size) {
+        return (size + block() - 1) / block();
+    }
+
+    /**
+     * The gate-matrix row block the circulant engine's row block {@code engineRowBlock} holds (its row blocks
+     * come interleaved by cell block: 4 l + g holds gate g of cell block l, gate-matrix row block g cells +
+     * l, with cells = H / b).
+     */
+    public static int circulantGateRowBlock(int engineRowBlock, int cells) {
+        return (engineRowBlock % 4) * cells + engineRowBlock / 4;
+    }
+
+    /** Row of a frame section holding frame {@code frame} of channel {@code channel}. */
+    public long frameRow(int channel, int frame) {
+        return circulant() ? frame : (long) channel * frames + frame;
+    }
+
+    /** Lane of a frame section holding element {@code element} of channel {@code channel}'s frame. */
+    public int frameLane(int channel, int element) {
+        if (!circulant()) {
+            return element;
+        }
+        int b = block();
+        return ((element / b) * channels + channel) * b + element % b;
+    }
+
     /**
      * WA_ENTRIES row of a delta layer's store holding entry {@code entry} of column {@code column}:
      * array a = c mod A, local column j = c / A, row a W + j K + entry.
      */
     public long deltaStoreRow(int layer, int column, int entry) {
+        if (!delta()) {
+            throw new EsegenException("image layout: a column-balanced store row is the delta engine's; this image is "
+                    + "engine " + engine + "'s");
+        }
         LayerLayout l = layers.get(layer);
         return (long) (column % arrays) * l.deltaArrayWords(arrays) + (long) (column / arrays) * l.k() + entry;
     }
@@ -192,12 +253,25 @@ public record ImageLayout(List<LayerLayout> layers, int frames, int channels, in
         return switch (s) {
             case HEADER -> new LaneRows(1, 8, axiDataBits);
             case WA_POINTERS, WHR_POINTERS -> pointerPacking(pes, ptrBits, axiDataBits);
-            case WA_ENTRIES, WHR_ENTRIES -> delta() ? new LaneRows(pes, deltaEntryBits, axiDataBits)
+            case WA_ENTRIES, WHR_ENTRIES -> delta() ? new LaneRows(pes, storeEntryBits, axiDataBits)
+                    : circulant() ? spectrumPacking(arrays, weightBits, axiDataBits)
                     : entryPacking(pes, weightBits + indexBits, axiDataBits);
             case BIAS, PEEPHOLES -> new LaneRows(pes, actBits, axiDataBits);
-            case INPUT -> new LaneRows(inputSize(), actBits, axiDataBits);
-            case OUTPUT -> new LaneRows(layers.get(layer).projSize(), actBits, axiDataBits);
+            case INPUT -> framePacking(inputSize());
+            case OUTPUT -> framePacking(layers.get(layer).projSize());
         };
+    }
+
+    /**
+     * Packing of the circulant engine's spectrum sections: a row per stored block, its b/2 + 1 bins' real and
+     * imaginary parts (lane 2k + part) of weightBits.
+     */
+    public static LaneRows spectrumPacking(int block, int weightBits, int axiDataBits) {
+        return new LaneRows(2 * (block / 2 + 1), weightBits, axiDataBits);
+    }
+
+    private LaneRows framePacking(int size) {
+        return new LaneRows(circulant() ? channels * blocks(size) * block() : size, actBits, axiDataBits);
     }
 
     /** Packing of a global section, or of a layer's section in a one-layer image. */
@@ -210,13 +284,13 @@ public record ImageLayout(List<LayerLayout> layers, int frames, int channels, in
         LayerLayout l = s.perLayer() ? layers.get(layer) : null;
         return switch (s) {
             case HEADER -> 0;
-            case WA_POINTERS -> delta() ? 0 : pointerRows(l.waColumns());
+            case WA_POINTERS -> delta() || circulant() ? 0 : pointerRows(l.waColumns());
             case WA_ENTRIES -> l.waEntryRows();
-            case WHR_POINTERS -> delta() ? 0 : pointerRows(l.hiddenSize());
+            case WHR_POINTERS -> delta() || circulant() ? 0 : pointerRows(l.hiddenSize());
             case WHR_ENTRIES -> l.whrEntryRows();
             case BIAS -> 4L * l.cellsPerPe(pes);
             case PEEPHOLES -> 3L * l.cellsPerPe(pes);
-            case INPUT, OUTPUT -> (long) channels * frames;
+            case INPUT, OUTPUT -> circulant() ? frames : (long) channels * frames;
         };
     }
 
@@ -277,9 +351,10 @@ public record ImageLayout(List<LayerLayout> layers, int frames, int channels, in
         return last.offset() + align(last.bytes());
     }
 
+
     /** Byte address of frame t of channel ch in the INPUT section or in layer {@code layer}'s OUTPUT section. */
     public long frameAddress(int layer, Section s, int channel, int frame) {
-        return offset(layer, s) + packing(layer, s).bytes((long) channel * frames + frame);
+        return offset(layer, s) + packing(layer, s).bytes(frameRow(channel, frame));
     }
 
     private int singleFor(Section s) {
@@ -298,7 +373,7 @@ public record ImageLayout(List<LayerLayout> layers, int frames, int channels, in
     public void writeHeader(byte[] image) {
         ByteBuffer b = ByteBuffer.wrap(image).order(ByteOrder.LITTLE_ENDIAN);
         int[] fields = {MAGIC, VERSION, frames, channels, pes, weightBits, indexBits, actBits, actFracBits, ptrBits,
-                axiDataBits, layers.size(), engine, arrays, deltaEntryBits};
+                axiDataBits, layers.size(), engine, arrays, storeEntryBits};
         for (int i = 0; i < fields.length; i++) {
             b.putInt(4 * i, fields[i]);
         }
@@ -349,9 +424,10 @@ public record ImageLayout(List<LayerLayout> layers, int frames, int channels, in
             layers.add(new LayerLayout(CellKind.values()[d[0]], d[1], d[2], d[3], d[4] != 0, d[5], d[6], d[7], d[8],
                     d[9]));
         }
-        if ((f[12] != AcceleratorConfig.SPARSE_ENGINE && f[12] != AcceleratorConfig.DELTA_ENGINE) || f[13] < 1) {
+        if (f[12] < AcceleratorConfig.SPARSE_ENGINE || f[12] > AcceleratorConfig.CIRCULANT_ENGINE || f[13] < 1) {
             throw new EsegenException(source + ": header gives engine " + f[12] + " with " + f[13]
-                    + " arrays; allowed are engine 0 (sparse) or 1 (delta) and at least 1 array");
+                    + " arrays; allowed are engine 0 (sparse), 1 (delta) or 2 (circulant) and at least 1 array (or "
+                    + "block)");
         }
         ImageLayout layout = new ImageLayout(layers, f[2], f[3], f[4], f[5], f[6], f[7], f[8], f[9], f[10], f[12],
                 f[13], f[14]);

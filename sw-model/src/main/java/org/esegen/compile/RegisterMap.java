@@ -100,9 +100,10 @@ public final class RegisterMap {
     public static final Register ARRAY_WORDS = new Register("ARRAY_WORDS", 0x8C, Access.RW,
             "delta engine: store words of each array, ceil((I + H) / A) K (section WA_ENTRIES holds A of them)");
     public static final Register STORE_LOAD_CYCLES = new Register("STORE_LOAD_CYCLES", 0x130, Access.RO,
-            "delta engine: cycles from start until the store and the biases are loaded (LO; HI at +4)");
+            "delta and circulant engines: cycles from start until the weight store and the biases are loaded (LO; "
+                    + "HI at +4)");
     public static final Register CELL_STEP_CYCLES = new Register("CELL_STEP_CYCLES", 0x138, Access.RO,
-            "delta engine: cycles of the element-wise cell steps (LO; HI at +4)");
+            "delta and circulant engines: cycles of the element-wise cell steps (LO; HI at +4)");
     public static final Register ENGINE_STALL_CYCLES = new Register("ENGINE_STALL_CYCLES", 0x140, Access.RO,
             "delta engine: cycles a group of columns waited for the engine's full FIFOs (LO; HI at +4)");
     public static final Register DRAIN_CYCLES = new Register("DRAIN_CYCLES", 0x148, Access.RO,
@@ -112,7 +113,7 @@ public final class RegisterMap {
     public static final Register OUTPUT_WAIT_CYCLES = new Register("OUTPUT_WAIT_CYCLES", 0x158, Access.RO,
             "delta engine: cycles the read-out waited for the cell step's next cell (LO; HI at +4)");
     public static final Register MAX_FRAME_CYCLES = new Register("MAX_FRAME_CYCLES", 0x170, Access.RO,
-            "delta engine: the most cycles between two frames' last outputs (the first frame's counted from the "
+            "delta and circulant engines: the most cycles between two frames' last outputs (the first frame's counted from the "
                     + "store and parameters in) (LO; HI at +4)");
     public static final Register FIRED_INPUTS = new Register("FIRED_INPUTS", 0x160, Access.RO,
             "delta engine: input columns fired in the run");
@@ -120,6 +121,11 @@ public final class RegisterMap {
             "delta engine: recurrent columns fired in the run");
     public static final Register ELEMENTS_SEEN = new Register("ELEMENTS_SEEN", 0x168, Access.RO,
             "delta engine: columns the delta units compared in the run");
+
+    public static final Register GATE_MAC_CYCLES = new Register("GATE_MAC_CYCLES", 0x178, Access.RO,
+            "circulant engine: cycles the gate engine's lanes took a column block (LO; HI at +4)");
+    public static final Register PROJ_MAC_CYCLES = new Register("PROJ_MAC_CYCLES", 0x180, Access.RO,
+            "circulant engine: cycles the projection engine's lanes took a column block (LO; HI at +4)");
 
     /** Every register in offset order. */
     public static final List<Register> ALL = List.of(CONTROL, STATUS, INTERRUPT_STATUS, ID, INPUT_SIZE, HIDDEN_SIZE,
@@ -135,9 +141,52 @@ public final class RegisterMap {
             ENGINE_STALL_CYCLES, DRAIN_CYCLES, INPUT_WAIT_CYCLES, OUTPUT_WAIT_CYCLES, FIRED_INPUTS, FIRED_RECURRENT,
             ELEMENTS_SEEN, MAX_FRAME_CYCLES);
 
-    /** The registers of a design of engine {@code engine} (the config's field): {@link #ALL} or {@link #DELTA}. */
+    /**
+     * The registers of the circulant engine's design ({@code engine} = 2), in offset order. There WA_FRAC_BITS and
+     * WHR_FRAC_BITS are the spectra's binary points G (the engines shift by G - log2 b), WA_ENTRY_ROWS and
+     * WHR_ENTRY_ROWS count stored blocks (a row each), CELLS_PER_PE is H / b and PROJ_ROWS_PER_PE ceil(P / b).
+     */
+    public static final List<Register> CIRCULANT = List.of(CONTROL, STATUS, INTERRUPT_STATUS, ID, INPUT_SIZE,
+            HIDDEN_SIZE, PROJ_SIZE, FRAME_COUNT, WA_FRAC_BITS, WHR_FRAC_BITS, WA_ENTRY_ROWS, WHR_ENTRY_ROWS, CELLS_PER_PE,
+            PROJ_ROWS_PER_PE, WA_ENTRIES_BASE, WHR_ENTRIES_BASE, BIAS_BASE, PEEPHOLES_BASE, INPUT_BASE, OUTPUT_BASE,
+            CYCLES, STORE_LOAD_CYCLES, CELL_STEP_CYCLES, MAX_FRAME_CYCLES, GATE_MAC_CYCLES, PROJ_MAC_CYCLES);
+
+    /**
+     * The registers of a design of engine {@code engine} (the config's field): {@link #ALL}, {@link #DELTA} or
+     * {@link #CIRCULANT}.
+     */
     public static List<Register> forEngine(int engine) {
-        return engine == AcceleratorConfig.DELTA_ENGINE ? DELTA : ALL;
+        return switch (engine) {
+            case AcceleratorConfig.DELTA_ENGINE -> DELTA;
+            case AcceleratorConfig.CIRCULANT_ENGINE -> CIRCULANT;
+            default -> ALL;
+        };
+    }
+
+    /**
+     * The values to write before the start of layer {@code layer}'s run of a circulant image (the circulant
+     * engine's design); as {@link #programming} for a stack.
+     */
+    public static Map<Register, Long> circulantProgramming(ImageLayout layout, int layer) {
+        LayerLayout l = layout.layer(layer);
+        Map<Register, Long> w = new LinkedHashMap<>();
+        w.put(INPUT_SIZE, (long) l.inputSize());
+        w.put(HIDDEN_SIZE, (long) l.hiddenSize());
+        w.put(PROJ_SIZE, (long) l.projSize());
+        w.put(FRAME_COUNT, (long) layout.frames());
+        w.put(WA_FRAC_BITS, (long) l.waFracBits());
+        w.put(WHR_FRAC_BITS, (long) l.whrFracBits());
+        w.put(WA_ENTRY_ROWS, (long) l.waEntryRows());
+        w.put(WHR_ENTRY_ROWS, (long) l.whrEntryRows());
+        w.put(CELLS_PER_PE, (long) l.hiddenSize() / layout.block());
+        w.put(PROJ_ROWS_PER_PE, (long) layout.blocks(l.projSize()));
+        w.put(WA_ENTRIES_BASE, layout.offset(layer, Section.WA_ENTRIES));
+        w.put(WHR_ENTRIES_BASE, layout.offset(layer, Section.WHR_ENTRIES));
+        w.put(BIAS_BASE, layout.offset(layer, Section.BIAS));
+        w.put(PEEPHOLES_BASE, layout.offset(layer, Section.PEEPHOLES));
+        w.put(INPUT_BASE, layer == 0 ? layout.offset(Section.INPUT) : layout.offset(layer - 1, Section.OUTPUT));
+        w.put(OUTPUT_BASE, layout.offset(layer, Section.OUTPUT));
+        return w;
     }
 
     /**

@@ -111,8 +111,12 @@ public record AcceleratorConfig(int channels, int clockMhz, Dims dims, Pe pe, Fo
      *                       {@code BlockCirculant.MIN_BLOCK}..{@code MAX_BLOCK})
      * @param twiddleBits    with the circulant engine, the width of each part of an FFT twiddle
      *                       ({@code FixedFft}: twiddleBits - 2 fractional bits)
+     * @param circulantLanes with the circulant engine, the gate matrix's output blocks accumulated at once (a
+     *                       power of two)
+     * @param circulantProjLanes with the circulant engine, the projection's output blocks accumulated at once
      */
-    public record Engine(int engine, int deltaArrays, int deltaMaxK, int circulantBlock, int twiddleBits) {
+    public record Engine(int engine, int deltaArrays, int deltaMaxK, int circulantBlock, int twiddleBits,
+                         int circulantLanes, int circulantProjLanes) {
         /** True for the column-balanced delta engine (Spartus). */
         public boolean delta() {
             return engine == DELTA_ENGINE;
@@ -212,8 +216,8 @@ public record AcceleratorConfig(int channels, int clockMhz, Dims dims, Pe pe, Fo
                             + "frame; 1 (delta): Spartus's, only the columns whose value moved by a threshold since "
                             + "last sent, through deltaArrays arrays of column-balanced PEs into a delta memory kept "
                             + "across frames (weights on chip; one channel, one element-wise unit per PE); 2 "
-                            + "(circulant): E-RNN's, block-circulant matrices multiplied through FFTs (golden model "
-                            + "only so far: no accelerator is generated for it)"),
+                            + "(circulant): E-RNN's, block-circulant matrices multiplied through FFTs from weight "
+                            + "spectra on chip, circulantBlock element-wise units, channels in lockstep"),
             new Field("deltaArrays", "arrays", 1, 64, true,
                     "with engine=1, PE arrays of pesPerChannel PEs each (deltaArrays x pesPerChannel MACs); fired "
                             + "column c runs on array c mod deltaArrays, K cycles"),
@@ -224,7 +228,13 @@ public record AcceleratorConfig(int channels, int clockMhz, Dims dims, Pe pe, Fo
                     "with engine=2, b: every matrix is b x b circulant blocks (one stored spectrum of b/2 + 1 bins "
                             + "a block), sizes padded to multiples of b; the FFTs have b points"),
             new Field("twiddleBits", "bits", 4, 24, false,
-                    "with engine=2, each part of an FFT twiddle (twiddleBits - 2 fractional bits)"));
+                    "with engine=2, each part of an FFT twiddle (twiddleBits - 2 fractional bits)"),
+            new Field("circulantLanes", "blocks", 1, 256, true,
+                    "with engine=2, output blocks of the gate matrix accumulated at once (each b/2 + 1 complex "
+                            + "multiply-accumulates a channel, 3 multipliers a bin); a frame takes about "
+                            + "4 H / (b circulantLanes) x (ceil(I / b) + ceil(P / b)) gate MAC cycles"),
+            new Field("circulantProjLanes", "blocks", 1, 256, false,
+                    "with engine=2, output blocks of the projection W_hr accumulated at once (lstmp)"));
 
     public AcceleratorConfig {
         Map<String, Integer> values = fieldMap(channels, clockMhz, dims, pe, formats, lut, memory, engine);
@@ -257,8 +267,7 @@ public record AcceleratorConfig(int channels, int clockMhz, Dims dims, Pe pe, Fo
             requireDeltaEngine(channels, dims, pe, formats, memory, engine);
         }
         if (engine.circulant()) {
-            requireRelation(memory.weightStore() == ONCHIP_STORE, "weightStore", memory.weightStore(),
-                    "1 (onchip) with engine=2 (the circulant engine): its weight spectra stay in block RAM");
+            requireCirculantEngine(dims, formats, memory, engine);
         }
     }
 
@@ -284,6 +293,31 @@ public record AcceleratorConfig(int channels, int clockMhz, Dims dims, Pe pe, Fo
         int group = engine.deltaArrays() * formats.actBits();
         requireRelation(memory.axiDataBits() % group == 0, "axiDataBits", memory.axiDataBits(),
                 "a multiple of deltaArrays x actBits = " + group + why + " (a DDR word holds whole groups of x_t)");
+    }
+
+    /** What the circulant engine ({@code CirculantLayer} and the top around it) needs of the other fields. */
+    private static void requireCirculantEngine(Dims dims, Formats formats, Memory memory, Engine engine) {
+        String why = " with engine=2 (the circulant engine)";
+        int b = engine.circulantBlock();
+        requireRelation(memory.weightStore() == ONCHIP_STORE, "weightStore", memory.weightStore(),
+                "1 (onchip)" + why + ": its weight spectra stay in block RAM");
+        requireRelation(dims.maxHiddenSize() % b == 0, "maxHiddenSize", dims.maxHiddenSize(),
+                "a multiple of circulantBlock = " + b + why + " (cell l b + n is on element-wise unit n)");
+    }
+
+    /**
+     * Refuses a circulant config whose accelerator cannot be built: its DDR words must hold whole blocks of b
+     * activations (the golden model and the units need not).
+     *
+     * @param what what is being made (an image, the accelerator), for the message
+     */
+    public void requireCirculantAccelerator(String what) {
+        int blockBits = engine.circulantBlock() * formats.actBits();
+        if (memory.axiDataBits() % blockBits != 0) {
+            throw new EsegenException("config field 'axiDataBits' = " + memory.axiDataBits() + " is invalid for " + what
+                    + ": it must be a multiple of circulantBlock x actBits = " + blockBits + " with engine=2 (a DDR "
+                    + "word holds whole blocks of x_t and y_t; use a power-of-two actBits)");
+        }
     }
 
     private static long activationFormatMaxRaw(Formats formats) {
@@ -337,6 +371,8 @@ public record AcceleratorConfig(int channels, int clockMhz, Dims dims, Pe pe, Fo
         m.put("deltaMaxK", engine.deltaMaxK());
         m.put("circulantBlock", engine.circulantBlock());
         m.put("twiddleBits", engine.twiddleBits());
+        m.put("circulantLanes", engine.circulantLanes());
+        m.put("circulantProjLanes", engine.circulantProjLanes());
         return m;
     }
 
@@ -365,7 +401,7 @@ public record AcceleratorConfig(int channels, int clockMhz, Dims dims, Pe pe, Fo
                 new Memory(m.get("axiDataBits"), m.get("axiAddrBits"), m.get("axiMaxBurstBeats"),
                         m.get("axiMaxOutstanding"), m.get("weightStore"), m.get("onchipEntries")),
                 new Engine(m.get("engine"), m.get("deltaArrays"), m.get("deltaMaxK"), m.get("circulantBlock"),
-                        m.get("twiddleBits")));
+                        m.get("twiddleBits"), m.get("circulantLanes"), m.get("circulantProjLanes")));
     }
 
     /** Throws a clear error unless {@code name} is a config field. */
@@ -559,18 +595,6 @@ public record AcceleratorConfig(int channels, int clockMhz, Dims dims, Pe pe, Fo
         return engine.circulant();
     }
 
-    /**
-     * Refuses the circulant engine where only the sparse and delta engines are built ({@code what}: an image,
-     * an accelerator, a benchmark): so far the circulant engine is its golden model
-     * ({@code org.esegen.circulant.CirculantModel}) and its units.
-     */
-    public void requireBuiltEngine(String what) {
-        if (engine.circulant()) {
-            throw new EsegenException("config field 'engine' = 2 (circulant): " + what + " of the circulant engine is "
-                    + "not built yet (its golden model is: esegen evaluate --mode fixed); engines 0 and 1 have one");
-        }
-    }
-
     /** Columns of the longest vector [x_t; h_(t-1)] the delta engine takes: maxInputSize + N ceil(maxHiddenSize / N). */
     public int deltaColumns() {
         return dims.maxInputSize() + pes() * maxCellsPerPe();
@@ -598,6 +622,14 @@ public record AcceleratorConfig(int channels, int clockMhz, Dims dims, Pe pe, Fo
     /** Block RAM of the delta engine's column-balanced stores in 36 Kb equivalents (A stores of N entries a word). */
     public long deltaStoreBram36() {
         return engine.deltaArrays() * bram36((long) pes() * deltaEntryBits(), deltaStoreDepth());
+    }
+
+    /**
+     * Bits of one stored circulant block with the circulant engine: its spectrum, b/2 + 1 complex bins of two
+     * weightBits parts ({@code FixedCirculant#storeWord}).
+     */
+    public int circulantWordBits() {
+        return 2 * (engine.circulantBlock() / 2 + 1) * formats.weightBits();
     }
 
     /** Largest column pointer value, 2^ptrBits - 1. */

@@ -24,7 +24,7 @@ import java.util.Map;
  * 8-bit weights on chip, 16-bit activations (Q8.8, as Spartus's), one element-wise unit per PE, room for
  * 1,024 inputs and cells (a 120 -> 1024 DeltaLSTM layer, or the second layer of a 1024 stack).
  * {@code ernn} is E-RNN's / C-LSTM's block-circulant engine at C-LSTM's operating point: 8 x 8 blocks, 16-bit
- * weight spectra and activations, weights on chip (golden model only so far).
+ * weight spectra and activations, weights on chip, 16 + 8 output-block lanes (gates + projection).
  * {@code tiny} keeps one element-wise unit per PE.
  */
 public final class Presets {
@@ -38,7 +38,7 @@ public final class Presets {
             new AcceleratorConfig.Formats(12, 4, 16, 11, 16),
             new AcceleratorConfig.Lut(2048, 8),
             new AcceleratorConfig.Memory(1024, 33, 64, 4, AcceleratorConfig.DDR_STORE, 1 << 19),
-            new AcceleratorConfig.Engine(AcceleratorConfig.SPARSE_ENGINE, 8, 4, 8, 16));
+            new AcceleratorConfig.Engine(AcceleratorConfig.SPARSE_ENGINE, 8, 4, 8, 16, 16, 8));
 
     private static final Map<String, Map<String, Integer>> CHANGES = new LinkedHashMap<>();
 

@@ -142,15 +142,16 @@ public final class GoldenModel {
             long[][] inputs = new long[frames][layout.inputSize()];
             for (int t = 0; t < frames; t++) {
                 for (int k = 0; k < layout.inputSize(); k++) {
-                    inputs[t][k] = in.getSigned(image, inBase, (long) ch * frames + t, k);
+                    inputs[t][k] = in.getSigned(image, inBase, layout.frameRow(ch, t), layout.frameLane(ch, k));
                 }
             }
-            long rowBase = (long) ch * frames;
+            int channel = ch;
             outputs[ch] = runner.run(ch, inputs, ft -> {
                 LaneRows out = layout.packing(ft.layer(), Section.OUTPUT);
                 long outBase = layout.offset(ft.layer(), Section.OUTPUT);
                 for (int j = 0; j < ft.y().length; j++) {
-                    out.put(expected, outBase, rowBase + ft.frame(), j, ft.y()[j]);
+                    out.put(expected, outBase, layout.frameRow(channel, ft.frame()), layout.frameLane(channel, j),
+                            ft.y()[j]);
                 }
                 if (trace) {
                     traces.add(ft);

@@ -59,7 +59,7 @@ class DeltaImageTest {
         ImageLayout layout = ImageLayout.readHeader(image, "delta image");
         assertTrue(layout.delta());
         assertEquals(arrays, layout.arrays());
-        assertEquals(delta.deltaEntryBits(), layout.deltaEntryBits());
+        assertEquals(delta.deltaEntryBits(), layout.storeEntryBits());
         LayerLayout l = layout.layer(0);
         assertEquals(k, l.k(), "K of the CBTD-pruned W_a");
         assertEquals((long) arrays * ((16 + 24 + arrays - 1) / arrays) * k, layout.rows(0, Section.WA_ENTRIES));

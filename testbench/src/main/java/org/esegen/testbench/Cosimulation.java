@@ -2,7 +2,9 @@ package org.esegen.testbench;
 
 import com.fasterxml.jackson.annotation.JsonProperty;
 import org.esegen.EsegenException;
+import org.esegen.circulant.CirculantModel;
 import org.esegen.compile.CompiledModel;
+import org.esegen.config.AcceleratorConfig;
 import org.esegen.compile.ImageLayout;
 import org.esegen.compile.LayerLayout;
 import org.esegen.rnn.CellKind;
@@ -137,7 +139,7 @@ public final class Cosimulation {
             maxCycles += layerCycles;
             layerRun(script, layout, k, programming.get(k), layerCycles, COUNTERS);
         }
-        Simulation sim = simulate(verilog, compiled, image, script, maxCycles, cacheRoot, runDir, memory, trace);
+        Simulation sim = simulate(verilog, compiled.config(), image, script, maxCycles, cacheRoot, runDir, memory, trace);
         VerilatorBuild.Result build = sim.build();
         HarnessRun.Result r = sim.harness();
         byte[] actual = sim.memory();
@@ -213,7 +215,7 @@ public final class Cosimulation {
             layerRun(script, layout, k, RegisterMap.deltaProgramming(layout, k, thresholds.input()[k],
                     thresholds.recurrent()[k]), layerCycles, DELTA_COUNTERS);
         }
-        Simulation sim = simulate(verilog, compiled, image, script, maxCycles, cacheRoot, runDir, memory, trace);
+        Simulation sim = simulate(verilog, compiled.config(), image, script, maxCycles, cacheRoot, runDir, memory, trace);
         OutputComparison cmp = OutputComparison.compare(layout, golden.result().expectedImage(), sim.memory(),
                 golden.result().traces());
         Map<String, Long> counters = new java.util.LinkedHashMap<>();
@@ -230,15 +232,86 @@ public final class Cosimulation {
                 sim.build().reused() ? 0 : sim.build().buildSeconds(), sim.harness().runSeconds(), runDir.toString());
     }
 
+    /**
+     * Figures of a circulant-engine run ({@link #runCirculant}): every layer's run summed.
+     *
+     * @param bitExact        every output bit (every layer's OUTPUT section) equals the golden model's
+     * @param mismatch        the first difference, or null
+     * @param frames          frames of the run (each channel's)
+     * @param cycles          CYCLES, from start to done, over the layers
+     * @param storeLoadCycles STORE_LOAD_CYCLES: of those, the cycles before the spectra and parameters were in
+     * @param counters        every counter of {@link #CIRCULANT_COUNTERS} by register name, summed over the layers
+     *                        (MAX_FRAME_CYCLES: the largest of the layers')
+     * @param cyclesPerLayer  per layer, the cycles of its run
+     * @param golden          the golden model's run of the image
+     * @param buildSeconds    Verilator build time (0 when reused from the cache)
+     * @param simSeconds      simulation wall time
+     * @param runDirectory    where the run's files are
+     */
+    public record CirculantRun(boolean bitExact, String mismatch, int frames, long cycles, long storeLoadCycles,
+                               Map<String, Long> counters, List<Long> cyclesPerLayer, CirculantModel.ImageRun golden,
+                               double buildSeconds, double simSeconds, String runDirectory) {
+        /** Cycles a frame once the spectra are in: (CYCLES - STORE_LOAD_CYCLES) / frames, over the layers. */
+        public double cyclesPerFrame() {
+            return frames == 0 ? 0 : (double) (cycles - storeLoadCycles) / frames;
+        }
+    }
+
+    /** The counters of the circulant engine's design read back after each layer's run. */
+    public static final List<RegisterMap.Register> CIRCULANT_COUNTERS = List.of(RegisterMap.CYCLES,
+            RegisterMap.STORE_LOAD_CYCLES, RegisterMap.CELL_STEP_CYCLES, RegisterMap.GATE_MAC_CYCLES,
+            RegisterMap.PROJ_MAC_CYCLES, RegisterMap.MAX_FRAME_CYCLES);
+
+    /**
+     * Build (or reuse) the simulator of a circulant-engine design ({@code engine = 2}) and run {@code model}'s
+     * image (from {@link CirculantModel#image}) through it layer after layer, compared bit for bit with the golden
+     * model's run of the image ({@link CirculantModel#expectedImage}).
+     */
+    public static CirculantRun runCirculant(List<Path> verilog, CirculantModel model, byte[] image, Path cacheRoot,
+                                            Path runDir, MemoryModel memory, boolean trace)
+            throws IOException, InterruptedException {
+        AcceleratorConfig config = model.config();
+        CirculantModel.ImageRun golden = model.expectedImage(image);
+        ImageLayout layout = ImageLayout.readHeader(image, "image");
+        RegisterScript script = new RegisterScript();
+        long maxCycles = 0;
+        for (int k = 0; k < layout.layerCount(); k++) {
+            LayerLayout layer = layout.layer(k);
+            long cells = layer.hiddenSize() / layout.block();
+            long columns = layout.blocks(layer.inputSize()) + layout.blocks(layer.projSize());
+            long layerCycles = 10_000L + 4L * (layer.waEntryRows() + layer.whrEntryRows())
+                    * layout.packing(k, org.esegen.compile.Section.WA_ENTRIES).wordsPerRow()
+                    + (long) layout.frames() * (4 * cells * columns + cells * layout.blocks(layer.projSize())
+                    + 50 * cells + 4L * layout.channels() * columns + 2000);
+            maxCycles += layerCycles;
+            layerRun(script, layout, k, RegisterMap.circulantProgramming(layout, k), layerCycles, CIRCULANT_COUNTERS);
+        }
+        Simulation sim = simulate(verilog, config, image, script, maxCycles, cacheRoot, runDir, memory, trace);
+        OutputComparison cmp = OutputComparison.compare(layout, golden.expected(), sim.memory(), List.of());
+        Map<String, Long> counters = new java.util.LinkedHashMap<>();
+        for (RegisterMap.Register r : CIRCULANT_COUNTERS) {
+            counters.put(r.name(), r == RegisterMap.MAX_FRAME_CYCLES ? maximum(sim.harness(), r, layout)
+                    : total(sim.harness(), r, layout));
+        }
+        List<Long> perLayer = new ArrayList<>();
+        for (int k = 0; k < layout.layerCount(); k++) {
+            perLayer.add(counter(sim.harness(), RegisterMap.CYCLES, k));
+        }
+        return new CirculantRun(cmp.bitExact(), cmp.mismatch(), layout.frames(),
+                counters.get(RegisterMap.CYCLES.name()), counters.get(RegisterMap.STORE_LOAD_CYCLES.name()), counters,
+                perLayer, golden, sim.build().reused() ? 0 : sim.build().buildSeconds(), sim.harness().runSeconds(),
+                runDir.toString());
+    }
+
     /** A finished harness run: the build, the harness's result and the memory it left. */
     private record Simulation(VerilatorBuild.Result build, HarnessRun.Result harness, byte[] memory) {
     }
 
-    private static Simulation simulate(List<Path> verilog, CompiledModel compiled, byte[] image, RegisterScript script,
+    private static Simulation simulate(List<Path> verilog, AcceleratorConfig config, byte[] image, RegisterScript script,
                                        long maxCycles, Path cacheRoot, Path runDir, MemoryModel memory, boolean trace)
             throws IOException, InterruptedException {
-        VerilatorBuild.Result build = VerilatorBuild.of(verilog, Generator.top(compiled.config()), compiled.config().memory().axiDataBits(),
-                compiled.config().memory().axiAddrBits(), cacheRoot).withFlags("-MAKEFLAGS", "OPT_FAST=-O2").build();
+        VerilatorBuild.Result build = VerilatorBuild.of(verilog, Generator.top(config), config.memory().axiDataBits(),
+                config.memory().axiAddrBits(), cacheRoot).withFlags("-MAKEFLAGS", "OPT_FAST=-O2").build();
         Files.createDirectories(runDir);
         Path imageFile = runDir.resolve("image.bin");
         Files.write(imageFile, image);

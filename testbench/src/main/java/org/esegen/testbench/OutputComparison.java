@@ -33,10 +33,10 @@ public record OutputComparison(boolean bitExact, String mismatch) {
             long outBase = layout.offset(k, Section.OUTPUT);
             for (int ch = 0; ch < layout.channels(); ch++) {
                 for (int t = 0; t < layout.frames(); t++) {
-                    long row = (long) ch * layout.frames() + t;
+                    long row = layout.frameRow(ch, t);
                     for (int j = 0; j < layout.layer(k).projSize(); j++) {
-                        long e = out.getSigned(expected, outBase, row, j);
-                        long a = out.getSigned(actual, outBase, row, j);
+                        long e = out.getSigned(expected, outBase, row, layout.frameLane(ch, j));
+                        long a = out.getSigned(actual, outBase, row, layout.frameLane(ch, j));
                         if (e != a) {
                             return new OutputComparison(false, String.format(
                                     "frame %d, layer %d, stage y, channel %d, index %d: expected %d, actual %d%s", t, k,

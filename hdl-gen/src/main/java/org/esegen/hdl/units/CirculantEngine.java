@@ -1,6 +1,7 @@
 package org.esegen.hdl.units;
 
 import static org.esegen.hdl.spinal.Hdl.add;
+import static org.esegen.hdl.spinal.Hdl.allOf;
 import static org.esegen.hdl.spinal.Hdl.and;
 import static org.esegen.hdl.spinal.Hdl.asSInt;
 import static org.esegen.hdl.spinal.Hdl.assign;
@@ -13,6 +14,7 @@ import static org.esegen.hdl.spinal.Hdl.concatLowFirst;
 import static org.esegen.hdl.spinal.Hdl.equal;
 import static org.esegen.hdl.spinal.Hdl.greaterThan;
 import static org.esegen.hdl.spinal.Hdl.hardType;
+import static org.esegen.hdl.spinal.Hdl.inBool;
 import static org.esegen.hdl.spinal.Hdl.inUInt;
 import static org.esegen.hdl.spinal.Hdl.lessThan;
 import static org.esegen.hdl.spinal.Hdl.masterStream;
@@ -69,9 +71,11 @@ import spinal.lib.Stream;
  * forward FFT, a spectrum RAM, the lanes' multiply-accumulates and held sums, a scaling and an inverse FFT.
  *
  * <p>Ports: stream {@code load} (slave, the weight words in row-block-major order, word (i, j) at i col_blocks + j,
- * after reset; lane i mod L keeps it at (i / L) col_blocks + j); stream {@code blocks} (slave, C b actBits values:
+ * after reset or {@code restart}; lane i mod L keeps it at (i / L) col_blocks + j); {@code restart} in (a pulse while
+ * no word is offered: the next load word is (0, 0) again, a new matrix follows); stream {@code blocks} (slave, C b actBits values:
  * x_j of every channel, j = 0 .. col_blocks - 1 of one vector, value n of channel ch at bits [(ch b + n) actBits,
- * ...), zero past the last column); {@code col_blocks}, {@code row_blocks} in UInt (1 .. the maxima), {@code
+ * ...), zero past the last column); {@code col_blocks}, {@code row_blocks} in UInt (1 .. the maxima;
+ * col_blocks 0, as before a host sets the sizes, keeps the engine idle: no vector of no blocks completes), {@code
  * scale_shift} in UInt 6 (G - log2 b, {@link FixedCirculant#scaleShift}, at least 0), held during the load and the
  * products; stream {@code outputs} (master, z_i of every channel packed as the blocks, in i order: the consumer
  * must take one a cycle when offered, a FIFO's worth of slack is not kept); {@code busy} out; {@code mac_cycles}
@@ -92,6 +96,7 @@ public final class CirculantEngine extends JavaComponent {
     /** Width of {@code scale_shift}. */
     public static final int SCALE_SHIFT_BITS = 6;
     public final Stream<Bits> load;
+    public final Bool restart;
     public final Stream<Bits> blocks;
     public final UInt colBlocks;
     public final UInt rowBlocks;
@@ -149,6 +154,7 @@ public final class CirculantEngine extends JavaComponent {
         int wordBits = 2 * bins * weightBits;
 
         load = slaveStream("load", hardType(() -> bits(wordBits)));
+        restart = inBool("restart");
         blocks = slaveStream("blocks", hardType(() -> bits(channels * block * actBits)));
         colBlocks = inUInt("col_blocks", widthFor(maxColBlocks));
         rowBlocks = inUInt("row_blocks", widthFor(maxRowBlocks));
@@ -204,6 +210,11 @@ public final class CirculantEngine extends JavaComponent {
                 when(lastLane, () -> assign(base, add(base, colBlocks.resize(laneAddrBits))));
             });
         });
+        when(restart, () -> {
+            assign(j, uintConst(0, colBits));
+            assign(lane, uintConst(0, laneBits));
+            assign(base, uintConst(0, laneAddrBits));
+        });
         assign(load.ready(), boolConst(true));
         return rams;
     }
@@ -251,7 +262,8 @@ public final class CirculantEngine extends JavaComponent {
             }
         }
         when(spectrumValid, () -> assign(written, add(written, uintConst(1, colBits))));
-        Bool complete = named("spectra_complete", and(and(inputting, allTaken), equal(written, colBlocks)));
+        Bool sized = named("col_blocks_set", not(equal(colBlocks, uintConst(0, colBlocks.getWidth()))));
+        Bool complete = named("spectra_complete", allOf(List.of(inputting, allTaken, equal(written, colBlocks), sized)));
         return new Spectra(rams, inputting, complete, taken, written);
     }
 

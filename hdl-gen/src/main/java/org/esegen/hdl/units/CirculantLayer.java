@@ -46,6 +46,7 @@ import java.util.ArrayList;
 import java.util.List;
 
 import org.esegen.EsegenException;
+import org.esegen.compile.ImageLayout;
 import org.esegen.hdl.spinal.Hdl.FifoPorts;
 import org.esegen.hdl.spinal.JavaComponent;
 import spinal.core.Bits;
@@ -76,8 +77,9 @@ import spinal.lib.Stream;
  * follows once it is all written.
  *
  * <h2>Ports</h2>
- * {@code launch} in (pulse, only while idle): a new run: the cell states and y_(t-1) are zero again and the
- * parameter words must come again (the weights stay). Streams {@code gate_load} and (with a projection) {@code
+ * {@code launch} in (pulse, only while idle): a new run: the cell states and y_(t-1) are zero again, the
+ * parameter words must come again, and weight words, if any come, load the engines from their first word (the
+ * weights loaded before stay otherwise). Streams {@code gate_load} and (with a projection) {@code
  * proj_load}: the engines' weight words ({@link CirculantEngine}'s {@code load}), all before the first input; the
  * gate engine's with the gate matrix's row blocks interleaved by cell block (engine row block 4 l + g is
  * gate-matrix row block g cells + l, see {@link #gateRowBlock}). Stream {@code params} (b lanes of actBits): 4
@@ -97,7 +99,7 @@ public final class CirculantLayer extends JavaComponent {
      * g of cell block l, row block g cells + l.
      */
     public static int gateRowBlock(int engineRowBlock, int cells) {
-        return (engineRowBlock % 4) * cells + engineRowBlock / 4;
+        return ImageLayout.circulantGateRowBlock(engineRowBlock, cells);
     }
 
     /** Cycles from a unit's {@code acc_read_row} to its z value: the z RAM's read. */
@@ -186,6 +188,10 @@ public final class CirculantLayer extends JavaComponent {
         }
 
         connect(gates.load, gateLoad);
+        assign(gates.restart, launch);
+        if (proj != null) {
+            assign(proj.restart, launch);
+        }
         assign(gates.colBlocks, add(xBlocks.resize(gates.colBlocks.getWidth()), yBlocks.resize(gates.colBlocks.getWidth())));
         assign(gates.rowBlocks, shiftLeft(cells.resize(gates.rowBlocks.getWidth() - 2), 2));
         assign(gates.scaleShift, gateShift);
