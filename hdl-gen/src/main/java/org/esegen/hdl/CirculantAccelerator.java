@@ -24,7 +24,6 @@ import static org.esegen.hdl.spinal.Hdl.reg;
 import static org.esegen.hdl.spinal.Hdl.regInit;
 import static org.esegen.hdl.spinal.Hdl.regNext;
 import static org.esegen.hdl.spinal.Hdl.select;
-import static org.esegen.hdl.spinal.Hdl.shiftRight;
 import static org.esegen.hdl.spinal.Hdl.slice;
 import static org.esegen.hdl.spinal.Hdl.streamFifo;
 import static org.esegen.hdl.spinal.Hdl.sub;
@@ -150,9 +149,15 @@ public final class CirculantAccelerator extends JavaComponent {
                 widthFor(config.dims().maxHiddenSize() / block)));
         UInt yBlocks = regNext("y_blocks", clampToWidth(regs.port(RegisterMap.PROJ_ROWS_PER_PE),
                 widthFor(blocks(config.dims().maxProjSize()))));
-        int wide = inputSize.getWidth() + 1;
-        UInt xBlocks = regNext("x_blocks", shiftRight(add(inputSize.resize(wide), uintConst(block - 1, wide)),
-                Integer.numberOfTrailingZeros(block)).resize(widthFor(blocks(maxInput))));
+        int shift = Integer.numberOfTrailingZeros(block);
+        int width = widthFor(blocks(maxInput));
+        int wide = Math.max(inputSize.getWidth() + 1, shift + width);
+        UInt rounded = named("input_size_rounded", add(inputSize.resize(wide), uintConst(block - 1, wide)));
+        unused("input_size_rounded_low", slice(rounded, 0, shift));
+        if (shift + width < wide) {
+            unused("input_size_rounded_high", slice(rounded, shift + width, wide - shift - width));
+        }
+        UInt xBlocks = regNext("x_blocks", slice(rounded, shift, width));
         unused("hidden_size", regs.port(RegisterMap.HIDDEN_SIZE));
         return new Control(regs, launch, busy, inputSize, projSize, cells, xBlocks, yBlocks,
                 regs.port(RegisterMap.FRAME_COUNT));
