@@ -1,6 +1,5 @@
 package org.esegen.cli;
 
-import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -354,56 +353,23 @@ final class CirculantBenchmark {
         if (!Files.isRegularFile(dense)) {
             System.err.println("esegen bench: training the accuracy model, 120 / 1024 / 512 lstmp, into " + dense
                     + " (once; about 11 minutes)");
-            cli(dir, dense, "train", data, null, TRAIN);
+            DeltaBenchmark.cli(dir, dense, "train", data, null, TRAIN);
         }
         for (int b : ACCURACY_BLOCKS) {
             Path circulant = dir.resolve(modelFile("circulant-b" + b));
             if (!Files.isRegularFile(circulant)) {
                 System.err.println("esegen bench: compressing it to " + b + " x " + b + " circulant blocks into "
                         + circulant + " (once; about 12 minutes)");
-                cli(dir, circulant, "compress", data, dense, List.of("--method", "circulant", "--block",
+                DeltaBenchmark.cli(dir, circulant, "compress", data, dense, List.of("--method", "circulant", "--block",
                         Integer.toString(b), "--admm-epochs", "3", "--retrain-epochs", "3", "--threads", "1"));
             }
             Path ese = dir.resolve(modelFile(eseKind(b)));
             if (!Files.isRegularFile(ese)) {
                 System.err.println("esegen bench: ESE-pruning it to density 1/" + b + " into " + ese
                         + " (once; about 8 minutes)");
-                cli(dir, ese, "compress", data, dense, List.of("--method", "ese", "--density", Double.toString(1.0 / b),
+                DeltaBenchmark.cli(dir, ese, "compress", data, dense, List.of("--method", "ese", "--density", Double.toString(1.0 / b),
                         "--preset", "ese", "--retrain-epochs", "3", "--threads", "1"));
             }
-        }
-    }
-
-    /**
-     * Runs {@code esegen <command>} writing {@code target} (its output on stderr, so that stdout keeps the
-     * benchmark's own), through a temporary file moved into place when complete.
-     */
-    private static void cli(Path cache, Path target, String command, Path data, Path model, List<String> recipe) {
-        try {
-            Files.createDirectories(cache);
-            Path partial = cache.resolve(target.getFileName() + ".partial.safetensors");
-            List<String> args = new ArrayList<>(List.of(command, "--data", data.toString(), "--out", partial.toString()));
-            if (model != null) {
-                args.addAll(List.of("--model", model.toString()));
-            }
-            args.addAll(recipe);
-            PrintStream out = System.out;
-            int exit;
-            try {
-                System.setOut(System.err);
-                exit = Main.execute(args.toArray(String[]::new));
-            } finally {
-                System.setOut(out);
-            }
-            if (exit != 0) {
-                Files.deleteIfExists(partial);
-                throw new EsegenException("esegen bench: making the benchmark's model failed: esegen "
-                        + String.join(" ", args) + " exited " + exit);
-            }
-            Files.move(partial, target, java.nio.file.StandardCopyOption.ATOMIC_MOVE);
-        } catch (java.io.IOException e) {
-            throw new EsegenException("esegen bench: cannot write the benchmark's models into " + cache + ": "
-                    + e.getMessage(), e);
         }
     }
 

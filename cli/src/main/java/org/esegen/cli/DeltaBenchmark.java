@@ -174,9 +174,10 @@ final class DeltaBenchmark {
 
     /**
      * Runs {@code esegen <command>} writing {@code target} (its progress on stderr, its summary line too, so
-     * that stdout keeps the benchmark's own), through a temporary file moved into place when complete.
+     * that stdout keeps the benchmark's own), through a temporary file moved into place when complete; the
+     * benchmarks that train their own models share it.
      */
-    private static void cli(Path cache, Path target, String command, Path data, Path model, List<String> recipe) {
+    static void cli(Path cache, Path target, String command, Path data, Path model, List<String> recipe) {
         try {
             Files.createDirectories(cache);
             Path partial = cache.resolve(target.getFileName() + ".partial.safetensors");
