@@ -73,6 +73,10 @@ public final class SweepCommand implements Callable<Integer> {
                     + "without projection), a --model file only with its own; a gru point gets gruElementwise=1")
     String cells;
 
+    @Option(names = "--block-sizes", paramLabel = "B,...",
+            description = "circulant presets (engine=2): block sizes b (default: the preset's); point ids end in -b<size>")
+    String blockSizes;
+
     @Option(names = "--stores", paramLabel = "S,...",
             description = "weight stores: ddr (streamed every frame), onchip (kept in block RAM after a run's first "
                     + "frame); default: the preset's; point ids name the store when onchip is listed")
@@ -144,12 +148,17 @@ public final class SweepCommand implements Callable<Integer> {
                 Grid.parseNumbers(Grid.Axis.INDEX_BITS, indexBits, f.get(Grid.Axis.INDEX_BITS.field())),
                 Grid.parseNumbers(Grid.Axis.CHANNELS, channels, f.get(Grid.Axis.CHANNELS.field())),
                 Grid.parsePruning(pruning), cellAxis(ModelSource.of(source.model, source.synthetic, density)),
-                stores == null ? List.of(base.memory().weightStore()) : Grid.parseStores(stores));
+                stores == null ? List.of(base.memory().weightStore()) : Grid.parseStores(stores),
+                Grid.parseNumbers(Grid.Axis.BLOCK_SIZES, blockSizes, f.get(Grid.Axis.BLOCK_SIZES.field())));
+        if (blockSizes != null && !base.circulantEngine()) {
+            throw new EsegenException("--block-sizes applies to circulant presets (engine=2, e.g. --preset ernn); the "
+                    + "resolved config has engine=" + base.engine().engine());
+        }
         SweepSpec spec = new SweepSpec(ModelSource.of(source.model, source.synthetic, density), config.preset,
                 config.overrides, grid, frames, !noCosim, !noSynth);
         requireNoConflict(Map.of(Grid.Axis.PES, pes == null, Grid.Axis.WEIGHT_BITS, weightBits == null,
                 Grid.Axis.ACT_BITS, actBits == null, Grid.Axis.INDEX_BITS, indexBits == null,
-                Grid.Axis.CHANNELS, channels == null));
+                Grid.Axis.CHANNELS, channels == null, Grid.Axis.BLOCK_SIZES, blockSizes == null));
         Sweep.Options options = new Sweep.Options(jobs, Shard.parse(shard), resume, snrFloor, CosimFlow.cacheRoot());
         if (list) {
             Sweep.plan(spec, options.shard()).slice().forEach(p -> System.out.println(p.id()));

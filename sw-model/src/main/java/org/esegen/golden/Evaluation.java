@@ -28,23 +28,35 @@ public record Evaluation(GoldenModel.Result golden, double[][][] outputs, Accura
     public static Evaluation run(CompiledModel compiled, byte[] image, LayerStack dense, double[][][] frames,
                                  boolean trace) {
         GoldenModel.Result result = new GoldenModel(compiled.config(), image).run(trace);
-        FixedFormat act = compiled.config().activationFormat();
-        int channels = frames.length;
+        double[][][] outputs = dequantized(result.outputs(), compiled.config().activationFormat());
+        return new Evaluation(result, outputs, against(outputs, compiled.pruned(), frames),
+                against(outputs, dense, frames));
+    }
+
+    /** Raw outputs [channel][frame][P] as real numbers. */
+    public static double[][][] dequantized(long[][][] raw, FixedFormat act) {
+        double[][][] outputs = new double[raw.length][][];
+        for (int ch = 0; ch < raw.length; ch++) {
+            outputs[ch] = Quantizer.dequantize(raw[ch], act);
+        }
+        return outputs;
+    }
+
+    /**
+     * The error of {@code outputs} [channel][frame][P] against {@code reference}'s float run on the same
+     * (unquantized) {@code frames}, over every channel and frame.
+     */
+    public static Accuracy against(double[][][] outputs, LayerStack reference, double[][][] frames) {
         int t = frames[0].length;
-        double[][] out = new double[channels * t][];
-        double[][] refPruned = new double[channels * t][];
-        double[][] refDense = new double[channels * t][];
-        double[][][] outputs = new double[channels][][];
-        for (int ch = 0; ch < channels; ch++) {
-            double[][] rp = FloatReference.run(compiled.pruned(), frames[ch]);
-            double[][] rd = FloatReference.run(dense, frames[ch]);
-            outputs[ch] = Quantizer.dequantize(result.outputs()[ch], act);
+        double[][] out = new double[frames.length * t][];
+        double[][] ref = new double[frames.length * t][];
+        for (int ch = 0; ch < frames.length; ch++) {
+            double[][] r = FloatReference.run(reference, frames[ch]);
             for (int k = 0; k < t; k++) {
                 out[ch * t + k] = outputs[ch][k];
-                refPruned[ch * t + k] = rp[k];
-                refDense[ch * t + k] = rd[k];
+                ref[ch * t + k] = r[k];
             }
         }
-        return new Evaluation(result, outputs, Accuracy.of(out, refPruned), Accuracy.of(out, refDense));
+        return Accuracy.of(out, ref);
     }
 }

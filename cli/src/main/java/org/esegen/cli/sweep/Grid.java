@@ -32,11 +32,23 @@ import java.util.Set;
  * @param channels   channel counts
  * @param pruning    pruning methods
  * @param cells      cells (the model's own for a model file)
- * @param stores     weight stores ({@code weightStore} values: 0 ddr, 1 onchip); innermost, and named
- *                   in point ids ({@code -ddr}, {@code -onchip}) when the axis holds {@code onchip}
+ * @param stores     weight stores ({@code weightStore} values: 0 ddr, 1 onchip); named in point ids ({@code
+ *                   -ddr}, {@code -onchip}) when the axis holds {@code onchip}
+ * @param blockSizes the circulant engine's block sizes ({@code circulantBlock}); innermost, and named in point ids
+ *                   ({@code -b<size>}) when the base config is the circulant engine's
  */
 public record Grid(List<Integer> pes, List<Integer> weightBits, List<Integer> actBits, List<Integer> indexBits,
-                   List<Integer> channels, List<PruningMethod> pruning, List<CellKind> cells, List<Integer> stores) {
+                   List<Integer> channels, List<PruningMethod> pruning, List<CellKind> cells, List<Integer> stores,
+                   List<Integer> blockSizes) {
+
+    /** A grid of the preset's block size (for the sparse engine, whose configs ignore it: the default, 8). */
+    public Grid(List<Integer> pes, List<Integer> weightBits, List<Integer> actBits, List<Integer> indexBits,
+                List<Integer> channels, List<PruningMethod> pruning, List<CellKind> cells, List<Integer> stores) {
+        this(pes, weightBits, actBits, indexBits, channels, pruning, cells, stores, List.of(DEFAULT_BLOCK));
+    }
+
+    /** The block size of a grid that does not sweep it. */
+    public static final int DEFAULT_BLOCK = 8;
 
     /** A grid of one-layer-kind models: the cell axis holds only {@code lstmp}. */
     public Grid(List<Integer> pes, List<Integer> weightBits, List<Integer> actBits, List<Integer> indexBits,
@@ -81,7 +93,8 @@ public record Grid(List<Integer> pes, List<Integer> weightBits, List<Integer> ac
         WEIGHT_BITS("--weight-bits", "weightBits", "w"),
         ACT_BITS("--act-bits", "actBits", "a"),
         INDEX_BITS("--index-bits", "indexBits", "i"),
-        CHANNELS("--channels", "channels", "c");
+        CHANNELS("--channels", "channels", "c"),
+        BLOCK_SIZES("--block-sizes", "circulantBlock", "b");
 
         final String option;
         final String field;
@@ -114,6 +127,7 @@ public record Grid(List<Integer> pes, List<Integer> weightBits, List<Integer> ac
         pruning = sorted(pruning, "--pruning");
         cells = sorted(cells, "--cells");
         stores = sorted(stores, "--stores");
+        blockSizes = sorted(blockSizes, "--block-sizes");
     }
 
     private static <T extends Comparable<T>> List<T> sorted(List<T> values, String option) {
@@ -205,20 +219,26 @@ public record Grid(List<Integer> pes, List<Integer> weightBits, List<Integer> ac
             case ACT_BITS -> actBits;
             case INDEX_BITS -> indexBits;
             case CHANNELS -> channels;
+            case BLOCK_SIZES -> blockSizes;
         };
     }
 
     /** Number of points. */
     public int size() {
         return pes.size() * weightBits.size() * actBits.size() * indexBits.size() * channels.size() * pruning.size()
-                * cells.size() * stores.size();
+                * cells.size() * stores.size() * blockSizes.size();
     }
 
-    /** The axes as a map for {@code sweep.json}: option name without dashes to values. */
+    /**
+     * The axes as a map for {@code sweep.json}: option name without dashes to values (the block sizes only when
+     * they are not the default's single 8).
+     */
     public Map<String, Object> describe() {
         Map<String, Object> m = new LinkedHashMap<>();
         for (Axis a : Axis.values()) {
-            m.put(a.option.substring(2), values(a));
+            if (a != Axis.BLOCK_SIZES || !blockSizes.equals(List.of(DEFAULT_BLOCK))) {
+                m.put(a.option.substring(2), values(a));
+            }
         }
         m.put("pruning", pruning.stream().map(PruningMethod::cliName).toList());
         m.put("cells", cells.stream().map(CellKind::cliName).toList());
@@ -260,22 +280,28 @@ public record Grid(List<Integer> pes, List<Integer> weightBits, List<Integer> ac
                             for (PruningMethod m : pruning) {
                                 for (CellKind cell : cells) {
                                     for (int store : stores) {
-                                        int index = points.size();
-                                        String id = String.format("p%0" + digits + "d-pes%d-w%d-a%d-i%d-c%d-%s", index,
-                                                p, w, a, i, c, m.cliName()) + (namesCells ? "-" + cell.cliName() : "")
-                                                + (namesStores() ? "-" + STORE_NAMES.get(store) : "");
-                                        Map<Axis, Integer> values = Map.of(Axis.PES, p, Axis.WEIGHT_BITS, w,
-                                                Axis.ACT_BITS, a, Axis.INDEX_BITS, i, Axis.CHANNELS, c);
-                                        Map<String, Integer> changes = changes(base, values);
-                                        changes.put(GRU_FIELD, cell == CellKind.GRU ? 1 : 0);
-                                        changes.put(STORE_FIELD, store);
-                                        AcceleratorConfig cfg;
-                                        try {
-                                            cfg = base.with(changes);
-                                        } catch (EsegenException e) {
-                                            throw new EsegenException("sweep point " + id + ": " + e.getMessage(), e);
+                                        for (int b : blockSizes) {
+                                            int index = points.size();
+                                            String id = String.format("p%0" + digits + "d-pes%d-w%d-a%d-i%d-c%d-%s",
+                                                    index, p, w, a, i, c, m.cliName())
+                                                    + (namesCells ? "-" + cell.cliName() : "")
+                                                    + (namesStores() ? "-" + STORE_NAMES.get(store) : "")
+                                                    + (base.circulantEngine() ? "-b" + b : "");
+                                            Map<Axis, Integer> values = Map.of(Axis.PES, p, Axis.WEIGHT_BITS, w,
+                                                    Axis.ACT_BITS, a, Axis.INDEX_BITS, i, Axis.CHANNELS, c,
+                                                    Axis.BLOCK_SIZES, b);
+                                            Map<String, Integer> changes = changes(base, values);
+                                            changes.put(GRU_FIELD, cell == CellKind.GRU ? 1 : 0);
+                                            changes.put(STORE_FIELD, store);
+                                            AcceleratorConfig cfg;
+                                            try {
+                                                cfg = base.with(changes);
+                                            } catch (EsegenException e) {
+                                                throw new EsegenException("sweep point " + id + ": " + e.getMessage(),
+                                                        e);
+                                            }
+                                            points.add(new Point(index, id, m, cell, cfg, density));
                                         }
-                                        points.add(new Point(index, id, m, cell, cfg, density));
                                     }
                                 }
                             }

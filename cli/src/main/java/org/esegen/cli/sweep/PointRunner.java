@@ -7,13 +7,18 @@ import org.esegen.io.Json;
 import org.esegen.compile.CompiledModel;
 import org.esegen.compile.Compiler;
 import org.esegen.compile.Metrics;
+import org.esegen.circulant.BlockCirculant;
+import org.esegen.circulant.CirculantModel;
+import org.esegen.compile.ImageLayout;
+import org.esegen.config.AcceleratorConfig;
+import org.esegen.golden.Accuracy;
 import org.esegen.golden.Evaluation;
+import org.esegen.hdl.Generator;
 import org.esegen.io.AtomicFiles;
 import org.esegen.io.OutputFolder;
 import org.esegen.rnn.CellKind;
 import org.esegen.rnn.LayerStack;
 import org.esegen.quant.QuantizationLoss;
-import org.esegen.synth.AcceleratorPorts;
 import org.esegen.synth.GeneratedDesign;
 import org.esegen.synth.YosysEstimate;
 import org.esegen.testbench.Cosimulation;
@@ -60,6 +65,8 @@ final class PointRunner {
     private final Map<CellKind, LayerStack> weights;
     private final DesignGenerator generator;
     private final Cosimulator cosimulator;
+    /** The Verilator build cache of circulant points' co-simulations; null where tests stand in for the cosimulator. */
+    private final Path verilatorCache;
 
     /**
      * @param weights        the float model of every swept cell, loaded once for all points and never modified
@@ -68,14 +75,20 @@ final class PointRunner {
      */
     PointRunner(SweepSpec spec, Map<CellKind, LayerStack> weights, DesignGenerator generator, Path verilatorCache) {
         this(spec, weights, generator, (verilog, compiled, image, runDir) -> Cosimulation.run(verilog, compiled,
-                image, verilatorCache, runDir, Cosimulation.MemoryModel.KU3_DDR3, false));
+                image, verilatorCache, runDir, Cosimulation.MemoryModel.KU3_DDR3, false), verilatorCache);
     }
 
     PointRunner(SweepSpec spec, Map<CellKind, LayerStack> weights, DesignGenerator generator, Cosimulator cosimulator) {
+        this(spec, weights, generator, cosimulator, null);
+    }
+
+    private PointRunner(SweepSpec spec, Map<CellKind, LayerStack> weights, DesignGenerator generator,
+                        Cosimulator cosimulator, Path verilatorCache) {
         this.spec = spec;
         this.weights = weights;
         this.generator = generator;
         this.cosimulator = cosimulator;
+        this.verilatorCache = verilatorCache;
     }
 
     /**
@@ -166,8 +179,12 @@ final class PointRunner {
         return new Finished(result, wallSeconds);
     }
 
-    /** What compile hands to the later stages: its figures, and the compiled model and image co-simulation runs. */
-    private record Compiled(PointResult.CompileFigures figures, CompiledModel model, byte[] image) {
+    /**
+     * What compile hands to the later stages: its figures, and the compiled model (the sparse or delta engine's, or
+     * with {@code engine = 2} the circulant one) and image co-simulation runs.
+     */
+    private record Compiled(PointResult.CompileFigures figures, CompiledModel model, CirculantModel circulant,
+                            byte[] image) {
     }
 
     /** A co-simulation that ran to the end but whose outputs differ from the golden model. */
@@ -179,6 +196,9 @@ final class PointRunner {
 
     private Compiled compileAndRunGolden(Point p, Path dir, PrintWriter log,
             Map<String, Double> times) throws IOException {
+        if (p.config().circulantEngine()) {
+            return compileCirculant(p, dir, log, times);
+        }
         long start = System.nanoTime();
         LayerStack model = weights.get(p.cell());
         CompiledModel compiled = Compiler.compile(p.config(), model, p.pruning(), p.density());
@@ -203,7 +223,68 @@ Files.write(dir.resolve("layout.json"), Json.pretty(compiled.describeLayout(inpu
         return new Compiled(new PointResult.CompileFigures(inputs.frames(), m.nonzeros(),
                 compiled.pruned().matrixWeights(), m.idealCyclesPerFrame(), m.density(), m.compressionRatio(),
                 m.paddingFraction(), evaluation.vsPruned().snrDb(), evaluation.vsPruned().maxAbsError(),
-                evaluation.vsDense().snrDb()), compiled, image);
+                evaluation.vsDense().snrDb()), compiled, null, image);
+    }
+
+    /**
+     * A circulant point ({@code engine = 2}): the model projected onto b x b circulant blocks (its pruning and
+     * density do not apply), its image and {@link CirculantModel#expectedImage}; figures: the stored weights, the
+     * gate and projection engines' MAC cycles a frame as the ideal, the compression of fp32 dense weights into
+     * stored spectra, the SNR against the float run of the projected and of the dense model.
+     */
+    private Compiled compileCirculant(Point p, Path dir, PrintWriter log, Map<String, Double> times) throws IOException {
+        long start = System.nanoTime();
+        AcceleratorConfig cfg = p.config();
+        LayerStack dense = weights.get(p.cell());
+        LayerStack projected = BlockCirculant.project(dense, cfg.engine().circulantBlock());
+        CirculantModel model = CirculantModel.compile(cfg, projected);
+        FrameSet inputs = FrameSet.load(cfg, dense, null, spec.frames(), "--frames", spec.model().frameSeed());
+        byte[] image = model.image(inputs.raw());
+        long[][][] last = model.expectedImage(image).outputs()[model.layers().size() - 1];
+        double[][][] outputs = Evaluation.dequantized(last, cfg.activationFormat());
+        Accuracy vsProjected = Evaluation.against(outputs, projected, inputs.real());
+        Accuracy vsDense = Evaluation.against(outputs, dense, inputs.real());
+        ImageLayout layout = model.layout(inputs.frames());
+        long ideal = idealCirculantCycles(model, cfg);
+        long stored = model.storedWeights();
+        long spectrumBits = (long) cfg.circulantWordBits() * (stored / cfg.engine().circulantBlock());
+        Files.write(dir.resolve("config.json"), Json.pretty(cfg.toFieldMap()));
+        Files.write(dir.resolve("image.bin"), image);
+        Map<String, Object> described = new LinkedHashMap<>();
+        described.put("layout", layout);
+        described.put("sections", layout.describeSections());
+        Files.write(dir.resolve("layout.json"), Json.pretty(described));
+        Map<String, Object> metrics = new LinkedHashMap<>();
+        metrics.put("circulant_block", cfg.engine().circulantBlock());
+        metrics.put("stored_weights", stored);
+        metrics.put("dense_weights", dense.matrixWeights());
+        metrics.put("ideal_cycles_per_frame", ideal);
+        metrics.put("vs_projected", vsProjected);
+        metrics.put("vs_dense", vsDense);
+        Files.write(dir.resolve("metrics.json"), Json.pretty(metrics));
+        log.printf("%s: %.2f s, circulant b = %d, %d stored weights, %d MAC cycles/frame, SNR %.2f dB vs float "
+                        + "projected%n", Stage.COMPILE.label(), stageTime(times, Stage.COMPILE, start),
+                cfg.engine().circulantBlock(), stored, ideal, vsProjected.snrDb());
+        return new Compiled(new PointResult.CompileFigures(inputs.frames(), stored, dense.matrixWeights(), ideal,
+                (double) stored / dense.matrixWeights(), 32.0 * dense.matrixWeights() / spectrumBits, 0,
+                vsProjected.snrDb(), vsProjected.maxAbsError(), vsDense.snrDb()), null, model, image);
+    }
+
+    /** The engines' MAC cycles a frame over the layers: per matrix ceil(row blocks / lanes) x column blocks. */
+    private static long idealCirculantCycles(CirculantModel model, AcceleratorConfig cfg) {
+        long cycles = 0;
+        for (CirculantModel.Layer l : model.layers()) {
+            cycles += macCycles(l.gates().matrix(), cfg.engine().circulantLanes());
+            if (l.projection() != null) {
+                cycles += macCycles(l.projection().matrix(), cfg.engine().circulantProjLanes());
+            }
+        }
+        return cycles;
+    }
+
+    private static long macCycles(BlockCirculant m, int lanes) {
+        int used = Math.min(lanes, m.rowBlocks());
+        return (long) ((m.rowBlocks() + used - 1) / used) * m.colBlocks();
     }
 
     /**
@@ -215,6 +296,9 @@ Files.write(dir.resolve("layout.json"), Json.pretty(compiled.describeLayout(inpu
     private PointResult.CosimFigures cosimulate(GeneratedDesign design, Compiled compiled, Path dir, PrintWriter log,
             Map<String, Double> times)
             throws IOException, NotBitExact {
+        if (compiled.circulant() != null) {
+            return cosimulateCirculant(design, compiled, dir, log, times);
+        }
         long start = System.nanoTime();
         Cosimulation.Result r;
         try {
@@ -238,12 +322,54 @@ Files.write(dir.resolve("layout.json"), Json.pretty(compiled.describeLayout(inpu
                 r.queueStallCycles() / frames);
     }
 
+    /**
+     * A circulant point's co-simulation ({@link Cosimulation#runCirculant}); its PE utilization is the fraction of
+     * cycles (once the spectra are in) in which the gate engine's lanes took a column block, and it has no DDR or
+     * queue stall counters (0).
+     */
+    private PointResult.CosimFigures cosimulateCirculant(GeneratedDesign design, Compiled compiled, Path dir,
+                                                         PrintWriter log, Map<String, Double> times)
+            throws IOException, NotBitExact {
+        if (verilatorCache == null) {
+            throw new EsegenException("a circulant point's co-simulation needs the Verilator build cache");
+        }
+        long start = System.nanoTime();
+        Cosimulation.CirculantRun r;
+        try {
+            r = Cosimulation.runCirculant(design.simulationSources(), compiled.circulant(), compiled.image(),
+                    verilatorCache, dir.resolve(COSIM_DIR), Cosimulation.MemoryModel.KU3_DDR3, false);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new EsegenException("co-simulation interrupted", e);
+        }
+        Map<String, Object> figures = new LinkedHashMap<>();
+        figures.put("bit_exact", r.bitExact());
+        figures.put("mismatch", r.mismatch());
+        figures.put("frames", r.frames());
+        figures.put("cycles_per_frame", r.cyclesPerFrame());
+        figures.put("counters", r.counters());
+        figures.put("cycles_per_layer", r.cyclesPerLayer());
+        Files.write(dir.resolve(COSIM_JSON), Json.pretty(figures));
+        double running = Math.max(1, r.cycles() - r.storeLoadCycles());
+        double utilization = r.counters().get("GATE_MAC_CYCLES") / running;
+        log.printf("%s: %.2f s (Verilator build %.1f s, 0 = cached; simulation %.2f s), %s, %d frames, %.1f "
+                        + "cycles/frame after a %d-cycle spectrum load, gate MACs busy %.3f%n", Stage.COSIM.label(),
+                stageTime(times, Stage.COSIM, start), r.buildSeconds(), r.simSeconds(),
+                r.bitExact() ? "bit-exact" : "MISMATCH", r.frames(), r.cyclesPerFrame(), r.storeLoadCycles(),
+                utilization);
+        if (!r.bitExact()) {
+            throw new NotBitExact(NOT_BIT_EXACT + r.mismatch()
+                    + " (the point's " + COSIM_JSON + " and " + COSIM_DIR + "/ hold the run)");
+        }
+        return new PointResult.CosimFigures(r.cyclesPerFrame(), utilization, 0, 0);
+    }
+
     private GeneratedDesign generate(Point p, Path dir, PrintWriter log,
             Map<String, Double> times) throws IOException {
         long start = System.nanoTime();
         Path rtl = dir.resolve("rtl");
         generator.generate(p.config(), rtl);
-        GeneratedDesign design = GeneratedDesign.read(rtl, AcceleratorPorts.TOP);
+        GeneratedDesign design = GeneratedDesign.read(rtl, Generator.top(p.config()));
         log.printf("%s: %.2f s, %d Verilog files in %s%n", Stage.GENERATE.label(), stageTime(times, Stage.GENERATE, start),
                 design.sources().size(), rtl);
         return design;
