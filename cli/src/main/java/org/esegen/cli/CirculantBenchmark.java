@@ -40,7 +40,9 @@ import org.esegen.testbench.Cosimulation;
  * b x b circulant blocks) through the generated {@code CirculantAccelerator} under Verilator (KU3 DDR model), 1
  * and T frames, bit for bit against the golden model: the latency of a frame and the steady-state cycles a frame;
  * the whole design's Yosys estimate at the largest channel count that fits the XCKU060 (found from the estimates
- * of 1 and 2 channels, then confirmed), hence frames a second on the device; and the accuracy on FSDD of the
+ * of 1 and 2 channels, then confirmed; the logic depth measured at 1 and 2 channels only, since flattening the
+ * largest designs takes more memory than this machine's 24 GB), hence frames a second on the device; and the
+ * accuracy on FSDD of the
  * 120 / 1024 / 512 lstmp trained by the real-speech flow, dense, circulant at b = 4, 8, 16 and ESE-pruned at the
  * same weight counts, in float and through the golden models.
  *
@@ -276,7 +278,7 @@ final class CirculantBenchmark {
         Generator.Result rtl = Generator.generate(cfg, work.resolve("rtl"));
         System.err.printf(Locale.ROOT, "esegen bench: b = %d: Yosys estimate of the whole design at %d channels ...%n",
                 block, channels);
-        YosysEstimate e = YosysEstimate.run(rtl.verilog(), Generator.top(cfg), work.resolve("yosys"));
+        YosysEstimate e = YosysEstimate.run(rtl.verilog(), Generator.top(cfg), work.resolve("yosys"), channels <= 2);
         Resources r = e.total();
         Device.Utilization u = Device.XCKU060.utilization(r);
         Map<String, Object> entry = new LinkedHashMap<>();
@@ -288,6 +290,7 @@ final class CirculantBenchmark {
         entry.put("bram36", r.bram36());
         entry.put("utilization_percent", Map.of("lut", u.lut(), "ff", u.ff(), "dsp", u.dsp(), "bram36", u.bram36()));
         entry.put("fits", fits(r));
+        entry.put("deepest_path_lut_levels", e.deepestPath() == null ? null : e.deepestPath().lutLevels());
         entry.put("seconds", (System.nanoTime() - start) / 1e9);
         tried.add(entry);
         estimates.put(channels, r);

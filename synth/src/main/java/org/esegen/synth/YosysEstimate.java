@@ -101,6 +101,17 @@ public record YosysEstimate(String top, String yosysVersion, Resources total, Li
      *                         source file does not exist
      */
     public static YosysEstimate run(List<Path> sources, String top, Path workDir) {
+        return run(sources, top, workDir, true);
+    }
+
+    /**
+     * As {@link #run(List, String, Path)}, with or without the logic depth: without it Yosys stops after the
+     * per-module statistics (no flattened copy of the netlist, which on the largest designs needs more memory
+     * than the synthesis: a 300 k-LUT design exceeded 23 GB) and {@link #deepestPath} is null.
+     *
+     * @param depth also flatten and find the deepest path
+     */
+    public static YosysEstimate run(List<Path> sources, String top, Path workDir, boolean depth) {
         if (!top.matches("[A-Za-z_][A-Za-z0-9_$]*")) {
             throw new EsegenException("top module '" + top + "' is not a Verilog identifier");
         }
@@ -112,9 +123,9 @@ public record YosysEstimate(String top, String yosysVersion, Resources total, Li
         try {
             Files.createDirectories(workDir);
             copyResource(MAP, workDir.resolve(MAP));
-            Files.writeString(workDir.resolve(SCRIPT), script(sources, top));
+            Files.writeString(workDir.resolve(SCRIPT), script(sources, top, depth));
             runYosys(workDir);
-            return parse(top, workDir);
+            return parse(top, workDir, depth);
         } catch (IOException e) {
             throw new EsegenException("Yosys estimate in " + workDir + " failed: " + e.getMessage(), e);
         }
@@ -122,6 +133,11 @@ public record YosysEstimate(String top, String yosysVersion, Resources total, Li
 
     /** The Yosys script; every output lands in the working directory. */
     static String script(List<Path> sources, String top) {
+        return script(sources, top, true);
+    }
+
+    /** The Yosys script, with or without the flattened logic-depth half. */
+    static String script(List<Path> sources, String top, boolean depth) {
         StringBuilder s = new StringBuilder("# esegen resource and logic-depth estimate (org.esegen.synth.YosysEstimate)\n");
         for (Path source : sources) {
             String name = source.toAbsolutePath().toString();
@@ -132,6 +148,9 @@ public record YosysEstimate(String top, String yosysVersion, Resources total, Li
         }
         s.append("synth_xilinx -family xcu -top ").append(top).append(" -noiopad -noclkbuf\n");
         s.append("tee -q -o stat.json stat -json\n");
+        if (!depth) {
+            return s.toString();
+        }
         s.append("# depth: the same netlist, flattened, sequential primitives modelled for ltp\n");
         s.append("techmap -map ").append(MAP).append('\n');
         s.append("flatten\n");
@@ -175,7 +194,7 @@ public record YosysEstimate(String top, String yosysVersion, Resources total, Li
                 .collect(java.util.stream.Collectors.joining("\n"));
     }
 
-    private static YosysEstimate parse(String top, Path workDir) throws IOException {
+    private static YosysEstimate parse(String top, Path workDir, boolean depth) throws IOException {
         JsonNode stat = Json.mapper().readTree(withoutHierarchyText(
                 Files.readString(workDir.resolve("stat.json"))));
         Map<String, Map<String, Long>> cellsByModule = new LinkedHashMap<>();
@@ -202,8 +221,8 @@ public record YosysEstimate(String top, String yosysVersion, Resources total, Li
             }
         }
         String version = stat.path("creator").asText("Yosys (unknown version)");
-        Set<String> ports = ports(workDir.resolve("ports.txt"));
-        LogicPath path = parsePath(Files.readAllLines(workDir.resolve("ltp.txt")), ports);
+        LogicPath path = depth ? parsePath(Files.readAllLines(workDir.resolve("ltp.txt")),
+                ports(workDir.resolve("ports.txt"))) : null;
         return new YosysEstimate(top, version, total, modules, Device.XCKU060.utilization(total), Device.XCKU060,
                 path, workDir.resolve(LOG).toString());
     }

@@ -52,6 +52,11 @@ class YosysEstimateTest {
         assertEquals(path.levels() + 1, path.steps().size());
         String log = Files.readString(Path.of(estimate.log()));
         assertFalse(log.contains("Detected loop"), "flip-flops are skipped, so ltp sees no loop");
+
+        YosysEstimate countsOnly = YosysEstimate.run(verilog, "PeSequencer", dir.resolve("yosys-counts"), false);
+        assertEquals(total, countsOnly.total(), "the same counts without the flattened depth half");
+        assertTrue(countsOnly.deepestPath() == null, "no depth was asked for");
+        assertFalse(Files.readString(dir.resolve("yosys-counts").resolve(YosysEstimate.SCRIPT)).contains("flatten"));
     }
 
     @Test
