@@ -236,7 +236,7 @@ final class CirculantBenchmark {
         int best = 0;
         for (int c : candidates) {
             Resources r = estimates.containsKey(c) ? estimates.get(c) : estimate(base, block, c, dir, tried, estimates);
-            if (fits(r) && c > best) {
+            if (Device.XCKU060.fits(r) && c > best) {
                 best = c;
                 if (o.synthChannels().isEmpty()) {
                     break;
@@ -265,11 +265,6 @@ final class CirculantBenchmark {
         return most == Integer.MAX_VALUE ? 2 : Math.min(most, 64);
     }
 
-    static boolean fits(Resources r) {
-        return r.lut() + r.lutMemory() <= Xcku060.LUTS && r.ff() <= Xcku060.FFS && r.dsp() <= Xcku060.DSPS
-                && r.bram36() <= Xcku060.BRAM36;
-    }
-
     private static Resources estimate(AcceleratorConfig base, int block, int channels, Path dir,
                                       List<Map<String, Object>> tried, Map<Integer, Resources> estimates) {
         AcceleratorConfig cfg = configFor(base, block, channels);
@@ -289,14 +284,14 @@ final class CirculantBenchmark {
         entry.put("dsp", r.dsp());
         entry.put("bram36", r.bram36());
         entry.put("utilization_percent", Map.of("lut", u.lut(), "ff", u.ff(), "dsp", u.dsp(), "bram36", u.bram36()));
-        entry.put("fits", fits(r));
+        entry.put("fits", Device.XCKU060.fits(r));
         entry.put("deepest_path_lut_levels", e.deepestPath() == null ? null : e.deepestPath().lutLevels());
         entry.put("seconds", (System.nanoTime() - start) / 1e9);
         tried.add(entry);
         estimates.put(channels, r);
         System.err.printf(Locale.ROOT, "esegen bench: b = %d, %d channels: %d LUT + %d LUTRAM, %d FF, %d DSP, %.1f "
                         + "BRAM36: %s%n", block, channels, r.lut(), r.lutMemory(), r.ff(), r.dsp(), r.bram36(),
-                fits(r) ? "fits" : "does not fit");
+                Device.XCKU060.fits(r) ? "fits" : "does not fit");
         return r;
     }
 

@@ -248,45 +248,12 @@ public final class CirculantModel {
      * @throws EsegenException if the frames do not match the config or the model, or a layer cannot run
      */
     public byte[] image(long[][][] framesRaw) {
-        if (framesRaw.length != config.channels()) {
-            throw new EsegenException("image: " + framesRaw.length + " channels of frames given, config has "
-                    + config.channels());
-        }
-        int frames = framesRaw[0].length;
-        ImageLayout layout = layout(frames);
-        long total = layout.totalBytes();
-        if (total > Integer.MAX_VALUE - 8) {
-            throw new EsegenException("image of " + total + " bytes exceeds the 2 GiB this tool writes; use fewer frames");
-        }
-        byte[] image = new byte[(int) total];
-        layout.writeHeader(image);
+        ImageLayout layout = layout(ImageLayout.framesPerChannel(framesRaw, config.channels()));
+        byte[] image = layout.emptyImage();
         for (int k = 0; k < layers.size(); k++) {
             writeLayer(layout, image, k, layers.get(k));
         }
-        LaneRows in = layout.packing(Section.INPUT);
-        long base = layout.offset(Section.INPUT);
-        FixedFormat act = config.activationFormat();
-        int inputSize = layers.get(0).inputSize();
-        for (int ch = 0; ch < framesRaw.length; ch++) {
-            if (framesRaw[ch].length != frames) {
-                throw new EsegenException("image: channel " + ch + " has " + framesRaw[ch].length
-                        + " frames, channel 0 has " + frames);
-            }
-            for (int t = 0; t < frames; t++) {
-                if (framesRaw[ch][t].length != inputSize) {
-                    throw new EsegenException("image: channel " + ch + " frame " + t + " has "
-                            + framesRaw[ch][t].length + " values, layer 0's input size is " + inputSize);
-                }
-                for (int i = 0; i < inputSize; i++) {
-                    long v = framesRaw[ch][t][i];
-                    if (!act.holds(v)) {
-                        throw new EsegenException("image: input value " + v + " at channel " + ch + " frame " + t
-                                + " index " + i + " is outside " + act);
-                    }
-                    in.put(image, base, layout.frameRow(ch, t), layout.frameLane(ch, i), v);
-                }
-            }
-        }
+        layout.writeInputs(image, framesRaw, config.activationFormat());
         return image;
     }
 
@@ -307,18 +274,7 @@ public final class CirculantModel {
                         (long) i * projection.matrix().colBlocks(), projection, i);
             }
         }
-        LaneRows act = layout.packing(k, Section.BIAS);
-        long biasBase = layout.offset(k, Section.BIAS);
-        long peepBase = layout.offset(k, Section.PEEPHOLES);
-        int h = l.hiddenSize();
-        for (int cell = 0; cell < h; cell++) {
-            for (int g = 0; g < 4; g++) {
-                act.put(image, biasBase, (long) g * cells + cell / b, cell % b, l.bias()[g * h + cell]);
-            }
-            for (int q = 0; q < 3; q++) {
-                act.put(image, peepBase, (long) q * cells + cell / b, cell % b, l.peep()[q * h + cell]);
-            }
-        }
+        layout.writeParameters(image, k, l.bias(), l.peep());
     }
 
     /** Row block {@code sourceRow} of {@code m}'s spectra into the rows from {@code firstRow} on, a block a row. */

@@ -1,8 +1,6 @@
 package org.esegen.compile;
 
-import org.esegen.EsegenException;
 import org.esegen.config.AcceleratorConfig;
-import org.esegen.fixed.FixedFormat;
 import org.esegen.rnn.LayerStack;
 import org.esegen.prune.PruningMethod;
 import org.esegen.quant.QuantizationLoss;
@@ -129,19 +127,9 @@ public record CompiledModel(AcceleratorConfig config, PruningMethod pruning, dou
      *                  config's channels and all channels the same frame count
      */
     public byte[] image(long[][][] framesRaw) {
-        if (framesRaw.length != config.channels()) {
-            throw new EsegenException("image: " + framesRaw.length + " channels of frames given, config has "
-                    + config.channels());
-        }
-        int frames = framesRaw[0].length;
+        int frames = ImageLayout.framesPerChannel(framesRaw, config.channels());
         ImageLayout layout = layout(frames);
-        long total = layout.totalBytes();
-        if (total > Integer.MAX_VALUE - 8) {
-            throw new EsegenException("image of " + total + " bytes exceeds the 2 GiB this tool writes; use fewer frames");
-        }
-        byte[] image = new byte[(int) total];
-        layout.writeHeader(image);
-        int n = config.pes();
+        byte[] image = layout.emptyImage();
         for (int k = 0; k < layers.size(); k++) {
             CompiledLayer l = layers.get(k);
             if (layout.delta()) {
@@ -152,41 +140,9 @@ public record CompiledModel(AcceleratorConfig config, PruningMethod pruning, dou
                 writeMatrix(layout, image, layout.offset(k, Section.WHR_POINTERS),
                         layout.offset(k, Section.WHR_ENTRIES), l.whr());
             }
-            int cellsPerPe = layout.layer(k).cellsPerPe(n);
-            int h = l.pruned().hiddenSize();
-            LaneRows act = layout.packing(k, Section.BIAS);
-            long biasBase = layout.offset(k, Section.BIAS);
-            long peepBase = layout.offset(k, Section.PEEPHOLES);
-            for (int cell = 0; cell < h; cell++) {
-                int p = cell % n;
-                int local = cell / n;
-                for (int g = 0; g < 4; g++) {
-                    act.put(image, biasBase, (long) g * cellsPerPe + local, p, l.bias()[g * h + cell]);
-                }
-                for (int q = 0; q < 3; q++) {
-                    act.put(image, peepBase, (long) q * cellsPerPe + local, p, l.peep()[q * h + cell]);
-                }
-            }
+            layout.writeParameters(image, k, l.bias(), l.peep());
         }
-        LaneRows in = layout.packing(Section.INPUT);
-        long inputBase = layout.offset(Section.INPUT);
-        FixedFormat a = config.activationFormat();
-        for (int ch = 0; ch < framesRaw.length; ch++) {
-            if (framesRaw[ch].length != frames) {
-                throw new EsegenException("image: channel " + ch + " has " + framesRaw[ch].length
-                        + " frames, channel 0 has " + frames);
-            }
-            for (int t = 0; t < frames; t++) {
-                for (int i = 0; i < inputSize(); i++) {
-                    long v = framesRaw[ch][t][i];
-                    if (!a.holds(v)) {
-                        throw new EsegenException("image: input value " + v + " at channel " + ch + " frame " + t
-                                + " index " + i + " is outside " + a);
-                    }
-                    in.put(image, inputBase, layout.frameRow(ch, t), layout.frameLane(ch, i), v);
-                }
-            }
-        }
+        layout.writeInputs(image, framesRaw, config.activationFormat());
         return image;
     }
 

@@ -2,6 +2,7 @@ package org.esegen.compile;
 
 import org.esegen.EsegenException;
 import org.esegen.config.AcceleratorConfig;
+import org.esegen.fixed.FixedFormat;
 import org.esegen.rnn.CellKind;
 
 import java.nio.ByteBuffer;
@@ -367,6 +368,89 @@ public record ImageLayout(List<LayerLayout> layers, int frames, int channels, in
 
     private static long align(long bytes) {
         return (bytes + SECTION_ALIGN - 1) / SECTION_ALIGN * SECTION_ALIGN;
+    }
+
+    /**
+     * T, the frames of each channel of [channel][frame][I] input frames for a design of {@code channels}
+     * channels.
+     *
+     * @throws EsegenException if the frames have another channel count
+     */
+    public static int framesPerChannel(long[][][] framesRaw, int channels) {
+        if (framesRaw.length != channels) {
+            throw new EsegenException("image: " + framesRaw.length + " channels of frames given, config has "
+                    + channels);
+        }
+        return framesRaw[0].length;
+    }
+
+    /**
+     * A zeroed image of this layout with its header written.
+     *
+     * @throws EsegenException if it would exceed the 2 GiB this tool writes
+     */
+    public byte[] emptyImage() {
+        long total = totalBytes();
+        if (total > Integer.MAX_VALUE - 8) {
+            throw new EsegenException("image of " + total + " bytes exceeds the 2 GiB this tool writes; use fewer frames");
+        }
+        byte[] image = new byte[(int) total];
+        writeHeader(image);
+        return image;
+    }
+
+    /**
+     * Writes [channel][frame][I] raw input frames into the INPUT section of {@code image} ({@link #frameRow},
+     * {@link #frameLane}).
+     *
+     * @throws EsegenException if a channel has another frame count than T, a frame another width than I, or a
+     *                         value lies outside {@code act}
+     */
+    public void writeInputs(byte[] image, long[][][] framesRaw, FixedFormat act) {
+        LaneRows in = packing(Section.INPUT);
+        long base = offset(Section.INPUT);
+        for (int ch = 0; ch < framesRaw.length; ch++) {
+            if (framesRaw[ch].length != frames) {
+                throw new EsegenException("image: channel " + ch + " has " + framesRaw[ch].length
+                        + " frames, channel 0 has " + frames);
+            }
+            for (int t = 0; t < frames; t++) {
+                if (framesRaw[ch][t].length != inputSize()) {
+                    throw new EsegenException("image: channel " + ch + " frame " + t + " has "
+                            + framesRaw[ch][t].length + " values, layer 0's input size is " + inputSize());
+                }
+                for (int i = 0; i < inputSize(); i++) {
+                    long v = framesRaw[ch][t][i];
+                    if (!act.holds(v)) {
+                        throw new EsegenException("image: input value " + v + " at channel " + ch + " frame " + t
+                                + " index " + i + " is outside " + act);
+                    }
+                    in.put(image, base, frameRow(ch, t), frameLane(ch, i), v);
+                }
+            }
+        }
+    }
+
+    /**
+     * Writes layer {@code layer}'s BIAS and PEEPHOLES sections: cell c of the 4H accumulator-row biases (rows
+     * i, f, g, o or r, z, n_x, n_h) and of the 3H peepholes (i, f, o) at lane c mod N of row g ceil(H / N) + c / N.
+     */
+    public void writeParameters(byte[] image, int layer, long[] bias, long[] peep) {
+        int h = layers.get(layer).hiddenSize();
+        int cellsPerPe = layers.get(layer).cellsPerPe(pes);
+        LaneRows rows = packing(layer, Section.BIAS);
+        long biasBase = offset(layer, Section.BIAS);
+        long peepBase = offset(layer, Section.PEEPHOLES);
+        for (int cell = 0; cell < h; cell++) {
+            int lane = cell % pes;
+            int local = cell / pes;
+            for (int g = 0; g < 4; g++) {
+                rows.put(image, biasBase, (long) g * cellsPerPe + local, lane, bias[g * h + cell]);
+            }
+            for (int q = 0; q < 3; q++) {
+                rows.put(image, peepBase, (long) q * cellsPerPe + local, lane, peep[q * h + cell]);
+            }
+        }
     }
 
     /** Write the header into the first bytes of {@code image}. */

@@ -165,27 +165,12 @@ public final class RegisterMap {
 
     /**
      * The values to write before the start of layer {@code layer}'s run of a circulant image (the circulant
-     * engine's design); as {@link #programming} for a stack.
+     * engine's design): {@link #programming}'s, without the pointer sections it has none of (its N is b, so
+     * CELLS_PER_PE is H / b and PROJ_ROWS_PER_PE ceil(P / b)).
      */
     public static Map<Register, Long> circulantProgramming(ImageLayout layout, int layer) {
-        LayerLayout l = layout.layer(layer);
-        Map<Register, Long> w = new LinkedHashMap<>();
-        w.put(INPUT_SIZE, (long) l.inputSize());
-        w.put(HIDDEN_SIZE, (long) l.hiddenSize());
-        w.put(PROJ_SIZE, (long) l.projSize());
-        w.put(FRAME_COUNT, (long) layout.frames());
-        w.put(WA_FRAC_BITS, (long) l.waFracBits());
-        w.put(WHR_FRAC_BITS, (long) l.whrFracBits());
-        w.put(WA_ENTRY_ROWS, (long) l.waEntryRows());
-        w.put(WHR_ENTRY_ROWS, (long) l.whrEntryRows());
-        w.put(CELLS_PER_PE, (long) l.hiddenSize() / layout.block());
-        w.put(PROJ_ROWS_PER_PE, (long) layout.blocks(l.projSize()));
-        w.put(WA_ENTRIES_BASE, layout.offset(layer, Section.WA_ENTRIES));
-        w.put(WHR_ENTRIES_BASE, layout.offset(layer, Section.WHR_ENTRIES));
-        w.put(BIAS_BASE, layout.offset(layer, Section.BIAS));
-        w.put(PEEPHOLES_BASE, layout.offset(layer, Section.PEEPHOLES));
-        w.put(INPUT_BASE, layer == 0 ? layout.offset(Section.INPUT) : layout.offset(layer - 1, Section.OUTPUT));
-        w.put(OUTPUT_BASE, layout.offset(layer, Section.OUTPUT));
+        Map<Register, Long> w = programming(layout, layer);
+        w.keySet().retainAll(CIRCULANT);
         return w;
     }
 

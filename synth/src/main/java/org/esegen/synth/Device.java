@@ -31,6 +31,11 @@ public record Device(String part, int luts, int ffs, int dsps, int bram36) {
                 percent(used.dsp(), dsps), percent(used.bram36(), bram36));
     }
 
+    /** Whether {@code used} fits: CLB LUTs (logic plus memory), flip-flops, DSPs and block RAM each within the device. */
+    public boolean fits(Resources used) {
+        return used.lut() + used.lutMemory() <= luts && used.ff() <= ffs && used.dsp() <= dsps && used.bram36() <= bram36;
+    }
+
     private static double percent(double used, int available) {
         return Math.round(10_000.0 * used / available) / 100.0;
     }

@@ -218,15 +218,8 @@ public final class Cosimulation {
         Simulation sim = simulate(verilog, compiled.config(), image, script, maxCycles, cacheRoot, runDir, memory, trace);
         OutputComparison cmp = OutputComparison.compare(layout, golden.result().expectedImage(), sim.memory(),
                 golden.result().traces());
-        Map<String, Long> counters = new java.util.LinkedHashMap<>();
-        for (RegisterMap.Register r : DELTA_COUNTERS) {
-            counters.put(r.name(), r == RegisterMap.MAX_FRAME_CYCLES ? maximum(sim.harness(), r, layout)
-                    : total(sim.harness(), r, layout));
-        }
-        List<Long> perLayer = new ArrayList<>();
-        for (int k = 0; k < layout.layerCount(); k++) {
-            perLayer.add(counter(sim.harness(), RegisterMap.CYCLES, k));
-        }
+        Map<String, Long> counters = overLayers(sim.harness(), DELTA_COUNTERS, layout);
+        List<Long> perLayer = perLayer(sim.harness(), RegisterMap.CYCLES, layout);
         return new DeltaRun(cmp.bitExact(), cmp.mismatch(), layout.frames(), counters.get(RegisterMap.CYCLES.name()),
                 counters.get(RegisterMap.STORE_LOAD_CYCLES.name()), counters, perLayer, golden,
                 sim.build().reused() ? 0 : sim.build().buildSeconds(), sim.harness().runSeconds(), runDir.toString());
@@ -288,15 +281,8 @@ public final class Cosimulation {
         }
         Simulation sim = simulate(verilog, config, image, script, maxCycles, cacheRoot, runDir, memory, trace);
         OutputComparison cmp = OutputComparison.compare(layout, golden.expected(), sim.memory(), List.of());
-        Map<String, Long> counters = new java.util.LinkedHashMap<>();
-        for (RegisterMap.Register r : CIRCULANT_COUNTERS) {
-            counters.put(r.name(), r == RegisterMap.MAX_FRAME_CYCLES ? maximum(sim.harness(), r, layout)
-                    : total(sim.harness(), r, layout));
-        }
-        List<Long> perLayer = new ArrayList<>();
-        for (int k = 0; k < layout.layerCount(); k++) {
-            perLayer.add(counter(sim.harness(), RegisterMap.CYCLES, k));
-        }
+        Map<String, Long> counters = overLayers(sim.harness(), CIRCULANT_COUNTERS, layout);
+        List<Long> perLayer = perLayer(sim.harness(), RegisterMap.CYCLES, layout);
         return new CirculantRun(cmp.bitExact(), cmp.mismatch(), layout.frames(),
                 counters.get(RegisterMap.CYCLES.name()), counters.get(RegisterMap.STORE_LOAD_CYCLES.name()), counters,
                 perLayer, golden, sim.build().reused() ? 0 : sim.build().buildSeconds(), sim.harness().runSeconds(),
@@ -363,6 +349,28 @@ public final class Cosimulation {
 
     private static String counterName(RegisterMap.Register r, int layer, String half) {
         return r.name() + "_L" + layer + "_" + half;
+    }
+
+    /**
+     * The layer runs' {@code counters} by register name: each summed over the layers, MAX_FRAME_CYCLES the largest
+     * of the layers'.
+     */
+    private static Map<String, Long> overLayers(HarnessRun.Result r, List<RegisterMap.Register> counters,
+                                                ImageLayout layout) {
+        Map<String, Long> values = new java.util.LinkedHashMap<>();
+        for (RegisterMap.Register reg : counters) {
+            values.put(reg.name(), reg == RegisterMap.MAX_FRAME_CYCLES ? maximum(r, reg, layout) : total(r, reg, layout));
+        }
+        return values;
+    }
+
+    /** Counter {@code reg} of each layer's run, layer 0 first. */
+    private static List<Long> perLayer(HarnessRun.Result r, RegisterMap.Register reg, ImageLayout layout) {
+        List<Long> values = new ArrayList<>();
+        for (int k = 0; k < layout.layerCount(); k++) {
+            values.add(counter(r, reg, k));
+        }
+        return values;
     }
 
     private static long total(HarnessRun.Result r, RegisterMap.Register reg, ImageLayout layout) {
