@@ -168,7 +168,7 @@ public final class CirculantAccelerator extends JavaComponent {
         CirculantLayer layer = child("layer", new CirculantLayer(block, config.formats().weightBits(),
                 config.engine().twiddleBits(), config.dims().maxInputSize(), config.dims().maxHiddenSize(),
                 config.dims().maxProjSize(), config.engine().circulantLanes(), config.engine().circulantProjLanes(),
-                projection, Elementwise.Arithmetic.of(config), config.pe().gru(), channels));
+                projection, Elementwise.Arithmetic.of(config), config.pe().gru(), channels, config.pe().dsp()));
         assign(layer.launch, control.launch());
         assign(layer.inputSize, control.inputSize().resize(layer.inputSize.getWidth()));
         assign(layer.projSize, control.projSize().resize(layer.projSize.getWidth()));

@@ -14,6 +14,7 @@ import org.esegen.fixed.FixedFormat;
 import org.esegen.hdl.StreamBench.Port;
 import org.esegen.hdl.spinal.VerilogEmitter;
 import org.esegen.hdl.units.CirculantEngine;
+import org.esegen.hdl.units.Dsp48e2;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
@@ -24,7 +25,8 @@ import org.junit.jupiter.params.provider.CsvSource;
  * enough to saturate) offered block by block with random gaps; every output block must equal the
  * twin's z (padded rows: y saturated), in order, with 1 to 8 output-block lanes (row blocks not a multiple
  * of the lanes; fewer column blocks than lanes, so that groups wait for the drain) and 1 to 4 channels (each
- * its own vectors through the same weights).
+ * its own vectors through the same weights), the accumulates in fabric or in DSP48E2s (the primitive's behavioral
+ * model, {@link Dsp48e2#SIMULATION_MODEL}).
  */
 class CirculantEngineTest {
     private static final long SEED = Long.getLong("esegen.seed", 20_261_207L);
@@ -33,14 +35,17 @@ class CirculantEngineTest {
     Path dir;
 
     @ParameterizedTest(name = "{0} x {1} at b = {2}, {3}-bit activations, {4}-bit weights, {5}-bit twiddles, {6} lanes,"
-            + " {7} channels")
-    @CsvSource({"7, 5, 2, 12, 12, 12, 1, 1", "20, 14, 4, 16, 16, 16, 1, 1", "30, 41, 8, 16, 16, 16, 1, 1",
-            "16, 40, 8, 12, 10, 10, 1, 1", "40, 33, 16, 16, 16, 18, 1, 1", "64, 40, 32, 12, 12, 14, 1, 1",
-            "7, 5, 2, 12, 12, 12, 3, 1", "30, 41, 8, 16, 16, 16, 2, 3", "64, 20, 8, 16, 16, 16, 8, 1",
-            "60, 9, 4, 16, 16, 16, 5, 2", "40, 33, 16, 16, 16, 18, 3, 4", "64, 40, 32, 12, 12, 14, 2, 1",
-            "20, 14, 4, 16, 16, 16, 1, 2"})
+            + " {7} channels, DSP accumulate {8}")
+    @CsvSource({"7, 5, 2, 12, 12, 12, 1, 1, false", "20, 14, 4, 16, 16, 16, 1, 1, false",
+            "30, 41, 8, 16, 16, 16, 1, 1, false", "16, 40, 8, 12, 10, 10, 1, 1, false",
+            "40, 33, 16, 16, 16, 18, 1, 1, false", "64, 40, 32, 12, 12, 14, 1, 1, false",
+            "7, 5, 2, 12, 12, 12, 3, 1, false", "30, 41, 8, 16, 16, 16, 2, 3, false", "64, 20, 8, 16, 16, 16, 8, 1, false",
+            "60, 9, 4, 16, 16, 16, 5, 2, false", "40, 33, 16, 16, 16, 18, 3, 4, false",
+            "64, 40, 32, 12, 12, 14, 2, 1, false", "20, 14, 4, 16, 16, 16, 1, 2, false",
+            "7, 5, 2, 12, 12, 12, 1, 1, true", "30, 41, 8, 16, 16, 16, 2, 3, true", "64, 20, 8, 16, 16, 16, 8, 1, true",
+            "60, 9, 4, 16, 16, 16, 5, 2, true", "40, 33, 16, 16, 16, 18, 3, 4, true", "64, 40, 32, 12, 12, 14, 2, 1, true"})
     void producesTheTwinsBlocks(int rows, int cols, int block, int actBits, int weightBits, int twiddleBits, int lanes,
-                                int channels) throws Exception {
+                                int channels, boolean dspAccumulate) throws Exception {
         long seed = SEED + 1_000L * block + rows + cols;
         Random random = new Random(seed);
         double[][][] vectors = new double[BlockCirculant.blocks(rows, block)][BlockCirculant.blocks(cols, block)][block];
@@ -113,12 +118,17 @@ class CirculantEngineTest {
                         + " $display(\"mac_cycles %0d\", mac_cycles);");
         bench.sink("outputs", List.of(new Port("outputs_payload", channels * block * actBits)), 100);
         Path verilog = VerilogEmitter.emit(dir, "CirculantEngine", () -> new CirculantEngine(block, actBits, weightBits,
-                twiddleBits, colBlocks, rowBlocks, lanes, channels)).get(0);
+                twiddleBits, colBlocks, rowBlocks, lanes, channels, dspAccumulate)).get(0);
+        List<Path> sources = new ArrayList<>(List.of(verilog));
+        if (dspAccumulate) {
+            sources.add(Dsp48e2.writeSimulationModel(dir.resolve("sim")));
+        }
 
         List<String> printed = Tools.simulate(dir, bench.write(dir, seed, 60, 200 * blocks.size() * rowBlocks + 5_000),
-                List.of(verilog));
+                sources);
 
-        String context = "seed " + seed + " (-Desegen.seed=" + SEED + "), b " + block + ", " + lanes + " lanes, " + channels + " channels";
+        String context = "seed " + seed + " (-Desegen.seed=" + SEED + "), b " + block + ", " + lanes + " lanes, " + channels
+                + " channels, DSP accumulate " + dspAccumulate;
         List<String> actual = StreamBench.taken(printed, "outputs").stream().map(item -> {
             StringBuilder line = new StringBuilder();
             for (int n = 0; n < channels * block; n++) {

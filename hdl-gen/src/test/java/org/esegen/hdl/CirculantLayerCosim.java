@@ -19,6 +19,7 @@ import org.esegen.hdl.StreamBench.Port;
 import org.esegen.hdl.spinal.Hdl;
 import org.esegen.hdl.spinal.VerilogEmitter;
 import org.esegen.hdl.units.CirculantLayer;
+import org.esegen.hdl.units.Dsp48e2;
 import org.esegen.hdl.units.Elementwise;
 import org.esegen.io.SyntheticModel;
 import org.esegen.quant.Quantizer;
@@ -45,12 +46,12 @@ final class CirculantLayerCosim {
      */
     record Case(CellKind cell, int block, int inputSize, int hidden, int proj, int maxSize, int gateLanes,
                 int projLanes, int stallPercent, int frames, int channels, int weightBits, int actBits,
-                int actFracBits, int twiddleBits, double inputGain, long seed, boolean lint) {
+                int actFracBits, int twiddleBits, double inputGain, long seed, boolean lint, boolean dspAccumulate) {
         Case(CellKind cell, int block, int inputSize, int hidden, int proj, int maxSize, int gateLanes, int projLanes,
              int stallPercent, int frames, int channels, int weightBits, int actBits, int actFracBits,
-             int twiddleBits, double inputGain, long seed) {
+             int twiddleBits, double inputGain, long seed, boolean dspAccumulate) {
             this(cell, block, inputSize, hidden, proj, maxSize, gateLanes, projLanes, stallPercent, frames, channels,
-                    weightBits, actBits, actFracBits, twiddleBits, inputGain, seed, false);
+                    weightBits, actBits, actFracBits, twiddleBits, inputGain, seed, false, dspAccumulate);
         }
     }
 
@@ -168,15 +169,24 @@ final class CirculantLayerCosim {
                         + " proj_mac_cycles, elementwise_cycles);");
         Path verilog = VerilogEmitter.emit(dir, "CirculantLayer", () -> new CirculantLayer(block,
                 config.formats().weightBits(), config.engine().twiddleBits(), maxSize, maxSize, maxSize, gateLanes,
-                projLanes, projection, Elementwise.Arithmetic.of(config), cell == CellKind.GRU, channels)).get(0);
+                projLanes, projection, Elementwise.Arithmetic.of(config), cell == CellKind.GRU, channels,
+                c.dspAccumulate())).get(0);
+        List<Path> sources = new ArrayList<>(List.of(verilog));
+        if (c.dspAccumulate()) {
+            sources.add(Dsp48e2.writeSimulationModel(dir.resolve("sim")));
+        }
         int perFrame = 4 * cells * (xBlocks + yBlocks) + 6 * cells * 2 + cells * (yBlocks + 4) + 400;
         String tb = bench.write(dir, seed, 100, 4 * frames * perFrame + 8 * (gateWords.size() + projWords.size())
                 + 10_000);
-        List<String> printed = verilator ? Tools.simulateVerilator(dir, tb, List.of(verilog), 3_600)
-                : Tools.simulate(dir, tb, List.of(verilog));
+        List<String> printed = verilator ? Tools.simulateVerilator(dir, tb, sources, 3_600)
+                : Tools.simulate(dir, tb, sources);
         assertFalse(printed.stream().anyMatch(l -> l.contains("timeout")), "the simulation timed out: " + printed);
         if (c.lint()) {
-            AxiBench.lint(verilog);
+            Tools.assumeOnPath("verilator");
+            List<String> lint = new ArrayList<>(List.of("verilator", "--lint-only", "-Wall", "-Wno-DECLFILENAME",
+                    "--top-module", "CirculantLayer", Tools.verilatorWaivers().toString()));
+            sources.forEach(source -> lint.add(source.toString()));
+            Tools.runOk(dir, lint.toArray(String[]::new));
         }
 
         String context = cellName + " b " + block + ", " + channels + " channels, seed " + seed;

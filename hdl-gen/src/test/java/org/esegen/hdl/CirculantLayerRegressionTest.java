@@ -59,6 +59,6 @@ class CirculantLayerRegressionTest {
         return new CirculantLayerCosim.Case(cell, block, inputSize, hidden, proj, MAX_SIZE, 1 << random.nextInt(4),
                 1 + random.nextInt(4), random.nextBoolean() ? 0 : 25, 2 + random.nextInt(6), 1 + random.nextInt(3),
                 6 + random.nextInt(11), actBits, actFracBits, 8 + random.nextInt(11),
-                gains[random.nextInt(gains.length)], seed, true);
+                gains[random.nextInt(gains.length)], seed, true, random.nextBoolean());
     }
 }

@@ -22,15 +22,18 @@ class CirculantLayerTest {
     @TempDir
     Path dir;
 
-    @ParameterizedTest(name = "{0}, b = {1}, I = {2}, H = {3}, P = {4}, {5} + {6} lanes, {7} % stalls, {8} channels")
-    @CsvSource({"lstmp, 4, 13, 16, 10, 2, 1, 0, 1", "lstmp, 8, 20, 32, 12, 4, 2, 30, 2", "lstm, 4, 9, 16, 16, 1, 1, 20, 1",
-            "gru, 8, 11, 16, 16, 4, 1, 0, 3", "gru, 2, 5, 8, 8, 2, 1, 30, 1", "lstmp, 2, 7, 8, 5, 4, 2, 10, 4"})
+    @ParameterizedTest(name = "{0}, b = {1}, I = {2}, H = {3}, P = {4}, {5} + {6} lanes, {7} % stalls, {8} channels,"
+            + " DSP accumulate {9}")
+    @CsvSource({"lstmp, 4, 13, 16, 10, 2, 1, 0, 1, false", "lstmp, 8, 20, 32, 12, 4, 2, 30, 2, false",
+            "lstm, 4, 9, 16, 16, 1, 1, 20, 1, false", "gru, 8, 11, 16, 16, 4, 1, 0, 3, false",
+            "gru, 2, 5, 8, 8, 2, 1, 30, 1, false", "lstmp, 2, 7, 8, 5, 4, 2, 10, 4, false",
+            "lstmp, 8, 20, 32, 12, 4, 2, 30, 2, true", "gru, 4, 11, 16, 16, 2, 1, 20, 3, true"})
     void everyOutputBlockIsTheGoldenModels(String cellName, int block, int inputSize, int hidden, int proj,
-                                           int gateLanes, int projLanes, int stallPercent, int channels)
-            throws Exception {
+                                           int gateLanes, int projLanes, int stallPercent, int channels,
+                                           boolean dspAccumulate) throws Exception {
         CirculantLayerCosim.run(dir, new CirculantLayerCosim.Case(CellKind.parse(cellName, "cell"), block, inputSize,
                 hidden, proj, 64, gateLanes, projLanes, stallPercent, 9, channels, 16, 16, 11, 16, 1.0,
-                SEED + 100L * block + inputSize + hidden), false);
+                SEED + 100L * block + inputSize + hidden, dspAccumulate), false);
     }
 
     /**
@@ -39,11 +42,12 @@ class CirculantLayerTest {
      * bit-exact in every channel, and the cycles a frame.
      */
     @Tag("long")
-    @ParameterizedTest(name = "ESE shape, b = {0}, {1} + {2} lanes, {3} channels")
-    @CsvSource({"8, 16, 8, 1", "16, 8, 4, 1", "8, 16, 8, 4"})
-    void eseShapedLayerUnderVerilator(int block, int gateLanes, int projLanes, int channels) throws Exception {
+    @ParameterizedTest(name = "ESE shape, b = {0}, {1} + {2} lanes, {3} channels, DSP accumulate {4}")
+    @CsvSource({"8, 16, 8, 1, false", "16, 8, 4, 1, false", "8, 16, 8, 4, false", "16, 8, 4, 2, true"})
+    void eseShapedLayerUnderVerilator(int block, int gateLanes, int projLanes, int channels, boolean dspAccumulate)
+            throws Exception {
         CirculantLayerCosim.run(dir, new CirculantLayerCosim.Case(CellKind.LSTMP, block, 153, 1024, 512, 1024, gateLanes,
-                projLanes, 0, 10, channels, 16, 16, 11, 16, 1.0, SEED + 100L * block + 153 + 1024), true);
+                projLanes, 0, 10, channels, 16, 16, 11, 16, 1.0, SEED + 100L * block + 153 + 1024, dspAccumulate), true);
     }
 
 }

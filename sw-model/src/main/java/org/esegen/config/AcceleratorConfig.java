@@ -187,7 +187,9 @@ public record AcceleratorConfig(int channels, int clockMhz, Dims dims, Pe pe, Fo
                             + "its accumulator RAM and bank select in fabric); nothing saturates, so the compiler refuses "
                             + "an image in which a row's sum of weight magnitudes times the largest activation could "
                             + "leave accBits; a MAC of the row taken two cycles before, with another row in between, "
-                            + "waits a cycle. 0: adder, forwarding and saturation in fabric"),
+                            + "waits a cycle; with the circulant engine (engine=2) every product of a lane (Gauss's "
+                            + "three a complex bin) accumulates in its DSP48E2's post-adder and the sums are combined "
+                            + "once an output block. 0: adder, forwarding and saturation in fabric"),
             new Field("accBits", "bits", 8, 48, false,
                     "accumulator width (saturating, or with dspAccumulate=1 proven not to overflow); must be "
                             + ">= weightBits + actBits"),

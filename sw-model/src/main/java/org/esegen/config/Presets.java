@@ -24,7 +24,8 @@ import java.util.Map;
  * 8-bit weights on chip, 16-bit activations (Q8.8, as Spartus's), one element-wise unit per PE, room for
  * 1,024 inputs and cells (a 120 -> 1024 DeltaLSTM layer, or the second layer of a 1024 stack).
  * {@code ernn} is E-RNN's / C-LSTM's block-circulant engine at C-LSTM's operating point: 8 x 8 blocks, 16-bit
- * weight spectra and activations, weights on chip, 16 + 8 output-block lanes (gates + projection).
+ * weight spectra and activations, weights on chip, 16 + 8 output-block lanes (gates + projection), every
+ * lane's multiply-accumulates in DSP48E2s.
  * {@code tiny} keeps one element-wise unit per PE.
  */
 public final class Presets {
@@ -52,7 +53,7 @@ public final class Presets {
                 "deltaArrays", 8, "deltaMaxK", 4, "weightBits", 8, "actFracBits", 8, "weightStore",
                 AcceleratorConfig.ONCHIP_STORE, "pesPerElementwise", 1, "maxInputSize", 1024, "maxProjSize", 1024));
         CHANGES.put("ernn", Map.of("engine", AcceleratorConfig.CIRCULANT_ENGINE, "circulantBlock", 8, "weightBits", 16,
-                "weightStore", AcceleratorConfig.ONCHIP_STORE));
+                "weightStore", AcceleratorConfig.ONCHIP_STORE, "dspAccumulate", 1));
         CHANGES.put("tiny", Map.of("pesPerChannel", 4, "actQueueDepth", 8, "axiDataBits", 64, "lutEntries", 256,
                 "axiMaxBurstBeats", 16, "maxInputSize", 64, "maxHiddenSize", 64, "maxProjSize", 64, "entryFifoDepth", 64,
                 "pesPerElementwise", 1));

@@ -34,11 +34,11 @@ class CirculantAcceleratorCosimulationTest {
         assumeTrue(VerilatorBuild.verilatorAvailable(), "verilator is not on PATH");
     }
 
-    @ParameterizedTest(name = "{0} x{1} layers, b {2}, lanes {3}+{4}, {5} channels, {6}-bit words")
-    @CsvSource({"LSTMP, 1, 4, 4, 2, 1, 64", "LSTMP, 2, 4, 2, 1, 2, 128", "GRU, 1, 8, 4, 1, 3, 256",
-            "GRU, 2, 2, 8, 1, 2, 64"})
+    @ParameterizedTest(name = "{0} x{1} layers, b {2}, lanes {3}+{4}, {5} channels, {6}-bit words, dspAccumulate {7}")
+    @CsvSource({"LSTMP, 1, 4, 4, 2, 1, 64, 0", "LSTMP, 2, 4, 2, 1, 2, 128, 0", "GRU, 1, 8, 4, 1, 3, 256, 0",
+            "GRU, 2, 2, 8, 1, 2, 64, 0", "LSTMP, 2, 8, 4, 2, 2, 256, 1"})
     void circulantAcceleratorIsBitExact(CellKind cell, int layers, int block, int lanes, int projLanes, int channels,
-                                        int wordBits) throws Exception {
+                                        int wordBits, int dspAccumulate) throws Exception {
         long seed = 900 + 10L * layers + block + 3L * channels + cell.ordinal();
         System.out.println("CirculantAcceleratorCosimulationTest " + cell + " seed=" + seed);
         AcceleratorConfig config = Presets.resolve("ernn", java.util.List.of()).with(Map.ofEntries(
@@ -46,7 +46,8 @@ class CirculantAcceleratorCosimulationTest {
                 Map.entry("circulantProjLanes", projLanes), Map.entry("channels", channels),
                 Map.entry("maxInputSize", 24), Map.entry("maxHiddenSize", 24), Map.entry("maxProjSize", 24),
                 Map.entry("maxLayers", layers), Map.entry("lutEntries", 256), Map.entry("axiDataBits", wordBits),
-                Map.entry("axiMaxBurstBeats", 16), Map.entry("gruElementwise", cell == CellKind.GRU ? 1 : 0)));
+                Map.entry("axiMaxBurstBeats", 16), Map.entry("gruElementwise", cell == CellKind.GRU ? 1 : 0),
+                Map.entry("dspAccumulate", dspAccumulate)));
         int inputSize = 13;
         int hidden = 16;
         int[] hiddens = new int[layers];
@@ -63,7 +64,8 @@ class CirculantAcceleratorCosimulationTest {
         }
         byte[] image = model.image(inputs);
 
-        Path run = TestDuts.RUNS.resolve("circulant-" + cell + "-" + layers + "-" + block + "-" + channels);
+        Path run = TestDuts.RUNS.resolve("circulant-" + cell + "-" + layers + "-" + block + "-" + channels + "-dsp"
+                + dspAccumulate);
         Generator.Result rtl = Generator.generate(config, run.resolve("rtl"));
         Cosimulation.CirculantRun result = Cosimulation.runCirculant(rtl.simulationSources(), model, image,
                 TestDuts.CACHE, run.resolve("run"), Cosimulation.MemoryModel.KU3_DDR3, false);

@@ -37,7 +37,7 @@ import org.junit.jupiter.api.TestFactory;
  * not multiples of b, H a multiple of b; 6- to 16-bit spectra, 8- or 16-bit activations (b x actBits must divide
  * the DDR word), twiddles of 8 to 18 bits; 1..8 gate lanes (powers of two) and 1..4 projection lanes; 1..3
  * channels; 2 to 6 frames of inputs that wander, jump and saturate; DDR words of 64 to 512 bits, bursts,
- * outstanding reads and the memory model's latency and bandwidth.
+ * outstanding reads and the memory model's latency and bandwidth; the accumulates in fabric or in DSP48E2s.
  *
  * <p>Default tier: draws 0..{@value #DRAWS}-1 of seed {@value #SEED}; long tier ({@code -Plong}): draws 100..115.
  * {@code -Desegen.seed=S} for another base seed, {@code -Desegen.circulantAcceleratorDraws=D} for D default
@@ -56,7 +56,7 @@ class CirculantAcceleratorRegressionTest {
     /** One draw, derived from its seed. */
     record Draw(long seed, CellKind cell, int layers, int block, int inputSize, int hidden, int proj, int weightBits,
                 int actBits, int actFracBits, int twiddleBits, int lanes, int projLanes, int channels, int frames,
-                int axiDataBits, int burst, int outstanding, Cosimulation.MemoryModel memory) {
+                int axiDataBits, int burst, int outstanding, Cosimulation.MemoryModel memory, int dspAccumulate) {
 
         static Draw of(long seed) {
             SplittableRandom random = new SplittableRandom(seed);
@@ -73,7 +73,7 @@ class CirculantAcceleratorRegressionTest {
                     1 + random.nextInt(4), 1 + random.nextInt(3), 2 + random.nextInt(5), axiDataBits,
                     1 << (2 + random.nextInt(5)), 1 + random.nextInt(8),
                     new Cosimulation.MemoryModel(5 + random.nextInt(60), 0.3 + 0.7 * random.nextDouble(),
-                            1 + random.nextInt(8)));
+                            1 + random.nextInt(8)), random.nextInt(2));
         }
 
         AcceleratorConfig config() {
@@ -96,6 +96,7 @@ class CirculantAcceleratorRegressionTest {
             f.put("axiDataBits", axiDataBits);
             f.put("axiMaxBurstBeats", burst);
             f.put("axiMaxOutstanding", outstanding);
+            f.put("dspAccumulate", dspAccumulate);
             return Presets.get("ernn").with(f);
         }
     }

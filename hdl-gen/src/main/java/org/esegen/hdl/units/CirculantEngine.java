@@ -6,6 +6,7 @@ import static org.esegen.hdl.spinal.Hdl.and;
 import static org.esegen.hdl.spinal.Hdl.asSInt;
 import static org.esegen.hdl.spinal.Hdl.assign;
 import static org.esegen.hdl.spinal.Hdl.bits;
+import static org.esegen.hdl.spinal.Hdl.bitsConst;
 import static org.esegen.hdl.spinal.Hdl.blockRam;
 import static org.esegen.hdl.spinal.Hdl.bool;
 import static org.esegen.hdl.spinal.Hdl.boolConst;
@@ -33,6 +34,7 @@ import static org.esegen.hdl.spinal.Hdl.regNext;
 import static org.esegen.hdl.spinal.Hdl.shiftLeftKeepWidth;
 import static org.esegen.hdl.spinal.Hdl.shiftRight;
 import static org.esegen.hdl.spinal.Hdl.saturate;
+import static org.esegen.hdl.spinal.Hdl.select;
 import static org.esegen.hdl.spinal.Hdl.sint;
 import static org.esegen.hdl.spinal.Hdl.sintConst;
 import static org.esegen.hdl.spinal.Hdl.slaveStream;
@@ -64,9 +66,11 @@ import spinal.lib.Stream;
  * forward {@link FftUnit} into the spectrum RAM (bins 0 .. b/2); then the row blocks in groups of L =
  * lanes (group g holds row blocks g L .. g L + L - 1), and for each group, one column block j a cycle, X_j
  * read once and broadcast to the L lanes, each lane a complex multiply-accumulate per bin of its weight
- * W_ij ({@link FixedCirculant#storeWord}) with X_j; when a group's last column is in, the L sums move to a
- * shift chain that feeds one output block a cycle to the scaling to U (round, saturate) and the inverse
- * {@link FftUnit} over U and its conjugates, saturated to A. One lane is the single-block engine.
+ * W_ij ({@link FixedCirculant#storeWord}) with X_j; when a group's last column is in, the L sums are held
+ * and one output block a cycle is selected from them, to the scaling to U (round, saturate) and the inverse
+ * {@link FftUnit} over U and its conjugates, saturated to A. The accumulates are in fabric or, with
+ * {@code dspAccumulate}, in the DSP48E2s' post-adders (one {@link DspMac} a product: Gauss's three sums a complex
+ * bin, combined into re and im once per output block after the selection). One lane is the single-block engine.
  * {@code channels} C vectors go through at once in lockstep, sharing every weight read: per channel a
  * forward FFT, a spectrum RAM, the lanes' multiply-accumulates and held sums, a scaling and an inverse FFT.
  *
@@ -83,14 +87,15 @@ import spinal.lib.Stream;
  *
  * <p>Timing: a vector's blocks are taken one a cycle; col_blocks + 2 log2 b cycles later the MACs
  * start; a group takes col_blocks MAC cycles (ceil(row_blocks / L) col_blocks a vector), and its L
- * blocks come out one a cycle 2 log2 b + 4 cycles after its last MAC, the next group's MACs
- * overlapping; a group starts at least L cycles after the one before (the shift chain drains one block
+ * blocks come out one a cycle 2 log2 b + 5 cycles after its last MAC (+ 6 with {@code dspAccumulate}), the next group's MACs
+ * overlapping; a group starts at least L cycles after the one before (the held sums drain one block
  * a cycle), so with col_blocks &lt; L the lanes wait L - col_blocks cycles a group. The next vector's
  * blocks are taken once the last group's MACs are issued.
  *
  * <p>Cost: per lane a weight RAM of ceil(maxRowBlocks / L) maxColBlocks words of 2 (b/2 + 1) weightBits
- * bits and, per channel, 3 (b/2 - 1) + 2 multipliers and 2 (b/2 + 1) accumulators and held sums; per channel one
- * forward and one inverse FFT, one spectrum RAM and one scaling for all lanes.
+ * bits and, per channel, 3 (b/2 - 1) + 2 multipliers (DSP48E2s) with 2 b/2 accumulators and held sums in fabric
+ * (with {@code dspAccumulate}: the accumulates in those DSP48E2s, 3 (b/2 - 1) + 2 held sums); per channel one
+ * forward and one inverse FFT, one spectrum RAM, one L-way selection and one scaling for all lanes.
  */
 public final class CirculantEngine extends JavaComponent {
     /** Width of {@code scale_shift}. */
@@ -116,13 +121,18 @@ public final class CirculantEngine extends JavaComponent {
     private final int laneWords;
     private final int laneAddrBits;
     private final int channels;
+    private final boolean dspAccumulate;
 
     /** The spectrum RAM once every block of a vector is in it, and the input counters the issue resets. */
     private record Spectra(List<Mem<Bits>> rams, Bool inputting, Bool complete, UInt taken, UInt written) {
     }
 
-    /** The MAC issue: each channel's broadcast spectrum word, the lane address, the per-group flags down the pipeline. */
-    private record Issue(Bool fire, UInt laneAddress, List<Bits> spectra, Bool macing, Bool productValid, Bool productFirst,
+    /**
+     * The MAC issue: each channel's broadcast spectrum word, the lane address, the per-group flags down the pipeline
+     * ({@code addValid}/{@code addFirst}: the cycle the accumulators add a product, the product cycle in fabric, the
+     * cycle after it in the DSP48E2s).
+     */
+    private record Issue(Bool fire, UInt laneAddress, List<Bits> spectra, Bool macing, Bool addValid, Bool addFirst,
                          Bool sumsReady, UInt sumsBase) {
     }
 
@@ -135,12 +145,16 @@ public final class CirculantEngine extends JavaComponent {
      * @param maxRowBlocks largest rowBlocks, 1..65536
      * @param lanes        L, output blocks accumulated at once, 1..maxRowBlocks (at most 256)
      * @param channels     C, vectors multiplied at once with the same weights, 1..64
+     * @param dspAccumulate each product accumulates in an instantiated DSP48E2 ({@link DspMac}: weightBits + 1 &lt;=
+     *                     18, FixedCirculant.forwardBits(actBits) + 1 &lt;= 27, the sums within 48 bits); false: the
+     *                     multipliers' products are added in fabric
      * @throws EsegenException if a parameter is out of range
      */
     public CirculantEngine(int block, int actBits, int weightBits, int twiddleBits, int maxColBlocks, int maxRowBlocks,
-                           int lanes, int channels) {
-        super(validated(actBits, weightBits, maxColBlocks, maxRowBlocks, lanes, channels));
+                           int lanes, int channels, boolean dspAccumulate) {
+        super(validated(actBits, weightBits, maxColBlocks, maxRowBlocks, lanes, channels, dspAccumulate));
         this.channels = channels;
+        this.dspAccumulate = dspAccumulate;
         this.block = block;
         this.bins = FixedCirculant.bins(block);
         this.weightBits = weightBits;
@@ -167,7 +181,7 @@ public final class CirculantEngine extends JavaComponent {
         List<Mem<Bits>> weights = loadWeights(load, colBlocks, wordBits);
         Spectra spectra = inputSpectra(blocks, colBlocks, actBits, twiddleBits, maxColBlocks);
         Issue issue = issue(spectra, colBlocks, rowBlocksWide);
-        List<List<List<SInt[]>>> sums = new ArrayList<>();
+        List<List<List<SInt>>> sums = new ArrayList<>();
         for (int ch = 0; ch < channels; ch++) {
             sums.add(new ArrayList<>());
         }
@@ -175,15 +189,17 @@ public final class CirculantEngine extends JavaComponent {
             List<BinWeights> parts = binWeights("lane_" + lane + "_bin_", readSync(weights.get(lane),
                     issue.laneAddress(), issue.fire()));
             for (int ch = 0; ch < channels; ch++) {
-                sums.get(ch).add(laneSums("lane_" + lane + "_ch_" + ch + "_bin_", parts, issue.spectra().get(ch),
-                        issue));
+                String name = "lane_" + lane + "_ch_" + ch + "_bin_";
+                Bits spectrum = issue.spectra().get(ch);
+                sums.get(ch).add(dspAccumulate ? dspLaneSums(name, parts, spectrum, issue)
+                        : laneSums(name, parts, spectrum, issue));
             }
         }
         UInt cycles = regInit("mac_cycles_count", uint(32), uintConst(0, 32));
         when(issue.fire(), () -> assign(cycles, add(cycles, uintConst(1, 32))));
         assign(macCycles, cycles);
         Bool drainBusy = drainThroughInverseFfts(sums, issue, rowBlocksWide, scaleShift, actBits, twiddleBits, outputs);
-        assign(busy, or(or(or(issue.macing(), drainBusy), or(issue.productValid(), issue.sumsReady())),
+        assign(busy, or(or(or(issue.macing(), drainBusy), or(issue.addValid(), issue.sumsReady())),
                 or(not(spectra.inputting()), not(equal(spectra.taken(), uintConst(0, colBits))))));
     }
 
@@ -234,10 +250,9 @@ public final class CirculantEngine extends JavaComponent {
         List<Mem<Bits>> rams = new ArrayList<>();
         Bool spectrumValid = null;
         for (int ch = 0; ch < channels; ch++) {
-            FftUnit forward = child("forward_fft_" + ch, new FftUnit(block, forwardBits, twiddleBits));
+            FftUnit forward = child("forward_fft_" + ch, new FftUnit(block, forwardBits, twiddleBits, false));
             Mem<Bits> spectra = ram("spectra_" + ch, hardType(() -> bits(2 * bins * forwardBits)), maxColBlocks);
             assign(forward.inValid, blockTaken);
-            assign(forward.inverse, boolConst(false));
             for (int n = 0; n < block; n++) {
                 assign(forward.inRe.get(n), asSInt(slice(blocks.payload(), (ch * block + n) * actBits, actBits))
                         .resize(forwardBits));
@@ -319,10 +334,20 @@ public final class CirculantEngine extends JavaComponent {
         Bool productFirst = regNext("product_first", readFirst);
         Bool productLast = regNext("product_last", readLast);
         UInt productBase = regNext("product_base", readBase);
-        Bool sumsReady = regNext("sums_ready", and(productValid, productLast), boolConst(false));
-        UInt sumsBase = regNext("sums_base", productBase);
-        return new Issue(fire, laneAddress, spectrumWords, or(macing, readValid), productValid, productFirst, sumsReady,
-                sumsBase);
+        Bool addValid = productValid;
+        Bool addFirst = productFirst;
+        Bool addLast = productLast;
+        UInt addBase = productBase;
+        if (dspAccumulate) {
+            addValid = regNext("add_valid", productValid, boolConst(false));
+            addFirst = regNext("add_first", productFirst);
+            addLast = regNext("add_last", productLast);
+            addBase = regNext("add_base", productBase);
+        }
+        Bool sumsReady = regNext("sums_ready", and(addValid, addLast), boolConst(false));
+        UInt sumsBase = regNext("sums_base", addBase);
+        return new Issue(fire, laneAddress, spectrumWords, or(or(macing, readValid), productValid), addValid, addFirst,
+                sumsReady, sumsBase);
     }
 
     /**
@@ -350,24 +375,24 @@ public final class CirculantEngine extends JavaComponent {
     }
 
     /**
-     * A lane's sums for one channel, P[k] = sum_j W_ij[k] X_j[k], complex per bin k = 0 .. b/2, exact: {re, im}
-     * per bin, from the lane's weight parts and the channel's spectrum word (both read in the issue cycle).
-     * A complex bin takes three products (Gauss: k1 = c (a + b), k2 = a (d - c), k3 = b (c + d) for w = c + di,
-     * X = a + bi; re = k1 - k3, im = k1 + k2, the same integers as ac - bd and ad + bc); bins 0 and b/2 take
-     * one (w and X real there: the twin uses only their real parts).
+     * A lane's sums for one channel in fabric, P[k] = sum_j W_ij[k] X_j[k], complex per bin k = 0 .. b/2, exact, as
+     * the parts {@link #binSums} reads: {re} for bins 0 and b/2 (w and X real there: the twin uses only their real
+     * parts), {re, im} for the others. A complex bin takes three products (Gauss: k1 = c (a + b), k2 = a (d - c),
+     * k3 = b (c + d) for w = c + di, X = a + bi; re = k1 - k3, im = k1 + k2, the same integers as ac - bd and ad + bc),
+     * registered, then added to the sums.
      */
-    private List<SInt[]> laneSums(String name, List<BinWeights> weights, Bits spectrum, Issue issue) {
-        List<SInt[]> accumulators = new ArrayList<>();
+    private List<SInt> laneSums(String name, List<BinWeights> weights, Bits spectrum, Issue issue) {
+        List<SInt> sums = new ArrayList<>();
         for (int k = 0; k < bins; k++) {
             BinWeights w = weights.get(k);
-            SInt xr = asSInt(slice(spectrum, 2 * k * forwardBits, forwardBits));
-            SInt xi = asSInt(slice(spectrum, (2 * k + 1) * forwardBits, forwardBits));
+            SInt xr = spectrumPart(spectrum, k, 0);
+            SInt xi = spectrumPart(spectrum, k, 1);
             SInt accRe = reg(name + k + "_acc_re", sint(accBits));
+            sums.add(accRe);
             if (w.imagMinusReal() == null) {
                 unused(name + k + "_spectrum_imaginary", xi);
                 SInt re = regNext(name + k + "_wr_xr", mul(w.real(), xr)).resize(accBits);
-                when(issue.productValid(), () -> assign(accRe, mux(issue.productFirst(), re, add(accRe, re))));
-                accumulators.add(new SInt[] {accRe, sintConst(0, accBits)});
+                when(issue.addValid(), () -> assign(accRe, mux(issue.addFirst(), re, add(accRe, re))));
                 continue;
             }
             SInt sum = named(name + k + "_a_plus_b", add(xr.resize(forwardBits + 1), xi.resize(forwardBits + 1)));
@@ -377,61 +402,136 @@ public final class CirculantEngine extends JavaComponent {
             SInt re = sub(k1, k3);
             SInt im = add(k1, k2);
             SInt accIm = reg(name + k + "_acc_im", sint(accBits));
-            when(issue.productValid(), () -> {
-                assign(accRe, mux(issue.productFirst(), re, add(accRe, re)));
-                assign(accIm, mux(issue.productFirst(), im, add(accIm, im)));
+            sums.add(accIm);
+            when(issue.addValid(), () -> {
+                assign(accRe, mux(issue.addFirst(), re, add(accRe, re)));
+                assign(accIm, mux(issue.addFirst(), im, add(accIm, im)));
             });
-            accumulators.add(new SInt[] {accRe, accIm});
         }
-        return accumulators;
+        return sums;
     }
 
     /**
-     * A group's sums into each channel's held shift chain (lane 0 at its head), then one lane a cycle: U =
-     * sat(round(P &gt;&gt; shift)), registered, the inverse FFT over U and its conjugates, z = sat_A(re) on
-     * {@code outputs}; lanes past row_blocks are skipped. Returns whether anything is still on its way to
-     * {@code outputs}.
+     * A lane's sums for one channel in DSP48E2s, one {@link DspMac} a product with its accumulate in the
+     * post-adder: {K} for bins 0 and b/2, {K1, K2, K3} (the sums of Gauss's k1, k2, k3, see {@link #laneSums}) for
+     * the others, each the low accBits bits. A is the spectrum side (a + b, a, b), B the weight side (c, d - c,
+     * c + d); both are sampled at the end of the read cycle, the sums hold a cycle later than in fabric.
      */
-    private Bool drainThroughInverseFfts(List<List<List<SInt[]>>> sums, Issue issue, UInt rowBlocks, UInt scaleShift,
+    private List<SInt> dspLaneSums(String name, List<BinWeights> weights, Bits spectrum, Issue issue) {
+        Bits zSelect = mux(issue.addFirst(), bitsConst(Dsp48e2.Z_ZERO, 3), bitsConst(Dsp48e2.Z_P, 3));
+        List<SInt> sums = new ArrayList<>();
+        for (int k = 0; k < bins; k++) {
+            BinWeights w = weights.get(k);
+            SInt xr = spectrumPart(spectrum, k, 0);
+            SInt xi = spectrumPart(spectrum, k, 1);
+            if (w.imagMinusReal() == null) {
+                unused(name + k + "_spectrum_imaginary", xi);
+                sums.add(mac(name + k + "_k", xr, w.real(), zSelect, issue));
+                continue;
+            }
+            SInt sum = named(name + k + "_a_plus_b", add(xr.resize(forwardBits + 1), xi.resize(forwardBits + 1)));
+            sums.add(mac(name + k + "_k1", sum, w.real(), zSelect, issue));
+            sums.add(mac(name + k + "_k2", xr, w.imagMinusReal(), zSelect, issue));
+            sums.add(mac(name + k + "_k3", xi, w.realPlusImag(), zSelect, issue));
+        }
+        return sums;
+    }
+
+    private SInt mac(String name, SInt a, SInt b, Bits zSelect, Issue issue) {
+        DspMac mac = child(name, new DspMac(forwardBits + 1, weightBits + 1, accBits));
+        assign(mac.a, a.resize(forwardBits + 1));
+        assign(mac.b, b.resize(weightBits + 1));
+        assign(mac.c, sintConst(0, accBits));
+        assign(mac.zSelect, zSelect);
+        assign(mac.pEnable, issue.addValid());
+        assign(mac.operandEnable, boolConst(true));
+        return mac.p;
+    }
+
+    private SInt spectrumPart(Bits spectrum, int bin, int part) {
+        return asSInt(slice(spectrum, (2 * bin + part) * forwardBits, forwardBits));
+    }
+
+    /**
+     * Bin k's {re, im} from a lane's parts as {@link #laneSums} or {@link #dspLaneSums} gives them (im 0 for bins 0
+     * and b/2).
+     */
+    private List<SInt[]> binSums(String name, List<SInt> parts) {
+        List<SInt[]> binsOut = new ArrayList<>();
+        int next = 0;
+        for (int k = 0; k < bins; k++) {
+            if (k == 0 || k == block / 2) {
+                binsOut.add(new SInt[] {parts.get(next++), null});
+            } else if (dspAccumulate) {
+                SInt k1 = parts.get(next++);
+                SInt k2 = parts.get(next++);
+                SInt k3 = parts.get(next++);
+                binsOut.add(new SInt[] {named(name + k + "_re", sub(k1, k3)), named(name + k + "_im", add(k1, k2))});
+            } else {
+                binsOut.add(new SInt[] {parts.get(next++), parts.get(next++)});
+            }
+        }
+        return binsOut;
+    }
+
+    /**
+     * A group's sums held per lane and channel, then one lane a cycle: the lane's sums selected and combined
+     * into bins ({@link #binSums}), registered; U = sat(round(P &gt;&gt; shift)), registered; the inverse FFT over U
+     * and its conjugates, z = sat_A(re) on {@code outputs}; lanes past row_blocks are skipped. Returns whether
+     * anything is still on its way to {@code outputs}.
+     */
+    private Bool drainThroughInverseFfts(List<List<List<SInt>>> sums, Issue issue, UInt rowBlocks, UInt scaleShift,
                                          int actBits, int twiddleBits, Stream<Bits> outputs) {
         int countBits = widthFor(lanes);
         Bool draining = regInit("draining", bool(), boolConst(false));
         UInt drained = regInit("drained", uint(countBits), uintConst(0, countBits));
         UInt drainBase = reg("drain_base", uint(rowBits));
-        List<List<List<SInt[]>>> held = new ArrayList<>();
+        List<List<List<SInt>>> held = new ArrayList<>();
         for (int ch = 0; ch < channels; ch++) {
-            List<List<SInt[]>> chain = new ArrayList<>();
+            List<List<SInt>> lanesHeld = new ArrayList<>();
             for (int l = 0; l < lanes; l++) {
-                List<SInt[]> lane = new ArrayList<>();
-                for (int k = 0; k < bins; k++) {
-                    String name = "held_" + l + "_ch_" + ch + "_bin_" + k;
-                    lane.add(new SInt[] {reg(name + "_re", sint(accBits)), reg(name + "_im", sint(accBits))});
+                List<SInt> parts = sums.get(ch).get(l);
+                List<SInt> lane = new ArrayList<>();
+                for (int n = 0; n < parts.size(); n++) {
+                    SInt part = reg("held_" + l + "_ch_" + ch + "_part_" + n, sint(accBits));
+                    SInt source = parts.get(n);
+                    when(issue.sumsReady(), () -> assign(part, source));
+                    lane.add(part);
                 }
-                chain.add(lane);
+                lanesHeld.add(lane);
             }
-            held.add(chain);
+            held.add(lanesHeld);
         }
         when(issue.sumsReady(), () -> {
             assign(draining, boolConst(true));
             assign(drained, uintConst(0, countBits));
             assign(drainBase, issue.sumsBase());
-            for (int ch = 0; ch < channels; ch++) {
-                copy(held.get(ch), sums.get(ch));
-            }
         }).elseWhen(draining, () -> {
             assign(drained, add(drained, uintConst(1, countBits)));
             when(equal(drained, uintConst(lanes - 1, countBits)), () -> assign(draining, boolConst(false)));
-            for (List<List<SInt[]>> chain : held) {
-                copy(chain.subList(0, lanes - 1), chain.subList(1, lanes));
-            }
         });
         Bool drainValid = named("drain_valid", and(draining, lessThan(add(drainBase, drained.resize(rowBits)),
                 rowBlocks)));
-        Bool scaledValid = regNext("scaled_valid", drainValid, boolConst(false));
+        Bool headValid = regNext("head_valid", drainValid, boolConst(false));
+        Bool scaledValid = regNext("scaled_valid", headValid, boolConst(false));
+        UInt laneIndex = drained.resize(widthFor(lanes - 1));
         List<SInt> z = new ArrayList<>();
         Bool outValid = null;
         for (int ch = 0; ch < channels; ch++) {
-            FftUnit inverse = inverseFft(ch, held.get(ch).get(0), scaledValid, scaleShift, actBits, twiddleBits);
+            List<List<SInt>> lanesHeld = held.get(ch);
+            List<SInt> selected = new ArrayList<>();
+            for (int n = 0; n < lanesHeld.get(0).size(); n++) {
+                int part = n;
+                selected.add(named("drain_ch_" + ch + "_part_" + n, select(laneIndex,
+                        lanesHeld.stream().map(lane -> lane.get(part)).toList())));
+            }
+            List<SInt[]> head = new ArrayList<>();
+            for (SInt[] bin : binSums("drain_ch_" + ch + "_bin_", selected)) {
+                int k = head.size();
+                head.add(new SInt[] {regNext("head_ch_" + ch + "_bin_" + k + "_re", bin[0]),
+                        bin[1] == null ? null : regNext("head_ch_" + ch + "_bin_" + k + "_im", bin[1])});
+            }
+            FftUnit inverse = inverseFft(ch, head, scaledValid, scaleShift, actBits, twiddleBits);
             for (int n = 0; n < block; n++) {
                 unused("inverse_" + ch + "_im_" + n, inverse.outIm.get(n));
                 z.add(named("z_" + ch + "_" + n, saturate(inverse.outRe.get(n), actBits)));
@@ -449,7 +549,7 @@ public final class CirculantEngine extends JavaComponent {
         UInt pending = regInit("inverse_pending", uint(pendingBits), uintConst(0, pendingBits));
         when(and(scaledValid, not(outValid)), () -> assign(pending, add(pending, uintConst(1, pendingBits))))
                 .elseWhen(and(outValid, not(scaledValid)), () -> assign(pending, sub(pending, uintConst(1, pendingBits))));
-        return or(or(draining, scaledValid), not(equal(pending, uintConst(0, pendingBits))));
+        return or(or(draining, or(headValid, scaledValid)), not(equal(pending, uintConst(0, pendingBits))));
     }
 
     /**
@@ -468,29 +568,16 @@ public final class CirculantEngine extends JavaComponent {
                     inverseBits));
             SInt im = real ? sintConst(0, inverseBits) : regNext(name + "_u_im", scaledPart(name + "_p_im",
                     head.get(k)[1], scaleShift, limit, inverseBits));
-            if (real) {
-                unused(name + "_imaginary", head.get(k)[1]);
-            }
             scaled.add(new SInt[] {re, im});
         }
-        FftUnit inverse = child("inverse_fft_" + ch, new FftUnit(block, inverseBits, twiddleBits));
+        FftUnit inverse = child("inverse_fft_" + ch, new FftUnit(block, inverseBits, twiddleBits, true));
         assign(inverse.inValid, scaledValid);
-        assign(inverse.inverse, boolConst(true));
         for (int k = 0; k < block; k++) {
             SInt[] source = scaled.get(k < bins ? k : block - k);
             assign(inverse.inRe.get(k), source[0]);
             assign(inverse.inIm.get(k), k < bins ? source[1] : sub(sintConst(0, inverseBits), source[1]));
         }
         return inverse;
-    }
-
-    private static void copy(List<List<SInt[]>> targets, List<List<SInt[]>> sources) {
-        for (int l = 0; l < targets.size(); l++) {
-            for (int k = 0; k < targets.get(l).size(); k++) {
-                assign(targets.get(l).get(k)[0], sources.get(l).get(k)[0]);
-                assign(targets.get(l).get(k)[1], sources.get(l).get(k)[1]);
-            }
-        }
     }
 
     /**
@@ -514,7 +601,7 @@ public final class CirculantEngine extends JavaComponent {
     }
 
     private static String validated(int actBits, int weightBits, int maxColBlocks, int maxRowBlocks, int lanes,
-                                    int channels) {
+                                    int channels, boolean dspAccumulate) {
         if (actBits < 2 || actBits > 24) {
             throw new EsegenException("CirculantEngine: actBits " + actBits + " is outside 2..24");
         }
@@ -531,6 +618,15 @@ public final class CirculantEngine extends JavaComponent {
         }
         if (channels < 1 || channels > 64) {
             throw new EsegenException("CirculantEngine: channels " + channels + " is outside 1..64");
+        }
+        int forwardBits = FixedCirculant.forwardBits(actBits);
+        int accBits = weightBits + forwardBits + 1 + widthFor(maxColBlocks);
+        if (dspAccumulate && (weightBits + 1 > Dsp48e2.B_BITS || forwardBits + 1 > Dsp48e2.A_MULTIPLIER_BITS
+                || accBits > Dsp48e2.P_BITS)) {
+            throw new EsegenException("CirculantEngine: with dspAccumulate the weight parts (" + (weightBits + 1)
+                    + " bits), the spectrum parts (" + (forwardBits + 1) + " bits) and the sums (" + accBits
+                    + " bits) must fit the DSP48E2's " + Dsp48e2.B_BITS + " x " + Dsp48e2.A_MULTIPLIER_BITS
+                    + " multiplier and " + Dsp48e2.P_BITS + "-bit adder");
         }
         return "CirculantEngine";
     }

@@ -145,11 +145,12 @@ public final class CirculantLayer extends JavaComponent {
      * @param arithmetic    the activation format and tables
      * @param gru           the GRU cell (rows r, u, n_x, n_h) instead of the LSTM's
      * @param channels      C, utterances run in lockstep through the same weights, 1..64
+     * @param dspAccumulate both engines accumulate in DSP48E2s ({@link CirculantEngine})
      * @throws EsegenException if a parameter is out of range
      */
     public CirculantLayer(int block, int weightBits, int twiddleBits, int maxInputSize, int maxHiddenSize,
                           int maxProjSize, int gateLanes, int projLanes, boolean projection,
-                          Elementwise.Arithmetic arithmetic, boolean gru, int channels) {
+                          Elementwise.Arithmetic arithmetic, boolean gru, int channels, boolean dspAccumulate) {
         super(validated(block, maxInputSize, maxHiddenSize, maxProjSize, projection, channels, gateLanes));
         this.block = block;
         this.channels = channels;
@@ -160,9 +161,9 @@ public final class CirculantLayer extends JavaComponent {
         int yBlocksMax = (maxProjSize + block - 1) / block;
         int lanesUsed = Math.min(gateLanes, 4 * cellsMax);
         CirculantEngine gates = child("gates", new CirculantEngine(block, actBits, weightBits, twiddleBits,
-                xBlocksMax + yBlocksMax, 4 * cellsMax, lanesUsed, channels));
+                xBlocksMax + yBlocksMax, 4 * cellsMax, lanesUsed, channels, dspAccumulate));
         CirculantEngine proj = projection ? child("projection", new CirculantEngine(block, actBits, weightBits,
-                twiddleBits, cellsMax, yBlocksMax, Math.min(projLanes, yBlocksMax), channels)) : null;
+                twiddleBits, cellsMax, yBlocksMax, Math.min(projLanes, yBlocksMax), channels, dspAccumulate)) : null;
         List<Elementwise> units = new ArrayList<>();
         for (int n = 0; n < block; n++) {
             units.add(child("ew_" + n, new Elementwise(channels, 1, cellsMax, actBits, ProjectionGather.SHIFT_BITS,
