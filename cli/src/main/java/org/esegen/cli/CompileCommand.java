@@ -24,7 +24,8 @@ import java.util.concurrent.Callable;
 /** {@code esegen compile}: prune, quantize, encode and schedule a model; write the DDR image and a report. */
 @Command(name = "compile", mixinStandardHelpOptions = true,
         description = "Prune, quantize, encode and schedule an LSTMP model; write the DDR image (image.bin), its "
-                + "layout, the resolved config and a report.")
+                + "layout, the resolved config and a report. With engine=2 (preset ernn) the model is projected onto "
+                + "b x b circulant blocks and its spectra make the image.")
 public final class CompileCommand implements Callable<Integer> {
     @Mixin
     ConfigOptions config;
@@ -55,6 +56,13 @@ public final class CompileCommand implements Callable<Integer> {
         AcceleratorConfig cfg = config.resolve();
         try (OutputFolder folder = force.create("--out", out, "compile", model.file(), frames)) {
             LayerStack weights = model.load(cfg);
+            if (cfg.circulantEngine()) {
+                CirculantFlow.Compiled c = CirculantFlow.compile(cfg, weights, model, frames, numFrames, "--num-frames");
+                CirculantFlow.write(c, folder);
+                folder.commit();
+                printCirculant(c, start);
+                return 0;
+            }
             Run run = Run.compile(cfg, weights, model, frames, numFrames);
             Map<String, Object> report = run.report();
             folder.write("image.bin", run.image());
@@ -65,6 +73,19 @@ public final class CompileCommand implements Callable<Integer> {
             print(run, report, start);
         }
         return 0;
+    }
+
+    private void printCirculant(CirculantFlow.Compiled c, long start) {
+        double seconds = (System.nanoTime() - start) / 1e9;
+        if (json) {
+            Map<String, Object> line = new LinkedHashMap<>(c.report());
+            line.put("out", out.toAbsolutePath().toString());
+            line.put("wall_seconds", seconds);
+            System.out.println(Json.line(line));
+        } else {
+            System.out.print(c.summary());
+            System.out.printf("wrote %s in %.2f s%n", out, seconds);
+        }
     }
 
     private void print(Run run, Map<String, Object> report, long start) {

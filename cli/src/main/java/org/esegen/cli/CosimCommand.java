@@ -3,6 +3,7 @@ package org.esegen.cli;
 import org.esegen.io.Json;
 import org.esegen.config.AcceleratorConfig;
 import org.esegen.io.OutputFolder;
+import org.esegen.rnn.LayerStack;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
@@ -43,6 +44,16 @@ public final class CosimCommand implements Callable<Integer> {
     @Override
     public Integer call() {
         AcceleratorConfig cfg = config.resolve();
+        if (cfg.circulantEngine()) {
+            CirculantFlow.Outcome c;
+            LayerStack weights;
+            try (OutputFolder folder = force.create("--out", out, "cosim", model.file(), framesFile())) {
+                weights = model.load(cfg);
+                c = CirculantFlow.cosim(cfg, weights, model, framesFile(), syntheticFrames(), "--frames", trace, folder);
+            }
+            System.out.print(json ? Json.line(c.figures()) + "\n" : CirculantFlow.summary(c, weights));
+            return c.bitExact() ? 0 : CosimFlow.EXIT_MISMATCH;
+        }
         CosimFlow.Outcome o;
         try (OutputFolder folder = force.create("--out", out, "cosim", model.file(), framesFile())) {
             o = CosimFlow.run(cfg, model.load(cfg), model, framesFile(), syntheticFrames(), "--frames", trace, folder);

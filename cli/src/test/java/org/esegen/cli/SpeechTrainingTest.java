@@ -207,7 +207,9 @@ class SpeechTrainingTest {
 
     /**
      * compress --method circulant: every matrix written is block-circulant, the figures count the
-     * weights a block keeps; bad option combinations exit 2 and name the option.
+     * weights a block keeps; evaluate runs it through the FFT golden model; compile and cosim with the ernn
+     * preset make its image and run it through the generated CirculantAccelerator bit for bit; bad option
+     * combinations exit 2 and name the option.
      */
     @Test
     void circulantCompressionWritesBlockCirculantMatrices() throws Exception {
@@ -249,10 +251,26 @@ class SpeechTrainingTest {
         assertEquals(0, generated.code(), generated.err());
         assertEquals("CirculantAccelerator", Json.mapper().readTree(dir.resolve("ernn-rtl").resolve("params.json")
                 .toFile()).get("top").asText());
-        CliErrorsTest.Outcome notCompiled = CliErrorsTest.run("compile", "--preset", "ernn", "--model", out.toString(),
-                "--out", dir.resolve("ernn-image").toString());
-        assertEquals(2, notCompiled.code());
-        assertTrue(notCompiled.err().contains("a circulant image comes from CirculantModel"), notCompiled.err());
+        CliErrorsTest.Outcome compiled = CliErrorsTest.run("compile", "--preset", "ernn", "--set", "circulantBlock=4",
+                "--model", out.toString(), "--num-frames", "6", "--json", "--out", dir.resolve("ernn-image").toString());
+        assertEquals(0, compiled.code(), compiled.err());
+        JsonNode image = Json.mapper().readTree(lastLine(compiled));
+        assertEquals(4, image.get("block_size").asInt());
+        assertEquals(image.get("dense_weights").asDouble() / 4, image.get("stored_weights").asDouble(), 1.0,
+                image.toString());
+        assertTrue(image.get("snr_db").asDouble() > 30, "16-bit spectra track the float circulant model: " + image);
+        assertEquals(image.get("snr_db").asDouble(), image.get("snr_db_vs_given").asDouble(), 0.5,
+                "a circulant-trained model projects onto itself: " + image);
+        assertEquals(Files.size(dir.resolve("ernn-image").resolve("image.bin")), image.get("image_bytes").asLong());
+        CliErrorsTest.Outcome cosim = CliErrorsTest.run("cosim", "--preset", "ernn", "--set", "circulantBlock=4", "--set",
+                "maxInputSize=120", "--set", "maxHiddenSize=16", "--set", "maxProjSize=16", "--set", "channels=2",
+                "--model", out.toString(), "--frames", "3", "--json", "--out", dir.resolve("ernn-cosim").toString());
+        assertEquals(0, cosim.code(), cosim.err());
+        JsonNode run = Json.mapper().readTree(lastLine(cosim));
+        assertTrue(run.get("bit_exact").asBoolean(), run.toString());
+        assertEquals(3, run.get("frames").asInt());
+        assertEquals(3 * run.get("ideal_mac_cycles_per_frame").asLong(), run.get("counters").get("GATE_MAC_CYCLES")
+                .asLong() + run.get("counters").get("PROJ_MAC_CYCLES").asLong(), run.toString());
         CliErrorsTest.Outcome noDelta = CliErrorsTest.run(Stream.concat(evaluate.stream(),
                 Stream.of("fixed", "--delta", "0.1,0.1")).toArray(String[]::new));
         assertEquals(2, noDelta.code());
