@@ -43,7 +43,8 @@ public final class Compiler {
                                         double density) {
         if (config.circulantEngine()) {
             throw new EsegenException("config field 'engine' = 2 (circulant): this compiler prunes and encodes for the "
-                    + "sparse and delta engines; a circulant image comes from CirculantModel (esegen compile, cosim, bench and sweep with --preset ernn)");
+                    + "sparse and delta engines; a circulant image comes from CirculantModel (esegen compile, cosim, "
+                    + "bench and sweep with --preset ernn)");
         }
         config.requireLayersFit(model.depth(), "model");
         List<CompiledLayer> layers = new ArrayList<>();
