@@ -60,7 +60,8 @@ import spinal.lib.Stream;
 /**
  * The circulant-engine accelerator of a config with {@code engine = 2} (E-RNN / C-LSTM): one {@link
  * CirculantLayer} (b = circulantBlock, circulantLanes + circulantProjLanes output-block lanes, C = channels in
- * lockstep; lstmp with gruElementwise = 0, gru with 1) with the same ports as {@link EseAccelerator} ({@link
+ * lockstep; lstmp and lstm with gruElementwise = 0 (an lstm layer, WHR_ENTRY_ROWS = 0, bypasses the projection
+ * engine: y = m), gru with 1) with the same ports as {@link EseAccelerator} ({@link
  * EseAccelerator#PORTS}: the DDR AXI4 master, the AXI4-Lite slave of {@link RegisterMap#CIRCULANT}, {@code
  * interrupt}), so the same harness and board wrappers drive it.
  *
@@ -178,6 +179,8 @@ public final class CirculantAccelerator extends JavaComponent {
         assign(layer.gateShift, scaleShift("gate_shift", regs.port(RegisterMap.WA_FRAC_BITS)));
         if (projection) {
             assign(layer.projShift, scaleShift("proj_shift", regs.port(RegisterMap.WHR_FRAC_BITS)));
+            assign(layer.project, regNext("project", not(equal(regs.port(RegisterMap.WHR_ENTRY_ROWS),
+                    uintConst(0, regs.port(RegisterMap.WHR_ENTRY_ROWS).getWidth())))));
         } else {
             unused("whr_frac_bits", regs.port(RegisterMap.WHR_FRAC_BITS));
         }
@@ -207,13 +210,14 @@ public final class CirculantAccelerator extends JavaComponent {
             unused("reader_starved_" + k, reader.starved.get(k));
         }
         LaneRows spectrumRows = ImageLayout.spectrumPacking(block, config.formats().weightBits(), wordBits);
-        Spectra gates = spectra("gate", control.launch(), reader, 0, regs.port(RegisterMap.WA_ENTRIES_BASE),
-                regs.port(RegisterMap.WA_ENTRY_ROWS), spectrumRows, layer.gateLoad);
+        Spectra gates = spectra("gate", control.launch(), boolConst(true), reader, 0,
+                regs.port(RegisterMap.WA_ENTRIES_BASE), regs.port(RegisterMap.WA_ENTRY_ROWS), spectrumRows, layer.gateLoad);
         Bool weightsIn = gates.in();
         Bool spectraIssued = gates.issued();
         if (projection) {
-            Spectra proj = spectra("proj", control.launch(), reader, 1, regs.port(RegisterMap.WHR_ENTRIES_BASE),
-                    regs.port(RegisterMap.WHR_ENTRY_ROWS), spectrumRows, layer.projLoad);
+            Spectra proj = spectra("proj", control.launch(), layer.project, reader, 1,
+                    regs.port(RegisterMap.WHR_ENTRIES_BASE), regs.port(RegisterMap.WHR_ENTRY_ROWS), spectrumRows,
+                    layer.projLoad);
             weightsIn = and(weightsIn, proj.in());
             spectraIssued = and(spectraIssued, proj.issued());
         } else {
@@ -232,14 +236,17 @@ public final class CirculantAccelerator extends JavaComponent {
         return new Loads(reader, and(spectraIssued, paramsIssued), named("weights_in", weightsIn));
     }
 
-    /** One matrix's spectra: issued once its command is taken, in once all {@code rows} rows reached the engine. */
+    /**
+     * One matrix's spectra: issued once its command is taken (no command unless {@code wanted} at the launch), in
+     * once all {@code rows} rows reached the engine.
+     */
     private record Spectra(Bool issued, Bool in) {
     }
 
-    private Spectra spectra(String name, Bool launch, DdrReader reader, int client, UInt base, UInt rows,
+    private Spectra spectra(String name, Bool launch, Bool wanted, DdrReader reader, int client, UInt base, UInt rows,
                             LaneRows packing, Stream<Bits> load) {
         UInt beats = mul(rows.resize(COUNT_BITS), uintConst(packing.wordsPerRow(), widthFor(packing.wordsPerRow())));
-        Bool issued = LayerRuns.once(name + "_spectra", launch, reader.commands.get(client), base, beats);
+        Bool issued = LayerRuns.once(name + "_spectra", and(launch, wanted), reader.commands.get(client), base, beats);
         RowUnpacker unpacker = child(name + "_spectrum_rows", new RowUnpacker("SpectrumRowUnpacker", packing, false));
         connect(unpacker.words, reader.data.get(client));
         connect(load, unpacker.rows);

@@ -146,6 +146,7 @@ final class CirculantLayerCosim {
                 .output("ready", 1);
         if (projection) {
             bench.input("proj_shift", 6, compiled.projection().scaleShift());
+            bench.input("project", 1, 1);
         }
         for (String counter : CirculantLayer.COUNTERS) {
             bench.output(counter, 32);

@@ -196,8 +196,8 @@ public final class CirculantModel {
      * The image layout of this model for {@code frames} frames a channel.
      *
      * @throws EsegenException if the config's accelerator cannot be built (see {@link
-     *                         AcceleratorConfig#requireCirculantAccelerator}) or cannot run a layer: not the config's cell (lstmp, or gru with
-     *                         gruElementwise = 1), H not a multiple of b (the element-wise
+     *                         AcceleratorConfig#requireCirculantAccelerator}) or cannot run a layer: not the config's
+     *                         cells (lstmp and lstm, or gru with gruElementwise = 1), H not a multiple of b (the element-wise
      *                         units hold cells l b + n), or a weight binary point below log2 b (the engine's
      *                         scale shift would be negative)
      */
@@ -208,12 +208,12 @@ public final class CirculantModel {
         for (int k = 0; k < layers.size(); k++) {
             Layer l = layers.get(k);
             String source = "model layer " + k + " (" + l.cell().cliName() + ")";
-            CellKind runs = config.pe().gru() ? CellKind.GRU : CellKind.LSTMP;
-            if (l.cell() != runs) {
-                throw new EsegenException(source + ": the circulant accelerator of this config runs " + runs.cliName()
-                        + " layers (gruElementwise = " + config.pe().gruElementwise() + "; set it to "
-                        + (config.pe().gru() ? 0 : 1) + " for " + (config.pe().gru() ? "lstmp" : "gru")
-                        + "); an lstm without projection runs on its golden model only (esegen evaluate)");
+            boolean runs = config.pe().gru() ? l.cell() == CellKind.GRU : l.cell() != CellKind.GRU;
+            if (!runs) {
+                throw new EsegenException(source + ": the circulant accelerator of this config runs "
+                        + (config.pe().gru() ? "gru" : "lstmp and lstm") + " layers (gruElementwise = "
+                        + config.pe().gruElementwise() + "; set it to " + (config.pe().gru() ? 0 : 1) + " for "
+                        + (config.pe().gru() ? "lstmp and lstm" : "gru") + ")");
             }
             if (l.hiddenSize() % b != 0) {
                 throw new EsegenException(source + ": hidden size " + l.hiddenSize() + " is not a multiple of "

@@ -39,14 +39,14 @@ class CirculantImageTest {
     }
 
     @ParameterizedTest(name = "{0} x{1}, b = {2}, {3} channels, seed {4}")
-    @CsvSource({"LSTMP, 1, 4, 1, 11", "LSTMP, 2, 8, 3, 12", "GRU, 2, 2, 2, 13", "GRU, 1, 8, 1, 14"})
+    @CsvSource({"LSTMP, 1, 4, 1, 11", "LSTMP, 2, 8, 3, 12", "GRU, 2, 2, 2, 13", "GRU, 1, 8, 1, 14", "LSTM, 2, 4, 2, 15"})
     void imageHoldsWhatTheEngineReads(CellKind cell, int layers, int block, int channels, long seed) {
         System.out.println("CirculantImageTest seed " + seed);
         AcceleratorConfig cfg = config(block, channels, layers, cell == CellKind.GRU);
         int[] hidden = new int[layers];
         int[] proj = new int[layers];
         java.util.Arrays.fill(hidden, 16);
-        java.util.Arrays.fill(proj, cell == CellKind.GRU ? 16 : 11);
+        java.util.Arrays.fill(proj, cell.hasProjection() ? 11 : 16);
         LayerStack stack = BlockCirculant.project(SyntheticModel.stack(cell, 13, hidden, proj,
                 cell == CellKind.LSTMP, seed), block);
         CirculantModel model = CirculantModel.compile(cfg, stack);
@@ -141,8 +141,12 @@ class CirculantImageTest {
         LayerStack lstm = BlockCirculant.project(SyntheticModel.stack(CellKind.LSTM, 13, new int[] {16},
                 new int[] {16}, false, 3), 4);
         EsegenException wrongCell = assertThrows(EsegenException.class,
-                () -> CirculantModel.compile(config(4, 1, 1, false), lstm).layout(2));
-        assertTrue(wrongCell.getMessage().contains("runs lstmp layers"), wrongCell.getMessage());
+                () -> CirculantModel.compile(config(4, 1, 1, true), lstm).layout(2));
+        assertTrue(wrongCell.getMessage().contains("runs gru layers (gruElementwise = 1"), wrongCell.getMessage());
+        EsegenException lstmTooWide = assertThrows(EsegenException.class,
+                () -> CirculantModel.compile(config(4, 1, 1, false).with("maxProjSize", 12), lstm).layout(2));
+        assertTrue(lstmTooWide.getMessage().contains("P = 16 does not fit the config's maxProjSize = 12"),
+                lstmTooWide.getMessage());
         LayerStack odd = BlockCirculant.project(SyntheticModel.stack(CellKind.LSTMP, 13, new int[] {18},
                 new int[] {11}, true, 3), 4);
         EsegenException hidden = assertThrows(EsegenException.class,

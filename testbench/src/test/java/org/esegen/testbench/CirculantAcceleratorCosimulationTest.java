@@ -36,7 +36,7 @@ class CirculantAcceleratorCosimulationTest {
 
     @ParameterizedTest(name = "{0} x{1} layers, b {2}, lanes {3}+{4}, {5} channels, {6}-bit words, dspAccumulate {7}")
     @CsvSource({"LSTMP, 1, 4, 4, 2, 1, 64, 0", "LSTMP, 2, 4, 2, 1, 2, 128, 0", "GRU, 1, 8, 4, 1, 3, 256, 0",
-            "GRU, 2, 2, 8, 1, 2, 64, 0", "LSTMP, 2, 8, 4, 2, 2, 256, 1"})
+            "GRU, 2, 2, 8, 1, 2, 64, 0", "LSTMP, 2, 8, 4, 2, 2, 256, 1", "LSTM, 2, 4, 4, 2, 2, 128, 1"})
     void circulantAcceleratorIsBitExact(CellKind cell, int layers, int block, int lanes, int projLanes, int channels,
                                         int wordBits, int dspAccumulate) throws Exception {
         long seed = 900 + 10L * layers + block + 3L * channels + cell.ordinal();
@@ -53,7 +53,7 @@ class CirculantAcceleratorCosimulationTest {
         int[] hiddens = new int[layers];
         int[] projs = new int[layers];
         java.util.Arrays.fill(hiddens, hidden);
-        java.util.Arrays.fill(projs, cell == CellKind.GRU ? hidden : 11);
+        java.util.Arrays.fill(projs, cell.hasProjection() ? 11 : hidden);
         LayerStack dense = SyntheticModel.stack(cell, inputSize, hiddens, projs, cell == CellKind.LSTMP, seed);
         CirculantModel model = CirculantModel.compile(config, BlockCirculant.project(dense, block));
         int frames = 6;

@@ -33,7 +33,8 @@ import org.junit.jupiter.api.TestFactory;
  * hdl-gen's waivers), co-simulated under Verilator with a drawn DDR model and compared bit for bit with {@link
  * CirculantModel#expectedImage}.
  *
- * <p>Drawn (from the draw's own seed, {@link Draw#of}): lstmp or gru, 1 or 2 layers; b = 2..16; I and P (lstmp)
+ * <p>Drawn (from the draw's own seed, {@link Draw#of}): lstmp, lstm (on the lstmp design, the projection engine
+ * bypassed) or gru, 1 or 2 layers; b = 2..16; I and P (lstmp)
  * not multiples of b, H a multiple of b; 6- to 16-bit spectra, 8- or 16-bit activations (b x actBits must divide
  * the DDR word), twiddles of 8 to 18 bits; 1..8 gate lanes (powers of two) and 1..4 projection lanes; 1..3
  * channels; 2 to 6 frames of inputs that wander, jump and saturate; DDR words of 64 to 512 bits, bursts,
@@ -60,10 +61,11 @@ class CirculantAcceleratorRegressionTest {
 
         static Draw of(long seed) {
             SplittableRandom random = new SplittableRandom(seed);
-            CellKind cell = random.nextBoolean() ? CellKind.LSTMP : CellKind.GRU;
+            CellKind[] cells = {CellKind.LSTMP, CellKind.LSTM, CellKind.GRU};
+            CellKind cell = cells[random.nextInt(cells.length)];
             int block = 2 << random.nextInt(4);
             int hidden = block * (1 + random.nextInt(Math.max(1, 24 / block)));
-            int proj = cell == CellKind.GRU ? hidden : 1 + random.nextInt(hidden);
+            int proj = cell.hasProjection() ? 1 + random.nextInt(hidden) : hidden;
             int actBits = random.nextBoolean() ? 8 : 16;
             int actFracBits = Math.max(4, actBits - 7) + random.nextInt(actBits - 4 - Math.max(4, actBits - 7) + 1);
             int minWord = Math.max(64, block * actBits);

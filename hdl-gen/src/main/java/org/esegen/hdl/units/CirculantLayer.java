@@ -85,7 +85,9 @@ import spinal.lib.Stream;
  * gate-matrix row block g cells + l, see {@link #gateRowBlock}). Stream {@code params} (b lanes of actBits): 4
  * cells bias words then 3 cells peephole words through a {@link ParamLoader}, lane n for unit n. Held for the run:
  * {@code input_size} (I), {@code proj_size} (P), {@code x_blocks} (ceil(I / b)), {@code y_blocks} (ceil(P / b)),
- * {@code cells} (H / b), {@code gate_shift} and (with a projection) {@code proj_shift}: the engines' scale shifts.
+ * {@code cells} (H / b), {@code gate_shift} and (with a projection) {@code proj_shift}: the engines' scale shifts,
+ * and (with a projection) {@code project}: high for y_t = W_hr m, low for an lstm layer's y_t = m on the same design
+ * (P = H then, at most the largest P; the projection engine idles and needs no weight words).
  * Stream {@code inputs} (b lanes): x_t, x_blocks beats a frame. Stream {@code outputs} (b lanes): y_t, y_blocks
  * beats a frame. Out: {@code ready} (parameters loaded, state cleared: inputs may come), and 32-bit counters from
  * reset or launch: {@code frames_done} (frames whose y is all written), {@code cycles}, {@code gate_mac_cycles} and
@@ -117,6 +119,8 @@ public final class CirculantLayer extends JavaComponent {
     public final UInt gateShift;
     /** The projection engine's scale shift; null without a projection. */
     public final UInt projShift;
+    /** High: y = W_hr m through the projection engine; low: y = m (an lstm layer); null without a projection. */
+    public final Bool project;
     public final Stream<Bits> gateLoad;
     /** The projection engine's weight words; null without a projection. */
     public final Stream<Bits> projLoad;
@@ -177,6 +181,7 @@ public final class CirculantLayer extends JavaComponent {
         cells = inUInt("cells", units.get(0).cells.getWidth());
         gateShift = inUInt("gate_shift", CirculantEngine.SCALE_SHIFT_BITS);
         projShift = proj == null ? null : inUInt("proj_shift", CirculantEngine.SCALE_SHIFT_BITS);
+        project = proj == null ? null : inBool("project");
         gateLoad = slaveStream("gate_load", hardType(() -> bits(gates.load.payload().getWidth())));
         projLoad = proj == null ? null : slaveStream("proj_load", hardType(() -> bits(proj.load.payload().getWidth())));
         params = slaveStream("params", hardType(() -> bits(blockBits)));
@@ -376,29 +381,35 @@ public final class CirculantLayer extends JavaComponent {
         return frameOut;
     }
 
-    /** y_t = W_hr m: the m blocks through the projection engine; its blocks (masked) into the y RAM and FIFO. */
+    /**
+     * y_t = W_hr m while {@code project}: the m blocks through the projection engine, its blocks (masked) into the y
+     * RAM and FIFO; else y_t = m as {@link #directOutputs}.
+     */
     private Bool projectedOutputs(CirculantEngine proj, List<Elementwise> units, Mem<Bits> y, Bool yReady,
                                   Bool outputRoom, Stream<Bits> push) {
         connect(proj.load, projLoad);
         assign(proj.colBlocks, cells.resize(proj.colBlocks.getWidth()));
         assign(proj.rowBlocks, yBlocks.resize(proj.rowBlocks.getWidth()));
         assign(proj.scaleShift, projShift);
-        MBlockReader reader = new MBlockReader(units, outputRoom, proj.blocks.ready());
-        assign(proj.blocks.valid(), reader.take);
+        MBlockReader reader = new MBlockReader(units, outputRoom, or(not(project), proj.blocks.ready()));
+        assign(proj.blocks.valid(), and(reader.take, project));
         assign(proj.blocks.payload(), reader.payload);
         int yBits = yBlocks.getWidth();
         UInt q = regInit("y_index", uint(yBits), uintConst(0, yBits));
         Bool lastQ = named("y_last", equal(add(q, uintConst(1, yBits)), yBlocks));
-        Bool yIn = proj.outputs.valid();
         assign(proj.outputs.ready(), boolConst(true));
-        Bits payload = masked(proj.outputs.payload(), q, projSize, "y");
-        write(y, q.resize(widthFor(y.wordCount() - 1)), payload, yIn);
+        Bool projected = proj.outputs.valid();
+        when(projected, () -> assign(q, mux(lastQ, uintConst(0, yBits), add(q, uintConst(1, yBits)))));
+        when(launch, () -> assign(q, uintConst(0, yBits)));
+        Bool yIn = named("y_in", mux(project, projected, reader.take));
+        int indexBits = Math.max(yBits, reader.index.getWidth());
+        UInt index = named("y_write_index", mux(project, q.resize(indexBits), reader.index.resize(indexBits)));
+        Bits payload = masked(mux(project, proj.outputs.payload(), reader.payload), index, projSize, "y");
+        write(y, index.resize(widthFor(y.wordCount() - 1)), payload, yIn);
         assign(push.valid(), yIn);
         assign(push.payload(), payload);
         unused("push_ready", push.ready());
-        when(yIn, () -> assign(q, mux(lastQ, uintConst(0, yBits), add(q, uintConst(1, yBits)))));
-        when(launch, () -> assign(q, uintConst(0, yBits)));
-        Bool frameOut = and(yIn, lastQ);
+        Bool frameOut = named("frame_out", mux(project, and(projected, lastQ), and(reader.take, reader.last)));
         when(frameOut, () -> assign(yReady, boolConst(true)));
         return frameOut;
     }
