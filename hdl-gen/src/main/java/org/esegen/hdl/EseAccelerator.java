@@ -334,7 +334,8 @@ public final class EseAccelerator extends JavaComponent {
                     config.formats().indexBits(), actBits, config.pe().accBits(), 4 * maxCells,
                     Math.max(2, config.maxProjRowsPerPe()), ptrBits,
                     config.pe().actQueueDepth(), config.pe().entryFifoDepth(), lanes,
-                    config.pe().dsp() ? AccumulatorLane.Mac.DSP48E2 : AccumulatorLane.Mac.FABRIC)));
+                    config.pe().dsp() ? AccumulatorLane.Mac.DSP48E2 : AccumulatorLane.Mac.FABRIC,
+                    config.pe().accumulatorBramChannels())));
         }
         for (int u = 0; u < config.elementwiseUnits(); u++) {
             ewUnits.add(child("ew_" + u, new Elementwise(channels, group, maxCells, config.pe().accBits(),

@@ -46,15 +46,16 @@ class AccumulatorLaneTest {
         }
     }
 
-    @ParameterizedTest(name = "{6}: {0} channels, {1}x{2} bits into {3}, {4} + {5} words")
-    @CsvSource({"1, 12, 16, 32, 128, 16, FABRIC", "2, 12, 16, 32, 128, 16, FABRIC", "3, 4, 4, 8, 5, 3, FABRIC",
-            "1, 8, 8, 16, 2, 2, FABRIC", "4, 8, 8, 16, 3, 17, FABRIC", "1, 12, 16, 32, 128, 16, DSP48E2",
-            "3, 4, 4, 8, 5, 3, DSP48E2", "2, 16, 24, 48, 2, 2, DSP48E2", "4, 8, 8, 16, 3, 17, DSP48E2"})
+    @ParameterizedTest(name = "{6}: {0} channels ({7} in block RAM), {1}x{2} bits into {3}, {4} + {5} words")
+    @CsvSource({"1, 12, 16, 32, 128, 16, FABRIC, 0", "2, 12, 16, 32, 128, 16, FABRIC, 0", "3, 4, 4, 8, 5, 3, FABRIC, 0",
+            "1, 8, 8, 16, 2, 2, FABRIC, 0", "4, 8, 8, 16, 3, 17, FABRIC, 0", "1, 12, 16, 32, 128, 16, DSP48E2, 0",
+            "3, 4, 4, 8, 5, 3, DSP48E2, 0", "2, 16, 24, 48, 2, 2, DSP48E2, 0", "4, 8, 8, 16, 3, 17, DSP48E2, 0",
+            "4, 8, 8, 16, 3, 17, FABRIC, 2", "3, 12, 16, 32, 64, 8, DSP48E2, 1", "2, 12, 16, 32, 64, 8, DSP48E2, 2"})
     void matchesItsContractCycleByCycle(int channels, int weightBits, int actBits, int accBits, int words,
-                                        int projWords, AccumulatorLane.Mac mac) throws Exception {
+                                        int projWords, AccumulatorLane.Mac mac, int blockChannels) throws Exception {
         System.out.println("AccumulatorLaneTest seed " + SEED + " (rerun with -Desegen.seed=" + SEED + ")");
-        Path verilog = VerilogEmitter.emit(dir, "AccumulatorLane",
-                () -> new AccumulatorLane(channels, weightBits, actBits, accBits, words, projWords, mac)).get(0);
+        Path verilog = VerilogEmitter.emit(dir, "AccumulatorLane", () -> new AccumulatorLane(channels, weightBits,
+                actBits, accBits, words, projWords, mac, blockChannels)).get(0);
         List<Path> sources = new ArrayList<>(List.of(verilog));
         if (mac == AccumulatorLane.Mac.DSP48E2) {
             sources.add(Dsp48e2.writeSimulationModel(dir.resolve("sim")));
@@ -118,7 +119,7 @@ class AccumulatorLaneTest {
     @Test
     void eseLaneMapsItsMultiplyToOneDsp48e2AndItsWordsToRam() throws Exception {
         Tools.assumeOnPath("yosys");
-        Path verilog = VerilogEmitter.emit(dir, "AccumulatorLane", () -> new AccumulatorLane(1, 12, 16, 32, 128, 16, AccumulatorLane.Mac.FABRIC))
+        Path verilog = VerilogEmitter.emit(dir, "AccumulatorLane", () -> new AccumulatorLane(1, 12, 16, 32, 128, 16, AccumulatorLane.Mac.FABRIC, 0))
                 .get(0);
         Tools.runOk(dir, "yosys", "-q", "-p", "read_verilog " + verilog
                 + "; synth_xilinx -family xcu -flatten -top AccumulatorLane; tee -q -o stat.txt stat");
@@ -128,6 +129,41 @@ class AccumulatorLaneTest {
         assertTrue(cellCount(stat, "RAMB18E2") + cellCount(stat, "RAMB36E2") + cellCount(stat, "RAM64M")
                 + cellCount(stat, "RAM32M16") + cellCount(stat, "RAM64M8") >= 1, stat);
         assertTrue(cellCount(stat, "FDRE") < 128 * 32, "the words are not flip-flops:\n" + stat);
+    }
+
+    /**
+     * Yosys on ESE lanes of 4 channels with DSP48E2s at 64 PEs' size (64 + 8 rows: the tools pick LUT RAM) and 32
+     * PEs' (128 + 16 rows: block RAM); with 2 channels' gate words marked for block RAM and the other 2 for LUT RAM
+     * both end up in both.
+     */
+    @ParameterizedTest(name = "{0} + {1} rows")
+    @CsvSource({"64, 8", "128, 16"})
+    void blockChannelsSplitTheGateWordsBetweenBlockAndLutRam(int words, int projWords) throws Exception {
+        Tools.assumeOnPath("yosys");
+        int[] blockChannels = {0, 2};
+        int[] bram = new int[2];
+        int[] lutRam = new int[2];
+        for (int i = 0; i < 2; i++) {
+            int block = blockChannels[i];
+            Path folder = dir.resolve("block" + block);
+            Path verilog = VerilogEmitter.emit(folder, "AccumulatorLane", () -> new AccumulatorLane(4, 12, 16, 32, words,
+                    projWords, AccumulatorLane.Mac.DSP48E2, block)).get(0);
+            Tools.runOk(folder, "yosys", "-q", "-p", "read_verilog " + verilog
+                    + "; synth_xilinx -family xcu -flatten -top AccumulatorLane; tee -q -o stat.txt stat");
+            String stat = Files.readString(folder.resolve("stat.txt"));
+            bram[i] = cellCount(stat, "RAMB18E2") + cellCount(stat, "RAMB36E2");
+            lutRam[i] = cellCount(stat, "RAM64M") + cellCount(stat, "RAM32M16") + cellCount(stat, "RAM64M8")
+                    + cellCount(stat, "RAM32M") + cellCount(stat, "RAM128X1D") + cellCount(stat, "RAM256X1D");
+            System.out.printf("AccumulatorLane 4 channels, %d + %d words, %d in block RAM: %d block RAMs, %d LUT RAM "
+                    + "cells%n", words, projWords, block, bram[i], lutRam[i]);
+        }
+        assertTrue(bram[1] >= 1 && lutRam[1] >= 1, "gate words in both: " + bram[1] + " block, " + lutRam[1] + " LUT");
+        if (words <= 64) {
+            assertEquals(0, bram[0], "shallow banks are LUT RAM when left to the tools");
+            assertTrue(lutRam[1] < lutRam[0], "the LUT RAM shrinks: " + lutRam[0] + " -> " + lutRam[1]);
+        } else {
+            assertTrue(lutRam[1] > lutRam[0], "the LUT RAM grows: " + lutRam[0] + " -> " + lutRam[1]);
+        }
     }
 
     /** Yosys on the lane at 1 and 5 channels: LUTs a channel adds, DSP48E2s, carry cells. */
@@ -142,7 +178,7 @@ class AccumulatorLaneTest {
                 int channels = channelCounts[i];
                 Path folder = dir.resolve(mac.name() + channels);
                 Path verilog = VerilogEmitter.emit(folder, "AccumulatorLane",
-                        () -> new AccumulatorLane(channels, 12, 16, 32, 128, 16, mac)).get(0);
+                        () -> new AccumulatorLane(channels, 12, 16, 32, 128, 16, mac, 0)).get(0);
                 Tools.runOk(folder, "yosys", "-q", "-p", "read_verilog " + verilog
                         + "; synth_xilinx -family xcu -flatten -top AccumulatorLane; tee -q -o stat.txt stat");
                 String stat = Files.readString(folder.resolve("stat.txt"));

@@ -56,7 +56,7 @@ class PeSequencerTest {
 
         PeSequencer build() {
             return new PeSequencer(channels, weightBits, indexBits, actBits, accBits, accWords, 2, ptrBits,
-                    queueDepth, fifoDepth, lanes, mac);
+                    queueDepth, fifoDepth, lanes, mac, 0);
         }
 
         int columnBits() {
@@ -216,7 +216,7 @@ class PeSequencerTest {
     @Test
     void eseConfigurationLintsClean() throws Exception {
         Path verilog = VerilogEmitter.emit(dir, "PeSequencer",
-                () -> new PeSequencer(1, 12, 4, 16, 32, 128, 16, 16, 8, 512, 1, AccumulatorLane.Mac.FABRIC)).get(0);
+                () -> new PeSequencer(1, 12, 4, 16, 32, 128, 16, 16, 8, 512, 1, AccumulatorLane.Mac.FABRIC, 0)).get(0);
         lint(List.of(verilog));
     }
 

@@ -55,9 +55,14 @@ public record AcceleratorConfig(int channels, int clockMhz, Dims dims, Pe pe, Fo
      * @param dspAccumulate  1: each PE-channel's multiply-accumulate is an instantiated DSP48E2 (add in
      *                       its post-adder, no saturation: the compiler proves no row overflows accBits);
      *                       0: the add, forwarding and saturation in fabric
+     * @param accumulatorBramChannels 0: the sparse engine's accumulators where the tools put them; N &gt; 0: every
+     *                       PE keeps the gate accumulators (bank 0) of channels 0 .. N - 1 in block RAM ({@code
+     *                       ram_style = "block"}) and the other channels' in LUT RAM ({@code "distributed"}):
+     *                       0..channels
      */
     public record Pe(int pesPerChannel, int actQueueDepth, int accBits, int entryFifoDepth, int pesPerElementwise,
-                     int gatherLanes, int gruElementwise, int broadcastColumns, int dspAccumulate) {
+                     int gatherLanes, int gruElementwise, int broadcastColumns, int dspAccumulate,
+                     int accumulatorBramChannels) {
 
         /** True when the accumulate is in the DSP48E2s' post-adders (dspAccumulate = 1). */
         public boolean dsp() {
@@ -190,6 +195,11 @@ public record AcceleratorConfig(int channels, int clockMhz, Dims dims, Pe pe, Fo
                             + "waits a cycle; with the circulant engine (engine=2) every product of a lane (Gauss's "
                             + "three a complex bin) accumulates in its DSP48E2's post-adder and the sums are combined "
                             + "once an output block. 0: adder, forwarding and saturation in fabric"),
+            new Field("accumulatorBramChannels", "channels", 0, 64, false,
+                    "sparse engine: 0 leaves the accumulators to the tools (block RAM at 32 PEs, LUT RAM at 64); "
+                            + "N > 0: every PE keeps the gate accumulators (bank 0) of channels 0 .. N-1 in block RAM "
+                            + "(ram_style=block) and the other channels' in LUT RAM (ram_style=distributed), so both "
+                            + "budgets can fill; at most channels"),
             new Field("accBits", "bits", 8, 48, false,
                     "accumulator width (saturating, or with dspAccumulate=1 proven not to overflow); must be "
                             + ">= weightBits + actBits"),
@@ -262,6 +272,8 @@ public record AcceleratorConfig(int channels, int clockMhz, Dims dims, Pe pe, Fo
                         + (1L << (formats.actBits() - formats.actFracBits() - 1)));
         requireRelation(memory.axiDataBits() >= formats.actBits(), "axiDataBits", memory.axiDataBits(),
                 "at least actBits = " + formats.actBits());
+        requireRelation(pe.accumulatorBramChannels() <= channels, "accumulatorBramChannels",
+                pe.accumulatorBramChannels(), "at most channels = " + channels);
         requireRelation(pe.actQueueDepth() % pe.broadcastColumns() == 0, "actQueueDepth", pe.actQueueDepth(),
                 "a multiple of broadcastColumns = " + pe.broadcastColumns()
                         + " (each PE's activation queue is split into that many queues of equal depth)");
@@ -354,6 +366,7 @@ public record AcceleratorConfig(int channels, int clockMhz, Dims dims, Pe pe, Fo
         m.put("gruElementwise", pe.gruElementwise());
         m.put("broadcastColumns", pe.broadcastColumns());
         m.put("dspAccumulate", pe.dspAccumulate());
+        m.put("accumulatorBramChannels", pe.accumulatorBramChannels());
         m.put("accBits", pe.accBits());
         m.put("weightBits", formats.weightBits());
         m.put("indexBits", formats.indexBits());
@@ -396,7 +409,7 @@ public record AcceleratorConfig(int channels, int clockMhz, Dims dims, Pe pe, Fo
                 new Dims(m.get("maxInputSize"), m.get("maxHiddenSize"), m.get("maxProjSize"), m.get("maxLayers")),
                 new Pe(m.get("pesPerChannel"), m.get("actQueueDepth"), m.get("accBits"), m.get("entryFifoDepth"),
                         m.get("pesPerElementwise"), m.get("gatherLanes"), m.get("gruElementwise"),
-                        m.get("broadcastColumns"), m.get("dspAccumulate")),
+                        m.get("broadcastColumns"), m.get("dspAccumulate"), m.get("accumulatorBramChannels")),
                 new Formats(m.get("weightBits"), m.get("indexBits"), m.get("actBits"), m.get("actFracBits"),
                         m.get("ptrBits")),
                 new Lut(m.get("lutEntries"), m.get("lutInputRange")),

@@ -35,7 +35,7 @@ public final class Presets {
     /** The default: ESE's configuration on the XCKU060 with one channel. */
     public static final AcceleratorConfig DEFAULT = new AcceleratorConfig(1, 200,
             new AcceleratorConfig.Dims(256, 1024, 512, 1),
-            new AcceleratorConfig.Pe(32, 64, 32, 512, 8, 1, 0, 1, 0),
+            new AcceleratorConfig.Pe(32, 64, 32, 512, 8, 1, 0, 1, 0, 0),
             new AcceleratorConfig.Formats(12, 4, 16, 11, 16),
             new AcceleratorConfig.Lut(2048, 8),
             new AcceleratorConfig.Memory(1024, 33, 64, 4, AcceleratorConfig.DDR_STORE, 1 << 19),

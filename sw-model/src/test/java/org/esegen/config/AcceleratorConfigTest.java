@@ -43,6 +43,7 @@ class AcceleratorConfigTest {
             "actFracBits=15; at most actBits - 2",
             "accBits=20; at least weightBits + actBits",
             "broadcastColumns=3; 'broadcastColumns' = 3 is invalid: allowed is a power of two in 1..2",
+            "accumulatorBramChannels=2; 'accumulatorBramChannels' = 2 is invalid: it must be at most channels = 1",
             "nonsense=3; unknown field 'nonsense'",
             "channels=x; whole number",
             "channels; expected field=value"})

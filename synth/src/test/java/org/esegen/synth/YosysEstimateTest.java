@@ -27,7 +27,7 @@ class YosysEstimateTest {
     void peWithAMacCountsADspLutsFlipFlopsAndANamedRegisterToRegisterPath() throws Exception {
         Tools.assumeOnPath("yosys");
         List<Path> verilog = VerilogEmitter.emit(dir.resolve("rtl"), "PeSequencer",
-                () -> new PeSequencer(1, 12, 4, 16, 32, 64, 16, 16, 8, 64, 1, AccumulatorLane.Mac.FABRIC));
+                () -> new PeSequencer(1, 12, 4, 16, 32, 64, 16, 16, 8, 64, 1, AccumulatorLane.Mac.FABRIC, 0));
 
         YosysEstimate estimate = YosysEstimate.run(verilog, "PeSequencer", dir.resolve("yosys"));
 

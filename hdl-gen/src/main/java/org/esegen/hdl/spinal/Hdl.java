@@ -517,6 +517,17 @@ public final class Hdl {
     }
 
     /**
+     * As {@link #ram}, marked {@code (* ram_style = "distributed" *)}: Vivado and Yosys map it to LUT RAM even
+     * where their cost models would pick block RAM (a shallow, wide memory that fills a fraction of a block
+     * RAM's depth).
+     */
+    public static <T extends Data> Mem<T> lutRam(String name, HardType<T> wordType, int words) {
+        Mem<T> memory = ram(name, wordType, words);
+        memory.addAttribute("ram_style", "distributed");
+        return memory;
+    }
+
+    /**
      * A synchronous read port: the word at {@code address} appears one cycle after the address is
      * sampled (the form synthesizers map to block RAM).
      */

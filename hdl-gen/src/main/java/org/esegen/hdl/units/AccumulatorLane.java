@@ -7,6 +7,8 @@ import static org.esegen.hdl.spinal.Hdl.assign;
 import static org.esegen.hdl.spinal.Hdl.bitAt;
 import static org.esegen.hdl.spinal.Hdl.bits;
 import static org.esegen.hdl.spinal.Hdl.bitsConst;
+import static org.esegen.hdl.spinal.Hdl.blockRam;
+import static org.esegen.hdl.spinal.Hdl.lutRam;
 import static org.esegen.hdl.spinal.Hdl.bool;
 import static org.esegen.hdl.spinal.Hdl.child;
 import static org.esegen.hdl.spinal.Hdl.boolConst;
@@ -142,10 +144,14 @@ public final class AccumulatorLane extends JavaComponent {
      * @param projWords  bank 1 rows, 2..65536; rows are log2Up(max(words, projWords)) bits wide
      * @param mac        the multiply-accumulate hardware: {@link Mac#DSP48E2} needs weightBits <= 18,
      *                   actBits <= 27 and accBits <= 48
+     * @param blockChannels 0: every word where the tools put it; else bank 0's words of channels 0 ..
+     *                   blockChannels - 1 in a RAM marked {@code ram_style = "block"} and the other channels' in one
+     *                   marked {@code "distributed"} (LUT RAM; same ports and timing); 0..channels
      * @throws EsegenException if a parameter is out of range
      */
-    public AccumulatorLane(int channels, int weightBits, int actBits, int accBits, int words, int projWords, Mac mac) {
-        super(validated(channels, weightBits, actBits, accBits, words, projWords, mac));
+    public AccumulatorLane(int channels, int weightBits, int actBits, int accBits, int words, int projWords, Mac mac,
+                           int blockChannels) {
+        super(validated(channels, weightBits, actBits, accBits, words, projWords, mac, blockChannels));
         int rowBits = rowBits(Math.max(words, projWords));
         int[] bankWords = {words, projWords};
 
@@ -187,7 +193,7 @@ public final class AccumulatorLane extends JavaComponent {
         assign(macReady, not(hold));
 
         int rowWidth = channels * accBits;
-        List<Mem<Bits>> rams = new ArrayList<>();
+        List<List<Mem<Bits>>> bankRams = new ArrayList<>();
         Bits[] stored = new Bits[2];
         Bool[] storedValid = new Bool[2];
         Bits[] valid = new Bits[2];
@@ -195,11 +201,21 @@ public final class AccumulatorLane extends JavaComponent {
             int n = bankWords[bank];
             int bits = rowBits(n);
             Bool isBank = bank == 0 ? not(bankQ) : bankQ;
-            Mem<Bits> accumulators = ram("accumulators_" + bank, hardType(() -> bits(rowWidth)), n);
-            rams.add(accumulators);
+            List<Mem<Bits>> parts = new ArrayList<>();
+            int blockBits = bank == 0 ? blockChannels * accBits : 0;
+            if (blockBits > 0) {
+                parts.add(blockRam("accumulators_" + bank + "_block", hardType(() -> bits(blockBits)), n));
+            }
+            if (blockBits < rowWidth) {
+                String name = "accumulators_" + bank;
+                parts.add(blockBits > 0 ? lutRam(name + "_lut", hardType(() -> bits(rowWidth - blockBits)), n)
+                        : ram(name, hardType(() -> bits(rowWidth - blockBits)), n));
+            }
+            bankRams.add(parts);
             valid[bank] = regInit("valid_" + bank, bits(n), bits(n).getZero());
             UInt readAddress = named("read_address_" + bank, mux(and(validQ, isBank), rowQ.resize(bits), readRow.resize(bits)));
-            stored[bank] = named("stored_" + bank, readSync(accumulators, readAddress));
+            stored[bank] = named("stored_" + bank, concatLowFirst(parts.stream().map(ram -> readSync(ram, readAddress))
+                    .toList()));
             storedValid[bank] = regNext("stored_valid_" + bank, bitAt(valid[bank], readAddress), boolConst(false));
             assign(readValid.get(bank), storedValid[bank]);
             for (int ch = 0; ch < channels; ch++) {
@@ -223,7 +239,12 @@ public final class AccumulatorLane extends JavaComponent {
         for (int bank = 0; bank < 2; bank++) {
             int n = bankWords[bank];
             Bool toBank = and(write, bank == 0 ? not(writeBack.bank()) : writeBack.bank());
-            write(rams.get(bank), writeBack.row().resize(rowBits(n)), writeBack.value(), toBank);
+            int at = 0;
+            for (Mem<Bits> ram : bankRams.get(bank)) {
+                int width = ram.getWidth();
+                write(ram, writeBack.row().resize(rowBits(n)), slice(writeBack.value(), at, width), toBank);
+                at += width;
+            }
             Bits bankValid = valid[bank];
             when(toBank, () -> assign(bankValid, or(bankValid, oneHot(writeBack.row().resize(rowBits(n)), n))));
             when(clearOf[bank], () -> assign(bankValid, bits(n).getZero()));
@@ -335,7 +356,7 @@ public final class AccumulatorLane extends JavaComponent {
     }
 
     private static String validated(int channels, int weightBits, int actBits, int accBits, int words,
-                                    int projWords, Mac mac) {
+                                    int projWords, Mac mac, int blockChannels) {
         String name = mac == Mac.FABRIC ? "AccumulatorLane" : "DspAccumulatorLane";
         if (mac == Mac.DSP48E2 && (weightBits > Dsp48e2.B_BITS || actBits > Dsp48e2.A_MULTIPLIER_BITS
                 || accBits > Dsp48e2.P_BITS)) {
@@ -358,6 +379,10 @@ public final class AccumulatorLane extends JavaComponent {
         }
         if (words < 2 || words > 65536 || projWords < 2 || projWords > 65536) {
             throw new EsegenException(name + ": words " + words + " / projWords " + projWords + " outside 2..65536");
+        }
+        if (blockChannels < 0 || blockChannels > channels) {
+            throw new EsegenException(name + ": blockChannels " + blockChannels + " is outside 0..channels = "
+                    + channels);
         }
         return name;
     }

@@ -661,7 +661,12 @@ public final class Elementwise extends JavaComponent {
     /** At age {@code age}, loads {@code address} with row local cell + offset (truncated to its width). */
     private void loadRow(UInt address, int age, UInt offset) {
         UInt row = add(localCellOf(cellAt(age)).resize(offset.getWidth()), offset);
-        when(at(age), () -> assign(address, row.resize(address.getWidth())));
+        int width = address.getWidth();
+        if (row.getWidth() > width) {
+            unused(address.getName() + "_row_at_" + (age < 0 ? "minus_" + -age : age) + "_high",
+                    slice(row, width, row.getWidth() - width));
+        }
+        when(at(age), () -> assign(address, row.resize(width)));
     }
 
     /** A register named {@code name} that loads {@code source} at age {@code age} and holds otherwise. */

@@ -154,11 +154,13 @@ public final class PeSequencer extends JavaComponent {
      * @param entryFifoDepth entry FIFO depth in entries, even, 4..65536 (entryFifoDepth / 2 pairs)
      * @param lanes          columns a {@code column} word carries, 1 or 2 (then actQueueDepth even)
      * @param mac            the accumulators' multiply-accumulate hardware (see {@link AccumulatorLane.Mac})
+     * @param bramChannels   channels whose gate accumulators are marked for block RAM ({@link AccumulatorLane}'s
+     *                       blockChannels), 0..channels
      * @throws EsegenException if a parameter is out of range
      */
     public PeSequencer(int channels, int weightBits, int indexBits, int actBits, int accBits, int accWords,
                        int projWords, int ptrBits, int actQueueDepth, int entryFifoDepth, int lanes,
-                       AccumulatorLane.Mac mac) {
+                       AccumulatorLane.Mac mac, int bramChannels) {
         super(validated(channels, indexBits, ptrBits, actQueueDepth, entryFifoDepth, lanes));
         this.channels = channels;
         this.actBits = actBits;
@@ -217,7 +219,7 @@ public final class PeSequencer extends JavaComponent {
         Bool allTaken = named("all_taken", and(equal(columnsReceived, columnsTotal), queueEmpty));
         Bool drain = named("drain", and(allTaken, not(columnActive)));
         AccumulatorLane accumulators = child("accumulators", new AccumulatorLane(channels, weightBits, actBits, accBits,
-                accWords, projWords, mac));
+                accWords, projWords, mac, bramChannels));
         Bool macFire = named("mac_fire", and(and(and(firstValid, columnActive), not(start)), accumulators.macReady));
         Bool moreInColumn = named("more_in_column", greaterThan(remaining, uintConst(1, ptrBits)));
         Bool fold = named("fold", and(and(equal(firstWeight, sintConst(0, weightBits)), moreInColumn),
