@@ -3,6 +3,7 @@ package org.esegen.cli;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 
@@ -24,15 +25,18 @@ import org.esegen.testbench.Cosimulation;
  * is already circulant and projects onto itself), compiled by {@link CirculantModel} into the image, the golden
  * model's outputs against the float runs of the projected and of the given model, and for {@code cosim} the
  * generated {@code CirculantAccelerator} under Verilator with the KU3 DDR model, every output of every layer and
- * channel compared bit for bit.
+ * channel compared bit for bit. {@link #compile} also makes the sweeps' circulant points.
  */
-final class CirculantFlow {
+public final class CirculantFlow {
     private CirculantFlow() {
     }
 
-    /** One compile: the model, its image, the frames and the golden model's accuracy. */
-    record Compiled(CirculantModel model, LayerStack projected, byte[] image, FrameSet inputs, Accuracy vsCirculant,
-                    Accuracy vsGiven, String source) {
+    /**
+     * One compile: the model, its image, the frames and the golden model's (last layer's outputs from the image)
+     * accuracy against the float runs of the projected model and of the given one.
+     */
+    public record Compiled(CirculantModel model, LayerStack projected, byte[] image, FrameSet inputs,
+                           Accuracy vsCirculant, Accuracy vsGiven, String source) {
 
         /** The compile report ({@code report.json}). */
         Map<String, Object> report() {
@@ -44,14 +48,7 @@ final class CirculantFlow {
             r.put("block_size", block);
             r.put("input_size", projected.inputSize());
             r.put("output_size", projected.outputSize());
-            r.put("layers", projected.layers().stream().map(l -> {
-                Map<String, Object> layer = new LinkedHashMap<>();
-                layer.put("cell", l.cell().cliName());
-                layer.put("input_size", l.inputSize());
-                layer.put("hidden_size", l.hiddenSize());
-                layer.put("proj_size", l.projSize());
-                return layer;
-            }).toList());
+            r.put("layers", layers());
             r.put("gate_lanes", cfg.engine().circulantLanes());
             r.put("proj_lanes", cfg.engine().circulantProjLanes());
             r.put("channels", cfg.channels());
@@ -60,7 +57,7 @@ final class CirculantFlow {
             r.put("parameters", model.parameters());
             r.put("stored_weights", model.storedWeights());
             r.put("real_multiplies_per_frame", CirculantBenchmark.multipliesPerFrame(model));
-            r.put("ideal_mac_cycles_per_frame", idealMacCycles(model));
+            r.put("ideal_mac_cycles_per_frame", model.macCyclesPerFrame());
             r.put("image_bytes", image.length);
             r.put("frames", inputs.frames());
             r.put("snr_db", vsCirculant.snrDb());
@@ -70,17 +67,30 @@ final class CirculantFlow {
             return r;
         }
 
+        /** Each layer's cell and sizes, for the reports. */
+        List<Map<String, Object>> layers() {
+            return projected.layers().stream().map(l -> {
+                Map<String, Object> layer = new LinkedHashMap<>();
+                layer.put("cell", l.cell().cliName());
+                layer.put("input_size", l.inputSize());
+                layer.put("hidden_size", l.hiddenSize());
+                layer.put("proj_size", l.projSize());
+                return layer;
+            }).toList();
+        }
+
         String summary() {
             AcceleratorConfig cfg = model.config();
             StringBuilder s = new StringBuilder();
             s.append(String.format(Locale.ROOT, "model       %s: %s, circulant %d x %d blocks%n", source,
-                    layersText(projected), cfg.engine().circulantBlock(), cfg.engine().circulantBlock()));
+                    CosimFlow.layersText(projected.layers()), cfg.engine().circulantBlock(),
+                    cfg.engine().circulantBlock()));
             s.append(String.format(Locale.ROOT, "storage     %d stored weights (%d trained) for %d dense (%.1fx fewer), "
                     + "image %d bytes%n", model.storedWeights(), model.parameters(), projected.matrixWeights(),
                     (double) projected.matrixWeights() / model.storedWeights(), image.length));
             s.append(String.format(Locale.ROOT, "schedule    %d + %d lanes, %d MAC cycles a frame (gates and projection),"
                     + " %d real multiplies a frame%n", cfg.engine().circulantLanes(), cfg.engine().circulantProjLanes(),
-                    idealMacCycles(model), CirculantBenchmark.multipliesPerFrame(model)));
+                    model.macCyclesPerFrame(), CirculantBenchmark.multipliesPerFrame(model)));
             s.append(String.format(Locale.ROOT, "accuracy    golden model over %d frames: SNR %.2f dB (max err %.3g) vs "
                     + "float circulant; %.2f dB vs the given model%n", inputs.frames(), vsCirculant.snrDb(),
                     vsCirculant.maxAbsError(), vsGiven.snrDb()));
@@ -88,45 +98,35 @@ final class CirculantFlow {
         }
     }
 
-    /** Projects, compiles and evaluates; {@code framesFile} null for {@code numFrames} synthetic frames a channel. */
+    /** Loads the frames ({@code framesFile}, or {@code numFrames} synthetic ones a channel) and {@link #compile}s. */
     static Compiled compile(AcceleratorConfig cfg, LayerStack weights, ModelOptions model, Path framesFile,
                             int numFrames, String framesOption) {
-        LayerStack projected = BlockCirculant.project(weights, cfg.engine().circulantBlock());
-        CirculantModel compiled = CirculantModel.compile(cfg, projected);
-        FrameSet inputs = FrameSet.load(cfg, weights, framesFile, numFrames, framesOption, model.frameSeed());
-        byte[] image = compiled.image(inputs.raw());
-        long[][][] raw = new long[inputs.raw().length][][];
-        for (int ch = 0; ch < raw.length; ch++) {
-            raw[ch] = compiled.run(inputs.raw()[ch]);
-        }
-        double[][][] outputs = Evaluation.dequantized(raw, cfg.activationFormat());
-        return new Compiled(compiled, projected, image, inputs, Evaluation.against(outputs, projected, inputs.real()),
-                Evaluation.against(outputs, weights, inputs.real()), model.describe());
+        return compile(cfg, weights, FrameSet.load(cfg, weights, framesFile, numFrames, framesOption, model.frameSeed()),
+                model.describe());
     }
 
-    /** MAC cycles a frame at the config's lanes: per layer ceil(rows / L) column blocks, both engines. */
-    static long idealMacCycles(CirculantModel model) {
-        AcceleratorConfig cfg = model.config();
-        long cycles = 0;
-        for (CirculantModel.Layer l : model.layers()) {
-            int rows = l.gates().matrix().rowBlocks();
-            int lanes = Math.min(cfg.engine().circulantLanes(), rows);
-            cycles += (long) ((rows + lanes - 1) / lanes) * l.gates().matrix().colBlocks();
-            if (l.projection() != null) {
-                int projRows = l.projection().matrix().rowBlocks();
-                int projLanes = Math.min(cfg.engine().circulantProjLanes(), projRows);
-                cycles += (long) ((projRows + projLanes - 1) / projLanes) * l.projection().matrix().colBlocks();
-            }
-        }
-        return cycles;
+    /**
+     * Projects {@code weights} onto the config's circulant blocks, compiles the image of {@code inputs} and runs the
+     * golden model on it ({@link CirculantModel#expectedImage}).
+     *
+     * @param source what the model is, for the reports
+     */
+    public static Compiled compile(AcceleratorConfig cfg, LayerStack weights, FrameSet inputs, String source) {
+        LayerStack projected = BlockCirculant.project(weights, cfg.engine().circulantBlock());
+        CirculantModel compiled = CirculantModel.compile(cfg, projected);
+        byte[] image = compiled.image(inputs.raw());
+        long[][][] last = compiled.expectedImage(image).outputs()[compiled.layers().size() - 1];
+        double[][][] outputs = Evaluation.dequantized(last, cfg.activationFormat());
+        return new Compiled(compiled, projected, image, inputs, Evaluation.against(outputs, projected, inputs.real()),
+                Evaluation.against(outputs, weights, inputs.real()), source);
     }
 
     /** Writes a compile's files into {@code folder}: image.bin, config.json, layout.json, report.json. */
-    static void write(Compiled c, OutputFolder folder) {
+    static void write(Compiled c, Map<String, Object> report, OutputFolder folder) {
         folder.write("image.bin", c.image());
         folder.write("config.json", Json.pretty(c.model().config().toFieldMap()));
         folder.write("layout.json", Json.pretty(c.model().layout(c.inputs().frames()).describeSections()));
-        folder.write("report.json", Json.pretty(c.report()));
+        folder.write("report.json", Json.pretty(report));
     }
 
     /** The co-simulation's figures and whether it was bit-exact. */
@@ -150,12 +150,12 @@ final class CirculantFlow {
             f.put("frames", run.frames());
             f.put("channels", cfg.channels());
             f.put("block_size", cfg.engine().circulantBlock());
-            f.put("layers", c.report().get("layers"));
+            f.put("layers", c.layers());
             f.put("cycles", run.cycles());
             f.put("weight_load_cycles", run.storeLoadCycles());
             f.put("cycles_per_frame", run.cyclesPerFrame());
             f.put("latency_us", run.cyclesPerFrame() / cfg.clockMhz());
-            f.put("ideal_mac_cycles_per_frame", idealMacCycles(c.model()));
+            f.put("ideal_mac_cycles_per_frame", c.model().macCyclesPerFrame());
             f.put("cycles_per_frame_per_layer", run.cyclesPerLayer().stream().map(k -> (double) k / run.frames())
                     .toList());
             f.put("counters", run.counters());
@@ -180,7 +180,7 @@ final class CirculantFlow {
         StringBuilder s = new StringBuilder();
         s.append(String.format(Locale.ROOT, "co-simulation  %s: %d frames, %d channel(s), circulant b = %d, model %s%n",
                 o.bitExact() ? "BIT-EXACT" : "MISMATCH", f.get("frames"), f.get("channels"), f.get("block_size"),
-                layersText(weights)));
+                CosimFlow.layersText(weights.layers())));
         if (!o.bitExact()) {
             s.append("  first mismatch: ").append(f.get("mismatch")).append('\n');
         }
@@ -194,10 +194,5 @@ final class CirculantFlow {
                 (double) f.get("wall_seconds")));
         s.append("outputs        ").append(f.get("out")).append('\n');
         return s.toString();
-    }
-
-    private static String layersText(LayerStack stack) {
-        return String.join(" -> ", stack.layers().stream().map(l -> String.format(Locale.ROOT, "%s %d/%d/%d",
-                l.cell().cliName(), l.inputSize(), l.hiddenSize(), l.projSize())).toList());
     }
 }

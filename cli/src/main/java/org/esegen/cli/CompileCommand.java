@@ -58,9 +58,10 @@ public final class CompileCommand implements Callable<Integer> {
             LayerStack weights = model.load(cfg);
             if (cfg.circulantEngine()) {
                 CirculantFlow.Compiled c = CirculantFlow.compile(cfg, weights, model, frames, numFrames, "--num-frames");
-                CirculantFlow.write(c, folder);
+                Map<String, Object> report = c.report();
+                CirculantFlow.write(c, report, folder);
                 folder.commit();
-                printCirculant(c, start);
+                print(report, c.summary(), start);
                 return 0;
             }
             Run run = Run.compile(cfg, weights, model, frames, numFrames);
@@ -70,25 +71,13 @@ public final class CompileCommand implements Callable<Integer> {
             folder.write("layout.json", Json.pretty(run.compiled().describeLayout(run.frames())));
             folder.write("report.json", Json.pretty(report));
             folder.commit();
-            print(run, report, start);
+            print(report, run.summary(), start);
         }
         return 0;
     }
 
-    private void printCirculant(CirculantFlow.Compiled c, long start) {
-        double seconds = (System.nanoTime() - start) / 1e9;
-        if (json) {
-            Map<String, Object> line = new LinkedHashMap<>(c.report());
-            line.put("out", out.toAbsolutePath().toString());
-            line.put("wall_seconds", seconds);
-            System.out.println(Json.line(line));
-        } else {
-            System.out.print(c.summary());
-            System.out.printf("wrote %s in %.2f s%n", out, seconds);
-        }
-    }
-
-    private void print(Run run, Map<String, Object> report, long start) {
+    /** The report as one JSON line (with the folder and the wall time) or the summary and the folder. */
+    private void print(Map<String, Object> report, String summary, long start) {
         double seconds = (System.nanoTime() - start) / 1e9;
         if (json) {
             Map<String, Object> line = new LinkedHashMap<>(report);
@@ -96,7 +85,7 @@ public final class CompileCommand implements Callable<Integer> {
             line.put("wall_seconds", seconds);
             System.out.println(Json.line(line));
         } else {
-            System.out.print(run.summary());
+            System.out.print(summary);
             System.out.printf("wrote %s in %.2f s%n", out, seconds);
         }
     }

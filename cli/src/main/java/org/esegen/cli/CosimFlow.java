@@ -18,6 +18,7 @@ import java.io.IOException;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 
 /**
@@ -115,15 +116,16 @@ final class CosimFlow {
         return f;
     }
 
+    /** The layers as "cell I/H/P", first to last, joined by " -> ". */
+    static String layersText(List<LayerWeights> layers) {
+        return String.join(" -> ", layers.stream().map(w -> String.format(Locale.ROOT, "%s %d/%d/%d",
+                w.cell().cliName(), w.inputSize(), w.hiddenSize(), w.projSize())).toList());
+    }
+
     static String summary(Outcome o) {
         Map<String, Object> f = o.figures();
         StringBuilder s = new StringBuilder();
-        StringBuilder model = new StringBuilder();
-        for (CompiledLayer layer : o.compiled().layers()) {
-            LayerWeights w = layer.pruned();
-            model.append(model.length() == 0 ? "" : " -> ").append(String.format("%s %d/%d/%d", w.cell().cliName(),
-                    w.inputSize(), w.hiddenSize(), w.projSize()));
-        }
+        String model = layersText(o.compiled().layers().stream().map(CompiledLayer::pruned).toList());
         s.append(String.format("co-simulation  %s: %d frames, %d channel(s) x %d PEs, model %s (I/H/P), pruning %s%n",
                 (boolean) f.get("bit_exact") ? "BIT-EXACT" : "MISMATCH", f.get("frames"), f.get("channels"),
                 f.get("pes_per_channel"), model, f.get("pruning")));

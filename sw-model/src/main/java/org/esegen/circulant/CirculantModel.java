@@ -163,6 +163,26 @@ public final class CirculantModel {
     }
 
     /**
+     * The gate and projection engines' MAC cycles a frame at the config's lanes, over the layers: per matrix
+     * ceil(row blocks / lanes) x column blocks (an engine takes one column block a cycle for its lanes).
+     */
+    public long macCyclesPerFrame() {
+        long cycles = 0;
+        for (Layer l : layers) {
+            cycles += macCycles(l.gates().matrix(), config.engine().circulantLanes());
+            if (l.projection() != null) {
+                cycles += macCycles(l.projection().matrix(), config.engine().circulantProjLanes());
+            }
+        }
+        return cycles;
+    }
+
+    private static long macCycles(BlockCirculant m, int lanes) {
+        int used = Math.min(lanes, m.rowBlocks());
+        return (long) ((m.rowBlocks() + used - 1) / used) * m.colBlocks();
+    }
+
+    /**
      * Weights the engine stores and multiplies, in time-domain reals (b per block of the gate and projection
      * matrices): the parameters plus, for a GRU, the zero blocks that keep n_x and n_h apart.
      */

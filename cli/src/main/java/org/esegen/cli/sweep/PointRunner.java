@@ -2,12 +2,12 @@ package org.esegen.cli.sweep;
 
 import org.esegen.EsegenException;
 import org.esegen.cli.DesignGenerator;
+import org.esegen.cli.CirculantFlow;
 import org.esegen.cli.FrameSet;
 import org.esegen.io.Json;
 import org.esegen.compile.CompiledModel;
 import org.esegen.compile.Compiler;
 import org.esegen.compile.Metrics;
-import org.esegen.circulant.BlockCirculant;
 import org.esegen.circulant.CirculantModel;
 import org.esegen.compile.ImageLayout;
 import org.esegen.config.AcceleratorConfig;
@@ -236,16 +236,14 @@ Files.write(dir.resolve("layout.json"), Json.pretty(compiled.describeLayout(inpu
         long start = System.nanoTime();
         AcceleratorConfig cfg = p.config();
         LayerStack dense = weights.get(p.cell());
-        LayerStack projected = BlockCirculant.project(dense, cfg.engine().circulantBlock());
-        CirculantModel model = CirculantModel.compile(cfg, projected);
         FrameSet inputs = FrameSet.load(cfg, dense, null, spec.frames(), "--frames", spec.model().frameSeed());
-        byte[] image = model.image(inputs.raw());
-        long[][][] last = model.expectedImage(image).outputs()[model.layers().size() - 1];
-        double[][][] outputs = Evaluation.dequantized(last, cfg.activationFormat());
-        Accuracy vsProjected = Evaluation.against(outputs, projected, inputs.real());
-        Accuracy vsDense = Evaluation.against(outputs, dense, inputs.real());
+        CirculantFlow.Compiled compiled = CirculantFlow.compile(cfg, dense, inputs, spec.model().describe());
+        CirculantModel model = compiled.model();
+        byte[] image = compiled.image();
+        Accuracy vsProjected = compiled.vsCirculant();
+        Accuracy vsDense = compiled.vsGiven();
         ImageLayout layout = model.layout(inputs.frames());
-        long ideal = idealCirculantCycles(model, cfg);
+        long ideal = model.macCyclesPerFrame();
         long stored = model.storedWeights();
         long spectrumBits = (long) cfg.circulantWordBits() * (stored / cfg.engine().circulantBlock());
         Files.write(dir.resolve("config.json"), Json.pretty(cfg.toFieldMap()));
@@ -268,23 +266,6 @@ Files.write(dir.resolve("layout.json"), Json.pretty(compiled.describeLayout(inpu
         return new Compiled(new PointResult.CompileFigures(inputs.frames(), stored, dense.matrixWeights(), ideal,
                 (double) stored / dense.matrixWeights(), 32.0 * dense.matrixWeights() / spectrumBits, 0,
                 vsProjected.snrDb(), vsProjected.maxAbsError(), vsDense.snrDb()), null, model, image);
-    }
-
-    /** The engines' MAC cycles a frame over the layers: per matrix ceil(row blocks / lanes) x column blocks. */
-    private static long idealCirculantCycles(CirculantModel model, AcceleratorConfig cfg) {
-        long cycles = 0;
-        for (CirculantModel.Layer l : model.layers()) {
-            cycles += macCycles(l.gates().matrix(), cfg.engine().circulantLanes());
-            if (l.projection() != null) {
-                cycles += macCycles(l.projection().matrix(), cfg.engine().circulantProjLanes());
-            }
-        }
-        return cycles;
-    }
-
-    private static long macCycles(BlockCirculant m, int lanes) {
-        int used = Math.min(lanes, m.rowBlocks());
-        return (long) ((m.rowBlocks() + used - 1) / used) * m.colBlocks();
     }
 
     /**
