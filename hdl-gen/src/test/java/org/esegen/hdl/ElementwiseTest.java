@@ -298,10 +298,10 @@ class ElementwiseTest {
                         lines.add("m " + k + " " + ch + " " + slot + " " + m[ch][slot]);
                     }
                 }
-                // the last slot's m is written at age L + 2 + LAST_STEP of it; a run of no cells writes
+                // the last slot's m is written at age L' + 2 + LAST_STEP of it; a run of no cells writes
                 // nothing and ends when the schedule's last phase comes round
                 int period = Elementwise.CYCLES_PER_CELL;
-                int lastAge = latency + 2 + (gru ? Elementwise.GRU_LAST_STEP : Elementwise.LAST_STEP);
+                int lastAge = Elementwise.scheduleLatency(pes, latency) + 2 + (gru ? Elementwise.GRU_LAST_STEP : Elementwise.LAST_STEP);
                 int cycles = n == 0 ? (lastAge + 1) % period + 2 : period * (pes * n - 1) + lastAge + 3;
                 lines.add("cycles " + k + " " + cycles);
             }

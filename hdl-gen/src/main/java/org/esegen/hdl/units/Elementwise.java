@@ -95,7 +95,8 @@ import spinal.core.UInt;
  *
  * <h2>Timing</h2>
  * One slot (a cell of one PE) starts every {@value #CYCLES_PER_CELL} cycles; a cell occupies L + 22
- * cycles of the schedule (ages -1 .. L + 20 below, L = accReadLatency), so ceil((L + 22) / 6) cells
+ * cycles of the schedule (ages -1 .. L + 20 below, L = {@link #scheduleLatency}: accReadLatency, plus
+ * one with more than one PE), so ceil((L + 22) / 6) cells
  * are in flight at once. A run of {@code cells} cells started in cycle T (the cycle {@code start} is
  * high) raises {@code done} for exactly cycle T + 6*pes*cells + L + 17, the cycle {@code ready}
  * returns; from then on {@code m_read_value_<ch>}
@@ -143,9 +144,9 @@ import spinal.core.UInt;
  * <h2>Schedule</h2>
  * The cells form a modulo schedule of period {@value #CYCLES_PER_CELL}: in every period the same
  * phase does the same step, each for the cell of its age (cell n at phase p of period k has age
- * 6 (k - n) + p - 1). A cell's steps, by age a (L = accReadLatency, t = a - L - 2):
+ * 6 (k - n) + p - 1). A cell's steps, by age a (L = {@link #scheduleLatency}, t = a - L - 2):
  * <pre>
- * a 0..3  acc_read_row shows rows g, f, i, o        a L..L+3    their accumulators arrive
+ * a 0..3  acc_read_row shows rows g, f, i, o        a L..L+3    their accumulators arrive (picked)
  * a L     c RAM read; c registered at a L+1        a L+1..L+4  z_g, z_f, z_i, z_o registered
  * t 0   sum = z_g + b_g                             t 1   tanh lookup of sum (g); mult p_f * c
  * t 2   g from ROM; mult p_i * c                    t 3   sum = z_f + b_f + p_f*c
@@ -280,7 +281,7 @@ public final class Elementwise extends JavaComponent {
                        Arithmetic arithmetic, boolean gru, int mReadPorts) {
         super(validated(channels, pes, cellsPerPeMax, accBits, fracShiftBits, accReadLatency, arithmetic, mReadPorts));
         final int actBits = arithmetic.actBits();
-        final int latency = accReadLatency;
+        final int latency = scheduleLatency(pes, accReadLatency);
         this.peBits = Integer.numberOfTrailingZeros(pes);
         final int slotsMax = pes * cellsPerPeMax;
         final int cellBits = bitsFor(slotsMax + 1);
@@ -437,7 +438,7 @@ public final class Elementwise extends JavaComponent {
 
         // the PE of the group whose accumulators arrive at ages L .. L+3
         UInt accPe = reg("acc_pe", uint(peSelectBits));
-        when(at(latency - 1), () -> assign(accPe, peOf(cellAt(latency - 1), peSelectBits)));
+        when(at(accReadLatency - 1), () -> assign(accPe, peOf(cellAt(accReadLatency - 1), peSelectBits)));
         UInt biasPeAtRead = regNext("bias_pe_q", biasPe);
         UInt peepPeAtRead = regNext("peep_pe_q", peepPe);
 
@@ -472,7 +473,7 @@ public final class Elementwise extends JavaComponent {
         System.arraycopy(arithmetic.tanh(), 0, tables, arithmetic.sigmoid().length, arithmetic.tanh().length);
 
         // an invalid accumulator row counts as 0, and z = rescale(0) = 0
-        Bool accValid = pes == 1 ? accReadValid.get(0) : named("acc_valid", select(accPe, accReadValid));
+        Bool accValid = pes == 1 ? accReadValid.get(0) : regNext("acc_valid_picked", select(accPe, accReadValid));
         Bool accValidQ = regNext("acc_valid_q", accValid);
 
         // the cell state and the outputs of all channels, one word per slot (the channels run in lockstep)
@@ -494,7 +495,7 @@ public final class Elementwise extends JavaComponent {
             // z = sat(round(acc >> frac_shift)), computed as ((2 acc >> shift) + 1) >> 1
             int channel = ch;
             SInt accValue = pes == 1 ? accReadValue.get(0).get(ch)
-                    : named("acc_value" + n, select(accPe, accReadValue.stream().map(ofPe -> ofPe.get(channel)).toList()));
+                    : regNext("acc_picked" + n, select(accPe, accReadValue.stream().map(ofPe -> ofPe.get(channel)).toList()));
             SInt shifted = regNext("acc_shifted" + n, shiftRight(shiftLeft(accValue, 1), shiftQ));
             SInt z = named("z" + n, mux(accValidQ, saturate(shiftKeepingWidth(add(shifted.resize(accBits + 2),
                     sintConst(1, accBits + 2)), 1), actBits), sintConst(0, actBits)));
@@ -600,6 +601,15 @@ public final class Elementwise extends JavaComponent {
         addAt(t0 + 4, zNx.resize(sumBits), bias, rounded, x, y, w);
         addAt(t0 + 11, hHeld.resize(sumBits), minusN, null, x, y, w);
         addAt(t0 + 15, nHeld.resize(sumBits), null, rounded, x, y, w);
+    }
+
+    /**
+     * L', the age at which the accumulator of the row shown at age 0 reaches the rescaler: the read
+     * latency, plus one register after the PE select when {@code pes} &gt; 1 (the select and the
+     * rescaling shift in one cone of logic map to about half as many LUTs again as the two apart).
+     */
+    public static int scheduleLatency(int pes, int accReadLatency) {
+        return accReadLatency + (pes > 1 ? 1 : 0);
     }
 
     /** At age {@code age} the adder takes x, y and w (null: 0). */
