@@ -103,10 +103,11 @@ import spinal.lib.Stream;
  * the {@link InputLoader}); each through a {@link RowUnpacker}. The vector buffer of channel ch
  * holds x_t at 0 .. I-1 in one half and x_(t+1) loading in the other; y_(t-1) lives in per-PE y
  * buffers (y_j in PE j mod N's at row j / N). Column c's value in SpMV 1 is x_t[c] for c &lt; I,
- * else y_(c-I) (0 in frame 0); in SpMV 2 m of cell c, read from element-wise unit (c mod N) / G at
- * slot (c / N) G + c mod G once that unit has written it (G = config.elementwiseGroup()); the value
- * path has latency 2 (RAM read, then a register after the source multiplexer). Each PE p is a
- * {@link PeSequencer}; PEs p = uG .. uG + G - 1 share {@link Elementwise} unit u, which reads their
+ * else y_(c-I) (0 in frame 0); in SpMV 2 m of cell c, read from the element-wise unit of PE c mod N
+ * at slot (c / N) G + that PE's index in the unit once the units have written it (G =
+ * config.elementwiseGroup(); {@link ElementwiseGroups} maps PEs to units, interleaved so that m is
+ * written in column order); the value path has latency 2 (RAM read, then a register after the source
+ * multiplexer). Each PE p is a {@link PeSequencer}; G PEs share an {@link Elementwise} unit, which reads their
  * accumulator bank 0 during the element-wise step while SpMV 2 fills bank 1; after SpMV 2 the
  * {@link ProjectionGather} reads bank 1, L = config.gatherLanesUsed() PEs per cycle, and writes y
  * into the y buffers while SpMV 1 of the next frame runs (its y columns wait for the rows
@@ -385,8 +386,7 @@ public final class EseAccelerator extends JavaComponent {
         ProjectionGather gather = cores.gather();
         int ptrBits = config.formats().ptrBits();
         int entryBits = config.entryBits();
-        int group = config.elementwiseGroup();
-        int groupBits = Integer.numberOfTrailingZeros(group);
+        ElementwiseGroups groups = ElementwiseGroups.of(config);
         ColumnBroadcaster broadcaster = child("broadcaster", new ColumnBroadcaster(pes, channels, ptrBits, actBits,
                 Sequencer.maxColumns(config), VALUE_LATENCY, lanes));
         EntryDistributor distributor = child("distributor", new EntryDistributor(pes,
@@ -408,12 +408,7 @@ public final class EseAccelerator extends JavaComponent {
                 config.onchipEntryRows(), seq.entryRowsPerFrame, seq.frameCount, seq.launched));
         assign(broadcaster.start, seq.spmvStart);
         assign(broadcaster.columns, seq.spmvColumns);
-        // slots s of every unit are done: whole local cells s / G of every PE, and of unit 0 (the first
-        // G columns of the next local cell) s mod G more
-        UInt slotsDone = ewUnits.get(0).cellsDone;
-        UInt mColumns = named("m_columns", groupBits == 0 ? mul(slotsDone, uintConst(pes, widthFor(pes)))
-                : add(mul(shiftRight(slotsDone, groupBits), uintConst(pes, widthFor(pes))),
-                        slotsDone.resize(groupBits).resize(slotsDone.getWidth() + widthFor(pes))));
+        UInt mColumns = named("m_columns", groups.columnsDone(ewUnits.get(0).cellsDone));
         int limitBits = broadcaster.valueLimit.getWidth();
         // SpMV 1 reads y_(t-1) as the gather (running alongside) writes it: rows_done rows of every PE
         UInt gatheredRows = mul(gather.rowsDone, uintConst(pes, widthFor(pes)));
@@ -426,7 +421,8 @@ public final class EseAccelerator extends JavaComponent {
         List<Bool> pesDone = new ArrayList<>();
         for (int p = 0; p < pes; p++) {
             PeSequencer pe = peUnits.get(p);
-            Elementwise ew = ewUnits.get(p / group);
+            Elementwise ew = ewUnits.get(groups.unitOf(p));
+            int index = groups.indexOf(p);
             List<Bits> column = new ArrayList<>();
             column.add(broadcaster.columnStreams.get(p).payload());
             broadcaster.columnValues.forEach(lane -> lane.forEach(value -> column.add(asBits(value))));
@@ -444,36 +440,40 @@ public final class EseAccelerator extends JavaComponent {
 
             assign(pe.readRow, mux(gather.busy, gather.accReadRow, ew.accReadRow.resize(pe.readRow.getWidth())));
             for (int ch = 0; ch < channels; ch++) {
-                assign(ew.accReadValue.get(p % group).get(ch), pe.readValues.get(0).get(ch));
+                assign(ew.accReadValue.get(index).get(ch), pe.readValues.get(0).get(ch));
                 assign(gather.accReadValues.get(p).get(ch), pe.readValues.get(1).get(ch));
             }
-            assign(ew.accReadValid.get(p % group), pe.readValid.get(0));
+            assign(ew.accReadValid.get(index), pe.readValid.get(0));
             assign(gather.accReadValid.get(p), pe.readValid.get(1));
-            assign(ew.biasWriteData.get(p % group), params.writeData.get(p));
-            assign(ew.peepWriteData.get(p % group), params.writeData.get(p));
+            assign(ew.biasWriteData.get(index), params.writeData.get(p));
+            assign(ew.peepWriteData.get(index), params.writeData.get(p));
         }
-        for (int p = pes; p < ewUnits.size() * group; p++) {
-            // slots of PEs past N: zero accumulators and parameters; their c and m are never read
-            Elementwise ew = ewUnits.get(p / group);
-            for (int ch = 0; ch < channels; ch++) {
-                assign(ew.accReadValue.get(p % group).get(ch), sintConst(0, config.pe().accBits()));
+        for (int u = 0; u < ewUnits.size(); u++) {
+            for (int index = 0; index < groups.group(); index++) {
+                if (groups.peAt(u, index) < pes) {
+                    continue;
+                }
+                // slots of PEs past N: zero accumulators and parameters; their c and m are never read
+                Elementwise ew = ewUnits.get(u);
+                for (int ch = 0; ch < channels; ch++) {
+                    assign(ew.accReadValue.get(index).get(ch), sintConst(0, config.pe().accBits()));
+                }
+                assign(ew.accReadValid.get(index), boolConst(false));
+                assign(ew.biasWriteData.get(index), sintConst(0, actBits));
+                assign(ew.peepWriteData.get(index), sintConst(0, actBits));
             }
-            assign(ew.accReadValid.get(p % group), boolConst(false));
-            assign(ew.biasWriteData.get(p % group), sintConst(0, actBits));
-            assign(ew.peepWriteData.get(p % group), sintConst(0, actBits));
         }
         int slotBits = ewUnits.get(0).mReadAddr.get(0).getWidth();
         List<UInt> mReadSlots = new ArrayList<>();
         for (int lane = 0; lane < lanes; lane++) {
             ColumnBroadcaster.ValuePort port = broadcaster.reads.get(lane);
             String prefix = lane == 0 ? "" : "second_";
-            if (groupBits > 0 && port.cell().getWidth() > slotBits) {
+            if (groups.group() > 1 && port.cell().getWidth() > slotBits) {
                 // the cell count's high bits serve SpMV 1's y rows only, which may need none (one y row)
                 unused(prefix + "value_cell_high", slice(port.cell(), slotBits, port.cell().getWidth() - slotBits));
             }
-            mReadSlots.add(named(prefix + "m_read_slot", groupBits == 0 ? clampToWidth(port.cell(), slotBits)
-                    : clampToWidth(add(shiftLeft(port.cell().resize(slotBits), groupBits),
-                            port.pe().resize(groupBits).resize(slotBits)), slotBits)));
+            UInt cell = groups.group() > 1 ? port.cell().resize(slotBits) : port.cell();
+            mReadSlots.add(named(prefix + "m_read_slot", clampToWidth(groups.slotOf(cell, port.pe()), slotBits)));
         }
         for (Elementwise ew : ewUnits) {
             assign(ew.biasWriteValid, params.biasWriteValid);
@@ -506,12 +506,12 @@ public final class EseAccelerator extends JavaComponent {
     }
 
     private LaneRead laneRead(String prefix, ColumnBroadcaster.ValuePort port, Control control, Bool readHalf,
-                              int vectorBits, int yRowBits, int groupBits) {
+                              int vectorBits, int yRowBits, ElementwiseGroups groups) {
         Sequencer seq = control.seq();
         int columnBits = port.column().getWidth();
         UInt vectorAddress = named(prefix + "input_read_address", concat(readHalf, port.column().resize(vectorBits)));
         UInt peAtRead = regNext(prefix + "value_pe_q", port.pe());
-        UInt unitAtRead = named(prefix + "value_unit_q", shiftRight(peAtRead, groupBits));
+        UInt unitAtRead = named(prefix + "value_unit_q", groups.unitOf(peAtRead));
         Bool isInput = lessThan(port.column(), control.inputSize().resize(columnBits));
         Bool inputAtRead = regNext(prefix + "value_input_q", isInput);
         Bool zeroAtRead = regNext(prefix + "value_zero_q", and(seq.spmvFirstFrame, not(isInput)));
@@ -543,7 +543,7 @@ public final class EseAccelerator extends JavaComponent {
         ProjectionGather gather = cores.gather();
         ColumnBroadcaster broadcaster = spmv.broadcaster();
         int maxInput = config.dims().maxInputSize();
-        int groupBits = Integer.numberOfTrailingZeros(config.elementwiseGroup());
+        ElementwiseGroups groups = ElementwiseGroups.of(config);
         int gatherLanes = config.gatherLanesUsed();
         int vectorBits = widthFor(maxInput - 1);
         // x double buffer: frame t+1's input loads into one half while SpMV 1 reads frame t's
@@ -564,7 +564,7 @@ public final class EseAccelerator extends JavaComponent {
         List<LaneRead> laneReads = new ArrayList<>();
         for (int lane = 0; lane < lanes; lane++) {
             laneReads.add(laneRead(lane == 0 ? "" : "second_", broadcaster.reads.get(lane), control, readHalf,
-                    vectorBits, yRowBits, groupBits));
+                    vectorBits, yRowBits, groups));
         }
         UInt yWriteRow = clampToWidth(gather.yRow, yRowBits);
         // the gather writes PEs kL .. kL + L - 1 when it shows group k

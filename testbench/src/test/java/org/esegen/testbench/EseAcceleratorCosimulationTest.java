@@ -39,6 +39,7 @@ class EseAcceleratorCosimulationTest {
             "13, 30, 11, 4, 2, global, 0.25, 7, pesPerElementwise=2 gatherLanes=4 broadcastColumns=2",
             "5, 9, 3, 5, 1, cbtd, 0.6, 11, pesPerElementwise=4 gatherLanes=2 broadcastColumns=2",
             "16, 32, 16, 4, 2, ese, 0.3, 3, weightStore=1 onchipEntries=2048",
+            "16, 40, 16, 3, 2, ese, 0.3, 13, pesPerChannel=8 pesPerElementwise=2 actQueueDepth=32",
             "16, 32, 16, 4, 3, ese, 0.5, 9, dspAccumulate=1 weightStore=1 onchipEntries=4096 broadcastColumns=2 "
                     + "accumulatorBramChannels=2",
             "13, 22, 10, 4, 2, ese, 0.4, 5, actBits=12 actFracBits=8 weightBits=8 indexBits=3 ptrBits=10 "
