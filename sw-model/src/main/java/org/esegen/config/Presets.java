@@ -20,9 +20,11 @@ import java.util.Map;
  * FIFOs so that the PEs drift apart freely, an element-wise unit per 4 PEs and a 4-lane gather.
  * {@code ese-throughput} is the most channels of 32 PEs whose whole-design Yosys estimate fits the
  * XCKU060 (35; block RAM at 99 %): weights on chip and each PE-channel's accumulate in its DSP48E2.
- * {@code ese-throughput-64} is the most channels of 64 PEs found to fit (21; 94.5 % of the LUTs, 93.6 % of the
- * block RAM): {@code ese-throughput} with each PE's gate accumulators of 13 channels in block RAM and the other
- * channels' in LUT RAM, 4.53 TOPS dense-equivalent against 3.87.
+ * {@code ese-throughput-64} is the most dense-equivalent throughput found to fit (26 channels of 64 PEs, 5.23
+ * TOPS; Yosys: 99.7 % of the LUTs, 96.1 % of the block RAM): {@code ese-throughput} with each PE's gate
+ * accumulators of 18 channels in block RAM (8 BRAM36 a PE, 72 bits each) and the other channels' in LUT RAM,
+ * 16 PEs an element-wise unit (the element-wise datapaths were a third of a channel's LUTs at 8) and 32-deep
+ * activation queues (RAM32M16: half the LUT RAM of 64 deep).
  * {@code spartus} is Spartus's (TNNLS 2022) delta engine: 8 arrays x 64 PEs (512 MACs) over column-balanced
  * 8-bit weights on chip, 16-bit activations (Q8.8, as Spartus's), one element-wise unit per PE, room for
  * 1,024 inputs and cells (a 120 -> 1024 DeltaLSTM layer, or the second layer of a 1024 stack).
@@ -53,7 +55,8 @@ public final class Presets {
         CHANGES.put("ese-throughput", Map.of("weightStore", AcceleratorConfig.ONCHIP_STORE, "dspAccumulate", 1,
                 "channels", 35));
         CHANGES.put("ese-throughput-64", Map.of("weightStore", AcceleratorConfig.ONCHIP_STORE, "dspAccumulate", 1,
-                "pesPerChannel", 64, "channels", 21, "accumulatorBramChannels", 13));
+                "pesPerChannel", 64, "channels", 26, "accumulatorBramChannels", 18, "pesPerElementwise", 16,
+                "actQueueDepth", 32));
         CHANGES.put("spartus", Map.of("engine", AcceleratorConfig.DELTA_ENGINE, "pesPerChannel", 64,
                 "deltaArrays", 8, "deltaMaxK", 4, "weightBits", 8, "actFracBits", 8, "weightStore",
                 AcceleratorConfig.ONCHIP_STORE, "pesPerElementwise", 1, "maxInputSize", 1024, "maxProjSize", 1024));

@@ -25,8 +25,9 @@ class OnchipStoreFitTest {
         assertEquals(0, ese.onchipStoreBram36());
         assertEquals(ese.with(java.util.Map.of("weightStore", AcceleratorConfig.ONCHIP_STORE, "dspAccumulate", 1,
                 "channels", 35)), Presets.get("ese-throughput"));
-        assertEquals(Presets.get("ese-throughput").with(java.util.Map.of("pesPerChannel", 64, "channels", 21,
-                "accumulatorBramChannels", 13)), Presets.get("ese-throughput-64"));
+        assertEquals(Presets.get("ese-throughput").with(java.util.Map.of("pesPerChannel", 64, "channels", 26,
+                "accumulatorBramChannels", 18, "pesPerElementwise", 16, "actQueueDepth", 32)),
+                Presets.get("ese-throughput-64"));
     }
 
     /**
