@@ -75,8 +75,9 @@ record ElementwiseGroups(int pes, int group, int units, boolean interleaved) {
         }
         UInt wholeCells = mul(shiftRight(slotsDone, groupBits()), uintConst(pes, peWidth));
         int width = slotsDone.getWidth() + peWidth;
-        UInt partial = slotsDone.resize(groupBits()).resize(width);
-        return add(wholeCells, interleaved ? shiftLeft(partial, unitBits()).resize(width) : partial);
+        UInt index = slotsDone.resize(groupBits());
+        UInt partial = interleaved ? shiftLeft(index.resize(width - unitBits()), unitBits()) : index.resize(width);
+        return add(wholeCells, partial);
     }
 
     /**
