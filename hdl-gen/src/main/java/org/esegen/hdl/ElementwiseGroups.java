@@ -25,34 +25,35 @@ import spinal.core.UInt;
  *       and finds the other N - G written already.</li>
  * </ul>
  *
- * @param pes         N, PEs per channel
- * @param group       G, PEs per unit (a power of two)
- * @param units       U, units per channel
- * @param interleaved whether the mapping is the interleaved one
+ * @param pes   N, PEs per channel
+ * @param group G, PEs per unit (a power of two)
+ * @param units U, units per channel
  */
-record ElementwiseGroups(int pes, int group, int units, boolean interleaved) {
+record ElementwiseGroups(int pes, int group, int units) {
 
     /** The mapping of {@code config}'s sparse engine. */
     static ElementwiseGroups of(AcceleratorConfig config) {
-        int group = config.elementwiseGroup();
-        int units = config.elementwiseUnits();
-        boolean interleaved = units > 1 && Integer.bitCount(units) == 1 && units * group == config.pes();
-        return new ElementwiseGroups(config.pes(), group, units, interleaved);
+        return new ElementwiseGroups(config.pes(), config.elementwiseGroup(), config.elementwiseUnits());
+    }
+
+    /** Whether the mapping is the interleaved one: N = U G with U a power of two above 1. */
+    boolean interleaved() {
+        return units > 1 && Integer.bitCount(units) == 1 && units * group == pes;
     }
 
     /** The unit serving PE {@code p}. */
     int unitOf(int p) {
-        return interleaved ? p % units : p / group;
+        return interleaved() ? p % units : p / group;
     }
 
     /** PE {@code p}'s index among its unit's G PEs (its lane in the bias and peephole words). */
     int indexOf(int p) {
-        return interleaved ? p / units : p % group;
+        return interleaved() ? p / units : p % group;
     }
 
     /** The PE at index {@code index} of unit {@code unit}; N or more for a padding slot. */
     int peAt(int unit, int index) {
-        return interleaved ? index * units + unit : unit * group + index;
+        return interleaved() ? index * units + unit : unit * group + index;
     }
 
     private int groupBits() {
@@ -76,7 +77,7 @@ record ElementwiseGroups(int pes, int group, int units, boolean interleaved) {
         UInt wholeCells = mul(shiftRight(slotsDone, groupBits()), uintConst(pes, peWidth));
         int width = slotsDone.getWidth() + peWidth;
         UInt index = slotsDone.resize(groupBits());
-        UInt partial = interleaved ? shiftLeft(index.resize(width - unitBits()), unitBits()) : index.resize(width);
+        UInt partial = interleaved() ? shiftLeft(index.resize(width - unitBits()), unitBits()) : index.resize(width);
         return add(wholeCells, partial);
     }
 
@@ -88,13 +89,13 @@ record ElementwiseGroups(int pes, int group, int units, boolean interleaved) {
         if (group == 1) {
             return localCell;
         }
-        UInt index = (interleaved ? shiftRight(pe, unitBits()) : pe).resize(groupBits());
+        UInt index = (interleaved() ? shiftRight(pe, unitBits()) : pe).resize(groupBits());
         UInt cellSlots = shiftLeft(localCell, groupBits());
         return add(cellSlots, index.resize(cellSlots.getWidth()));
     }
 
     /** The unit holding m of PE {@code pe}'s cells. */
     UInt unitOf(UInt pe) {
-        return interleaved ? pe.resize(unitBits()) : shiftRight(pe, groupBits());
+        return interleaved() ? pe.resize(unitBits()) : shiftRight(pe, groupBits());
     }
 }

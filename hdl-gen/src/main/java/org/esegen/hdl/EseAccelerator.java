@@ -314,11 +314,11 @@ public final class EseAccelerator extends JavaComponent {
     }
 
     /**
-     * The PEs, the element-wise units they share (G PEs each), the y gather, and the two rescaling
-     * shifts.
+     * The PEs, the element-wise units they share (G PEs each, mapped by {@code groups}), the y gather, and the two
+     * rescaling shifts.
      */
-    private record Cores(List<PeSequencer> pes, List<Elementwise> elementwise, ProjectionGather gather, UInt waShift,
-                         UInt whrShift) {
+    private record Cores(List<PeSequencer> pes, List<Elementwise> elementwise, ElementwiseGroups groups,
+                         ProjectionGather gather, UInt waShift, UInt whrShift) {
     }
 
     private Cores cores(Control control) {
@@ -329,7 +329,7 @@ public final class EseAccelerator extends JavaComponent {
         List<PeSequencer> peUnits = new ArrayList<>();
         List<Elementwise> ewUnits = new ArrayList<>();
         Elementwise.Arithmetic arithmetic = Elementwise.Arithmetic.of(config);
-        int group = config.elementwiseGroup();
+        ElementwiseGroups groups = ElementwiseGroups.of(config);
         for (int p = 0; p < pes; p++) {
             peUnits.add(child("pe_" + p, new PeSequencer(channels, config.formats().weightBits(),
                     config.formats().indexBits(), actBits, config.pe().accBits(), 4 * maxCells,
@@ -338,8 +338,8 @@ public final class EseAccelerator extends JavaComponent {
                     config.pe().dsp() ? AccumulatorLane.Mac.DSP48E2 : AccumulatorLane.Mac.FABRIC,
                     config.pe().accumulatorBramChannels())));
         }
-        for (int u = 0; u < config.elementwiseUnits(); u++) {
-            ewUnits.add(child("ew_" + u, new Elementwise(channels, group, maxCells, config.pe().accBits(),
+        for (int u = 0; u < groups.units(); u++) {
+            ewUnits.add(child("ew_" + u, new Elementwise(channels, groups.group(), maxCells, config.pe().accBits(),
                     ProjectionGather.SHIFT_BITS, ACC_READ_LATENCY, arithmetic, config.pe().gru(), lanes)));
         }
         int gatherLanes = config.gatherLanesUsed();
@@ -348,7 +348,7 @@ public final class EseAccelerator extends JavaComponent {
         UInt waShift = named("wa_shift", clampToWidth(regs.port(RegisterMap.WA_FRAC_BITS), ProjectionGather.SHIFT_BITS));
         UInt whrShift = named("whr_shift",
                 clampToWidth(regs.port(RegisterMap.WHR_FRAC_BITS), ProjectionGather.SHIFT_BITS));
-        return new Cores(peUnits, ewUnits, gather, waShift, whrShift);
+        return new Cores(peUnits, ewUnits, groups, gather, waShift, whrShift);
     }
 
     /**
@@ -386,7 +386,7 @@ public final class EseAccelerator extends JavaComponent {
         ProjectionGather gather = cores.gather();
         int ptrBits = config.formats().ptrBits();
         int entryBits = config.entryBits();
-        ElementwiseGroups groups = ElementwiseGroups.of(config);
+        ElementwiseGroups groups = cores.groups();
         ColumnBroadcaster broadcaster = child("broadcaster", new ColumnBroadcaster(pes, channels, ptrBits, actBits,
                 Sequencer.maxColumns(config), VALUE_LATENCY, lanes));
         EntryDistributor distributor = child("distributor", new EntryDistributor(pes,
@@ -543,7 +543,7 @@ public final class EseAccelerator extends JavaComponent {
         ProjectionGather gather = cores.gather();
         ColumnBroadcaster broadcaster = spmv.broadcaster();
         int maxInput = config.dims().maxInputSize();
-        ElementwiseGroups groups = ElementwiseGroups.of(config);
+        ElementwiseGroups groups = cores.groups();
         int gatherLanes = config.gatherLanesUsed();
         int vectorBits = widthFor(maxInput - 1);
         // x double buffer: frame t+1's input loads into one half while SpMV 1 reads frame t's
